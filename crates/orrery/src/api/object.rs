@@ -1,0 +1,342 @@
+//! One stored API object: typed metadata (what the store indexes and the controllers
+//! read on every pass) plus the rest of the object as JSON (spec, status, data, …), so
+//! kinds the simulator does not model are stored and shown exactly as written.
+
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+use crate::time::{rfc3339, Millis};
+
+/// The identity of a kind inside the store: `Pod`, `StatefulSet.apps`,
+/// `Ingress.networking.k8s.io` — the kind qualified by its group, as kubectl prints it.
+pub type GroupKind = String;
+
+/// Where an object lives: (group-kind, namespace or "" for cluster-scoped, name).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ObjKey {
+    pub gk: GroupKind,
+    pub namespace: String,
+    pub name: String,
+}
+
+impl ObjKey {
+    pub fn new(gk: &str, namespace: &str, name: &str) -> Self {
+        ObjKey {
+            gk: gk.to_string(),
+            namespace: namespace.to_string(),
+            name: name.to_string(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct OwnerRef {
+    pub api_version: String,
+    pub kind: String,
+    pub name: String,
+    pub uid: String,
+    pub controller: bool,
+    pub block_owner_deletion: bool,
+}
+
+impl OwnerRef {
+    pub fn to_json(&self) -> Value {
+        let mut m = Map::new();
+        m.insert("apiVersion".into(), Value::String(self.api_version.clone()));
+        m.insert("kind".into(), Value::String(self.kind.clone()));
+        m.insert("name".into(), Value::String(self.name.clone()));
+        m.insert("uid".into(), Value::String(self.uid.clone()));
+        if self.controller {
+            m.insert("controller".into(), Value::Bool(true));
+        }
+        if self.block_owner_deletion {
+            m.insert("blockOwnerDeletion".into(), Value::Bool(true));
+        }
+        Value::Object(m)
+    }
+
+    pub fn from_json(v: &Value) -> Option<OwnerRef> {
+        Some(OwnerRef {
+            api_version: v.get("apiVersion")?.as_str()?.to_string(),
+            kind: v.get("kind")?.as_str()?.to_string(),
+            name: v.get("name")?.as_str()?.to_string(),
+            uid: v
+                .get("uid")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string(),
+            controller: v
+                .get("controller")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
+            block_owner_deletion: v
+                .get("blockOwnerDeletion")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
+        })
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Meta {
+    pub name: String,
+    pub generate_name: Option<String>,
+    /// "" for cluster-scoped objects.
+    pub namespace: String,
+    pub uid: String,
+    pub resource_version: u64,
+    pub generation: u64,
+    pub creation_ms: Millis,
+    pub labels: BTreeMap<String, String>,
+    pub annotations: BTreeMap<String, String>,
+    pub owner_references: Vec<OwnerRef>,
+    pub finalizers: Vec<String>,
+    pub deletion_ms: Option<Millis>,
+    pub deletion_grace_period_seconds: Option<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Object {
+    pub api_version: String,
+    pub kind: String,
+    pub meta: Meta,
+    /// Everything but `apiVersion`, `kind` and `metadata`.
+    pub body: Map<String, Value>,
+}
+
+impl Object {
+    pub fn new(api_version: &str, kind: &str, namespace: &str, name: &str) -> Object {
+        Object {
+            api_version: api_version.to_string(),
+            kind: kind.to_string(),
+            meta: Meta {
+                name: name.to_string(),
+                namespace: namespace.to_string(),
+                ..Meta::default()
+            },
+            body: Map::new(),
+        }
+    }
+
+    /// The API group, "" for the core group.
+    pub fn group(&self) -> &str {
+        match self.api_version.rsplit_once('/') {
+            Some((g, _)) => g,
+            None => "",
+        }
+    }
+
+    pub fn gk(&self) -> GroupKind {
+        group_kind(self.group(), &self.kind)
+    }
+
+    pub fn key(&self) -> ObjKey {
+        ObjKey {
+            gk: self.gk(),
+            namespace: self.meta.namespace.clone(),
+            name: self.meta.name.clone(),
+        }
+    }
+
+    pub fn is_deleting(&self) -> bool {
+        self.meta.deletion_ms.is_some()
+    }
+
+    /// The owner reference with `controller: true`, if any.
+    pub fn controller_ref(&self) -> Option<&OwnerRef> {
+        self.meta.owner_references.iter().find(|o| o.controller)
+    }
+
+    pub fn spec(&self) -> &Value {
+        self.body.get("spec").unwrap_or(&Value::Null)
+    }
+
+    pub fn status(&self) -> &Value {
+        self.body.get("status").unwrap_or(&Value::Null)
+    }
+
+    /// A value by path of keys from the body, e.g. `["spec", "replicas"]`.
+    pub fn get(&self, path: &[&str]) -> &Value {
+        let Some((first, rest)) = path.split_first() else {
+            return &Value::Null;
+        };
+        let mut v = self.body.get(*first).unwrap_or(&Value::Null);
+        for k in rest {
+            v = v.get(*k).unwrap_or(&Value::Null);
+        }
+        v
+    }
+
+    /// A mutable value by path, creating empty objects on the way.
+    pub fn get_mut(&mut self, path: &[&str]) -> &mut Value {
+        let (first, rest) = path.split_first().expect("a path has at least one key");
+        let mut v = self.body.entry(first.to_string()).or_insert(Value::Null);
+        for k in rest {
+            if !v.is_object() {
+                *v = Value::Object(Map::new());
+            }
+            v = v
+                .as_object_mut()
+                .unwrap()
+                .entry(k.to_string())
+                .or_insert(Value::Null);
+        }
+        v
+    }
+
+    pub fn set(&mut self, path: &[&str], value: Value) {
+        *self.get_mut(path) = value;
+    }
+
+    pub fn str_at(&self, path: &[&str]) -> Option<&str> {
+        self.get(path).as_str()
+    }
+
+    pub fn i64_at(&self, path: &[&str]) -> Option<i64> {
+        self.get(path).as_i64()
+    }
+
+    /// The whole object as JSON, the way the API server returns it (`-o json|yaml`).
+    pub fn to_json(&self) -> Value {
+        let mut m = Map::new();
+        m.insert("apiVersion".into(), Value::String(self.api_version.clone()));
+        m.insert("kind".into(), Value::String(self.kind.clone()));
+        m.insert("metadata".into(), self.meta_json());
+        for (k, v) in &self.body {
+            m.insert(k.clone(), v.clone());
+        }
+        Value::Object(m)
+    }
+
+    pub fn meta_json(&self) -> Value {
+        let meta = &self.meta;
+        let mut m = Map::new();
+        if !meta.annotations.is_empty() {
+            m.insert("annotations".into(), str_map(&meta.annotations));
+        }
+        m.insert(
+            "creationTimestamp".into(),
+            Value::String(rfc3339(meta.creation_ms)),
+        );
+        if let Some(g) = meta.deletion_grace_period_seconds {
+            m.insert("deletionGracePeriodSeconds".into(), Value::from(g));
+        }
+        if let Some(d) = meta.deletion_ms {
+            m.insert("deletionTimestamp".into(), Value::String(rfc3339(d)));
+        }
+        if !meta.finalizers.is_empty() {
+            m.insert(
+                "finalizers".into(),
+                Value::Array(meta.finalizers.iter().cloned().map(Value::String).collect()),
+            );
+        }
+        if let Some(g) = &meta.generate_name {
+            m.insert("generateName".into(), Value::String(g.clone()));
+        }
+        if meta.generation > 0 {
+            m.insert("generation".into(), Value::from(meta.generation));
+        }
+        if !meta.labels.is_empty() {
+            m.insert("labels".into(), str_map(&meta.labels));
+        }
+        m.insert("name".into(), Value::String(meta.name.clone()));
+        if !meta.namespace.is_empty() {
+            m.insert("namespace".into(), Value::String(meta.namespace.clone()));
+        }
+        if !meta.owner_references.is_empty() {
+            m.insert(
+                "ownerReferences".into(),
+                Value::Array(
+                    meta.owner_references
+                        .iter()
+                        .map(OwnerRef::to_json)
+                        .collect(),
+                ),
+            );
+        }
+        m.insert(
+            "resourceVersion".into(),
+            Value::String(meta.resource_version.to_string()),
+        );
+        m.insert("uid".into(), Value::String(meta.uid.clone()));
+        Value::Object(m)
+    }
+
+    /// Builds an object from a manifest document. Metadata fields the store manages
+    /// (uid, resourceVersion, timestamps) are ignored; they are assigned at admission.
+    /// Returns a message when the document is not an object with apiVersion and kind.
+    pub fn from_manifest(v: &Value) -> Result<Object, String> {
+        let Some(m) = v.as_object() else {
+            return Err("the document is not a mapping of fields".into());
+        };
+        let api_version = m.get("apiVersion").and_then(Value::as_str).unwrap_or("");
+        let kind = m.get("kind").and_then(Value::as_str).unwrap_or("");
+        if api_version.is_empty() && kind.is_empty() {
+            return Err("Object 'Kind' is missing".into());
+        }
+        if kind.is_empty() {
+            return Err("Object 'Kind' is missing".into());
+        }
+        if api_version.is_empty() {
+            return Err(format!("Object 'apiVersion' is missing in {kind}"));
+        }
+        let mut obj = Object::new(api_version, kind, "", "");
+        let empty = Value::Null;
+        let md = m.get("metadata").unwrap_or(&empty);
+        let s = |k: &str| md.get(k).and_then(Value::as_str).map(str::to_string);
+        obj.meta.name = s("name").unwrap_or_default();
+        obj.meta.generate_name = s("generateName");
+        obj.meta.namespace = s("namespace").unwrap_or_default();
+        obj.meta.labels = string_map(md.get("labels"));
+        obj.meta.annotations = string_map(md.get("annotations"));
+        if let Some(Value::Array(refs)) = md.get("ownerReferences") {
+            obj.meta.owner_references = refs.iter().filter_map(OwnerRef::from_json).collect();
+        }
+        if let Some(Value::Array(f)) = md.get("finalizers") {
+            obj.meta.finalizers = f
+                .iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect();
+        }
+        for (k, val) in m {
+            if k != "apiVersion" && k != "kind" && k != "metadata" {
+                obj.body.insert(k.clone(), val.clone());
+            }
+        }
+        Ok(obj)
+    }
+}
+
+/// `Kind` for the core group, `Kind.group` otherwise.
+pub fn group_kind(group: &str, kind: &str) -> GroupKind {
+    if group.is_empty() {
+        kind.to_string()
+    } else {
+        format!("{kind}.{group}")
+    }
+}
+
+fn str_map(m: &BTreeMap<String, String>) -> Value {
+    Value::Object(
+        m.iter()
+            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+            .collect(),
+    )
+}
+
+/// Label and annotation maps: values that are not strings are kept as their JSON text,
+/// as the API server would reject them anyway (validation reports it).
+pub fn string_map(v: Option<&Value>) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    if let Some(Value::Object(m)) = v {
+        for (k, val) in m {
+            let s = match val {
+                Value::String(s) => s.clone(),
+                Value::Null => String::new(),
+                other => other.to_string(),
+            };
+            out.insert(k.clone(), s);
+        }
+    }
+    out
+}

@@ -1,0 +1,115 @@
+//! The object store: every object the API server holds, ordered by (kind, namespace,
+//! name) so every listing and every controller pass is deterministic, with indices by
+//! UID and by owner UID so controllers and the garbage collector never scan everything.
+//!
+//! Only the simulator writes to the store (`Sim` applies actions); controllers get `&Store`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::object::{ObjKey, Object};
+
+#[derive(Clone, Debug, Default)]
+pub struct Store {
+    objects: BTreeMap<ObjKey, Object>,
+    by_uid: BTreeMap<String, ObjKey>,
+    /// owner UID → keys of objects that name it in `ownerReferences`.
+    by_owner: BTreeMap<String, BTreeSet<ObjKey>>,
+    resource_version: u64,
+}
+
+impl Store {
+    pub fn get(&self, key: &ObjKey) -> Option<&Object> {
+        self.objects.get(key)
+    }
+
+    pub fn find(&self, gk: &str, namespace: &str, name: &str) -> Option<&Object> {
+        self.objects.get(&ObjKey::new(gk, namespace, name))
+    }
+
+    pub fn by_uid(&self, uid: &str) -> Option<&Object> {
+        self.by_uid.get(uid).and_then(|k| self.objects.get(k))
+    }
+
+    pub fn len(&self) -> usize {
+        self.objects.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.objects.is_empty()
+    }
+
+    pub fn all(&self) -> impl Iterator<Item = &Object> {
+        self.objects.values()
+    }
+
+    /// Objects of one kind in one namespace ("" lists cluster-scoped objects), by name.
+    pub fn list<'a>(&'a self, gk: &str, namespace: &str) -> impl Iterator<Item = &'a Object> + 'a {
+        let start = ObjKey::new(gk, namespace, "");
+        let gk = gk.to_string();
+        let ns = namespace.to_string();
+        self.objects
+            .range(start..)
+            .take_while(move |(k, _)| k.gk == gk && k.namespace == ns)
+            .map(|(_, o)| o)
+    }
+
+    /// Objects of one kind in every namespace, by namespace then name.
+    pub fn list_all<'a>(&'a self, gk: &str) -> impl Iterator<Item = &'a Object> + 'a {
+        let start = ObjKey::new(gk, "", "");
+        let gk = gk.to_string();
+        self.objects
+            .range(start..)
+            .take_while(move |(k, _)| k.gk == gk)
+            .map(|(_, o)| o)
+    }
+
+    /// Objects whose ownerReferences name this UID.
+    pub fn owned_by<'a>(&'a self, owner_uid: &str) -> impl Iterator<Item = &'a Object> + 'a {
+        self.by_owner
+            .get(owner_uid)
+            .into_iter()
+            .flat_map(|keys| keys.iter())
+            .filter_map(|k| self.objects.get(k))
+    }
+
+    pub fn next_resource_version(&mut self) -> u64 {
+        self.resource_version += 1;
+        self.resource_version
+    }
+
+    /// Inserts or replaces an object, bumping its resourceVersion and keeping the
+    /// indices true.
+    pub fn put(&mut self, mut obj: Object) -> &Object {
+        obj.meta.resource_version = self.next_resource_version();
+        let key = obj.key();
+        if let Some(old) = self.objects.remove(&key) {
+            self.unindex(&key, &old);
+        }
+        self.by_uid.insert(obj.meta.uid.clone(), key.clone());
+        for o in &obj.meta.owner_references {
+            self.by_owner
+                .entry(o.uid.clone())
+                .or_default()
+                .insert(key.clone());
+        }
+        self.objects.entry(key).or_insert(obj)
+    }
+
+    pub fn remove(&mut self, key: &ObjKey) -> Option<Object> {
+        let old = self.objects.remove(key)?;
+        self.unindex(key, &old);
+        Some(old)
+    }
+
+    fn unindex(&mut self, key: &ObjKey, old: &Object) {
+        self.by_uid.remove(&old.meta.uid);
+        for o in &old.meta.owner_references {
+            if let Some(set) = self.by_owner.get_mut(&o.uid) {
+                set.remove(key);
+                if set.is_empty() {
+                    self.by_owner.remove(&o.uid);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,12 @@
+//! Orrery's simulator: a deterministic model of a Kubernetes control plane.
+//!
+//! Manifests come in through [`manifest`], objects live in the [`api`] store, commands
+//! (kubectl, minikube, curl, sleep) are parsed by [`kubectl`] and applied by [`sim`], whose
+//! controllers and simulated kubelet move the cluster one step at a time in virtual time.
+//! The crate does no IO and reads no clock: see ARCHITECTURE.md.
+
+pub mod api;
+pub mod manifest;
+pub mod names;
+pub mod rng;
+pub mod time;
