@@ -74,3 +74,8 @@ fn split_documents(text: &str) -> Vec<(usize, String)> {
     docs.push((start, cur));
     docs
 }
+
+/// Renders a value as `kubectl get -o yaml` does.
+pub fn to_yaml(value: &Value) -> String {
+    serde_yaml::to_string(value).unwrap_or_default()
+}
