@@ -407,6 +407,7 @@ impl Sim {
     pub fn remove(&mut self, key: &ObjKey) {
         if let Some(obj) = self.store.remove(key) {
             self.runtime.remove(&obj.meta.uid);
+            crate::volumes::on_removed(self, &obj);
             self.record(StepVerb::Removed, &obj);
             if obj.kind == "CustomResourceDefinition" {
                 if let Some(rt) = admission::crd_resource_type(&obj) {
