@@ -106,6 +106,9 @@ pub fn validate(
             errs.push(FieldError::invalid("metadata.name", name, &msg));
         }
     }
+    errs.extend(crate::controllers::persistentvolume::validate(
+        sim, obj, old,
+    ));
     errs
 }
 
