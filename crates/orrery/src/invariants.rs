@@ -20,13 +20,24 @@ fn store_is_consistent(sim: &Sim) -> Result<(), String> {
     let mut uids = BTreeSet::new();
     for o in sim.store.all() {
         if !uids.insert(o.meta.uid.clone()) {
-            return Err(format!("duplicate UID {} ({}/{})", o.meta.uid, o.kind, o.meta.name));
+            return Err(format!(
+                "duplicate UID {} ({}/{})",
+                o.meta.uid, o.kind, o.meta.name
+            ));
         }
         if sim.store.by_uid(&o.meta.uid).map(|x| x.key()) != Some(o.key()) {
-            return Err(format!("UID index disagrees for {}/{}", o.kind, o.meta.name));
+            return Err(format!(
+                "UID index disagrees for {}/{}",
+                o.kind, o.meta.name
+            ));
         }
-        if !o.meta.namespace.is_empty() && sim.store.find("Namespace", "", &o.meta.namespace).is_none() {
-            return Err(format!("{} {}/{} lives in a namespace that does not exist", o.kind, o.meta.namespace, o.meta.name));
+        if !o.meta.namespace.is_empty()
+            && sim.store.find("Namespace", "", &o.meta.namespace).is_none()
+        {
+            return Err(format!(
+                "{} {}/{} lives in a namespace that does not exist",
+                o.kind, o.meta.namespace, o.meta.name
+            ));
         }
     }
     Ok(())
@@ -37,7 +48,11 @@ fn kubelet_state_matches_pods(sim: &Sim) -> Result<(), String> {
     for uid in sim.runtime.keys() {
         match sim.store.by_uid(uid) {
             Some(p) if p.kind == "Pod" => {}
-            _ => return Err(format!("kubelet state for a pod that does not exist: {uid}")),
+            _ => {
+                return Err(format!(
+                    "kubelet state for a pod that does not exist: {uid}"
+                ))
+            }
         }
     }
     Ok(())
@@ -50,8 +65,15 @@ fn no_orphans_after_settle(sim: &Sim) -> Result<(), String> {
         if o.meta.owner_references.is_empty() || o.is_deleting() {
             continue;
         }
-        if o.meta.owner_references.iter().all(|r| sim.store.by_uid(&r.uid).is_none()) {
-            return Err(format!("{} {}/{} outlived all its owners", o.kind, o.meta.namespace, o.meta.name));
+        if o.meta
+            .owner_references
+            .iter()
+            .all(|r| sim.store.by_uid(&r.uid).is_none())
+        {
+            return Err(format!(
+                "{} {}/{} outlived all its owners",
+                o.kind, o.meta.namespace, o.meta.name
+            ));
         }
     }
     Ok(())
@@ -62,15 +84,27 @@ fn statefulset_pods_are_valid_ordinals(sim: &Sim) -> Result<(), String> {
     for sts in sim.store.list_all("StatefulSet.apps") {
         let sel = Selector::from_label_selector(sts.get(&["spec", "selector"]));
         for pod in sim.store.owned_by(&sts.meta.uid) {
-            if pod.kind != "Pod" || pod.controller_ref().map(|r| r.uid.as_str()) != Some(sts.meta.uid.as_str()) {
+            if pod.kind != "Pod"
+                || pod.controller_ref().map(|r| r.uid.as_str()) != Some(sts.meta.uid.as_str())
+            {
                 continue;
             }
-            let ord = pod.meta.name.strip_prefix(&format!("{}-", sts.meta.name)).and_then(|o| o.parse::<u64>().ok());
+            let ord = pod
+                .meta
+                .name
+                .strip_prefix(&format!("{}-", sts.meta.name))
+                .and_then(|o| o.parse::<u64>().ok());
             if ord.is_none() {
-                return Err(format!("StatefulSet {} owns pod {} without an ordinal name", sts.meta.name, pod.meta.name));
+                return Err(format!(
+                    "StatefulSet {} owns pod {} without an ordinal name",
+                    sts.meta.name, pod.meta.name
+                ));
             }
             if !sel.matches(&pod.meta.labels) {
-                return Err(format!("StatefulSet {} owns pod {} its selector does not match", sts.meta.name, pod.meta.name));
+                return Err(format!(
+                    "StatefulSet {} owns pod {} its selector does not match",
+                    sts.meta.name, pod.meta.name
+                ));
             }
         }
     }
@@ -84,7 +118,11 @@ pub fn converged(sim: &Sim) -> Result<(), String> {
     let pullable = |tpl: &serde_json::Value| {
         tpl.pointer("/spec/containers")
             .and_then(|c| c.as_array())
-            .is_some_and(|cs| cs.iter().all(|c| !crate::apps::model_for(c["image"].as_str().unwrap_or(""), &[], &[]).pull_fails))
+            .is_some_and(|cs| {
+                cs.iter().all(|c| {
+                    !crate::apps::model_for(c["image"].as_str().unwrap_or(""), &[], &[]).pull_fails
+                })
+            })
     };
     for d in sim.store.list_all("Deployment.apps") {
         if d.is_deleting() || !pullable(d.get(&["spec", "template"])) {
@@ -97,9 +135,16 @@ pub fn converged(sim: &Sim) -> Result<(), String> {
             .list("Pod", &d.meta.namespace)
             .filter(|p| !p.is_deleting() && sel.matches(&p.meta.labels))
             .collect();
-        let ready = pods.iter().filter(|p| crate::kubectl::printers::pod_ready_counts(p).0 > 0).count();
+        let ready = pods
+            .iter()
+            .filter(|p| crate::kubectl::printers::pod_ready_counts(p).0 > 0)
+            .count();
         if pods.len() as i64 != want || ready as i64 != want {
-            return Err(format!("Deployment {} wants {want} pods, has {} ({ready} ready)", d.meta.name, pods.len()));
+            return Err(format!(
+                "Deployment {} wants {want} pods, has {} ({ready} ready)",
+                d.meta.name,
+                pods.len()
+            ));
         }
     }
     for s in sim.store.list_all("StatefulSet.apps") {
@@ -107,10 +152,21 @@ pub fn converged(sim: &Sim) -> Result<(), String> {
             continue;
         }
         let want = s.i64_at(&["spec", "replicas"]).unwrap_or(1);
-        let pods: Vec<_> = sim.store.owned_by(&s.meta.uid).filter(|p| p.kind == "Pod" && !p.is_deleting()).collect();
-        let ready = pods.iter().filter(|p| crate::kubectl::printers::pod_ready_counts(p).0 > 0).count();
+        let pods: Vec<_> = sim
+            .store
+            .owned_by(&s.meta.uid)
+            .filter(|p| p.kind == "Pod" && !p.is_deleting())
+            .collect();
+        let ready = pods
+            .iter()
+            .filter(|p| crate::kubectl::printers::pod_ready_counts(p).0 > 0)
+            .count();
         if pods.len() as i64 != want || ready as i64 != want {
-            return Err(format!("StatefulSet {} wants {want} pods, has {} ({ready} ready)", s.meta.name, pods.len()));
+            return Err(format!(
+                "StatefulSet {} wants {want} pods, has {} ({ready} ready)",
+                s.meta.name,
+                pods.len()
+            ));
         }
     }
     Ok(())

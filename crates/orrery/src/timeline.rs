@@ -9,7 +9,11 @@ use crate::time::Millis;
 #[derive(Clone, Debug, PartialEq)]
 pub enum Entry {
     /// A command line (with its heredoc) run at a virtual instant.
-    Exec { at: Millis, line: String, stdin: Option<String> },
+    Exec {
+        at: Millis,
+        line: String,
+        stdin: Option<String>,
+    },
     /// Time advanced with no command (the page's play button).
     Advance { at: Millis, ms: Millis },
 }
@@ -45,8 +49,16 @@ pub struct Timeline {
 
 impl Timeline {
     pub fn new(session: Session) -> Timeline {
-        let first = Checkpoint { entries: 0, session: session.clone() };
-        Timeline { session, entries: vec![], checkpoints: vec![first], steps_since_checkpoint: 0 }
+        let first = Checkpoint {
+            entries: 0,
+            session: session.clone(),
+        };
+        Timeline {
+            session,
+            entries: vec![],
+            checkpoints: vec![first],
+            steps_since_checkpoint: 0,
+        }
     }
 
     pub fn entries(&self) -> &[Entry] {
@@ -65,8 +77,13 @@ impl Timeline {
     fn after_entry(&mut self, steps: usize) {
         self.steps_since_checkpoint += steps;
         let last = self.checkpoints.last().map_or(0, |c| c.entries);
-        if self.steps_since_checkpoint >= CHECKPOINT_EVERY_STEPS || self.entries.len() - last >= CHECKPOINT_EVERY_ENTRIES {
-            self.checkpoints.push(Checkpoint { entries: self.entries.len(), session: self.session.clone() });
+        if self.steps_since_checkpoint >= CHECKPOINT_EVERY_STEPS
+            || self.entries.len() - last >= CHECKPOINT_EVERY_ENTRIES
+        {
+            self.checkpoints.push(Checkpoint {
+                entries: self.entries.len(),
+                session: self.session.clone(),
+            });
             self.steps_since_checkpoint = 0;
         }
     }
@@ -76,7 +93,11 @@ impl Timeline {
         let before = self.session.sim.steps.len();
         let at = self.session.sim.now;
         let out = self.session.exec(line, stdin);
-        self.entries.push(Entry::Exec { at, line: line.to_string(), stdin: stdin.map(str::to_string) });
+        self.entries.push(Entry::Exec {
+            at,
+            line: line.to_string(),
+            stdin: stdin.map(str::to_string),
+        });
         let steps = self.session.sim.steps.len().saturating_sub(before);
         self.after_entry(steps.max(1));
         out
@@ -102,7 +123,12 @@ impl Timeline {
     /// included. Does not change the timeline.
     pub fn state_at(&self, t: Millis) -> Session {
         // The last checkpoint taken at or before t (the first one always qualifies).
-        let cp = self.checkpoints.iter().rev().find(|c| c.session.sim.now <= t).unwrap_or(&self.checkpoints[0]);
+        let cp = self
+            .checkpoints
+            .iter()
+            .rev()
+            .find(|c| c.session.sim.now <= t)
+            .unwrap_or(&self.checkpoints[0]);
         let mut s = cp.session.clone();
         for e in &self.entries[cp.entries..] {
             if e.at() > t {
@@ -132,7 +158,8 @@ impl Timeline {
             }
         }
         self.entries.truncate(keep);
-        self.checkpoints.retain(|c| c.entries <= keep && c.session.sim.now <= t);
+        self.checkpoints
+            .retain(|c| c.entries <= keep && c.session.sim.now <= t);
         if self.checkpoints.is_empty() {
             unreachable!("the first checkpoint is at the start of the history");
         }
@@ -158,7 +185,10 @@ mod tests {
     fn seeking_equals_replaying_from_scratch() {
         let mut t = Timeline::new(Session::new(3));
         let start = t.now();
-        t.exec("kubectl create deployment web --image=nginx --replicas=3", None);
+        t.exec(
+            "kubectl create deployment web --image=nginx --replicas=3",
+            None,
+        );
         t.advance(45_000);
         let mid = t.now();
         t.exec("kubectl scale deployment web --replicas=1", None);
@@ -170,7 +200,10 @@ mod tests {
         // A moment inside the first advance.
         let inside = start + 20_000;
         let mut fresh = Session::new(3);
-        fresh.exec("kubectl create deployment web --image=nginx --replicas=3", None);
+        fresh.exec(
+            "kubectl create deployment web --image=nginx --replicas=3",
+            None,
+        );
         fresh.sim.advance(20_000);
         assert_eq!(fingerprint(&t.state_at(inside)), fingerprint(&fresh));
         // The end.
