@@ -2,6 +2,7 @@
 //! prints exactly what kubectl prints (R8, R9). One file per family of subcommands.
 
 pub mod args;
+pub mod exec;
 pub mod get;
 pub mod mutate;
 pub mod print_config;
@@ -62,6 +63,7 @@ pub fn run(s: &mut Session, words: &[String], stdin: Option<&str>) -> Output {
         "apply" => mutate::apply(s, rest, stdin),
         "delete" => mutate::delete(s, rest, stdin),
         "scale" => mutate::scale(s, rest),
+        "exec" => exec::exec(s, rest),
         "version" => version(s, rest),
         "api-resources" => get::api_resources(s, rest),
         "config" => config(rest),
