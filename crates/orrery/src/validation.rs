@@ -180,7 +180,9 @@ fn go_map(m: &std::collections::BTreeMap<String, String>) -> String {
 /// R3.15: the spec fields an update may change, by version, and the message naming them
 /// (§13.24 UNVERIFIED cut points, chosen: minReadySeconds 1.22, the retention policy
 /// 1.23, ordinals 1.26, revisionHistoryLimit 1.33).
-pub fn statefulset_mutable_fields(v: crate::api::ClusterVersion) -> (&'static [&'static str], &'static str) {
+pub fn statefulset_mutable_fields(
+    v: crate::api::ClusterVersion,
+) -> (&'static [&'static str], &'static str) {
     if v.at_least(33) {
         (
             &["replicas", "ordinals", "template", "updateStrategy", "revisionHistoryLimit", "persistentVolumeClaimRetentionPolicy", "minReadySeconds"],
@@ -219,7 +221,8 @@ fn statefulset(sim: &Sim, obj: &Object, old: Option<&Object>) -> Vec<FieldError>
         errs.push(FieldError::required("spec.selector", ""));
     }
     let selector = crate::api::Selector::from_label_selector(sel);
-    let tpl_labels = crate::api::object::string_map(Some(obj.get(&["spec", "template", "metadata", "labels"])));
+    let tpl_labels =
+        crate::api::object::string_map(Some(obj.get(&["spec", "template", "metadata", "labels"])));
     if !selector.is_empty() && !selector.matches(&tpl_labels) {
         errs.push(FieldError::invalid_raw(
             "spec.template.metadata.labels",
@@ -233,10 +236,10 @@ fn statefulset(sim: &Sim, obj: &Object, old: Option<&Object>) -> Vec<FieldError>
         let normal = |spec: &Value| -> serde_json::Map<String, Value> {
             let mut m = spec.as_object().cloned().unwrap_or_default();
             m.retain(|k, v| {
-                !mutable.contains(&k.as_str())
-                    && !(v.is_null()
-                        || v.as_array().is_some_and(Vec::is_empty)
-                        || v.as_object().is_some_and(serde_json::Map::is_empty))
+                let empty = v.is_null()
+                    || v.as_array().is_some_and(Vec::is_empty)
+                    || v.as_object().is_some_and(serde_json::Map::is_empty);
+                !mutable.contains(&k.as_str()) && !empty
             });
             m
         };
@@ -265,5 +268,78 @@ mod tests {
             dns1123_label(&"a".repeat(64)),
             vec!["must be no more than 63 characters".to_string()]
         );
+    }
+
+    #[test]
+    fn label_values() {
+        assert!(label_value("").is_empty());
+        assert!(label_value("web-7b9c5d4f8").is_empty());
+        assert!(label_value("My_Value.1").is_empty());
+        assert_eq!(
+            label_value(&"a".repeat(64)),
+            vec!["must be no more than 63 characters".to_string()]
+        );
+        assert_eq!(
+            label_value("-x")[0],
+            "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"
+        );
+    }
+
+    fn sim(minor: u32) -> Sim {
+        Sim::new(1, crate::api::ClusterVersion { minor, patch: 0 })
+    }
+
+    fn sts(spec: serde_json::Value) -> Object {
+        let mut o = Object::new("apps/v1", "StatefulSet", "default", "web");
+        o.body.insert("spec".into(), spec);
+        o
+    }
+
+    #[test]
+    fn statefulset_update_rules_by_version() {
+        let base = serde_json::json!({"replicas": 3, "serviceName": "nginx",
+            "selector": {"matchLabels": {"app": "nginx"}},
+            "template": {"metadata": {"labels": {"app": "nginx"}}},
+            "volumeClaimTemplates": [{"metadata": {"name": "www"}, "spec": {"resources": {"requests": {"storage": "1Gi"}}}}]});
+        let old = sts(base.clone());
+        let msg = |minor: u32, change: &dyn Fn(&mut serde_json::Value)| {
+            let mut spec = base.clone();
+            change(&mut spec);
+            statefulset(&sim(minor), &sts(spec), Some(&old))
+                .iter()
+                .map(|e| e.to_string())
+                .collect::<Vec<_>>()
+        };
+        let claim_2gi = |s: &mut serde_json::Value| {
+            s["volumeClaimTemplates"][0]["spec"]["resources"]["requests"]["storage"] = "2Gi".into()
+        };
+        assert_eq!(msg(34, &claim_2gi), vec!["spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden"]);
+        assert_eq!(msg(30, &claim_2gi), vec!["spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden"]);
+        assert_eq!(msg(21, &claim_2gi), vec!["spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'template', and 'updateStrategy' are forbidden"]);
+        assert!(msg(34, &|s| s["replicas"] = 5.into()).is_empty());
+        assert!(msg(34, &|s| s["revisionHistoryLimit"] = 2.into()).is_empty());
+        assert_eq!(msg(30, &|s| s["revisionHistoryLimit"] = 2.into()).len(), 1);
+        assert_eq!(msg(34, &|s| s["serviceName"] = "other".into()).len(), 1);
+        assert!(msg(34, &|s| s["template"]["spec"] = serde_json::json!({"x": 1})).is_empty());
+    }
+
+    #[test]
+    fn statefulset_selector_must_match_template() {
+        let o = sts(
+            serde_json::json!({"selector": {"matchLabels": {"app": "web"}},
+            "template": {"metadata": {"labels": {"app": "nginx", "tier": "x"}}}}),
+        );
+        let errs: Vec<String> = statefulset(&sim(34), &o, None)
+            .iter()
+            .map(|e| e.to_string())
+            .collect();
+        assert_eq!(errs, vec!["spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"nginx\", \"tier\":\"x\"}: `selector` does not match template `labels`"]);
+        let o = sts(serde_json::json!({"template": {"metadata": {"labels": {"app": "nginx"}}}}));
+        let errs: Vec<String> = statefulset(&sim(34), &o, None)
+            .iter()
+            .map(|e| e.to_string())
+            .collect();
+        assert_eq!(errs[0], "spec.selector: Required value");
+        assert_eq!(errs.len(), 2);
     }
 }

@@ -186,7 +186,9 @@ pub fn start_ordinal(v: ClusterVersion, set: &Object) -> i64 {
     if !start_ordinal_enabled(v) {
         return 0;
     }
-    set.i64_at(&["spec", "ordinals", "start"]).unwrap_or(0).max(0)
+    set.i64_at(&["spec", "ordinals", "start"])
+        .unwrap_or(0)
+        .max(0)
 }
 
 fn spec_replicas(set: &Object) -> i64 {
@@ -239,8 +241,7 @@ pub fn new_pod(
     let mut pod = Object::new("v1", "Pod", &set.meta.namespace, &name);
     let md = template.get("metadata");
     pod.meta.labels = pod_labels_from(template);
-    pod.meta.annotations =
-        crate::api::object::string_map(md.and_then(|m| m.get("annotations")));
+    pod.meta.annotations = crate::api::object::string_map(md.and_then(|m| m.get("annotations")));
     if let Some(Value::Array(f)) = md.and_then(|m| m.get("finalizers")) {
         pod.meta.finalizers = f
             .iter()
@@ -264,7 +265,10 @@ pub fn new_pod(
         .labels
         .insert(REVISION_LABEL.into(), revision.to_string());
     spec.insert("hostname".into(), json!(name));
-    match set.str_at(&["spec", "serviceName"]).filter(|s| !s.is_empty()) {
+    match set
+        .str_at(&["spec", "serviceName"])
+        .filter(|s| !s.is_empty())
+    {
         Some(svc) => {
             spec.insert("subdomain".into(), json!(svc));
         }
@@ -614,10 +618,7 @@ fn revisions<'a>(sim: &'a Sim, set: &'a Object, out: &mut Out) -> Revisions<'a> 
         .i64_at(&["status", "collisionCount"])
         .unwrap_or(0)
         .max(0) as u32;
-    let equal: Vec<&&Object> = all
-        .iter()
-        .filter(|c| c.get(&["data"]) == &data)
-        .collect();
+    let equal: Vec<&&Object> = all.iter().filter(|c| c.get(&["data"]) == &data).collect();
     let update_name = match (equal.last(), all.last()) {
         (Some(eq), Some(last)) if eq.meta.uid == last.meta.uid => last.meta.name.clone(),
         (Some(eq), _) => {
@@ -854,7 +855,10 @@ pub fn server_invalid_message(kind: &str, name: &str, causes: &[FieldError]) -> 
         .filter(|t| seen.insert(t.clone()))
         .collect();
     let body = aggregate(texts).err().unwrap_or_default();
-    format!("{kind} {} is invalid: {body}", crate::errors::go_quote(name))
+    format!(
+        "{kind} {} is invalid: {body}",
+        crate::errors::go_quote(name)
+    )
 }
 
 fn sync(sim: &Sim, set: &Object, out: &mut Out) {
@@ -990,12 +994,18 @@ fn sync(sim: &Sim, set: &Object, out: &mut Out) {
                     if phase(p) == "Failed" {
                         pass.warning(
                             "RecreatingFailedPod",
-                            format!("StatefulSet {ns}/{} is recreating failed Pod {name}", set.meta.name),
+                            format!(
+                                "StatefulSet {ns}/{} is recreating failed Pod {name}",
+                                set.meta.name
+                            ),
                         );
                     } else {
                         pass.event(
                             "RecreatingTerminatedPod",
-                            format!("StatefulSet {ns}/{} is recreating terminated Pod {name}", set.meta.name),
+                            format!(
+                                "StatefulSet {ns}/{} is recreating terminated Pod {name}",
+                                set.meta.name
+                            ),
                         );
                     }
                     pass.delete_pod(p);
@@ -1037,12 +1047,17 @@ fn sync(sim: &Sim, set: &Object, out: &mut Out) {
                 let mut q = p.clone();
                 q.meta.labels.insert(POD_NAME_LABEL.into(), name.clone());
                 if pod_index_label_enabled(v) {
-                    q.meta.labels.insert(POD_INDEX_LABEL.into(), ord.to_string());
+                    q.meta
+                        .labels
+                        .insert(POD_INDEX_LABEL.into(), ord.to_string());
                 }
                 pass.out.push(Action::Update(q));
                 pass.event(
                     "SuccessfulUpdate",
-                    format!("update Pod {name} in StatefulSet {} successful", set.meta.name),
+                    format!(
+                        "update Pod {name} in StatefulSet {} successful",
+                        set.meta.name
+                    ),
                 );
             }
         }
