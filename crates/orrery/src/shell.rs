@@ -41,7 +41,7 @@ impl Output {
 
 /// Reads a file that is not a virtual file (the CLI reads next to the transcript; the
 /// browser has none). The simulator itself never does IO.
-pub type FileLoader = Box<dyn Fn(&str) -> Option<String>>;
+pub type FileLoader = std::rc::Rc<dyn Fn(&str) -> Option<String>>;
 
 /// A `kubectl port-forward` that is running: localhost:local → the target's port.
 #[derive(Clone, Debug, PartialEq)]
@@ -53,6 +53,7 @@ pub struct PortForward {
     pub remote_port: i64,
 }
 
+#[derive(Clone)]
 pub struct Session {
     pub sim: Sim,
     pub seed: u64,
