@@ -136,6 +136,7 @@ pub fn default_object(sim: &mut Sim, obj: &mut Object) {
         "StatefulSet.apps" => {
             // R3.1
             let v = sim.version;
+            crate::controllers::statefulset::drop_disabled_fields(v, obj);
             if let Some(spec) = obj_mut(obj, &["spec"]) {
                 set_default(spec, "replicas", json!(1));
                 set_default(spec, "podManagementPolicy", json!("OrderedReady"));
