@@ -19,6 +19,7 @@ pub mod manifest;
 pub mod minikube;
 pub mod names;
 pub mod rng;
+pub mod scene;
 pub mod shell;
 pub mod sim;
 pub mod time;

@@ -65,19 +65,19 @@ fn random_command(rng: &mut Rng, s: &Session) -> (String, Option<String>) {
         .map(|p| p.meta.name.clone())
         .collect();
     match rng.below(10) {
-        0 | 1 => (
-            "kubectl apply -f - <<EOF".into(),
-            Some(deployment(rng, ["web", "api"][rng.below(2) as usize])),
-        ),
-        2 => {
-            let claims = rng.below(2) == 0;
+        0 | 1 => {
+            let name = ["web", "api"][rng.below(2) as usize];
             (
                 "kubectl apply -f - <<EOF".into(),
-                Some(statefulset(
-                    rng,
-                    ["db", "cache"][rng.below(2) as usize],
-                    claims,
-                )),
+                Some(deployment(rng, name)),
+            )
+        }
+        2 => {
+            let claims = rng.below(2) == 0;
+            let name = ["db", "cache"][rng.below(2) as usize];
+            (
+                "kubectl apply -f - <<EOF".into(),
+                Some(statefulset(rng, name, claims)),
             )
         }
         3 => (
