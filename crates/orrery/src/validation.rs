@@ -106,6 +106,7 @@ pub fn validate(
             errs.push(FieldError::invalid("metadata.name", name, &msg));
         }
     }
+    errs.extend(crate::validation_network::validate(sim, rt, obj, old));
     errs
 }
 
