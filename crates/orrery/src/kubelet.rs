@@ -213,21 +213,6 @@ pub fn reconcile(sim: &Sim, out: &mut Out) {
 }
 
 fn sync_pod(sim: &Sim, pod: &Object, out: &mut Out) {
-    let new_pod = !sim.runtime.contains_key(&pod.meta.uid);
-    sync_pod_runtime(sim, pod, out);
-    // A new pod: sandbox and IP. Pushed after the status update of this pass, which was
-    // rendered from the pod as read (without an IP) and would otherwise overwrite it.
-    if new_pod
-        && !matches!(
-            pod.str_at(&["status", "phase"]),
-            Some("Succeeded" | "Failed")
-        )
-    {
-        out.push(Action::AssignPodIp(pod.key()));
-    }
-}
-
-fn sync_pod_runtime(sim: &Sim, pod: &Object, out: &mut Out) {
     let now = sim.now;
     let init_specs = containers(pod, "initContainers");
     let main_specs = containers(pod, "containers");
@@ -240,7 +225,8 @@ fn sync_pod_runtime(sim: &Sim, pod: &Object, out: &mut Out) {
             ) {
                 return;
             }
-            // A new pod: the first container's pull begins (the IP: see `sync_pod`).
+            // A new pod: sandbox, IP (assigned after this pass's status write, so the
+            // write does not overwrite it), and the first container's pull begins.
             let mut cs = vec![];
             for (list, init) in [(&init_specs, true), (&main_specs, false)] {
                 for c in list.iter() {
@@ -268,6 +254,7 @@ fn sync_pod_runtime(sim: &Sim, pod: &Object, out: &mut Out) {
             }
         }
     };
+    let needs_ip = pod.get(&["status", "podIP"]).is_null() && pod.meta.deletion_ms.is_none();
     let before = rt.clone();
     let all_specs: Vec<Value> = init_specs
         .iter()
@@ -355,6 +342,9 @@ fn sync_pod_runtime(sim: &Sim, pod: &Object, out: &mut Out) {
         }
     }
     emit(sim, pod, &before, rt, out);
+    if needs_ip {
+        out.push(Action::AssignPodIp(pod.key()));
+    }
 }
 
 /// Moves one container forward to `now`.

@@ -2,6 +2,7 @@
 //! prints exactly what kubectl prints (R8, R9). One file per family of subcommands.
 
 pub mod args;
+pub mod exec;
 pub mod get;
 pub mod mutate;
 pub mod portforward;
@@ -64,6 +65,7 @@ pub fn run(s: &mut Session, words: &[String], stdin: Option<&str>) -> Output {
         "delete" => mutate::delete(s, rest, stdin),
         "scale" => mutate::scale(s, rest),
         "port-forward" => portforward::port_forward(s, rest),
+        "exec" => exec::exec(s, rest),
         "version" => version(s, rest),
         "api-resources" => get::api_resources(s, rest),
         "config" => config(rest),
