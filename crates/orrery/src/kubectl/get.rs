@@ -60,7 +60,7 @@ pub fn get(s: &mut Session, words: &[String]) -> Output {
     let all_ns = a.bool("all-namespaces");
     let ns = namespace_of(&a);
     let multi = targets.len() > 1 || a.positional.iter().any(|p| p.contains('/'));
-    render(
+    let mut out = render(
         &s.sim,
         &targets,
         &ns,
@@ -69,7 +69,15 @@ pub fn get(s: &mut Session, words: &[String]) -> Output {
         &output,
         &a,
         multi,
-    )
+    );
+    // API warnings (R6.4) come first, as kubectl prints them when the response arrives.
+    let warnings: String = targets
+        .iter()
+        .filter_map(|t| super::print_network::warning(&s.sim, &t.rt.gk()))
+        .map(|w| w + "\n")
+        .collect();
+    out.text.insert_str(0, &warnings);
+    out
 }
 
 /// `pods`, `pods,svc`, `pod mongo-0 mongo-1`, `pod/mongo-0`, `all`.

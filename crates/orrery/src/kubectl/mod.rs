@@ -5,6 +5,7 @@ pub mod args;
 pub mod exec;
 pub mod get;
 pub mod mutate;
+pub mod portforward;
 pub mod print_config;
 pub mod print_network;
 pub mod print_storage;
@@ -63,6 +64,7 @@ pub fn run(s: &mut Session, words: &[String], stdin: Option<&str>) -> Output {
         "apply" => mutate::apply(s, rest, stdin),
         "delete" => mutate::delete(s, rest, stdin),
         "scale" => mutate::scale(s, rest),
+        "port-forward" => portforward::port_forward(s, rest),
         "exec" => exec::exec(s, rest),
         "version" => version(s, rest),
         "api-resources" => get::api_resources(s, rest),
