@@ -5,6 +5,7 @@ pub mod args;
 pub mod describe;
 pub mod edit;
 pub mod events;
+pub mod exec;
 pub mod get;
 pub mod mutate;
 pub mod print_config;
@@ -96,6 +97,7 @@ pub fn run(s: &mut Session, words: &[String], stdin: Option<&str>) -> Output {
         "apply" => mutate::apply(s, rest, stdin),
         "delete" => mutate::delete(s, rest, stdin),
         "scale" => mutate::scale(s, rest),
+        "exec" => exec::exec(s, rest),
         "version" => version(s, rest),
         "api-resources" => get::api_resources(s, rest),
         "config" => config(rest),
