@@ -357,8 +357,11 @@ fn find_matching_volume<'a>(
         if delay_binding {
             continue;
         }
-        // (g) Available only
-        if phase(pv) != "Available" {
+        // (g) Available only. A volume created since the last pass (no phase yet, no
+        // claimRef) counts: this very pass makes it Available, as the real controller's
+        // volume sync would have before the claim's.
+        let fresh = matches!(phase(pv), "" | "Pending") && claim_ref(pv).is_none();
+        if phase(pv) != "Available" && !fresh {
             continue;
         }
         // (h) selector
