@@ -357,8 +357,11 @@ fn find_matching_volume<'a>(
         if delay_binding {
             continue;
         }
-        // (g) Available only
-        if phase(pv) != "Available" {
+        // (g) Available only. A volume created since the last pass (no phase yet, no
+        // claimRef) counts: this very pass makes it Available, as the real controller's
+        // volume sync would have before the claim's.
+        let fresh = matches!(phase(pv), "" | "Pending") && claim_ref(pv).is_none();
+        if phase(pv) != "Available" && !fresh {
             continue;
         }
         // (h) selector
@@ -950,7 +953,22 @@ pub fn provisioner_running(sim: &Sim, provisioner: &str) -> bool {
 /// The external provisioners (sig-storage-lib-external-provisioner): they watch claims
 /// annotated for them, announce `Provisioning`, and about a second later create the
 /// volume `pvc-<uid>` pre-bound to the claim (R5.7). The PV controller then binds it.
-pub fn external_provisioner(sim: &Sim, out: &mut Out) {
+///
+/// Each runs as its own controller so its events come from it (`kubectl describe` shows
+/// `k8s.io/minikube-hostpath_minikube`, as real clusters do with an ID appended).
+pub fn minikube_hostpath_provisioner(sim: &Sim, out: &mut Out) {
+    external_provisioner(sim, out, MINIKUBE_HOSTPATH);
+}
+
+/// The csi-hostpath driver's external-provisioner sidecar (see above).
+pub fn csi_hostpath_provisioner(sim: &Sim, out: &mut Out) {
+    external_provisioner(sim, out, CSI_HOSTPATH);
+}
+
+fn external_provisioner(sim: &Sim, out: &mut Out, me: &str) {
+    if !provisioner_running(sim, me) {
+        return;
+    }
     // R5.9 HonorPVReclaimPolicy: the provisioner deletes the backing volume of a deleted,
     // no longer Bound volume, then drops its finalizer.
     for pv in sim.store.list(PV, "") {
@@ -965,7 +983,8 @@ pub fn external_provisioner(sim: &Sim, out: &mut Out) {
                 .meta
                 .annotations
                 .get(ANN_PROVISIONED_BY)
-                .is_some_and(|p| provisioner_running(sim, p))
+                .map(String::as_str)
+                == Some(me)
         {
             let mut v = pv.clone();
             v.meta.finalizers.retain(|f| f != PROVISIONER_FINALIZER);
@@ -982,7 +1001,7 @@ pub fn external_provisioner(sim: &Sim, out: &mut Out) {
         let Some(provisioner) = pvc.meta.annotations.get(ANN_BETA_STORAGE_PROVISIONER) else {
             continue;
         };
-        if !provisioner_running(sim, provisioner) {
+        if provisioner != me {
             continue;
         }
         let Some(class) = claim_class(pvc).filter(|c| !c.is_empty()) else {
