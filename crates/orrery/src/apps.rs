@@ -22,6 +22,9 @@ pub enum AppKind {
     /// The ingress-nginx controller: routes requests on 80/443 (`routing`), health on
     /// 10254.
     IngressController,
+    /// hashicorp/http-echo: answers every path with its `-text` (port 5678, or
+    /// `-listen=:PORT`).
+    Echo,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -65,6 +68,7 @@ impl AppModel {
                     || path.starts_with("/loc/")
             }
             AppKind::IngressController => port != 10254 || path == "/healthz",
+            AppKind::Echo => true,
             AppKind::Mongo | AppKind::Shell => false,
         }
     }
@@ -121,6 +125,16 @@ pub fn model_for(image: &str, command: &[String], declared_ports: &[i64]) -> App
         m.ports = vec![80, 443, 8443, 10254];
         return m;
     }
+    if base == "http-echo" {
+        m.kind = AppKind::Echo;
+        m.pull_ms = 1_000;
+        m.warmup_ms = 200;
+        m.stop_ms = Some(200);
+        m.ports = vec![echo_flag(command, "listen")
+            .and_then(|l| l.rsplit(':').next().and_then(|p| p.parse().ok()))
+            .unwrap_or(5678)];
+        return m;
+    }
     match base {
         "nginx" | "nginx-slim" | "httpd" | "caddy" => {
             m.pull_ms = 1_500;
@@ -166,6 +180,21 @@ pub fn model_for(image: &str, command: &[String], declared_ports: &[i64]) -> App
         }
     }
     m
+}
+
+/// A Go-style flag of http-echo: `-text=hi`, `--text=hi` or `-text hi`.
+fn echo_flag(args: &[String], name: &str) -> Option<String> {
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let a = a.trim_start_matches('-');
+        if let Some(v) = a.strip_prefix(name).and_then(|r| r.strip_prefix('=')) {
+            return Some(v.to_string());
+        }
+        if a == name {
+            return it.next().cloned();
+        }
+    }
+    None
 }
 
 /// What a shell command does: `None` runs forever (`sleep infinity`, `tail -f`, loops);
@@ -359,6 +388,13 @@ pub fn serve(
             return Outcome::Response(r);
         }
         AppKind::IngressController => crate::routing::nginx_error_page(404, "nginx"),
+        AppKind::Echo => {
+            let text = echo_text(pod, port);
+            let mut r = HttpResponse::new(200, "text/plain; charset=utf-8", format!("{text}\n"));
+            r.headers.insert(0, ("X-App-Name".into(), "http-echo".into()));
+            r.headers.insert(1, ("X-App-Version".into(), "1.0.0".into()));
+            r
+        }
         AppKind::Shell => {
             steps.push(RouteStep::failed(
                 Hop::Pod,
@@ -382,12 +418,36 @@ pub fn serve(
     Outcome::Response(resp)
 }
 
-/// Adds `Date` (first) and `Connection` headers, as servers send them.
-fn stamp(sim: &Sim, r: &mut HttpResponse) {
-    let mut headers = vec![("Date".to_string(), http_date(sim.now))];
-    headers.append(&mut r.headers);
-    headers.push(("Connection".into(), "keep-alive".into()));
-    r.headers = headers;
+/// Adds the `Date` and `Connection` headers where the server puts them: nginx right
+/// after `Server`, Express after the body headers.
+pub fn stamp(sim: &Sim, r: &mut HttpResponse) {
+    let date = ("Date".to_string(), http_date(sim.now));
+    if r.headers.first().is_some_and(|(k, _)| k == "Server") {
+        r.headers.insert(1, date);
+    } else {
+        r.headers.push(date);
+    }
+    r.headers.push(("Connection".into(), "keep-alive".into()));
+}
+
+/// http-echo's `-text` for the container on `port`.
+fn echo_text(pod: &Object, port: i64) -> String {
+    let Some((name, _)) = container_for_port(pod, port) else {
+        return String::new();
+    };
+    let c = pod
+        .get(&["spec", "containers"])
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|c| c.get("name").and_then(serde_json::Value::as_str) == Some(name.as_str()));
+    let mut args: Vec<String> = vec![];
+    for k in ["command", "args"] {
+        if let Some(serde_json::Value::Array(a)) = c.and_then(|c| c.get(k)) {
+            args.extend(a.iter().filter_map(|x| x.as_str().map(str::to_string)));
+        }
+    }
+    echo_flag(&args, "text").unwrap_or_default()
 }
 
 fn web_server(pod: &Object, port: i64, req: &HttpRequest) -> HttpResponse {

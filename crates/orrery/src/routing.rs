@@ -796,7 +796,7 @@ fn ingress_route(
     let (ns, backend) = match decision {
         IngressDecision::NotFound { why } => {
             steps.push(RouteStep::failed(Hop::DefaultBackend, None, why));
-            return Outcome::Response(proxied(nginx_error_page(404, "nginx")));
+            return Outcome::Response(proxied(sim, nginx_error_page(404, "nginx")));
         }
         IngressDecision::Rule {
             ingress,
@@ -830,7 +830,7 @@ fn ingress_route(
             None,
             "the backend is not a Service (resource backends are not served by ingress-nginx)",
         ));
-        return Outcome::Response(proxied(nginx_error_page(503, "nginx")));
+        return Outcome::Response(proxied(sim, nginx_error_page(503, "nginx")));
     };
     let name = s
         .get("name")
@@ -845,7 +845,7 @@ fn ingress_route(
             Some(key.clone()),
             format!("{detail}; the controller logs: Service \"{ns}/{name}\" does not have any active Endpoint."),
         ));
-        Outcome::Response(proxied(nginx_error_page(503, "nginx")))
+        Outcome::Response(proxied(sim, nginx_error_page(503, "nginx")))
     };
     let Some(svc) = sim.store.get(&key).cloned() else {
         return no_endpoint(steps, &format!("Service {ns}/{name} does not exist"));
@@ -880,18 +880,26 @@ fn ingress_route(
         format!("endpoint {}:{} (pod {})", b.ip, b.port, b.pod.name),
     ));
     match deliver(sim, &b.pod, b.port, req, steps, depth + 1) {
-        Outcome::Response(r) => Outcome::Response(proxied(r)),
+        Outcome::Response(r) => Outcome::Response(proxied(sim, r)),
         Outcome::ConnectionRefused | Outcome::EmptyReply => {
-            Outcome::Response(proxied(nginx_error_page(502, "nginx")))
+            Outcome::Response(proxied(sim, nginx_error_page(502, "nginx")))
         }
-        Outcome::Timeout => Outcome::Response(proxied(nginx_error_page(504, "nginx"))),
-        Outcome::DnsFailure => Outcome::Response(proxied(nginx_error_page(502, "nginx"))),
+        Outcome::Timeout => Outcome::Response(proxied(sim, nginx_error_page(504, "nginx"))),
+        Outcome::DnsFailure => Outcome::Response(proxied(sim, nginx_error_page(502, "nginx"))),
     }
 }
 
-/// A response as it leaves nginx: its own `Server` header.
-fn proxied(mut r: HttpResponse) -> HttpResponse {
-    r.headers.retain(|(k, _)| !k.eq_ignore_ascii_case("server"));
+/// A response as it leaves ingress-nginx: `Date` first, then the upstream's headers
+/// (its `Server`, `Date` and `Connection` replaced by nginx's), `Connection` last.
+fn proxied(sim: &Sim, mut r: HttpResponse) -> HttpResponse {
+    r.headers.retain(|(k, _)| {
+        !["server", "date", "connection", "keep-alive"]
+            .iter()
+            .any(|h| k.eq_ignore_ascii_case(h))
+    });
+    r.headers
+        .insert(0, ("Date".into(), crate::apps::http_date(sim.now)));
+    r.headers.push(("Connection".into(), "keep-alive".into()));
     r
 }
 
