@@ -391,8 +391,10 @@ pub fn serve(
         AppKind::Echo => {
             let text = echo_text(pod, port);
             let mut r = HttpResponse::new(200, "text/plain; charset=utf-8", format!("{text}\n"));
-            r.headers.insert(0, ("X-App-Name".into(), "http-echo".into()));
-            r.headers.insert(1, ("X-App-Version".into(), "1.0.0".into()));
+            r.headers
+                .insert(0, ("X-App-Name".into(), "http-echo".into()));
+            r.headers
+                .insert(1, ("X-App-Version".into(), "1.0.0".into()));
             r
         }
         AppKind::Shell => {
@@ -650,6 +652,15 @@ fn connect_mongo(sim: &Sim, pacman: &Object, steps: &mut Vec<RouteStep>) -> Resu
     }
 }
 
+/// A JSON object with its keys in the given order (as `JSON.stringify` keeps them).
+fn json_object(fields: Vec<(String, serde_json::Value)>) -> String {
+    let parts: Vec<String> = fields
+        .iter()
+        .map(|(k, v)| format!("{}:{v}", serde_json::Value::String(k.clone())))
+        .collect();
+    format!("{{{}}}", parts.join(","))
+}
+
 fn form_value(body: &str, key: &str) -> Option<String> {
     body.split('&').find_map(|kv| {
         let (k, v) = kv.split_once('=')?;
@@ -734,17 +745,16 @@ fn pacman(
                 let s = |d: &serde_json::Value| d.get("score").and_then(serde_json::Value::as_i64).unwrap_or(i64::MIN);
                 s(b).cmp(&s(a))
             });
-            let list: Vec<serde_json::Value> = docs
+            let list: Vec<String> = docs
                 .iter()
                 .take(10)
                 .map(|d| {
-                    let mut m = serde_json::Map::new();
-                    for k in ["name", "cloud", "zone", "host", "score"] {
-                        if let Some(v) = d.get(k) {
-                            m.insert(k.into(), v.clone());
-                        }
-                    }
-                    serde_json::Value::Object(m)
+                    json_object(
+                        ["name", "cloud", "zone", "host", "score"]
+                            .iter()
+                            .filter_map(|k| d.get(*k).map(|v| (k.to_string(), v.clone())))
+                            .collect(),
+                    )
                 })
                 .collect();
             steps.push(RouteStep::ok(
@@ -752,7 +762,11 @@ fn pacman(
                 Some(mongo.key()),
                 format!("mongo {} reads {} high score(s) from {file}", mongo.meta.name, docs.len()),
             ));
-            express(200, "application/json; charset=utf-8", serde_json::Value::Array(list).to_string())
+            express(
+                200,
+                "application/json; charset=utf-8",
+                format!("[{}]", list.join(",")),
+            )
         }
         ("POST", "/highscores") => {
             let mongo = match connect_mongo(sim, pod, steps) {
@@ -762,20 +776,24 @@ fn pacman(
             let name = form_value(&req.body, "name");
             let score = parse_int_json(form_value(&req.body, "score").as_deref());
             let level = parse_int_json(form_value(&req.body, "level").as_deref());
-            let mut doc = serde_json::Map::new();
+            let mut doc: Vec<(String, serde_json::Value)> = vec![];
             if let Some(n) = &name {
-                doc.insert("name".into(), serde_json::json!(n));
+                doc.push(("name".into(), serde_json::json!(n)));
             }
             for k in ["cloud", "zone", "host"] {
                 if let Some(v) = form_value(&req.body, k) {
-                    doc.insert(k.into(), serde_json::json!(v));
+                    doc.push((k.into(), serde_json::json!(v)));
                 }
             }
-            doc.insert("score".into(), score.clone());
-            doc.insert("level".into(), level.clone());
-            doc.insert("date".into(), serde_json::json!(crate::time::rfc3339(sim.now)));
-            let file = format!("{}/{HIGHSCORE_FILE}", mongo_data_dir(&mongo));
-            let line = format!("{}\n", serde_json::Value::Object(doc));
+            doc.push(("score".into(), score.clone()));
+            doc.push(("level".into(), level.clone()));
+            doc.push(("date".into(), serde_json::json!(crate::time::rfc3339(sim.now))));
+            let dir = mongo_data_dir(&mongo);
+            let file = format!("{dir}/{HIGHSCORE_FILE}");
+            let line = format!("{}\n", json_object(doc));
+            // mongod keeps its data directory; it exists once it has started.
+            let container = crate::volumes::default_container(&mongo).unwrap_or_default();
+            let _ = crate::volumes::mkdir(sim, &mongo, &container, dir, true);
             let rs = match crate::volumes::write_file(sim, &mongo, &file, &line, true) {
                 Ok(()) => {
                     steps.push(RouteStep::ok(
@@ -794,17 +812,17 @@ fn pacman(
                     "error"
                 }
             };
-            let mut out = serde_json::Map::new();
+            let mut out: Vec<(String, serde_json::Value)> = vec![];
             if let Some(n) = name {
-                out.insert("name".into(), serde_json::json!(n));
+                out.push(("name".into(), serde_json::json!(n)));
             }
             if let Some(z) = form_value(&req.body, "zone") {
-                out.insert("zone".into(), serde_json::json!(z));
+                out.push(("zone".into(), serde_json::json!(z)));
             }
-            out.insert("score".into(), score);
-            out.insert("level".into(), level);
-            out.insert("rs".into(), serde_json::json!(rs));
-            express(200, "application/json; charset=utf-8", serde_json::Value::Object(out).to_string())
+            out.push(("score".into(), score));
+            out.push(("level".into(), level));
+            out.push(("rs".into(), serde_json::json!(rs)));
+            express(200, "application/json; charset=utf-8", json_object(out))
         }
         (m, _) => {
             let body = format!(

@@ -355,35 +355,17 @@ pub fn run(s: &mut Session, words: &[String]) -> Output {
     }
     // Where the address leads.
     let is_local = addr == "127.0.0.1" || addr == "::1";
+    crate::kubectl::portforward::prune(s);
     let entry = if is_local {
-        match s
-            .port_forwards
+        s.port_forwards
             .iter()
-            .position(|f| f.local_port == url.port)
-        {
-            Some(i) => {
-                let f = &s.port_forwards[i];
-                let key = crate::api::ObjKey::new("Pod", &f.namespace, &f.pod);
-                let alive = s
-                    .sim
-                    .store
-                    .get(&key)
-                    .is_some_and(|p| p.meta.uid == f.pod_uid);
-                if !alive {
-                    // kubectl port-forward exits when its pod goes ("lost connection to pod").
-                    s.port_forwards.remove(i);
-                    None
-                } else {
-                    Some(Entry::PortForward {
-                        local_port: f.local_port,
-                        pod: key,
-                        pod_uid: f.pod_uid.clone(),
-                        port: f.remote_port,
-                    })
-                }
-            }
-            None => None,
-        }
+            .find(|f| f.local_port == url.port)
+            .map(|f| Entry::PortForward {
+                local_port: f.local_port,
+                pod: crate::api::ObjKey::new("Pod", &f.namespace, &f.pod),
+                pod_uid: f.pod_uid.clone(),
+                port: f.remote_port,
+            })
     } else if addr == s.sim.cluster.node_ip {
         Some(Entry::Node { port: url.port })
     } else {

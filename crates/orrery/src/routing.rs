@@ -656,10 +656,7 @@ pub fn send(sim: &mut Sim, entry: &Entry, req: &HttpRequest) -> Route {
             pod_uid,
             port,
         } => {
-            let alive = sim
-                .store
-                .get(pod)
-                .is_some_and(|p| p.meta.uid == *pod_uid && !p.is_deleting());
+            let alive = sim.store.get(pod).is_some_and(|p| p.meta.uid == *pod_uid);
             if !alive {
                 steps.push(RouteStep::failed(
                     Hop::PortForward,
