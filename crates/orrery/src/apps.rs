@@ -287,7 +287,7 @@ fn container_for_port(pod: &Object, port: i64) -> Option<(String, AppModel)> {
 /// Whether a pod accepts connections on `port` now: a container whose app listens there
 /// is running and past its start-up (the kubelet's runtime state).
 pub fn listening(sim: &Sim, pod: &Object, port: i64) -> bool {
-    if pod.is_deleting() && sim.runtime.get(&pod.meta.uid).is_none() {
+    if pod.is_deleting() && !sim.runtime.contains_key(&pod.meta.uid) {
         return false;
     }
     let Some((name, model)) = container_for_port(pod, port) else {
@@ -859,6 +859,30 @@ mod tests {
         assert_eq!(
             model_for("busybox", &["sleep".into(), "infinity".into()], &[]).exits,
             None
+        );
+    }
+
+    #[test]
+    fn http_helpers() {
+        assert_eq!(http_date(30_000), "Thu, 01 Jan 2026 00:00:30 GMT");
+        assert_eq!(http_date(86_400_000 * 3), "Sun, 04 Jan 2026 00:00:00 GMT");
+        assert_eq!(url_decode("a+b%21%zz"), "a b!%zz");
+        assert_eq!(parse_int_json(Some("1200px")), serde_json::json!(1200));
+        assert_eq!(parse_int_json(Some("x")), serde_json::Value::Null);
+        assert_eq!(parse_int_json(None), serde_json::Value::Null);
+        assert_eq!(
+            form_value("name=a%20b&score=3", "name").as_deref(),
+            Some("a b")
+        );
+        let echo = model_for(
+            "hashicorp/http-echo:1.0",
+            &["-listen=:8080".into(), "-text=hi".into()],
+            &[],
+        );
+        assert_eq!((echo.kind, echo.ports.clone()), (AppKind::Echo, vec![8080]));
+        assert_eq!(
+            echo_flag(&["-text".into(), "x y".into()], "text").as_deref(),
+            Some("x y")
         );
     }
 

@@ -254,6 +254,18 @@ fn write_out(fmt: &str, status: u16, size: usize) -> String {
 }
 
 pub fn run(s: &mut Session, words: &[String]) -> Output {
+    request(s, words).0
+}
+
+/// Runs a curl command line and also returns the route the request took, if it got as
+/// far as leaving the client (for the page's request lane).
+pub fn request(s: &mut Session, words: &[String]) -> (Output, Option<Route>) {
+    let mut route = None;
+    let out = run_inner(s, words, &mut route);
+    (out, route)
+}
+
+fn run_inner(s: &mut Session, words: &[String], route_out: &mut Option<Route>) -> Output {
     let o = match parse_opts(s, words) {
         Ok(o) => o,
         Err(e) => return e,
@@ -388,6 +400,7 @@ pub fn run(s: &mut Session, words: &[String]) -> Output {
             outcome: Outcome::ConnectionRefused,
         },
     };
+    *route_out = Some(route.clone());
     let connect_fail = |out: &mut Output, ms: i64, why: &str| {
         if o.verbose {
             print_route(out, &route);

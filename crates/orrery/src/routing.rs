@@ -935,7 +935,8 @@ mod tests {
     #[test]
     fn r7_6_path_table() {
         // (paths, request, expected service or 404) — the Examples table of ingress.md.
-        let cases: &[(&[(&str, &str)], &str, &str)] = &[
+        type Case<'a> = (&'a [(&'a str, &'a str)], &'a str, &'a str);
+        let cases: &[Case] = &[
             (&[("/", "Prefix")], "/anything", "svc-/-Prefix"),
             (&[("/foo", "Exact")], "/foo", "svc-/foo-Exact"),
             (&[("/foo", "Exact")], "/bar", "404"),
@@ -1000,8 +1001,11 @@ mod tests {
             0,
             json!({"rules": [{"host": "*.foo.com", "http": {"paths": [{"path": "/", "pathType": "Prefix", "backend": b}]}}]}),
         );
-        assert_eq!(lands(&[i.clone()], "bar.foo.com", "/"), "wild");
-        assert_eq!(lands(&[i.clone()], "baz.bar.foo.com", "/"), "404");
+        assert_eq!(lands(std::slice::from_ref(&i), "bar.foo.com", "/"), "wild");
+        assert_eq!(
+            lands(std::slice::from_ref(&i), "baz.bar.foo.com", "/"),
+            "404"
+        );
         assert_eq!(lands(&[i], "foo.com", "/"), "404");
         assert_eq!(host_matches("foo.com", "foo.com"), HostMatch::Exact);
     }
@@ -1022,7 +1026,7 @@ mod tests {
             0,
             json!({"rules": [{"host": "foo.com", "http": {"paths": [{"path": "/", "pathType": "Prefix", "backend": b}]}}]}),
         );
-        assert_eq!(lands(&[h.clone()], "bar.com", "/"), "404");
+        assert_eq!(lands(std::slice::from_ref(&h), "bar.com", "/"), "404");
         assert_eq!(lands(&[h], "foo.com", "/x"), "foo");
     }
 

@@ -895,6 +895,57 @@ mod tests {
     }
 
     #[test]
+    fn cluster_dns_names() {
+        let mut s = crate::shell::Session::new(3);
+        let manifest = "apiVersion: v1\nkind: Service\nmetadata: {name: nginx}\nspec: {clusterIP: None, selector: {app: nginx}, ports: [{port: 80}]}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {selector: {app: nginx}, ports: [{port: 80}]}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: web-0, labels: {app: nginx}}\nspec: {hostname: web-0, subdomain: nginx, containers: [{name: c, image: nginx}]}\n";
+        s.exec("kubectl apply -f -", Some(manifest));
+        s.exec("sleep 10s", None);
+        let pod_ip = s
+            .sim
+            .store
+            .find("Pod", "default", "web-0")
+            .and_then(|p| p.str_at(&["status", "podIP"]))
+            .unwrap()
+            .to_string();
+        let cluster_ip = s
+            .sim
+            .store
+            .find("Service", "default", "web")
+            .and_then(|p| p.str_at(&["spec", "clusterIP"]))
+            .unwrap()
+            .to_string();
+        let sim = &s.sim;
+        assert_eq!(
+            resolve_dns(sim, "web", "default"),
+            Some(vec![cluster_ip.clone()])
+        );
+        assert_eq!(
+            resolve_dns(sim, "web.default", "other"),
+            Some(vec![cluster_ip.clone()])
+        );
+        assert_eq!(
+            resolve_dns(sim, "web.default.svc.cluster.local.", "other"),
+            Some(vec![cluster_ip])
+        );
+        assert_eq!(
+            resolve_dns(sim, "nginx", "default"),
+            Some(vec![pod_ip.clone()])
+        );
+        assert_eq!(
+            resolve_dns(sim, "web-0.nginx.default.svc.cluster.local", "x"),
+            Some(vec![pod_ip.clone()])
+        );
+        assert_eq!(
+            resolve_dns(sim, "web-0.nginx", "default"),
+            Some(vec![pod_ip])
+        );
+        assert_eq!(resolve_dns(sim, "web-1.nginx", "default"), None);
+        assert_eq!(resolve_dns(sim, "web", "other"), None);
+        assert_eq!(resolve_dns(sim, "pacman.com", "default"), None);
+        check_invariants(sim).unwrap();
+    }
+
+    #[test]
     fn named_target_ports_resolve_per_pod() {
         let a = pod(json!([{"name": "web", "containerPort": 8080, "protocol": "TCP"}]));
         let b = pod(json!([{"name": "web", "containerPort": 9090}]));
