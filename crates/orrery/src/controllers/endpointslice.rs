@@ -774,7 +774,11 @@ fn headless_ips(sim: &Sim, svc: &Object, hostname: Option<&str>) -> Vec<String> 
 /// ready ones in `addresses` and the others in `notReadyAddresses` (R6.4).
 pub fn check_invariants(sim: &Sim) -> Result<(), String> {
     for svc in sim.store.list_all("Service") {
-        if svc.is_deleting() || service_selector(svc).is_none() {
+        let ns_terminating = sim
+            .store
+            .find("Namespace", "", &svc.meta.namespace)
+            .is_none_or(Object::is_deleting);
+        if svc.is_deleting() || ns_terminating || service_selector(svc).is_none() {
             continue;
         }
         let id = format!("service {}/{}", svc.meta.namespace, svc.meta.name);
