@@ -20,6 +20,7 @@ pub mod minikube;
 pub mod names;
 pub mod rng;
 pub mod routing;
+pub mod scene;
 pub mod shell;
 pub mod sim;
 pub mod time;

@@ -75,7 +75,9 @@ fn bind_claims(sim: &mut Sim) {
         .cloned()
         .collect();
     for mut c in pending {
-        let pv_name = format!("fake-{}", c.meta.name);
+        // One PV per claim UID: a recreated claim must not take its predecessor's
+        // Released volume (the PV controller would refuse it, R5.5).
+        let pv_name = format!("fake-{}-{}", c.meta.name, &c.meta.uid[..8]);
         if sim.store.find("PersistentVolume", "", &pv_name).is_none() {
             let mut pv = Object::new("v1", "PersistentVolume", "", &pv_name);
             pv.body.insert(
