@@ -2241,8 +2241,3 @@ fn merge_sort<T: Copy>(v: &mut [T], less: impl Fn(&T, &T) -> bool + Copy) {
     merged.extend_from_slice(&v[j..]);
     v.copy_from_slice(&merged);
 }
-
-/// Renders a value as `kubectl get -o yaml` does.
-pub fn to_yaml(value: &Value) -> String {
-    serde_yaml::to_string(value).unwrap_or_default()
-}
