@@ -1338,11 +1338,15 @@ pub fn validate(sim: &Sim, obj: &Object, old: Option<&Object>) -> Vec<FieldError
             check_volume_mode(obj, &mut errs);
         }
         (PVC, Some(old)) => {
+            // Only a Bound claim may change its requests (then only grow them).
+            let bound = phase(old) == "Bound";
             let strip = |o: &Object| {
                 let mut spec = o.spec().clone();
                 if let Some(m) = spec.as_object_mut() {
                     if let Some(r) = m.get_mut("resources").and_then(Value::as_object_mut) {
-                        r.remove("requests");
+                        if bound {
+                            r.remove("requests");
+                        }
                     }
                     m.remove("volumeAttributesClassName");
                 }
@@ -1376,7 +1380,7 @@ pub fn validate(sim: &Sim, obj: &Object, old: Option<&Object>) -> Vec<FieldError
                     "spec is immutable after creation except resources.requests for bound claims"
                 };
                 errs.push(FieldError::forbidden("spec", detail));
-            } else if claim_request(obj) < claim_request(old) {
+            } else if bound && claim_request(obj) < claim_request(old) {
                 errs.push(FieldError::forbidden(
                     "spec.resources.requests.storage",
                     "field can not be less than previous value",
@@ -1385,13 +1389,19 @@ pub fn validate(sim: &Sim, obj: &Object, old: Option<&Object>) -> Vec<FieldError
         }
         (PV, None) => {
             errs.extend(check_access_mode_list(sim, obj, ""));
-            if obj
-                .get(&["spec", "capacity"])
-                .as_object()
-                .is_none_or(|m| m.is_empty())
-            {
+            let capacity = obj.get(&["spec", "capacity"]).as_object();
+            if capacity.is_none_or(|m| m.is_empty()) {
                 errs.push(FieldError::required("spec.capacity", ""));
             }
+            if capacity.is_none_or(|m| m.len() != 1 || !m.contains_key("storage")) {
+                errs.push(FieldError {
+                    field: "spec.capacity".into(),
+                    kind: crate::errors::FieldErrorKind::NotSupported,
+                    value: Some(go_resource_list(capacity)),
+                    detail: "supported values: \"storage\"".into(),
+                });
+            }
+            check_volume_mode(obj, &mut errs);
             if let Some(p) = obj.str_at(&["spec", "persistentVolumeReclaimPolicy"]) {
                 if !["Delete", "Recycle", "Retain"].contains(&p) {
                     errs.push(FieldError::not_supported(
@@ -1428,7 +1438,6 @@ pub fn validate(sim: &Sim, obj: &Object, old: Option<&Object>) -> Vec<FieldError
             if !SOURCES.iter().any(|s| obj.get(&["spec", s]).is_object()) {
                 errs.push(FieldError::required("spec", "must specify a volume type"));
             }
-            check_volume_mode(obj, &mut errs);
         }
         (SC, None) => {
             if obj.str_at(&["provisioner"]).unwrap_or("").is_empty() {
@@ -1458,16 +1467,44 @@ pub fn validate(sim: &Sim, obj: &Object, old: Option<&Object>) -> Vec<FieldError
                 ("parameters", "updates to parameters are forbidden."),
                 ("provisioner", "updates to provisioner are forbidden."),
                 ("reclaimPolicy", "updates to reclaimPolicy are forbidden."),
-                ("volumeBindingMode", "field is immutable"),
             ] {
                 if obj.get(&[field]) != old.get(&[field]) {
                     errs.push(FieldError::forbidden(field, msg));
                 }
             }
+            // ValidateImmutableField.
+            let mode = obj.str_at(&["volumeBindingMode"]).unwrap_or("");
+            if Some(mode) != old.str_at(&["volumeBindingMode"]) {
+                errs.push(FieldError::invalid(
+                    "volumeBindingMode",
+                    mode,
+                    "field is immutable",
+                ));
+            }
         }
         _ => {}
     }
     errs
+}
+
+/// A capacity map as Go's `%#v` prints a `core.ResourceList`.
+fn go_resource_list(m: Option<&serde_json::Map<String, Value>>) -> String {
+    match m {
+        None => "core.ResourceList(nil)".into(),
+        Some(m) => {
+            let items: Vec<String> = m
+                .iter()
+                .map(|(k, v)| {
+                    let q = v
+                        .as_str()
+                        .map(str::to_string)
+                        .unwrap_or_else(|| v.to_string());
+                    format!("{k:?}:resource.MustParse({q:?})")
+                })
+                .collect();
+            format!("core.ResourceList{{{}}}", items.join(", "))
+        }
+    }
 }
 
 fn check_volume_mode(obj: &Object, errs: &mut Vec<FieldError>) {
