@@ -278,7 +278,7 @@ fn image_files(image: &str, pod: &Object) -> Tree {
     t
 }
 
-const NGINX_INDEX: &str = "<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>\n</head>\n<body>\n<h1>Welcome to nginx!</h1>\n<p>If you see this page, the nginx web server is successfully installed and\nworking. Further configuration is required.</p>\n</body>\n</html>\n";
+const NGINX_INDEX: &str = "<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>\n<style>\nhtml { color-scheme: light dark; }\nbody { width: 35em; margin: 0 auto;\nfont-family: Tahoma, Verdana, Arial, sans-serif; }\n</style>\n</head>\n<body>\n<h1>Welcome to nginx!</h1>\n<p>If you see this page, the nginx web server is successfully installed and\nworking. Further configuration is required.</p>\n\n<p>For online documentation and support please refer to\n<a href=\"http://nginx.org/\">nginx.org</a>.<br/>\nCommercial support is available at\n<a href=\"http://nginx.com/\">nginx.com</a>.</p>\n\n<p><em>Thank you for using nginx.</em></p>\n</body>\n</html>\n";
 const NGINX_50X: &str = "<!DOCTYPE html>\n<html>\n<head>\n<title>Error</title>\n</head>\n<body>\n<h1>An error occurred.</h1>\n</body>\n</html>\n";
 
 /// The tree a resolved path reads from: stored data over image defaults / projections.
@@ -571,7 +571,8 @@ pub fn read_file(sim: &Sim, pod: &Object, path: &str) -> Result<String, String> 
     })
 }
 
-/// Writes (or appends to) a file at an absolute path inside a pod's default container.
+/// Writes (or appends to) a file at an absolute path inside a pod's default container,
+/// making missing parent directories as the app would.
 pub fn write_file(
     sim: &mut Sim,
     pod: &Object,
@@ -580,6 +581,13 @@ pub fn write_file(
     append: bool,
 ) -> Result<(), String> {
     let c = default_container(pod).unwrap_or_default();
+    // An app makes its own directories (mongod creates its data directory on start).
+    let parent = format!("/{}", {
+        let mut p = components(path);
+        p.pop();
+        p.join("/")
+    });
+    let _ = mkdir(sim, pod, &c, &parent, true);
     write(sim, pod, &c, path, content, append)
         .map_err(|e| format!("sh: can't create {path}: {}", busybox_text(&e)))
 }

@@ -118,12 +118,14 @@ pub fn port_forward(s: &mut Session, words: &[String]) -> Output {
                             }
                             n
                         }
-                        None => return Output::err(
-                            format!(
+                        None => {
+                            return Output::err(
+                                format!(
                                 "error: Service '{name}' does not have a named port '{remote}'\n"
                             ),
-                            1,
-                        ),
+                                1,
+                            )
+                        }
                     }
                 }
             };
