@@ -645,4 +645,35 @@ mod tests {
     fn base64() {
         assert_eq!(base64_decode("aGVsbG8=").as_deref(), Some("hello"));
     }
+
+    #[test]
+    fn mounts_resolve_longest_prefix_and_sub_path() {
+        let sim = Sim::new(1, crate::api::ClusterVersion::NEWEST);
+        let mut pod = Object::from_manifest(&serde_json::json!({
+            "apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "default"},
+            "spec": {"containers": [{"name": "c", "image": "nginx",
+                "volumeMounts": [{"name": "a", "mountPath": "/data"},
+                                 {"name": "b", "mountPath": "/data/deep", "subPath": "x/y"}]}],
+                     "volumes": [{"name": "a", "emptyDir": {}}, {"name": "b", "hostPath": {"path": "/srv/b"}}]}
+        }))
+        .unwrap();
+        pod.meta.uid = "U".into();
+        let r = resolve(&sim, &pod, "c", "/data/f.txt");
+        assert_eq!(
+            (r.volume.as_str(), r.rel.as_str()),
+            ("emptydir:U/a", "f.txt")
+        );
+        let r = resolve(&sim, &pod, "c", "/data/deep/z");
+        assert_eq!(
+            (r.volume.as_str(), r.rel.as_str()),
+            ("hostpath:/srv/b", "x/y/z")
+        );
+        let r = resolve(&sim, &pod, "c", "/etc/hostname");
+        assert_eq!(
+            (r.volume.as_str(), r.rel.as_str()),
+            ("rootfs:U/c", "etc/hostname")
+        );
+        assert_eq!(read(&sim, &pod, "c", "/etc/hostname").as_deref(), Ok("p\n"));
+        assert_eq!(read(&sim, &pod, "c", "/data/none"), Err(FsError::NotFound));
+    }
 }

@@ -1864,4 +1864,153 @@ mod tests {
             assert_eq!(canonical_quantity(i), o, "{i}");
         }
     }
+
+    fn obj(v: Value) -> Object {
+        Object::from_manifest(&v).unwrap()
+    }
+
+    fn pv(name: &str, size: &str, modes: &[&str], class: &str) -> Object {
+        let mut o = obj(
+            json!({"apiVersion": "v1", "kind": "PersistentVolume", "metadata": {"name": name},
+            "spec": {"capacity": {"storage": size}, "accessModes": modes, "storageClassName": class,
+                     "hostPath": {"path": format!("/data/{name}")}}}),
+        );
+        o.set(&["status", "phase"], json!("Available"));
+        o
+    }
+
+    fn pvc(size: &str, modes: &[&str], class: Option<&str>) -> Object {
+        let mut o = obj(json!({"apiVersion": "v1", "kind": "PersistentVolumeClaim",
+            "metadata": {"name": "c", "namespace": "default"},
+            "spec": {"accessModes": modes, "resources": {"requests": {"storage": size}}}}));
+        if let Some(c) = class {
+            o.set(&["spec", "storageClassName"], json!(c));
+        }
+        o.meta.uid = "u1".into();
+        o
+    }
+
+    #[test]
+    fn satisfy_reasons_in_source_order() {
+        let claim = pvc("3Gi", &["ReadWriteOnce"], Some("manual"));
+        assert_eq!(
+            check_volume_satisfy_claim(&pv("a", "1Gi", &["ReadOnlyMany"], "x"), &claim).as_deref(),
+            Some("requested PV is too small")
+        );
+        assert_eq!(
+            check_volume_satisfy_claim(&pv("a", "5Gi", &["ReadOnlyMany"], "x"), &claim).as_deref(),
+            Some("storageClassName does not match")
+        );
+        assert_eq!(
+            check_volume_satisfy_claim(&pv("a", "5Gi", &["ReadOnlyMany"], "manual"), &claim)
+                .as_deref(),
+            Some("incompatible accessMode")
+        );
+        let mut block = pv("a", "5Gi", &["ReadWriteOnce"], "manual");
+        block.set(&["spec", "volumeMode"], json!("Block"));
+        assert_eq!(
+            check_volume_satisfy_claim(&block, &claim).as_deref(),
+            Some("incompatible volumeMode")
+        );
+        let mut gone = pv("a", "5Gi", &["ReadWriteOnce"], "manual");
+        gone.meta.deletion_ms = Some(1);
+        assert_eq!(
+            check_volume_satisfy_claim(&gone, &claim).as_deref(),
+            Some("the volume is marked for deletion \"a\"")
+        );
+        assert_eq!(
+            check_volume_satisfy_claim(
+                &pv("a", "5Gi", &["ReadWriteOnce", "ReadWriteMany"], "manual"),
+                &claim
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn best_match_prefers_fewest_modes_then_smallest() {
+        let mut sim = Sim::new(1, crate::api::ClusterVersion::NEWEST);
+        for v in [
+            pv("rwo-10", "10Gi", &["ReadWriteOnce"], "m"),
+            pv("rwo-5", "5Gi", &["ReadWriteOnce"], "m"),
+            pv("rwx-2", "2Gi", &["ReadWriteOnce", "ReadWriteMany"], "m"),
+            pv("other", "1Gi", &["ReadWriteOnce"], "n"),
+        ] {
+            sim.store.put(v);
+        }
+        let claim = pvc("1Gi", &["ReadWriteOnce"], Some("m"));
+        let none = BTreeSet::new();
+        assert_eq!(
+            find_best_match(&sim, &claim, false, &none).map(|p| p.meta.name.as_str()),
+            Some("rwo-5")
+        );
+        let taken: BTreeSet<String> = ["rwo-5".to_string(), "rwo-10".to_string()].into();
+        assert_eq!(
+            find_best_match(&sim, &claim, false, &taken).map(|p| p.meta.name.as_str()),
+            Some("rwx-2")
+        );
+        // Delayed binding leaves unbound volumes to the scheduler.
+        assert!(find_best_match(&sim, &claim, true, &none).is_none());
+        let rwx = pvc("1Gi", &["ReadWriteMany"], Some("m"));
+        assert_eq!(
+            find_best_match(&sim, &rwx, false, &none).map(|p| p.meta.name.as_str()),
+            Some("rwx-2")
+        );
+    }
+
+    #[test]
+    fn class_reasons_tell_how_a_claim_got_its_class() {
+        let mut sim = Sim::new(1, crate::api::ClusterVersion::NEWEST);
+        let explicit = pvc("1Gi", &["ReadWriteOnce"], Some("fast"));
+        let none = pvc("1Gi", &["ReadWriteOnce"], Some(""));
+        let mut later = pvc("1Gi", &["ReadWriteOnce"], None);
+        assert_eq!(
+            class_reason(&sim, &explicit),
+            ClassReason::Explicit("fast".into())
+        );
+        assert_eq!(class_reason(&sim, &none), ClassReason::ExplicitNone);
+        assert_eq!(class_reason(&sim, &later), ClassReason::Unset);
+        sim.claim_class_origins
+            .insert(later.key(), ClassOrigin::UnsetAtAdmission);
+        later.set(&["spec", "storageClassName"], json!("standard"));
+        assert_eq!(
+            class_reason(&sim, &later),
+            ClassReason::Retroactive("standard".into())
+        );
+        sim.claim_class_origins
+            .insert(later.key(), ClassOrigin::DefaultAtAdmission);
+        assert_eq!(
+            class_reason(&sim, &later),
+            ClassReason::DefaultAtAdmission("standard".into())
+        );
+        assert!(class_reason(&sim, &later).explain().contains("admission"));
+    }
+
+    #[test]
+    fn newest_default_class_first() {
+        let mut sim = Sim::new(1, crate::api::ClusterVersion::NEWEST);
+        for (name, t, default) in [
+            ("a", 5, true),
+            ("b", 9, true),
+            ("c", 9, true),
+            ("d", 20, false),
+        ] {
+            let mut sc = obj(
+                json!({"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass",
+                "metadata": {"name": name}, "provisioner": "p"}),
+            );
+            if default {
+                sc.meta
+                    .annotations
+                    .insert(ANN_DEFAULT_CLASS.into(), "true".into());
+            }
+            sc.meta.creation_ms = t;
+            sim.store.put(sc);
+        }
+        let names: Vec<&str> = default_classes(&sim)
+            .iter()
+            .map(|s| s.meta.name.as_str())
+            .collect();
+        assert_eq!(names, ["b", "c", "a"]);
+    }
 }
