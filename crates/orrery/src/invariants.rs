@@ -13,6 +13,7 @@ pub fn check(sim: &Sim) -> Result<(), String> {
     no_orphans_after_settle(sim)?;
     statefulset_pods_are_valid_ordinals(sim)?;
     crate::controllers::persistentvolume::check_invariants(sim)?;
+    crate::controllers::endpointslice::check_invariants(sim)?;
     Ok(())
 }
 
