@@ -9,6 +9,7 @@ pub mod print_network;
 pub mod print_storage;
 pub mod print_workloads;
 pub mod printers;
+pub mod rollout;
 pub mod table;
 
 use args::{flag, FlagSpec};
@@ -62,6 +63,8 @@ pub fn run(s: &mut Session, words: &[String], stdin: Option<&str>) -> Output {
         "apply" => mutate::apply(s, rest, stdin),
         "delete" => mutate::delete(s, rest, stdin),
         "scale" => mutate::scale(s, rest),
+        "set" => rollout::set(s, rest),
+        "rollout" => rollout::rollout(s, rest),
         "version" => version(s, rest),
         "api-resources" => get::api_resources(s, rest),
         "config" => config(rest),
