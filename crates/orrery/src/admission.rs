@@ -136,6 +136,7 @@ pub fn default_object(sim: &mut Sim, obj: &mut Object) {
         "StatefulSet.apps" => {
             // R3.1
             let v = sim.version;
+            crate::controllers::statefulset::drop_disabled_fields(v, obj);
             if let Some(spec) = obj_mut(obj, &["spec"]) {
                 set_default(spec, "replicas", json!(1));
                 set_default(spec, "podManagementPolicy", json!("OrderedReady"));
@@ -399,9 +400,11 @@ pub fn check_name(field: &str, name: &str, f: fn(&str) -> Vec<String>) -> Vec<Fi
 }
 
 /// R5.14 DefaultStorageClass: on claim CREATE, an unset class gets the default; `""`
-/// never does. (Filled in by the storage work; the slot is here so the order holds.)
-pub fn default_storage_class(_sim: &Sim, _obj: &mut Object) -> Result<(), ApiError> {
-    Ok(())
+/// never does. Also the StorageObjectInUseProtection plugin (R5.10), which adds the
+/// protection finalizers to every new claim and volume. Both live with the storage
+/// controller: `persistentvolume::admit_create`.
+pub fn default_storage_class(sim: &mut Sim, obj: &mut Object) -> Result<(), ApiError> {
+    crate::controllers::persistentvolume::admit_create(sim, obj)
 }
 
 /// R7.8 DefaultIngressClass: on Ingress CREATE, an unset class gets the default.

@@ -225,8 +225,8 @@ fn sync_pod(sim: &Sim, pod: &Object, out: &mut Out) {
             ) {
                 return;
             }
-            // A new pod: sandbox, IP, and the first container's pull begins.
-            out.push(Action::AssignPodIp(pod.key()));
+            // A new pod: sandbox, IP (assigned after this pass's status write, so the
+            // write does not overwrite it), and the first container's pull begins.
             let mut cs = vec![];
             for (list, init) in [(&init_specs, true), (&main_specs, false)] {
                 for c in list.iter() {
@@ -254,6 +254,7 @@ fn sync_pod(sim: &Sim, pod: &Object, out: &mut Out) {
             }
         }
     };
+    let needs_ip = pod.get(&["status", "podIP"]).is_null() && pod.meta.deletion_ms.is_none();
     let before = rt.clone();
     let all_specs: Vec<Value> = init_specs
         .iter()
@@ -341,6 +342,9 @@ fn sync_pod(sim: &Sim, pod: &Object, out: &mut Out) {
         }
     }
     emit(sim, pod, &before, rt, out);
+    if needs_ip {
+        out.push(Action::AssignPodIp(pod.key()));
+    }
 }
 
 /// Moves one container forward to `now`.

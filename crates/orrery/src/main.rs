@@ -59,7 +59,7 @@ fn main() {
 fn session_for(path: &Path, seed: u64) -> Session {
     let mut s = Session::new(seed);
     let dir: PathBuf = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    s.loader = Some(Box::new(move |name: &str| {
+    s.loader = Some(std::rc::Rc::new(move |name: &str| {
         let p = Path::new(name);
         let full = if p.is_absolute() {
             p.to_path_buf()

@@ -41,7 +41,7 @@ impl Output {
 
 /// Reads a file that is not a virtual file (the CLI reads next to the transcript; the
 /// browser has none). The simulator itself never does IO.
-pub type FileLoader = Box<dyn Fn(&str) -> Option<String>>;
+pub type FileLoader = std::rc::Rc<dyn Fn(&str) -> Option<String>>;
 
 /// A `kubectl port-forward` that is running: localhost:local → the target's port.
 #[derive(Clone, Debug, PartialEq)]
@@ -53,6 +53,7 @@ pub struct PortForward {
     pub remote_port: i64,
 }
 
+#[derive(Clone)]
 pub struct Session {
     pub sim: Sim,
     pub seed: u64,
@@ -183,7 +184,7 @@ impl Session {
 
 /// Removes a `<<EOF` / `<<'EOF'` marker and a `> FILE` redirect from a line.
 fn split_heredoc(line: &str) -> (String, Option<String>) {
-    let mut words: Vec<&str> = line.split_whitespace().collect();
+    let mut words: Vec<&str> = raw_words(line);
     let mut redirect = None;
     if let Some(i) = words.iter().position(|w| *w == ">") {
         if i + 1 < words.len() {
@@ -203,6 +204,44 @@ fn split_heredoc(line: &str) -> (String, Option<String>) {
     }
     words.retain(|w| !w.starts_with("<<"));
     (words.join(" "), redirect)
+}
+
+/// Splits a line at unquoted whitespace, keeping each word's raw text (quotes included),
+/// so a `>` inside `sh -c 'echo hi > /f'` is not taken for a redirect.
+fn raw_words(line: &str) -> Vec<&str> {
+    let mut words = vec![];
+    let mut start: Option<usize> = None;
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for (i, c) in line.char_indices() {
+        if escaped {
+            escaped = false;
+            continue;
+        }
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some('"') if c == '\\' => escaped = true,
+            Some(_) => {}
+            None if c.is_whitespace() => {
+                if let Some(s) = start.take() {
+                    words.push(&line[s..i]);
+                }
+                continue;
+            }
+            None => match c {
+                '\'' | '"' => quote = Some(c),
+                '\\' => escaped = true,
+                _ => {}
+            },
+        }
+        if start.is_none() {
+            start = Some(i);
+        }
+    }
+    if let Some(s) = start {
+        words.push(&line[s..]);
+    }
+    words
 }
 
 /// The heredoc terminator a line opens (`EOF` for `<<EOF`, `<<'EOF'`, `<< "EOF"`), if any.
@@ -233,6 +272,10 @@ mod tests {
             Some("END")
         );
         assert_eq!(heredoc_marker("kubectl get pods"), None);
+        assert_eq!(
+            split_heredoc("kubectl exec p -- sh -c 'echo hi > /f'").1,
+            None
+        );
         assert_eq!(
             split_heredoc("cat <<EOF > web.yaml"),
             ("cat".into(), Some("web.yaml".into()))

@@ -189,6 +189,9 @@ pub struct Sim {
     pub volumes: BTreeMap<String, BTreeMap<String, String>>,
     /// The kubelet's state of each pod, by pod UID.
     pub runtime: BTreeMap<String, PodRuntime>,
+    /// Why each claim has its storage class, as admission saw it (R5.14, R5.15): the page
+    /// explains "explicit" vs "default at admission" vs "retroactive". Keyed by claim.
+    pub claim_class_origins: BTreeMap<ObjKey, controllers::persistentvolume::ClassOrigin>,
     /// Images already pulled on the node.
     pub node_images: BTreeSet<String>,
     next_pod_ip: u32,
@@ -215,6 +218,7 @@ impl Sim {
             steps: Vec::new(),
             volumes: BTreeMap::new(),
             runtime: BTreeMap::new(),
+            claim_class_origins: BTreeMap::new(),
             node_images: BTreeSet::new(),
             next_pod_ip: 2,
             next_cluster_ip: 1,
@@ -410,6 +414,7 @@ impl Sim {
     pub fn remove(&mut self, key: &ObjKey) {
         if let Some(obj) = self.store.remove(key) {
             self.runtime.remove(&obj.meta.uid);
+            crate::volumes::on_removed(self, &obj);
             self.record(StepVerb::Removed, &obj);
             if obj.kind == "CustomResourceDefinition" {
                 if let Some(rt) = admission::crd_resource_type(&obj) {

@@ -108,8 +108,12 @@ pub fn validate(
             errs.push(FieldError::invalid("metadata.name", name, &msg));
         }
     }
-    if matches!(rt.gk().as_str(), "Deployment.apps" | "ReplicaSet.apps") {
-        errs.extend(validate_replicated(sim, obj, old));
+    errs.extend(label_values(obj));
+    match rt.gk().as_str() {
+        "Pod" => errs.extend(pod_identity(obj)),
+        "StatefulSet.apps" => errs.extend(statefulset(sim, obj, old)),
+        "Deployment.apps" | "ReplicaSet.apps" => errs.extend(validate_replicated(sim, obj, old)),
+        _ => {}
     }
     errs
 }
@@ -413,6 +417,141 @@ fn validate_strategy(sim: &Sim, obj: &Object) -> Vec<FieldError> {
     errs
 }
 
+const LABEL_VALUE_FMT: &str = "(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?";
+
+/// `IsValidLabelValue`: at most 63 characters of `(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?`.
+pub fn label_value(v: &str) -> Vec<String> {
+    let mut errs = vec![];
+    if v.len() > 63 {
+        errs.push("must be no more than 63 characters".to_string());
+    }
+    let b = v.as_bytes();
+    let alnum = |c: u8| c.is_ascii_alphanumeric();
+    let ok = b.is_empty()
+        || (alnum(b[0])
+            && alnum(b[b.len() - 1])
+            && b.iter()
+                .all(|&c| alnum(c) || c == b'-' || c == b'_' || c == b'.'));
+    if !ok {
+        errs.push(format!("a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '{LABEL_VALUE_FMT}')"));
+    }
+    errs
+}
+
+/// `ValidateLabels` (values only): every object's labels; R2.8 makes long StatefulSet
+/// names fail here, on their pods' `controller-revision-hash` and pod-name labels.
+fn label_values(obj: &Object) -> Vec<FieldError> {
+    let mut errs = vec![];
+    for v in obj.meta.labels.values() {
+        for msg in label_value(v) {
+            errs.push(FieldError::invalid("metadata.labels", v, &msg));
+        }
+    }
+    errs
+}
+
+/// `ValidatePodSpec`: `spec.hostname` and `spec.subdomain` are DNS labels (a StatefulSet
+/// pod's hostname is its name: R2.5 on 1.21 with dots, R2.8 with long names).
+fn pod_identity(pod: &Object) -> Vec<FieldError> {
+    let mut errs = vec![];
+    for field in ["hostname", "subdomain"] {
+        if let Some(v) = pod.str_at(&["spec", field]).filter(|v| !v.is_empty()) {
+            for msg in dns1123_label(v) {
+                errs.push(FieldError::invalid(&format!("spec.{field}"), v, &msg));
+            }
+        }
+    }
+    errs
+}
+
+/// Go's `%#v` of a `map[string]string`, as field errors print non-string values.
+fn go_map(m: &std::collections::BTreeMap<String, String>) -> String {
+    let cells: Vec<String> = m
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "{}:{}",
+                crate::errors::go_quote(k),
+                crate::errors::go_quote(v)
+            )
+        })
+        .collect();
+    format!("map[string]string{{{}}}", cells.join(", "))
+}
+
+/// R3.15: the spec fields an update may change, by version, and the message naming them
+/// (§13.24 UNVERIFIED cut points, chosen: minReadySeconds 1.22, the retention policy
+/// 1.23, ordinals 1.26, revisionHistoryLimit 1.33).
+pub fn statefulset_mutable_fields(
+    v: crate::api::ClusterVersion,
+) -> (&'static [&'static str], &'static str) {
+    if v.at_least(33) {
+        (
+            &["replicas", "ordinals", "template", "updateStrategy", "revisionHistoryLimit", "persistentVolumeClaimRetentionPolicy", "minReadySeconds"],
+            "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden",
+        )
+    } else if v.at_least(26) {
+        (
+            &["replicas", "ordinals", "template", "updateStrategy", "persistentVolumeClaimRetentionPolicy", "minReadySeconds"],
+            "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden",
+        )
+    } else if v.at_least(23) {
+        (
+            &["replicas", "template", "updateStrategy", "persistentVolumeClaimRetentionPolicy", "minReadySeconds"],
+            "updates to statefulset spec for fields other than 'replicas', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden",
+        )
+    } else if v.at_least(22) {
+        (
+            &["replicas", "template", "updateStrategy", "minReadySeconds"],
+            "updates to statefulset spec for fields other than 'replicas', 'template', 'updateStrategy' and 'minReadySeconds' are forbidden",
+        )
+    } else {
+        (
+            &["replicas", "template", "updateStrategy"],
+            "updates to statefulset spec for fields other than 'replicas', 'template', and 'updateStrategy' are forbidden",
+        )
+    }
+}
+
+/// StatefulSet spec rules: the selector must exist and match the template's labels;
+/// on update only the fields of R3.15 may change.
+fn statefulset(sim: &Sim, obj: &Object, old: Option<&Object>) -> Vec<FieldError> {
+    use serde_json::Value;
+    let mut errs = vec![];
+    let sel = obj.get(&["spec", "selector"]);
+    if sel.is_null() {
+        errs.push(FieldError::required("spec.selector", ""));
+    }
+    let selector = crate::api::Selector::from_label_selector(sel);
+    let tpl_labels =
+        crate::api::object::string_map(Some(obj.get(&["spec", "template", "metadata", "labels"])));
+    if !selector.is_empty() && !selector.matches(&tpl_labels) {
+        errs.push(FieldError::invalid_raw(
+            "spec.template.metadata.labels",
+            &go_map(&tpl_labels),
+            "`selector` does not match template `labels`",
+        ));
+    }
+    if let Some(old) = old {
+        let (mutable, message) = statefulset_mutable_fields(sim.version);
+        // Absent, null and empty compare equal, as Semantic.DeepEqual does.
+        let normal = |spec: &Value| -> serde_json::Map<String, Value> {
+            let mut m = spec.as_object().cloned().unwrap_or_default();
+            m.retain(|k, v| {
+                let empty = v.is_null()
+                    || v.as_array().is_some_and(Vec::is_empty)
+                    || v.as_object().is_some_and(serde_json::Map::is_empty);
+                !mutable.contains(&k.as_str()) && !empty
+            });
+            m
+        };
+        if normal(obj.spec()) != normal(old.spec()) {
+            errs.push(FieldError::forbidden("spec", message));
+        }
+    }
+    errs
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -431,5 +570,78 @@ mod tests {
             dns1123_label(&"a".repeat(64)),
             vec!["must be no more than 63 characters".to_string()]
         );
+    }
+
+    #[test]
+    fn label_values() {
+        assert!(label_value("").is_empty());
+        assert!(label_value("web-7b9c5d4f8").is_empty());
+        assert!(label_value("My_Value.1").is_empty());
+        assert_eq!(
+            label_value(&"a".repeat(64)),
+            vec!["must be no more than 63 characters".to_string()]
+        );
+        assert_eq!(
+            label_value("-x")[0],
+            "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"
+        );
+    }
+
+    fn sim(minor: u32) -> Sim {
+        Sim::new(1, crate::api::ClusterVersion { minor, patch: 0 })
+    }
+
+    fn sts(spec: serde_json::Value) -> Object {
+        let mut o = Object::new("apps/v1", "StatefulSet", "default", "web");
+        o.body.insert("spec".into(), spec);
+        o
+    }
+
+    #[test]
+    fn statefulset_update_rules_by_version() {
+        let base = serde_json::json!({"replicas": 3, "serviceName": "nginx",
+            "selector": {"matchLabels": {"app": "nginx"}},
+            "template": {"metadata": {"labels": {"app": "nginx"}}},
+            "volumeClaimTemplates": [{"metadata": {"name": "www"}, "spec": {"resources": {"requests": {"storage": "1Gi"}}}}]});
+        let old = sts(base.clone());
+        let msg = |minor: u32, change: &dyn Fn(&mut serde_json::Value)| {
+            let mut spec = base.clone();
+            change(&mut spec);
+            statefulset(&sim(minor), &sts(spec), Some(&old))
+                .iter()
+                .map(|e| e.to_string())
+                .collect::<Vec<_>>()
+        };
+        let claim_2gi = |s: &mut serde_json::Value| {
+            s["volumeClaimTemplates"][0]["spec"]["resources"]["requests"]["storage"] = "2Gi".into()
+        };
+        assert_eq!(msg(34, &claim_2gi), vec!["spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden"]);
+        assert_eq!(msg(30, &claim_2gi), vec!["spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden"]);
+        assert_eq!(msg(21, &claim_2gi), vec!["spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'template', and 'updateStrategy' are forbidden"]);
+        assert!(msg(34, &|s| s["replicas"] = 5.into()).is_empty());
+        assert!(msg(34, &|s| s["revisionHistoryLimit"] = 2.into()).is_empty());
+        assert_eq!(msg(30, &|s| s["revisionHistoryLimit"] = 2.into()).len(), 1);
+        assert_eq!(msg(34, &|s| s["serviceName"] = "other".into()).len(), 1);
+        assert!(msg(34, &|s| s["template"]["spec"] = serde_json::json!({"x": 1})).is_empty());
+    }
+
+    #[test]
+    fn statefulset_selector_must_match_template() {
+        let o = sts(
+            serde_json::json!({"selector": {"matchLabels": {"app": "web"}},
+            "template": {"metadata": {"labels": {"app": "nginx", "tier": "x"}}}}),
+        );
+        let errs: Vec<String> = statefulset(&sim(34), &o, None)
+            .iter()
+            .map(|e| e.to_string())
+            .collect();
+        assert_eq!(errs, vec!["spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"nginx\", \"tier\":\"x\"}: `selector` does not match template `labels`"]);
+        let o = sts(serde_json::json!({"template": {"metadata": {"labels": {"app": "nginx"}}}}));
+        let errs: Vec<String> = statefulset(&sim(34), &o, None)
+            .iter()
+            .map(|e| e.to_string())
+            .collect();
+        assert_eq!(errs[0], "spec.selector: Required value");
+        assert_eq!(errs.len(), 2);
     }
 }

@@ -9,6 +9,7 @@
 //! 4. replicaset — pods for a ReplicaSet (R4.4, R4.6);
 //! 5. statefulset — claims and pods by ordinal (R3);
 //! 6. persistentvolume — binding, provisioning, reclaim (R5);
+//!    then the external provisioners (minikube-hostpath, csi-hostpath) create volumes;
 //! 7. scheduler — binds pending pods to the node;
 //! 8. kubelet — runs the pods on the node;
 //! 9. endpointslice — Service endpoints from pod readiness (R6);
@@ -35,6 +36,10 @@ pub const ORDER: &[(&str, Controller)] = &[
     ("replicaset-controller", replicaset::reconcile),
     ("statefulset-controller", statefulset::reconcile),
     ("persistentvolume-controller", persistentvolume::reconcile),
+    (
+        "external-provisioner",
+        persistentvolume::external_provisioner,
+    ),
     ("default-scheduler", scheduler::reconcile),
     ("kubelet", crate::kubelet::reconcile),
     ("endpointslice-controller", endpointslice::reconcile),

@@ -1,17 +1,1261 @@
-//! The persistentvolume controller (not yet modelled).
+//! The persistentvolume controller (R5): binds claims to volumes (static binding, R5.2–R5.5),
+//! asks external provisioners for new volumes (R5.6, R5.7), tracks phases (R5.1), reclaims
+//! released volumes (R5.9), unbinds (R5.12), marks lost claims (R5.11) and assigns the
+//! default class retroactively (R5.15). It also plays the pvc-protection and pv-protection
+//! controllers (R5.10) and, in `external_provisioner`, the provisioners minikube runs
+//! (`k8s.io/minikube-hostpath` from the storage-provisioner addon, `hostpath.csi.k8s.io`
+//! from the csi-hostpath-driver addon).
+//!
+//! Claims are synced before volumes within one pass; a volume touched by a claim's sync is
+//! not synced again in the same pass, so two whole-object updates never race.
 
-use crate::sim::{Out, Sim};
+use serde_json::{json, Value};
+use std::collections::BTreeSet;
 
-pub fn reconcile(_sim: &Sim, _out: &mut Out) {}
+use crate::api::{ObjKey, Object};
+use crate::sim::{Action, EventRecord, EventSpec, Out, Sim};
+use crate::time::Millis;
+
+pub const PVC: &str = "PersistentVolumeClaim";
+pub const PV: &str = "PersistentVolume";
+pub const SC: &str = "StorageClass.storage.k8s.io";
+
+pub const ANN_BIND_COMPLETED: &str = "pv.kubernetes.io/bind-completed";
+pub const ANN_BOUND_BY_CONTROLLER: &str = "pv.kubernetes.io/bound-by-controller";
+pub const ANN_PROVISIONED_BY: &str = "pv.kubernetes.io/provisioned-by";
+pub const ANN_STORAGE_PROVISIONER: &str = "volume.kubernetes.io/storage-provisioner";
+pub const ANN_BETA_STORAGE_PROVISIONER: &str = "volume.beta.kubernetes.io/storage-provisioner";
+pub const ANN_SELECTED_NODE: &str = "volume.kubernetes.io/selected-node";
+pub const ANN_BETA_STORAGE_CLASS: &str = "volume.beta.kubernetes.io/storage-class";
+pub const ANN_DEFAULT_CLASS: &str = "storageclass.kubernetes.io/is-default-class";
+pub const ANN_BETA_DEFAULT_CLASS: &str = "storageclass.beta.kubernetes.io/is-default-class";
+pub const PVC_PROTECTION: &str = "kubernetes.io/pvc-protection";
+pub const PV_PROTECTION: &str = "kubernetes.io/pv-protection";
+
+pub const MINIKUBE_HOSTPATH: &str = "k8s.io/minikube-hostpath";
+pub const CSI_HOSTPATH: &str = "hostpath.csi.k8s.io";
+
+/// §0.3: the hostpath provisioners take about a second.
+pub const PROVISION_MS: Millis = 1_000;
+/// The PV controller's resync period: waiting claims repeat their event this often, so
+/// `kubectl describe` counts them (`x3 over 30s`) as on a real cluster.
+pub const RESYNC_MS: Millis = 15_000;
+
+// ----- reading claims, volumes and classes -------------------------------------------
+
+/// A claim's class (`GetPersistentVolumeClaimClass`): the beta annotation wins, then
+/// `spec.storageClassName`; `None` when unset (nil), `Some("")` for an explicit no-class.
+pub fn claim_class(pvc: &Object) -> Option<String> {
+    if let Some(a) = pvc.meta.annotations.get(ANN_BETA_STORAGE_CLASS) {
+        return Some(a.clone());
+    }
+    pvc.str_at(&["spec", "storageClassName"])
+        .map(str::to_string)
+}
+
+/// A volume's class: annotation, then `spec.storageClassName`, else "".
+pub fn volume_class(pv: &Object) -> String {
+    if let Some(a) = pv.meta.annotations.get(ANN_BETA_STORAGE_CLASS) {
+        return a.clone();
+    }
+    pv.str_at(&["spec", "storageClassName"])
+        .unwrap_or("")
+        .to_string()
+}
+
+pub fn access_modes(v: &Value) -> Vec<String> {
+    v.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|m| m.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Parses a Kubernetes quantity (`1Gi`, `500Mi`, `2G`, `1e3`, `100m`) into bytes, rounded up
+/// as `Quantity.Value()` does. None for text that is not a quantity.
+pub fn parse_quantity(s: &str) -> Option<i128> {
+    parse_scaled(s, 1)
+}
+
+/// `ceil(quantity × factor)`.
+fn parse_scaled(s: &str, factor: i128) -> Option<i128> {
+    let s = s.trim();
+    let split = s
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '+' || c == '-'))
+        .unwrap_or(s.len());
+    let (num, suffix) = s.split_at(split);
+    if num.is_empty() || num == "+" || num == "-" {
+        return None;
+    }
+    let (int_part, frac_part) = num.split_once('.').unwrap_or((num, ""));
+    let neg = int_part.starts_with('-');
+    let int_digits = int_part.trim_start_matches(['+', '-']);
+    if !int_digits.chars().all(|c| c.is_ascii_digit())
+        || !frac_part.chars().all(|c| c.is_ascii_digit())
+        || (int_digits.is_empty() && frac_part.is_empty())
+    {
+        return None;
+    }
+    // Value as a fraction mantissa / 10^scale.
+    let digits = format!("{int_digits}{frac_part}");
+    let mantissa: i128 = digits.parse().ok()?;
+    let scale = frac_part.len() as u32;
+    let (mul, div): (i128, i128) = match suffix {
+        "" => (1, 1),
+        "m" => (1, 1000),
+        "k" => (1_000, 1),
+        "M" => (1_000_000, 1),
+        "G" => (1_000_000_000, 1),
+        "T" => (1_000_000_000_000, 1),
+        "P" => (1_000_000_000_000_000, 1),
+        "E" => (1_000_000_000_000_000_000, 1),
+        "Ki" => (1 << 10, 1),
+        "Mi" => (1 << 20, 1),
+        "Gi" => (1 << 30, 1),
+        "Ti" => (1 << 40, 1),
+        "Pi" => (1 << 50, 1),
+        "Ei" => (1 << 60, 1),
+        e if e.starts_with(['e', 'E']) => {
+            let exp: u32 = e[1..].parse().ok()?;
+            (10i128.checked_pow(exp)?, 1)
+        }
+        _ => return None,
+    };
+    let num = mantissa.checked_mul(mul)?.checked_mul(factor)?;
+    let den = 10i128.checked_pow(scale)?.checked_mul(div)?;
+    let v = (num + den - 1) / den;
+    Some(if neg { -v } else { v })
+}
+
+/// A quantity as `Quantity.String()` prints it (canonical form): `1024Mi` → `1Gi`,
+/// `1000M` → `1G`, `1.5Gi` → `1536Mi`, `1500` → `1500`. Text that is not a quantity is
+/// returned as is.
+pub fn canonical_quantity(s: &str) -> String {
+    let t = s.trim();
+    let Some(milli) = parse_quantity_milli(t) else {
+        return t.to_string();
+    };
+    let suffix =
+        t.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == '+' || c == '-');
+    let binary = suffix.ends_with('i');
+    let exponent = suffix.starts_with(['e', 'E']);
+    if milli % 1000 != 0 {
+        return format!("{milli}m");
+    }
+    let v = milli / 1000;
+    if binary && v.abs() >= 1024 {
+        const B: [&str; 7] = ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"];
+        let mut k = 0;
+        let mut n = v;
+        while k < 6 && n % 1024 == 0 {
+            n /= 1024;
+            k += 1;
+        }
+        return format!("{n}{}", B[k]);
+    }
+    const D: [&str; 7] = ["", "k", "M", "G", "T", "P", "E"];
+    let mut k = 0;
+    let mut n = v;
+    while k < 6 && n != 0 && n % 1000 == 0 {
+        n /= 1000;
+        k += 1;
+    }
+    if exponent && k > 0 {
+        return format!("{n}e{}", 3 * k);
+    }
+    format!("{n}{}", D[k])
+}
+
+/// A quantity in thousandths, rounded up.
+fn parse_quantity_milli(s: &str) -> Option<i128> {
+    parse_scaled(s, 1000)
+}
+
+/// The storage request of a claim, in bytes.
+pub fn claim_request(pvc: &Object) -> i128 {
+    quantity_at(pvc.get(&["spec", "resources", "requests", "storage"]))
+}
+
+/// The capacity of a volume, in bytes.
+pub fn volume_capacity(pv: &Object) -> i128 {
+    quantity_at(pv.get(&["spec", "capacity", "storage"]))
+}
+
+fn quantity_at(v: &Value) -> i128 {
+    match v {
+        Value::String(s) => parse_quantity(s).unwrap_or(0),
+        Value::Number(n) => n.as_i64().map(i128::from).unwrap_or(0),
+        _ => 0,
+    }
+}
+
+fn volume_mode(v: &Value) -> &str {
+    v.as_str().unwrap_or("Filesystem")
+}
+
+/// Whether a class object marks itself default (R5.13): exactly `"true"`.
+pub fn is_default_class(sc: &Object) -> bool {
+    sc.meta
+        .annotations
+        .get(ANN_DEFAULT_CLASS)
+        .map(String::as_str)
+        == Some("true")
+        || sc
+            .meta
+            .annotations
+            .get(ANN_BETA_DEFAULT_CLASS)
+            .map(String::as_str)
+            == Some("true")
+}
+
+/// The default classes, effective one first (R5.13: newest creationTimestamp, ties by name
+/// ascending).
+pub fn default_classes(sim: &Sim) -> Vec<&Object> {
+    let mut d: Vec<&Object> = sim
+        .store
+        .list(SC, "")
+        .filter(|sc| is_default_class(sc) && !sc.is_deleting())
+        .collect();
+    d.sort_by(|a, b| {
+        b.meta
+            .creation_ms
+            .cmp(&a.meta.creation_ms)
+            .then_with(|| a.meta.name.cmp(&b.meta.name))
+    });
+    d
+}
+
+pub fn find_class<'a>(sim: &'a Sim, name: &str) -> Option<&'a Object> {
+    sim.store.find(SC, "", name)
+}
+
+/// Whether the claim's class delays binding until a pod is scheduled (R5.8).
+pub fn is_delay_binding(sim: &Sim, pvc: &Object) -> bool {
+    match claim_class(pvc) {
+        Some(c) if !c.is_empty() => find_class(sim, &c)
+            .is_some_and(|sc| sc.str_at(&["volumeBindingMode"]) == Some("WaitForFirstConsumer")),
+        _ => false,
+    }
+}
+
+/// Whether a claim has completed binding (`syncBoundClaim` territory).
+pub fn is_bound(pvc: &Object) -> bool {
+    pvc.meta.annotations.contains_key(ANN_BIND_COMPLETED)
+}
+
+/// The claim a volume's claimRef names: (namespace, name, uid).
+pub fn claim_ref(pv: &Object) -> Option<(String, String, String)> {
+    let r = pv.get(&["spec", "claimRef"]);
+    if !r.is_object() {
+        return None;
+    }
+    let s = |k: &str| r.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+    Some((s("namespace"), s("name"), s("uid")))
+}
+
+fn phase(obj: &Object) -> &str {
+    obj.str_at(&["status", "phase"]).unwrap_or("")
+}
+
+// ----- matching (R5.2, R5.3, R5.5) ---------------------------------------------------
+
+/// Why a volume does not satisfy a claim (`checkVolumeSatisfyClaim`, R5.5), or None.
+pub fn check_volume_satisfy_claim(pv: &Object, pvc: &Object) -> Option<String> {
+    if pv.is_deleting() {
+        return Some(format!(
+            "the volume is marked for deletion {:?}",
+            pv.meta.name
+        ));
+    }
+    if volume_capacity(pv) < claim_request(pvc) {
+        return Some("requested PV is too small".into());
+    }
+    if volume_class(pv) != claim_class(pvc).unwrap_or_default() {
+        return Some("storageClassName does not match".into());
+    }
+    if volume_mode(pv.get(&["spec", "volumeMode"])) != volume_mode(pvc.get(&["spec", "volumeMode"]))
+    {
+        return Some("incompatible volumeMode".into());
+    }
+    if !check_access_modes(pvc, pv) {
+        return Some("incompatible accessMode".into());
+    }
+    None
+}
+
+/// R5.2(j): the volume's access modes are a superset of the claim's.
+pub fn check_access_modes(pvc: &Object, pv: &Object) -> bool {
+    let have = access_modes(pv.get(&["spec", "accessModes"]));
+    access_modes(pvc.get(&["spec", "accessModes"]))
+        .iter()
+        .all(|m| have.contains(m))
+}
+
+fn pre_bound_to(pv: &Object, pvc: &Object) -> bool {
+    match claim_ref(pv) {
+        Some((ns, name, uid)) => {
+            ns == pvc.meta.namespace
+                && name == pvc.meta.name
+                && (uid.is_empty() || uid == pvc.meta.uid)
+        }
+        None => false,
+    }
+}
+
+/// `FindMatchingVolume` (R5.2) over the volumes of one access-mode set: a volume
+/// pre-bound to this claim at once, else the smallest that matches. `delay_binding`
+/// skips unbound volumes (the scheduler matches those, R5.2(f)).
+fn find_matching_volume<'a>(
+    pvc: &Object,
+    volumes: &[&'a Object],
+    delay_binding: bool,
+    taken: &BTreeSet<String>,
+) -> Option<&'a Object> {
+    let request = claim_request(pvc);
+    let class = claim_class(pvc).unwrap_or_default();
+    let selector = pvc.get(&["spec", "selector"]);
+    let selector = if selector.is_object() {
+        Some(crate::api::Selector::from_label_selector(selector))
+    } else {
+        None
+    };
+    let mut best: Option<&Object> = None;
+    for &pv in volumes {
+        if taken.contains(&pv.meta.name) {
+            continue;
+        }
+        // (a) a claimRef to another claim
+        if let Some((ns, name, uid)) = claim_ref(pv) {
+            let ours = ns == pvc.meta.namespace
+                && name == pvc.meta.name
+                && (uid.is_empty() || uid == pvc.meta.uid);
+            if !ours {
+                continue;
+            }
+        }
+        // (b) capacity, (c) volumeMode, (d) deletion
+        if volume_capacity(pv) < request {
+            continue;
+        }
+        if volume_mode(pv.get(&["spec", "volumeMode"]))
+            != volume_mode(pvc.get(&["spec", "volumeMode"]))
+        {
+            continue;
+        }
+        if pv.is_deleting() {
+            continue;
+        }
+        // (e) pre-bound to this claim: returned immediately
+        if pre_bound_to(pv, pvc) {
+            return Some(pv);
+        }
+        // (f) delayed binding leaves unbound volumes to the scheduler
+        if delay_binding {
+            continue;
+        }
+        // (g) Available only
+        if phase(pv) != "Available" {
+            continue;
+        }
+        // (h) selector
+        if let Some(sel) = &selector {
+            if !sel.matches(&pv.meta.labels) {
+                continue;
+            }
+        }
+        // (i) class, (j) access modes
+        if volume_class(pv) != class {
+            continue;
+        }
+        if !check_access_modes(pvc, pv) {
+            continue;
+        }
+        if best.is_none_or(|b| volume_capacity(pv) < volume_capacity(b)) {
+            best = Some(pv);
+        }
+    }
+    best
+}
+
+/// `findByClaim` (R5.3): volumes grouped by their exact access-mode set; the sets that
+/// contain every requested mode are tried fewest modes first, and R5.2 runs in each.
+/// (R5.3 is UNVERIFIED for 1.34; the older index order is kept.)
+pub fn find_best_match<'a>(
+    sim: &'a Sim,
+    pvc: &Object,
+    delay_binding: bool,
+    taken: &BTreeSet<String>,
+) -> Option<&'a Object> {
+    let wanted = access_modes(pvc.get(&["spec", "accessModes"]));
+    let mut sets: Vec<(Vec<String>, Vec<&Object>)> = vec![];
+    for pv in sim.store.list(PV, "") {
+        let mut modes = access_modes(pv.get(&["spec", "accessModes"]));
+        modes.sort();
+        modes.dedup();
+        match sets.iter_mut().find(|(m, _)| *m == modes) {
+            Some((_, v)) => v.push(pv),
+            None => sets.push((modes, vec![pv])),
+        }
+    }
+    sets.retain(|(m, _)| wanted.iter().all(|w| m.contains(w)));
+    sets.sort_by(|a, b| a.0.len().cmp(&b.0.len()).then_with(|| a.0.cmp(&b.0)));
+    for (_, vols) in &sets {
+        if let Some(pv) = find_matching_volume(pvc, vols, delay_binding, taken) {
+            return Some(pv);
+        }
+    }
+    None
+}
+
+// ----- events --------------------------------------------------------------------------
+
+/// The newest event with this reason about this object.
+pub fn last_event<'a>(sim: &'a Sim, uid: &str, reason: &str) -> Option<&'a EventRecord> {
+    sim.events
+        .iter()
+        .rev()
+        .find(|e| e.uid == uid && e.reason == reason)
+}
+
+/// Emits an event now unless the same one was emitted within the resync period; asks to
+/// run again when the period ends, so waiting claims repeat their event as kubectl shows.
+fn resync_event(sim: &Sim, out: &mut Out, obj: &Object, warning: bool, reason: &str, msg: String) {
+    let last = sim
+        .events
+        .iter()
+        .rev()
+        .find(|e| e.uid == obj.meta.uid && e.reason == reason && e.message == msg);
+    match last {
+        Some(e) if sim.now < e.last_ms + RESYNC_MS => out.wake_at(e.last_ms + RESYNC_MS),
+        _ => {
+            out.push(if warning {
+                EventSpec::warning(obj, reason, msg)
+            } else {
+                EventSpec::normal(obj, reason, msg)
+            });
+            out.wake_at(sim.now + RESYNC_MS);
+        }
+    }
+}
+
+// ----- the controller ------------------------------------------------------------------
+
+pub fn reconcile(sim: &Sim, out: &mut Out) {
+    // Volumes whose object this pass already rewrote.
+    let mut taken: BTreeSet<String> = BTreeSet::new();
+    for pvc in sim.store.list_all(PVC) {
+        sync_claim(sim, pvc, out, &mut taken);
+    }
+    for pv in sim.store.list(PV, "") {
+        if !taken.contains(&pv.meta.name) {
+            sync_volume(sim, pv, out);
+        }
+    }
+}
+
+fn sync_claim(sim: &Sim, pvc: &Object, out: &mut Out, taken: &mut BTreeSet<String>) {
+    if pvc.is_deleting() {
+        // R5.10: pvc-protection lets the claim go once no pod uses it.
+        if pvc.meta.finalizers.iter().any(|f| f == PVC_PROTECTION) && !claim_in_use(sim, pvc) {
+            let mut c = pvc.clone();
+            c.meta.finalizers.retain(|f| f != PVC_PROTECTION);
+            out.push(Action::Update(c));
+            return;
+        }
+    }
+    if is_bound(pvc) {
+        sync_bound_claim(sim, pvc, out, taken);
+    } else {
+        sync_unbound_claim(sim, pvc, out, taken);
+    }
+}
+
+/// Whether a pod that has not terminated uses the claim (R5.10).
+pub fn claim_in_use(sim: &Sim, pvc: &Object) -> bool {
+    sim.store.list("Pod", &pvc.meta.namespace).any(|pod| {
+        !matches!(
+            pod.str_at(&["status", "phase"]),
+            Some("Succeeded" | "Failed")
+        ) && pod_claims(pod).contains(&pvc.meta.name)
+    })
+}
+
+/// The claim names a pod's volumes refer to.
+pub fn pod_claims(pod: &Object) -> Vec<String> {
+    pod.get(&["spec", "volumes"])
+        .as_array()
+        .map(|vs| {
+            vs.iter()
+                .filter_map(|v| {
+                    v.pointer("/persistentVolumeClaim/claimName")
+                        .and_then(Value::as_str)
+                        .map(str::to_string)
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn set_claim_phase(pvc: &Object, phase: &str, out: &mut Out) {
+    if self::phase(pvc) != phase {
+        let mut c = pvc.clone();
+        c.set(&["status", "phase"], json!(phase));
+        out.push(Action::Update(c));
+    }
+}
+
+fn sync_unbound_claim(sim: &Sim, pvc: &Object, out: &mut Out, taken: &mut BTreeSet<String>) {
+    if pvc.is_deleting() {
+        return;
+    }
+    let volume_name = pvc.str_at(&["spec", "volumeName"]).unwrap_or("");
+    if !volume_name.is_empty() {
+        sync_prebound_claim(sim, pvc, volume_name, out, taken);
+        return;
+    }
+    let delay_binding = is_delay_binding(sim, pvc);
+    if let Some(pv) = find_best_match(sim, pvc, delay_binding, taken) {
+        bind(sim, pv, pvc, out, taken);
+        return;
+    }
+    let class = claim_class(pvc);
+    // R5.6.1 / R5.15: retroactive default class, after no volume matched.
+    if class.is_none() && sim.version.at_least(26) {
+        if let Some(sc) = default_classes(sim).first() {
+            let mut c = pvc.clone();
+            c.set(&["spec", "storageClassName"], json!(sc.meta.name));
+            out.push(Action::Update(c));
+            return;
+        }
+    }
+    set_claim_phase(pvc, "Pending", out);
+    // R5.6.2: delayed binding waits for a pod to be scheduled.
+    if delay_binding && !pvc.meta.annotations.contains_key(ANN_SELECTED_NODE) {
+        let waiting_pod = sim.store.list("Pod", &pvc.meta.namespace).find(|p| {
+            !p.is_deleting()
+                && p.str_at(&["spec", "nodeName"]).unwrap_or("").is_empty()
+                && pod_claims(p).contains(&pvc.meta.name)
+        });
+        match waiting_pod {
+            Some(p) => resync_event(
+                sim,
+                out,
+                pvc,
+                false,
+                "WaitForPodScheduled",
+                format!("waiting for pod {} to be scheduled", p.meta.name),
+            ),
+            None => resync_event(
+                sim,
+                out,
+                pvc,
+                false,
+                "WaitForFirstConsumer",
+                "waiting for first consumer to be created before binding".into(),
+            ),
+        }
+        return;
+    }
+    match class.as_deref() {
+        Some(c) if !c.is_empty() => provision_claim(sim, pvc, c, out),
+        // R5.6.4
+        _ => resync_event(
+            sim,
+            out,
+            pvc,
+            false,
+            "FailedBinding",
+            "no persistent volumes available for this claim and no storage class is set".into(),
+        ),
+    }
+}
+
+/// R5.7: hand the claim to its class's (external) provisioner.
+fn provision_claim(sim: &Sim, pvc: &Object, class: &str, out: &mut Out) {
+    let Some(sc) = find_class(sim, class) else {
+        // R5.6 (message format UNVERIFIED): the class lister's NotFound error.
+        resync_event(
+            sim,
+            out,
+            pvc,
+            true,
+            "ProvisioningFailed",
+            format!("storageclass.storage.k8s.io {class:?} not found"),
+        );
+        return;
+    };
+    let provisioner = sc.str_at(&["provisioner"]).unwrap_or("").to_string();
+    let beta_only = !sim.version.at_least(23);
+    let has = |k: &str| pvc.meta.annotations.get(k) == Some(&provisioner);
+    let annotated =
+        has(ANN_BETA_STORAGE_PROVISIONER) && (beta_only || has(ANN_STORAGE_PROVISIONER));
+    if !annotated {
+        let mut c = pvc.clone();
+        c.meta
+            .annotations
+            .insert(ANN_BETA_STORAGE_PROVISIONER.into(), provisioner.clone());
+        if !beta_only {
+            c.meta
+                .annotations
+                .insert(ANN_STORAGE_PROVISIONER.into(), provisioner.clone());
+        }
+        out.push(Action::Update(c));
+    }
+    resync_event(
+        sim,
+        out,
+        pvc,
+        false,
+        "ExternalProvisioning",
+        external_provisioning_message(sim, &provisioner),
+    );
+}
+
+/// R5.7: the ExternalProvisioning text. The instructive wording replaced the old one
+/// around 1.28 (UNVERIFIED exact release; chosen: 1.28).
+pub fn external_provisioning_message(sim: &Sim, provisioner: &str) -> String {
+    if sim.version.at_least(28) {
+        format!("Waiting for a volume to be created either by the external provisioner '{provisioner}' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered.")
+    } else {
+        format!("waiting for a volume to be created, either by external provisioner {provisioner:?} or manually created by system administrator")
+    }
+}
+
+/// R5.5: a claim that names its volume.
+fn sync_prebound_claim(
+    sim: &Sim,
+    pvc: &Object,
+    volume_name: &str,
+    out: &mut Out,
+    taken: &mut BTreeSet<String>,
+) {
+    let Some(pv) = sim.store.find(PV, "", volume_name) else {
+        // The requested volume does not exist (yet): wait, no event.
+        set_claim_phase(pvc, "Pending", out);
+        return;
+    };
+    if taken.contains(&pv.meta.name) {
+        return;
+    }
+    match claim_ref(pv) {
+        None => match check_volume_satisfy_claim(pv, pvc) {
+            Some(reason) => {
+                set_claim_phase(pvc, "Pending", out);
+                resync_event(
+                    sim,
+                    out,
+                    pvc,
+                    true,
+                    "VolumeMismatch",
+                    format!("Cannot bind to requested volume {volume_name:?}: {reason}"),
+                );
+            }
+            None => bind(sim, pv, pvc, out, taken),
+        },
+        Some(_) if pre_bound_to(pv, pvc) => bind(sim, pv, pvc, out, taken),
+        Some(_) => {
+            set_claim_phase(pvc, "Pending", out);
+            resync_event(
+                sim,
+                out,
+                pvc,
+                true,
+                "FailedBinding",
+                format!("volume {volume_name:?} already bound to a different claim."),
+            );
+        }
+    }
+}
+
+/// Binds both sides (`bind`): the volume's claimRef and phase, then the claim's
+/// volumeName, annotations and status (R5.4: capacity is the volume's).
+fn bind(sim: &Sim, pv: &Object, pvc: &Object, out: &mut Out, taken: &mut BTreeSet<String>) {
+    taken.insert(pv.meta.name.clone());
+    let mut v = pv.clone();
+    let had_ref = claim_ref(pv).is_some();
+    v.set(
+        &["spec", "claimRef"],
+        json!({"apiVersion": "v1", "kind": "PersistentVolumeClaim", "name": pvc.meta.name,
+               "namespace": pvc.meta.namespace, "resourceVersion": pvc.meta.resource_version.to_string(),
+               "uid": pvc.meta.uid}),
+    );
+    if !had_ref {
+        v.meta
+            .annotations
+            .insert(ANN_BOUND_BY_CONTROLLER.into(), "yes".into());
+    }
+    v.set(&["status", "phase"], json!("Bound"));
+    set_transition_time(sim, pv, &mut v);
+    out.push(Action::Update(v));
+
+    let mut c = pvc.clone();
+    if c.str_at(&["spec", "volumeName"]).unwrap_or("").is_empty() {
+        c.set(&["spec", "volumeName"], json!(pv.meta.name));
+        c.meta
+            .annotations
+            .insert(ANN_BOUND_BY_CONTROLLER.into(), "yes".into());
+    }
+    c.meta
+        .annotations
+        .insert(ANN_BIND_COMPLETED.into(), "yes".into());
+    c.set(&["status", "phase"], json!("Bound"));
+    c.set(
+        &["status", "accessModes"],
+        pv.get(&["spec", "accessModes"]).clone(),
+    );
+    c.set(
+        &["status", "capacity"],
+        pv.get(&["spec", "capacity"]).clone(),
+    );
+    out.push(Action::Update(c));
+}
+
+/// `status.lastPhaseTransitionTime` (PersistentVolumeLastPhaseTransitionTime, beta and on
+/// from 1.29, GA 1.31).
+fn set_transition_time(sim: &Sim, old: &Object, new: &mut Object) {
+    if sim.version.at_least(29) && phase(old) != phase(new) {
+        new.set(
+            &["status", "lastPhaseTransitionTime"],
+            json!(crate::time::rfc3339(sim.now)),
+        );
+    }
+}
+
+fn sync_bound_claim(sim: &Sim, pvc: &Object, out: &mut Out, taken: &mut BTreeSet<String>) {
+    let volume_name = pvc.str_at(&["spec", "volumeName"]).unwrap_or("");
+    let lost = |out: &mut Out, msg: &str| {
+        if phase(pvc) != "Lost" {
+            let mut c = pvc.clone();
+            c.set(&["status", "phase"], json!("Lost"));
+            out.push(Action::Update(c));
+            out.push(EventSpec::warning(pvc, "ClaimLost", msg.into()));
+        }
+    };
+    if volume_name.is_empty() {
+        lost(
+            out,
+            "Bound claim has lost reference to PersistentVolume. Data on the volume is lost!",
+        );
+        return;
+    }
+    // R5.11
+    let Some(pv) = sim.store.find(PV, "", volume_name) else {
+        lost(
+            out,
+            "Bound claim has lost its PersistentVolume. Data on the volume is lost!",
+        );
+        return;
+    };
+    if taken.contains(&pv.meta.name) {
+        return;
+    }
+    match claim_ref(pv) {
+        // The volume lost its claimRef (an admin cleared it): bind it back.
+        None => bind(sim, pv, pvc, out, taken),
+        Some((ns, name, uid))
+            if ns == pvc.meta.namespace
+                && name == pvc.meta.name
+                && (uid.is_empty() || uid == pvc.meta.uid) =>
+        {
+            if uid.is_empty() || phase(pvc) != "Bound" || phase(pv) != "Bound" {
+                bind(sim, pv, pvc, out, taken);
+            }
+        }
+        Some(_) => {
+            if phase(pvc) != "Lost" {
+                let mut c = pvc.clone();
+                c.set(&["status", "phase"], json!("Lost"));
+                out.push(Action::Update(c));
+                out.push(EventSpec::warning(
+                    pvc,
+                    "ClaimMisbound",
+                    "Two claims are bound to the same volume, this one is bound incorrectly".into(),
+                ));
+            }
+        }
+    }
+}
+
+fn set_volume_phase(sim: &Sim, pv: &Object, phase: &str, out: &mut Out) {
+    if self::phase(pv) != phase {
+        let mut v = pv.clone();
+        v.set(&["status", "phase"], json!(phase));
+        set_transition_time(sim, pv, &mut v);
+        out.push(Action::Update(v));
+    }
+}
+
+fn sync_volume(sim: &Sim, pv: &Object, out: &mut Out) {
+    if pv.is_deleting()
+        && phase(pv) != "Bound"
+        && pv.meta.finalizers.iter().any(|f| f == PV_PROTECTION)
+    {
+        // R5.10: pv-protection lets an unbound volume go.
+        let mut v = pv.clone();
+        v.meta.finalizers.retain(|f| f != PV_PROTECTION);
+        out.push(Action::Update(v));
+        return;
+    }
+    let Some((ns, name, uid)) = claim_ref(pv) else {
+        set_volume_phase(sim, pv, "Available", out);
+        return;
+    };
+    if uid.is_empty() {
+        // Pre-bound by the user, waiting for its claim (R5.5).
+        set_volume_phase(sim, pv, "Available", out);
+        return;
+    }
+    let claim = sim
+        .store
+        .find(PVC, &ns, &name)
+        .filter(|c| c.meta.uid == uid);
+    match claim {
+        Some(c) => {
+            let vn = c.str_at(&["spec", "volumeName"]).unwrap_or("");
+            if vn.is_empty() {
+                // Waiting for the claim's sync to complete the binding.
+                if phase(pv).is_empty() {
+                    set_volume_phase(sim, pv, "Pending", out);
+                }
+            } else if vn == pv.meta.name {
+                set_volume_phase(sim, pv, "Bound", out);
+            } else if is_bound(c) {
+                // The claim is bound to another volume: R5.12.
+                unbind_volume(sim, pv, out);
+            }
+        }
+        None => {
+            // R5.9: the bound claim is gone.
+            if phase(pv) != "Released" && phase(pv) != "Failed" {
+                set_volume_phase(sim, pv, "Released", out);
+                return;
+            }
+            if phase(pv) == "Released" {
+                reclaim_volume(sim, pv, out);
+            }
+        }
+    }
+}
+
+/// R5.12: the controller's binding is undone entirely; a user's pre-binding keeps the
+/// claim's name and namespace.
+fn unbind_volume(sim: &Sim, pv: &Object, out: &mut Out) {
+    let mut v = pv.clone();
+    if pv.meta.annotations.contains_key(ANN_BOUND_BY_CONTROLLER) {
+        v.body
+            .get_mut("spec")
+            .and_then(Value::as_object_mut)
+            .map(|s| s.remove("claimRef"));
+        v.meta.annotations.remove(ANN_BOUND_BY_CONTROLLER);
+    } else if let Some(r) = v.get_mut(&["spec", "claimRef"]).as_object_mut() {
+        r.remove("uid");
+        r.remove("resourceVersion");
+    }
+    v.set(&["status", "phase"], json!("Available"));
+    set_transition_time(sim, pv, &mut v);
+    out.push(Action::Update(v));
+}
+
+/// R5.9: what a Released volume's reclaim policy does.
+fn reclaim_volume(sim: &Sim, pv: &Object, out: &mut Out) {
+    match pv
+        .str_at(&["spec", "persistentVolumeReclaimPolicy"])
+        .unwrap_or("Retain")
+    {
+        "Retain" => {}
+        "Delete" => {
+            if pv.is_deleting() {
+                return;
+            }
+            let provisioned_by = pv.meta.annotations.get(ANN_PROVISIONED_BY);
+            match provisioned_by {
+                // The external provisioner deletes the backing storage, then the PV.
+                Some(p) if provisioner_running(sim, p) => out.push(Action::Delete {
+                    key: pv.key(),
+                    grace_seconds: None,
+                }),
+                Some(_) => {}
+                None => {
+                    // A static volume with Delete: no in-tree deleter is modelled
+                    // (UNVERIFIED text, from `findDeletablePlugin`).
+                    let mut v = pv.clone();
+                    v.set(&["status", "phase"], json!("Failed"));
+                    v.set(
+                        &["status", "message"],
+                        json!(
+                            "error getting deleter volume plugin for volume \"".to_string()
+                                + &pv.meta.name
+                                + "\": no deletable volume plugin matched"
+                        ),
+                    );
+                    set_transition_time(sim, pv, &mut v);
+                    out.push(Action::Update(v));
+                    out.push(EventSpec::warning(
+                        pv,
+                        "VolumeFailedDelete",
+                        format!(
+                            "error getting deleter volume plugin for volume {:?}: no deletable volume plugin matched",
+                            pv.meta.name
+                        ),
+                    ));
+                }
+            }
+        }
+        "Recycle" => {
+            // Deprecated; the recycler scrubs the volume and makes it Available again.
+            let mut v = pv.clone();
+            v.body
+                .get_mut("spec")
+                .and_then(Value::as_object_mut)
+                .map(|s| s.remove("claimRef"));
+            v.meta.annotations.remove(ANN_BOUND_BY_CONTROLLER);
+            v.set(&["status", "phase"], json!("Available"));
+            set_transition_time(sim, pv, &mut v);
+            out.push(Action::Update(v));
+            out.push(EventSpec::normal(
+                pv,
+                "VolumeRecycled",
+                "Volume recycled".to_string(),
+            ));
+        }
+        other => {
+            let mut v = pv.clone();
+            v.set(&["status", "phase"], json!("Failed"));
+            set_transition_time(sim, pv, &mut v);
+            out.push(Action::Update(v));
+            out.push(EventSpec::warning(
+                pv,
+                "VolumeUnknownReclaimPolicy",
+                format!("Volume has unrecognized PersistentVolumeReclaimPolicy {other:?}"),
+            ));
+        }
+    }
+}
+
+// ----- external provisioners -----------------------------------------------------------
+
+/// Whether the provisioner named by a class runs in this cluster (its addon is on).
+pub fn provisioner_running(sim: &Sim, provisioner: &str) -> bool {
+    match provisioner {
+        MINIKUBE_HOSTPATH => sim.cluster.addons.contains("storage-provisioner"),
+        CSI_HOSTPATH => sim.cluster.addons.contains("csi-hostpath-driver"),
+        _ => false,
+    }
+}
+
+/// The external provisioners (sig-storage-lib-external-provisioner): they watch claims
+/// annotated for them, announce `Provisioning`, and about a second later create the
+/// volume `pvc-<uid>` pre-bound to the claim (R5.7). The PV controller then binds it.
+pub fn external_provisioner(sim: &Sim, out: &mut Out) {
+    for pvc in sim.store.list_all(PVC) {
+        if pvc.is_deleting()
+            || is_bound(pvc)
+            || !pvc.str_at(&["spec", "volumeName"]).unwrap_or("").is_empty()
+        {
+            continue;
+        }
+        let Some(provisioner) = pvc.meta.annotations.get(ANN_BETA_STORAGE_PROVISIONER) else {
+            continue;
+        };
+        if !provisioner_running(sim, provisioner) {
+            continue;
+        }
+        let Some(class) = claim_class(pvc).filter(|c| !c.is_empty()) else {
+            continue;
+        };
+        let Some(sc) = find_class(sim, &class) else {
+            continue;
+        };
+        if sc.str_at(&["provisioner"]) != Some(provisioner.as_str()) {
+            continue;
+        }
+        if is_delay_binding(sim, pvc) && !pvc.meta.annotations.contains_key(ANN_SELECTED_NODE) {
+            continue;
+        }
+        let pv_name = format!("pvc-{}", pvc.meta.uid);
+        if sim.store.find(PV, "", &pv_name).is_some() {
+            continue;
+        }
+        if pvc.get(&["spec", "selector"]).is_object() {
+            // R5.7: a claim with a selector is not provisioned (UNVERIFIED text, from
+            // the external provisioners).
+            resync_event(
+                sim,
+                out,
+                pvc,
+                true,
+                "ProvisioningFailed",
+                "claim Selector is not supported".into(),
+            );
+            continue;
+        }
+        let started = last_event(sim, &pvc.meta.uid, "Provisioning").map(|e| e.first_ms);
+        match started {
+            None => {
+                out.push(EventSpec::normal(
+                    pvc,
+                    "Provisioning",
+                    format!(
+                        "External provisioner is provisioning volume for claim \"{}/{}\"",
+                        pvc.meta.namespace, pvc.meta.name
+                    ),
+                ));
+                out.wake_at(sim.now + PROVISION_MS);
+            }
+            Some(t) if sim.now < t + PROVISION_MS => out.wake_at(t + PROVISION_MS),
+            Some(_) => {
+                out.push(Action::Create(provisioned_volume(sim, pvc, sc, &pv_name)));
+                out.push(EventSpec::normal(
+                    pvc,
+                    "ProvisioningSucceeded",
+                    format!("Successfully provisioned volume {pv_name}"),
+                ));
+            }
+        }
+    }
+}
+
+/// The volume a provisioner creates for a claim (R5.7): capacity = request, the claim's
+/// access modes, the class's reclaim policy, claimRef to the claim.
+fn provisioned_volume(sim: &Sim, pvc: &Object, sc: &Object, pv_name: &str) -> Object {
+    let provisioner = sc.str_at(&["provisioner"]).unwrap_or("");
+    let mut pv = Object::new("v1", PV, "", pv_name);
+    pv.meta
+        .annotations
+        .insert(ANN_PROVISIONED_BY.into(), provisioner.to_string());
+    let source = if provisioner == CSI_HOSTPATH {
+        if sim.version.at_least(31) {
+            // HonorPVReclaimPolicy (beta, on, ~1.31) adds the provisioner's finalizer.
+            pv.meta
+                .finalizers
+                .push("external-provisioner.volume.kubernetes.io/finalizer".into());
+        }
+        pv.meta.annotations.insert(
+            "volume.kubernetes.io/provisioner-deletion-secret-name".into(),
+            String::new(),
+        );
+        pv.meta.annotations.insert(
+            "volume.kubernetes.io/provisioner-deletion-secret-namespace".into(),
+            String::new(),
+        );
+        json!({"csi": {"driver": CSI_HOSTPATH, "volumeHandle": csi_volume_handle(&pvc.meta.uid),
+                       "volumeAttributes": {"storage.kubernetes.io/csiProvisionerIdentity": "1700000000000-8081-hostpath.csi.k8s.io"}}})
+    } else {
+        // R5.18 (UNVERIFIED layout): /tmp/hostpath-provisioner/<ns>/<claim>.
+        pv.meta.annotations.insert(
+            "hostPathProvisionerIdentity".into(),
+            sim.cluster.node_name.clone(),
+        );
+        json!({"hostPath": {"path": format!("/tmp/hostpath-provisioner/{}/{}", pvc.meta.namespace, pvc.meta.name), "type": ""}})
+    };
+    let request = pvc
+        .get(&["spec", "resources", "requests", "storage"])
+        .clone();
+    let mut spec = json!({
+        "accessModes": pvc.get(&["spec", "accessModes"]).clone(),
+        "capacity": {"storage": request},
+        "claimRef": {"apiVersion": "v1", "kind": "PersistentVolumeClaim", "name": pvc.meta.name,
+                     "namespace": pvc.meta.namespace, "resourceVersion": pvc.meta.resource_version.to_string(),
+                     "uid": pvc.meta.uid},
+        "persistentVolumeReclaimPolicy": sc.str_at(&["reclaimPolicy"]).unwrap_or("Delete"),
+        "storageClassName": sc.meta.name,
+        "volumeMode": pvc.str_at(&["spec", "volumeMode"]).unwrap_or("Filesystem"),
+    });
+    if let (Some(m), Some(src)) = (spec.as_object_mut(), source.as_object()) {
+        for (k, v) in src {
+            m.insert(k.clone(), v.clone());
+        }
+        if let Some(mo) = sc.get(&["mountOptions"]).as_array() {
+            m.insert("mountOptions".into(), Value::Array(mo.clone()));
+        }
+    }
+    if provisioner == CSI_HOSTPATH {
+        if let Some(m) = spec.as_object_mut() {
+            m.insert(
+                "nodeAffinity".into(),
+                json!({"required": {"nodeSelectorTerms": [{"matchExpressions": [{"key": "topology.hostpath.csi/node", "operator": "In", "values": [sim.cluster.node_name]}]}]}}),
+            );
+        }
+    }
+    pv.body.insert("spec".into(), spec);
+    pv
+}
+
+/// The csi-hostpath driver's volume handle: a UUID of its own, derived here from the
+/// claim's UID so it stays deterministic without the simulator's RNG.
+fn csi_volume_handle(claim_uid: &str) -> String {
+    let w: Vec<u32> = (0..4u8)
+        .map(|i| crate::names::fnv1a32(format!("{claim_uid}/{i}").as_bytes()))
+        .collect();
+    format!(
+        "{:08x}-{:04x}-11ef-{:04x}-{:04x}{:08x}",
+        w[0],
+        w[1] >> 16,
+        (w[1] & 0x3fff) | 0x8000,
+        w[2] >> 16,
+        w[3]
+    )
+}
+
+// ----- the scheduler's view ------------------------------------------------------------
 
 /// R5.8: whether a claim keeps a pod from being scheduled (an Immediate claim not yet
 /// Bound). WaitForFirstConsumer claims do not block; the scheduler selects the node.
-pub fn claim_blocks_scheduling(_sim: &Sim, pvc: &crate::api::Object) -> bool {
-    pvc.str_at(&["status", "phase"]) != Some("Bound")
+pub fn claim_blocks_scheduling(sim: &Sim, pvc: &Object) -> bool {
+    if is_bound(pvc) && phase(pvc) == "Bound" {
+        return false;
+    }
+    !is_delay_binding(sim, pvc) || phase(pvc) == "Lost"
 }
+
+/// What a key of a claim is for errors.
+pub fn claim_key(pvc: &Object) -> ObjKey {
+    pvc.key()
+}
+
+// ----- admission (R5.14, R5.10) --------------------------------------------------------
+
+/// How admission found a claim's class (R5.14). The claim itself carries no trace of it
+/// (real clusters annotate nothing), so the simulator keeps it aside for the page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ClassOrigin {
+    /// The manifest set `storageClassName` (possibly `""`, "no class").
+    Explicit,
+    /// The field was unset and admission filled in the default class.
+    DefaultAtAdmission,
+    /// The field was unset and no default class existed; it stays nil unless the
+    /// controller assigns one later (R5.15).
+    UnsetAtAdmission,
+}
+
+/// Why a claim has the class it has now, for the page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ClassReason {
+    /// Set in the manifest.
+    Explicit(String),
+    /// `storageClassName: ""`: explicitly no class; never defaulted.
+    ExplicitNone,
+    /// Unset in the manifest; the DefaultStorageClass admission plugin set it.
+    DefaultAtAdmission(String),
+    /// Unset at creation while no default existed; the PV controller assigned the default
+    /// class later (retroactive assignment, R5.15).
+    Retroactive(String),
+    /// Still unset: no default class, or a version without retroactive assignment.
+    Unset,
+}
+
+impl ClassReason {
+    /// One sentence a learner can read.
+    pub fn explain(&self) -> String {
+        match self {
+            ClassReason::Explicit(c) => format!("storageClassName {c:?} was set in the manifest."),
+            ClassReason::ExplicitNone => "storageClassName \"\" was set in the manifest: this claim asks for no class and binds only to volumes without one; it is never given the default.".into(),
+            ClassReason::DefaultAtAdmission(c) => format!("storageClassName was unset; the DefaultStorageClass admission plugin set it to the default class {c:?} when the claim was created."),
+            ClassReason::Retroactive(c) => format!("storageClassName was unset and no default class existed when the claim was created; the persistentvolume controller assigned the default class {c:?} later (retroactive default assignment)."),
+            ClassReason::Unset => "storageClassName is unset: no default class existed when the claim was created, so it binds only to volumes without a class.".into(),
+        }
+    }
+}
+
+pub fn class_reason(sim: &Sim, pvc: &Object) -> ClassReason {
+    let origin = sim.claim_class_origins.get(&pvc.key());
+    match (claim_class(pvc), origin) {
+        (None, _) => ClassReason::Unset,
+        (Some(c), _) if c.is_empty() => ClassReason::ExplicitNone,
+        (Some(c), Some(ClassOrigin::DefaultAtAdmission)) => ClassReason::DefaultAtAdmission(c),
+        (Some(c), Some(ClassOrigin::UnsetAtAdmission)) => ClassReason::Retroactive(c),
+        (Some(c), _) => ClassReason::Explicit(c),
+    }
+}
+
+/// Admission on create for storage objects: DefaultStorageClass (R5.14) and
+/// StorageObjectInUseProtection (R5.10).
+pub fn admit_create(sim: &mut Sim, obj: &mut Object) -> Result<(), crate::errors::ApiError> {
+    match obj.gk().as_str() {
+        PVC => {
+            add_finalizer(obj, PVC_PROTECTION);
+            let origin = if claim_class(obj).is_some() {
+                ClassOrigin::Explicit
+            } else {
+                let defaults = default_classes(sim);
+                if defaults.len() > 1 && !sim.version.at_least(26) {
+                    // ≤1.25: several defaults are an error (R5.14).
+                    return Err(crate::errors::ApiError::Forbidden {
+                        resource: "persistentvolumeclaims".into(),
+                        name: obj.meta.name.clone(),
+                        message: format!(
+                            "Internal error occurred: {} default StorageClasses were found",
+                            defaults.len()
+                        ),
+                    });
+                }
+                match defaults.first() {
+                    Some(sc) => {
+                        let name = sc.meta.name.clone();
+                        obj.set(&["spec", "storageClassName"], json!(name));
+                        ClassOrigin::DefaultAtAdmission
+                    }
+                    None => ClassOrigin::UnsetAtAdmission,
+                }
+            };
+            let key = ObjKey::new(PVC, &obj.meta.namespace, &obj.meta.name);
+            if sim.store.get(&key).is_none() {
+                sim.claim_class_origins.insert(key, origin);
+            }
+        }
+        PV => add_finalizer(obj, PV_PROTECTION),
+        _ => {}
+    }
+    Ok(())
+}
+
+fn add_finalizer(obj: &mut Object, f: &str) {
+    if !obj.meta.finalizers.iter().any(|x| x == f) {
+        obj.meta.finalizers.push(f.to_string());
+    }
+}
+
+// ----- addons -------------------------------------------------------------------------
 
 /// Creates what a minikube addon of this area adds.
 pub fn enable_addon(_sim: &mut Sim, _name: &str) {}
 
 /// Removes what a minikube addon of this area added.
 pub fn disable_addon(_sim: &mut Sim, _name: &str) {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantities() {
+        assert_eq!(parse_quantity("1Gi"), Some(1 << 30));
+        assert_eq!(parse_quantity("500Mi"), Some(500 << 20));
+        assert_eq!(parse_quantity("2G"), Some(2_000_000_000));
+        assert_eq!(parse_quantity("1.5Gi"), Some(3 << 29));
+        assert_eq!(parse_quantity("1e3"), Some(1000));
+        assert_eq!(parse_quantity("100m"), Some(1));
+        assert_eq!(parse_quantity("10"), Some(10));
+        assert_eq!(parse_quantity("abc"), None);
+        assert_eq!(parse_quantity("1Gb"), None);
+        for (i, o) in [
+            ("1Gi", "1Gi"),
+            ("1024Mi", "1Gi"),
+            ("1536Mi", "1536Mi"),
+            ("1.5Gi", "1536Mi"),
+            ("1000M", "1G"),
+            ("1500M", "1500M"),
+            ("2G", "2G"),
+            ("500", "500"),
+            ("1000", "1k"),
+            ("1e3", "1e3"),
+            ("0.5", "500m"),
+            ("100Ki", "100Ki"),
+            ("512", "512"),
+        ] {
+            assert_eq!(canonical_quantity(i), o, "{i}");
+        }
+    }
+}

@@ -2,6 +2,7 @@
 //! prints exactly what kubectl prints (R8, R9). One file per family of subcommands.
 
 pub mod args;
+pub mod exec;
 pub mod get;
 pub mod mutate;
 pub mod print_config;
@@ -65,6 +66,7 @@ pub fn run(s: &mut Session, words: &[String], stdin: Option<&str>) -> Output {
         "scale" => mutate::scale(s, rest),
         "set" => rollout::set(s, rest),
         "rollout" => rollout::rollout(s, rest),
+        "exec" => exec::exec(s, rest),
         "version" => version(s, rest),
         "api-resources" => get::api_resources(s, rest),
         "config" => config(rest),

@@ -100,8 +100,10 @@ fn place(s: &Session, obj: &mut Object, a: &Args) -> Result<(), String> {
         .sim
         .discovery
         .for_api_version(&obj.api_version, &obj.kind)
-        .is_none_or(|t| t.namespaced);
-    if !namespaced {
+        .map(|t| t.namespaced);
+    // An unserved kind keeps the manifest's namespace: kubectl fails to map it before
+    // defaulting (R9.5 prints `namespace: ""` for a manifest without one).
+    if namespaced != Some(true) {
         return Ok(());
     }
     match (obj.meta.namespace.is_empty(), explicit) {
