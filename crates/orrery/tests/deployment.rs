@@ -666,3 +666,69 @@ fn the_same_seed_gives_the_same_events() {
         assert_eq!(go(seed), go(seed), "seed {seed}");
     }
 }
+
+#[test]
+fn orphaned_replica_set_is_adopted_by_the_recreated_deployment() {
+    let mut s = session(1, None);
+    apply(&mut s, F3);
+    s.exec("sleep 30s", None);
+    let rs = objects(&s.sim, "ReplicaSet.apps")[0].meta.name.clone();
+    let pods: Vec<String> = live_pods(&s.sim)
+        .iter()
+        .map(|p| p.meta.name.clone())
+        .collect();
+    run(
+        &mut s,
+        "kubectl delete deployment nginx-deployment --cascade=orphan",
+    );
+    assert!(objects(&s.sim, "ReplicaSet.apps")[0]
+        .controller_ref()
+        .is_none());
+    apply(&mut s, F3);
+    s.exec("sleep 10s", None);
+    let rss = objects(&s.sim, "ReplicaSet.apps");
+    assert_eq!(rss.len(), 1);
+    assert_eq!(rss[0].meta.name, rs);
+    let d = s
+        .sim
+        .store
+        .find("Deployment.apps", "default", "nginx-deployment")
+        .unwrap();
+    assert_eq!(rss[0].controller_ref().unwrap().uid, d.meta.uid);
+    let now: Vec<String> = live_pods(&s.sim)
+        .iter()
+        .map(|p| p.meta.name.clone())
+        .collect();
+    assert_eq!(now, pods, "the pods survive");
+}
+
+#[test]
+fn r1_6_a_name_taken_by_another_template_bumps_collision_count() {
+    // Learn the hash F3 gets, then occupy that name with a different template.
+    let mut probe = session(1, None);
+    apply(&mut probe, F3);
+    let taken = objects(&probe.sim, "ReplicaSet.apps")[0].meta.name.clone();
+    let mut s = session(1, None);
+    let squatter = F3
+        .replace("kind: Deployment", "kind: ReplicaSet")
+        .replace("name: nginx-deployment", &format!("name: {taken}"))
+        .replace("  replicas: 3\n", "  replicas: 0\n")
+        .replace("nginx:1.14.2", "nginx:1.16.1");
+    apply(&mut s, &squatter);
+    apply(&mut s, F3);
+    s.exec("sleep 30s", None);
+    let d = s
+        .sim
+        .store
+        .find("Deployment.apps", "default", "nginx-deployment")
+        .unwrap();
+    assert_eq!(d.i64_at(&["status", "collisionCount"]), Some(1));
+    let rss = objects(&s.sim, "ReplicaSet.apps");
+    assert_eq!(rss.len(), 2);
+    let new = rss.iter().find(|r| r.meta.name != taken).unwrap();
+    assert!(is_hash(
+        new.meta.name.strip_prefix("nginx-deployment-").unwrap()
+    ));
+    assert_eq!(new.i64_at(&["status", "readyReplicas"]), Some(3));
+    assert_eq!(d.i64_at(&["status", "availableReplicas"]), Some(3));
+}

@@ -267,11 +267,71 @@ fn has_progress_deadline(d: &Object) -> bool {
 // ----- the controller --------------------------------------------------------------------
 
 pub fn reconcile(sim: &Sim, out: &mut Out) {
+    // ReplicaSets without a controller, by namespace: adoption candidates (found once).
+    let mut orphans: BTreeMap<&str, Vec<&Object>> = BTreeMap::new();
+    for rs in sim.store.list_all("ReplicaSet.apps") {
+        if rs.controller_ref().is_none() && !rs.is_deleting() {
+            orphans
+                .entry(rs.meta.namespace.as_str())
+                .or_default()
+                .push(rs);
+        }
+    }
     for d in sim.store.list_all("Deployment.apps") {
+        if claim_replica_sets(sim, d, orphans.get(d.meta.namespace.as_str()), out) {
+            continue;
+        }
         let mut s = DeploymentSync::new(sim, d);
         s.sync();
         s.finish(out);
     }
+}
+
+/// `ClaimReplicaSets`: adopt orphan ReplicaSets the selector matches (a Deployment
+/// re-created after `delete --cascade=orphan` takes its old ReplicaSets back) and release
+/// owned ones it no longer matches. True when it changed ownership: the sync continues on
+/// the next pass, at the same instant.
+fn claim_replica_sets(
+    sim: &Sim,
+    d: &Object,
+    orphans: Option<&Vec<&Object>>,
+    out: &mut Out,
+) -> bool {
+    let selector = crate::api::Selector::from_label_selector(d.get(&["spec", "selector"]));
+    if selector.is_empty() {
+        return false;
+    }
+    let mut changed = false;
+    for rs in controlled_by(sim, &d.meta.uid, "ReplicaSet") {
+        if !selector.matches(&rs.meta.labels) && !rs.is_deleting() {
+            let mut released = rs.clone();
+            released
+                .meta
+                .owner_references
+                .retain(|o| o.uid != d.meta.uid);
+            out.push(Action::Update(released));
+            changed = true;
+        }
+    }
+    if d.is_deleting() {
+        return changed;
+    }
+    for rs in orphans.into_iter().flatten() {
+        if selector.matches(&rs.meta.labels) {
+            let mut adopted = (*rs).clone();
+            adopted.meta.owner_references.push(OwnerRef {
+                api_version: "apps/v1".into(),
+                kind: "Deployment".into(),
+                name: d.meta.name.clone(),
+                uid: d.meta.uid.clone(),
+                controller: true,
+                block_owner_deletion: true,
+            });
+            out.push(Action::Update(adopted));
+            changed = true;
+        }
+    }
+    changed
 }
 
 /// One `syncDeployment`: local copies and the API calls made so far.

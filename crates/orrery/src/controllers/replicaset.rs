@@ -482,6 +482,115 @@ mod tests {
         assert_eq!(log2_bucket(0, 5), -1);
     }
 
+    use crate::api::ClusterVersion;
+
+    /// A pod with the fields R4.6 looks at. `ready_at`/`created` are virtual seconds.
+    fn pod(
+        name: &str,
+        uid: &str,
+        node: &str,
+        phase: &str,
+        ready_at: Option<i64>,
+        created: i64,
+    ) -> Object {
+        let mut p = Object::new("v1", "Pod", "default", name);
+        p.meta.uid = uid.into();
+        p.meta.creation_ms = created * 1000;
+        if !node.is_empty() {
+            p.set(&["spec", "nodeName"], json!(node));
+        }
+        p.set(&["status", "phase"], json!(phase));
+        let ready = match ready_at {
+            Some(t) => json!({"type": "Ready", "status": "True",
+                "lastTransitionTime": crate::time::rfc3339(t * 1000)}),
+            None => json!({"type": "Ready", "status": "False"}),
+        };
+        p.set(&["status", "conditions"], json!([ready]));
+        p
+    }
+
+    fn first(sim: &Sim, pods: &[&Object]) -> String {
+        pods_to_delete(sim, pods, pods, 1)[0].meta.name.clone()
+    }
+
+    fn sim_at(minor: u32, now_s: i64) -> Sim {
+        let mut sim = Sim::new(1, ClusterVersion { minor, patch: 0 });
+        sim.now = now_s * 1000;
+        sim
+    }
+
+    #[test]
+    fn the_eight_ranking_rules_in_order() {
+        let sim = sim_at(34, 10_000);
+        let base = |name: &str, uid: &str| pod(name, uid, "n1", "Running", Some(100), 100);
+        // 1. Unassigned before assigned.
+        let a = base("a", "1");
+        let b = pod("b", "2", "", "Pending", None, 100);
+        assert_eq!(first(&sim, &[&a, &b]), "b");
+        // 2. Pending < Unknown < Running.
+        let p = pod("p", "3", "n1", "Pending", None, 100);
+        let u = pod("u", "4", "n1", "Unknown", None, 100);
+        assert_eq!(first(&sim, &[&a, &u, &p]), "p");
+        assert_eq!(first(&sim, &[&a, &u]), "u");
+        // 3. Not ready before ready.
+        let nr = pod("nr", "5", "n1", "Running", None, 100);
+        assert_eq!(first(&sim, &[&a, &nr]), "nr");
+        // 4. Lower deletion cost first.
+        let mut cheap = base("cheap", "6");
+        cheap
+            .meta
+            .annotations
+            .insert(POD_DELETION_COST.into(), "-5".into());
+        let mut dear = base("dear", "0");
+        dear.meta
+            .annotations
+            .insert(POD_DELETION_COST.into(), "10".into());
+        assert_eq!(first(&sim, &[&dear, &a, &cheap]), "cheap");
+        // 5. More related pods on the same node first.
+        let lone = base("lone", "0");
+        let mut crowded = pod("crowded", "9", "n2", "Running", Some(100), 100);
+        let crowd2 = pod("crowd2", "8", "n2", "Running", Some(100), 100);
+        crowded.meta.uid = "9".into();
+        let related = [&lone, &crowded, &crowd2];
+        assert_eq!(
+            pods_to_delete(&sim, &[&lone, &crowded], &related, 1)[0]
+                .meta
+                .name,
+            "crowded"
+        );
+        // 6. Ready for less time first (different log2 buckets).
+        let old_ready = base("old", "0");
+        let new_ready = pod("new", "9", "n1", "Running", Some(9_990), 100);
+        assert_eq!(first(&sim, &[&old_ready, &new_ready]), "new");
+        // 7. More restarts first.
+        let mut crashy = base("crashy", "9");
+        crashy.set(
+            &["status", "containerStatuses"],
+            json!([{"restartCount": 3}]),
+        );
+        assert_eq!(first(&sim, &[&a, &crashy]), "crashy");
+        // 8. Newer first (different log2 buckets), whatever the UIDs say.
+        let older = pod("older", "0", "n1", "Running", None, 100);
+        let newer = pod("newer", "9", "n1", "Running", None, 9_990);
+        assert_eq!(first(&sim, &[&older, &newer]), "newer");
+    }
+
+    #[test]
+    fn same_bucket_ties_go_by_uid_and_1_21_compares_exactly() {
+        // Ready 40 s and 60 s ago: bucket 35 both; the smaller UID goes first.
+        let sim = sim_at(34, 10_000);
+        let x = pod("x", "b-uid", "n1", "Running", Some(9_960), 9_000);
+        let y = pod("y", "a-uid", "n1", "Running", Some(9_940), 9_000);
+        assert_eq!(first(&sim, &[&x, &y]), "y");
+        // 1.21: the strictly most recently ready goes; the deletion cost is ignored.
+        let old = sim_at(21, 10_000);
+        let mut z = pod("z", "c-uid", "n1", "Running", Some(9_000), 9_000);
+        z.meta
+            .annotations
+            .insert(POD_DELETION_COST.into(), "-100".into());
+        assert_eq!(first(&old, &[&x, &y, &z]), "x");
+    }
+
     #[test]
     fn prefixes_follow_get_pods_prefix() {
         assert_eq!(pods_prefix("web-5d9c"), "web-5d9c-");

@@ -308,6 +308,7 @@ fn status_of(sim: &Sim, key: &ObjKey, revision: Option<i64>) -> Result<(String, 
             let (done, msg) = crate::controllers::statefulset::rollout_status(sim, obj);
             Ok((msg.trim_end().to_string(), done))
         }
+        "DaemonSet" => Err("rollout status for daemonsets.apps is not simulated yet".into()),
         other => Err(format!("no status viewer has been implemented for {other}")),
     }
 }
