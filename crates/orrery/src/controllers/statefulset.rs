@@ -673,7 +673,7 @@ fn revisions<'a>(sim: &'a Sim, set: &'a Object, out: &mut Out) -> Revisions<'a> 
     }
 }
 
-/// What one pass decided, for status.
+/// One pass over one set: what its steps share.
 struct Pass<'a, 'o> {
     sim: &'a Sim,
     set: &'a Object,
@@ -888,10 +888,9 @@ fn sync(sim: &Sim, set: &Object, out: &mut Out) {
     }
     if !selector.is_empty() {
         for o in sim.store.list("Pod", ns) {
-            let member = parent_and_ordinal(&o.meta.name).is_some_and(|(p, _)| p == set.meta.name);
-            if member
-                && o.controller_ref().is_none()
+            if o.controller_ref().is_none()
                 && !o.is_deleting()
+                && parent_and_ordinal(&o.meta.name).is_some_and(|(p, _)| p == set.meta.name)
                 && selector.matches(&o.meta.labels)
             {
                 let mut p = o.clone();
