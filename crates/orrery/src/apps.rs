@@ -22,6 +22,9 @@ pub enum AppKind {
     /// The ingress-nginx controller: routes requests on 80/443 (`routing`), health on
     /// 10254.
     IngressController,
+    /// hashicorp/http-echo: answers every path with its `-text` (port 5678, or
+    /// `-listen=:PORT`).
+    Echo,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -65,6 +68,7 @@ impl AppModel {
                     || path.starts_with("/loc/")
             }
             AppKind::IngressController => port != 10254 || path == "/healthz",
+            AppKind::Echo => true,
             AppKind::Mongo | AppKind::Shell => false,
         }
     }
@@ -121,6 +125,16 @@ pub fn model_for(image: &str, command: &[String], declared_ports: &[i64]) -> App
         m.ports = vec![80, 443, 8443, 10254];
         return m;
     }
+    if base == "http-echo" {
+        m.kind = AppKind::Echo;
+        m.pull_ms = 1_000;
+        m.warmup_ms = 200;
+        m.stop_ms = Some(200);
+        m.ports = vec![echo_flag(command, "listen")
+            .and_then(|l| l.rsplit(':').next().and_then(|p| p.parse().ok()))
+            .unwrap_or(5678)];
+        return m;
+    }
     match base {
         "nginx" | "nginx-slim" | "httpd" | "caddy" => {
             m.pull_ms = 1_500;
@@ -166,6 +180,21 @@ pub fn model_for(image: &str, command: &[String], declared_ports: &[i64]) -> App
         }
     }
     m
+}
+
+/// A Go-style flag of http-echo: `-text=hi`, `--text=hi` or `-text hi`.
+fn echo_flag(args: &[String], name: &str) -> Option<String> {
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let a = a.trim_start_matches('-');
+        if let Some(v) = a.strip_prefix(name).and_then(|r| r.strip_prefix('=')) {
+            return Some(v.to_string());
+        }
+        if a == name {
+            return it.next().cloned();
+        }
+    }
+    None
 }
 
 /// What a shell command does: `None` runs forever (`sleep infinity`, `tail -f`, loops);
@@ -258,7 +287,7 @@ fn container_for_port(pod: &Object, port: i64) -> Option<(String, AppModel)> {
 /// Whether a pod accepts connections on `port` now: a container whose app listens there
 /// is running and past its start-up (the kubelet's runtime state).
 pub fn listening(sim: &Sim, pod: &Object, port: i64) -> bool {
-    if pod.is_deleting() && sim.runtime.get(&pod.meta.uid).is_none() {
+    if pod.is_deleting() && !sim.runtime.contains_key(&pod.meta.uid) {
         return false;
     }
     let Some((name, model)) = container_for_port(pod, port) else {
@@ -359,6 +388,15 @@ pub fn serve(
             return Outcome::Response(r);
         }
         AppKind::IngressController => crate::routing::nginx_error_page(404, "nginx"),
+        AppKind::Echo => {
+            let text = echo_text(pod, port);
+            let mut r = HttpResponse::new(200, "text/plain; charset=utf-8", format!("{text}\n"));
+            r.headers
+                .insert(0, ("X-App-Name".into(), "http-echo".into()));
+            r.headers
+                .insert(1, ("X-App-Version".into(), "1.0.0".into()));
+            r
+        }
         AppKind::Shell => {
             steps.push(RouteStep::failed(
                 Hop::Pod,
@@ -382,12 +420,36 @@ pub fn serve(
     Outcome::Response(resp)
 }
 
-/// Adds `Date` (first) and `Connection` headers, as servers send them.
-fn stamp(sim: &Sim, r: &mut HttpResponse) {
-    let mut headers = vec![("Date".to_string(), http_date(sim.now))];
-    headers.append(&mut r.headers);
-    headers.push(("Connection".into(), "keep-alive".into()));
-    r.headers = headers;
+/// Adds the `Date` and `Connection` headers where the server puts them: nginx right
+/// after `Server`, Express after the body headers.
+pub fn stamp(sim: &Sim, r: &mut HttpResponse) {
+    let date = ("Date".to_string(), http_date(sim.now));
+    if r.headers.first().is_some_and(|(k, _)| k == "Server") {
+        r.headers.insert(1, date);
+    } else {
+        r.headers.push(date);
+    }
+    r.headers.push(("Connection".into(), "keep-alive".into()));
+}
+
+/// http-echo's `-text` for the container on `port`.
+fn echo_text(pod: &Object, port: i64) -> String {
+    let Some((name, _)) = container_for_port(pod, port) else {
+        return String::new();
+    };
+    let c = pod
+        .get(&["spec", "containers"])
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|c| c.get("name").and_then(serde_json::Value::as_str) == Some(name.as_str()));
+    let mut args: Vec<String> = vec![];
+    for k in ["command", "args"] {
+        if let Some(serde_json::Value::Array(a)) = c.and_then(|c| c.get(k)) {
+            args.extend(a.iter().filter_map(|x| x.as_str().map(str::to_string)));
+        }
+    }
+    echo_flag(&args, "text").unwrap_or_default()
 }
 
 fn web_server(pod: &Object, port: i64, req: &HttpRequest) -> HttpResponse {
@@ -590,6 +652,15 @@ fn connect_mongo(sim: &Sim, pacman: &Object, steps: &mut Vec<RouteStep>) -> Resu
     }
 }
 
+/// A JSON object with its keys in the given order (as `JSON.stringify` keeps them).
+fn json_object(fields: Vec<(String, serde_json::Value)>) -> String {
+    let parts: Vec<String> = fields
+        .iter()
+        .map(|(k, v)| format!("{}:{v}", serde_json::Value::String(k.clone())))
+        .collect();
+    format!("{{{}}}", parts.join(","))
+}
+
 fn form_value(body: &str, key: &str) -> Option<String> {
     body.split('&').find_map(|kv| {
         let (k, v) = kv.split_once('=')?;
@@ -674,17 +745,16 @@ fn pacman(
                 let s = |d: &serde_json::Value| d.get("score").and_then(serde_json::Value::as_i64).unwrap_or(i64::MIN);
                 s(b).cmp(&s(a))
             });
-            let list: Vec<serde_json::Value> = docs
+            let list: Vec<String> = docs
                 .iter()
                 .take(10)
                 .map(|d| {
-                    let mut m = serde_json::Map::new();
-                    for k in ["name", "cloud", "zone", "host", "score"] {
-                        if let Some(v) = d.get(k) {
-                            m.insert(k.into(), v.clone());
-                        }
-                    }
-                    serde_json::Value::Object(m)
+                    json_object(
+                        ["name", "cloud", "zone", "host", "score"]
+                            .iter()
+                            .filter_map(|k| d.get(*k).map(|v| (k.to_string(), v.clone())))
+                            .collect(),
+                    )
                 })
                 .collect();
             steps.push(RouteStep::ok(
@@ -692,7 +762,11 @@ fn pacman(
                 Some(mongo.key()),
                 format!("mongo {} reads {} high score(s) from {file}", mongo.meta.name, docs.len()),
             ));
-            express(200, "application/json; charset=utf-8", serde_json::Value::Array(list).to_string())
+            express(
+                200,
+                "application/json; charset=utf-8",
+                format!("[{}]", list.join(",")),
+            )
         }
         ("POST", "/highscores") => {
             let mongo = match connect_mongo(sim, pod, steps) {
@@ -702,20 +776,24 @@ fn pacman(
             let name = form_value(&req.body, "name");
             let score = parse_int_json(form_value(&req.body, "score").as_deref());
             let level = parse_int_json(form_value(&req.body, "level").as_deref());
-            let mut doc = serde_json::Map::new();
+            let mut doc: Vec<(String, serde_json::Value)> = vec![];
             if let Some(n) = &name {
-                doc.insert("name".into(), serde_json::json!(n));
+                doc.push(("name".into(), serde_json::json!(n)));
             }
             for k in ["cloud", "zone", "host"] {
                 if let Some(v) = form_value(&req.body, k) {
-                    doc.insert(k.into(), serde_json::json!(v));
+                    doc.push((k.into(), serde_json::json!(v)));
                 }
             }
-            doc.insert("score".into(), score.clone());
-            doc.insert("level".into(), level.clone());
-            doc.insert("date".into(), serde_json::json!(crate::time::rfc3339(sim.now)));
-            let file = format!("{}/{HIGHSCORE_FILE}", mongo_data_dir(&mongo));
-            let line = format!("{}\n", serde_json::Value::Object(doc));
+            doc.push(("score".into(), score.clone()));
+            doc.push(("level".into(), level.clone()));
+            doc.push(("date".into(), serde_json::json!(crate::time::rfc3339(sim.now))));
+            let dir = mongo_data_dir(&mongo);
+            let file = format!("{dir}/{HIGHSCORE_FILE}");
+            let line = format!("{}\n", json_object(doc));
+            // mongod keeps its data directory; it exists once it has started.
+            let container = crate::volumes::default_container(&mongo).unwrap_or_default();
+            let _ = crate::volumes::mkdir(sim, &mongo, &container, dir, true);
             let rs = match crate::volumes::write_file(sim, &mongo, &file, &line, true) {
                 Ok(()) => {
                     steps.push(RouteStep::ok(
@@ -734,17 +812,17 @@ fn pacman(
                     "error"
                 }
             };
-            let mut out = serde_json::Map::new();
+            let mut out: Vec<(String, serde_json::Value)> = vec![];
             if let Some(n) = name {
-                out.insert("name".into(), serde_json::json!(n));
+                out.push(("name".into(), serde_json::json!(n)));
             }
             if let Some(z) = form_value(&req.body, "zone") {
-                out.insert("zone".into(), serde_json::json!(z));
+                out.push(("zone".into(), serde_json::json!(z)));
             }
-            out.insert("score".into(), score);
-            out.insert("level".into(), level);
-            out.insert("rs".into(), serde_json::json!(rs));
-            express(200, "application/json; charset=utf-8", serde_json::Value::Object(out).to_string())
+            out.push(("score".into(), score));
+            out.push(("level".into(), level));
+            out.push(("rs".into(), serde_json::json!(rs)));
+            express(200, "application/json; charset=utf-8", json_object(out))
         }
         (m, _) => {
             let body = format!(
@@ -781,6 +859,30 @@ mod tests {
         assert_eq!(
             model_for("busybox", &["sleep".into(), "infinity".into()], &[]).exits,
             None
+        );
+    }
+
+    #[test]
+    fn http_helpers() {
+        assert_eq!(http_date(30_000), "Thu, 01 Jan 2026 00:00:30 GMT");
+        assert_eq!(http_date(86_400_000 * 3), "Sun, 04 Jan 2026 00:00:00 GMT");
+        assert_eq!(url_decode("a+b%21%zz"), "a b!%zz");
+        assert_eq!(parse_int_json(Some("1200px")), serde_json::json!(1200));
+        assert_eq!(parse_int_json(Some("x")), serde_json::Value::Null);
+        assert_eq!(parse_int_json(None), serde_json::Value::Null);
+        assert_eq!(
+            form_value("name=a%20b&score=3", "name").as_deref(),
+            Some("a b")
+        );
+        let echo = model_for(
+            "hashicorp/http-echo:1.0",
+            &["-listen=:8080".into(), "-text=hi".into()],
+            &[],
+        );
+        assert_eq!((echo.kind, echo.ports.clone()), (AppKind::Echo, vec![8080]));
+        assert_eq!(
+            echo_flag(&["-text".into(), "x y".into()], "text").as_deref(),
+            Some("x y")
         );
     }
 

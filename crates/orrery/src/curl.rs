@@ -254,6 +254,18 @@ fn write_out(fmt: &str, status: u16, size: usize) -> String {
 }
 
 pub fn run(s: &mut Session, words: &[String]) -> Output {
+    request(s, words).0
+}
+
+/// Runs a curl command line and also returns the route the request took, if it got as
+/// far as leaving the client (for the page's request lane).
+pub fn request(s: &mut Session, words: &[String]) -> (Output, Option<Route>) {
+    let mut route = None;
+    let out = run_inner(s, words, &mut route);
+    (out, route)
+}
+
+fn run_inner(s: &mut Session, words: &[String], route_out: &mut Option<Route>) -> Output {
     let o = match parse_opts(s, words) {
         Ok(o) => o,
         Err(e) => return e,
@@ -355,35 +367,17 @@ pub fn run(s: &mut Session, words: &[String]) -> Output {
     }
     // Where the address leads.
     let is_local = addr == "127.0.0.1" || addr == "::1";
+    crate::kubectl::portforward::prune(s);
     let entry = if is_local {
-        match s
-            .port_forwards
+        s.port_forwards
             .iter()
-            .position(|f| f.local_port == url.port)
-        {
-            Some(i) => {
-                let f = &s.port_forwards[i];
-                let key = crate::api::ObjKey::new("Pod", &f.namespace, &f.pod);
-                let alive = s
-                    .sim
-                    .store
-                    .get(&key)
-                    .is_some_and(|p| p.meta.uid == f.pod_uid);
-                if !alive {
-                    // kubectl port-forward exits when its pod goes ("lost connection to pod").
-                    s.port_forwards.remove(i);
-                    None
-                } else {
-                    Some(Entry::PortForward {
-                        local_port: f.local_port,
-                        pod: key,
-                        pod_uid: f.pod_uid.clone(),
-                        port: f.remote_port,
-                    })
-                }
-            }
-            None => None,
-        }
+            .find(|f| f.local_port == url.port)
+            .map(|f| Entry::PortForward {
+                local_port: f.local_port,
+                pod: crate::api::ObjKey::new("Pod", &f.namespace, &f.pod),
+                pod_uid: f.pod_uid.clone(),
+                port: f.remote_port,
+            })
     } else if addr == s.sim.cluster.node_ip {
         Some(Entry::Node { port: url.port })
     } else {
@@ -406,6 +400,7 @@ pub fn run(s: &mut Session, words: &[String]) -> Output {
             outcome: Outcome::ConnectionRefused,
         },
     };
+    *route_out = Some(route.clone());
     let connect_fail = |out: &mut Output, ms: i64, why: &str| {
         if o.verbose {
             print_route(out, &route);

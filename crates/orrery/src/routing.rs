@@ -656,10 +656,7 @@ pub fn send(sim: &mut Sim, entry: &Entry, req: &HttpRequest) -> Route {
             pod_uid,
             port,
         } => {
-            let alive = sim
-                .store
-                .get(pod)
-                .is_some_and(|p| p.meta.uid == *pod_uid && !p.is_deleting());
+            let alive = sim.store.get(pod).is_some_and(|p| p.meta.uid == *pod_uid);
             if !alive {
                 steps.push(RouteStep::failed(
                     Hop::PortForward,
@@ -796,7 +793,7 @@ fn ingress_route(
     let (ns, backend) = match decision {
         IngressDecision::NotFound { why } => {
             steps.push(RouteStep::failed(Hop::DefaultBackend, None, why));
-            return Outcome::Response(proxied(nginx_error_page(404, "nginx")));
+            return Outcome::Response(proxied(sim, nginx_error_page(404, "nginx")));
         }
         IngressDecision::Rule {
             ingress,
@@ -830,7 +827,7 @@ fn ingress_route(
             None,
             "the backend is not a Service (resource backends are not served by ingress-nginx)",
         ));
-        return Outcome::Response(proxied(nginx_error_page(503, "nginx")));
+        return Outcome::Response(proxied(sim, nginx_error_page(503, "nginx")));
     };
     let name = s
         .get("name")
@@ -845,7 +842,7 @@ fn ingress_route(
             Some(key.clone()),
             format!("{detail}; the controller logs: Service \"{ns}/{name}\" does not have any active Endpoint."),
         ));
-        Outcome::Response(proxied(nginx_error_page(503, "nginx")))
+        Outcome::Response(proxied(sim, nginx_error_page(503, "nginx")))
     };
     let Some(svc) = sim.store.get(&key).cloned() else {
         return no_endpoint(steps, &format!("Service {ns}/{name} does not exist"));
@@ -880,18 +877,26 @@ fn ingress_route(
         format!("endpoint {}:{} (pod {})", b.ip, b.port, b.pod.name),
     ));
     match deliver(sim, &b.pod, b.port, req, steps, depth + 1) {
-        Outcome::Response(r) => Outcome::Response(proxied(r)),
+        Outcome::Response(r) => Outcome::Response(proxied(sim, r)),
         Outcome::ConnectionRefused | Outcome::EmptyReply => {
-            Outcome::Response(proxied(nginx_error_page(502, "nginx")))
+            Outcome::Response(proxied(sim, nginx_error_page(502, "nginx")))
         }
-        Outcome::Timeout => Outcome::Response(proxied(nginx_error_page(504, "nginx"))),
-        Outcome::DnsFailure => Outcome::Response(proxied(nginx_error_page(502, "nginx"))),
+        Outcome::Timeout => Outcome::Response(proxied(sim, nginx_error_page(504, "nginx"))),
+        Outcome::DnsFailure => Outcome::Response(proxied(sim, nginx_error_page(502, "nginx"))),
     }
 }
 
-/// A response as it leaves nginx: its own `Server` header.
-fn proxied(mut r: HttpResponse) -> HttpResponse {
-    r.headers.retain(|(k, _)| !k.eq_ignore_ascii_case("server"));
+/// A response as it leaves ingress-nginx: `Date` first, then the upstream's headers
+/// (its `Server`, `Date` and `Connection` replaced by nginx's), `Connection` last.
+fn proxied(sim: &Sim, mut r: HttpResponse) -> HttpResponse {
+    r.headers.retain(|(k, _)| {
+        !["server", "date", "connection", "keep-alive"]
+            .iter()
+            .any(|h| k.eq_ignore_ascii_case(h))
+    });
+    r.headers
+        .insert(0, ("Date".into(), crate::apps::http_date(sim.now)));
+    r.headers.push(("Connection".into(), "keep-alive".into()));
     r
 }
 
@@ -930,7 +935,8 @@ mod tests {
     #[test]
     fn r7_6_path_table() {
         // (paths, request, expected service or 404) — the Examples table of ingress.md.
-        let cases: &[(&[(&str, &str)], &str, &str)] = &[
+        type Case<'a> = (&'a [(&'a str, &'a str)], &'a str, &'a str);
+        let cases: &[Case] = &[
             (&[("/", "Prefix")], "/anything", "svc-/-Prefix"),
             (&[("/foo", "Exact")], "/foo", "svc-/foo-Exact"),
             (&[("/foo", "Exact")], "/bar", "404"),
@@ -995,8 +1001,11 @@ mod tests {
             0,
             json!({"rules": [{"host": "*.foo.com", "http": {"paths": [{"path": "/", "pathType": "Prefix", "backend": b}]}}]}),
         );
-        assert_eq!(lands(&[i.clone()], "bar.foo.com", "/"), "wild");
-        assert_eq!(lands(&[i.clone()], "baz.bar.foo.com", "/"), "404");
+        assert_eq!(lands(std::slice::from_ref(&i), "bar.foo.com", "/"), "wild");
+        assert_eq!(
+            lands(std::slice::from_ref(&i), "baz.bar.foo.com", "/"),
+            "404"
+        );
         assert_eq!(lands(&[i], "foo.com", "/"), "404");
         assert_eq!(host_matches("foo.com", "foo.com"), HostMatch::Exact);
     }
@@ -1017,7 +1026,7 @@ mod tests {
             0,
             json!({"rules": [{"host": "foo.com", "http": {"paths": [{"path": "/", "pathType": "Prefix", "backend": b}]}}]}),
         );
-        assert_eq!(lands(&[h.clone()], "bar.com", "/"), "404");
+        assert_eq!(lands(std::slice::from_ref(&h), "bar.com", "/"), "404");
         assert_eq!(lands(&[h], "foo.com", "/x"), "foo");
     }
 

@@ -774,7 +774,11 @@ fn headless_ips(sim: &Sim, svc: &Object, hostname: Option<&str>) -> Vec<String> 
 /// ready ones in `addresses` and the others in `notReadyAddresses` (R6.4).
 pub fn check_invariants(sim: &Sim) -> Result<(), String> {
     for svc in sim.store.list_all("Service") {
-        if svc.is_deleting() || service_selector(svc).is_none() {
+        let ns_terminating = sim
+            .store
+            .find("Namespace", "", &svc.meta.namespace)
+            .is_none_or(Object::is_deleting);
+        if svc.is_deleting() || ns_terminating || service_selector(svc).is_none() {
             continue;
         }
         let id = format!("service {}/{}", svc.meta.namespace, svc.meta.name);
@@ -892,6 +896,57 @@ mod tests {
             json!([{"name": "c", "ports": ports}]),
         );
         p
+    }
+
+    #[test]
+    fn cluster_dns_names() {
+        let mut s = crate::shell::Session::new(3);
+        let manifest = "apiVersion: v1\nkind: Service\nmetadata: {name: nginx}\nspec: {clusterIP: None, selector: {app: nginx}, ports: [{port: 80}]}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {selector: {app: nginx}, ports: [{port: 80}]}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: web-0, labels: {app: nginx}}\nspec: {hostname: web-0, subdomain: nginx, containers: [{name: c, image: nginx}]}\n";
+        s.exec("kubectl apply -f -", Some(manifest));
+        s.exec("sleep 10s", None);
+        let pod_ip = s
+            .sim
+            .store
+            .find("Pod", "default", "web-0")
+            .and_then(|p| p.str_at(&["status", "podIP"]))
+            .unwrap()
+            .to_string();
+        let cluster_ip = s
+            .sim
+            .store
+            .find("Service", "default", "web")
+            .and_then(|p| p.str_at(&["spec", "clusterIP"]))
+            .unwrap()
+            .to_string();
+        let sim = &s.sim;
+        assert_eq!(
+            resolve_dns(sim, "web", "default"),
+            Some(vec![cluster_ip.clone()])
+        );
+        assert_eq!(
+            resolve_dns(sim, "web.default", "other"),
+            Some(vec![cluster_ip.clone()])
+        );
+        assert_eq!(
+            resolve_dns(sim, "web.default.svc.cluster.local.", "other"),
+            Some(vec![cluster_ip])
+        );
+        assert_eq!(
+            resolve_dns(sim, "nginx", "default"),
+            Some(vec![pod_ip.clone()])
+        );
+        assert_eq!(
+            resolve_dns(sim, "web-0.nginx.default.svc.cluster.local", "x"),
+            Some(vec![pod_ip.clone()])
+        );
+        assert_eq!(
+            resolve_dns(sim, "web-0.nginx", "default"),
+            Some(vec![pod_ip])
+        );
+        assert_eq!(resolve_dns(sim, "web-1.nginx", "default"), None);
+        assert_eq!(resolve_dns(sim, "web", "other"), None);
+        assert_eq!(resolve_dns(sim, "pacman.com", "default"), None);
+        check_invariants(sim).unwrap();
     }
 
     #[test]

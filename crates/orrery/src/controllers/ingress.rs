@@ -155,7 +155,8 @@ fn reconcile_ingress_status(sim: &Sim, out: &mut Out) {
         if published_ip(ing) == Some(node_ip) {
             continue;
         }
-        if on_tick {
+        // The sync at leader start covers Ingresses that existed before it.
+        if on_tick && (elapsed > 0 || ing.meta.creation_ms < started) {
             out.push(Action::Update(with_lb_status(
                 ing,
                 json!({"ingress": [{"ip": node_ip}]}),

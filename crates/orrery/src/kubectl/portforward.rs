@@ -18,7 +18,19 @@ use crate::sim::Sim;
 
 const USAGE: &str = "error: TYPE/NAME and list of ports are required for port-forward\nSee 'kubectl port-forward -h' for help and examples\n";
 
+/// Drops the forwards whose pod is gone: kubectl port-forward exits when it loses its
+/// pod ("lost connection to pod"), freeing the local port.
+pub fn prune(s: &mut Session) {
+    let sim = &s.sim;
+    s.port_forwards.retain(|f| {
+        sim.store
+            .find("Pod", &f.namespace, &f.pod)
+            .is_some_and(|p| p.meta.uid == f.pod_uid)
+    });
+}
+
 pub fn port_forward(s: &mut Session, words: &[String]) -> Output {
+    prune(s);
     let a = match parse(
         words,
         &specs(&[
@@ -173,7 +185,7 @@ pub fn port_forward(s: &mut Session, words: &[String]) -> Output {
         };
         pairs.push((local_n, remote_n));
     }
-    if pod.str_at(&["status", "phase"]) != Some("Running") || pod.is_deleting() {
+    if pod.str_at(&["status", "phase"]) != Some("Running") {
         let phase = pod.str_at(&["status", "phase"]).unwrap_or("Pending");
         return Output::err(
             format!("error: unable to forward port because pod is not running. Current status={phase}\n"),
