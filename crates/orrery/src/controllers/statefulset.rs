@@ -955,11 +955,11 @@ fn sync(sim: &Sim, set: &Object, out: &mut Out) {
         .str_at(&["spec", "podManagementPolicy"])
         .unwrap_or("OrderedReady")
         != "Parallel";
-    let partition = if set
+    let rolling = set
         .str_at(&["spec", "updateStrategy", "type"])
         .unwrap_or("RollingUpdate")
-        == "RollingUpdate"
-    {
+        == "RollingUpdate";
+    let partition = if rolling {
         set.i64_at(&["spec", "updateStrategy", "rollingUpdate", "partition"])
             .unwrap_or(0)
             .max(0)
@@ -968,10 +968,6 @@ fn sync(sim: &Sim, set: &Object, out: &mut Out) {
     };
     // R3.11 `newVersionedStatefulSetPod`: below the partition, pods are recreated at the
     // current revision; the rest (and every pod under OnDelete, R3.12) at the update one.
-    let rolling = set
-        .str_at(&["spec", "updateStrategy", "type"])
-        .unwrap_or("RollingUpdate")
-        == "RollingUpdate";
     let versioned_pod = |ord: i64| -> Object {
         if rolling && ord < start + partition {
             new_pod(v, set, &revs.current_template, ord, &revs.current_name)
