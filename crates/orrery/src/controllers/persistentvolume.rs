@@ -485,11 +485,16 @@ fn sync_claim(sim: &Sim, pvc: &Object, out: &mut Out, taken: &mut BTreeSet<Strin
 
 /// Whether a pod that has not terminated uses the claim (R5.10).
 pub fn claim_in_use(sim: &Sim, pvc: &Object) -> bool {
+    // R5.10 `podUsesPVC`: only pods bound to a node hold a claim; a Pending pod that was
+    // never scheduled does not keep a deleted claim Terminating.
     sim.store.list("Pod", &pvc.meta.namespace).any(|pod| {
-        !matches!(
-            pod.str_at(&["status", "phase"]),
-            Some("Succeeded" | "Failed")
-        ) && pod_claims(pod).contains(&pvc.meta.name)
+        pod.str_at(&["spec", "nodeName"])
+            .is_some_and(|n| !n.is_empty())
+            && !matches!(
+                pod.str_at(&["status", "phase"]),
+                Some("Succeeded" | "Failed")
+            )
+            && pod_claims(pod).contains(&pvc.meta.name)
     })
 }
 
