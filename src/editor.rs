@@ -131,10 +131,14 @@ fn FilePanel(file: OpenFile, index: usize, active: RwSignal<usize>) -> impl Into
                     autocomplete="off"
                     wrap="off"
                     node_ref=textarea
-                    prop:value=initial
                     on:input=move |ev| text.set(event_target_value(&ev))
                     on:scroll=move |_| sync_gutter()
-                ></textarea>
+                >
+                    // The initial text as the element's content (its default value):
+                    // there from the first frame. After that the textarea owns its
+                    // value and only reports it through `input`.
+                    {initial}
+                </textarea>
             </div>
             <Status report=file.report on_jump=jump_to />
         </div>
