@@ -36,7 +36,25 @@ pub fn get(s: &mut Session, words: &[String]) -> Output {
         Err(e) => return flag_error("get", &e),
     };
     let output = a.get("output").unwrap_or("").to_string();
-    if !matches!(output.as_str(), "" | "wide" | "yaml" | "json" | "name") {
+    let template = output.strip_prefix("jsonpath=").map(str::to_string);
+    let columns = output.strip_prefix("custom-columns=").map(str::to_string);
+    if template.as_deref() == Some("") || columns.as_deref() == Some("") {
+        return Output::err(
+            "error: template format specified but no template given\n",
+            1,
+        );
+    }
+    let output = if template.is_some() {
+        "jsonpath".to_string()
+    } else if columns.is_some() {
+        "custom-columns".to_string()
+    } else {
+        output
+    };
+    if !matches!(
+        output.as_str(),
+        "" | "wide" | "yaml" | "json" | "name" | "jsonpath" | "custom-columns"
+    ) {
         return Output::err(
             format!("error: unable to match a printer suitable for the output format \"{output}\", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml\n"),
             1,
@@ -62,13 +80,14 @@ pub fn get(s: &mut Session, words: &[String]) -> Output {
     // `resource.MultipleTypesRequested`: `all`, a comma list, or kind/name pairs of
     // different kinds print names as `kind.group/name`.
     let multi = a.bool("show-kind") || multiple_types_requested(&a.positional);
+    let spec = template.or(columns).unwrap_or_default();
     render(
         &s.sim,
         &targets,
         &ns,
         all_ns,
         selector.as_ref(),
-        &output,
+        (&output, &spec),
         &a,
         multi,
     )
@@ -173,7 +192,7 @@ fn render(
     ns: &str,
     all_ns: bool,
     selector: Option<&Selector>,
-    output: &str,
+    (output, spec): (&str, &str),
     a: &Args,
     multi: bool,
 ) -> Output {
@@ -257,7 +276,9 @@ fn render(
             continue;
         }
         match output {
-            "yaml" | "json" => objects_for_doc.extend(objs.iter().map(|o| o.to_json())),
+            "yaml" | "json" | "jsonpath" | "custom-columns" => {
+                objects_for_doc.extend(objs.iter().map(|o| o.to_json()))
+            }
             "name" => {
                 for o in &objs {
                     out.line(&format!("{}/{}", t.rt.qualified_singular(), o.meta.name));
@@ -309,7 +330,11 @@ fn render(
         }
     }
     match output {
-        "yaml" | "json" => {
+        "custom-columns" => match custom_columns(spec, &objects_for_doc, a.bool("no-headers")) {
+            Ok(text) => out.text.push_str(&text),
+            Err(e) => return Output::err(format!("error: {e}\n"), 1),
+        },
+        "yaml" | "json" | "jsonpath" => {
             let single = single_item && objects_for_doc.len() == 1;
             let doc = if single {
                 objects_for_doc.pop().unwrap()
@@ -318,7 +343,17 @@ fn render(
             };
             // A named object that was not found prints only the error.
             if single || !single_item || errors.is_empty() {
-                if output == "json" {
+                if output == "jsonpath" {
+                    match super::jsonpath::render(spec, &doc) {
+                        Ok(text) => out.text.push_str(&text),
+                        Err(e) => {
+                            return Output::err(
+                                format!("error: error parsing jsonpath {spec}, {e}\n"),
+                                1,
+                            )
+                        }
+                    }
+                } else if output == "json" {
                     out.text.push_str(&to_kubectl_json(&doc));
                 } else {
                     out.text.push_str(&super::yaml_printer::to_yaml(&doc));
@@ -342,6 +377,45 @@ fn render(
         out.code = 1;
     }
     out
+}
+
+/// `-o custom-columns=HEADER:PATH,…`: one column per spec, `<none>` for a missing
+/// field, several values joined by commas.
+fn custom_columns(spec: &str, objects: &[Value], no_headers: bool) -> Result<String, String> {
+    let mut cols = vec![];
+    for part in spec.split(',') {
+        let Some((h, p)) = part.split_once(':') else {
+            return Err(format!(
+                "unexpected custom-columns spec: {part}, expected <header>:<json-path-expr>"
+            ));
+        };
+        cols.push((h.to_string(), p.to_string()));
+    }
+    let mut rows = vec![];
+    if !no_headers {
+        rows.push(cols.iter().map(|(h, _)| h.clone()).collect::<Vec<_>>());
+    }
+    for o in objects {
+        let mut r = vec![];
+        for (_, p) in &cols {
+            let vals = super::jsonpath::find(p, o)?;
+            if vals.is_empty() {
+                r.push("<none>".to_string());
+            } else {
+                r.push(
+                    vals.iter()
+                        .map(|v| match v {
+                            Value::String(s) => s.clone(),
+                            other => other.to_string(),
+                        })
+                        .collect::<Vec<_>>()
+                        .join(","),
+                );
+            }
+        }
+        rows.push(r);
+    }
+    Ok(table::render(&rows))
 }
 
 /// kubectl's JSON printer: `json.MarshalIndent` with four spaces, and Go's HTML-safe

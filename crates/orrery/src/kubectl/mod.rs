@@ -7,6 +7,7 @@ pub mod edit;
 pub mod events;
 pub mod exec;
 pub mod get;
+pub mod jsonpath;
 pub mod mutate;
 pub mod print_config;
 pub mod print_network;
