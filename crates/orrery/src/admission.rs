@@ -80,6 +80,7 @@ pub fn crd_resource_type(crd: &Object) -> Option<ResourceType> {
 
 /// Admission for a create request.
 pub fn admit_create(sim: &mut Sim, rt: &ResourceType, mut obj: Object) -> Result<Object, ApiError> {
+    crate::validation_network::convert_ingress_v1beta1(&mut obj);
     default_object(sim, &mut obj);
     pod_admission_plugins(&mut obj);
     default_storage_class(sim, &mut obj)?;
@@ -384,7 +385,7 @@ fn default_service(sim: &mut Sim, obj: &mut Object) {
             (_, Some(s)) if s.str_at(&["spec", "clusterIP"]).is_some() => {
                 s.str_at(&["spec", "clusterIP"]).unwrap().to_string()
             }
-            _ => sim.allocate_cluster_ip(),
+            _ => fresh_cluster_ip(sim),
         };
         spec.insert("clusterIP".into(), json!(ip));
         spec.insert("clusterIPs".into(), json!([ip]));
@@ -392,11 +393,13 @@ fn default_service(sim: &mut Sim, obj: &mut Object) {
         set_default(spec, "ipFamilyPolicy", json!("SingleStack"));
         set_default(spec, "internalTrafficPolicy", json!("Cluster"));
     }
-    let needs_node_port = svc_type == "NodePort" || svc_type == "LoadBalancer";
+    let mut needs_node_port = svc_type == "NodePort" || svc_type == "LoadBalancer";
     if needs_node_port {
         set_default(spec, "externalTrafficPolicy", json!("Cluster"));
         if svc_type == "LoadBalancer" {
             set_default(spec, "allocateLoadBalancerNodePorts", json!(true));
+            // R6.7: no node ports for a LoadBalancer that opts out.
+            needs_node_port = spec.get("allocateLoadBalancerNodePorts") != Some(&json!(false));
         }
     }
     let stored_ports: Vec<Value> = stored
@@ -436,6 +439,22 @@ fn default_service(sim: &mut Sim, obj: &mut Object) {
     }
 }
 
+/// A ClusterIP no other Service holds (the allocator's bitmap, R6.7).
+fn fresh_cluster_ip(sim: &mut Sim) -> String {
+    let mut ip = sim.allocate_cluster_ip();
+    for _ in 0..1_000 {
+        let used = sim
+            .store
+            .list_all("Service")
+            .any(|s| s.str_at(&["spec", "clusterIP"]) == Some(ip.as_str()));
+        if !used {
+            break;
+        }
+        ip = sim.allocate_cluster_ip();
+    }
+    ip
+}
+
 /// A field error for a name that fails its kind's validator (R2.5), if it does.
 pub fn check_name(field: &str, name: &str, f: fn(&str) -> Vec<String>) -> Vec<FieldError> {
     f(name)
@@ -452,7 +471,55 @@ pub fn default_storage_class(sim: &mut Sim, obj: &mut Object) -> Result<(), ApiE
     crate::controllers::persistentvolume::admit_create(sim, obj)
 }
 
-/// R7.8 DefaultIngressClass: on Ingress CREATE, an unset class gets the default.
-pub fn default_ingress_class(_sim: &Sim, _obj: &mut Object) -> Result<(), ApiError> {
+/// R7.8 DefaultIngressClass: on Ingress CREATE, an Ingress with neither
+/// `spec.ingressClassName` nor the `kubernetes.io/ingress.class` annotation gets the
+/// default IngressClass (annotated `ingressclass.kubernetes.io/is-default-class: "true"`).
+/// Several defaults: the newest wins from 1.25 (PR #110974); before, creation is
+/// Forbidden with an internal error.
+pub fn default_ingress_class(sim: &Sim, obj: &mut Object) -> Result<(), ApiError> {
+    if obj.kind != "Ingress" {
+        return Ok(());
+    }
+    if obj.str_at(&["spec", "ingressClassName"]).is_some()
+        || obj
+            .meta
+            .annotations
+            .contains_key("kubernetes.io/ingress.class")
+    {
+        return Ok(());
+    }
+    let mut defaults: Vec<&Object> = sim
+        .store
+        .list("IngressClass.networking.k8s.io", "")
+        .filter(|c| {
+            c.meta
+                .annotations
+                .get("ingressclass.kubernetes.io/is-default-class")
+                .map(String::as_str)
+                == Some("true")
+        })
+        .collect();
+    // Newest first; equal timestamps by name.
+    defaults.sort_by(|a, b| {
+        b.meta
+            .creation_ms
+            .cmp(&a.meta.creation_ms)
+            .then_with(|| a.meta.name.cmp(&b.meta.name))
+    });
+    let Some(newest) = defaults.first() else {
+        return Ok(());
+    };
+    if defaults.len() > 1 && !sim.version.at_least(25) {
+        return Err(ApiError::Forbidden {
+            resource: format!("ingresses.{}", obj.group()),
+            name: obj.meta.name.clone(),
+            message: format!(
+                "Internal error occurred: {} default IngressClasses were found, only 1 allowed",
+                defaults.len()
+            ),
+        });
+    }
+    let name = newest.meta.name.clone();
+    obj.set(&["spec", "ingressClassName"], json!(name));
     Ok(())
 }

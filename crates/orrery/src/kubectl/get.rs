@@ -81,7 +81,7 @@ pub fn get(s: &mut Session, words: &[String]) -> Output {
     // different kinds print names as `kind.group/name`.
     let multi = a.bool("show-kind") || multiple_types_requested(&a.positional);
     let spec = template.or(columns).unwrap_or_default();
-    render(
+    let mut out = render(
         &s.sim,
         &targets,
         &ns,
@@ -90,7 +90,15 @@ pub fn get(s: &mut Session, words: &[String]) -> Output {
         (&output, &spec),
         &a,
         multi,
-    )
+    );
+    // API warnings (R6.4) come first, as kubectl prints them when the response arrives.
+    let warnings: String = targets
+        .iter()
+        .filter_map(|t| super::print_network::warning(&s.sim, &t.rt.gk()))
+        .map(|w| w + "\n")
+        .collect();
+    out.text.insert_str(0, &warnings);
+    out
 }
 
 fn multiple_types_requested(words: &[String]) -> bool {
@@ -356,7 +364,7 @@ fn render(
                 } else if output == "json" {
                     out.text.push_str(&to_kubectl_json(&doc));
                 } else {
-                    out.text.push_str(&super::yaml_printer::to_yaml(&doc));
+                    out.text.push_str(&crate::manifest::to_yaml(&doc));
                 }
             }
         }

@@ -9,6 +9,7 @@ pub mod exec;
 pub mod get;
 pub mod jsonpath;
 pub mod mutate;
+pub mod portforward;
 pub mod print_config;
 pub mod print_network;
 pub mod print_storage;
@@ -17,7 +18,6 @@ pub mod printers;
 pub mod table;
 pub mod tabwriter;
 pub mod wait;
-pub mod yaml_printer;
 
 use args::{flag, FlagSpec};
 
@@ -98,6 +98,7 @@ pub fn run(s: &mut Session, words: &[String], stdin: Option<&str>) -> Output {
         "apply" => mutate::apply(s, rest, stdin),
         "delete" => mutate::delete(s, rest, stdin),
         "scale" => mutate::scale(s, rest),
+        "port-forward" => portforward::port_forward(s, rest),
         "exec" => exec::exec(s, rest),
         "version" => version(s, rest),
         "api-resources" => get::api_resources(s, rest),
@@ -191,7 +192,7 @@ fn version(s: &Session, words: &[String]) -> Output {
                     serde_json::to_string_pretty(&doc).unwrap_or_default()
                 )
             } else {
-                yaml_printer::to_yaml(&doc)
+                crate::manifest::to_yaml(&doc)
             };
             return Output::ok(text);
         }
