@@ -580,3 +580,65 @@ pub fn api_resources(s: &mut Session, words: &[String]) -> Output {
     }
     Output::ok(table::render(&rows))
 }
+
+#[cfg(test)]
+mod exit_codes {
+    //! kubectl's exit status: 0 on success, 1 for every error it reports.
+    use crate::shell::Session;
+
+    fn code(s: &mut Session, line: &str) -> i32 {
+        s.exec(line, None).code
+    }
+
+    #[test]
+    fn errors_exit_1_and_successes_0() {
+        let mut s = Session::new(1);
+        for ok in [
+            "kubectl get pods",
+            "kubectl get ns",
+            "kubectl version",
+            "kubectl api-resources",
+            "kubectl config get-contexts",
+            "kubectl describe ns default",
+            "kubectl label ns default a=b",
+            "kubectl annotate ns default a=b",
+            "kubectl patch ns default -p '{\"metadata\":{\"labels\":{\"c\":\"d\"}}}'",
+            "kubectl wait --for=delete pod/nope",
+            "kubectl events",
+        ] {
+            assert_eq!(code(&mut s, ok), 0, "{ok}");
+        }
+        for bad in [
+            "kubectl get pod x",
+            "kubectl get foo",
+            "kubectl get pods --bogus",
+            "kubectl frobnicate",
+            "kubectl describe pod x",
+            "kubectl describe",
+            "kubectl label ns default a=c",
+            "kubectl patch ns default --type json -p '[{\"op\":\"remove\",\"path\":\"/x\"}]'",
+            "kubectl patch ns nope -p '{}'",
+            "kubectl wait --for=condition=Ready pod/nope",
+            "kubectl wait --for=condition=Ready pods -l app=nope",
+            "kubectl get pods -o bogus",
+        ] {
+            assert_eq!(code(&mut s, bad), 1, "{bad}");
+        }
+    }
+
+    #[test]
+    fn wait_timeout_advances_virtual_time_and_fails() {
+        let mut s = Session::new(1);
+        let before = s.sim.now;
+        let o = s.exec(
+            "kubectl wait --for=jsonpath={.status.phase}=Gone ns/default --timeout=7s",
+            None,
+        );
+        assert_eq!(o.code, 1);
+        assert_eq!(
+            o.text,
+            "error: timed out waiting for the condition on namespaces/default\n"
+        );
+        assert_eq!(s.sim.now - before, 7_000);
+    }
+}
