@@ -421,8 +421,13 @@ pub fn last_event<'a>(sim: &'a Sim, uid: &str, reason: &str) -> Option<&'a Event
     sim.events
         .iter()
         .rev()
+        .take(EVENT_LOOKBACK)
         .find(|e| e.uid == uid && e.reason == reason)
 }
+
+/// How far back the controllers look for their own earlier events (bounded work per
+/// pass; an event older than this is simply emitted again, as after a resync).
+const EVENT_LOOKBACK: usize = 1_000;
 
 /// Emits an event now unless the same one was emitted within the resync period; asks to
 /// run again when the period ends, so waiting claims repeat their event as kubectl shows.
@@ -431,6 +436,7 @@ fn resync_event(sim: &Sim, out: &mut Out, obj: &Object, warning: bool, reason: &
         .events
         .iter()
         .rev()
+        .take(EVENT_LOOKBACK)
         .find(|e| e.uid == obj.meta.uid && e.reason == reason && e.message == msg);
     match last {
         Some(e) if sim.now < e.last_ms + RESYNC_MS => out.wake_at(e.last_ms + RESYNC_MS),
