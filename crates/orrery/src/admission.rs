@@ -80,7 +80,9 @@ pub fn crd_resource_type(crd: &Object) -> Option<ResourceType> {
 
 /// Admission for a create request.
 pub fn admit_create(sim: &mut Sim, rt: &ResourceType, mut obj: Object) -> Result<Object, ApiError> {
+    crate::validation_network::convert_ingress_v1beta1(&mut obj);
     default_object(sim, &mut obj);
+    pod_admission_plugins(&mut obj);
     default_storage_class(sim, &mut obj)?;
     default_ingress_class(sim, &mut obj)?;
     let causes = validation::validate(sim, rt, &obj, None);
@@ -109,6 +111,50 @@ pub fn admit_update(sim: &mut Sim, old: &Object, mut obj: Object) -> Result<Obje
         });
     }
     Ok(obj)
+}
+
+/// The admission plugins that fill in a new pod (not a pod template): ServiceAccount
+/// (`serviceAccountName: default`), Priority (`priority: 0`, `preemptionPolicy`) and
+/// DefaultTolerationSeconds (tolerate not-ready/unreachable nodes for 300s) — what
+/// `kubectl describe pod` shows as Service Account, Priority and Tolerations. The
+/// ServiceAccount plugin's token volume (`kube-api-access-xxxxx`) is not added: its
+/// name would need a random suffix at admission.
+pub fn pod_admission_plugins(obj: &mut Object) {
+    if obj.gk() != "Pod" {
+        return;
+    }
+    let Some(spec) = obj_mut(obj, &["spec"]) else {
+        return;
+    };
+    set_default(spec, "serviceAccountName", json!("default"));
+    let sa = spec["serviceAccountName"].clone();
+    set_default(spec, "serviceAccount", sa);
+    if spec.get("priorityClassName").is_none_or(Value::is_null) {
+        set_default(spec, "priority", json!(0));
+    }
+    set_default(spec, "preemptionPolicy", json!("PreemptLowerPriority"));
+    set_default(spec, "enableServiceLinks", json!(true));
+    let mut tolerations = spec
+        .get("tolerations")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    for key in [
+        "node.kubernetes.io/not-ready",
+        "node.kubernetes.io/unreachable",
+    ] {
+        let tolerated = tolerations.iter().any(|t| {
+            let k = t.get("key").and_then(Value::as_str).unwrap_or("");
+            let effect = t.get("effect").and_then(Value::as_str).unwrap_or("");
+            (k == key
+                || (k.is_empty() && t.get("operator").and_then(Value::as_str) == Some("Exists")))
+                && (effect.is_empty() || effect == "NoExecute")
+        });
+        if !tolerated {
+            tolerations.push(json!({"effect": "NoExecute", "key": key, "operator": "Exists", "tolerationSeconds": 300}));
+        }
+    }
+    spec.insert("tolerations".into(), Value::Array(tolerations));
 }
 
 fn set_default(m: &mut Map<String, Value>, key: &str, v: Value) {
@@ -339,7 +385,7 @@ fn default_service(sim: &mut Sim, obj: &mut Object) {
             (_, Some(s)) if s.str_at(&["spec", "clusterIP"]).is_some() => {
                 s.str_at(&["spec", "clusterIP"]).unwrap().to_string()
             }
-            _ => sim.allocate_cluster_ip(),
+            _ => fresh_cluster_ip(sim),
         };
         spec.insert("clusterIP".into(), json!(ip));
         spec.insert("clusterIPs".into(), json!([ip]));
@@ -347,11 +393,13 @@ fn default_service(sim: &mut Sim, obj: &mut Object) {
         set_default(spec, "ipFamilyPolicy", json!("SingleStack"));
         set_default(spec, "internalTrafficPolicy", json!("Cluster"));
     }
-    let needs_node_port = svc_type == "NodePort" || svc_type == "LoadBalancer";
+    let mut needs_node_port = svc_type == "NodePort" || svc_type == "LoadBalancer";
     if needs_node_port {
         set_default(spec, "externalTrafficPolicy", json!("Cluster"));
         if svc_type == "LoadBalancer" {
             set_default(spec, "allocateLoadBalancerNodePorts", json!(true));
+            // R6.7: no node ports for a LoadBalancer that opts out.
+            needs_node_port = spec.get("allocateLoadBalancerNodePorts") != Some(&json!(false));
         }
     }
     let stored_ports: Vec<Value> = stored
@@ -391,6 +439,22 @@ fn default_service(sim: &mut Sim, obj: &mut Object) {
     }
 }
 
+/// A ClusterIP no other Service holds (the allocator's bitmap, R6.7).
+fn fresh_cluster_ip(sim: &mut Sim) -> String {
+    let mut ip = sim.allocate_cluster_ip();
+    for _ in 0..1_000 {
+        let used = sim
+            .store
+            .list_all("Service")
+            .any(|s| s.str_at(&["spec", "clusterIP"]) == Some(ip.as_str()));
+        if !used {
+            break;
+        }
+        ip = sim.allocate_cluster_ip();
+    }
+    ip
+}
+
 /// A field error for a name that fails its kind's validator (R2.5), if it does.
 pub fn check_name(field: &str, name: &str, f: fn(&str) -> Vec<String>) -> Vec<FieldError> {
     f(name)
@@ -407,7 +471,55 @@ pub fn default_storage_class(sim: &mut Sim, obj: &mut Object) -> Result<(), ApiE
     crate::controllers::persistentvolume::admit_create(sim, obj)
 }
 
-/// R7.8 DefaultIngressClass: on Ingress CREATE, an unset class gets the default.
-pub fn default_ingress_class(_sim: &Sim, _obj: &mut Object) -> Result<(), ApiError> {
+/// R7.8 DefaultIngressClass: on Ingress CREATE, an Ingress with neither
+/// `spec.ingressClassName` nor the `kubernetes.io/ingress.class` annotation gets the
+/// default IngressClass (annotated `ingressclass.kubernetes.io/is-default-class: "true"`).
+/// Several defaults: the newest wins from 1.25 (PR #110974); before, creation is
+/// Forbidden with an internal error.
+pub fn default_ingress_class(sim: &Sim, obj: &mut Object) -> Result<(), ApiError> {
+    if obj.kind != "Ingress" {
+        return Ok(());
+    }
+    if obj.str_at(&["spec", "ingressClassName"]).is_some()
+        || obj
+            .meta
+            .annotations
+            .contains_key("kubernetes.io/ingress.class")
+    {
+        return Ok(());
+    }
+    let mut defaults: Vec<&Object> = sim
+        .store
+        .list("IngressClass.networking.k8s.io", "")
+        .filter(|c| {
+            c.meta
+                .annotations
+                .get("ingressclass.kubernetes.io/is-default-class")
+                .map(String::as_str)
+                == Some("true")
+        })
+        .collect();
+    // Newest first; equal timestamps by name.
+    defaults.sort_by(|a, b| {
+        b.meta
+            .creation_ms
+            .cmp(&a.meta.creation_ms)
+            .then_with(|| a.meta.name.cmp(&b.meta.name))
+    });
+    let Some(newest) = defaults.first() else {
+        return Ok(());
+    };
+    if defaults.len() > 1 && !sim.version.at_least(25) {
+        return Err(ApiError::Forbidden {
+            resource: format!("ingresses.{}", obj.group()),
+            name: obj.meta.name.clone(),
+            message: format!(
+                "Internal error occurred: {} default IngressClasses were found, only 1 allowed",
+                defaults.len()
+            ),
+        });
+    }
+    let name = newest.meta.name.clone();
+    obj.set(&["spec", "ingressClassName"], json!(name));
     Ok(())
 }

@@ -12,6 +12,8 @@ pub fn check(sim: &Sim) -> Result<(), String> {
     kubelet_state_matches_pods(sim)?;
     no_orphans_after_settle(sim)?;
     statefulset_pods_are_valid_ordinals(sim)?;
+    crate::controllers::persistentvolume::check_invariants(sim)?;
+    crate::controllers::endpointslice::check_invariants(sim)?;
     Ok(())
 }
 

@@ -324,6 +324,7 @@ fn sync_pod(sim: &Sim, pod: &Object, out: &mut Out) {
 
     // Containers run in order: init containers one at a time, then all main containers.
     let mut inits_done = true;
+    #[allow(clippy::needless_range_loop)] // two parallel vectors, indexed together
     for i in 0..rt.containers.len() {
         let spec = spec_of(&all_specs[i]);
         let is_init = rt.containers[i].init;
@@ -517,10 +518,10 @@ fn step_container(
         CState::Pulling { until }
         | CState::ErrImagePull { until }
         | CState::PullBackOff { until }
-        | CState::Starting { until } => {
-            if *until != Millis::MAX {
-                out.wake_at(*until)
-            }
+        | CState::Starting { until }
+            if *until != Millis::MAX =>
+        {
+            out.wake_at(*until)
         }
         CState::Terminated {
             restart_at: Some(at),

@@ -51,6 +51,10 @@ pub struct PortForward {
     /// `svc/pacman`, `pod/mongo-0`, `deployment/x`.
     pub target: String,
     pub remote_port: i64,
+    /// The pod the forward was bound to when it started (kubectl resolves a Service or
+    /// Deployment to one pod), and its UID: the forward dies with that pod.
+    pub pod: String,
+    pub pod_uid: String,
 }
 
 #[derive(Clone)]

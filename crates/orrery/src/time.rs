@@ -135,7 +135,7 @@ pub fn parse_duration(text: &str) -> Option<Millis> {
         return None;
     }
     if let Ok(n) = t.parse::<f64>() {
-        return (n.is_finite() && n >= 0.0 && n < 1e12).then(|| (n * 1000.0).round() as Millis);
+        return (n.is_finite() && (0.0..1e12).contains(&n)).then(|| (n * 1000.0).round() as Millis);
     }
     let mut total: f64 = 0.0;
     let mut rest = t;

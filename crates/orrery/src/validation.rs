@@ -109,6 +109,10 @@ pub fn validate(
         }
     }
     errs.extend(label_values(obj));
+    errs.extend(crate::controllers::persistentvolume::validate(
+        sim, obj, old,
+    ));
+    errs.extend(crate::validation_network::validate(sim, rt, obj, old));
     match rt.gk().as_str() {
         "Pod" => errs.extend(pod_identity(obj)),
         "StatefulSet.apps" => errs.extend(statefulset(sim, obj, old)),

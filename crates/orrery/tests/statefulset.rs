@@ -1,7 +1,8 @@
 //! StatefulSet controller checks that transcripts cannot show: the order of API steps,
 //! invariants at every instant, events (R3.17), the retention policy's ownerReferences
-//! (R3.9) and kubectl's rollout-status lines. Claims are bound by hand here (a PV and
-//! its claim bound to each other), so these tests do not depend on the PV controller.
+//! (R3.9) and kubectl's rollout-status lines. Claims the PV controller has not bound yet
+//! are bound by hand (a PV and its claim bound to each other), so these tests check the
+//! StatefulSet controller whatever the provisioner's timing.
 
 use orrery::api::{ObjKey, Object};
 use orrery::controllers::statefulset as sts;
@@ -75,7 +76,9 @@ fn bind_claims(sim: &mut Sim) {
         .cloned()
         .collect();
     for mut c in pending {
-        let pv_name = format!("fake-{}", c.meta.name);
+        // One PV per claim UID: a recreated claim must not take its predecessor's
+        // Released volume (the PV controller would refuse it, R5.5).
+        let pv_name = format!("fake-{}-{}", c.meta.name, &c.meta.uid[..8]);
         if sim.store.find("PersistentVolume", "", &pv_name).is_none() {
             let mut pv = Object::new("v1", "PersistentVolume", "", &pv_name);
             pv.body.insert(
@@ -192,6 +195,42 @@ fn st01_claims_before_pods_and_ordered_ready() {
         p.get(&["spec", "volumes"]),
         &json!([{"name": "www", "persistentVolumeClaim": {"claimName": "www-web-1"}}])
     );
+}
+
+#[test]
+fn st05_deleted_pod_returns_with_its_claim_still_bound() {
+    let mut s = Session::new(2);
+    apply(&mut s, &format!("{SVC}---\n{}", web("", true)));
+    run_for(&mut s.sim, 60_000, |_| {});
+    let uid = |sim: &Sim, n: &str| pod(sim, n).map(|p| p.meta.uid.clone());
+    let (u0, u1, u2) = (
+        uid(&s.sim, "web-0"),
+        uid(&s.sim, "web-1"),
+        uid(&s.sim, "web-2"),
+    );
+    let volume = |sim: &Sim| {
+        let c = sim
+            .store
+            .find("PersistentVolumeClaim", "default", "www-web-1")
+            .expect("www-web-1 exists throughout");
+        assert_eq!(c.str_at(&["status", "phase"]), Some("Bound"));
+        c.str_at(&["spec", "volumeName"]).unwrap().to_string()
+    };
+    let v = volume(&s.sim);
+    s.exec("kubectl delete pod web-1", None);
+    run_for(&mut s.sim, 10_000, |sim| {
+        assert_eq!(volume(sim), v);
+        assert_eq!(uid(sim, "web-0"), u0);
+        assert_eq!(uid(sim, "web-2"), u2);
+        assert_eq!(
+            sim.store.list("PersistentVolumeClaim", "default").count(),
+            3
+        );
+    });
+    let p = pod(&s.sim, "web-1").unwrap();
+    assert_ne!(Some(p.meta.uid.clone()), u1);
+    assert!(sts::is_running_and_ready(p));
+    assert_eq!(s.sim.store.list("PersistentVolume", "").count(), 3);
 }
 
 #[test]

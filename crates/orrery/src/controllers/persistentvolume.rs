@@ -13,6 +13,7 @@ use serde_json::{json, Value};
 use std::collections::BTreeSet;
 
 use crate::api::{ObjKey, Object};
+use crate::errors::FieldError;
 use crate::sim::{Action, EventRecord, EventSpec, Out, Sim};
 use crate::time::Millis;
 
@@ -31,6 +32,7 @@ pub const ANN_DEFAULT_CLASS: &str = "storageclass.kubernetes.io/is-default-class
 pub const ANN_BETA_DEFAULT_CLASS: &str = "storageclass.beta.kubernetes.io/is-default-class";
 pub const PVC_PROTECTION: &str = "kubernetes.io/pvc-protection";
 pub const PV_PROTECTION: &str = "kubernetes.io/pv-protection";
+pub const PROVISIONER_FINALIZER: &str = "external-provisioner.volume.kubernetes.io/finalizer";
 
 pub const MINIKUBE_HOSTPATH: &str = "k8s.io/minikube-hostpath";
 pub const CSI_HOSTPATH: &str = "hostpath.csi.k8s.io";
@@ -355,8 +357,11 @@ fn find_matching_volume<'a>(
         if delay_binding {
             continue;
         }
-        // (g) Available only
-        if phase(pv) != "Available" {
+        // (g) Available only. A volume created since the last pass (no phase yet, no
+        // claimRef) counts: this very pass makes it Available, as the real controller's
+        // volume sync would have before the claim's.
+        let fresh = matches!(phase(pv), "" | "Pending") && claim_ref(pv).is_none();
+        if phase(pv) != "Available" && !fresh {
             continue;
         }
         // (h) selector
@@ -948,7 +953,44 @@ pub fn provisioner_running(sim: &Sim, provisioner: &str) -> bool {
 /// The external provisioners (sig-storage-lib-external-provisioner): they watch claims
 /// annotated for them, announce `Provisioning`, and about a second later create the
 /// volume `pvc-<uid>` pre-bound to the claim (R5.7). The PV controller then binds it.
-pub fn external_provisioner(sim: &Sim, out: &mut Out) {
+///
+/// Each runs as its own controller so its events come from it (`kubectl describe` shows
+/// `k8s.io/minikube-hostpath_minikube`, as real clusters do with an ID appended).
+pub fn minikube_hostpath_provisioner(sim: &Sim, out: &mut Out) {
+    external_provisioner(sim, out, MINIKUBE_HOSTPATH);
+}
+
+/// The csi-hostpath driver's external-provisioner sidecar (see above).
+pub fn csi_hostpath_provisioner(sim: &Sim, out: &mut Out) {
+    external_provisioner(sim, out, CSI_HOSTPATH);
+}
+
+fn external_provisioner(sim: &Sim, out: &mut Out, me: &str) {
+    if !provisioner_running(sim, me) {
+        return;
+    }
+    // R5.9 HonorPVReclaimPolicy: the provisioner deletes the backing volume of a deleted,
+    // no longer Bound volume, then drops its finalizer.
+    for pv in sim.store.list(PV, "") {
+        if pv.is_deleting()
+            && phase(pv) != "Bound"
+            && pv
+                .meta
+                .finalizers
+                .iter()
+                .any(|f| f == PROVISIONER_FINALIZER)
+            && pv
+                .meta
+                .annotations
+                .get(ANN_PROVISIONED_BY)
+                .map(String::as_str)
+                == Some(me)
+        {
+            let mut v = pv.clone();
+            v.meta.finalizers.retain(|f| f != PROVISIONER_FINALIZER);
+            out.push(Action::Update(v));
+        }
+    }
     for pvc in sim.store.list_all(PVC) {
         if pvc.is_deleting()
             || is_bound(pvc)
@@ -959,7 +1001,7 @@ pub fn external_provisioner(sim: &Sim, out: &mut Out) {
         let Some(provisioner) = pvc.meta.annotations.get(ANN_BETA_STORAGE_PROVISIONER) else {
             continue;
         };
-        if !provisioner_running(sim, provisioner) {
+        if provisioner != me {
             continue;
         }
         let Some(class) = claim_class(pvc).filter(|c| !c.is_empty()) else {
@@ -1028,9 +1070,7 @@ fn provisioned_volume(sim: &Sim, pvc: &Object, sc: &Object, pv_name: &str) -> Ob
     let source = if provisioner == CSI_HOSTPATH {
         if sim.version.at_least(31) {
             // HonorPVReclaimPolicy (beta, on, ~1.31) adds the provisioner's finalizer.
-            pv.meta
-                .finalizers
-                .push("external-provisioner.volume.kubernetes.io/finalizer".into());
+            pv.meta.finalizers.push(PROVISIONER_FINALIZER.into());
         }
         pv.meta.annotations.insert(
             "volume.kubernetes.io/provisioner-deletion-secret-name".into(),
@@ -1173,6 +1213,9 @@ pub fn class_reason(sim: &Sim, pvc: &Object) -> ClassReason {
 /// Admission on create for storage objects: DefaultStorageClass (R5.14) and
 /// StorageObjectInUseProtection (R5.10).
 pub fn admit_create(sim: &mut Sim, obj: &mut Object) -> Result<(), crate::errors::ApiError> {
+    if obj.kind == PVC || obj.kind == PV {
+        check_quantities(obj)?;
+    }
     match obj.gk().as_str() {
         PVC => {
             add_finalizer(obj, PVC_PROTECTION);
@@ -1211,6 +1254,234 @@ pub fn admit_create(sim: &mut Sim, obj: &mut Object) -> Result<(), crate::errors
     Ok(())
 }
 
+/// The quantity pattern of the API machinery, for decode errors.
+const QUANTITY_RE: &str = "^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$";
+
+/// A quantity that fails to decode: the request is rejected before validation.
+fn check_quantities(obj: &Object) -> Result<(), crate::errors::ApiError> {
+    let path: &[&str] = if obj.kind == PVC {
+        &["spec", "resources", "requests", "storage"]
+    } else {
+        &["spec", "capacity", "storage"]
+    };
+    if let Value::String(q) = obj.get(path) {
+        if parse_quantity(q).is_none() {
+            return Err(crate::errors::ApiError::Other {
+                reason: "BadRequest".into(),
+                message: format!(
+                    "{kind} in version \"v1\" cannot be handled as a {kind}: quantities must match the regular expression '{QUANTITY_RE}'",
+                    kind = obj.kind
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+const ACCESS_MODES: &[&str] = &[
+    "ReadOnlyMany",
+    "ReadWriteMany",
+    "ReadWriteOnce",
+    "ReadWriteOncePod",
+];
+
+fn supported_access_modes(sim: &Sim) -> &'static [&'static str] {
+    // ReadWriteOncePod arrived (alpha) in 1.22.
+    if sim.version.at_least(22) {
+        ACCESS_MODES
+    } else {
+        &ACCESS_MODES[..3]
+    }
+}
+
+fn check_access_mode_list(sim: &Sim, obj: &Object, required_detail: &str) -> Vec<FieldError> {
+    let modes = access_modes(obj.get(&["spec", "accessModes"]));
+    if modes.is_empty() {
+        return vec![FieldError::required("spec.accessModes", required_detail)];
+    }
+    let supported = supported_access_modes(sim);
+    modes
+        .iter()
+        .filter(|m| !supported.contains(&m.as_str()))
+        .map(|m| FieldError::not_supported("spec.accessModes", m, supported))
+        .collect()
+}
+
+/// Validation of claims, volumes and classes with the API server's texts. Updates: a
+/// claim's spec is immutable except what binding and resizing change; a class's
+/// provisioner, parameters, reclaim policy and binding mode are immutable.
+pub fn validate(sim: &Sim, obj: &Object, old: Option<&Object>) -> Vec<FieldError> {
+    let mut errs = vec![];
+    match (obj.gk().as_str(), old) {
+        (PVC, None) => {
+            errs.extend(check_access_mode_list(
+                sim,
+                obj,
+                "at least 1 access mode is required",
+            ));
+            match obj.get(&["spec", "resources", "requests", "storage"]) {
+                Value::Null => errs.push(FieldError::required("spec.resources[storage]", "")),
+                v => {
+                    if quantity_at(v) <= 0 {
+                        let text = match v {
+                            Value::String(s) => s.clone(),
+                            other => other.to_string(),
+                        };
+                        errs.push(FieldError::invalid(
+                            "spec.resources[storage]",
+                            &text,
+                            "must be greater than zero",
+                        ));
+                    }
+                }
+            }
+            check_volume_mode(obj, &mut errs);
+        }
+        (PVC, Some(old)) => {
+            let strip = |o: &Object| {
+                let mut spec = o.spec().clone();
+                if let Some(m) = spec.as_object_mut() {
+                    if let Some(r) = m.get_mut("resources").and_then(Value::as_object_mut) {
+                        r.remove("requests");
+                    }
+                    m.remove("volumeAttributesClassName");
+                }
+                spec
+            };
+            let mut new_spec = strip(obj);
+            let old_spec = strip(old);
+            // Binding fills volumeName; retroactive assignment fills a nil class.
+            if let Some(m) = new_spec.as_object_mut() {
+                if old_spec.get("volumeName").is_none() {
+                    m.remove("volumeName");
+                }
+                if old_spec.get("storageClassName").is_none() {
+                    m.remove("storageClassName");
+                }
+            }
+            let mut old_cmp = old_spec.clone();
+            if let Some(m) = old_cmp.as_object_mut() {
+                if new_spec.get("volumeName").is_none() {
+                    m.remove("volumeName");
+                }
+                if new_spec.get("storageClassName").is_none() {
+                    m.remove("storageClassName");
+                }
+            }
+            if new_spec != old_cmp {
+                // The real message goes on with a diff of the specs (not reproduced).
+                let detail = if sim.version.at_least(29) {
+                    "spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims"
+                } else {
+                    "spec is immutable after creation except resources.requests for bound claims"
+                };
+                errs.push(FieldError::forbidden("spec", detail));
+            } else if claim_request(obj) < claim_request(old) {
+                errs.push(FieldError::forbidden(
+                    "spec.resources.requests.storage",
+                    "field can not be less than previous value",
+                ));
+            }
+        }
+        (PV, None) => {
+            errs.extend(check_access_mode_list(sim, obj, ""));
+            if obj
+                .get(&["spec", "capacity"])
+                .as_object()
+                .is_none_or(|m| m.is_empty())
+            {
+                errs.push(FieldError::required("spec.capacity", ""));
+            }
+            if let Some(p) = obj.str_at(&["spec", "persistentVolumeReclaimPolicy"]) {
+                if !["Delete", "Recycle", "Retain"].contains(&p) {
+                    errs.push(FieldError::not_supported(
+                        "spec.persistentVolumeReclaimPolicy",
+                        p,
+                        &["Delete", "Recycle", "Retain"],
+                    ));
+                }
+            }
+            const SOURCES: &[&str] = &[
+                "hostPath",
+                "local",
+                "nfs",
+                "csi",
+                "iscsi",
+                "fc",
+                "awsElasticBlockStore",
+                "gcePersistentDisk",
+                "azureDisk",
+                "azureFile",
+                "cephfs",
+                "rbd",
+                "cinder",
+                "glusterfs",
+                "flexVolume",
+                "vsphereVolume",
+                "portworxVolume",
+                "quobyte",
+                "scaleIO",
+                "storageos",
+                "photonPersistentDisk",
+                "flocker",
+            ];
+            if !SOURCES.iter().any(|s| obj.get(&["spec", s]).is_object()) {
+                errs.push(FieldError::required("spec", "must specify a volume type"));
+            }
+            check_volume_mode(obj, &mut errs);
+        }
+        (SC, None) => {
+            if obj.str_at(&["provisioner"]).unwrap_or("").is_empty() {
+                errs.push(FieldError::required("provisioner", ""));
+            }
+            if let Some(p) = obj.str_at(&["reclaimPolicy"]) {
+                if !["Delete", "Retain"].contains(&p) {
+                    errs.push(FieldError::not_supported(
+                        "reclaimPolicy",
+                        p,
+                        &["Delete", "Retain"],
+                    ));
+                }
+            }
+            if let Some(m) = obj.str_at(&["volumeBindingMode"]) {
+                if !["Immediate", "WaitForFirstConsumer"].contains(&m) {
+                    errs.push(FieldError::not_supported(
+                        "volumeBindingMode",
+                        m,
+                        &["Immediate", "WaitForFirstConsumer"],
+                    ));
+                }
+            }
+        }
+        (SC, Some(old)) => {
+            for (field, msg) in [
+                ("parameters", "updates to parameters are forbidden."),
+                ("provisioner", "updates to provisioner are forbidden."),
+                ("reclaimPolicy", "updates to reclaimPolicy are forbidden."),
+                ("volumeBindingMode", "field is immutable"),
+            ] {
+                if obj.get(&[field]) != old.get(&[field]) {
+                    errs.push(FieldError::forbidden(field, msg));
+                }
+            }
+        }
+        _ => {}
+    }
+    errs
+}
+
+fn check_volume_mode(obj: &Object, errs: &mut Vec<FieldError>) {
+    if let Some(m) = obj.str_at(&["spec", "volumeMode"]) {
+        if !["Block", "Filesystem"].contains(&m) {
+            errs.push(FieldError::not_supported(
+                "spec.volumeMode",
+                m,
+                &["Block", "Filesystem"],
+            ));
+        }
+    }
+}
+
 fn add_finalizer(obj: &mut Object, f: &str) {
     if !obj.meta.finalizers.iter().any(|x| x == f) {
         obj.meta.finalizers.push(f.to_string());
@@ -1219,11 +1490,309 @@ fn add_finalizer(obj: &mut Object, f: &str) {
 
 // ----- addons -------------------------------------------------------------------------
 
-/// Creates what a minikube addon of this area adds.
-pub fn enable_addon(_sim: &mut Sim, _name: &str) {}
+fn create_preset(sim: &mut Sim, v: Value) {
+    if let Ok(obj) = Object::from_manifest(&v) {
+        // Addon objects are known-good; one that exists already is left as it is.
+        let _ = sim.create(obj);
+    }
+}
+
+fn delete_preset(sim: &mut Sim, gk: &str, namespace: &str, name: &str) {
+    let _ = sim.delete(&ObjKey::new(gk, namespace, name), None);
+}
+
+/// A kube-system StatefulSet of the csi-hostpath driver, as the addon deploys it.
+fn csi_statefulset(name: &str, containers: &[(&str, &str)]) -> Value {
+    let cs: Vec<Value> = containers
+        .iter()
+        .map(|(n, image)| json!({"name": n, "image": image}))
+        .collect();
+    json!({"apiVersion": "apps/v1", "kind": "StatefulSet",
+           "metadata": {"name": name, "namespace": "kube-system",
+                        "labels": {"addonmanager.kubernetes.io/mode": "Reconcile",
+                                   "app.kubernetes.io/instance": "hostpath.csi.k8s.io",
+                                   "app.kubernetes.io/part-of": "csi-driver-host-path",
+                                   "app.kubernetes.io/name": name}},
+           "spec": {"serviceName": name, "replicas": 1,
+                    "selector": {"matchLabels": {"app.kubernetes.io/name": name}},
+                    "template": {"metadata": {"labels": {"app.kubernetes.io/name": name,
+                                                         "app.kubernetes.io/instance": "hostpath.csi.k8s.io",
+                                                         "app.kubernetes.io/part-of": "csi-driver-host-path"}},
+                                 "spec": {"serviceAccountName": format!("{name}-sa"), "containers": cs}}}})
+}
+
+const CSI_STATEFULSETS: &[&str] = &[
+    "csi-hostpath-attacher",
+    "csi-hostpath-resizer",
+    "csi-hostpathplugin",
+];
+
+const SNAPSHOT_CRDS: &[(&str, &str, &str, &[&str], bool)] = &[
+    (
+        "VolumeSnapshotClass",
+        "volumesnapshotclasses",
+        "volumesnapshotclass",
+        &["vsclass", "vsclasses"],
+        false,
+    ),
+    (
+        "VolumeSnapshotContent",
+        "volumesnapshotcontents",
+        "volumesnapshotcontent",
+        &["vsc", "vscs"],
+        false,
+    ),
+    (
+        "VolumeSnapshot",
+        "volumesnapshots",
+        "volumesnapshot",
+        &["vs"],
+        true,
+    ),
+];
+
+/// Creates what a minikube addon of this area adds (R5.18):
+/// - `csi-hostpath-driver`: StorageClass `csi-hostpath-sc` (not default), the CSIDriver,
+///   and the driver's StatefulSets in kube-system (attacher, resizer, plugin);
+/// - `volumesnapshots`: the snapshot.storage.k8s.io CRDs (VolumeSnapshot, …Class,
+///   …Content: stored and listed, not simulated) and the snapshot-controller Deployment;
+/// - `storage-provisioner`: the `k8s.io/minikube-hostpath` provisioner is on (it serves
+///   the `standard` class). Its kube-system pod is not modelled, so pod IPs stay as the
+///   other areas expect them.
+pub fn enable_addon(sim: &mut Sim, name: &str) {
+    match name {
+        "csi-hostpath-driver" => {
+            create_preset(
+                sim,
+                json!({"apiVersion": "storage.k8s.io/v1", "kind": "CSIDriver",
+                       "metadata": {"name": CSI_HOSTPATH, "labels": {"addonmanager.kubernetes.io/mode": "Reconcile",
+                                    "app.kubernetes.io/instance": CSI_HOSTPATH, "app.kubernetes.io/part-of": "csi-driver-host-path"}},
+                       "spec": {"attachRequired": true, "podInfoOnMount": true, "fsGroupPolicy": "File",
+                                "requiresRepublish": false, "storageCapacity": false,
+                                "volumeLifecycleModes": ["Persistent", "Ephemeral"]}}),
+            );
+            create_preset(
+                sim,
+                csi_statefulset(
+                    "csi-hostpath-attacher",
+                    &[(
+                        "csi-attacher",
+                        "registry.k8s.io/sig-storage/csi-attacher:v4.0.0",
+                    )],
+                ),
+            );
+            create_preset(
+                sim,
+                csi_statefulset(
+                    "csi-hostpath-resizer",
+                    &[(
+                        "csi-resizer",
+                        "registry.k8s.io/sig-storage/csi-resizer:v1.6.0",
+                    )],
+                ),
+            );
+            create_preset(
+                sim,
+                csi_statefulset(
+                    "csi-hostpathplugin",
+                    &[
+                        ("csi-external-health-monitor-controller", "registry.k8s.io/sig-storage/csi-external-health-monitor-controller:v0.7.0"),
+                        ("node-driver-registrar", "registry.k8s.io/sig-storage/csi-node-driver-registrar:v2.6.0"),
+                        ("hostpath", "registry.k8s.io/sig-storage/hostpathplugin:v1.9.0"),
+                        ("liveness-probe", "registry.k8s.io/sig-storage/livenessprobe:v2.8.0"),
+                        ("csi-provisioner", "registry.k8s.io/sig-storage/csi-provisioner:v3.3.0"),
+                        ("csi-snapshotter", "registry.k8s.io/sig-storage/csi-snapshotter:v6.1.0"),
+                    ],
+                ),
+            );
+            // R5.18: not default, no allowVolumeExpansion (prints false).
+            create_preset(
+                sim,
+                json!({"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass",
+                       "metadata": {"name": "csi-hostpath-sc", "labels": {"addonmanager.kubernetes.io/mode": "Reconcile"}},
+                       "provisioner": CSI_HOSTPATH, "reclaimPolicy": "Delete", "volumeBindingMode": "Immediate"}),
+            );
+            if sim.cluster.addons.contains("volumesnapshots") {
+                create_snapshot_class(sim);
+            }
+        }
+        "volumesnapshots" => {
+            for (kind, plural, singular, short, namespaced) in SNAPSHOT_CRDS {
+                create_preset(
+                    sim,
+                    json!({"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+                           "metadata": {"name": format!("{plural}.snapshot.storage.k8s.io"),
+                                        "labels": {"addonmanager.kubernetes.io/mode": "Reconcile"},
+                                        "annotations": {"api-approved.kubernetes.io": "https://github.com/kubernetes-csi/external-snapshotter/pull/665"}},
+                           "spec": {"group": "snapshot.storage.k8s.io",
+                                    "names": {"kind": kind, "listKind": format!("{kind}List"), "plural": plural,
+                                              "singular": singular, "shortNames": short},
+                                    "scope": if *namespaced { "Namespaced" } else { "Cluster" },
+                                    "versions": [{"name": "v1", "served": true, "storage": true},
+                                                 {"name": "v1beta1", "served": false, "storage": false}]}}),
+                );
+            }
+            create_preset(
+                sim,
+                json!({"apiVersion": "apps/v1", "kind": "Deployment",
+                       "metadata": {"name": "snapshot-controller", "namespace": "kube-system",
+                                    "labels": {"addonmanager.kubernetes.io/mode": "Reconcile"}},
+                       "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "snapshot-controller"}},
+                                "template": {"metadata": {"labels": {"app": "snapshot-controller"}},
+                                             "spec": {"serviceAccountName": "snapshot-controller",
+                                                      "containers": [{"name": "snapshot-controller",
+                                                                      "image": "registry.k8s.io/sig-storage/snapshot-controller:v6.1.0",
+                                                                      "args": ["--v=5", "--leader-election=false"]}]}}}}),
+            );
+            if sim.cluster.addons.contains("csi-hostpath-driver") {
+                create_snapshot_class(sim);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `csi-hostpath-snapclass`, which the csi-hostpath-driver addon creates once the
+/// snapshot CRDs exist.
+fn create_snapshot_class(sim: &mut Sim) {
+    create_preset(
+        sim,
+        json!({"apiVersion": "snapshot.storage.k8s.io/v1", "kind": "VolumeSnapshotClass",
+               "metadata": {"name": "csi-hostpath-snapclass", "labels": {"addonmanager.kubernetes.io/mode": "Reconcile"}},
+               "driver": CSI_HOSTPATH, "deletionPolicy": "Delete"}),
+    );
+}
 
 /// Removes what a minikube addon of this area added.
-pub fn disable_addon(_sim: &mut Sim, _name: &str) {}
+pub fn disable_addon(sim: &mut Sim, name: &str) {
+    match name {
+        "csi-hostpath-driver" => {
+            delete_preset(sim, SC, "", "csi-hostpath-sc");
+            delete_preset(
+                sim,
+                "VolumeSnapshotClass.snapshot.storage.k8s.io",
+                "",
+                "csi-hostpath-snapclass",
+            );
+            for sts in CSI_STATEFULSETS {
+                delete_preset(sim, "StatefulSet.apps", "kube-system", sts);
+            }
+            delete_preset(sim, "CSIDriver.storage.k8s.io", "", CSI_HOSTPATH);
+        }
+        "volumesnapshots" => {
+            delete_preset(sim, "Deployment.apps", "kube-system", "snapshot-controller");
+            for (_, plural, ..) in SNAPSHOT_CRDS {
+                delete_preset(
+                    sim,
+                    "CustomResourceDefinition.apiextensions.k8s.io",
+                    "",
+                    &format!("{plural}.snapshot.storage.k8s.io"),
+                );
+            }
+        }
+        _ => {}
+    }
+}
+
+// ----- invariants ---------------------------------------------------------------------
+
+/// Storage invariants, checked after every command by the property test:
+/// - a Bound claim names a volume whose claimRef names it back (same UID), and no two
+///   Bound claims share a volume;
+/// - a Bound volume's claim exists, has that UID and names the volume;
+/// - a pod's emptyDir and own filesystem die with it: no data is kept for a pod that
+///   does not exist.
+pub fn check_invariants(sim: &Sim) -> Result<(), String> {
+    let mut owners: BTreeSet<String> = BTreeSet::new();
+    for pvc in sim.store.list_all(PVC) {
+        if phase(pvc) != "Bound" {
+            continue;
+        }
+        let vn = pvc.str_at(&["spec", "volumeName"]).unwrap_or("");
+        let who = format!("claim {}/{}", pvc.meta.namespace, pvc.meta.name);
+        if !owners.insert(vn.to_string()) {
+            return Err(format!(
+                "{who} is Bound to volume {vn} that another Bound claim has"
+            ));
+        }
+        let Some(pv) = sim.store.find(PV, "", vn) else {
+            return Err(format!(
+                "{who} is Bound to volume {vn:?} that does not exist"
+            ));
+        };
+        match claim_ref(pv) {
+            Some((ns, name, uid))
+                if ns == pvc.meta.namespace && name == pvc.meta.name && uid == pvc.meta.uid => {}
+            other => {
+                return Err(format!(
+                    "{who} is Bound to {vn} whose claimRef is {other:?}"
+                ))
+            }
+        }
+    }
+    for pv in sim.store.list(PV, "") {
+        if phase(pv) != "Bound" {
+            continue;
+        }
+        let Some((ns, name, uid)) = claim_ref(pv) else {
+            return Err(format!(
+                "volume {} is Bound without a claimRef",
+                pv.meta.name
+            ));
+        };
+        let ok = sim.store.find(PVC, &ns, &name).is_some_and(|c| {
+            c.meta.uid == uid && c.str_at(&["spec", "volumeName"]) == Some(pv.meta.name.as_str())
+        });
+        if !ok {
+            return Err(format!(
+                "volume {} is Bound to {ns}/{name} ({uid}) which does not name it back",
+                pv.meta.name
+            ));
+        }
+    }
+    for key in sim.volumes.keys() {
+        for prefix in ["emptydir:", "rootfs:"] {
+            if let Some(rest) = key.strip_prefix(prefix) {
+                let uid = rest.split('/').next().unwrap_or("");
+                if sim.store.by_uid(uid).is_none() {
+                    return Err(format!("data {key} outlived its pod"));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The stateful half of the data invariant: data written to a volume is never lost while
+/// the volume exists. Feed it every state in order; it remembers which volumes held data.
+#[derive(Default, Debug)]
+pub struct DataWitness {
+    /// PV UID → backing key, for volumes that held data at the last check.
+    held: std::collections::BTreeMap<String, String>,
+}
+
+impl DataWitness {
+    pub fn check(&mut self, sim: &Sim) -> Result<(), String> {
+        for (uid, key) in &self.held {
+            if let Some(pv) = sim.store.by_uid(uid) {
+                if sim.volumes.get(key).is_none_or(|t| t.is_empty()) {
+                    return Err(format!(
+                        "data on volume {} was lost while the volume exists",
+                        pv.meta.name
+                    ));
+                }
+            }
+        }
+        self.held.clear();
+        for pv in sim.store.list(PV, "") {
+            let key = crate::volumes::pv_volume_key(pv);
+            if sim.volumes.get(&key).is_some_and(|t| !t.is_empty()) {
+                self.held.insert(pv.meta.uid.clone(), key);
+            }
+        }
+        Ok(())
+    }
+}
 
 #[cfg(test)]
 mod tests {

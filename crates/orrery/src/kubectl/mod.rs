@@ -2,9 +2,13 @@
 //! prints exactly what kubectl prints (R8, R9). One file per family of subcommands.
 
 pub mod args;
+pub mod describe;
+pub mod edit;
+pub mod events;
 pub mod exec;
 pub mod get;
 pub mod mutate;
+pub mod portforward;
 pub mod print_config;
 pub mod print_network;
 pub mod print_storage;
@@ -12,6 +16,9 @@ pub mod print_workloads;
 pub mod printers;
 pub mod rollout;
 pub mod table;
+pub mod tabwriter;
+pub mod wait;
+pub mod yaml_printer;
 
 use args::{flag, FlagSpec};
 
@@ -31,24 +38,52 @@ pub fn specs(own: &[FlagSpec]) -> Vec<FlagSpec> {
     GLOBAL_FLAGS.iter().chain(own.iter()).copied().collect()
 }
 
-/// The subcommands kubectl has (for `unknown command` and completion).
+/// The subcommands kubectl 1.34 has, in its order (for `unknown command`, its
+/// suggestions, and completion). Not all are simulated.
 pub const SUBCOMMANDS: &[&str] = &[
+    "alpha",
     "annotate",
     "api-resources",
+    "api-versions",
     "apply",
+    "attach",
+    "auth",
+    "autoscale",
+    "certificate",
+    "cluster-info",
+    "completion",
     "config",
+    "cordon",
+    "cp",
     "create",
+    "debug",
     "delete",
     "describe",
+    "diff",
+    "drain",
+    "edit",
+    "events",
     "exec",
+    "explain",
+    "expose",
     "get",
+    "help",
+    "kustomize",
     "label",
     "logs",
+    "options",
     "patch",
+    "plugin",
     "port-forward",
+    "proxy",
+    "replace",
     "rollout",
+    "run",
     "scale",
     "set",
+    "taint",
+    "top",
+    "uncordon",
     "version",
     "wait",
 ];
@@ -66,31 +101,49 @@ pub fn run(s: &mut Session, words: &[String], stdin: Option<&str>) -> Output {
         "scale" => mutate::scale(s, rest),
         "set" => rollout::set(s, rest),
         "rollout" => rollout::rollout(s, rest),
+        "port-forward" => portforward::port_forward(s, rest),
         "exec" => exec::exec(s, rest),
         "version" => version(s, rest),
         "api-resources" => get::api_resources(s, rest),
         "config" => config(rest),
+        "describe" => describe::describe(s, rest),
+        "patch" => edit::patch(s, rest),
+        "label" => edit::label(s, rest),
+        "annotate" => edit::annotate(s, rest),
+        "wait" => wait::wait(s, rest),
+        "events" => events::events(s, rest),
         other if SUBCOMMANDS.contains(&other) => Output::err(
             format!("error: \"kubectl {other}\" is not simulated yet\n"),
             1,
         ),
         other => Output::err(
             format!(
-                "error: unknown command \"{other}\" for \"kubectl\"\n\nDid you mean this?\n{}\n",
-                suggest(other)
+                "error: unknown command \"{other}\" for \"kubectl\"{}\n",
+                suggestions(other)
             ),
             1,
         ),
     }
 }
 
-fn suggest(word: &str) -> String {
-    let best = SUBCOMMANDS
+/// cobra's `findSuggestions`: commands within edit distance 2 (case-insensitive) or
+/// starting with what was typed, in command order.
+fn suggestions(word: &str) -> String {
+    let typed = word.to_ascii_lowercase();
+    let found: Vec<&str> = SUBCOMMANDS
         .iter()
-        .min_by_key(|c| edit_distance(word, c))
+        .filter(|c| edit_distance(&typed, c) <= 2 || c.starts_with(typed.as_str()))
         .copied()
-        .unwrap_or("get");
-    format!("\t{best}")
+        .collect();
+    if found.is_empty() {
+        return String::new();
+    }
+    let mut s = String::from("\n\nDid you mean this?");
+    for c in found {
+        s.push_str("\n\t");
+        s.push_str(c);
+    }
+    s
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {
@@ -110,34 +163,95 @@ fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
+/// The kubectl this simulator plays.
+pub const CLIENT_MINOR: u32 = 34;
+
 fn version(s: &Session, words: &[String]) -> Output {
-    let specs = specs(&[
-        flag("client", None, false),
-        flag("output", Some('o'), true),
-        flag("short", None, false),
-    ]);
+    let specs = specs(&[flag("client", None, false), flag("output", Some('o'), true)]);
     let a = match args::parse(words, &specs) {
         Ok(a) => a,
         Err(e) => return flag_error("version", &e),
     };
+    let client = format!("v1.{CLIENT_MINOR}.0");
     let server = s.sim.version.git_version();
+    let with_server = !a.bool("client");
+    match a.get("output") {
+        None | Some("") => {}
+        Some(fmt @ ("json" | "yaml")) => {
+            let info = |v: &str, minor: u32| {
+                serde_json::json!({"major": "1", "minor": minor.to_string(), "gitVersion": v,
+                    "gitTreeState": "clean", "compiler": "gc", "platform": "linux/amd64"})
+            };
+            let mut doc = serde_json::json!({
+                "clientVersion": info(&client, CLIENT_MINOR),
+                "kustomizeVersion": "v5.7.1",
+            });
+            if with_server {
+                doc["serverVersion"] = info(&server, s.sim.version.minor);
+            }
+            let text = if fmt == "json" {
+                format!(
+                    "{}\n",
+                    serde_json::to_string_pretty(&doc).unwrap_or_default()
+                )
+            } else {
+                yaml_printer::to_yaml(&doc)
+            };
+            return Output::ok(text);
+        }
+        Some(_) => return Output::err("error: --output must be 'yaml' or 'json'\n", 1),
+    }
     let mut out = Output::default();
-    out.line("Client Version: v1.34.0");
+    out.line(&format!("Client Version: {client}"));
     out.line("Kustomize Version: v5.7.1");
-    if !a.bool("client") {
+    if with_server {
         out.line(&format!("Server Version: {server}"));
+        let skew = (CLIENT_MINOR as i64 - s.sim.version.minor as i64).abs();
+        if skew > 1 {
+            out.line(&format!(
+                "WARNING: version difference between client (1.{CLIENT_MINOR}) and server (1.{}) exceeds the supported minor version skew of +/-1",
+                s.sim.version.minor
+            ));
+        }
     }
     out
 }
 
+/// `kubectl config`: the one minikube context of the simulated machine.
 fn config(words: &[String]) -> Output {
     match words.first().map(String::as_str) {
         Some("get-contexts") => Output::ok(
             "CURRENT   NAME       CLUSTER    AUTHINFO   NAMESPACE\n*         minikube   minikube   minikube   default\n",
         ),
         Some("current-context") => Output::ok("minikube\n"),
-        Some(other) => Output::err(format!("error: unknown command \"{other}\" for \"kubectl config\"\n"), 1),
-        None => Output::err("error: Required subcommand: kubectl config get-contexts | current-context\n", 1),
+        Some("get-clusters") => Output::ok("NAME\nminikube\n"),
+        Some("get-users") => Output::ok("NAME\nminikube\n"),
+        Some("use-context") => match words.get(1).map(String::as_str) {
+            Some("minikube") => Output::ok("Switched to context \"minikube\".\n"),
+            Some(other) => Output::err(
+                format!("error: no context exists with the name: \"{other}\"\n"),
+                1,
+            ),
+            None => Output::err(
+                "error: Unexpected args: []\nSee 'kubectl config use-context -h' for help and examples\n",
+                1,
+            ),
+        },
+        Some("view") => Output::ok(
+            "apiVersion: v1\nclusters:\n- cluster:\n    certificate-authority: /home/user/.minikube/ca.crt\n    server: https://192.168.49.2:8443\n  name: minikube\ncontexts:\n- context:\n    cluster: minikube\n    namespace: default\n    user: minikube\n  name: minikube\ncurrent-context: minikube\nkind: Config\npreferences: {}\nusers:\n- name: minikube\n  user:\n    client-certificate: /home/user/.minikube/profiles/minikube/client.crt\n    client-key: /home/user/.minikube/profiles/minikube/client.key\n",
+        ),
+        Some(other @ ("set-context" | "set-cluster" | "set-credentials" | "set" | "unset" | "delete-context" | "delete-cluster" | "rename-context")) => Output::err(
+            format!("error: \"kubectl config {other}\" is not simulated yet\n"),
+            1,
+        ),
+        Some(other) => Output::err(
+            format!("error: unknown command \"{other}\" for \"kubectl config\"\n"),
+            1,
+        ),
+        None => Output::err(
+            "Modify kubeconfig files using subcommands like \"kubectl config set current-context my-context\"\n",
+            0,
+        ),
     }
 }
 

@@ -7,13 +7,19 @@ use crate::api::Object;
 use crate::sim::Sim;
 use crate::time::{human_duration, Millis};
 
-/// Header and cells of one kind's table. `wide` adds the `-o wide` columns.
-pub fn columns(sim: &Sim, kind_gk: &str, wide: bool) -> Vec<&'static str> {
+/// Header of one kind's table. `wide` adds the `-o wide` columns.
+pub fn columns(sim: &Sim, kind_gk: &str, wide: bool) -> Vec<String> {
     let mut c: Vec<&'static str> = match kind_gk {
         "Pod" => vec!["NAME", "READY", "STATUS", "RESTARTS", "AGE"],
         "Namespace" => vec!["NAME", "STATUS", "AGE"],
         "Node" => vec!["NAME", "STATUS", "ROLES", "AGE", "VERSION"],
-        _ => extra_columns(sim, kind_gk).unwrap_or_else(|| vec!["NAME", "AGE"]),
+        _ => match extra_columns(sim, kind_gk) {
+            Some(c) => c,
+            None => {
+                return super::print_config::custom_headers(sim, kind_gk, wide)
+                    .unwrap_or_else(|| vec!["NAME".into(), "AGE".into()])
+            }
+        },
     };
     if wide {
         match kind_gk {
@@ -28,7 +34,7 @@ pub fn columns(sim: &Sim, kind_gk: &str, wide: bool) -> Vec<&'static str> {
             _ => c.extend(extra_wide_columns(kind_gk)),
         }
     }
-    c
+    c.into_iter().map(String::from).collect()
 }
 
 /// The cells of one row, matching `columns`.
@@ -36,29 +42,34 @@ pub fn row(sim: &Sim, obj: &Object, wide: bool) -> Vec<String> {
     let age = age(sim.now, obj.meta.creation_ms);
     match obj.gk().as_str() {
         "Pod" => {
-            let (ready, total) = pod_ready_counts(obj);
+            let p = pod_summary(sim, obj);
             let mut r = vec![
                 obj.meta.name.clone(),
-                format!("{ready}/{total}"),
-                pod_status(obj),
-                pod_restarts(sim, obj),
+                format!("{}/{}", p.ready, p.total),
+                p.status,
+                p.restarts,
                 age,
             ];
             if wide {
-                r.push(
-                    obj.str_at(&["status", "podIP"])
-                        .filter(|s| !s.is_empty())
-                        .unwrap_or("<none>")
-                        .to_string(),
-                );
-                r.push(
-                    obj.str_at(&["spec", "nodeName"])
-                        .filter(|s| !s.is_empty())
-                        .unwrap_or("<none>")
-                        .to_string(),
-                );
-                r.push("<none>".into());
-                r.push("<none>".into());
+                let none = |s: &str| {
+                    if s.is_empty() {
+                        "<none>".to_string()
+                    } else {
+                        s.to_string()
+                    }
+                };
+                r.push(none(
+                    obj.get(&["status", "podIPs"])
+                        .get(0)
+                        .and_then(|ip| ip.get("ip"))
+                        .and_then(Value::as_str)
+                        .unwrap_or(""),
+                ));
+                r.push(none(obj.str_at(&["spec", "nodeName"]).unwrap_or("")));
+                r.push(none(
+                    obj.str_at(&["status", "nominatedNodeName"]).unwrap_or(""),
+                ));
+                r.push(readiness_gates(obj));
             }
             r
         }
@@ -92,6 +103,32 @@ pub fn row(sim: &Sim, obj: &Object, wide: bool) -> Vec<String> {
     }
 }
 
+fn readiness_gates(pod: &Object) -> String {
+    let gates = pod
+        .get(&["spec", "readinessGates"])
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    if gates.is_empty() {
+        return "<none>".into();
+    }
+    let conds = pod
+        .get(&["status", "conditions"])
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let ok = gates
+        .iter()
+        .filter(|g| {
+            conds
+                .iter()
+                .find(|c| c["type"] == g["conditionType"])
+                .is_some_and(|c| c["status"] == "True")
+        })
+        .count();
+    format!("{ok}/{}", gates.len())
+}
+
 /// Columns for kinds beyond the basics, by area; `None` means `NAME AGE`.
 fn extra_columns(sim: &Sim, gk: &str) -> Option<Vec<&'static str>> {
     super::print_workloads::columns(sim, gk)
@@ -104,6 +141,7 @@ fn extra_wide_columns(gk: &str) -> Vec<&'static str> {
     super::print_workloads::wide_columns(gk)
         .or_else(|| super::print_storage::wide_columns(gk))
         .or_else(|| super::print_network::wide_columns(gk))
+        .or_else(|| super::print_config::wide_columns(gk))
         .unwrap_or_default()
 }
 
@@ -118,142 +156,189 @@ pub fn age(now: Millis, created: Millis) -> String {
     human_duration(now - created)
 }
 
-/// (ready, total) containers, for READY.
-pub fn pod_ready_counts(pod: &Object) -> (usize, usize) {
-    let total = pod
-        .get(&["spec", "containers"])
-        .as_array()
-        .map_or(0, Vec::len);
-    let ready = pod
-        .get(&["status", "containerStatuses"])
-        .as_array()
-        .map_or(0, |cs| {
-            cs.iter()
-                .filter(|c| c.get("ready").and_then(Value::as_bool) == Some(true))
-                .count()
-        });
-    (ready, total)
+/// READY, STATUS and RESTARTS of a pod, as `printPod` computes them (R8.2, R8.3).
+pub struct PodSummary {
+    pub ready: usize,
+    pub total: usize,
+    pub status: String,
+    pub restarts: String,
 }
 
-/// RESTARTS: `N`, or `N (<age> ago)` after a restart (R8.2).
-pub fn pod_restarts(sim: &Sim, pod: &Object) -> String {
-    let mut restarts = 0;
-    let mut last: Option<Millis> = None;
-    for list in ["initContainerStatuses", "containerStatuses"] {
-        for c in pod.get(&["status", list]).as_array().into_iter().flatten() {
-            restarts += c.get("restartCount").and_then(Value::as_i64).unwrap_or(0);
-            if let Some(t) = c
-                .pointer("/lastState/terminated/finishedAt")
-                .and_then(Value::as_str)
-            {
-                if let Some(ms) = crate::time::parse_rfc3339(t) {
-                    last = Some(last.map_or(ms, |l: Millis| l.max(ms)));
-                }
-            }
-        }
-    }
-    match (restarts, last) {
-        (n, Some(t)) if n > 0 => format!("{n} ({} ago)", human_duration(sim.now - t)),
-        (n, _) => n.to_string(),
-    }
+/// (ready, total) containers, for READY.
+pub fn pod_ready_counts(pod: &Object) -> (usize, usize) {
+    let s = summarize(pod);
+    (s.ready, s.total)
 }
 
 /// The pod STATUS column (R8.3).
 pub fn pod_status(pod: &Object) -> String {
+    summarize(pod).status
+}
+
+/// RESTARTS: `N`, or `N (<age> ago)` after a restart (R8.2).
+pub fn pod_restarts(sim: &Sim, pod: &Object) -> String {
+    pod_summary(sim, pod).restarts
+}
+
+pub fn pod_summary(sim: &Sim, pod: &Object) -> PodSummary {
+    let mut s = summarize(pod);
+    if let (Some(n), Some(t)) = (
+        s.restarts.parse::<i64>().ok().filter(|n| *n > 0),
+        s.last_restart,
+    ) {
+        s.restarts = format!("{n} ({} ago)", human_duration(sim.now - t));
+    }
+    PodSummary {
+        ready: s.ready,
+        total: s.total,
+        status: s.status,
+        restarts: s.restarts,
+    }
+}
+
+struct Summary {
+    ready: usize,
+    total: usize,
+    status: String,
+    restarts: String,
+    last_restart: Option<Millis>,
+}
+
+fn finished_at(c: &Value) -> Option<Millis> {
+    c.pointer("/lastState/terminated/finishedAt")
+        .and_then(Value::as_str)
+        .and_then(crate::time::parse_rfc3339)
+}
+
+/// `printPod` (R8.3): the reason is the phase (or `status.reason`), then scheduling
+/// gates, then the first unfinished init container, then the containers scanned last to
+/// first; `Completed` with a container still running reads `Running` (or `NotReady`);
+/// a deleting pod reads `Terminating` (`Unknown` when its node was lost).
+fn summarize(pod: &Object) -> Summary {
+    let arr = |path: &[&str]| pod.get(path).as_array().cloned().unwrap_or_default();
+    let phase = pod.str_at(&["status", "phase"]).unwrap_or("");
     let mut reason = pod
         .str_at(&["status", "reason"])
-        .or_else(|| pod.str_at(&["status", "phase"]))
-        .unwrap_or("Pending")
+        .filter(|r| !r.is_empty())
+        .unwrap_or(phase)
         .to_string();
-    let init_statuses = pod
-        .get(&["status", "initContainerStatuses"])
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    let init_total = pod
-        .get(&["spec", "initContainers"])
-        .as_array()
-        .map_or(0, Vec::len);
+    let conditions = arr(&["status", "conditions"]);
+    if conditions
+        .iter()
+        .any(|c| c["type"] == "PodScheduled" && c["reason"] == "SchedulingGated")
+    {
+        reason = "SchedulingGated".into();
+    }
+    let init_specs = arr(&["spec", "initContainers"]);
+    let restartable = |name: &str| {
+        init_specs
+            .iter()
+            .any(|c| c["name"] == name && c["restartPolicy"] == "Always")
+    };
+    let total = arr(&["spec", "containers"]).len()
+        + init_specs
+            .iter()
+            .filter(|c| c["restartPolicy"] == "Always")
+            .count();
+    let mut ready = 0;
+    let mut restarts: i64 = 0;
+    let mut sidecar_restarts: i64 = 0;
+    let mut last: Option<Millis> = None;
+    let mut sidecar_last: Option<Millis> = None;
+    let max = |a: Option<Millis>, b: Option<Millis>| match (a, b) {
+        (Some(x), Some(y)) => Some(x.max(y)),
+        (x, None) => x,
+        (None, y) => y,
+    };
     let mut initializing = false;
-    for (i, c) in init_statuses.iter().enumerate() {
-        let term = c.pointer("/state/terminated");
-        let waiting = c.pointer("/state/waiting/reason").and_then(Value::as_str);
-        if let Some(t) = term {
-            if t.get("exitCode").and_then(Value::as_i64) == Some(0) {
-                continue;
-            }
-            reason = match t.get("reason").and_then(Value::as_str) {
-                Some(r) if !r.is_empty() => format!("Init:{r}"),
-                _ => format!(
-                    "Init:ExitCode:{}",
-                    t.get("exitCode").and_then(Value::as_i64).unwrap_or(0)
-                ),
-            };
-            initializing = true;
-        } else if let Some(w) = waiting.filter(|w| !w.is_empty() && *w != "PodInitializing") {
-            reason = format!("Init:{w}");
-            initializing = true;
-        } else {
-            reason = format!("Init:{i}/{init_total}");
-            initializing = true;
+    for (i, c) in arr(&["status", "initContainerStatuses"]).iter().enumerate() {
+        let name = c["name"].as_str().unwrap_or("");
+        let n = c["restartCount"].as_i64().unwrap_or(0);
+        restarts += n;
+        last = max(last, finished_at(c));
+        if restartable(name) {
+            sidecar_restarts += n;
+            sidecar_last = max(sidecar_last, finished_at(c));
         }
+        let term = c.pointer("/state/terminated");
+        let waiting = c
+            .pointer("/state/waiting/reason")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        if term.is_some_and(|t| t["exitCode"].as_i64() == Some(0)) {
+            continue;
+        }
+        if restartable(name) && c["started"].as_bool() == Some(true) {
+            if c["ready"].as_bool() == Some(true) {
+                ready += 1;
+            }
+            continue;
+        }
+        if let Some(t) = term {
+            let r = t["reason"].as_str().unwrap_or("");
+            reason = if !r.is_empty() {
+                format!("Init:{r}")
+            } else if let Some(sig) = t["signal"].as_i64().filter(|s| *s != 0) {
+                format!("Init:Signal:{sig}")
+            } else {
+                format!("Init:ExitCode:{}", t["exitCode"].as_i64().unwrap_or(0))
+            };
+        } else if !waiting.is_empty() && waiting != "PodInitializing" {
+            reason = format!("Init:{waiting}");
+        } else {
+            reason = format!("Init:{i}/{}", init_specs.len());
+        }
+        initializing = true;
         break;
     }
-    if !initializing {
+    let initialized = conditions
+        .iter()
+        .any(|c| c["type"] == "Initialized" && c["status"] == "True");
+    if !initializing || initialized {
+        restarts = sidecar_restarts;
+        last = sidecar_last;
         let mut has_running = false;
-        let statuses = pod
-            .get(&["status", "containerStatuses"])
-            .as_array()
-            .cloned()
-            .unwrap_or_default();
-        for c in statuses.iter().rev() {
-            if let Some(w) = c
+        for c in arr(&["status", "containerStatuses"]).iter().rev() {
+            restarts += c["restartCount"].as_i64().unwrap_or(0);
+            last = max(last, finished_at(c));
+            let waiting = c
                 .pointer("/state/waiting/reason")
                 .and_then(Value::as_str)
-                .filter(|w| !w.is_empty())
-            {
-                reason = w.to_string();
-            } else if let Some(t) = c.pointer("/state/terminated") {
-                reason = match t.get("reason").and_then(Value::as_str) {
-                    Some(r) if !r.is_empty() => r.to_string(),
-                    _ => format!(
-                        "ExitCode:{}",
-                        t.get("exitCode").and_then(Value::as_i64).unwrap_or(0)
-                    ),
+                .unwrap_or("");
+            let term = c.pointer("/state/terminated");
+            if !waiting.is_empty() {
+                reason = waiting.to_string();
+            } else if let Some(t) = term {
+                let r = t["reason"].as_str().unwrap_or("");
+                reason = if !r.is_empty() {
+                    r.to_string()
+                } else if let Some(sig) = t["signal"].as_i64().filter(|s| *s != 0) {
+                    format!("Signal:{sig}")
+                } else {
+                    format!("ExitCode:{}", t["exitCode"].as_i64().unwrap_or(0))
                 };
-            } else if c.get("ready").and_then(Value::as_bool) == Some(true)
-                && c.pointer("/state/running").is_some()
-            {
+            } else if c["ready"].as_bool() == Some(true) && c.pointer("/state/running").is_some() {
                 has_running = true;
-            } else if c.pointer("/state/running").is_some() {
-                has_running = true;
+                ready += 1;
             }
         }
         if reason == "Completed" && has_running {
-            let ready = pod
-                .get(&["status", "conditions"])
-                .as_array()
-                .is_some_and(|cs| {
-                    cs.iter()
-                        .any(|c| c["type"] == "Ready" && c["status"] == "True")
-                });
-            reason = if ready {
-                "Running".into()
-            } else {
-                "NotReady".into()
-            };
+            let pod_ready = conditions
+                .iter()
+                .any(|c| c["type"] == "Ready" && c["status"] == "True");
+            reason = if pod_ready { "Running" } else { "NotReady" }.into();
         }
     }
-    let terminal = matches!(
-        pod.str_at(&["status", "phase"]),
-        Some("Succeeded" | "Failed")
-    );
-    if pod.is_deleting() && !terminal {
-        reason = if pod.str_at(&["status", "reason"]) == Some("NodeLost") {
-            "Unknown".into()
-        } else {
-            "Terminating".into()
-        };
+    if pod.is_deleting() && pod.str_at(&["status", "reason"]) == Some("NodeLost") {
+        reason = "Unknown".into();
+    } else if pod.is_deleting() && !matches!(phase, "Succeeded" | "Failed") {
+        reason = "Terminating".into();
     }
-    reason
+    Summary {
+        ready,
+        total,
+        status: reason,
+        restarts: restarts.to_string(),
+        last_restart: if restarts > 0 { last } else { None },
+    }
 }
