@@ -2241,3 +2241,784 @@ fn merge_sort<T: Copy>(v: &mut [T], less: impl Fn(&T, &T) -> bool + Copy) {
     merged.extend_from_slice(&v[j..]);
     v.copy_from_slice(&merged);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// `index line: value` for each document.
+    fn docs(text: &str) -> Vec<String> {
+        parse(text)
+            .documents
+            .iter()
+            .map(|d| format!("{} {}: {}", d.index, d.line, d.value))
+            .collect()
+    }
+
+    /// `index: line L, column C: message` for each diagnostic.
+    fn diags(text: &str) -> Vec<String> {
+        parse(text)
+            .diagnostics
+            .iter()
+            .map(|d| format!("{}: {d}", d.index))
+            .collect()
+    }
+
+    fn value(text: &str) -> Value {
+        let p = parse_values(text);
+        assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+        assert_eq!(p.documents.len(), 1, "{text}");
+        p.documents.into_iter().next().unwrap().value
+    }
+
+    // --- documents and their lines
+
+    #[test]
+    fn documents_split_on_markers_keep_absolute_lines_and_yaml_indices() {
+        let text = "# licence\n---\na: 1\n---\n---\nb: 2\n...\n%YAML 1.2\n---\nc: 3\n--- {d: 4}\n--- # x\ne: 5\n";
+        assert_eq!(
+            docs(text),
+            [
+                r#"0 3: {"a":1}"#,
+                r#"2 6: {"b":2}"#,
+                r#"3 10: {"c":3}"#,
+                r#"4 11: {"d":4}"#,
+                r#"5 13: {"e":5}"#
+            ]
+        );
+        assert!(diags(text).is_empty());
+    }
+
+    #[test]
+    fn empty_documents_and_comments_alone_are_skipped_silently() {
+        for text in [
+            "",
+            "\n\n",
+            "# just a comment\n",
+            "---\n---\n---\n",
+            "--- # a\n...\n",
+            "~\n",
+            "null\n---\n",
+        ] {
+            let p = parse(text);
+            assert_eq!(p, Parsed::default(), "{text:?}");
+        }
+        // Empty documents still count for the index, as YAML loaders count them.
+        assert_eq!(docs("---\n---\nkind: A\n---\n"), [r#"1 3: {"kind":"A"}"#]);
+    }
+
+    #[test]
+    fn a_bare_document_after_an_end_marker_is_its_own_document() {
+        assert_eq!(
+            docs("a: 1\n...\nb: 2\n"),
+            [r#"0 1: {"a":1}"#, r#"1 3: {"b":2}"#]
+        );
+    }
+
+    #[test]
+    fn no_trailing_newline_and_crlf_and_lone_cr_and_bom() {
+        assert_eq!(
+            docs("a: 1\n---\nb: 2"),
+            [r#"0 1: {"a":1}"#, r#"1 3: {"b":2}"#]
+        );
+        assert_eq!(
+            docs("a: 1\r\n---\r\nb: 2\r\n"),
+            [r#"0 1: {"a":1}"#, r#"1 3: {"b":2}"#]
+        );
+        assert_eq!(
+            docs("a: 1\r---\rb: 2\r"),
+            [r#"0 1: {"a":1}"#, r#"1 3: {"b":2}"#]
+        );
+        assert_eq!(diags("a: 1\r\n---\r\nb: [\r\n"), ["1: line 4, column 1: did not find expected node content (while parsing a flow node)"]);
+        assert_eq!(diags("\u{feff}a: [x,\n"), ["0: line 2, column 1: did not find expected node content (while parsing a flow node)"]);
+    }
+
+    // --- diagnostics
+
+    #[test]
+    fn a_broken_document_gives_one_diagnostic_and_the_others_load() {
+        let text = "a: 1\n---\nb: 1\nc: d: e\n---\nf: [1, 2\ng: 3\n---\nh: 1\n";
+        assert_eq!(docs(text), [r#"0 1: {"a":1}"#, r#"3 9: {"h":1}"#]);
+        assert_eq!(
+            diags(text),
+            [
+                "1: line 4, column 5: mapping values are not allowed in this context",
+                "2: line 7, column 2: did not find expected ',' or ']' (while parsing a flow sequence at line 6, column 4)",
+            ]
+        );
+    }
+
+    #[test]
+    fn diagnostics_display_with_line_and_column_and_keep_the_message_bare() {
+        let d = &parse("kind: Pod\nmetadata:\n  name: x\n  labels: a: b\n").diagnostics[0];
+        assert_eq!(
+            (d.index, d.line, d.column, d.kind),
+            (0, 4, 12, DiagnosticKind::Syntax)
+        );
+        assert_eq!(d.message, "mapping values are not allowed in this context");
+        assert_eq!(
+            d.to_string(),
+            "line 4, column 12: mapping values are not allowed in this context"
+        );
+    }
+
+    #[test]
+    fn tabs_used_for_indentation_get_a_plain_explanation() {
+        assert_eq!(
+            diags("a:\n\tb: 1\n"),
+            ["0: line 2, column 1: found a tab character where YAML expects spaces: indent with spaces, never tabs"]
+        );
+    }
+
+    #[test]
+    fn reader_errors_with_a_byte_offset_get_a_line_and_column() {
+        assert_eq!(
+            diags("a: b\nc: \u{1}\n"),
+            ["0: line 2, column 4: control characters are not allowed"]
+        );
+    }
+
+    #[test]
+    fn columns_count_characters_not_bytes() {
+        assert_eq!(
+            diags("é: ü: x\n"),
+            ["0: line 1, column 5: mapping values are not allowed in this context"]
+        );
+        // serde_json counts bytes; the second object's `2` is character 17, byte 18.
+        assert_eq!(
+            diags("{\"é\": 1}{\"é\": 1 2}"),
+            ["1: line 1, column 17: expected `,` or `}`"]
+        );
+    }
+
+    #[test]
+    fn an_unknown_alias_and_two_documents_without_a_marker_are_explained() {
+        assert_eq!(
+            diags("kind: A\nb: *nope\n"),
+            ["0: line 2, column 4: unknown anchor"]
+        );
+        assert_eq!(
+            diags("--- |\nfoo\n"),
+            ["0: line 1, column 5: this text holds more than one document; separate documents with a `---` line"]
+        );
+    }
+
+    #[test]
+    fn a_syntax_error_wins_over_a_value_refused_before_it() {
+        // A Go template: `{{…}}` reads as a mapping key up to the syntax error after it.
+        let text = "kind: Pod\nspec:\n  image: {{.Repo | default .R }}{{.Image}}\n";
+        assert_eq!(diags(text), ["0: line 3, column 33: did not find expected key (while parsing a block mapping at line 3, column 3)"]);
+    }
+
+    #[test]
+    fn documents_that_are_not_mappings_are_refused_like_kubectl_validation() {
+        let text = "hello\n---\n- a\n---\n\n42\n---\ntrue\n";
+        assert_eq!(
+            diags(text),
+            [
+                "0: line 1, column 1: error validating data: expected a mapping with apiVersion and kind, found the string \"hello\"",
+                "1: line 3, column 1: error validating data: expected a mapping with apiVersion and kind, found a list",
+                "2: line 6, column 1: error validating data: expected a mapping with apiVersion and kind, found the number 42",
+                "3: line 8, column 1: error validating data: expected a mapping with apiVersion and kind, found `true`",
+            ]
+        );
+        assert!(parse(text)
+            .diagnostics
+            .iter()
+            .all(|d| d.kind == DiagnosticKind::NotAnObject));
+        // As values (a patch), any shape is fine.
+        assert_eq!(parse_values(text).documents.len(), 4);
+    }
+
+    // --- JSON
+
+    #[test]
+    fn a_pretty_printed_json_object_is_one_document() {
+        let text = "\n{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"PersistentVolumeClaim\"\n}\n";
+        assert_eq!(
+            docs(text),
+            [r#"0 2: {"apiVersion":"v1","kind":"PersistentVolumeClaim"}"#]
+        );
+    }
+
+    #[test]
+    fn json_objects_back_to_back_are_a_stream_as_kubectl_reads_them() {
+        let text = "{\n  \"kind\": \"Service\"\n}\n{\n  \"kind\": \"ReplicationController\"\n}";
+        assert_eq!(
+            docs(text),
+            [
+                r#"0 1: {"kind":"Service"}"#,
+                r#"1 4: {"kind":"ReplicationController"}"#
+            ]
+        );
+    }
+
+    #[test]
+    fn a_json_error_has_serde_json_position_and_earlier_objects_still_load() {
+        let text = "{\"kind\": \"A\"}\n{\n  \"kind\": \"B\"\n  \"x\": 1\n}\n";
+        assert_eq!(docs(text), [r#"0 1: {"kind":"A"}"#]);
+        assert_eq!(diags(text), ["1: line 4, column 3: expected `,` or `}`"]);
+    }
+
+    #[test]
+    fn json_that_is_valid_yaml_falls_back_to_yaml() {
+        // Trailing commas and unquoted keys: not JSON, but fine YAML (as KYAML writes it).
+        assert_eq!(
+            docs("{\n  kind: \"A\",\n  spec: {replicas: 1,},\n}\n"),
+            [r#"0 1: {"kind":"A","spec":{"replicas":1}}"#]
+        );
+    }
+
+    #[test]
+    fn a_json_array_is_not_a_manifest_but_is_a_value() {
+        let text = "[{\"op\": \"replace\", \"path\": \"/spec/replicas\", \"value\": 3}]";
+        assert_eq!(
+            diags(text),
+            ["0: line 1, column 1: error validating data: expected a mapping with apiVersion and kind, found a list"]
+        );
+        assert_eq!(
+            value(text),
+            json!([{"op": "replace", "path": "/spec/replicas", "value": 3}])
+        );
+    }
+
+    // --- List kinds
+
+    #[test]
+    fn a_list_expands_into_its_items_which_keep_the_list_index_and_line() {
+        let text = "kind: A\n---\napiVersion: v1\nkind: List\nitems:\n- kind: B\n- kind: C\n";
+        let p = parse(text);
+        let got: Vec<_> = p
+            .documents
+            .iter()
+            .map(|d| (d.index, d.line, d.item, d.value["kind"].as_str().unwrap()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (0, 1, None, "A"),
+                (1, 3, Some(0), "B"),
+                (1, 3, Some(1), "C")
+            ]
+        );
+    }
+
+    #[test]
+    fn any_kind_ending_in_list_expands_and_bad_items_are_diagnosed() {
+        assert_eq!(
+            docs("kind: ServiceList\nitems:\n- kind: Service\n"),
+            [r#"0 1: {"kind":"Service"}"#]
+        );
+        assert_eq!(
+            docs("{\"kind\": \"PodList\", \"items\": [{\"kind\": \"Pod\"}]}"),
+            [r#"0 1: {"kind":"Pod"}"#]
+        );
+        assert!(parse("kind: List\nitems:\n").documents.is_empty());
+        assert!(parse("kind: List\nitems:\n").diagnostics.is_empty());
+        assert_eq!(
+            diags("kind: List\nitems:\n- kind: A\n- 3\n"),
+            ["0: line 1, column 1: error validating data: items[1]: expected a mapping with apiVersion and kind, found the number 3"]
+        );
+        assert_eq!(
+            diags("kind: List\nitems: x\n"),
+            ["0: line 1, column 1: error validating data: items of a List must be a list, found the string \"x\""]
+        );
+        // Without items, a kind ending in List is an ordinary object; as values, no expansion.
+        assert_eq!(
+            docs("kind: NetworkPolicyList\n"),
+            [r#"0 1: {"kind":"NetworkPolicyList"}"#]
+        );
+        assert_eq!(
+            parse_values("kind: List\nitems: [{kind: A}]\n").documents[0].item,
+            None
+        );
+    }
+
+    // --- anchors, aliases, merge keys, keys and scalars
+
+    #[test]
+    fn anchors_and_aliases_are_resolved() {
+        let text = "spec:\n  selector:\n    matchLabels: &labels\n      app: hello\n  template:\n    metadata:\n      labels: *labels\n";
+        assert_eq!(
+            value(text),
+            json!({"spec": {"selector": {"matchLabels": {"app": "hello"}}, "template": {"metadata": {"labels": {"app": "hello"}}}}})
+        );
+    }
+
+    #[test]
+    fn merge_keys_merge_with_written_keys_first_then_earlier_sources() {
+        let text = "a: &a {x: 1, y: 1}\nb: &b {x: 2, y: 2, z: 2}\nc:\n  <<: [*a, *b]\n  y: 3\nd:\n  y: 4\n  <<: *b\n";
+        assert_eq!(
+            value(text),
+            json!({"a": {"x": 1, "y": 1}, "b": {"x": 2, "y": 2, "z": 2}, "c": {"x": 1, "y": 3, "z": 2}, "d": {"x": 2, "y": 4, "z": 2}})
+        );
+        // Only a plain `<<` merges.
+        assert_eq!(value("\"<<\": 1\n'<<': 2\n"), json!({"<<": 2}));
+        assert_eq!(
+            diags("kind: A\nspec:\n  <<: 3\n"),
+            ["0: line 3, column 7: map merge requires map or sequence of maps as the value (in spec.<<)"]
+        );
+        assert_eq!(
+            diags("kind: A\nspec:\n  <<: [{a: 1}, 2]\n"),
+            ["0: line 3, column 7: map merge requires map or sequence of maps as the value (in spec.<<)"]
+        );
+    }
+
+    #[test]
+    fn keys_that_are_not_strings_become_strings_as_kubectl_makes_them() {
+        assert_eq!(
+            value("9000: a\ntrue: b\n1.5: c\n0x10: d\n"),
+            json!({"9000": "a", "true": "b", "1.5": "c", "16": "d"})
+        );
+        assert_eq!(
+            diags("kind: A\n? \n: v\n"),
+            ["0: line 2, column 2: a mapping key must be a string, a number or a boolean, not null (an empty key)"]
+        );
+        assert_eq!(
+            diags("kind: A\n[a]: v\n"),
+            ["0: line 2, column 1: a mapping key must be a string, a number or a boolean, not a list"]
+        );
+    }
+
+    #[test]
+    fn scalars_follow_yaml_1_2_and_what_json_cannot_hold_is_refused() {
+        assert_eq!(
+            value("a: yes\nb: on\nc: 0644\nd: 1_000\ne: ~\nf: 1e3\ng: 0x1F\n"),
+            json!({"a": "yes", "b": "on", "c": "0644", "d": "1_000", "e": null, "f": 1000.0, "g": 31})
+        );
+        assert_eq!(
+            value("v: 123456789012345678901234567890\n"),
+            json!({"v": 1.2345678901234568e29})
+        );
+        assert_eq!(
+            diags("kind: A\nv: .nan\n"),
+            ["0: line 2, column 4: infinity and NaN (.inf, .nan) have no JSON form, so no Kubernetes field can hold them (in v)"]
+        );
+    }
+
+    #[test]
+    fn tags_are_ignored_except_the_core_ones() {
+        assert_eq!(
+            value("a: !!str 12\nb: !Ref x\nc: !custom {d: 1}\n!k e: 2\n"),
+            json!({"a": "12", "b": "x", "c": {"d": 1}, "e": 2})
+        );
+    }
+
+    #[test]
+    fn duplicate_keys_warn_where_the_first_one_repeats_and_the_last_value_wins() {
+        let text = "kind: A\nmetadata:\n  name: a\n  name: b\n  labels: {x: 1, x: 2}\n";
+        let p = parse(text);
+        assert_eq!(
+            p.documents[0].value,
+            json!({"kind": "A", "metadata": {"name": "b", "labels": {"x": 2}}})
+        );
+        assert!(p.diagnostics.is_empty());
+        let w: Vec<_> = p.warnings.iter().map(|d| (d.to_string(), d.kind)).collect();
+        assert_eq!(
+            w,
+            [(
+                "line 4, column 3: duplicate key \"name\" (in metadata); the last value wins (and 1 more duplicate key in this document)".to_string(),
+                DiagnosticKind::DuplicateKey
+            )]
+        );
+        let w = parse("{\"kind\": \"A\",\n \"kind\": \"B\"}").warnings;
+        // serde_json reports the key's closing quote.
+        assert_eq!(
+            w[0].to_string(),
+            "line 2, column 7: duplicate key \"kind\"; the last value wins"
+        );
+    }
+
+    // --- bounds
+
+    #[test]
+    fn an_input_over_16_mib_is_refused_whole() {
+        let text = " ".repeat(MAX_INPUT_BYTES + 1);
+        assert_eq!(diags(&text), ["0: line 1, column 1: the input is 16777217 bytes; the limit is 16777216 bytes (16 MiB)"]);
+    }
+
+    #[test]
+    fn a_document_over_3_mib_is_refused_and_the_others_load() {
+        let text = format!(
+            "kind: A\n---\nkind: B\ndata: \"{}\"\n---\nkind: C\n",
+            "x".repeat(MAX_DOCUMENT_BYTES)
+        );
+        assert_eq!(
+            docs(&text),
+            [r#"0 1: {"kind":"A"}"#, r#"2 6: {"kind":"C"}"#]
+        );
+        assert_eq!(
+            diags(&text),
+            ["1: line 2, column 1: this document is 3145749 bytes; the limit is 3145728 bytes (3 MiB), the largest request body a Kubernetes API server accepts"]
+        );
+    }
+
+    #[test]
+    fn nesting_deeper_than_128_is_refused_before_libyaml_reads_it() {
+        let deep = |open: &str, n: usize| format!("kind: A\nv: {}\n", open.repeat(n));
+        let message =
+            "mappings and lists are nested more than 128 levels deep; the document was not read";
+        // The top-level mapping is level 1, `v`'s value level 2: the 128th `[` is level 129.
+        assert_eq!(
+            diags(&deep("[", 10_000)),
+            [format!("0: line 2, column {}: {message}", 4 + 127)]
+        );
+        assert_eq!(
+            diags(&deep("{a: ", 10_000)),
+            [format!("0: line 2, column {}: {message}", 4 + 4 * 127)]
+        );
+        // Indentation costs quadratic bytes, so 300 levels (90 KB) is a lot of block nesting.
+        let block: String = (0..300)
+            .map(|i| format!("{}- \n", "  ".repeat(i)))
+            .collect();
+        assert_eq!(
+            diags(&block),
+            [format!("0: line 129, column 257: {message}")]
+        );
+        assert_eq!(
+            diags(&format!("{}x\n", "- ".repeat(10_000))),
+            [format!("0: line 1, column 257: {message}")]
+        );
+        // Exactly 128 levels is fine.
+        let ok = format!("v: {}1{}\n", "[".repeat(127), "]".repeat(127));
+        assert!(diags(&ok).is_empty());
+    }
+
+    #[test]
+    fn nesting_the_pre_scan_undercounts_is_still_bounded_by_serde_yaml() {
+        // `key:` then an unindented `- ` nests two levels for one indentation step.
+        let text: String = (0..200)
+            .map(|i| format!("{}- a:\n", "  ".repeat(i)))
+            .collect();
+        let p = parse_values(&text);
+        assert_eq!(p.diagnostics.len(), 1);
+        assert_eq!(p.diagnostics[0].message, too_deep());
+        assert_eq!(p.diagnostics[0].kind, DiagnosticKind::Limit);
+    }
+
+    #[test]
+    fn deep_json_is_bounded_by_serde_json() {
+        let text = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+        assert_eq!(diags(&text), ["0: line 1, column 129: mappings and lists are nested more than 128 levels deep; the document was not read"]);
+    }
+
+    #[test]
+    fn a_billion_laughs_is_refused_quickly() {
+        let mut text = "kind: A\na: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n".to_string();
+        for (name, prev) in ["b", "c", "d", "e", "f", "g", "h", "i"]
+            .iter()
+            .zip(["a", "b", "c", "d", "e", "f", "g", "h"])
+        {
+            text.push_str(&format!("{name}: &{name} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+        }
+        let d = parse(&text).diagnostics;
+        assert_eq!(d.len(), 1);
+        assert_eq!(
+            (d[0].line, d[0].column, d[0].kind),
+            (1, 1, DiagnosticKind::Limit)
+        );
+        assert!(
+            d[0].message
+                .starts_with("aliases expand this document to more than 10"),
+            "{}",
+            d[0].message
+        );
+    }
+
+    #[test]
+    fn many_aliases_of_one_big_anchor_are_refused_too() {
+        // serde_yaml's own limit counts alias jumps, so this 15 KB text would give 9
+        // million values.
+        let text = format!(
+            "kind: A\na: &a [{}1]\nb: [{}*a]\n",
+            "1,".repeat(3000),
+            "*a,".repeat(3000)
+        );
+        let d = parse(&text).diagnostics;
+        assert_eq!(
+            d[0].message,
+            too_many_aliases(Some(2 * text.len() + ALIAS_ALLOWANCE))
+        );
+        // A few aliases are nothing unusual.
+        let text = format!("kind: A\na: &a [{}1]\nb: [*a, *a, *a]\n", "1,".repeat(3000));
+        assert!(parse(&text).diagnostics.is_empty());
+    }
+
+    #[test]
+    fn the_input_value_budget_stops_reading_when_spent() {
+        let mut cx = Ctx::new("", 10, 3);
+        for _ in 0..3 {
+            cx.count::<serde_json::Error>().unwrap();
+        }
+        assert!(cx.count::<serde_json::Error>().is_err());
+        assert!(cx.input_exhausted());
+        assert_eq!(cx.trouble.unwrap().1, too_many_values());
+        let mut cx = Ctx::new("", 3, 10);
+        cx.left = 0;
+        assert!(cx.count::<serde_json::Error>().is_err());
+        assert!(!cx.input_exhausted());
+    }
+
+    #[test]
+    fn more_than_10000_documents_are_not_read() {
+        let text = "kind: A\n---\n".repeat(MAX_DOCUMENTS + 5);
+        let p = parse(&text);
+        assert_eq!(p.documents.len(), MAX_DOCUMENTS);
+        assert_eq!(p.diagnostics.len(), 1);
+        assert_eq!(p.diagnostics[0].to_string(), "line 20000, column 1: the input has more than 10000 documents; the rest of it was not read");
+    }
+
+    #[test]
+    fn a_one_megabyte_line_is_fine() {
+        let big = "x".repeat(1 << 20);
+        let p = parse(&format!("kind: ConfigMap\ndata: {{big: {big}}}\n"));
+        assert!(p.diagnostics.is_empty());
+        assert_eq!(
+            p.documents[0].value["data"]["big"].as_str().map(str::len),
+            Some(1 << 20)
+        );
+        let p = parse(&format!("kind: A\nv: [{}\n", "[x, ".repeat(1 << 18)));
+        assert_eq!(p.diagnostics[0].kind, DiagnosticKind::Limit);
+    }
+
+    // --- the pre-scan does not see depth where there is none
+
+    #[test]
+    fn brackets_in_block_scalars_plain_scalars_quotes_and_comments_are_not_nesting() {
+        let script = "if [ -f /x ]; then { echo \"[[[[{{{{\"; }; fi\n".repeat(200);
+        let indented: String = script.lines().map(|l| format!("    {l}\n")).collect();
+        let text = format!(
+            "kind: ConfigMap\ndata:\n  run.sh: |\n{indented}  regex: ^[a-z]+[[[[[[$\n  q: '[[[[[[[[' # [[[[[[[[\n  d: \"{{{{{{{{\"\n  p: a [[[[[[[[ b\n"
+        );
+        let text = text.replace("[[[[[[[[", &"[".repeat(300));
+        let p = parse(&text);
+        assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+        assert_eq!(
+            p.documents[0].value["data"]["regex"],
+            json!("^[a-z]+[[[[[[$")
+        );
+    }
+
+    #[test]
+    fn the_pre_scan_finds_the_root_and_nothing_in_comment_only_text() {
+        assert_eq!(
+            Scanner::scan("# x\n%YAML 1.2\n---   # y\n  a: 1").root,
+            Some(26)
+        );
+        assert_eq!(Scanner::scan("# x\n---\n...\n").root, None);
+    }
+
+    // --- to_yaml
+
+    #[test]
+    fn to_yaml_writes_what_kubectl_get_o_yaml_writes() {
+        let v = json!({
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "metadata": {"name": "web", "labels": {"app": "web"}, "annotations": {"deployment.kubernetes.io/revision": "1"}, "creationTimestamp": "2024-01-01T00:00:00Z", "generation": 1},
+            "spec": {
+                "replicas": 3,
+                "template": {"spec": {"containers": [{"name": "nginx", "image": "nginx:1.14.2", "args": ["-g", "daemon off;"], "ports": [{"containerPort": 80, "protocol": "TCP"}], "resources": {}}]}},
+                "paused": false,
+                "progressDeadlineSeconds": null
+            },
+            "status": {"conditions": []}
+        });
+        let expected = "\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  annotations:
+    deployment.kubernetes.io/revision: \"1\"
+  creationTimestamp: \"2024-01-01T00:00:00Z\"
+  generation: 1
+  labels:
+    app: web
+  name: web
+spec:
+  paused: false
+  progressDeadlineSeconds: null
+  replicas: 3
+  template:
+    spec:
+      containers:
+      - args:
+        - -g
+        - daemon off;
+        image: nginx:1.14.2
+        name: nginx
+        ports:
+        - containerPort: 80
+          protocol: TCP
+        resources: {}
+status:
+  conditions: []
+";
+        assert_eq!(to_yaml(&v), expected);
+        assert_eq!(value(&to_yaml(&v)), v);
+    }
+
+    #[test]
+    fn to_yaml_quotes_only_what_needs_quotes() {
+        let cases = [
+            ("plain", "plain"),
+            ("", "\"\""),
+            ("123", "\"123\""),
+            ("1.5", "\"1.5\""),
+            ("0644", "\"0644\""),
+            ("1_000", "\"1_000\""),
+            ("0x1F", "\"0x1F\""),
+            ("1e3", "\"1e3\""),
+            ("yes", "\"yes\""),
+            ("on", "\"on\""),
+            ("n", "\"n\""),
+            ("true", "\"true\""),
+            ("null", "\"null\""),
+            ("~", "\"~\""),
+            (".inf", "\".inf\""),
+            ("2021-01-01", "\"2021-01-01\""),
+            ("1:20", "\"1:20\""),
+            ("<<", "\"<<\""),
+            ("*", "'*'"),
+            ("- x", "'- x'"),
+            ("a: b", "'a: b'"),
+            ("a #b", "'a #b'"),
+            ("#a", "'#a'"),
+            (" lead", "' lead'"),
+            ("trail ", "'trail '"),
+            ("it's: x", "'it''s: x'"),
+            ("a:b", "a:b"),
+            ("a#b", "a#b"),
+            ("-x", "-x"),
+            ("héllo", "héllo"),
+            ("1.2.3", "1.2.3"),
+            ("tab\there", "\"tab\\there\""),
+            (
+                "nul\u{0}bell\u{7}\u{85}\u{feff}\u{2028}",
+                "\"nul\\0bell\\a\\N\\uFEFF\\L\"",
+            ),
+            ("cr\r", "\"cr\\r\""),
+            ("q\"b\\", "q\"b\\"),
+            ("\"q", "'\"q'"),
+        ];
+        for (s, want) in cases {
+            assert_eq!(to_yaml(&json!({ "k": s })), format!("k: {want}\n"), "{s:?}");
+            assert_eq!(
+                value(&to_yaml(&json!({ "k": s }))),
+                json!({ "k": s }),
+                "{s:?}"
+            );
+        }
+        // Keys follow the same rules.
+        assert_eq!(
+            to_yaml(&json!({"9000": "x", "": 1, "a b": 2})),
+            "\"\": 1\n\"9000\": x\na b: 2\n"
+        );
+    }
+
+    #[test]
+    fn to_yaml_writes_multi_line_strings_as_literal_blocks() {
+        let cases = [
+            ("a\nb\n", "k: |\n  a\n  b\n"),
+            ("a\nb", "k: |-\n  a\n  b\n"),
+            ("a\n\n", "k: |+\n  a\n\n"),
+            ("\n", "k: |2+\n\n"),
+            ("  x\ny\n", "k: |2\n    x\n  y\n"),
+            ("a\n\nb\n", "k: |\n  a\n\n  b\n"),
+            ("a \nb\n", "k: \"a \\nb\\n\"\n"),
+            ("a\nb \n", "k: \"a\\nb \\n\"\n"),
+            ("a\r\nb\n", "k: \"a\\r\\nb\\n\"\n"),
+        ];
+        for (s, want) in cases {
+            assert_eq!(to_yaml(&json!({ "k": s })), want, "{s:?}");
+            assert_eq!(
+                value(&to_yaml(&json!({ "k": s }))),
+                json!({ "k": s }),
+                "{s:?}"
+            );
+        }
+        assert_eq!(
+            to_yaml(&json!({"a": [{"s": "x\ny\n"}]})),
+            "a:\n- s: |\n    x\n    y\n"
+        );
+    }
+
+    #[test]
+    fn to_yaml_folds_long_strings_past_column_80_as_go_yaml_does() {
+        let message = "0/1 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.";
+        let v = json!({"status": {"conditions": [{"message": message, "plain": "word ".repeat(20).trim_end()}]}});
+        let expected = "\
+status:
+  conditions:
+  - message: '0/1 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane:
+      }. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.'
+    plain: word word word word word word word word word word word word word word word
+      word word word word word
+";
+        assert_eq!(to_yaml(&v), expected);
+        assert_eq!(value(&to_yaml(&v)), v);
+        let spaced = json!({"d": format!("{}  x\t", "y ".repeat(50))});
+        assert_eq!(value(&to_yaml(&spaced)), spaced);
+    }
+
+    #[test]
+    fn to_yaml_orders_keys_as_go_yaml_does() {
+        let v = json!({"a10": 1, "a2": 2, "a_b": 3, "aB": 4, "a-b": 5, "b": 6, "A": 7, "a01": 8, "a1": 9});
+        let keys: Vec<String> = to_yaml(&v)
+            .lines()
+            .map(|l| l.split(':').next().unwrap().to_string())
+            .collect();
+        assert_eq!(
+            keys,
+            ["A", "a-b", "a_b", "a1", "a01", "a2", "a10", "aB", "b"]
+        );
+    }
+
+    #[test]
+    fn to_yaml_writes_long_keys_explicitly_and_numbers_as_go_does() {
+        let long = "k".repeat(129);
+        assert_eq!(
+            to_yaml(&json!({ long.clone(): {"a": 1} })),
+            format!("? {long}\n: a: 1\n")
+        );
+        assert_eq!(
+            to_yaml(&json!({"x\ny": [1, 2]})),
+            "? |-\n  x\n  y\n: - 1\n  - 2\n"
+        );
+        for v in [json!({ long.clone(): {"a": 1} }), json!({"x\ny": [1, 2]})] {
+            assert_eq!(value(&to_yaml(&v)), v);
+        }
+        let floats = [
+            (1.5, "1.5"),
+            (1.0, "1"),
+            (100000.0, "100000"),
+            (1e6, "1e+06"),
+            (1234567.0, "1.234567e+06"),
+            (0.0001, "0.0001"),
+            (0.00001, "1e-05"),
+            (-2.5e-7, "-2.5e-07"),
+            (1e21, "1e+21"),
+            (0.1, "0.1"),
+        ];
+        for (f, want) in floats {
+            assert_eq!(go_float(f), want, "{f}");
+        }
+        assert_eq!(
+            to_yaml(&json!({"i": -3, "u": u64::MAX, "f": 2.5})),
+            "f: 2.5\ni: -3\nu: 18446744073709551615\n"
+        );
+    }
+
+    #[test]
+    fn to_yaml_of_scalars_and_empty_collections() {
+        assert_eq!(to_yaml(&json!("x")), "x\n");
+        assert_eq!(to_yaml(&json!(null)), "null\n");
+        assert_eq!(to_yaml(&json!({})), "{}\n");
+        assert_eq!(to_yaml(&json!([])), "[]\n");
+        assert_eq!(
+            to_yaml(&json!([[1, [2]], {}, []])),
+            "- - 1\n  - - 2\n- {}\n- []\n"
+        );
+    }
+}

@@ -1338,11 +1338,15 @@ pub fn validate(sim: &Sim, obj: &Object, old: Option<&Object>) -> Vec<FieldError
             check_volume_mode(obj, &mut errs);
         }
         (PVC, Some(old)) => {
+            // Only a Bound claim may change its requests (then only grow them).
+            let bound = phase(old) == "Bound";
             let strip = |o: &Object| {
                 let mut spec = o.spec().clone();
                 if let Some(m) = spec.as_object_mut() {
                     if let Some(r) = m.get_mut("resources").and_then(Value::as_object_mut) {
-                        r.remove("requests");
+                        if bound {
+                            r.remove("requests");
+                        }
                     }
                     m.remove("volumeAttributesClassName");
                 }
@@ -1376,7 +1380,7 @@ pub fn validate(sim: &Sim, obj: &Object, old: Option<&Object>) -> Vec<FieldError
                     "spec is immutable after creation except resources.requests for bound claims"
                 };
                 errs.push(FieldError::forbidden("spec", detail));
-            } else if claim_request(obj) < claim_request(old) {
+            } else if bound && claim_request(obj) < claim_request(old) {
                 errs.push(FieldError::forbidden(
                     "spec.resources.requests.storage",
                     "field can not be less than previous value",
@@ -1385,13 +1389,19 @@ pub fn validate(sim: &Sim, obj: &Object, old: Option<&Object>) -> Vec<FieldError
         }
         (PV, None) => {
             errs.extend(check_access_mode_list(sim, obj, ""));
-            if obj
-                .get(&["spec", "capacity"])
-                .as_object()
-                .is_none_or(|m| m.is_empty())
-            {
+            let capacity = obj.get(&["spec", "capacity"]).as_object();
+            if capacity.is_none_or(|m| m.is_empty()) {
                 errs.push(FieldError::required("spec.capacity", ""));
             }
+            if capacity.is_none_or(|m| m.len() != 1 || !m.contains_key("storage")) {
+                errs.push(FieldError {
+                    field: "spec.capacity".into(),
+                    kind: crate::errors::FieldErrorKind::NotSupported,
+                    value: Some(go_resource_list(capacity)),
+                    detail: "supported values: \"storage\"".into(),
+                });
+            }
+            check_volume_mode(obj, &mut errs);
             if let Some(p) = obj.str_at(&["spec", "persistentVolumeReclaimPolicy"]) {
                 if !["Delete", "Recycle", "Retain"].contains(&p) {
                     errs.push(FieldError::not_supported(
@@ -1428,7 +1438,6 @@ pub fn validate(sim: &Sim, obj: &Object, old: Option<&Object>) -> Vec<FieldError
             if !SOURCES.iter().any(|s| obj.get(&["spec", s]).is_object()) {
                 errs.push(FieldError::required("spec", "must specify a volume type"));
             }
-            check_volume_mode(obj, &mut errs);
         }
         (SC, None) => {
             if obj.str_at(&["provisioner"]).unwrap_or("").is_empty() {
@@ -1458,16 +1467,44 @@ pub fn validate(sim: &Sim, obj: &Object, old: Option<&Object>) -> Vec<FieldError
                 ("parameters", "updates to parameters are forbidden."),
                 ("provisioner", "updates to provisioner are forbidden."),
                 ("reclaimPolicy", "updates to reclaimPolicy are forbidden."),
-                ("volumeBindingMode", "field is immutable"),
             ] {
                 if obj.get(&[field]) != old.get(&[field]) {
                     errs.push(FieldError::forbidden(field, msg));
                 }
             }
+            // ValidateImmutableField.
+            let mode = obj.str_at(&["volumeBindingMode"]).unwrap_or("");
+            if Some(mode) != old.str_at(&["volumeBindingMode"]) {
+                errs.push(FieldError::invalid(
+                    "volumeBindingMode",
+                    mode,
+                    "field is immutable",
+                ));
+            }
         }
         _ => {}
     }
     errs
+}
+
+/// A capacity map as Go's `%#v` prints a `core.ResourceList`.
+fn go_resource_list(m: Option<&serde_json::Map<String, Value>>) -> String {
+    match m {
+        None => "core.ResourceList(nil)".into(),
+        Some(m) => {
+            let items: Vec<String> = m
+                .iter()
+                .map(|(k, v)| {
+                    let q = v
+                        .as_str()
+                        .map(str::to_string)
+                        .unwrap_or_else(|| v.to_string());
+                    format!("{k:?}:resource.MustParse({q:?})")
+                })
+                .collect();
+            format!("core.ResourceList{{{}}}", items.join(", "))
+        }
+    }
 }
 
 fn check_volume_mode(obj: &Object, errs: &mut Vec<FieldError>) {
@@ -1826,5 +1863,154 @@ mod tests {
         ] {
             assert_eq!(canonical_quantity(i), o, "{i}");
         }
+    }
+
+    fn obj(v: Value) -> Object {
+        Object::from_manifest(&v).unwrap()
+    }
+
+    fn pv(name: &str, size: &str, modes: &[&str], class: &str) -> Object {
+        let mut o = obj(
+            json!({"apiVersion": "v1", "kind": "PersistentVolume", "metadata": {"name": name},
+            "spec": {"capacity": {"storage": size}, "accessModes": modes, "storageClassName": class,
+                     "hostPath": {"path": format!("/data/{name}")}}}),
+        );
+        o.set(&["status", "phase"], json!("Available"));
+        o
+    }
+
+    fn pvc(size: &str, modes: &[&str], class: Option<&str>) -> Object {
+        let mut o = obj(json!({"apiVersion": "v1", "kind": "PersistentVolumeClaim",
+            "metadata": {"name": "c", "namespace": "default"},
+            "spec": {"accessModes": modes, "resources": {"requests": {"storage": size}}}}));
+        if let Some(c) = class {
+            o.set(&["spec", "storageClassName"], json!(c));
+        }
+        o.meta.uid = "u1".into();
+        o
+    }
+
+    #[test]
+    fn satisfy_reasons_in_source_order() {
+        let claim = pvc("3Gi", &["ReadWriteOnce"], Some("manual"));
+        assert_eq!(
+            check_volume_satisfy_claim(&pv("a", "1Gi", &["ReadOnlyMany"], "x"), &claim).as_deref(),
+            Some("requested PV is too small")
+        );
+        assert_eq!(
+            check_volume_satisfy_claim(&pv("a", "5Gi", &["ReadOnlyMany"], "x"), &claim).as_deref(),
+            Some("storageClassName does not match")
+        );
+        assert_eq!(
+            check_volume_satisfy_claim(&pv("a", "5Gi", &["ReadOnlyMany"], "manual"), &claim)
+                .as_deref(),
+            Some("incompatible accessMode")
+        );
+        let mut block = pv("a", "5Gi", &["ReadWriteOnce"], "manual");
+        block.set(&["spec", "volumeMode"], json!("Block"));
+        assert_eq!(
+            check_volume_satisfy_claim(&block, &claim).as_deref(),
+            Some("incompatible volumeMode")
+        );
+        let mut gone = pv("a", "5Gi", &["ReadWriteOnce"], "manual");
+        gone.meta.deletion_ms = Some(1);
+        assert_eq!(
+            check_volume_satisfy_claim(&gone, &claim).as_deref(),
+            Some("the volume is marked for deletion \"a\"")
+        );
+        assert_eq!(
+            check_volume_satisfy_claim(
+                &pv("a", "5Gi", &["ReadWriteOnce", "ReadWriteMany"], "manual"),
+                &claim
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn best_match_prefers_fewest_modes_then_smallest() {
+        let mut sim = Sim::new(1, crate::api::ClusterVersion::NEWEST);
+        for v in [
+            pv("rwo-10", "10Gi", &["ReadWriteOnce"], "m"),
+            pv("rwo-5", "5Gi", &["ReadWriteOnce"], "m"),
+            pv("rwx-2", "2Gi", &["ReadWriteOnce", "ReadWriteMany"], "m"),
+            pv("other", "1Gi", &["ReadWriteOnce"], "n"),
+        ] {
+            sim.store.put(v);
+        }
+        let claim = pvc("1Gi", &["ReadWriteOnce"], Some("m"));
+        let none = BTreeSet::new();
+        assert_eq!(
+            find_best_match(&sim, &claim, false, &none).map(|p| p.meta.name.as_str()),
+            Some("rwo-5")
+        );
+        let taken: BTreeSet<String> = ["rwo-5".to_string(), "rwo-10".to_string()].into();
+        assert_eq!(
+            find_best_match(&sim, &claim, false, &taken).map(|p| p.meta.name.as_str()),
+            Some("rwx-2")
+        );
+        // Delayed binding leaves unbound volumes to the scheduler.
+        assert!(find_best_match(&sim, &claim, true, &none).is_none());
+        let rwx = pvc("1Gi", &["ReadWriteMany"], Some("m"));
+        assert_eq!(
+            find_best_match(&sim, &rwx, false, &none).map(|p| p.meta.name.as_str()),
+            Some("rwx-2")
+        );
+    }
+
+    #[test]
+    fn class_reasons_tell_how_a_claim_got_its_class() {
+        let mut sim = Sim::new(1, crate::api::ClusterVersion::NEWEST);
+        let explicit = pvc("1Gi", &["ReadWriteOnce"], Some("fast"));
+        let none = pvc("1Gi", &["ReadWriteOnce"], Some(""));
+        let mut later = pvc("1Gi", &["ReadWriteOnce"], None);
+        assert_eq!(
+            class_reason(&sim, &explicit),
+            ClassReason::Explicit("fast".into())
+        );
+        assert_eq!(class_reason(&sim, &none), ClassReason::ExplicitNone);
+        assert_eq!(class_reason(&sim, &later), ClassReason::Unset);
+        sim.claim_class_origins
+            .insert(later.key(), ClassOrigin::UnsetAtAdmission);
+        later.set(&["spec", "storageClassName"], json!("standard"));
+        assert_eq!(
+            class_reason(&sim, &later),
+            ClassReason::Retroactive("standard".into())
+        );
+        sim.claim_class_origins
+            .insert(later.key(), ClassOrigin::DefaultAtAdmission);
+        assert_eq!(
+            class_reason(&sim, &later),
+            ClassReason::DefaultAtAdmission("standard".into())
+        );
+        assert!(class_reason(&sim, &later).explain().contains("admission"));
+    }
+
+    #[test]
+    fn newest_default_class_first() {
+        let mut sim = Sim::new(1, crate::api::ClusterVersion::NEWEST);
+        for (name, t, default) in [
+            ("a", 5, true),
+            ("b", 9, true),
+            ("c", 9, true),
+            ("d", 20, false),
+        ] {
+            let mut sc = obj(
+                json!({"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass",
+                "metadata": {"name": name}, "provisioner": "p"}),
+            );
+            if default {
+                sc.meta
+                    .annotations
+                    .insert(ANN_DEFAULT_CLASS.into(), "true".into());
+            }
+            sc.meta.creation_ms = t;
+            sim.store.put(sc);
+        }
+        let names: Vec<&str> = default_classes(&sim)
+            .iter()
+            .map(|s| s.meta.name.as_str())
+            .collect();
+        assert_eq!(names, ["b", "c", "a"]);
     }
 }
