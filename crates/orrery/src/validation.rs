@@ -517,11 +517,48 @@ pub fn statefulset_mutable_fields(
     }
 }
 
-/// StatefulSet spec rules: the selector must exist and match the template's labels;
-/// on update only the fields of R3.15 may change.
+/// StatefulSet spec rules (`ValidateStatefulSetSpec`, in its order): the policy and
+/// strategy are known values, counts are not negative, the selector exists and matches
+/// the template's labels, pods restart Always; on update only the fields of R3.15 may
+/// change.
 fn statefulset(sim: &Sim, obj: &Object, old: Option<&Object>) -> Vec<FieldError> {
     use serde_json::Value;
     let mut errs = vec![];
+    if let Some(p) = obj.str_at(&["spec", "podManagementPolicy"]) {
+        if p != "OrderedReady" && p != "Parallel" {
+            errs.push(FieldError::not_supported(
+                "spec.podManagementPolicy",
+                p,
+                &["OrderedReady", "Parallel"],
+            ));
+        }
+    }
+    if let Some(t) = obj.str_at(&["spec", "updateStrategy", "type"]) {
+        if t != "RollingUpdate" && t != "OnDelete" {
+            errs.push(FieldError::not_supported(
+                "spec.updateStrategy.type",
+                t,
+                &["OnDelete", "RollingUpdate"],
+            ));
+        }
+    }
+    for (field, path) in [
+        ("spec.replicas", &["spec", "replicas"][..]),
+        ("spec.minReadySeconds", &["spec", "minReadySeconds"][..]),
+        ("spec.ordinals.start", &["spec", "ordinals", "start"][..]),
+        (
+            "spec.updateStrategy.rollingUpdate.partition",
+            &["spec", "updateStrategy", "rollingUpdate", "partition"][..],
+        ),
+    ] {
+        if let Some(n) = obj.i64_at(path).filter(|n| *n < 0) {
+            errs.push(FieldError::invalid_raw(
+                field,
+                &n.to_string(),
+                "must be greater than or equal to 0",
+            ));
+        }
+    }
     let sel = obj.get(&["spec", "selector"]);
     if sel.is_null() {
         errs.push(FieldError::required("spec.selector", ""));
@@ -535,6 +572,15 @@ fn statefulset(sim: &Sim, obj: &Object, old: Option<&Object>) -> Vec<FieldError>
             &go_map(&tpl_labels),
             "`selector` does not match template `labels`",
         ));
+    }
+    if let Some(p) = obj.str_at(&["spec", "template", "spec", "restartPolicy"]) {
+        if p != "Always" {
+            errs.push(FieldError::not_supported(
+                "spec.template.spec.restartPolicy",
+                p,
+                &["Always"],
+            ));
+        }
     }
     if let Some(old) = old {
         let (mutable, message) = statefulset_mutable_fields(sim.version);
@@ -647,5 +693,22 @@ mod tests {
             .collect();
         assert_eq!(errs[0], "spec.selector: Required value");
         assert_eq!(errs.len(), 2);
+        let o = sts(
+            serde_json::json!({"replicas": -1, "podManagementPolicy": "Random",
+            "selector": {"matchLabels": {"app": "nginx"}},
+            "template": {"metadata": {"labels": {"app": "nginx"}}, "spec": {"restartPolicy": "Never"}}}),
+        );
+        let errs: Vec<String> = statefulset(&sim(34), &o, None)
+            .iter()
+            .map(|e| e.to_string())
+            .collect();
+        assert_eq!(
+            errs,
+            vec![
+                "spec.podManagementPolicy: Unsupported value: \"Random\": supported values: \"OrderedReady\", \"Parallel\"",
+                "spec.replicas: Invalid value: -1: must be greater than or equal to 0",
+                "spec.template.spec.restartPolicy: Unsupported value: \"Never\": supported values: \"Always\"",
+            ]
+        );
     }
 }

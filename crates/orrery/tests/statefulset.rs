@@ -599,3 +599,54 @@ fn same_seed_same_steps() {
     };
     assert_eq!(run(23), run(23));
 }
+
+#[test]
+fn revision_history_is_truncated_to_the_limit() {
+    let mut s = Session::new(25);
+    let spec = "  revisionHistoryLimit: 1\n";
+    apply(&mut s, &format!("{SVC}---\n{}", web(spec, false)));
+    s.sim.advance(30_000);
+    for tag in ["0.25", "0.26", "0.27"] {
+        apply(
+            &mut s,
+            &web(spec, false).replace("nginx-slim:0.24", &format!("nginx-slim:{tag}")),
+        );
+        s.sim.advance(60_000);
+    }
+    // Live: the current (= update) revision; history: one more, the newest unused one.
+    let revs: Vec<i64> = s
+        .sim
+        .store
+        .list("ControllerRevision.apps", "default")
+        .map(|c| c.i64_at(&["revision"]).unwrap())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    assert_eq!(revs, vec![3, 4]);
+}
+
+/// The ST- transcripts (tests/transcripts/st-*.txt) pass, as `orrery check` runs them.
+#[test]
+fn st_transcripts_pass() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/transcripts");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("tests/transcripts exists")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("st-") && n.ends_with(".txt"))
+        })
+        .collect();
+    files.sort();
+    assert!(!files.is_empty());
+    let mut failures = vec![];
+    for f in &files {
+        let text = std::fs::read_to_string(f).unwrap();
+        let items = orrery::transcript::parse(&text).unwrap();
+        let mut s = Session::new(1);
+        let ran = orrery::transcript::run(&mut s, &items);
+        failures.extend(orrery::transcript::check(&ran, &f.display().to_string()));
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -421,8 +421,13 @@ pub fn last_event<'a>(sim: &'a Sim, uid: &str, reason: &str) -> Option<&'a Event
     sim.events
         .iter()
         .rev()
+        .take(EVENT_LOOKBACK)
         .find(|e| e.uid == uid && e.reason == reason)
 }
+
+/// How far back the controllers look for their own earlier events (bounded work per
+/// pass; an event older than this is simply emitted again, as after a resync).
+const EVENT_LOOKBACK: usize = 1_000;
 
 /// Emits an event now unless the same one was emitted within the resync period; asks to
 /// run again when the period ends, so waiting claims repeat their event as kubectl shows.
@@ -431,6 +436,7 @@ fn resync_event(sim: &Sim, out: &mut Out, obj: &Object, warning: bool, reason: &
         .events
         .iter()
         .rev()
+        .take(EVENT_LOOKBACK)
         .find(|e| e.uid == obj.meta.uid && e.reason == reason && e.message == msg);
     match last {
         Some(e) if sim.now < e.last_ms + RESYNC_MS => out.wake_at(e.last_ms + RESYNC_MS),
@@ -479,11 +485,16 @@ fn sync_claim(sim: &Sim, pvc: &Object, out: &mut Out, taken: &mut BTreeSet<Strin
 
 /// Whether a pod that has not terminated uses the claim (R5.10).
 pub fn claim_in_use(sim: &Sim, pvc: &Object) -> bool {
+    // R5.10 `podUsesPVC`: only pods bound to a node hold a claim; a Pending pod that was
+    // never scheduled does not keep a deleted claim Terminating.
     sim.store.list("Pod", &pvc.meta.namespace).any(|pod| {
-        !matches!(
-            pod.str_at(&["status", "phase"]),
-            Some("Succeeded" | "Failed")
-        ) && pod_claims(pod).contains(&pvc.meta.name)
+        pod.str_at(&["spec", "nodeName"])
+            .is_some_and(|n| !n.is_empty())
+            && !matches!(
+                pod.str_at(&["status", "phase"]),
+                Some("Succeeded" | "Failed")
+            )
+            && pod_claims(pod).contains(&pvc.meta.name)
     })
 }
 
