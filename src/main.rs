@@ -1,1 +1,8 @@
-fn main() {}
+//! Entry point of the wasm binary that Trunk builds: mounts the app on `<body>`.
+
+fn main() {
+    // A panic in the page is a bug; this puts its message in the console instead of
+    // "unreachable executed".
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(orrery_web::App);
+}

@@ -82,6 +82,7 @@ pub fn crd_resource_type(crd: &Object) -> Option<ResourceType> {
 pub fn admit_create(sim: &mut Sim, rt: &ResourceType, mut obj: Object) -> Result<Object, ApiError> {
     crate::validation_network::convert_ingress_v1beta1(&mut obj);
     default_object(sim, &mut obj);
+    pod_admission_plugins(&mut obj);
     default_storage_class(sim, &mut obj)?;
     default_ingress_class(sim, &mut obj)?;
     let causes = validation::validate(sim, rt, &obj, None);
@@ -110,6 +111,50 @@ pub fn admit_update(sim: &mut Sim, old: &Object, mut obj: Object) -> Result<Obje
         });
     }
     Ok(obj)
+}
+
+/// The admission plugins that fill in a new pod (not a pod template): ServiceAccount
+/// (`serviceAccountName: default`), Priority (`priority: 0`, `preemptionPolicy`) and
+/// DefaultTolerationSeconds (tolerate not-ready/unreachable nodes for 300s) — what
+/// `kubectl describe pod` shows as Service Account, Priority and Tolerations. The
+/// ServiceAccount plugin's token volume (`kube-api-access-xxxxx`) is not added: its
+/// name would need a random suffix at admission.
+pub fn pod_admission_plugins(obj: &mut Object) {
+    if obj.gk() != "Pod" {
+        return;
+    }
+    let Some(spec) = obj_mut(obj, &["spec"]) else {
+        return;
+    };
+    set_default(spec, "serviceAccountName", json!("default"));
+    let sa = spec["serviceAccountName"].clone();
+    set_default(spec, "serviceAccount", sa);
+    if spec.get("priorityClassName").is_none_or(Value::is_null) {
+        set_default(spec, "priority", json!(0));
+    }
+    set_default(spec, "preemptionPolicy", json!("PreemptLowerPriority"));
+    set_default(spec, "enableServiceLinks", json!(true));
+    let mut tolerations = spec
+        .get("tolerations")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    for key in [
+        "node.kubernetes.io/not-ready",
+        "node.kubernetes.io/unreachable",
+    ] {
+        let tolerated = tolerations.iter().any(|t| {
+            let k = t.get("key").and_then(Value::as_str).unwrap_or("");
+            let effect = t.get("effect").and_then(Value::as_str).unwrap_or("");
+            (k == key
+                || (k.is_empty() && t.get("operator").and_then(Value::as_str) == Some("Exists")))
+                && (effect.is_empty() || effect == "NoExecute")
+        });
+        if !tolerated {
+            tolerations.push(json!({"effect": "NoExecute", "key": key, "operator": "Exists", "tolerationSeconds": 300}));
+        }
+    }
+    spec.insert("tolerations".into(), Value::Array(tolerations));
 }
 
 fn set_default(m: &mut Map<String, Value>, key: &str, v: Value) {

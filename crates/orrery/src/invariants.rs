@@ -122,7 +122,16 @@ pub fn converged(sim: &Sim) -> Result<(), String> {
             .and_then(|c| c.as_array())
             .is_some_and(|cs| {
                 cs.iter().all(|c| {
-                    !crate::apps::model_for(c["image"].as_str().unwrap_or(""), &[], &[]).pull_fails
+                    // A container that cannot be pulled, or whose process exits (busybox
+                    // without a long-running command: CrashLoopBackOff), never gets Ready.
+                    let cmd: Vec<String> = ["command", "args"]
+                        .iter()
+                        .filter_map(|k| c.get(*k).and_then(|v| v.as_array()))
+                        .flatten()
+                        .filter_map(|x| x.as_str().map(str::to_string))
+                        .collect();
+                    let m = crate::apps::model_for(c["image"].as_str().unwrap_or(""), &cmd, &[]);
+                    !m.pull_fails && m.exits.is_none()
                 })
             })
     };

@@ -81,6 +81,10 @@ impl EventSpec {
     }
 }
 
+/// In an Event message, stands for the name the preceding `Action::Create` of the same
+/// batch got from `generateName` (R1.3): a controller cannot know it in advance.
+pub const GENERATED_NAME: &str = "{generated-name}";
+
 /// What one controller returns from one pass.
 #[derive(Default, Debug)]
 pub struct Out {
@@ -195,6 +199,8 @@ pub struct Sim {
     next_node_port: u32,
     wake: Option<Millis>,
     actor: &'static str,
+    /// The name the last `Action::Create` got (None if it failed), for `GENERATED_NAME`.
+    last_created: Option<String>,
 }
 
 impl Sim {
@@ -219,6 +225,7 @@ impl Sim {
             next_node_port: 0,
             wake: None,
             actor: "kubectl",
+            last_created: None,
         }
     }
 
@@ -544,8 +551,12 @@ impl Sim {
                 let name = obj.meta.name.clone();
                 let ns = obj.meta.namespace.clone();
                 match self.create(obj) {
-                    Ok(_) => true,
+                    Ok(key) => {
+                        self.last_created = Some(key.name);
+                        true
+                    }
                     Err(e) => {
+                        self.last_created = None;
                         // The controller's FailedCreate event is its own to emit; the
                         // API error is recorded on the owner so it is never silent.
                         if let Some(o) = owner {
@@ -611,7 +622,15 @@ impl Sim {
                 changed
             }
             Action::ImagePresent(image) => self.node_images.insert(image),
-            Action::Event(e) => {
+            Action::Event(mut e) => {
+                // An event about a generated name (`Created pod: …`) names what the
+                // preceding Create made, and is dropped if that create failed.
+                if e.message.contains(GENERATED_NAME) {
+                    let Some(name) = self.last_created.clone() else {
+                        return false;
+                    };
+                    e.message = e.message.replace(GENERATED_NAME, &name);
+                }
                 self.event(e);
                 false
             }

@@ -1,6 +1,8 @@
 //! Validation with the API server's exact texts (R2): object names per kind (R2.5),
 //! required names, and kind-specific rules (R3.15, R4.7, R7.2) as they are modelled.
 
+use serde_json::Value;
+
 use crate::api::{Object, ResourceType};
 use crate::errors::FieldError;
 use crate::sim::Sim;
@@ -114,7 +116,307 @@ pub fn validate(
     match rt.gk().as_str() {
         "Pod" => errs.extend(pod_identity(obj)),
         "StatefulSet.apps" => errs.extend(statefulset(sim, obj, old)),
+        "Deployment.apps" | "ReplicaSet.apps" => errs.extend(validate_replicated(sim, obj, old)),
         _ => {}
+    }
+    errs
+}
+
+// ----- Deployment and ReplicaSet (R4.7) ----------------------------------------------------
+
+/// How a Go value that is not a string or number appears in an `Invalid value:` message:
+/// Go's `%#v` until 1.33; JSON from 1.34, when PR #132314 ("Nicer value rendering in API
+/// errors") changed `field.Error` (boundary UNVERIFIED, chosen: §13.19 / DP-11).
+enum GoValue<'a> {
+    /// `intstr.IntOrString` (a number or a percentage string).
+    IntOrString(&'a Value),
+    /// `map[string]string`, e.g. template labels.
+    StringMap(&'a Value),
+    /// `metav1.LabelSelector`.
+    LabelSelector(&'a Value),
+}
+
+fn go_string_map(v: &Value) -> String {
+    match v.as_object() {
+        None => "map[string]string(nil)".into(),
+        Some(m) => {
+            let mut items: Vec<(&String, String)> = m
+                .iter()
+                .map(|(k, x)| (k, crate::errors::go_quote(x.as_str().unwrap_or(""))))
+                .collect();
+            items.sort();
+            let body = items
+                .iter()
+                .map(|(k, x)| format!("{}:{x}", crate::errors::go_quote(k)))
+                .collect::<Vec<_>>()
+                .join(", ");
+            format!("map[string]string{{{body}}}")
+        }
+    }
+}
+
+fn render_go_value(sim: &Sim, v: GoValue) -> String {
+    if sim.version.at_least(34) {
+        return match v {
+            GoValue::IntOrString(x) => x.to_string(),
+            GoValue::StringMap(x) if x.is_null() => "null".into(),
+            GoValue::StringMap(x) => crate::controllers::deployment::canonical_json(x),
+            GoValue::LabelSelector(x) => {
+                let mut m = serde_json::Map::new();
+                for k in ["matchLabels", "matchExpressions"] {
+                    if let Some(f) = x.get(k).filter(|f| {
+                        f.as_object().is_some_and(|o| !o.is_empty())
+                            || f.as_array().is_some_and(|a| !a.is_empty())
+                    }) {
+                        m.insert(k.into(), f.clone());
+                    }
+                }
+                crate::controllers::deployment::canonical_json(&Value::Object(m))
+            }
+        };
+    }
+    match v {
+        GoValue::IntOrString(x) => match x {
+            Value::String(s) => format!(
+                "intstr.IntOrString{{Type:1, IntVal:0, StrVal:{}}}",
+                crate::errors::go_quote(s)
+            ),
+            other => format!(
+                "intstr.IntOrString{{Type:0, IntVal:{}, StrVal:\"\"}}",
+                other.as_i64().unwrap_or(0)
+            ),
+        },
+        GoValue::StringMap(x) => go_string_map(x),
+        GoValue::LabelSelector(x) => {
+            let labels = match x.get("matchLabels") {
+                Some(m) if m.is_object() => go_string_map(m),
+                _ => "map[string]string(nil)".into(),
+            };
+            let exprs = match x.get("matchExpressions").and_then(Value::as_array) {
+                None => "[]v1.LabelSelectorRequirement(nil)".to_string(),
+                Some(a) => {
+                    let items: Vec<String> = a
+                        .iter()
+                        .map(|e| {
+                            let s = |k: &str| e.get(k).and_then(Value::as_str).unwrap_or("");
+                            let values = match e.get("values").and_then(Value::as_array) {
+                                None => "[]string(nil)".to_string(),
+                                Some(vs) => format!(
+                                    "[]string{{{}}}",
+                                    vs.iter()
+                                        .map(|v| crate::errors::go_quote(v.as_str().unwrap_or("")))
+                                        .collect::<Vec<_>>()
+                                        .join(", ")
+                                ),
+                            };
+                            format!(
+                                "v1.LabelSelectorRequirement{{Key:{}, Operator:{}, Values:{values}}}",
+                                crate::errors::go_quote(s("key")),
+                                crate::errors::go_quote(s("operator"))
+                            )
+                        })
+                        .collect();
+                    format!("[]v1.LabelSelectorRequirement{{{}}}", items.join(", "))
+                }
+            };
+            format!("v1.LabelSelector{{MatchLabels:{labels}, MatchExpressions:{exprs}}}")
+        }
+    }
+}
+
+/// `getIntOrPercentValue`: the number, or the percentage without `%` (0 if unparsable).
+fn int_or_percent_value(v: &Value) -> i64 {
+    match v {
+        Value::String(s) => s.trim_end_matches('%').parse().unwrap_or(0),
+        other => other.as_i64().unwrap_or(0),
+    }
+}
+
+/// `ValidatePositiveIntOrPercent`.
+fn validate_positive_int_or_percent(sim: &Sim, v: &Value, field: &str) -> Vec<FieldError> {
+    match v {
+        Value::Null => vec![],
+        Value::String(s) => {
+            let digits = s.strip_suffix('%').unwrap_or("");
+            if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+                vec![]
+            } else {
+                vec![FieldError::invalid_raw(field, &render_go_value(sim, GoValue::IntOrString(v)), "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')")]
+            }
+        }
+        Value::Number(n) if n.as_i64().is_some_and(|x| x < 0) => {
+            vec![FieldError::invalid_raw(
+                field,
+                &n.to_string(),
+                "must be greater than or equal to 0",
+            )]
+        }
+        Value::Number(_) => vec![],
+        _ => vec![FieldError::invalid_raw(
+            field,
+            &render_go_value(sim, GoValue::IntOrString(v)),
+            "must be an integer or percentage (e.g '5%')",
+        )],
+    }
+}
+
+fn non_negative(obj: &Object, path: &[&str], field: &str) -> Option<FieldError> {
+    let v = obj.i64_at(path)?;
+    (v < 0).then(|| {
+        FieldError::invalid_raw(field, &v.to_string(), "must be greater than or equal to 0")
+    })
+}
+
+/// `ValidateDeploymentSpec` / `ValidateReplicaSetSpec` (the parts the simulator models),
+/// plus the apps/v1 selector immutability on update.
+fn validate_replicated(sim: &Sim, obj: &Object, old: Option<&Object>) -> Vec<FieldError> {
+    let mut errs = vec![];
+    let is_deployment = obj.kind == "Deployment";
+    errs.extend(non_negative(obj, &["spec", "replicas"], "spec.replicas"));
+    if !is_deployment {
+        errs.extend(non_negative(
+            obj,
+            &["spec", "minReadySeconds"],
+            "spec.minReadySeconds",
+        ));
+    }
+    let selector = obj.get(&["spec", "selector"]);
+    if selector.is_null() {
+        errs.push(FieldError::required("spec.selector", ""));
+    } else {
+        let n = selector
+            .get("matchLabels")
+            .and_then(Value::as_object)
+            .map_or(0, |m| m.len())
+            + selector
+                .get("matchExpressions")
+                .and_then(Value::as_array)
+                .map_or(0, Vec::len);
+        if n == 0 {
+            // The ReplicaSet validator says "deployment" too (upstream wording).
+            errs.push(FieldError::invalid_raw(
+                "spec.selector",
+                &render_go_value(sim, GoValue::LabelSelector(selector)),
+                "empty selector is invalid for deployment",
+            ));
+        }
+    }
+    // A null selector selects nothing, so it never matches the template's labels.
+    let sel = crate::api::Selector::from_label_selector(selector);
+    let labels_v = obj.get(&["spec", "template", "metadata", "labels"]);
+    let labels = crate::api::object::string_map(Some(labels_v));
+    if !sel.is_empty() && !sel.matches(&labels) {
+        errs.push(FieldError::invalid_raw(
+            "spec.template.metadata.labels",
+            &render_go_value(sim, GoValue::StringMap(labels_v)),
+            "`selector` does not match template `labels`",
+        ));
+    }
+    if let Some(p) = obj.str_at(&["spec", "template", "spec", "restartPolicy"]) {
+        if p != "Always" {
+            errs.push(FieldError::not_supported(
+                "spec.template.spec.restartPolicy",
+                p,
+                &["Always"],
+            ));
+        }
+    }
+    if is_deployment {
+        errs.extend(validate_strategy(sim, obj));
+        errs.extend(non_negative(
+            obj,
+            &["spec", "minReadySeconds"],
+            "spec.minReadySeconds",
+        ));
+        errs.extend(non_negative(
+            obj,
+            &["spec", "revisionHistoryLimit"],
+            "spec.revisionHistoryLimit",
+        ));
+        if let Some(p) = obj.i64_at(&["spec", "progressDeadlineSeconds"]) {
+            errs.extend(non_negative(
+                obj,
+                &["spec", "progressDeadlineSeconds"],
+                "spec.progressDeadlineSeconds",
+            ));
+            if p <= obj.i64_at(&["spec", "minReadySeconds"]).unwrap_or(0) {
+                errs.push(FieldError::invalid_raw(
+                    "spec.progressDeadlineSeconds",
+                    &p.to_string(),
+                    "must be greater than minReadySeconds",
+                ));
+            }
+        }
+    }
+    if let Some(old) = old {
+        let old_sel = old.get(&["spec", "selector"]);
+        if old_sel != selector {
+            errs.push(FieldError::invalid_raw(
+                "spec.selector",
+                &render_go_value(sim, GoValue::LabelSelector(selector)),
+                "field is immutable",
+            ));
+        }
+    }
+    errs
+}
+
+/// `ValidateDeploymentStrategy` and `ValidateRollingUpdateDeployment` (R4.7).
+fn validate_strategy(sim: &Sim, obj: &Object) -> Vec<FieldError> {
+    let mut errs = vec![];
+    let strategy = obj.get(&["spec", "strategy"]);
+    let t = strategy
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or("RollingUpdate");
+    let ru = strategy.get("rollingUpdate").filter(|v| !v.is_null());
+    match t {
+        "Recreate" => {
+            if ru.is_some() {
+                errs.push(FieldError::forbidden(
+                    "spec.strategy.rollingUpdate",
+                    "may not be specified when strategy `type` is 'Recreate'",
+                ));
+            }
+        }
+        "RollingUpdate" => {
+            let Some(ru) = ru else {
+                errs.push(FieldError::required(
+                    "spec.strategy.rollingUpdate",
+                    "this should be defaulted and never be nil",
+                ));
+                return errs;
+            };
+            let unavailable = ru.get("maxUnavailable").unwrap_or(&Value::Null);
+            let surge = ru.get("maxSurge").unwrap_or(&Value::Null);
+            let fu = "spec.strategy.rollingUpdate.maxUnavailable";
+            errs.extend(validate_positive_int_or_percent(sim, unavailable, fu));
+            errs.extend(validate_positive_int_or_percent(
+                sim,
+                surge,
+                "spec.strategy.rollingUpdate.maxSurge",
+            ));
+            if int_or_percent_value(unavailable) == 0 && int_or_percent_value(surge) == 0 {
+                // R4.7 / DP-11: both zero leaves the rollout no legal move.
+                errs.push(FieldError::invalid_raw(
+                    fu,
+                    &render_go_value(sim, GoValue::IntOrString(unavailable)),
+                    "may not be 0 when `maxSurge` is 0",
+                ));
+            }
+            if unavailable.is_string() && int_or_percent_value(unavailable) > 100 {
+                errs.push(FieldError::invalid_raw(
+                    fu,
+                    &render_go_value(sim, GoValue::IntOrString(unavailable)),
+                    "must not be greater than 100%",
+                ));
+            }
+        }
+        other => errs.push(FieldError::not_supported(
+            "spec.strategy.type",
+            other,
+            &["Recreate", "RollingUpdate"],
+        )),
     }
     errs
 }
@@ -215,11 +517,48 @@ pub fn statefulset_mutable_fields(
     }
 }
 
-/// StatefulSet spec rules: the selector must exist and match the template's labels;
-/// on update only the fields of R3.15 may change.
+/// StatefulSet spec rules (`ValidateStatefulSetSpec`, in its order): the policy and
+/// strategy are known values, counts are not negative, the selector exists and matches
+/// the template's labels, pods restart Always; on update only the fields of R3.15 may
+/// change.
 fn statefulset(sim: &Sim, obj: &Object, old: Option<&Object>) -> Vec<FieldError> {
     use serde_json::Value;
     let mut errs = vec![];
+    if let Some(p) = obj.str_at(&["spec", "podManagementPolicy"]) {
+        if p != "OrderedReady" && p != "Parallel" {
+            errs.push(FieldError::not_supported(
+                "spec.podManagementPolicy",
+                p,
+                &["OrderedReady", "Parallel"],
+            ));
+        }
+    }
+    if let Some(t) = obj.str_at(&["spec", "updateStrategy", "type"]) {
+        if t != "RollingUpdate" && t != "OnDelete" {
+            errs.push(FieldError::not_supported(
+                "spec.updateStrategy.type",
+                t,
+                &["OnDelete", "RollingUpdate"],
+            ));
+        }
+    }
+    for (field, path) in [
+        ("spec.replicas", &["spec", "replicas"][..]),
+        ("spec.minReadySeconds", &["spec", "minReadySeconds"][..]),
+        ("spec.ordinals.start", &["spec", "ordinals", "start"][..]),
+        (
+            "spec.updateStrategy.rollingUpdate.partition",
+            &["spec", "updateStrategy", "rollingUpdate", "partition"][..],
+        ),
+    ] {
+        if let Some(n) = obj.i64_at(path).filter(|n| *n < 0) {
+            errs.push(FieldError::invalid_raw(
+                field,
+                &n.to_string(),
+                "must be greater than or equal to 0",
+            ));
+        }
+    }
     let sel = obj.get(&["spec", "selector"]);
     if sel.is_null() {
         errs.push(FieldError::required("spec.selector", ""));
@@ -233,6 +572,15 @@ fn statefulset(sim: &Sim, obj: &Object, old: Option<&Object>) -> Vec<FieldError>
             &go_map(&tpl_labels),
             "`selector` does not match template `labels`",
         ));
+    }
+    if let Some(p) = obj.str_at(&["spec", "template", "spec", "restartPolicy"]) {
+        if p != "Always" {
+            errs.push(FieldError::not_supported(
+                "spec.template.spec.restartPolicy",
+                p,
+                &["Always"],
+            ));
+        }
     }
     if let Some(old) = old {
         let (mutable, message) = statefulset_mutable_fields(sim.version);
@@ -345,5 +693,22 @@ mod tests {
             .collect();
         assert_eq!(errs[0], "spec.selector: Required value");
         assert_eq!(errs.len(), 2);
+        let o = sts(
+            serde_json::json!({"replicas": -1, "podManagementPolicy": "Random",
+            "selector": {"matchLabels": {"app": "nginx"}},
+            "template": {"metadata": {"labels": {"app": "nginx"}}, "spec": {"restartPolicy": "Never"}}}),
+        );
+        let errs: Vec<String> = statefulset(&sim(34), &o, None)
+            .iter()
+            .map(|e| e.to_string())
+            .collect();
+        assert_eq!(
+            errs,
+            vec![
+                "spec.podManagementPolicy: Unsupported value: \"Random\": supported values: \"OrderedReady\", \"Parallel\"",
+                "spec.replicas: Invalid value: -1: must be greater than or equal to 0",
+                "spec.template.spec.restartPolicy: Unsupported value: \"Never\": supported values: \"Always\"",
+            ]
+        );
     }
 }

@@ -278,7 +278,7 @@ fn image_files(image: &str, pod: &Object) -> Tree {
     t
 }
 
-const NGINX_INDEX: &str = "<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>\n</head>\n<body>\n<h1>Welcome to nginx!</h1>\n<p>If you see this page, the nginx web server is successfully installed and\nworking. Further configuration is required.</p>\n</body>\n</html>\n";
+const NGINX_INDEX: &str = "<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>\n<style>\nhtml { color-scheme: light dark; }\nbody { width: 35em; margin: 0 auto;\nfont-family: Tahoma, Verdana, Arial, sans-serif; }\n</style>\n</head>\n<body>\n<h1>Welcome to nginx!</h1>\n<p>If you see this page, the nginx web server is successfully installed and\nworking. Further configuration is required.</p>\n\n<p>For online documentation and support please refer to\n<a href=\"http://nginx.org/\">nginx.org</a>.<br/>\nCommercial support is available at\n<a href=\"http://nginx.com/\">nginx.com</a>.</p>\n\n<p><em>Thank you for using nginx.</em></p>\n</body>\n</html>\n";
 const NGINX_50X: &str = "<!DOCTYPE html>\n<html>\n<head>\n<title>Error</title>\n</head>\n<body>\n<h1>An error occurred.</h1>\n</body>\n</html>\n";
 
 /// The tree a resolved path reads from: stored data over image defaults / projections.
@@ -571,7 +571,8 @@ pub fn read_file(sim: &Sim, pod: &Object, path: &str) -> Result<String, String> 
     })
 }
 
-/// Writes (or appends to) a file at an absolute path inside a pod's default container.
+/// Writes (or appends to) a file at an absolute path inside a pod's default container,
+/// making missing parent directories as the app would.
 pub fn write_file(
     sim: &mut Sim,
     pod: &Object,
@@ -580,6 +581,13 @@ pub fn write_file(
     append: bool,
 ) -> Result<(), String> {
     let c = default_container(pod).unwrap_or_default();
+    // An app makes its own directories (mongod creates its data directory on start).
+    let parent = format!("/{}", {
+        let mut p = components(path);
+        p.pop();
+        p.join("/")
+    });
+    let _ = mkdir(sim, pod, &c, &parent, true);
     write(sim, pod, &c, path, content, append)
         .map_err(|e| format!("sh: can't create {path}: {}", busybox_text(&e)))
 }
@@ -636,5 +644,36 @@ mod tests {
     #[test]
     fn base64() {
         assert_eq!(base64_decode("aGVsbG8=").as_deref(), Some("hello"));
+    }
+
+    #[test]
+    fn mounts_resolve_longest_prefix_and_sub_path() {
+        let sim = Sim::new(1, crate::api::ClusterVersion::NEWEST);
+        let mut pod = Object::from_manifest(&serde_json::json!({
+            "apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "default"},
+            "spec": {"containers": [{"name": "c", "image": "nginx",
+                "volumeMounts": [{"name": "a", "mountPath": "/data"},
+                                 {"name": "b", "mountPath": "/data/deep", "subPath": "x/y"}]}],
+                     "volumes": [{"name": "a", "emptyDir": {}}, {"name": "b", "hostPath": {"path": "/srv/b"}}]}
+        }))
+        .unwrap();
+        pod.meta.uid = "U".into();
+        let r = resolve(&sim, &pod, "c", "/data/f.txt");
+        assert_eq!(
+            (r.volume.as_str(), r.rel.as_str()),
+            ("emptydir:U/a", "f.txt")
+        );
+        let r = resolve(&sim, &pod, "c", "/data/deep/z");
+        assert_eq!(
+            (r.volume.as_str(), r.rel.as_str()),
+            ("hostpath:/srv/b", "x/y/z")
+        );
+        let r = resolve(&sim, &pod, "c", "/etc/hostname");
+        assert_eq!(
+            (r.volume.as_str(), r.rel.as_str()),
+            ("rootfs:U/c", "etc/hostname")
+        );
+        assert_eq!(read(&sim, &pod, "c", "/etc/hostname").as_deref(), Ok("p\n"));
+        assert_eq!(read(&sim, &pod, "c", "/data/none"), Err(FsError::NotFound));
     }
 }

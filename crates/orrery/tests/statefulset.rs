@@ -1,7 +1,8 @@
 //! StatefulSet controller checks that transcripts cannot show: the order of API steps,
 //! invariants at every instant, events (R3.17), the retention policy's ownerReferences
-//! (R3.9) and kubectl's rollout-status lines. Claims are bound by hand here (a PV and
-//! its claim bound to each other), so these tests do not depend on the PV controller.
+//! (R3.9) and kubectl's rollout-status lines. Claims the PV controller has not bound yet
+//! are bound by hand (a PV and its claim bound to each other), so these tests check the
+//! StatefulSet controller whatever the provisioner's timing.
 
 use orrery::api::{ObjKey, Object};
 use orrery::controllers::statefulset as sts;
@@ -194,6 +195,42 @@ fn st01_claims_before_pods_and_ordered_ready() {
         p.get(&["spec", "volumes"]),
         &json!([{"name": "www", "persistentVolumeClaim": {"claimName": "www-web-1"}}])
     );
+}
+
+#[test]
+fn st05_deleted_pod_returns_with_its_claim_still_bound() {
+    let mut s = Session::new(2);
+    apply(&mut s, &format!("{SVC}---\n{}", web("", true)));
+    run_for(&mut s.sim, 60_000, |_| {});
+    let uid = |sim: &Sim, n: &str| pod(sim, n).map(|p| p.meta.uid.clone());
+    let (u0, u1, u2) = (
+        uid(&s.sim, "web-0"),
+        uid(&s.sim, "web-1"),
+        uid(&s.sim, "web-2"),
+    );
+    let volume = |sim: &Sim| {
+        let c = sim
+            .store
+            .find("PersistentVolumeClaim", "default", "www-web-1")
+            .expect("www-web-1 exists throughout");
+        assert_eq!(c.str_at(&["status", "phase"]), Some("Bound"));
+        c.str_at(&["spec", "volumeName"]).unwrap().to_string()
+    };
+    let v = volume(&s.sim);
+    s.exec("kubectl delete pod web-1", None);
+    run_for(&mut s.sim, 10_000, |sim| {
+        assert_eq!(volume(sim), v);
+        assert_eq!(uid(sim, "web-0"), u0);
+        assert_eq!(uid(sim, "web-2"), u2);
+        assert_eq!(
+            sim.store.list("PersistentVolumeClaim", "default").count(),
+            3
+        );
+    });
+    let p = pod(&s.sim, "web-1").unwrap();
+    assert_ne!(Some(p.meta.uid.clone()), u1);
+    assert!(sts::is_running_and_ready(p));
+    assert_eq!(s.sim.store.list("PersistentVolume", "").count(), 3);
 }
 
 #[test]
@@ -561,4 +598,55 @@ fn same_seed_same_steps() {
         s.sim.drain_steps()
     };
     assert_eq!(run(23), run(23));
+}
+
+#[test]
+fn revision_history_is_truncated_to_the_limit() {
+    let mut s = Session::new(25);
+    let spec = "  revisionHistoryLimit: 1\n";
+    apply(&mut s, &format!("{SVC}---\n{}", web(spec, false)));
+    s.sim.advance(30_000);
+    for tag in ["0.25", "0.26", "0.27"] {
+        apply(
+            &mut s,
+            &web(spec, false).replace("nginx-slim:0.24", &format!("nginx-slim:{tag}")),
+        );
+        s.sim.advance(60_000);
+    }
+    // Live: the current (= update) revision; history: one more, the newest unused one.
+    let revs: Vec<i64> = s
+        .sim
+        .store
+        .list("ControllerRevision.apps", "default")
+        .map(|c| c.i64_at(&["revision"]).unwrap())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    assert_eq!(revs, vec![3, 4]);
+}
+
+/// The ST- transcripts (tests/transcripts/st-*.txt) pass, as `orrery check` runs them.
+#[test]
+fn st_transcripts_pass() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/transcripts");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("tests/transcripts exists")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("st-") && n.ends_with(".txt"))
+        })
+        .collect();
+    files.sort();
+    assert!(!files.is_empty());
+    let mut failures = vec![];
+    for f in &files {
+        let text = std::fs::read_to_string(f).unwrap();
+        let items = orrery::transcript::parse(&text).unwrap();
+        let mut s = Session::new(1);
+        let ran = orrery::transcript::run(&mut s, &items);
+        failures.extend(orrery::transcript::check(&ran, &f.display().to_string()));
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

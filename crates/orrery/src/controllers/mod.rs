@@ -37,8 +37,12 @@ pub const ORDER: &[(&str, Controller)] = &[
     ("statefulset-controller", statefulset::reconcile),
     ("persistentvolume-controller", persistentvolume::reconcile),
     (
-        "external-provisioner",
-        persistentvolume::external_provisioner,
+        "k8s.io/minikube-hostpath_minikube",
+        persistentvolume::minikube_hostpath_provisioner,
+    ),
+    (
+        "hostpath.csi.k8s.io_csi-hostpathplugin-0",
+        persistentvolume::csi_hostpath_provisioner,
     ),
     ("default-scheduler", scheduler::reconcile),
     ("kubelet", crate::kubelet::reconcile),

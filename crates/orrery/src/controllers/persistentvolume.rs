@@ -357,8 +357,11 @@ fn find_matching_volume<'a>(
         if delay_binding {
             continue;
         }
-        // (g) Available only
-        if phase(pv) != "Available" {
+        // (g) Available only. A volume created since the last pass (no phase yet, no
+        // claimRef) counts: this very pass makes it Available, as the real controller's
+        // volume sync would have before the claim's.
+        let fresh = matches!(phase(pv), "" | "Pending") && claim_ref(pv).is_none();
+        if phase(pv) != "Available" && !fresh {
             continue;
         }
         // (h) selector
@@ -418,8 +421,13 @@ pub fn last_event<'a>(sim: &'a Sim, uid: &str, reason: &str) -> Option<&'a Event
     sim.events
         .iter()
         .rev()
+        .take(EVENT_LOOKBACK)
         .find(|e| e.uid == uid && e.reason == reason)
 }
+
+/// How far back the controllers look for their own earlier events (bounded work per
+/// pass; an event older than this is simply emitted again, as after a resync).
+const EVENT_LOOKBACK: usize = 1_000;
 
 /// Emits an event now unless the same one was emitted within the resync period; asks to
 /// run again when the period ends, so waiting claims repeat their event as kubectl shows.
@@ -428,6 +436,7 @@ fn resync_event(sim: &Sim, out: &mut Out, obj: &Object, warning: bool, reason: &
         .events
         .iter()
         .rev()
+        .take(EVENT_LOOKBACK)
         .find(|e| e.uid == obj.meta.uid && e.reason == reason && e.message == msg);
     match last {
         Some(e) if sim.now < e.last_ms + RESYNC_MS => out.wake_at(e.last_ms + RESYNC_MS),
@@ -476,11 +485,16 @@ fn sync_claim(sim: &Sim, pvc: &Object, out: &mut Out, taken: &mut BTreeSet<Strin
 
 /// Whether a pod that has not terminated uses the claim (R5.10).
 pub fn claim_in_use(sim: &Sim, pvc: &Object) -> bool {
+    // R5.10 `podUsesPVC`: only pods bound to a node hold a claim; a Pending pod that was
+    // never scheduled does not keep a deleted claim Terminating.
     sim.store.list("Pod", &pvc.meta.namespace).any(|pod| {
-        !matches!(
-            pod.str_at(&["status", "phase"]),
-            Some("Succeeded" | "Failed")
-        ) && pod_claims(pod).contains(&pvc.meta.name)
+        pod.str_at(&["spec", "nodeName"])
+            .is_some_and(|n| !n.is_empty())
+            && !matches!(
+                pod.str_at(&["status", "phase"]),
+                Some("Succeeded" | "Failed")
+            )
+            && pod_claims(pod).contains(&pvc.meta.name)
     })
 }
 
@@ -950,7 +964,22 @@ pub fn provisioner_running(sim: &Sim, provisioner: &str) -> bool {
 /// The external provisioners (sig-storage-lib-external-provisioner): they watch claims
 /// annotated for them, announce `Provisioning`, and about a second later create the
 /// volume `pvc-<uid>` pre-bound to the claim (R5.7). The PV controller then binds it.
-pub fn external_provisioner(sim: &Sim, out: &mut Out) {
+///
+/// Each runs as its own controller so its events come from it (`kubectl describe` shows
+/// `k8s.io/minikube-hostpath_minikube`, as real clusters do with an ID appended).
+pub fn minikube_hostpath_provisioner(sim: &Sim, out: &mut Out) {
+    external_provisioner(sim, out, MINIKUBE_HOSTPATH);
+}
+
+/// The csi-hostpath driver's external-provisioner sidecar (see above).
+pub fn csi_hostpath_provisioner(sim: &Sim, out: &mut Out) {
+    external_provisioner(sim, out, CSI_HOSTPATH);
+}
+
+fn external_provisioner(sim: &Sim, out: &mut Out, me: &str) {
+    if !provisioner_running(sim, me) {
+        return;
+    }
     // R5.9 HonorPVReclaimPolicy: the provisioner deletes the backing volume of a deleted,
     // no longer Bound volume, then drops its finalizer.
     for pv in sim.store.list(PV, "") {
@@ -965,7 +994,8 @@ pub fn external_provisioner(sim: &Sim, out: &mut Out) {
                 .meta
                 .annotations
                 .get(ANN_PROVISIONED_BY)
-                .is_some_and(|p| provisioner_running(sim, p))
+                .map(String::as_str)
+                == Some(me)
         {
             let mut v = pv.clone();
             v.meta.finalizers.retain(|f| f != PROVISIONER_FINALIZER);
@@ -982,7 +1012,7 @@ pub fn external_provisioner(sim: &Sim, out: &mut Out) {
         let Some(provisioner) = pvc.meta.annotations.get(ANN_BETA_STORAGE_PROVISIONER) else {
             continue;
         };
-        if !provisioner_running(sim, provisioner) {
+        if provisioner != me {
             continue;
         }
         let Some(class) = claim_class(pvc).filter(|c| !c.is_empty()) else {
@@ -1319,11 +1349,15 @@ pub fn validate(sim: &Sim, obj: &Object, old: Option<&Object>) -> Vec<FieldError
             check_volume_mode(obj, &mut errs);
         }
         (PVC, Some(old)) => {
+            // Only a Bound claim may change its requests (then only grow them).
+            let bound = phase(old) == "Bound";
             let strip = |o: &Object| {
                 let mut spec = o.spec().clone();
                 if let Some(m) = spec.as_object_mut() {
                     if let Some(r) = m.get_mut("resources").and_then(Value::as_object_mut) {
-                        r.remove("requests");
+                        if bound {
+                            r.remove("requests");
+                        }
                     }
                     m.remove("volumeAttributesClassName");
                 }
@@ -1357,7 +1391,7 @@ pub fn validate(sim: &Sim, obj: &Object, old: Option<&Object>) -> Vec<FieldError
                     "spec is immutable after creation except resources.requests for bound claims"
                 };
                 errs.push(FieldError::forbidden("spec", detail));
-            } else if claim_request(obj) < claim_request(old) {
+            } else if bound && claim_request(obj) < claim_request(old) {
                 errs.push(FieldError::forbidden(
                     "spec.resources.requests.storage",
                     "field can not be less than previous value",
@@ -1366,13 +1400,19 @@ pub fn validate(sim: &Sim, obj: &Object, old: Option<&Object>) -> Vec<FieldError
         }
         (PV, None) => {
             errs.extend(check_access_mode_list(sim, obj, ""));
-            if obj
-                .get(&["spec", "capacity"])
-                .as_object()
-                .is_none_or(|m| m.is_empty())
-            {
+            let capacity = obj.get(&["spec", "capacity"]).as_object();
+            if capacity.is_none_or(|m| m.is_empty()) {
                 errs.push(FieldError::required("spec.capacity", ""));
             }
+            if capacity.is_none_or(|m| m.len() != 1 || !m.contains_key("storage")) {
+                errs.push(FieldError {
+                    field: "spec.capacity".into(),
+                    kind: crate::errors::FieldErrorKind::NotSupported,
+                    value: Some(go_resource_list(capacity)),
+                    detail: "supported values: \"storage\"".into(),
+                });
+            }
+            check_volume_mode(obj, &mut errs);
             if let Some(p) = obj.str_at(&["spec", "persistentVolumeReclaimPolicy"]) {
                 if !["Delete", "Recycle", "Retain"].contains(&p) {
                     errs.push(FieldError::not_supported(
@@ -1409,7 +1449,6 @@ pub fn validate(sim: &Sim, obj: &Object, old: Option<&Object>) -> Vec<FieldError
             if !SOURCES.iter().any(|s| obj.get(&["spec", s]).is_object()) {
                 errs.push(FieldError::required("spec", "must specify a volume type"));
             }
-            check_volume_mode(obj, &mut errs);
         }
         (SC, None) => {
             if obj.str_at(&["provisioner"]).unwrap_or("").is_empty() {
@@ -1439,16 +1478,44 @@ pub fn validate(sim: &Sim, obj: &Object, old: Option<&Object>) -> Vec<FieldError
                 ("parameters", "updates to parameters are forbidden."),
                 ("provisioner", "updates to provisioner are forbidden."),
                 ("reclaimPolicy", "updates to reclaimPolicy are forbidden."),
-                ("volumeBindingMode", "field is immutable"),
             ] {
                 if obj.get(&[field]) != old.get(&[field]) {
                     errs.push(FieldError::forbidden(field, msg));
                 }
             }
+            // ValidateImmutableField.
+            let mode = obj.str_at(&["volumeBindingMode"]).unwrap_or("");
+            if Some(mode) != old.str_at(&["volumeBindingMode"]) {
+                errs.push(FieldError::invalid(
+                    "volumeBindingMode",
+                    mode,
+                    "field is immutable",
+                ));
+            }
         }
         _ => {}
     }
     errs
+}
+
+/// A capacity map as Go's `%#v` prints a `core.ResourceList`.
+fn go_resource_list(m: Option<&serde_json::Map<String, Value>>) -> String {
+    match m {
+        None => "core.ResourceList(nil)".into(),
+        Some(m) => {
+            let items: Vec<String> = m
+                .iter()
+                .map(|(k, v)| {
+                    let q = v
+                        .as_str()
+                        .map(str::to_string)
+                        .unwrap_or_else(|| v.to_string());
+                    format!("{k:?}:resource.MustParse({q:?})")
+                })
+                .collect();
+            format!("core.ResourceList{{{}}}", items.join(", "))
+        }
+    }
 }
 
 fn check_volume_mode(obj: &Object, errs: &mut Vec<FieldError>) {
@@ -1807,5 +1874,154 @@ mod tests {
         ] {
             assert_eq!(canonical_quantity(i), o, "{i}");
         }
+    }
+
+    fn obj(v: Value) -> Object {
+        Object::from_manifest(&v).unwrap()
+    }
+
+    fn pv(name: &str, size: &str, modes: &[&str], class: &str) -> Object {
+        let mut o = obj(
+            json!({"apiVersion": "v1", "kind": "PersistentVolume", "metadata": {"name": name},
+            "spec": {"capacity": {"storage": size}, "accessModes": modes, "storageClassName": class,
+                     "hostPath": {"path": format!("/data/{name}")}}}),
+        );
+        o.set(&["status", "phase"], json!("Available"));
+        o
+    }
+
+    fn pvc(size: &str, modes: &[&str], class: Option<&str>) -> Object {
+        let mut o = obj(json!({"apiVersion": "v1", "kind": "PersistentVolumeClaim",
+            "metadata": {"name": "c", "namespace": "default"},
+            "spec": {"accessModes": modes, "resources": {"requests": {"storage": size}}}}));
+        if let Some(c) = class {
+            o.set(&["spec", "storageClassName"], json!(c));
+        }
+        o.meta.uid = "u1".into();
+        o
+    }
+
+    #[test]
+    fn satisfy_reasons_in_source_order() {
+        let claim = pvc("3Gi", &["ReadWriteOnce"], Some("manual"));
+        assert_eq!(
+            check_volume_satisfy_claim(&pv("a", "1Gi", &["ReadOnlyMany"], "x"), &claim).as_deref(),
+            Some("requested PV is too small")
+        );
+        assert_eq!(
+            check_volume_satisfy_claim(&pv("a", "5Gi", &["ReadOnlyMany"], "x"), &claim).as_deref(),
+            Some("storageClassName does not match")
+        );
+        assert_eq!(
+            check_volume_satisfy_claim(&pv("a", "5Gi", &["ReadOnlyMany"], "manual"), &claim)
+                .as_deref(),
+            Some("incompatible accessMode")
+        );
+        let mut block = pv("a", "5Gi", &["ReadWriteOnce"], "manual");
+        block.set(&["spec", "volumeMode"], json!("Block"));
+        assert_eq!(
+            check_volume_satisfy_claim(&block, &claim).as_deref(),
+            Some("incompatible volumeMode")
+        );
+        let mut gone = pv("a", "5Gi", &["ReadWriteOnce"], "manual");
+        gone.meta.deletion_ms = Some(1);
+        assert_eq!(
+            check_volume_satisfy_claim(&gone, &claim).as_deref(),
+            Some("the volume is marked for deletion \"a\"")
+        );
+        assert_eq!(
+            check_volume_satisfy_claim(
+                &pv("a", "5Gi", &["ReadWriteOnce", "ReadWriteMany"], "manual"),
+                &claim
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn best_match_prefers_fewest_modes_then_smallest() {
+        let mut sim = Sim::new(1, crate::api::ClusterVersion::NEWEST);
+        for v in [
+            pv("rwo-10", "10Gi", &["ReadWriteOnce"], "m"),
+            pv("rwo-5", "5Gi", &["ReadWriteOnce"], "m"),
+            pv("rwx-2", "2Gi", &["ReadWriteOnce", "ReadWriteMany"], "m"),
+            pv("other", "1Gi", &["ReadWriteOnce"], "n"),
+        ] {
+            sim.store.put(v);
+        }
+        let claim = pvc("1Gi", &["ReadWriteOnce"], Some("m"));
+        let none = BTreeSet::new();
+        assert_eq!(
+            find_best_match(&sim, &claim, false, &none).map(|p| p.meta.name.as_str()),
+            Some("rwo-5")
+        );
+        let taken: BTreeSet<String> = ["rwo-5".to_string(), "rwo-10".to_string()].into();
+        assert_eq!(
+            find_best_match(&sim, &claim, false, &taken).map(|p| p.meta.name.as_str()),
+            Some("rwx-2")
+        );
+        // Delayed binding leaves unbound volumes to the scheduler.
+        assert!(find_best_match(&sim, &claim, true, &none).is_none());
+        let rwx = pvc("1Gi", &["ReadWriteMany"], Some("m"));
+        assert_eq!(
+            find_best_match(&sim, &rwx, false, &none).map(|p| p.meta.name.as_str()),
+            Some("rwx-2")
+        );
+    }
+
+    #[test]
+    fn class_reasons_tell_how_a_claim_got_its_class() {
+        let mut sim = Sim::new(1, crate::api::ClusterVersion::NEWEST);
+        let explicit = pvc("1Gi", &["ReadWriteOnce"], Some("fast"));
+        let none = pvc("1Gi", &["ReadWriteOnce"], Some(""));
+        let mut later = pvc("1Gi", &["ReadWriteOnce"], None);
+        assert_eq!(
+            class_reason(&sim, &explicit),
+            ClassReason::Explicit("fast".into())
+        );
+        assert_eq!(class_reason(&sim, &none), ClassReason::ExplicitNone);
+        assert_eq!(class_reason(&sim, &later), ClassReason::Unset);
+        sim.claim_class_origins
+            .insert(later.key(), ClassOrigin::UnsetAtAdmission);
+        later.set(&["spec", "storageClassName"], json!("standard"));
+        assert_eq!(
+            class_reason(&sim, &later),
+            ClassReason::Retroactive("standard".into())
+        );
+        sim.claim_class_origins
+            .insert(later.key(), ClassOrigin::DefaultAtAdmission);
+        assert_eq!(
+            class_reason(&sim, &later),
+            ClassReason::DefaultAtAdmission("standard".into())
+        );
+        assert!(class_reason(&sim, &later).explain().contains("admission"));
+    }
+
+    #[test]
+    fn newest_default_class_first() {
+        let mut sim = Sim::new(1, crate::api::ClusterVersion::NEWEST);
+        for (name, t, default) in [
+            ("a", 5, true),
+            ("b", 9, true),
+            ("c", 9, true),
+            ("d", 20, false),
+        ] {
+            let mut sc = obj(
+                json!({"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass",
+                "metadata": {"name": name}, "provisioner": "p"}),
+            );
+            if default {
+                sc.meta
+                    .annotations
+                    .insert(ANN_DEFAULT_CLASS.into(), "true".into());
+            }
+            sc.meta.creation_ms = t;
+            sim.store.put(sc);
+        }
+        let names: Vec<&str> = default_classes(&sim)
+            .iter()
+            .map(|s| s.meta.name.as_str())
+            .collect();
+        assert_eq!(names, ["b", "c", "a"]);
     }
 }

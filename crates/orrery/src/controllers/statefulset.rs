@@ -673,7 +673,7 @@ fn revisions<'a>(sim: &'a Sim, set: &'a Object, out: &mut Out) -> Revisions<'a> 
     }
 }
 
-/// What one pass decided, for status.
+/// One pass over one set: what its steps share.
 struct Pass<'a, 'o> {
     sim: &'a Sim,
     set: &'a Object,
@@ -888,10 +888,9 @@ fn sync(sim: &Sim, set: &Object, out: &mut Out) {
     }
     if !selector.is_empty() {
         for o in sim.store.list("Pod", ns) {
-            let member = parent_and_ordinal(&o.meta.name).is_some_and(|(p, _)| p == set.meta.name);
-            if member
-                && o.controller_ref().is_none()
+            if o.controller_ref().is_none()
                 && !o.is_deleting()
+                && parent_and_ordinal(&o.meta.name).is_some_and(|(p, _)| p == set.meta.name)
                 && selector.matches(&o.meta.labels)
             {
                 let mut p = o.clone();
@@ -956,11 +955,11 @@ fn sync(sim: &Sim, set: &Object, out: &mut Out) {
         .str_at(&["spec", "podManagementPolicy"])
         .unwrap_or("OrderedReady")
         != "Parallel";
-    let partition = if set
+    let rolling = set
         .str_at(&["spec", "updateStrategy", "type"])
         .unwrap_or("RollingUpdate")
-        == "RollingUpdate"
-    {
+        == "RollingUpdate";
+    let partition = if rolling {
         set.i64_at(&["spec", "updateStrategy", "rollingUpdate", "partition"])
             .unwrap_or(0)
             .max(0)
@@ -969,10 +968,6 @@ fn sync(sim: &Sim, set: &Object, out: &mut Out) {
     };
     // R3.11 `newVersionedStatefulSetPod`: below the partition, pods are recreated at the
     // current revision; the rest (and every pod under OnDelete, R3.12) at the update one.
-    let rolling = set
-        .str_at(&["spec", "updateStrategy", "type"])
-        .unwrap_or("RollingUpdate")
-        == "RollingUpdate";
     let versioned_pod = |ord: i64| -> Object {
         if rolling && ord < start + partition {
             new_pod(v, set, &revs.current_template, ord, &revs.current_name)

@@ -1882,12 +1882,6 @@ fn storageclass(o: &Object, w: &mut W) {
     } else {
         "No"
     };
-    let fmt_map = |m: &BTreeMap<String, String>| {
-        m.iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join(",")
-    };
     w.w(0, &format!("Name:\t{}\n", o.meta.name));
     w.w(0, &format!("IsDefaultClass:\t{default_text}\n"));
     w.w(
@@ -1905,7 +1899,7 @@ fn storageclass(o: &Object, w: &mut W) {
         0,
         &format!(
             "Parameters:\t{}\n",
-            fmt_map(&string_map(o.get(&["parameters"])))
+            format_labels(&string_map(o.get(&["parameters"])))
         ),
     );
     let expansion = match o.get(&["allowVolumeExpansion"]).as_bool() {

@@ -174,13 +174,14 @@ pub fn patch(s: &mut Session, words: &[String]) -> Output {
     let parsed = crate::manifest::parse(&text);
     let doc = match (parsed.documents.first(), parsed.diagnostics.first()) {
         (_, Some(d)) => {
+            // go-yaml's wording: the problem, without the position serde_yaml appends,
+            // at a line that exists in the patch text.
+            let problem = d.message.split(" at line ").next().unwrap_or(&d.message);
+            let line = d.line.min(text.lines().count().max(1));
             return Output::err(
-                format!(
-                    "error: unable to parse \"{text}\": yaml: line {}: {}\n",
-                    d.line, d.message
-                ),
+                format!("error: unable to parse \"{text}\": error converting YAML to JSON: yaml: line {line}: {problem}\n"),
                 1,
-            )
+            );
         }
         (Some(d), None) => d.value.clone(),
         (None, None) => Value::Null,

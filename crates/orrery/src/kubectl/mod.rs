@@ -14,6 +14,7 @@ pub mod print_network;
 pub mod print_storage;
 pub mod print_workloads;
 pub mod printers;
+pub mod rollout;
 pub mod table;
 pub mod tabwriter;
 pub mod wait;
@@ -99,6 +100,8 @@ pub fn run(s: &mut Session, words: &[String], stdin: Option<&str>) -> Output {
         "delete" => mutate::delete(s, rest, stdin),
         "scale" => mutate::scale(s, rest),
         "port-forward" => portforward::port_forward(s, rest),
+        "set" => rollout::set(s, rest),
+        "rollout" => rollout::rollout(s, rest),
         "exec" => exec::exec(s, rest),
         "version" => version(s, rest),
         "api-resources" => get::api_resources(s, rest),

@@ -485,39 +485,28 @@ fn custom_columns(sim: &Sim, gk: &str) -> Option<Vec<PrinterColumn>> {
 pub fn custom_headers(sim: &Sim, gk: &str, wide: bool) -> Option<Vec<String>> {
     let cols = custom_columns(sim, gk)?;
     let mut h = vec!["NAME".to_string()];
+    // Columns keep the CRD's order; priority > 0 ones appear only with -o wide.
     h.extend(
         cols.iter()
-            .filter(|c| c.priority == 0)
+            .filter(|c| wide || c.priority == 0)
             .map(|c| c.name.to_uppercase()),
     );
-    if wide {
-        h.extend(
-            cols.iter()
-                .filter(|c| c.priority > 0)
-                .map(|c| c.name.to_uppercase()),
-        );
-    }
     Some(h)
 }
 
 fn custom_row(sim: &Sim, obj: &Object, cols: &[PrinterColumn], wide: bool) -> Vec<String> {
     let json = obj.to_json();
     let mut r = vec![obj.meta.name.clone()];
-    for pass_wide in [false, true] {
-        if pass_wide && !wide {
-            break;
-        }
-        for c in cols.iter().filter(|c| (c.priority > 0) == pass_wide) {
-            let v = simple_json_path(&json, &c.json_path);
-            r.push(match (v, c.kind.as_str()) {
-                (None | Some(Value::Null), _) => String::new(),
-                (Some(Value::String(s)), "date") => crate::time::parse_rfc3339(s)
-                    .map(|ms| age(sim.now, ms))
-                    .unwrap_or_else(|| s.clone()),
-                (Some(Value::String(s)), _) => s.clone(),
-                (Some(other), _) => other.to_string(),
-            });
-        }
+    for c in cols.iter().filter(|c| wide || c.priority == 0) {
+        let v = simple_json_path(&json, &c.json_path);
+        r.push(match (v, c.kind.as_str()) {
+            (None | Some(Value::Null), _) => String::new(),
+            (Some(Value::String(s)), "date") => crate::time::parse_rfc3339(s)
+                .map(|ms| age(sim.now, ms))
+                .unwrap_or_else(|| s.clone()),
+            (Some(Value::String(s)), _) => s.clone(),
+            (Some(other), _) => other.to_string(),
+        });
     }
     r
 }

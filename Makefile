@@ -1,0 +1,128 @@
+# Orrery: build, serve and test the web page (Rust → wasm via Trunk) and the simulator.
+#
+#   make serve   build and serve the page on http://127.0.0.1:8080 (rebuilds on change)
+#   make test    every test layer: native, transcripts, browser (wasm), end-to-end
+#   make dist    the release static site in dist/
+#   make size    raw / gzip / brotli sizes of the files in dist/
+#   make cli     the `orrery` command line, in target/release/orrery
+#   make tools   install every tool the above need (fast when all are present)
+#
+# A fresh machine needs only rustup, cargo and node: each target installs what it is
+# missing first. Nothing downloads a prebuilt binary from outside the package registries
+# (crates.io, npm, Debian apt), and Trunk always runs --offline.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+TRUNK_VERSION := 0.21.14
+# wasm-bindgen-cli must be exactly the wasm-bindgen that Cargo.lock resolved.
+WASM_BINDGEN_VERSION := $(shell awk '$$0 == "name = \"wasm-bindgen\"" { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
+CARGO_BIN := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin
+# wasm-opt comes from npm (binaryen@132), trunk and wasm-bindgen from cargo install.
+export PATH := $(CURDIR)/node_modules/.bin:$(CARGO_BIN):$(PATH)
+export CHROMEDRIVER ?= /usr/bin/chromedriver
+export CHROMIUM ?= /usr/bin/chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+APT_PACKAGES := chromium chromium-driver
+
+# Everything the release build reads; dist/ is rebuilt only when one of them changes.
+WEB_INPUTS := $(shell find src lessons style public crates .cargo -type f 2>/dev/null) \
+	index.html Trunk.toml Cargo.toml Cargo.lock
+TRANSCRIPTS := $(wildcard lessons/*.txt tests/transcripts/*.txt)
+
+.PHONY: help serve dist size cli test test-native test-transcripts test-browser test-e2e \
+	tools tools-build tools-browser tool-wasm32 tool-trunk tool-wasm-bindgen tool-crates \
+	tool-chromium clean
+
+help:
+	@sed -n 's/^#   make /make /p' $(firstword $(MAKEFILE_LIST))
+
+# ---------------------------------------------------------------------------- building
+
+# A debug build with live reload. It builds into target/trunk-serve so that dist/ only
+# ever holds the release build that the end-to-end tests check.
+serve: tools-build
+	trunk serve --offline --dist target/trunk-serve
+
+dist: dist/index.html
+
+dist/index.html: $(WEB_INPUTS) node_modules/.package-lock.json | tools-build
+	trunk build --release --offline
+	@touch $@
+
+size: dist
+	@node scripts/size.mjs dist
+
+cli: tool-crates
+	cargo build --release -p orrery
+	@echo "built target/release/orrery"
+
+clean:
+	cargo clean
+	rm -rf dist tests/e2e/screenshots tests/e2e/test-results
+
+# ---------------------------------------------------------------------------- testing
+
+test: test-native test-transcripts test-browser test-e2e
+	@echo "make test: all layers passed"
+
+test-native: tool-crates
+	@echo "== native: cargo test --workspace"
+	cargo test --workspace
+
+test-transcripts: tool-crates
+	@echo "== transcripts: orrery check"
+	@if [ -z "$(TRANSCRIPTS)" ]; then \
+		echo "no transcripts found in lessons/ or tests/transcripts/" >&2; exit 1; fi
+	cargo run -q -p orrery -- check $(TRANSCRIPTS)
+
+test-browser: tool-wasm32 tool-wasm-bindgen tool-crates tool-chromium
+	@echo "== browser: wasm-bindgen-test in headless Chromium"
+	cargo test -p orrery-web --target wasm32-unknown-unknown --test browser
+
+test-e2e: dist node_modules/.package-lock.json tool-chromium
+	@echo "== end-to-end: Playwright against the release build"
+	node --test --test-reporter=spec tests/e2e/app.test.mjs
+
+# ---------------------------------------------------------------------------- tools
+
+tools: tools-build tools-browser
+
+tools-build: tool-wasm32 tool-trunk tool-wasm-bindgen tool-crates node_modules/.package-lock.json
+
+tools-browser: tool-chromium node_modules/.package-lock.json
+
+tool-wasm32:
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown \
+		|| rustup target add wasm32-unknown-unknown
+
+tool-trunk:
+	@[ "$$(trunk --version 2>/dev/null)" = "trunk $(TRUNK_VERSION)" ] \
+		|| cargo install --locked trunk@$(TRUNK_VERSION)
+
+# Deliberately without --locked: that is the known-good way to build this version here.
+# The runner (wasm-bindgen-test-runner) comes from the same crate and must match too.
+tool-wasm-bindgen:
+	@[ -n "$(WASM_BINDGEN_VERSION)" ] || { echo "no wasm-bindgen in Cargo.lock" >&2; exit 1; }
+	@[ "$$(wasm-bindgen --version 2>/dev/null)" = "wasm-bindgen $(WASM_BINDGEN_VERSION)" ] \
+		&& [ "$$(wasm-bindgen-test-runner --version 2>/dev/null)" = "wasm-bindgen-test-runner $(WASM_BINDGEN_VERSION)" ] \
+		|| cargo install wasm-bindgen-cli@$(WASM_BINDGEN_VERSION)
+
+# Trunk runs cargo --offline, so the crates must be downloaded beforehand.
+tool-crates:
+	@cargo fetch --quiet
+
+# playwright-core and wasm-opt (binaryen), exactly as package-lock.json pins them.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+# Chromium and its matching chromedriver come from apt; the package lists are
+# refreshed only if installing without refreshing fails.
+tool-chromium:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
+		export DEBIAN_FRONTEND=noninteractive; \
+		$(SUDO) apt-get install -y $(APT_PACKAGES) \
+		|| { $(SUDO) apt-get update && $(SUDO) apt-get install -y $(APT_PACKAGES); }; }

@@ -1,0 +1,127 @@
+//! What one manifest file holds, as the editor's status line shows it: how many
+//! documents parsed, which kinds they are, and the diagnostics of the ones that did not.
+//! A pure function of the text, so it is tested natively.
+
+use orrery::manifest::{self, Diagnostic};
+
+/// At most this many diagnostics are kept for display; a pasted binary file should not
+/// turn into a hundred thousand list items.
+pub const MAX_DIAGNOSTICS: usize = 100;
+
+/// Shown for a document that has no string `kind`.
+pub const NO_KIND: &str = "(no kind)";
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FileReport {
+    /// Documents that parsed to a value (after `List` expansion).
+    pub documents: usize,
+    /// Kinds in order of first appearance, with how many documents have each.
+    pub kinds: Vec<KindCount>,
+    /// The first [`MAX_DIAGNOSTICS`] diagnostics, in the parser's order.
+    pub diagnostics: Vec<Diagnostic>,
+    /// How many diagnostics there were in all.
+    pub diagnostics_total: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KindCount {
+    pub kind: String,
+    pub count: usize,
+}
+
+impl FileReport {
+    pub fn of(text: &str) -> FileReport {
+        let parsed = manifest::parse(text);
+        let mut kinds: Vec<KindCount> = Vec::new();
+        for document in &parsed.documents {
+            let kind = document.value.get("kind").and_then(|k| k.as_str()).unwrap_or(NO_KIND);
+            // Files hold a handful of kinds, so a linear search beats a map here and
+            // keeps first-appearance order for free.
+            match kinds.iter_mut().find(|k| k.kind == kind) {
+                Some(k) => k.count += 1,
+                None => kinds.push(KindCount { kind: kind.to_string(), count: 1 }),
+            }
+        }
+        let diagnostics_total = parsed.diagnostics.len();
+        let mut diagnostics = parsed.diagnostics;
+        diagnostics.truncate(MAX_DIAGNOSTICS);
+        FileReport { documents: parsed.documents.len(), kinds, diagnostics, diagnostics_total }
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics_total > 0
+    }
+
+    /// "11 documents", "1 document", "No documents".
+    pub fn documents_label(&self) -> String {
+        match self.documents {
+            0 => "No documents".to_string(),
+            1 => "1 document".to_string(),
+            n => format!("{n} documents"),
+        }
+    }
+
+    /// "2 problems", "1 problem".
+    pub fn problems_label(&self) -> String {
+        match self.diagnostics_total {
+            1 => "1 problem".to_string(),
+            n => format!("{n} problems"),
+        }
+    }
+}
+
+impl KindCount {
+    /// "Service ×2", or just "Namespace" for one.
+    pub fn label(&self) -> String {
+        if self.count == 1 {
+            self.kind.clone()
+        } else {
+            format!("{} ×{}", self.kind, self.count)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_kinds_in_order_of_first_appearance() {
+        let text = "kind: Service\n---\nkind: Namespace\n---\nkind: Service\n---\nname: x\n";
+        let report = FileReport::of(text);
+        assert_eq!(report.documents, 4);
+        let labels: Vec<String> = report.kinds.iter().map(KindCount::label).collect();
+        assert_eq!(labels, ["Service ×2", "Namespace", NO_KIND]);
+        assert!(!report.has_errors());
+        assert_eq!(report.documents_label(), "4 documents");
+    }
+
+    #[test]
+    fn broken_yaml_gives_a_positioned_diagnostic_and_keeps_the_rest() {
+        let text = "kind: Namespace\n---\nkind: Service\nmetadata: [\n";
+        let report = FileReport::of(text);
+        assert_eq!(report.documents, 1);
+        assert_eq!(report.diagnostics_total, 1);
+        assert_eq!(report.problems_label(), "1 problem");
+        let d = &report.diagnostics[0];
+        assert!(d.line >= 3, "diagnostic points into the second document: {d:?}");
+        assert!(d.column >= 1);
+        assert!(!d.message.is_empty());
+    }
+
+    #[test]
+    fn empty_and_hostile_text_never_panics() {
+        for text in ["", "---", "\n\n", "\u{feff}", "[", "{", "&a [*a]", ": : :", "\t- x", "\0"] {
+            let _ = FileReport::of(text);
+        }
+        assert_eq!(FileReport::of("").documents_label(), "No documents");
+    }
+
+    #[test]
+    fn diagnostics_are_capped() {
+        let text = "a: [\n---\n".repeat(MAX_DIAGNOSTICS + 5);
+        let report = FileReport::of(&text);
+        assert_eq!(report.diagnostics_total, MAX_DIAGNOSTICS + 5);
+        assert_eq!(report.diagnostics.len(), MAX_DIAGNOSTICS);
+    }
+}
