@@ -49,9 +49,11 @@ pub const MAX_DOCUMENTS: usize = 10_000;
 /// this is the same number, checked by a linear pre-scan before libyaml sees the text.
 pub const MAX_DEPTH: usize = 128;
 
-/// Most values (scalars, lists, mappings and keys) one input may produce: about 14 times
-/// the Argo CD install. Bounds the memory of the result.
-pub const MAX_VALUES: usize = 2_000_000;
+/// Most values (scalars, lists, mappings and keys) one input may produce: about 15 times
+/// the Argo CD install (64,000 values; 16 MiB of YAML that dense holds about 550,000).
+/// Bounds the memory of the result and, counted by the pre-scan before libyaml runs, the
+/// parsing time: libyaml takes about 1 µs a node, up to 4 µs deep inside `[`/`{`.
+pub const MAX_VALUES: usize = 1_000_000;
 
 /// Values a document may produce beyond two per byte of its text. Text spells out at most
 /// 1.5 values a byte (`[?,?,?]`), so anything past that can only come from aliases; the
@@ -444,7 +446,7 @@ fn read_yaml(text: &str) -> Loaded {
             );
             continue;
         }
-        let scan = Scanner::scan(src);
+        let scan = Scanner::scan(src, values_left);
         let Some(root) = scan.root else { continue };
         let root = line_col(src, root);
         if let Some(at) = scan.too_deep {
@@ -455,6 +457,11 @@ fn read_yaml(text: &str) -> Loaded {
                 too_deep(),
             );
             continue;
+        }
+        if let Some(at) = scan.too_many {
+            let at = abs(line_col(src, at));
+            out.diagnostic(DiagnosticKind::Limit, this, at, too_many_values());
+            break;
         }
         let doc_cap = 2 * src.len() + ALIAS_ALLOWANCE;
         let mut cx = Ctx::new(src, doc_cap, values_left);
@@ -566,7 +573,9 @@ fn yaml_problem(
     line_offset: usize,
 ) -> ((usize, usize), DiagnosticKind, String) {
     let full = e.to_string();
-    let mut at = e.location().map_or(root, |l| (l.line(), l.column()));
+    // libyaml also breaks lines at U+0085, U+2028 and U+2029, which editors do not: count
+    // from its byte offset instead.
+    let mut at = e.location().map_or(root, |l| line_col(src, l.index()));
     if let Some((kind, message)) = &cx.trouble {
         if *kind == DiagnosticKind::Limit {
             // Inside an expanded alias, serde_yaml points at the anchored node: the
@@ -615,7 +624,10 @@ fn yaml_problem(
             message.replace_range(p..p + 13 + digits.len(), "");
         }
     }
-    let mut message = rebase_lines(&message, line_offset);
+    let mut message = rebase_lines(&message, |line, column| {
+        let (l, c) = line_col(src, libyaml_offset(src, line, column));
+        (l + line_offset, c)
+    });
     if let Some(p) = message.find(", while ") {
         message = format!("{} ({})", &message[..p], &message[p + 2..]);
     }
@@ -628,8 +640,31 @@ fn yaml_problem(
     (at, DiagnosticKind::Syntax, message)
 }
 
-/// Rewrites libyaml's "line 3 column 5" as "line 3, column 5", adding `offset` to the line.
-fn rebase_lines(message: &str, offset: usize) -> String {
+/// Byte offset of libyaml's 1-based `line` and `column` (in characters) in `src`, with
+/// libyaml's line breaks: `\r\n`, `\n`, `\r`, U+0085, U+2028 and U+2029.
+fn libyaml_offset(src: &str, line: usize, column: usize) -> usize {
+    let (mut l, mut c) = (1, 1);
+    let mut chars = src.char_indices().peekable();
+    while let Some((i, ch)) = chars.next() {
+        if (l, c) >= (line, column) {
+            return i;
+        }
+        if is_break(ch) {
+            if ch == '\r' && chars.peek().is_some_and(|&(_, n)| n == '\n') {
+                chars.next();
+            }
+            l += 1;
+            c = 1;
+        } else {
+            c += 1;
+        }
+    }
+    src.len()
+}
+
+/// Rewrites libyaml's "line 3 column 5" as "line 3, column 5", with the position mapped
+/// through `to`.
+fn rebase_lines(message: &str, to: impl Fn(usize, usize) -> (usize, usize)) -> String {
     let mut out = String::with_capacity(message.len() + 8);
     let mut rest = message;
     while let Some(p) = rest.find("line ") {
@@ -641,13 +676,10 @@ fn rebase_lines(message: &str, offset: usize) -> String {
             after[..digits].parse::<usize>(),
             tail.strip_prefix(" column "),
         ) {
-            (Ok(line), Some(col)) => {
+            (Ok(line), Some(col)) if col.starts_with(|c: char| c.is_ascii_digit()) => {
                 let cdigits = col.bytes().take_while(u8::is_ascii_digit).count();
-                out.push_str(&format!(
-                    "line {}, column {}",
-                    line + offset,
-                    &col[..cdigits]
-                ));
+                let (line, column) = to(line, col[..cdigits].parse().unwrap_or(1));
+                out.push_str(&format!("line {line}, column {column}"));
                 rest = &col[cdigits..];
             }
             _ => {
@@ -723,12 +755,15 @@ fn read_json(text: &str) -> Loaded {
         let result = load(&mut cx, &mut serde_json::Deserializer::from_str(src));
         values_left -= cx.used();
         match result {
+            // `null` in a stream is an empty document, as in YAML.
+            Ok(Value::Null) => {}
             Ok(value) => {
                 if cx.duplicates > 0 {
                     let mut again = Ctx::new(src, usize::MAX, usize::MAX);
                     again.fail_on_duplicate = true;
                     if let Err(e) = load(&mut again, &mut serde_json::Deserializer::from_str(src)) {
                         let (at, _, message) = json_problem(&e, &again, text, span.start);
+                        let at = lines.at(text, at);
                         out.diagnostic(
                             DiagnosticKind::DuplicateKey,
                             index,
@@ -741,7 +776,7 @@ fn read_json(text: &str) -> Loaded {
             }
             Err(e) => {
                 let (at, kind, message) = json_problem(&e, &cx, text, span.start);
-                out.diagnostic(kind, index, at, message);
+                out.diagnostic(kind, index, lines.at(text, at), message);
                 if cx.input_exhausted() {
                     return out;
                 }
@@ -750,19 +785,19 @@ fn read_json(text: &str) -> Loaded {
     }
     if let Some(e) = syntax {
         let (at, kind, message) = json_problem(&e, &Ctx::new("", 0, 0), text, 0);
-        out.diagnostic(kind, spans.len(), at, message);
+        out.diagnostic(kind, spans.len(), lines.at(text, at), message);
     }
     out
 }
 
-/// Position (absolute), kind and message of a serde_json error in the value that starts
-/// at byte `base` of `text`.
+/// Byte offset (in `text`), kind and message of a serde_json error in the value that
+/// starts at byte `base` of `text`.
 fn json_problem(
     e: &serde_json::Error,
     cx: &Ctx,
     text: &str,
     base: usize,
-) -> ((usize, usize), DiagnosticKind, String) {
+) -> (usize, DiagnosticKind, String) {
     // serde_json counts lines from its own input and columns in bytes.
     let src = &text[base..];
     let mut offset = 0;
@@ -777,7 +812,7 @@ fn json_problem(
         .rev()
         .find(|&o| src.is_char_boundary(o))
         .unwrap_or(0);
-    let at = line_col(text, base + offset);
+    let at = base + offset;
     if let Some((kind, message)) = &cx.trouble {
         return (at, *kind, message.clone());
     }
@@ -1222,7 +1257,10 @@ struct Scanner<'a> {
     key_allowed: bool,
     /// Column where a possible simple key starts on the current line (block context).
     key_col: Option<usize>,
+    /// Nodes (scalars, aliases, collections) the document may still have.
+    nodes_left: usize,
     too_deep: Option<usize>,
+    too_many: Option<usize>,
 }
 
 /// What [`Scanner::scan`] learned about a document.
@@ -1231,6 +1269,8 @@ struct Scan {
     root: Option<usize>,
     /// Byte offset where nesting first went past [`MAX_DEPTH`].
     too_deep: Option<usize>,
+    /// Byte offset of the node past the budget given to [`Scanner::scan`].
+    too_many: Option<usize>,
 }
 
 fn blankz(b: u8) -> bool {
@@ -1242,7 +1282,8 @@ fn flow_indicator(b: u8) -> bool {
 }
 
 impl<'a> Scanner<'a> {
-    fn scan(src: &'a str) -> Scan {
+    /// Scans `src`, which may hold at most `nodes` nodes (aliases count one each).
+    fn scan(src: &'a str, nodes: usize) -> Scan {
         let mut sc = Scanner {
             s: src.as_bytes(),
             i: 0,
@@ -1251,10 +1292,12 @@ impl<'a> Scanner<'a> {
             indents: Vec::new(),
             key_allowed: true,
             key_col: None,
+            nodes_left: nodes,
             too_deep: None,
+            too_many: None,
         };
         let mut root = None;
-        while sc.too_deep.is_none() {
+        while sc.too_deep.is_none() && sc.too_many.is_none() {
             sc.skip_to_token();
             if sc.i >= sc.s.len() {
                 break;
@@ -1285,6 +1328,7 @@ impl<'a> Scanner<'a> {
         Scan {
             root,
             too_deep: sc.too_deep,
+            too_many: sc.too_many,
         }
     }
 
@@ -1323,6 +1367,16 @@ impl<'a> Scanner<'a> {
         if self.indents.last().is_none_or(|&t| col > t) {
             self.indents.push(col);
             self.check_depth(at);
+            self.node(at);
+        }
+    }
+
+    fn node(&mut self, at: usize) {
+        match self.nodes_left.checked_sub(1) {
+            Some(left) => self.nodes_left = left,
+            None => {
+                self.too_many.get_or_insert(at);
+            }
         }
     }
 
@@ -1365,6 +1419,7 @@ impl<'a> Scanner<'a> {
                 self.flow += 1;
                 self.key_allowed = true;
                 self.check_depth(at);
+                self.node(at);
             }
             b']' | b'}' => {
                 self.bump();
@@ -1400,6 +1455,9 @@ impl<'a> Scanner<'a> {
                 self.key_allowed = block;
             }
             b'*' | b'&' => {
+                if c == b'*' {
+                    self.node(at);
+                }
                 self.save_key();
                 self.bump();
                 while self.peek(0).is_ascii_alphanumeric() || matches!(self.peek(0), b'-' | b'_') {
@@ -1425,11 +1483,13 @@ impl<'a> Scanner<'a> {
                 self.key_allowed = false;
             }
             b'|' | b'>' if block => {
+                self.node(at);
                 self.block_scalar();
                 self.key_allowed = true;
                 self.key_col = None;
             }
             b'\'' | b'"' => {
+                self.node(at);
                 self.save_key();
                 self.quoted(c);
                 self.key_allowed = false;
@@ -1442,6 +1502,7 @@ impl<'a> Scanner<'a> {
                 if !plain {
                     return false;
                 }
+                self.node(at);
                 self.save_key();
                 return self.plain();
             }
@@ -1750,12 +1811,13 @@ impl Emitter {
         if style == Style::Single && !a.single_quoted_allowed {
             style = Style::Double;
         }
-        // Line breaks other than `\n` would not read back the same from a block scalar.
-        if style == Style::Literal
-            && (!a.block_allowed
-                || simple_key
-                || s.contains(['\r', '\u{85}', '\u{2028}', '\u{2029}']))
-        {
+        if style == Style::Literal && (!a.block_allowed || simple_key) {
+            style = Style::Double;
+        }
+        // A YAML reader folds `\r`, U+0085, U+2028 and U+2029 like `\n` in any style but
+        // double quotes, where they can be escaped. (go-yaml would write them single-quoted
+        // or in a block, and the value would change on the way back.)
+        if style != Style::Double && s.contains(['\r', '\u{85}', '\u{2028}', '\u{2029}']) {
             style = Style::Double;
         }
         let allow_breaks = !simple_key;
@@ -2380,6 +2442,19 @@ mod tests {
     }
 
     #[test]
+    fn lines_break_only_at_line_feeds_as_in_an_editor() {
+        // libyaml also breaks lines at U+2028; positions must not drift after one.
+        assert_eq!(
+            diags("a: \"x\u{2028}y\"\nb: [c,\n"),
+            ["0: line 3, column 1: did not find expected node content (while parsing a flow node)"]
+        );
+        assert_eq!(
+            diags("a: 1\u{2028}\nb: {c\n  d: 2\n"),
+            ["0: line 3, column 4: did not find expected ',' or '}' (while parsing a flow mapping at line 2, column 4)"]
+        );
+    }
+
+    #[test]
     fn columns_count_characters_not_bytes() {
         assert_eq!(
             diags("é: ü: x\n"),
@@ -2467,6 +2542,14 @@ mod tests {
         assert_eq!(
             docs("{\n  kind: \"A\",\n  spec: {replicas: 1,},\n}\n"),
             [r#"0 1: {"kind":"A","spec":{"replicas":1}}"#]
+        );
+    }
+
+    #[test]
+    fn null_in_a_json_stream_is_an_empty_document() {
+        assert_eq!(
+            docs("{\"kind\": \"A\"} null {\"kind\": \"B\"}"),
+            [r#"0 1: {"kind":"A"}"#, r#"2 1: {"kind":"B"}"#]
         );
     }
 
@@ -2761,6 +2844,29 @@ mod tests {
     }
 
     #[test]
+    fn the_pre_scan_counts_nodes_so_libyaml_never_parses_past_the_value_budget() {
+        // Key a, the mapping, the list, three scalars and an alias in it, key d and its
+        // block scalar: nine nodes, the ninth at byte 24.
+        let text = "a: [1, 'b', \"c\", *x]\nd: |\n  e\n";
+        assert_eq!(Scanner::scan(text, 9).too_many, None);
+        assert_eq!(Scanner::scan(text, 8).too_many, Some(24));
+        // One document of a million and one scalars is refused before libyaml reads it.
+        let text = format!(
+            "kind: A\n---\nv: [{}1]\n---\nkind: B\n",
+            "1,".repeat(MAX_VALUES)
+        );
+        let p = parse(&text);
+        assert_eq!(docs(&text), [r#"0 1: {"kind":"A"}"#]);
+        // Document 0 spends 3 values; in document 1, `v`, the mapping and the list spend 3
+        // more, so scalar number MAX_VALUES - 5 is the first too many.
+        let column = 5 + 2 * (MAX_VALUES - 6);
+        assert_eq!(
+            p.diagnostics[0].to_string(),
+            format!("line 3, column {column}: {}", too_many_values())
+        );
+    }
+
+    #[test]
     fn more_than_10000_documents_are_not_read() {
         let text = "kind: A\n---\n".repeat(MAX_DOCUMENTS + 5);
         let p = parse(&text);
@@ -2803,10 +2909,10 @@ mod tests {
     #[test]
     fn the_pre_scan_finds_the_root_and_nothing_in_comment_only_text() {
         assert_eq!(
-            Scanner::scan("# x\n%YAML 1.2\n---   # y\n  a: 1").root,
+            Scanner::scan("# x\n%YAML 1.2\n---   # y\n  a: 1", usize::MAX).root,
             Some(26)
         );
-        assert_eq!(Scanner::scan("# x\n---\n...\n").root, None);
+        assert_eq!(Scanner::scan("# x\n---\n...\n", usize::MAX).root, None);
     }
 
     // --- to_yaml
@@ -2899,6 +3005,8 @@ status:
                 "\"nul\\0bell\\a\\N\\uFEFF\\L\"",
             ),
             ("cr\r", "\"cr\\r\""),
+            ("ls\u{2028}... x", "\"ls\\L... x\""),
+            ("*\u{85}", "\"*\\N\""),
             ("q\"b\\", "q\"b\\"),
             ("\"q", "'\"q'"),
         ];
