@@ -95,19 +95,28 @@ pub struct Diagnostic {
     /// 1-based line and column (in characters) in the whole text.
     pub line: usize,
     pub column: usize,
-    /// The problem alone, without its position (see the `Display` impl for both).
+    /// The problem alone, in the parser's words as kubectl prints them after `yaml: line
+    /// N: ` (`mapping values are not allowed in this context`).
     pub message: String,
+    /// Where it was found or a hint, for a learner: `while parsing a flow sequence at line
+    /// 6, column 4`, `in spec.template`.
+    pub context: Option<String>,
     pub kind: DiagnosticKind,
 }
 
 impl fmt::Display for Diagnostic {
-    /// `line 3, column 5: mapping values are not allowed in this context`.
+    /// `line 7, column 2: did not find expected ',' or ']' (while parsing a flow sequence
+    /// at line 6, column 4)`.
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         write!(
             f,
             "line {}, column {}: {}",
             self.line, self.column, self.message
-        )
+        )?;
+        match &self.context {
+            Some(context) => write!(f, " ({context})"),
+            None => Ok(()),
+        }
     }
 }
 
@@ -217,11 +226,23 @@ impl Loaded {
         at: (usize, usize),
         message: String,
     ) {
+        self.diagnostic_in(kind, index, at, message, None);
+    }
+
+    fn diagnostic_in(
+        &mut self,
+        kind: DiagnosticKind,
+        index: usize,
+        at: (usize, usize),
+        message: String,
+        context: Option<String>,
+    ) {
         let d = Diagnostic {
             index,
             line: at.0,
             column: at.1,
             message,
+            context,
             kind,
         };
         if kind == DiagnosticKind::DuplicateKey {
@@ -256,6 +277,7 @@ impl Loaded {
                     "error validating data: {what}expected a mapping with apiVersion and kind, found {}",
                     describe(value)
                 ),
+                context: None,
                 kind: DiagnosticKind::NotAnObject,
             }
             };
@@ -468,8 +490,8 @@ fn read_yaml(text: &str) -> Loaded {
         let result = load(&mut cx, serde_yaml::Deserializer::from_str(src));
         values_left -= cx.used();
         let problem = |e: &serde_yaml::Error, cx: &Ctx| {
-            let (at, kind, message) = yaml_problem(e, cx, src, root, seg.line - 1);
-            (abs(at), kind, message)
+            let (at, kind, message, context) = yaml_problem(e, cx, src, root, seg.line - 1);
+            (abs(at), kind, message, context)
         };
         match result {
             Ok(Value::Null) => {}
@@ -480,7 +502,11 @@ fn read_yaml(text: &str) -> Loaded {
                     let mut again = Ctx::new(src, usize::MAX, usize::MAX);
                     again.fail_on_duplicate = true;
                     if let Err(e) = load(&mut again, serde_yaml::Deserializer::from_str(src)) {
-                        let (at, _, message) = problem(&e, &again);
+                        let (at, _, message, context) = problem(&e, &again);
+                        let message = match context {
+                            Some(path) => format!("{message} {path}"),
+                            None => message,
+                        };
                         out.diagnostic(
                             DiagnosticKind::DuplicateKey,
                             this,
@@ -499,11 +525,11 @@ fn read_yaml(text: &str) -> Loaded {
                     .trouble
                     .as_ref()
                     .and_then(|_| serde_yaml::from_str::<de::IgnoredAny>(src).err());
-                let (at, kind, message) = match &syntax {
+                let (at, kind, message, context) = match &syntax {
                     Some(syntax) => problem(syntax, &Ctx::new(src, 0, 0)),
                     None => problem(&e, &cx),
                 };
-                out.diagnostic(kind, this, at, message);
+                out.diagnostic_in(kind, this, at, message, context);
                 if cx.input_exhausted() {
                     break;
                 }
@@ -561,17 +587,18 @@ fn line_col(src: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
-/// Position (in the document), kind and message of a serde_yaml error, in a learner's
-/// words: libyaml's own problem text, our own for the bounds, and absolute line numbers
-/// (the document starts `line_offset` lines into the text) for the "while parsing …"
-/// context. Errors without a position get the document root's, `root`.
+/// Position (in the document), kind, message and context of a serde_yaml error: libyaml's
+/// own problem text (go-yaml's too), our own for the bounds, and as context libyaml's
+/// "while parsing …" with absolute line numbers (the document starts `line_offset` lines
+/// into the text) or the path to the value. Errors without a position get the document
+/// root's, `root`.
 fn yaml_problem(
     e: &serde_yaml::Error,
     cx: &Ctx,
     src: &str,
     root: (usize, usize),
     line_offset: usize,
-) -> ((usize, usize), DiagnosticKind, String) {
+) -> ((usize, usize), DiagnosticKind, String, Option<String>) {
     let full = e.to_string();
     // libyaml also breaks lines at U+0085, U+2028 and U+2029, which editors do not: count
     // from its byte offset instead.
@@ -580,31 +607,27 @@ fn yaml_problem(
         if *kind == DiagnosticKind::Limit {
             // Inside an expanded alias, serde_yaml points at the anchored node: the
             // document as a whole is what is refused.
-            return (root, *kind, message.clone());
+            return (root, *kind, message.clone(), None);
         }
         // serde_yaml prefixes our message with the path to the value: keep it as context.
         let path = full
             .find(message.as_str())
             .map(|p| full[..p].trim_end_matches([':', ' ']))
             .unwrap_or("");
-        let message = if path.is_empty() || path == "." {
-            message.clone()
-        } else {
-            format!("{message} (in {path})")
-        };
-        return (at, *kind, message);
+        let context = (!path.is_empty() && path != ".").then(|| format!("in {path}"));
+        return (at, *kind, message.clone(), context);
     }
     if full.starts_with("recursion limit exceeded") {
-        return (at, DiagnosticKind::Limit, too_deep());
+        return (at, DiagnosticKind::Limit, too_deep(), None);
     }
     if full.starts_with("repetition limit exceeded") {
-        return (at, DiagnosticKind::Limit, too_many_aliases(None));
+        return (root, DiagnosticKind::Limit, too_many_aliases(None), None);
     }
     if full.starts_with("deserializing from YAML containing more than one document") {
         let message =
             "this text holds more than one document; separate documents with a `---` line"
                 .to_string();
-        return (at, DiagnosticKind::Syntax, message);
+        return (at, DiagnosticKind::Syntax, message, None);
     }
     let mut message = full;
     if let Some(l) = e.location() {
@@ -624,20 +647,18 @@ fn yaml_problem(
             message.replace_range(p..p + 13 + digits.len(), "");
         }
     }
-    let mut message = rebase_lines(&message, |line, column| {
+    let message = rebase_lines(&message, |line, column| {
         let (l, c) = line_col(src, libyaml_offset(src, line, column));
         (l + line_offset, c)
     });
-    if let Some(p) = message.find(", while ") {
-        message = format!("{} ({})", &message[..p], &message[p + 2..]);
+    let (message, mut context) = match message.split_once(", while ") {
+        Some((problem, context)) => (problem.to_string(), Some(format!("while {context}"))),
+        None => (message, None),
+    };
+    if message == "found character that cannot start any token" && char_at(src, at) == Some('\t') {
+        context = Some("a tab: YAML indents with spaces, never tabs".to_string());
     }
-    if message.starts_with("found character that cannot start any token")
-        && char_at(src, at) == Some('\t')
-    {
-        message = "found a tab character where YAML expects spaces: indent with spaces, never tabs"
-            .to_string();
-    }
-    (at, DiagnosticKind::Syntax, message)
+    (at, DiagnosticKind::Syntax, message, context)
 }
 
 /// Byte offset of libyaml's 1-based `line` and `column` (in characters) in `src`, with
@@ -2409,6 +2430,14 @@ mod tests {
                 "2: line 7, column 2: did not find expected ',' or ']' (while parsing a flow sequence at line 6, column 4)",
             ]
         );
+        // The message is libyaml's (and go-yaml's, so kubectl's) alone; where it was found
+        // is the context.
+        let d = &parse(text).diagnostics[1];
+        assert_eq!(d.message, "did not find expected ',' or ']'");
+        assert_eq!(
+            d.context.as_deref(),
+            Some("while parsing a flow sequence at line 6, column 4")
+        );
     }
 
     #[test]
@@ -2427,9 +2456,12 @@ mod tests {
 
     #[test]
     fn tabs_used_for_indentation_get_a_plain_explanation() {
+        let d = &parse("a:\n\tb: 1\n").diagnostics[0];
+        // kubectl's words in the message, the hint in the context.
+        assert_eq!(d.message, "found character that cannot start any token");
         assert_eq!(
-            diags("a:\n\tb: 1\n"),
-            ["0: line 2, column 1: found a tab character where YAML expects spaces: indent with spaces, never tabs"]
+            d.to_string(),
+            "line 2, column 1: found character that cannot start any token (a tab: YAML indents with spaces, never tabs)"
         );
     }
 
@@ -2701,7 +2733,7 @@ mod tests {
         assert_eq!(
             w,
             [(
-                "line 4, column 3: duplicate key \"name\" (in metadata); the last value wins (and 1 more duplicate key in this document)".to_string(),
+                "line 4, column 3: duplicate key \"name\" in metadata; the last value wins (and 1 more duplicate key in this document)".to_string(),
                 DiagnosticKind::DuplicateKey
             )]
         );
@@ -2778,6 +2810,31 @@ mod tests {
         assert_eq!(p.diagnostics.len(), 1);
         assert_eq!(p.diagnostics[0].message, too_deep());
         assert_eq!(p.diagnostics[0].kind, DiagnosticKind::Limit);
+    }
+
+    #[test]
+    fn the_deepest_nesting_allowed_fits_a_small_stack() {
+        // Measured: 128 levels need under 128 KiB in a release build (wasm's stack is
+        // 1 MiB) and under 1 MiB in a debug build, whose serde frames are much larger.
+        let stack = if cfg!(debug_assertions) { 1536 } else { 256 } * 1024;
+        let texts = [
+            format!("v: {}1{}\n", "{a: ".repeat(127), "}".repeat(127)),
+            format!("v: {}{}\n", "[".repeat(127), "]".repeat(127)),
+            (0..128)
+                .map(|i| format!("{}a:\n", " ".repeat(i)))
+                .collect::<String>(),
+            format!("{}1{}", "{\"a\":".repeat(128), "}".repeat(128)),
+        ];
+        for text in texts {
+            let parsed = std::thread::Builder::new()
+                .stack_size(stack)
+                .spawn(move || parse_values(&text))
+                .unwrap()
+                .join()
+                .unwrap();
+            assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+            assert_eq!(parsed.documents.len(), 1);
+        }
     }
 
     #[test]
