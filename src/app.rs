@@ -17,7 +17,10 @@ pub fn Page(scenario: Scenario) -> impl IntoView {
     let files: Vec<EditorFile> = scenario
         .files
         .iter()
-        .map(|f| EditorFile { name: f.name.to_string(), text: f.text.to_string() })
+        .map(|f| EditorFile {
+            name: f.name.to_string(),
+            text: f.text.to_string(),
+        })
         .collect();
     view! {
         <div class="app" data-testid="app">

@@ -175,7 +175,6 @@ fn env_or(name: &str, default: usize) -> usize {
 }
 
 #[test]
-#[ignore = "TEMPORARY: enabled when the workload controllers land on main"]
 fn random_sessions_keep_invariants_converge_and_replay_identically() {
     let seeds = env_or("ORRERY_PROPTEST_SEEDS", 40) as u64;
     let steps = env_or("ORRERY_PROPTEST_STEPS", 40);
