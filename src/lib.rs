@@ -8,5 +8,6 @@ pub mod app;
 pub mod editor;
 pub mod report;
 pub mod scenario;
+pub mod state;
 
 pub use app::App;
