@@ -3,8 +3,12 @@
 
 use leptos::prelude::*;
 
+use crate::console::ConsolePanel;
 use crate::editor::{Editor, EditorFile};
+use crate::lesson::LessonPanel;
 use crate::scenario::{self, Scenario};
+use crate::state::Playground;
+use crate::timebar::TimePanel;
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -14,6 +18,7 @@ pub fn App() -> impl IntoView {
 /// The whole page for one scenario.
 #[component]
 pub fn Page(scenario: Scenario) -> impl IntoView {
+    provide_context(Playground::new(1));
     let files: Vec<EditorFile> = scenario
         .files
         .iter()
@@ -37,6 +42,9 @@ pub fn Page(scenario: Scenario) -> impl IntoView {
             </header>
             <main class="workspace">
                 <Editor files=files />
+                <LessonPanel />
+                <TimePanel />
+                <ConsolePanel />
             </main>
         </div>
     }

@@ -5,9 +5,13 @@
 //! `tests/browser.rs` can mount them on their own; `main.rs` only mounts [`App`].
 
 pub mod app;
+pub mod completion;
+pub mod console;
 pub mod editor;
+pub mod lesson;
 pub mod report;
 pub mod scenario;
 pub mod state;
+pub mod timebar;
 
 pub use app::App;
