@@ -40,7 +40,7 @@ pub fn Page(scenario: Scenario) -> impl IntoView {
                     <span class="scenario-title">{scenario.title}</span>
                 </p>
             </header>
-            <main class="workspace">
+            <main class="workspace panels">
                 <Editor files=files />
                 <LessonPanel />
                 <TimePanel />

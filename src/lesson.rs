@@ -190,7 +190,21 @@ fn LessonSteps(lesson: Lesson) -> impl IntoView {
         let i = position.get();
         match lesson.with_value(|l| l.steps.get(i).cloned()) {
             Some(step) => {
-                let narrative = step.narrative.into_iter().map(paragraph_view).collect_view();
+                // A command right after another goes on with the narrative before it.
+                let continued = step.narrative.is_empty();
+                let paragraphs = if continued {
+                    lesson.with_value(|l| {
+                        l.steps[..i]
+                            .iter()
+                            .rev()
+                            .find(|s| !s.narrative.is_empty())
+                            .map(|s| s.narrative.clone())
+                            .unwrap_or_default()
+                    })
+                } else {
+                    step.narrative
+                };
+                let narrative = paragraphs.into_iter().map(paragraph_view).collect_view();
                 let heredoc = step.heredoc.map(|body| {
                     let marker = heredoc_marker(&step.command).unwrap_or_else(|| "EOF".into());
                     format!("\n{body}{marker}")
@@ -206,7 +220,9 @@ fn LessonSteps(lesson: Lesson) -> impl IntoView {
                 });
                 view! {
                     <div class="lesson-step" data-testid="lesson-step" data-step=i.to_string()>
-                        <div class="lesson-narrative" data-testid="lesson-narrative">{narrative}</div>
+                        <div class="lesson-narrative" class:continued=continued data-testid="lesson-narrative">
+                            {narrative}
+                        </div>
                         <pre class="lesson-command" data-testid="lesson-command">
                             <span class="prompt" aria-hidden="true">"$ "</span>
                             {step.command}

@@ -88,6 +88,20 @@ pub fn newest_events<'a>(
         .collect()
 }
 
+/// Icons as SVG paths on a 16×16 grid (no icon font: the page loads nothing).
+const PLAY: &str = "M4 2.5v11l9-5.5z";
+const PAUSE: &str = "M3.5 2.5h3v11h-3zM9.5 2.5h3v11h-3z";
+const STEP: &str = "M2.5 2.5v11l8-5.5zM11 2.5h2.5v11H11z";
+const PAST: &str = "M8 1.5a6.5 6.5 0 1 1-6.1 8.7l1.4-.5A5 5 0 1 0 4.5 4.4L6 6H1.5V1.5l1.9 1.9A6.5 6.5 0 0 1 8 1.5zM7.3 4.5h1.4v3.2l2.4 1.4-.7 1.2-3.1-1.8z";
+
+fn icon(path: &'static str) -> impl IntoView {
+    view! {
+        <svg class="icon" viewBox="0 0 16 16" width="14" height="14" aria-hidden="true" focusable="false">
+            <path d=path fill="currentColor" />
+        </svg>
+    }
+}
+
 #[component]
 pub fn TimePanel() -> impl IntoView {
     view! {
@@ -115,7 +129,7 @@ pub fn PastBanner() -> impl IntoView {
                     let ago = human_duration(now.get() - t);
                     view! {
                         <div class="past-banner" role="status" data-testid="past-banner">
-                            <span class="past-icon" aria-hidden="true">"⏪"</span>
+                            <span class="past-icon">{icon(PAST)}</span>
                             <p>
                                 <strong>"Viewing the past"</strong>
                                 {format!(": the cluster as it was {ago} ago, at {}.", clock(t))}
@@ -218,8 +232,8 @@ fn Transport() -> impl IntoView {
                     aria-pressed=move || pg.playing.get().to_string()
                     on:click=toggle
                 >
-                    <span aria-hidden="true">{move || if pg.playing.get() { "❚❚" } else { "▶" }}</span>
-                    {move || if pg.playing.get() { " Pause" } else { " Play" }}
+                    {move || if pg.playing.get() { icon(PAUSE) } else { icon(PLAY) }}
+                    {move || if pg.playing.get() { "Pause" } else { "Play" }}
                 </button>
                 <button
                     type="button"
@@ -227,8 +241,8 @@ fn Transport() -> impl IntoView {
                     title="Advance to the next moment a controller acts"
                     on:click=step
                 >
-                    <span aria-hidden="true">"⏭"</span>
-                    " Step"
+                    {icon(STEP)}
+                    "Step"
                 </button>
                 <label class="speed">
                     <span>"Speed"</span>
@@ -344,7 +358,7 @@ fn EventLine(row: EventRow, now: Memo<Millis>) -> impl IntoView {
                 {if row.warning { "Warning" } else { "Normal" }}
             </td>
             <td>{row.reason}</td>
-            <td class="nowrap">
+            <td class="event-object">
                 <button
                     type="button"
                     class="link"
