@@ -14,7 +14,7 @@ use orrery::transcript::{self, Item};
 use crate::state::Playground;
 
 /// The lesson the page opens on.
-pub const DEFAULT_LESSON: &str = include_str!("lesson_placeholder.txt");
+pub const DEFAULT_LESSON: &str = include_str!("../lessons/day55.txt");
 
 /// One step: what to read, then what to run.
 #[derive(Clone, Debug, PartialEq, Eq)]
