@@ -228,8 +228,14 @@ impl History {
 const HEREDOC_PREVIEW_LINES: usize = 12;
 /// A paste of more commands than this runs in chunks with a progress bar.
 const SYNC_PASTE_COMMANDS: usize = 20;
-/// Time one chunk of a pasted batch may take before the browser gets the thread back.
-const CHUNK_BUDGET_MS: f64 = 12.0;
+/// Time one chunk of a pasted batch may take before the browser gets the thread back
+/// (rendering what the chunk printed comes on top of it).
+const CHUNK_BUDGET_MS: f64 = 8.0;
+/// The scrollback shows at most this many of the newest entries…
+pub const MAX_SHOWN: usize = 200;
+/// …and while a pasted batch runs, this many (each chunk would otherwise lay out a
+/// couple of hundred new entries, only to replace them in the next).
+pub const MAX_SHOWN_WHILE_BATCH: usize = 20;
 /// At most this many completion candidates are listed.
 const MAX_CANDIDATES: usize = 60;
 
@@ -459,8 +465,15 @@ pub fn ConsolePanel() -> impl IntoView {
 
     let entries = move || {
         let after = cleared_after.get();
+        let shown = if progress.with(Option::is_some) {
+            MAX_SHOWN_WHILE_BATCH
+        } else {
+            MAX_SHOWN
+        };
         pg.console.with(|c| {
-            c.iter()
+            let from = c.len().saturating_sub(shown);
+            c[from..]
+                .iter()
                 .filter(|e| e.id > after)
                 .cloned()
                 .collect::<Vec<_>>()

@@ -11,8 +11,9 @@ use std::time::Duration;
 
 use leptos::html;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
-use crate::report::FileReport;
+use crate::report::{pieces, FileReport};
 use crate::state::Playground;
 
 /// A file to open in the editor.
@@ -27,6 +28,9 @@ pub struct EditorFile {
 pub const LARGE_TEXT: usize = 64 * 1024;
 /// The pause after which a large text is parsed.
 pub const LARGE_TEXT_PAUSE: Duration = Duration::from_millis(400);
+/// A large text is parsed in pieces of about this many bytes, one per turn of the
+/// browser's event loop.
+pub const PIECE_BYTES: usize = 32 * 1024;
 /// Longest file name a tab accepts.
 pub const MAX_NAME: usize = 100;
 
@@ -366,7 +370,6 @@ fn FilePanel(
     playground: Option<Playground>,
 ) -> impl IntoView {
     let textarea = NodeRef::<html::Textarea>::new();
-    let gutter = NodeRef::<html::Div>::new();
     let text = file.text;
     let name = file.name;
     let id = file.id;
@@ -375,14 +378,21 @@ fn FilePanel(
     let busy = RwSignal::new(false);
     let pending = StoredValue::new(None::<TimeoutHandle>);
 
-    // The gutter does not scroll by itself; it follows the textarea.
+    // The gutter does not scroll by itself; it follows the textarea, and shows only
+    // the numbers around what is visible (a pasted 30,000-line file would otherwise
+    // lay out 30,000 numbers).
+    let scroll_top = RwSignal::new(0i32);
     let sync_gutter = move || {
-        if let (Some(t), Some(g)) = (textarea.get_untracked(), gutter.get_untracked()) {
-            g.set_scroll_top(t.scroll_top());
+        if let Some(t) = textarea.get_untracked() {
+            scroll_top.set(t.scroll_top());
         }
     };
+    let window = Memo::new(move |_| gutter_window(lines.get(), scroll_top.get()));
 
-    // Reads the textarea into the file, reports on it and hands it to the session.
+    // Reads the textarea into the file, reports on it and hands it to the session. A
+    // large text is parsed a piece at a time (see `report::pieces`), giving the browser
+    // the thread back between pieces; a newer edit abandons an older parse.
+    let generation = StoredValue::new(0u64);
     let refresh = move || {
         if let Some(h) = pending.get_value() {
             h.clear();
@@ -394,12 +404,34 @@ fn FilePanel(
                 text.set(value);
             }
         }
-        let report = text.with_untracked(|t| FileReport::of(t));
-        file.report.set(report);
-        file.checking.set(false);
         if let Some(pg) = playground {
             text.with_untracked(|t| pg.stage_file(&name.get_untracked(), t));
         }
+        let g = generation.get_value() + 1;
+        generation.set_value(g);
+        if text.with_untracked(|t| t.len() <= LARGE_TEXT) {
+            file.report.set(text.with_untracked(|t| FileReport::of(t)));
+            file.checking.set(false);
+            return;
+        }
+        file.checking.set(true);
+        spawn_local(async move {
+            let pieces = text.with_untracked(|t| pieces(t, PIECE_BYTES));
+            let mut report = FileReport::default();
+            for (i, &(start, lines)) in pieces.iter().enumerate() {
+                let end = pieces.get(i + 1).map(|p| p.0);
+                let piece = text.with_untracked(|t| {
+                    FileReport::of(&t[start..end.unwrap_or(t.len())])
+                });
+                report.append(piece, lines);
+                gloo_timers::future::sleep(Duration::ZERO).await;
+                if generation.get_value() != g {
+                    return;
+                }
+            }
+            file.report.set(report);
+            file.checking.set(false);
+        });
     };
 
     let on_input = move |_| {
@@ -527,8 +559,22 @@ fn FilePanel(
         >
             {actions}
             <div class="code">
-                <div class="gutter" aria-hidden="true" data-testid="gutter" node_ref=gutter>
-                    {move || gutter_text(lines.get())}
+                <div class="gutter" aria-hidden="true" data-testid="gutter">
+                    <div
+                        class="gutter-lines"
+                        style:transform=move || {
+                            let (first, _) = window.get();
+                            format!(
+                                "translateY({}px)",
+                                (first as i32 - 1) * LINE_HEIGHT_PX - scroll_top.get(),
+                            )
+                        }
+                    >
+                        {move || {
+                            let (first, last) = window.get();
+                            gutter_text(first, last)
+                        }}
+                    </div>
                 </div>
                 <textarea
                     class="input"
@@ -632,11 +678,27 @@ pub fn line_count(text: &str) -> usize {
     text.split('\n').count()
 }
 
-/// The gutter's text: "1\n2\n…\nlines".
-pub fn gutter_text(lines: usize) -> String {
-    let mut out = String::with_capacity(lines * 4);
-    for n in 1..=lines {
-        if n > 1 {
+/// Height of one line of code in CSS pixels (`--code-line` in main.css).
+pub const LINE_HEIGHT_PX: i32 = 20;
+/// Lines of numbers the gutter keeps above and below what is visible.
+const GUTTER_MARGIN_LINES: usize = 40;
+/// Lines the gutter shows at most (taller than any screen).
+const GUTTER_LINES: usize = 200;
+
+/// The first and last line numbers the gutter shows when the code is scrolled by
+/// `scroll_top` pixels.
+pub fn gutter_window(lines: usize, scroll_top: i32) -> (usize, usize) {
+    let top_line = (scroll_top.max(0) / LINE_HEIGHT_PX) as usize + 1;
+    let first = top_line.saturating_sub(GUTTER_MARGIN_LINES).max(1).min(lines.max(1));
+    let last = (first + GUTTER_LINES - 1).min(lines.max(1));
+    (first, last)
+}
+
+/// The gutter's text: "first\n…\nlast".
+pub fn gutter_text(first: usize, last: usize) -> String {
+    let mut out = String::with_capacity((last + 1 - first.min(last)) * 6);
+    for n in first..=last {
+        if n > first {
             out.push('\n');
         }
         out.push_str(&n.to_string());
@@ -696,9 +758,19 @@ mod tests {
     }
 
     #[test]
-    fn gutter_numbers_every_line() {
-        assert_eq!(gutter_text(1), "1");
-        assert_eq!(gutter_text(3), "1\n2\n3");
+    fn gutter_numbers_the_lines_in_view() {
+        assert_eq!(gutter_text(1, 1), "1");
+        assert_eq!(gutter_text(1, 3), "1\n2\n3");
+        assert_eq!(gutter_text(9, 11), "9\n10\n11");
+        assert_eq!(gutter_window(1, 0), (1, 1));
+        assert_eq!(gutter_window(30, 0), (1, 30));
+        assert_eq!(gutter_window(34_417, 0), (1, GUTTER_LINES));
+        // Scrolled to line 1,001: numbers from 40 lines above it.
+        let (first, last) = gutter_window(34_417, 1_000 * LINE_HEIGHT_PX);
+        assert_eq!(first, 1_001 - GUTTER_MARGIN_LINES);
+        assert_eq!(last, first + GUTTER_LINES - 1);
+        // At the end the window stops at the last line.
+        assert_eq!(gutter_window(34_417, 34_417 * LINE_HEIGHT_PX).1, 34_417);
     }
 
     #[test]
