@@ -122,7 +122,16 @@ impl Playground {
                 });
                 let at = e.timeline.now();
                 e.timeline.session.last_route = None;
-                let out = e.timeline.exec(line, stdin);
+                let out = match plain_sleep(line) {
+                    // Recorded as a plain advance of time, so the scrubber can stop
+                    // halfway through it (a command is replayed whole).
+                    Some(ms) => {
+                        e.timeline.session.history.push(line.trim().to_string());
+                        e.timeline.advance(ms);
+                        Output::default()
+                    }
+                    None => e.timeline.exec(line, stdin),
+                };
                 let route = e.timeline.session.last_route.take();
                 (out, at, route)
             })
@@ -285,6 +294,23 @@ impl Playground {
     }
 }
 
+/// `sleep 30s` (also `sleep 1m 30s`): how long it sleeps, capped as the shell caps it.
+/// `None` for anything else, including a sleep the shell would refuse (it prints the
+/// error).
+fn plain_sleep(line: &str) -> Option<Millis> {
+    let mut words = line.split_whitespace();
+    if words.next() != Some("sleep") {
+        return None;
+    }
+    let mut total: Millis = 0;
+    let mut any = false;
+    for w in words {
+        total = total.saturating_add(orrery::time::parse_duration(w)?);
+        any = true;
+    }
+    any.then_some(total.min(86_400_000))
+}
+
 /// Writes a virtual file through the timeline, unless it already holds that text.
 fn write_file(timeline: &mut Timeline, name: &str, text: &str) {
     if timeline.session.files.get(name).map(String::as_str) == Some(text) {
@@ -363,6 +389,27 @@ mod tests {
             let n = pg.engine.with_value(|e| e.timeline.entries().len());
             pg.set_file("p.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: b\nspec:\n  containers:\n  - name: c\n    image: nginx\n");
             assert_eq!(pg.engine.with_value(|e| e.timeline.entries().len()), n);
+        });
+    }
+
+    #[test]
+    fn a_sleep_can_be_scrubbed_into() {
+        let owner = Owner::new();
+        owner.with(|| {
+            let pg = Playground::new(1);
+            let start = pg.now();
+            let out = pg.run("sleep 30s", None, "console");
+            assert_eq!((out.code, out.text.as_str()), (0, ""));
+            assert_eq!(pg.now(), start + 30_000);
+            pg.view_at(start + 10_000);
+            assert_eq!(pg.with_sim(|s| s.now), start + 10_000);
+            // A sleep the shell refuses prints the shell's error.
+            assert_eq!(plain_sleep("sleep"), None);
+            assert_eq!(plain_sleep("sleep 1m 30s"), Some(90_000));
+            assert_eq!(plain_sleep("sleep x"), None);
+            assert_eq!(plain_sleep("sleepy 3"), None);
+            let out = pg.run("sleep x", None, "console");
+            assert_eq!(out.code, 1);
         });
     }
 }
