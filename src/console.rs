@@ -594,7 +594,7 @@ pub fn ConsolePanel() -> impl IntoView {
 fn Entry(entry: ConsoleEntry) -> impl IntoView {
     let heredoc = entry.stdin.as_ref().map(|body| {
         let marker = heredoc_marker(&entry.command).unwrap_or_else(|| "EOF".to_string());
-        format!("\n{}", heredoc_echo(body, &marker))
+        view! { <span class="heredoc">{format!("\n{}", heredoc_echo(body, &marker))}</span> }
     });
     let origin = (entry.origin != "console").then_some(entry.origin);
     let failed = entry.code != 0;

@@ -223,12 +223,14 @@ fn LessonSteps(lesson: Lesson) -> impl IntoView {
                         <div class="lesson-narrative" class:continued=continued data-testid="lesson-narrative">
                             {narrative}
                         </div>
-                        <pre class="lesson-command" data-testid="lesson-command">
-                            <span class="prompt" aria-hidden="true">"$ "</span>
-                            {step.command}
-                            {heredoc}
-                        </pre>
-                        {expected}
+                        <div class="lesson-next">
+                            <pre class="lesson-command" data-testid="lesson-command">
+                                <span class="prompt" aria-hidden="true">"$ "</span>
+                                {step.command}
+                                {heredoc}
+                            </pre>
+                            {expected}
+                        </div>
                     </div>
                 }
                 .into_any()
@@ -269,7 +271,7 @@ fn LessonSteps(lesson: Lesson) -> impl IntoView {
                     aria-hidden="true"
                 ></progress>
             </header>
-            <Show when=move || off_script.get() && position.get() < total>
+            <Show when=move || off_script.get() && position.get() > 0 && position.get() < total>
                 <p class="off-script muted" role="status" data-testid="lesson-off-script">
                     "You are off-script, exploring on your own. The lesson waits at this step."
                 </p>
