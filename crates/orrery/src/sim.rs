@@ -226,6 +226,8 @@ pub struct Sim {
     /// bumped when they differ (they are changed directly, by `minikube` commands).
     settings: Option<(Cluster, ClusterVersion)>,
     settings_seq: u64,
+    /// `(due, pod UID)` of every runtime with something due (see `PodRuntime::due`).
+    kubelet_due: BTreeSet<(Millis, String)>,
     /// Run every controller even when it would be skipped, and panic if a skipped one
     /// returns actions or a different wake-up: a test mode guarding the skips.
     pub verify_skips: bool,
@@ -288,6 +290,7 @@ impl Sim {
             events_seq: 0,
             settings: None,
             settings_seq: 0,
+            kubelet_due: BTreeSet::new(),
             verify_skips: false,
         }
     }
@@ -476,8 +479,11 @@ impl Sim {
     /// Removes an object from storage. Dependents are left to the garbage collector.
     pub fn remove(&mut self, key: &ObjKey) {
         if let Some(obj) = self.store.remove(key) {
-            if self.runtime.remove(&obj.meta.uid).is_some() {
+            if let Some(rt) = self.runtime.remove(&obj.meta.uid) {
                 self.runtime_seq += 1;
+                if let Some(d) = rt.due {
+                    self.kubelet_due.remove(&(d, obj.meta.uid.clone()));
+                }
             }
             self.removed.push(Removed {
                 key: key.clone(),
@@ -771,7 +777,14 @@ impl Sim {
                     }
                 }
             }
-            Action::Update(obj) => self.update(obj).is_ok(),
+            Action::Update(obj) => {
+                let seen = (obj.meta.resource_version, obj.key());
+                let ok = self.update(obj).is_ok();
+                if ok && self.actor == "kubelet" {
+                    self.kubelet_wrote(&seen.1, seen.0);
+                }
+                ok
+            }
             Action::Delete { key, grace_seconds } => self.delete(&key, grace_seconds).is_ok(),
             Action::Remove(key) => {
                 let existed = self.store.get(&key).is_some();
@@ -792,15 +805,27 @@ impl Sim {
                 );
                 pod.set(&["status", "podIP"], Value::String(ip.clone()));
                 pod.set(&["status", "podIPs"], serde_json::json!([{ "ip": ip }]));
-                self.update(pod).is_ok()
+                let seen = pod.meta.resource_version;
+                let ok = self.update(pod).is_ok();
+                if ok && self.actor == "kubelet" {
+                    self.kubelet_wrote(&key, seen);
+                }
+                ok
             }
             Action::Runtime { uid, runtime } => {
                 let changed = self.runtime.get(&uid) != runtime.as_ref();
                 if changed {
                     self.runtime_seq += 1;
                 }
+                let old_due = self.runtime.get(&uid).and_then(|rt| rt.due);
+                if let Some(d) = old_due {
+                    self.kubelet_due.remove(&(d, uid.clone()));
+                }
                 match runtime {
                     Some(rt) if self.store.by_uid(&uid).is_some() => {
+                        if let Some(d) = rt.due {
+                            self.kubelet_due.insert((d, uid.clone()));
+                        }
                         self.runtime.insert(uid, rt);
                     }
                     _ => {
@@ -827,6 +852,35 @@ impl Sim {
                 false
             }
         }
+    }
+
+    /// After the kubelet's own write of a pod it saw at `seen_rv`: its runtime is synced
+    /// with the written version too (rendering the status again gives the same status).
+    fn kubelet_wrote(&mut self, key: &ObjKey, seen_rv: u64) {
+        let Some(pod) = self.store.get(key) else {
+            return;
+        };
+        if let Some(rt) = self.runtime.get_mut(&pod.meta.uid) {
+            if rt.synced_rv == seen_rv {
+                rt.synced_rv = pod.meta.resource_version;
+            }
+        }
+    }
+
+    /// UIDs of the pods whose runtime has something due at or before `t`.
+    pub fn kubelet_due_by(&self, t: Millis) -> impl Iterator<Item = &str> + '_ {
+        self.kubelet_due
+            .iter()
+            .take_while(move |(d, _)| *d <= t)
+            .map(|(_, uid)| uid.as_str())
+    }
+
+    /// The earliest due instant among the runtimes `keep` accepts (by pod UID).
+    pub fn kubelet_next_due(&self, keep: impl Fn(&str) -> bool) -> Option<Millis> {
+        self.kubelet_due
+            .iter()
+            .find(|(_, uid)| keep(uid))
+            .map(|(d, _)| *d)
     }
 
     /// Runs rounds at the current instant until nothing changes (bounded).
