@@ -385,7 +385,7 @@ impl Sim {
     /// no finalizers left.
     pub fn update(&mut self, obj: Object) -> Result<ObjKey, ApiError> {
         let key = obj.key();
-        let Some(old) = self.store.get(&key).cloned() else {
+        let Some(old) = self.store.get(&key) else {
             let resource = self
                 .discovery
                 .by_gk(&key.gk)
@@ -396,18 +396,18 @@ impl Sim {
                 name: key.name,
             });
         };
-        let mut obj = admission::admit_update(self, &old, obj)?;
-        obj.meta.uid = old.meta.uid.clone();
-        obj.meta.creation_ms = old.meta.creation_ms;
-        obj.meta.deletion_ms = old.meta.deletion_ms;
-        obj.meta.deletion_grace_period_seconds = old.meta.deletion_grace_period_seconds;
-        obj.meta.generation = old.meta.generation;
-        if admission::has_generation(&obj) && obj.body.get("spec") != old.body.get("spec") {
-            obj.meta.generation = old.meta.generation + 1;
-        }
-        if obj == old {
+        let obj = if admission::defaulting_allocates(&key.gk) {
+            let old = old.clone();
+            let obj = admission::admit_update(self, &old, obj)?;
+            self.finish_update(&old, obj)
+        } else {
+            // No copy of the stored object: admission only reads the simulator.
+            let obj = admission::admit_update_readonly(self, old, obj)?;
+            self.finish_update(old, obj)
+        };
+        let Some(obj) = obj else {
             return Ok(key);
-        }
+        };
         if obj.meta.deletion_ms.is_some()
             && obj.meta.finalizers.is_empty()
             && !is_graceful_kind(&obj)
@@ -418,6 +418,20 @@ impl Sim {
         self.record(StepVerb::Updated, &obj);
         self.store.put(obj);
         Ok(key)
+    }
+
+    /// The stored identity, deletion state and generation (bumped on a spec change)
+    /// over an admitted update; None when nothing changed.
+    fn finish_update(&self, old: &Object, mut obj: Object) -> Option<Object> {
+        obj.meta.uid.clone_from(&old.meta.uid);
+        obj.meta.creation_ms = old.meta.creation_ms;
+        obj.meta.deletion_ms = old.meta.deletion_ms;
+        obj.meta.deletion_grace_period_seconds = old.meta.deletion_grace_period_seconds;
+        obj.meta.generation = old.meta.generation;
+        if admission::has_generation(&obj) && obj.body.get("spec") != old.body.get("spec") {
+            obj.meta.generation = old.meta.generation + 1;
+        }
+        (obj != *old).then_some(obj)
     }
 
     /// A delete request (R5.10, R3.8, §12.3): objects with finalizers, pods on a node
