@@ -489,7 +489,7 @@ pub fn ConsolePanel() -> impl IntoView {
     };
 
     view! {
-        <section class="console" data-testid="console" aria-label="Console">
+        <section class="panel-box console-panel console" data-testid="console" aria-label="Console">
             <div
                 class="console-scroll"
                 data-testid="console-output"

@@ -121,13 +121,13 @@ pub fn LessonPanel() -> impl IntoView {
     match lesson {
         Ok(lesson) if !lesson.steps.is_empty() => view! { <LessonSteps lesson=lesson /> }.into_any(),
         Ok(_) => view! {
-            <section class="lesson" data-testid="lesson" aria-label="Lesson">
+            <section class="panel-box lesson-panel lesson" data-testid="lesson" aria-label="Lesson">
                 <p class="muted">"This lesson has no commands."</p>
             </section>
         }
         .into_any(),
         Err(e) => view! {
-            <section class="lesson" data-testid="lesson" aria-label="Lesson">
+            <section class="panel-box lesson-panel lesson" data-testid="lesson" aria-label="Lesson">
                 <p class="error-text">{format!("The lesson could not be read: {e}")}</p>
             </section>
         }
@@ -251,9 +251,13 @@ fn LessonSteps(lesson: Lesson) -> impl IntoView {
     };
 
     view! {
-        <section class="lesson" data-testid="lesson" aria-label="Lesson">
+        <section class="panel-box lesson-panel lesson" data-testid="lesson" aria-label="Lesson">
             <header class="lesson-head">
-                <h2 class="lesson-title">{title.unwrap_or_else(|| "Lesson".into())}</h2>
+                {
+                    let title = title.unwrap_or_else(|| "Lesson".into());
+                    let tooltip = title.clone();
+                    view! { <h2 class="lesson-title" title=tooltip>{title}</h2> }
+                }
                 <p class="lesson-progress" data-testid="lesson-progress">
                     {move || {
                         let p = position.get();
@@ -271,9 +275,9 @@ fn LessonSteps(lesson: Lesson) -> impl IntoView {
                     aria-hidden="true"
                 ></progress>
             </header>
-            <Show when=move || off_script.get() && position.get() > 0 && position.get() < total>
+            <Show when=move || { off_script.get() && position.get() > 0 && position.get() < total }>
                 <p class="off-script muted" role="status" data-testid="lesson-off-script">
-                    "You are off-script, exploring on your own. The lesson waits at this step."
+                    "Off-script: explore freely, the lesson waits here."
                 </p>
             </Show>
             {step_view}
@@ -292,6 +296,7 @@ fn LessonSteps(lesson: Lesson) -> impl IntoView {
                     <button
                         type="button"
                         data-testid="lesson-run-all"
+                        title="Run the remaining steps one after another"
                         on:click=move |ev| {
                             if running.get_untracked() {
                                 running.set(false);
@@ -300,7 +305,7 @@ fn LessonSteps(lesson: Lesson) -> impl IntoView {
                             }
                         }
                     >
-                        {move || if running.get() { "Stop" } else { "Run all remaining" }}
+                        {move || if running.get() { "Stop" } else { "Run all" }}
                     </button>
                     <button
                         type="button"

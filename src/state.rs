@@ -202,6 +202,16 @@ impl Playground {
         moved
     }
 
+    /// The first moment after `t` at which the recorded history changed something (a
+    /// simulator step), if there is one before the present.
+    pub fn next_change_after(&self, t: Millis) -> Option<Millis> {
+        self.engine.with_value(|e| {
+            let steps = &e.timeline.session.sim.steps;
+            let i = steps.partition_point(|s| s.time <= t);
+            steps.get(i).map(|s| s.time)
+        })
+    }
+
     /// The present virtual time.
     pub fn now(&self) -> Millis {
         self.engine.with_value(|e| e.timeline.now())
@@ -260,6 +270,18 @@ impl Playground {
         self.engine.with_value(|e| match &e.past {
             Some((_, s)) => f(s),
             None => f(&e.timeline.session),
+        })
+    }
+
+    /// `kubectl describe` of an object as the page shows it, by UID. Read-only: it calls
+    /// the describe printer on the simulator directly instead of running a command line,
+    /// so nothing is recorded in the history or the console (the inspector shows the
+    /// command it equals beside it). Tracks `version`.
+    pub fn describe(&self, uid: &str) -> Option<String> {
+        self.with_sim(|sim| {
+            sim.store
+                .by_uid(uid)
+                .map(|obj| orrery::kubectl::describe::describe_object(sim, obj, true))
         })
     }
 

@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use orrery::sim::EventRecord;
 use orrery::time::{human_duration, rfc3339, Millis};
 
+use crate::clock;
 use crate::state::Playground;
 
 /// The speeds the speed control offers.
@@ -105,7 +106,7 @@ fn icon(path: &'static str) -> impl IntoView {
 #[component]
 pub fn TimePanel() -> impl IntoView {
     view! {
-        <section class="time" data-testid="time" aria-label="Time">
+        <section class="panel-box time-panel time" data-testid="time" aria-label="Time">
             <PastBanner />
             <Transport />
             <EventLog />
@@ -128,12 +129,16 @@ pub fn PastBanner() -> impl IntoView {
                 .map(|t| {
                     let ago = human_duration(now.get() - t);
                     view! {
-                        <div class="past-banner" role="status" data-testid="past-banner">
+                        <div
+                            class="past-banner"
+                            role="status"
+                            data-testid="past-banner"
+                            title="The whole page shows this moment. Running a command returns to now."
+                        >
                             <span class="past-icon">{icon(PAST)}</span>
                             <p>
                                 <strong>"Viewing the past"</strong>
-                                {format!(": the cluster as it was {ago} ago, at {}.", clock(t))}
-                                <span class="muted">" Running a command returns to now."</span>
+                                {format!(" · {ago} ago, at {}", clock(t))}
                             </p>
                             <div class="past-actions">
                                 <button
@@ -192,18 +197,20 @@ fn Transport() -> impl IntoView {
         }
     };
 
-    let toggle = move |_| {
-        if pg.view_time.get_untracked().is_some() {
-            pg.view_at(pg.now());
-        }
-        pg.playing.update(|p| *p = !*p);
-    };
+    // Playing while the page shows the past replays the recorded history from there
+    // (the clock's doing).
+    let toggle = move |_| clock::toggle_play(&pg);
+    // Step: in the past, to the next moment the history changed something; in the
+    // present, to the next moment a controller acts.
     let step = move |_| {
-        if pg.view_time.get_untracked().is_some() {
-            pg.view_at(pg.now());
-        }
         pg.playing.set(false);
-        let moved = pg.step();
+        let moved = match pg.view_time.get_untracked() {
+            Some(t) => {
+                pg.view_at(pg.next_change_after(t).unwrap_or_else(|| pg.now()));
+                true
+            }
+            None => pg.step(),
+        };
         idle_note.set(!moved);
         if !moved {
             set_timeout(move || idle_note.set(false), std::time::Duration::from_secs(3));
@@ -244,8 +251,8 @@ fn Transport() -> impl IntoView {
                     {icon(STEP)}
                     "Step"
                 </button>
-                <label class="speed">
-                    <span>"Speed"</span>
+                <label class="speed" title="Playback speed">
+                    <span class="visually-hidden">"Speed"</span>
                     <select
                         data-testid="speed"
                         on:change=move |ev| {

@@ -128,6 +128,13 @@ async function watchFrames(page) {
     });
 }
 
+/** Pauses the clock (the page opens playing, like a live cluster). */
+async function pause(page) {
+  const play = page.getByTestId('play');
+  if ((await play.getAttribute('aria-pressed')) === 'true') await play.click();
+  assert.equal(await play.getAttribute('aria-pressed'), 'false');
+}
+
 /** Moves the scrubber to `t` (virtual ms) as dragging it would. */
 async function scrubTo(page, t) {
   await page.getByTestId('scrubber').evaluate((el, t) => {
@@ -247,7 +254,8 @@ test('scrubbing back shows the pod before it was deleted; back to now; replay fr
   const session = await open();
   const { page } = session;
   try {
-    const start = Number(await page.getByTestId('scrubber').getAttribute('min'));
+    await pause(page);
+    const start = Number(await page.getByTestId('scrubber').getAttribute('max'));
     await paste(page, `${POD}sleep 30s\nkubectl delete pod solo\nsleep 30s\n`);
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="console-entry"]').length === 4);
     const killing = page.locator('[data-testid="event-row"]', { hasText: 'Killing' });
@@ -291,17 +299,24 @@ test('play, step and speed drive virtual time', async () => {
   const session = await open();
   const { page } = session;
   try {
-    await run(page, 'kubectl create deployment web --image=nginx --replicas=2');
     const clock = page.getByTestId('clock-time');
+    // The page opens playing: time flows.
+    const opened = await clock.textContent();
+    await page.waitForFunction((t) => document.querySelector('[data-testid="clock-time"]').textContent !== t, opened);
+    await pause(page);
+    await run(page, 'kubectl create deployment web --image=nginx --replicas=2');
     const before = await clock.textContent();
     await page.getByTestId('step').click();
     await page.waitForFunction((t) => document.querySelector('[data-testid="clock-time"]').textContent !== t, before);
+    // Paused, the clock stands still.
+    const paused = await clock.textContent();
+    await page.waitForTimeout(1_200);
+    assert.equal(await clock.textContent(), paused);
     await page.getByTestId('speed').selectOption('8');
-    assert.equal(await page.getByTestId('play').getAttribute('aria-pressed'), 'false');
     await page.getByTestId('play').click();
     assert.equal(await page.getByTestId('play').getAttribute('aria-pressed'), 'true');
-    await page.getByTestId('play').click();
-    assert.equal(await page.getByTestId('play').getAttribute('aria-pressed'), 'false');
+    await page.waitForFunction((t) => document.querySelector('[data-testid="clock-time"]').textContent !== t, paused);
+    await pause(page);
     assertClean(session);
   } finally {
     await session.context.close();

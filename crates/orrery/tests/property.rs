@@ -142,6 +142,8 @@ fn fingerprint(s: &Session) -> String {
 fn run_seed(seed: u64, steps: usize) -> Result<String, String> {
     let mut rng = Rng::new(seed.wrapping_mul(7919));
     let mut s = Session::new(seed);
+    // Every skipped controller pass is checked to have had nothing to do.
+    s.sim.verify_skips = true;
     let mut log = String::new();
     let mut transcript = String::new();
     for step in 0..steps {
