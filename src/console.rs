@@ -339,13 +339,14 @@ pub fn ConsolePanel() -> impl IntoView {
                     run_one(&commands[done]);
                     done += 1;
                 }
-                progress.set(Some(Progress { done, total }));
+                progress.try_set(Some(Progress { done, total }));
                 gloo_timers::future::sleep(Duration::from_millis(0)).await;
-                if stop.get_value() {
+                // Stopped, or the console is gone (its owner was disposed).
+                if stop.try_get_value().unwrap_or(true) {
                     break;
                 }
             }
-            progress.set(None);
+            progress.try_set(None);
         });
     };
 
@@ -394,10 +395,8 @@ pub fn ConsolePanel() -> impl IntoView {
                 candidates.set(vec![]);
                 let mut ready = None;
                 reader.update(|r| ready = r.push(&line));
-                match ready {
-                    Some(cmd) => run_one(&cmd),
-                    None if reader.with_untracked(|r| r.pending.is_none()) => {}
-                    None => {}
+                if let Some(cmd) = ready {
+                    run_one(&cmd);
                 }
                 scroll_to_end();
             }
@@ -418,13 +417,12 @@ pub fn ConsolePanel() -> impl IntoView {
                 show_completion();
             }
             "Escape" => {
+                // Closes the completions or an open heredoc; the typed line stays.
                 candidates.set(vec![]);
                 if reader.with_untracked(|r| r.pending.is_some()) {
                     reader.update(|r| {
                         r.cancel();
                     });
-                } else {
-                    el.set_value("");
                 }
                 tab_leaves.set_value(true);
             }
@@ -583,7 +581,7 @@ pub fn ConsolePanel() -> impl IntoView {
                 />
             </div>
             <p class="console-keys muted" id="console-keys">
-                "↑↓ history · Tab completes · Esc, then Tab leaves · Ctrl+L clears"
+                "↑↓ history · Tab completes · Esc, then Tab leaves · Ctrl+C drops the line · Ctrl+L clears"
             </p>
         </section>
     }

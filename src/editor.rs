@@ -420,17 +420,22 @@ fn FilePanel(
             let mut report = FileReport::default();
             for (i, &(start, lines)) in pieces.iter().enumerate() {
                 let end = pieces.get(i + 1).map(|p| p.0);
-                let piece = text.with_untracked(|t| {
-                    FileReport::of(&t[start..end.unwrap_or(t.len())])
-                });
-                report.append(piece, lines);
-                gloo_timers::future::sleep(Duration::ZERO).await;
-                if generation.get_value() != g {
+                // A newer edit started its own parse, or the tab was closed.
+                if generation.try_get_value() != Some(g) {
                     return;
                 }
+                let Some(piece) = text.try_with_untracked(|t| {
+                    FileReport::of(&t[start..end.unwrap_or(t.len())])
+                }) else {
+                    return;
+                };
+                report.append(piece, lines);
+                gloo_timers::future::sleep(Duration::ZERO).await;
             }
-            file.report.set(report);
-            file.checking.set(false);
+            if generation.try_get_value() == Some(g) {
+                file.report.try_set(report);
+                file.checking.try_set(false);
+            }
         });
     };
 

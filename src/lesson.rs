@@ -175,11 +175,14 @@ fn LessonSteps(lesson: Lesson) -> impl IntoView {
         running.set(true);
         spawn_local(async move {
             // One step per frame or so, so the canvas and the console show each.
-            while running.get_untracked() && position.get_untracked() < total {
+            // try_: the lesson may be gone (its owner disposed) while this waits.
+            while running.try_get_untracked().unwrap_or(false)
+                && position.try_get_untracked().is_some_and(|p| p < total)
+            {
                 run_step(position.get_untracked());
                 gloo_timers::future::sleep(Duration::from_millis(16)).await;
             }
-            running.set(false);
+            running.try_set(false);
         });
     };
     let skip = move |_| position.update(|p| *p = (*p + 1).min(total));

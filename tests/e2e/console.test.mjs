@@ -193,6 +193,14 @@ test('the console runs kubectl get sc and prints the table exactly as kubectl do
     await page.getByTestId('console-completions').waitFor();
     assert.match(await page.getByTestId('console-completions').textContent(), /pods.*pv.*pvc/s);
 
+    // Tab completes while there is text; Escape then Tab leaves the prompt (keyboard users
+    // are never trapped).
+    await input.fill('kubectl get');
+    await input.press('Escape');
+    await input.press('Tab');
+    assert.notEqual(await page.evaluate(() => document.activeElement?.dataset?.testid), 'console-input');
+    assert.equal(await input.inputValue(), 'kubectl get', 'the typed line stays');
+
     await page.screenshot({ path: `${SCREENSHOTS}console.png` });
     assertClean(session);
   } finally {
