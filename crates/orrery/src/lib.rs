@@ -5,8 +5,27 @@
 //! controllers and simulated kubelet move the cluster one step at a time in virtual time.
 //! The crate does no IO and reads no clock: see ARCHITECTURE.md.
 
+pub mod addons;
+pub mod admission;
 pub mod api;
+pub mod apps;
+pub mod controllers;
+pub mod curl;
+pub mod errors;
+pub mod invariants;
+pub mod kubectl;
+pub mod kubelet;
 pub mod manifest;
+pub mod minikube;
 pub mod names;
 pub mod rng;
+pub mod routing;
+pub mod scene;
+pub mod shell;
+pub mod sim;
 pub mod time;
+pub mod timeline;
+pub mod transcript;
+pub mod validation;
+pub mod validation_network;
+pub mod volumes;

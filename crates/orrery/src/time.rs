@@ -37,6 +37,35 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
+/// Parses `YYYY-MM-DDTHH:MM:SSZ` back to virtual milliseconds.
+pub fn parse_rfc3339(t: &str) -> Option<Millis> {
+    let b = t.as_bytes();
+    if b.len() < 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b'T'
+        || b[13] != b':'
+        || b[16] != b':'
+    {
+        return None;
+    }
+    let n = |r: std::ops::Range<usize>| t.get(r)?.parse::<i64>().ok();
+    let (y, m, d) = (n(0..4)?, n(5..7)?, n(8..10)?);
+    let (hh, mm, ss) = (n(11..13)?, n(14..16)?, n(17..19)?);
+    let days = days_from_civil(y, m, d);
+    Some(((days * 86_400 + hh * 3600 + mm * 60 + ss) - EPOCH_UNIX_SECONDS) * 1000)
+}
+
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 /// kubectl's AGE column: `HumanDuration` (R8.1).
 pub fn human_duration(ms: Millis) -> String {
     let secs = ms.div_euclid(1000);
@@ -106,7 +135,7 @@ pub fn parse_duration(text: &str) -> Option<Millis> {
         return None;
     }
     if let Ok(n) = t.parse::<f64>() {
-        return (n.is_finite() && n >= 0.0 && n < 1e12).then(|| (n * 1000.0).round() as Millis);
+        return (n.is_finite() && (0.0..1e12).contains(&n)).then(|| (n * 1000.0).round() as Millis);
     }
     let mut total: f64 = 0.0;
     let mut rest = t;
@@ -167,6 +196,13 @@ mod tests {
     fn timestamps_start_at_the_epoch() {
         assert_eq!(rfc3339(0), "2026-01-01T00:00:00Z");
         assert_eq!(rfc3339(86_400_000 * 59 + 61_000), "2026-03-01T00:01:01Z");
+    }
+
+    #[test]
+    fn timestamps_round_trip() {
+        for ms in [0, 1000, 86_400_000 * 400 + 7000, 5_000_000_000] {
+            assert_eq!(parse_rfc3339(&rfc3339(ms)), Some(ms));
+        }
     }
 
     #[test]

@@ -248,7 +248,7 @@ impl Discovery {
             (t.plural == base
                 || t.singular == base
                 || t.kind.to_ascii_lowercase() == base
-                || t.short_names.iter().any(|s| *s == base))
+                || t.short_names.contains(&base))
                 && group.as_deref().is_none_or(|g| t.group == g)
         };
         // Prefer the newest API group for names served by two (Ingress: networking over

@@ -1,0 +1,80 @@
+//! Simulator benchmarks (issue: simulator core; budgets in BENCHMARKS.md):
+//! parse + admit + converge for 10, 100, 1,000 and 5,000 objects, and one controller
+//! pass over a settled cluster of 5,000 pods. Run with `cargo bench -p orrery`.
+
+use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion};
+use orrery::shell::Session;
+
+/// A manifest of `n` objects: Deployments (1 replica each) and Services, alternating.
+fn manifest(n: usize) -> String {
+    let mut s = String::new();
+    for i in 0..n {
+        if i % 2 == 0 {
+            s.push_str(&format!(
+                "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app-{i}\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: app-{i}\n  template:\n    metadata:\n      labels:\n        app: app-{i}\n    spec:\n      containers:\n      - name: web\n        image: nginx:1.25\n        ports:\n        - containerPort: 80\n"
+            ));
+        } else {
+            s.push_str(&format!(
+                "---\napiVersion: v1\nkind: Service\nmetadata:\n  name: app-{}\nspec:\n  selector:\n    app: app-{}\n  ports:\n  - port: 80\n",
+                i - 1,
+                i - 1
+            ));
+        }
+    }
+    s
+}
+
+/// A settled cluster with `pods` pods (Deployments of 100 replicas).
+fn cluster_with_pods(pods: usize) -> Session {
+    let mut s = Session::new(1);
+    let mut m = String::new();
+    for d in 0..pods.div_ceil(100) {
+        let r = (pods - d * 100).min(100);
+        m.push_str(&format!(
+            "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: big-{d}\nspec:\n  replicas: {r}\n  selector:\n    matchLabels:\n      app: big-{d}\n  template:\n    metadata:\n      labels:\n        app: big-{d}\n    spec:\n      containers:\n      - name: web\n        image: nginx:1.25\n"
+        ));
+    }
+    s.files.insert("big.yaml".into(), m);
+    s.exec("kubectl apply -f big.yaml", None);
+    s.exec("sleep 2m", None);
+    s
+}
+
+fn parse_admit_converge(c: &mut Criterion) {
+    let mut g = c.benchmark_group("parse_admit_converge");
+    g.sample_size(10);
+    for n in [10usize, 100, 1_000, 5_000] {
+        let text = manifest(n);
+        g.bench_with_input(BenchmarkId::from_parameter(n), &text, |b, text| {
+            b.iter_batched(
+                || {
+                    let mut s = Session::new(1);
+                    s.files.insert("m.yaml".into(), text.clone());
+                    s
+                },
+                |mut s| {
+                    s.exec("kubectl apply -f m.yaml", None);
+                    s.exec("sleep 30s", None);
+                    s
+                },
+                BatchSize::PerIteration,
+            )
+        });
+    }
+    g.finish();
+}
+
+fn one_pass(c: &mut Criterion) {
+    let mut g = c.benchmark_group("controller_pass");
+    g.sample_size(20);
+    for pods in [1_000usize, 5_000] {
+        let mut s = cluster_with_pods(pods);
+        g.bench_function(BenchmarkId::new("settled_pods", pods), |b| {
+            b.iter(|| s.sim.round())
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, parse_admit_converge, one_pass);
+criterion_main!(benches);

@@ -1,0 +1,51 @@
+//! The controllers, each a function from a read-only view of the simulator to actions.
+//! Controllers are level-triggered and never told why they run; each pass makes the one
+//! step the real controller would make, so the page can animate it.
+//!
+//! `ORDER` is the fixed, documented order of one round (determinism depends on it):
+//! 1. namespace — empties Terminating namespaces, then removes them;
+//! 2. garbagecollector — deletes dependents whose owners are gone (R3.9, R3.16);
+//! 3. deployment — ReplicaSets for a Deployment (R4);
+//! 4. replicaset — pods for a ReplicaSet (R4.4, R4.6);
+//! 5. statefulset — claims and pods by ordinal (R3);
+//! 6. persistentvolume — binding, provisioning, reclaim (R5);
+//!    then the external provisioners (minikube-hostpath, csi-hostpath) create volumes;
+//! 7. scheduler — binds pending pods to the node;
+//! 8. kubelet — runs the pods on the node;
+//! 9. endpointslice — Service endpoints from pod readiness (R6);
+//! 10. ingress — the ingress-nginx controller's status (R7).
+
+use crate::sim::{Out, Sim};
+
+pub mod deployment;
+pub mod endpointslice;
+pub mod garbagecollector;
+pub mod ingress;
+pub mod namespace;
+pub mod persistentvolume;
+pub mod replicaset;
+pub mod scheduler;
+pub mod statefulset;
+
+pub type Controller = fn(&Sim, &mut Out);
+
+pub const ORDER: &[(&str, Controller)] = &[
+    ("namespace-controller", namespace::reconcile),
+    ("garbage-collector", garbagecollector::reconcile),
+    ("deployment-controller", deployment::reconcile),
+    ("replicaset-controller", replicaset::reconcile),
+    ("statefulset-controller", statefulset::reconcile),
+    ("persistentvolume-controller", persistentvolume::reconcile),
+    (
+        "k8s.io/minikube-hostpath_minikube",
+        persistentvolume::minikube_hostpath_provisioner,
+    ),
+    (
+        "hostpath.csi.k8s.io_csi-hostpathplugin-0",
+        persistentvolume::csi_hostpath_provisioner,
+    ),
+    ("default-scheduler", scheduler::reconcile),
+    ("kubelet", crate::kubelet::reconcile),
+    ("endpointslice-controller", endpointslice::reconcile),
+    ("ingress-nginx-controller", ingress::reconcile),
+];

@@ -1,0 +1,600 @@
+//! The replicaset controller (R4.4–R4.6): keeps `spec.replicas` active pods for every
+//! ReplicaSet — creating replacements at once (terminating pods do not count), deleting the
+//! surplus in the order of `ActivePodsWithRanks` — adopts matching orphan pods, releases
+//! pods whose labels no longer match, and writes the ReplicaSet's status.
+//!
+//! Also home of the pod predicates the deployment controller and kubectl share: active,
+//! ready, available (Ready for `minReadySeconds`).
+
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+
+use serde_json::{json, Map, Value};
+
+use crate::api::{Object, OwnerRef, Selector};
+use crate::sim::{Action, EventSpec, Out, Sim, GENERATED_NAME};
+use crate::time::Millis;
+
+/// R4.6 rule 4: the annotation that orders scale-down victims.
+pub const POD_DELETION_COST: &str = "controller.kubernetes.io/pod-deletion-cost";
+
+/// `burstReplicas`: the most pods one sync creates or deletes (R4.4).
+pub const BURST_REPLICAS: usize = 500;
+
+// ----- pod predicates --------------------------------------------------------------------
+
+/// `FilterActivePods`: not being deleted, not Succeeded, not Failed (R4.4).
+pub fn is_pod_active(pod: &Object) -> bool {
+    !pod.is_deleting()
+        && !matches!(
+            pod.str_at(&["status", "phase"]),
+            Some("Succeeded" | "Failed")
+        )
+}
+
+/// The pod's Ready condition is True.
+pub fn is_pod_ready(pod: &Object) -> bool {
+    ready_condition(pod).is_some_and(|c| c.get("status").and_then(Value::as_str) == Some("True"))
+}
+
+fn ready_condition(pod: &Object) -> Option<&Value> {
+    pod.get(&["status", "conditions"])
+        .as_array()?
+        .iter()
+        .find(|c| c.get("type").and_then(Value::as_str) == Some("Ready"))
+}
+
+/// When the pod last became Ready: the kubelet's instant (milliseconds) if it runs the
+/// pod, else the Ready condition's `lastTransitionTime`. None when not Ready.
+pub fn ready_since(sim: &Sim, pod: &Object) -> Option<Millis> {
+    if !is_pod_ready(pod) {
+        return None;
+    }
+    if let Some(t) = sim
+        .runtime
+        .get(&pod.meta.uid)
+        .and_then(|rt| rt.ready_since())
+    {
+        return Some(t);
+    }
+    ready_condition(pod)
+        .and_then(|c| c.get("lastTransitionTime"))
+        .and_then(Value::as_str)
+        .and_then(crate::time::parse_rfc3339)
+}
+
+/// `IsPodAvailable`: Ready for at least `min_ready_seconds`. When it will become available
+/// later, `Err(instant)` says when (for a wake-up).
+pub fn pod_availability(
+    sim: &Sim,
+    pod: &Object,
+    min_ready_seconds: i64,
+) -> Result<(), Option<Millis>> {
+    let Some(since) = ready_since(sim, pod) else {
+        return Err(None);
+    };
+    if min_ready_seconds <= 0 {
+        return Ok(());
+    }
+    let at = since + min_ready_seconds * 1000;
+    if at <= sim.now {
+        Ok(())
+    } else {
+        Err(Some(at))
+    }
+}
+
+pub fn is_pod_available(sim: &Sim, pod: &Object, min_ready_seconds: i64) -> bool {
+    pod_availability(sim, pod, min_ready_seconds).is_ok()
+}
+
+/// Objects whose controller reference names this owner UID.
+pub fn controlled_by<'a>(
+    sim: &'a Sim,
+    owner_uid: &str,
+    kind: &'static str,
+) -> impl Iterator<Item = &'a Object> + 'a {
+    let uid = owner_uid.to_string();
+    sim.store
+        .owned_by(owner_uid)
+        .filter(move |o| o.kind == kind && o.controller_ref().is_some_and(|r| r.uid == uid))
+}
+
+/// `spec.replicas` of a ReplicaSet or Deployment (default 1).
+pub fn spec_replicas(obj: &Object) -> i64 {
+    obj.i64_at(&["spec", "replicas"]).unwrap_or(1)
+}
+
+// ----- scale-down ranking (R4.6) ---------------------------------------------------------
+
+/// `floor(log2(now − t))` with the duration in nanoseconds; −1 for t in the future.
+pub fn log2_bucket(now: Millis, t: Millis) -> i64 {
+    let d_ms = now - t;
+    if d_ms <= 0 {
+        return -1;
+    }
+    let ns = d_ms as u128 * 1_000_000;
+    127 - ns.leading_zeros() as i64
+}
+
+fn phase_ordinal(pod: &Object) -> u8 {
+    match pod.str_at(&["status", "phase"]) {
+        Some("Pending") => 0,
+        Some("Unknown") => 1,
+        Some("Running") => 2,
+        _ => 0,
+    }
+}
+
+fn deletion_cost(pod: &Object) -> i64 {
+    pod.meta
+        .annotations
+        .get(POD_DELETION_COST)
+        .and_then(|v| v.trim().parse::<i32>().ok())
+        .map_or(0, i64::from)
+}
+
+fn max_restarts(pod: &Object) -> i64 {
+    pod.get(&["status", "containerStatuses"])
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c.get("restartCount").and_then(Value::as_i64))
+        .max()
+        .unwrap_or(0)
+}
+
+/// One pod with what `ActivePodsWithRanks.Less` looks at, computed once.
+struct Ranked<'a> {
+    pod: &'a Object,
+    assigned: bool,
+    phase: u8,
+    ready: bool,
+    cost: i64,
+    rank: usize,
+    ready_since: Option<Millis>,
+    restarts: i64,
+}
+
+/// Feature gates of R4.6 by cluster version: PodDeletionCost and LogarithmicScaleDown are
+/// beta (on) from 1.22; 1.21 compares exact times and ignores the annotation.
+fn gates(sim: &Sim) -> (bool, bool) {
+    let on = sim.version.at_least(22);
+    (on, on)
+}
+
+/// `ActivePodsWithRanks.Less`: whether `a` goes before `b` (is deleted first).
+fn less(a: &Ranked, b: &Ranked, now: Millis, deletion_cost_gate: bool, log_gate: bool) -> bool {
+    // 1. Unassigned before assigned.
+    if a.assigned != b.assigned {
+        return !a.assigned;
+    }
+    // 2. Pending < Unknown < Running.
+    if a.phase != b.phase {
+        return a.phase < b.phase;
+    }
+    // 3. Not ready before ready.
+    if a.ready != b.ready {
+        return !a.ready;
+    }
+    // 4. Lower pod-deletion-cost first.
+    if deletion_cost_gate && a.cost != b.cost {
+        return a.cost < b.cost;
+    }
+    // 5. More related pods on the same node first.
+    if a.rank != b.rank {
+        return a.rank > b.rank;
+    }
+    // 6. Ready for less time first.
+    if a.ready && b.ready {
+        if let (Some(ta), Some(tb)) = (a.ready_since, b.ready_since) {
+            if ta != tb {
+                if !log_gate {
+                    return ta > tb;
+                }
+                let diff = log2_bucket(now, ta) - log2_bucket(now, tb);
+                if diff == 0 {
+                    return a.pod.meta.uid < b.pod.meta.uid;
+                }
+                return diff < 0;
+            }
+        }
+    }
+    // 7. More container restarts first.
+    if a.restarts != b.restarts {
+        return a.restarts > b.restarts;
+    }
+    // 8. Newer first.
+    let (ca, cb) = (a.pod.meta.creation_ms, b.pod.meta.creation_ms);
+    if ca != cb {
+        if !log_gate {
+            return ca > cb;
+        }
+        let diff = log2_bucket(now, ca) - log2_bucket(now, cb);
+        if diff == 0 {
+            return a.pod.meta.uid < b.pod.meta.uid;
+        }
+        return diff < 0;
+    }
+    false
+}
+
+/// R4.6 `getPodsToDelete`: the `diff` pods to delete, in deletion order. `related` are
+/// the active pods of every ReplicaSet of the same owner (for rule 5's rank).
+pub fn pods_to_delete<'a>(
+    sim: &Sim,
+    pods: &[&'a Object],
+    related: &[&Object],
+    diff: usize,
+) -> Vec<&'a Object> {
+    if diff >= pods.len() {
+        return pods.to_vec();
+    }
+    let mut on_node: BTreeMap<&str, usize> = BTreeMap::new();
+    for p in related.iter().filter(|p| is_pod_active(p)) {
+        *on_node
+            .entry(p.str_at(&["spec", "nodeName"]).unwrap_or(""))
+            .or_default() += 1;
+    }
+    let mut ranked: Vec<Ranked> = pods
+        .iter()
+        .map(|p| {
+            let node = p.str_at(&["spec", "nodeName"]).unwrap_or("");
+            Ranked {
+                pod: p,
+                assigned: !node.is_empty(),
+                phase: phase_ordinal(p),
+                ready: is_pod_ready(p),
+                cost: deletion_cost(p),
+                rank: on_node.get(node).copied().unwrap_or(0),
+                ready_since: ready_since(sim, p),
+                restarts: max_restarts(p),
+            }
+        })
+        .collect();
+    let (cost_gate, log_gate) = gates(sim);
+    let now = sim.now;
+    ranked.sort_by(|a, b| {
+        if less(a, b, now, cost_gate, log_gate) {
+            Ordering::Less
+        } else if less(b, a, now, cost_gate, log_gate) {
+            Ordering::Greater
+        } else {
+            Ordering::Equal
+        }
+    });
+    ranked.into_iter().take(diff).map(|r| r.pod).collect()
+}
+
+// ----- the controller --------------------------------------------------------------------
+
+/// R1.4 `getPodsPrefix`: `<name>-` when that is a valid generateName prefix, else the name.
+pub fn pods_prefix(controller_name: &str) -> String {
+    let prefix = format!("{controller_name}-");
+    // ValidatePodName(prefix, true) masks the trailing dash before checking the subdomain.
+    let masked = format!("{controller_name}a");
+    if crate::validation::dns1123_subdomain(&masked).is_empty() {
+        prefix
+    } else {
+        controller_name.to_string()
+    }
+}
+
+/// `GetPodFromTemplate`: a pod to create for a controller.
+pub fn pod_from_template(owner: &Object, template: &Value) -> Object {
+    let mut pod = Object::new("v1", "Pod", &owner.meta.namespace, "");
+    pod.meta.generate_name = Some(pods_prefix(&owner.meta.name));
+    let md = template.get("metadata");
+    pod.meta.labels = crate::api::object::string_map(md.and_then(|m| m.get("labels")));
+    pod.meta.annotations = crate::api::object::string_map(md.and_then(|m| m.get("annotations")));
+    if let Some(Value::Array(f)) = md.and_then(|m| m.get("finalizers")) {
+        pod.meta.finalizers = f
+            .iter()
+            .filter_map(|x| x.as_str().map(str::to_string))
+            .collect();
+    }
+    pod.meta.owner_references = vec![OwnerRef {
+        api_version: owner.api_version.clone(),
+        kind: owner.kind.clone(),
+        name: owner.meta.name.clone(),
+        uid: owner.meta.uid.clone(),
+        controller: true,
+        block_owner_deletion: true,
+    }];
+    pod.body.insert(
+        "spec".into(),
+        template.get("spec").cloned().unwrap_or_else(|| json!({})),
+    );
+    pod
+}
+
+pub fn reconcile(sim: &Sim, out: &mut Out) {
+    // Orphan pods by namespace, found once per pass (adoption candidates).
+    let mut orphans: BTreeMap<&str, Vec<&Object>> = BTreeMap::new();
+    for p in sim.store.list_all("Pod") {
+        if p.controller_ref().is_none() && !p.is_deleting() {
+            orphans
+                .entry(p.meta.namespace.as_str())
+                .or_default()
+                .push(p);
+        }
+    }
+    for rs in sim.store.list_all("ReplicaSet.apps") {
+        sync_replica_set(sim, rs, orphans.get(rs.meta.namespace.as_str()), out);
+    }
+}
+
+fn sync_replica_set(sim: &Sim, rs: &Object, orphans: Option<&Vec<&Object>>, out: &mut Out) {
+    let selector = Selector::from_label_selector(rs.get(&["spec", "selector"]));
+    let owned: Vec<&Object> = controlled_by(sim, &rs.meta.uid, "Pod").collect();
+    // ClaimPods: release pods that no longer match, adopt orphans that do. The adopted
+    // pods are counted from the next pass on (the same virtual instant).
+    let mut claimed_changed = false;
+    for p in &owned {
+        if !selector.matches(&p.meta.labels) && !p.is_deleting() {
+            let mut released = (*p).clone();
+            released
+                .meta
+                .owner_references
+                .retain(|o| o.uid != rs.meta.uid);
+            out.push(Action::Update(released));
+            claimed_changed = true;
+        }
+    }
+    if !rs.is_deleting() && !selector.is_empty() {
+        for p in orphans.into_iter().flatten() {
+            if selector.matches(&p.meta.labels) {
+                let mut adopted = (*p).clone();
+                adopted.meta.owner_references.push(OwnerRef {
+                    api_version: rs.api_version.clone(),
+                    kind: rs.kind.clone(),
+                    name: rs.meta.name.clone(),
+                    uid: rs.meta.uid.clone(),
+                    controller: true,
+                    block_owner_deletion: true,
+                });
+                out.push(Action::Update(adopted));
+                claimed_changed = true;
+            }
+        }
+    }
+    if claimed_changed {
+        return;
+    }
+    let min_ready = rs.i64_at(&["spec", "minReadySeconds"]).unwrap_or(0);
+    let active: Vec<&Object> = owned.iter().copied().filter(|p| is_pod_active(p)).collect();
+    if !rs.is_deleting() {
+        manage_replicas(sim, rs, &active, out);
+    }
+    // Status, from the pods seen at the start of this sync (as the real controller does).
+    let template_labels =
+        crate::api::object::string_map(rs.get(&["spec", "template", "metadata", "labels"]).into());
+    let fully_labeled = active
+        .iter()
+        .filter(|p| {
+            template_labels
+                .iter()
+                .all(|(k, v)| p.meta.labels.get(k) == Some(v))
+        })
+        .count();
+    let ready = active.iter().filter(|p| is_pod_ready(p)).count();
+    let mut available = 0;
+    for p in &active {
+        match pod_availability(sim, p, min_ready) {
+            Ok(()) => available += 1,
+            Err(Some(at)) => out.wake_at(at),
+            Err(None) => {}
+        }
+    }
+    let mut status = Map::new();
+    status.insert("replicas".into(), json!(active.len()));
+    if fully_labeled > 0 {
+        status.insert("fullyLabeledReplicas".into(), json!(fully_labeled));
+    }
+    if ready > 0 {
+        status.insert("readyReplicas".into(), json!(ready));
+    }
+    if available > 0 {
+        status.insert("availableReplicas".into(), json!(available));
+    }
+    if rs.meta.generation > 0 {
+        status.insert("observedGeneration".into(), json!(rs.meta.generation));
+    }
+    if let Some(c) = rs.get(&["status", "conditions"]).as_array() {
+        if !c.is_empty() {
+            status.insert("conditions".into(), Value::Array(c.clone()));
+        }
+    }
+    let status = Value::Object(status);
+    if rs.status() != &status {
+        let mut updated = rs.clone();
+        updated.body.insert("status".into(), status);
+        out.push(Action::Update(updated));
+    }
+}
+
+/// R4.4 `manageReplicas`: create or delete the difference, all at once (capped).
+fn manage_replicas(sim: &Sim, rs: &Object, active: &[&Object], out: &mut Out) {
+    let want = spec_replicas(rs).max(0) as usize;
+    let have = active.len();
+    if have < want {
+        let template = rs.get(&["spec", "template"]).clone();
+        for _ in 0..(want - have).min(BURST_REPLICAS) {
+            out.push(Action::Create(pod_from_template(rs, &template)));
+            out.push(EventSpec::normal(
+                rs,
+                "SuccessfulCreate",
+                format!("Created pod: {GENERATED_NAME}"),
+            ));
+        }
+    } else if have > want {
+        let diff = (have - want).min(BURST_REPLICAS);
+        let related = related_pods(sim, rs);
+        let related: Vec<&Object> = if related.is_empty() {
+            active.to_vec()
+        } else {
+            related
+        };
+        for pod in pods_to_delete(sim, active, &related, diff) {
+            out.push(Action::Delete {
+                key: pod.key(),
+                grace_seconds: None,
+            });
+            out.push(EventSpec::normal(
+                rs,
+                "SuccessfulDelete",
+                format!("Deleted pod: {}", pod.meta.name),
+            ));
+        }
+    }
+}
+
+/// `getIndirectlyRelatedPods`: the pods of every ReplicaSet controlled by the same owner
+/// as `rs` (empty when it has no controller).
+fn related_pods<'a>(sim: &'a Sim, rs: &Object) -> Vec<&'a Object> {
+    let Some(owner) = rs.controller_ref() else {
+        return vec![];
+    };
+    let mut pods = vec![];
+    for sibling in controlled_by(sim, &owner.uid, "ReplicaSet") {
+        pods.extend(controlled_by(sim, &sibling.meta.uid, "Pod"));
+    }
+    pods
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn log2_buckets_match_the_reference() {
+        // R4.6 reference buckets.
+        for (secs, bucket) in [
+            (10, 33),
+            (40, 35),
+            (60, 35),
+            (300, 38),
+            (600, 39),
+            (3600, 41),
+        ] {
+            assert_eq!(log2_bucket(secs * 1000, 0), bucket, "{secs}s");
+        }
+        assert_eq!(log2_bucket(0, 5), -1);
+    }
+
+    use crate::api::ClusterVersion;
+
+    /// A pod with the fields R4.6 looks at. `ready_at`/`created` are virtual seconds.
+    fn pod(
+        name: &str,
+        uid: &str,
+        node: &str,
+        phase: &str,
+        ready_at: Option<i64>,
+        created: i64,
+    ) -> Object {
+        let mut p = Object::new("v1", "Pod", "default", name);
+        p.meta.uid = uid.into();
+        p.meta.creation_ms = created * 1000;
+        if !node.is_empty() {
+            p.set(&["spec", "nodeName"], json!(node));
+        }
+        p.set(&["status", "phase"], json!(phase));
+        let ready = match ready_at {
+            Some(t) => json!({"type": "Ready", "status": "True",
+                "lastTransitionTime": crate::time::rfc3339(t * 1000)}),
+            None => json!({"type": "Ready", "status": "False"}),
+        };
+        p.set(&["status", "conditions"], json!([ready]));
+        p
+    }
+
+    fn first(sim: &Sim, pods: &[&Object]) -> String {
+        pods_to_delete(sim, pods, pods, 1)[0].meta.name.clone()
+    }
+
+    fn sim_at(minor: u32, now_s: i64) -> Sim {
+        let mut sim = Sim::new(1, ClusterVersion { minor, patch: 0 });
+        sim.now = now_s * 1000;
+        sim
+    }
+
+    #[test]
+    fn the_eight_ranking_rules_in_order() {
+        let sim = sim_at(34, 10_000);
+        let base = |name: &str, uid: &str| pod(name, uid, "n1", "Running", Some(100), 100);
+        // 1. Unassigned before assigned.
+        let a = base("a", "1");
+        let b = pod("b", "2", "", "Pending", None, 100);
+        assert_eq!(first(&sim, &[&a, &b]), "b");
+        // 2. Pending < Unknown < Running.
+        let p = pod("p", "3", "n1", "Pending", None, 100);
+        let u = pod("u", "4", "n1", "Unknown", None, 100);
+        assert_eq!(first(&sim, &[&a, &u, &p]), "p");
+        assert_eq!(first(&sim, &[&a, &u]), "u");
+        // 3. Not ready before ready.
+        let nr = pod("nr", "5", "n1", "Running", None, 100);
+        assert_eq!(first(&sim, &[&a, &nr]), "nr");
+        // 4. Lower deletion cost first.
+        let mut cheap = base("cheap", "6");
+        cheap
+            .meta
+            .annotations
+            .insert(POD_DELETION_COST.into(), "-5".into());
+        let mut dear = base("dear", "0");
+        dear.meta
+            .annotations
+            .insert(POD_DELETION_COST.into(), "10".into());
+        assert_eq!(first(&sim, &[&dear, &a, &cheap]), "cheap");
+        // 5. More related pods on the same node first.
+        let lone = base("lone", "0");
+        let mut crowded = pod("crowded", "9", "n2", "Running", Some(100), 100);
+        let crowd2 = pod("crowd2", "8", "n2", "Running", Some(100), 100);
+        crowded.meta.uid = "9".into();
+        let related = [&lone, &crowded, &crowd2];
+        assert_eq!(
+            pods_to_delete(&sim, &[&lone, &crowded], &related, 1)[0]
+                .meta
+                .name,
+            "crowded"
+        );
+        // 6. Ready for less time first (different log2 buckets).
+        let old_ready = base("old", "0");
+        let new_ready = pod("new", "9", "n1", "Running", Some(9_990), 100);
+        assert_eq!(first(&sim, &[&old_ready, &new_ready]), "new");
+        // 7. More restarts first.
+        let mut crashy = base("crashy", "9");
+        crashy.set(
+            &["status", "containerStatuses"],
+            json!([{"restartCount": 3}]),
+        );
+        assert_eq!(first(&sim, &[&a, &crashy]), "crashy");
+        // 8. Newer first (different log2 buckets), whatever the UIDs say.
+        let older = pod("older", "0", "n1", "Running", None, 100);
+        let newer = pod("newer", "9", "n1", "Running", None, 9_990);
+        assert_eq!(first(&sim, &[&older, &newer]), "newer");
+    }
+
+    #[test]
+    fn same_bucket_ties_go_by_uid_and_1_21_compares_exactly() {
+        // Ready 40 s and 60 s ago: bucket 35 both; the smaller UID goes first.
+        let sim = sim_at(34, 10_000);
+        let x = pod("x", "b-uid", "n1", "Running", Some(9_960), 9_000);
+        let y = pod("y", "a-uid", "n1", "Running", Some(9_940), 9_000);
+        assert_eq!(first(&sim, &[&x, &y]), "y");
+        // 1.21: the strictly most recently ready goes; the deletion cost is ignored.
+        let old = sim_at(21, 10_000);
+        let mut z = pod("z", "c-uid", "n1", "Running", Some(9_000), 9_000);
+        z.meta
+            .annotations
+            .insert(POD_DELETION_COST.into(), "-100".into());
+        assert_eq!(first(&old, &[&x, &y, &z]), "x");
+    }
+
+    #[test]
+    fn prefixes_follow_get_pods_prefix() {
+        assert_eq!(pods_prefix("web-5d9c"), "web-5d9c-");
+        let long = "a".repeat(253);
+        assert_eq!(pods_prefix(&long), long);
+    }
+}

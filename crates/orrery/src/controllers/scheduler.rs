@@ -1,0 +1,194 @@
+//! The default scheduler: binds each pending pod to the node once the volumes it needs are
+//! usable, with the real `Scheduled` / `FailedScheduling` events. One node (minikube).
+
+use serde_json::{json, Value};
+use std::collections::BTreeSet;
+
+use crate::api::Object;
+use crate::sim::{Action, EventSpec, Out, Sim};
+
+/// What the volume binding plugin says about a pod's claims (R5.8).
+pub enum VolumeCheck {
+    /// Every claim is usable: bind the pod to the node.
+    Ready,
+    /// FailedScheduling with this message.
+    Unschedulable(String),
+    /// WaitForFirstConsumer claims are being bound or provisioned for the node; the pod
+    /// waits (no event) while these actions go out.
+    Waiting(Vec<Action>),
+}
+
+/// The scheduler's FailedScheduling text for a one-node cluster. `prefilter` reasons
+/// (about the pod, not the node) lost their node count in newer releases; the
+/// `preemption:` tail came with ~1.24 (UNVERIFIED boundary; chosen: 1.24, and the
+/// count-less form from 1.24 too, as the reference's texts have it).
+pub fn fit_error(sim: &Sim, reason: &str, prefilter: bool) -> String {
+    if sim.version.at_least(24) {
+        let reason = if prefilter {
+            reason.to_string()
+        } else {
+            format!("1 {reason}")
+        };
+        format!("0/1 nodes are available: {reason}. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.")
+    } else {
+        format!("0/1 nodes are available: 1 {reason}.")
+    }
+}
+
+/// Why a pod cannot be scheduled yet, in the scheduler's words (R5.8), or None.
+pub fn unschedulable_reason(sim: &Sim, pod: &Object) -> Option<String> {
+    match check_volumes(sim, pod, &mut BTreeSet::new()) {
+        VolumeCheck::Unschedulable(m) => Some(m),
+        _ => None,
+    }
+}
+
+/// The volume binding plugin (R5.8): claims must exist and not be deleting; Immediate
+/// claims must be Bound; WaitForFirstConsumer claims get a matching volume pre-bound by
+/// the scheduler, or the `selected-node` annotation that starts provisioning. `taken`
+/// holds volumes this pass already gave to another claim.
+pub fn check_volumes(sim: &Sim, pod: &Object, taken: &mut BTreeSet<String>) -> VolumeCheck {
+    use crate::controllers::persistentvolume as pvctl;
+    let node = sim.cluster.node_name.clone();
+    let mut actions = vec![];
+    for claim in pvctl::pod_claims(pod) {
+        let Some(pvc) = sim.store.find(pvctl::PVC, &pod.meta.namespace, &claim) else {
+            return VolumeCheck::Unschedulable(fit_error(
+                sim,
+                &format!("persistentvolumeclaim \"{claim}\" not found"),
+                true,
+            ));
+        };
+        if pvc.is_deleting() {
+            return VolumeCheck::Unschedulable(fit_error(
+                sim,
+                &format!("persistentvolumeclaim \"{claim}\" is being deleted"),
+                true,
+            ));
+        }
+        if pvctl::is_bound(pvc) {
+            let vn = pvc.str_at(&["spec", "volumeName"]).unwrap_or("");
+            if sim.store.find(pvctl::PV, "", vn).is_none() {
+                return VolumeCheck::Unschedulable(fit_error(
+                    sim,
+                    "node(s) unavailable due to one or more pvc(s) bound to non-existent pv(s)",
+                    false,
+                ));
+            }
+            continue;
+        }
+        if pvctl::claim_blocks_scheduling(sim, pvc) {
+            return VolumeCheck::Unschedulable(fit_error(
+                sim,
+                "pod has unbound immediate PersistentVolumeClaims",
+                true,
+            ));
+        }
+        // WaitForFirstConsumer and not bound yet.
+        if pvc.meta.annotations.contains_key(pvctl::ANN_SELECTED_NODE)
+            || !pvc.str_at(&["spec", "volumeName"]).unwrap_or("").is_empty()
+        {
+            // Provisioning or binding is under way: wait for it.
+            actions.push(None);
+            continue;
+        }
+        if let Some(pv) = pvctl::find_best_match(sim, pvc, false, taken) {
+            // The scheduler pre-binds a matching volume; the PV controller completes it.
+            taken.insert(pv.meta.name.clone());
+            let mut v = pv.clone();
+            v.set(
+                &["spec", "claimRef"],
+                json!({"apiVersion": "v1", "kind": "PersistentVolumeClaim", "name": pvc.meta.name,
+                       "namespace": pvc.meta.namespace, "resourceVersion": pvc.meta.resource_version.to_string(),
+                       "uid": pvc.meta.uid}),
+            );
+            v.meta
+                .annotations
+                .insert(pvctl::ANN_BOUND_BY_CONTROLLER.into(), "yes".into());
+            actions.push(Some(Action::Update(v)));
+            continue;
+        }
+        let provisioner = pvctl::claim_class(pvc)
+            .and_then(|c| pvctl::find_class(sim, &c))
+            .and_then(|sc| sc.str_at(&["provisioner"]).map(str::to_string))
+            .unwrap_or_default();
+        if provisioner.is_empty() || provisioner == "kubernetes.io/no-provisioner" {
+            return VolumeCheck::Unschedulable(fit_error(
+                sim,
+                "node(s) didn't find available persistent volumes to bind",
+                false,
+            ));
+        }
+        let mut c = pvc.clone();
+        c.meta
+            .annotations
+            .insert(pvctl::ANN_SELECTED_NODE.into(), node.clone());
+        actions.push(Some(Action::Update(c)));
+    }
+    if actions.is_empty() {
+        VolumeCheck::Ready
+    } else {
+        VolumeCheck::Waiting(actions.into_iter().flatten().collect())
+    }
+}
+
+pub fn reconcile(sim: &Sim, out: &mut Out) {
+    let node = sim.cluster.node_name.clone();
+    let mut taken = BTreeSet::new();
+    for pod in sim.store.list_all("Pod") {
+        if pod.is_deleting()
+            || pod
+                .str_at(&["spec", "nodeName"])
+                .is_some_and(|n| !n.is_empty())
+        {
+            continue;
+        }
+        let reason = match check_volumes(sim, pod, &mut taken) {
+            VolumeCheck::Ready => None,
+            VolumeCheck::Unschedulable(m) => Some(m),
+            VolumeCheck::Waiting(actions) => {
+                for a in actions {
+                    out.push(a);
+                }
+                continue;
+            }
+        };
+        if let Some(reason) = reason {
+            let already = pod
+                .get(&["status", "conditions"])
+                .as_array()
+                .is_some_and(|cs| {
+                    cs.iter()
+                        .any(|c| c.get("message").and_then(Value::as_str) == Some(reason.as_str()))
+                });
+            if !already {
+                out.push(EventSpec::warning(pod, "FailedScheduling", reason.clone()));
+                let mut p = pod.clone();
+                p.set(&["status", "phase"], json!("Pending"));
+                p.set(
+                    &["status", "conditions"],
+                    json!([{"type": "PodScheduled", "status": "False", "lastProbeTime": null,
+                            "lastTransitionTime": crate::time::rfc3339(sim.now), "reason": "Unschedulable", "message": reason}]),
+                );
+                out.push(Action::Update(p));
+            }
+            continue;
+        }
+        let mut p = pod.clone();
+        p.set(&["spec", "nodeName"], json!(node));
+        p.set(&["status", "phase"], json!("Pending"));
+        p.set(
+            &["status", "conditions"],
+            json!([{"type": "PodScheduled", "status": "True", "lastProbeTime": null, "lastTransitionTime": crate::time::rfc3339(sim.now)}]),
+        );
+        out.push(EventSpec::normal(
+            pod,
+            "Scheduled",
+            format!(
+                "Successfully assigned {}/{} to {node}",
+                pod.meta.namespace, pod.meta.name
+            ),
+        ));
+        out.push(Action::Update(p));
+    }
+}

@@ -1,0 +1,508 @@
+//! `kubectl get` (R8.0–R8.4): kinds and short names, names and `kind/name`, `-n`, `-A`,
+//! `-l`, `-o wide|yaml|json|name`, `--show-labels`, `get all`; and `api-resources`.
+
+use serde_json::Value;
+
+use super::args::{flag, parse, Args};
+use super::{flag_error, namespace_of, printers, specs, table};
+use crate::api::{Object, ResourceType, Selector};
+use crate::errors::ApiError;
+use crate::shell::{Output, Session};
+use crate::sim::Sim;
+
+const GET_FLAGS: &[super::args::FlagSpec] = &[
+    flag("all-namespaces", Some('A'), false),
+    flag("selector", Some('l'), true),
+    flag("output", Some('o'), true),
+    flag("show-labels", None, false),
+    flag("watch", Some('w'), false),
+    flag("no-headers", None, false),
+    flag("field-selector", None, true),
+    flag("sort-by", None, true),
+    flag("label-columns", Some('L'), true),
+    flag("show-kind", None, false),
+    flag("filename", Some('f'), true),
+];
+
+/// What to list: a type and optionally names.
+struct Target {
+    rt: ResourceType,
+    names: Vec<String>,
+}
+
+pub fn get(s: &mut Session, words: &[String]) -> Output {
+    let a = match parse(words, &specs(GET_FLAGS)) {
+        Ok(a) => a,
+        Err(e) => return flag_error("get", &e),
+    };
+    let output = a.get("output").unwrap_or("").to_string();
+    if !matches!(output.as_str(), "" | "wide" | "yaml" | "json" | "name") {
+        return Output::err(
+            format!("error: unable to match a printer suitable for the output format \"{output}\", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml\n"),
+            1,
+        );
+    }
+    let selector = match a.get("selector").map(Selector::parse) {
+        None => None,
+        Some(Ok(sel)) => Some(sel),
+        Some(Err(e)) => return Output::err(format!("error: {e}\n"), 1),
+    };
+    if a.positional.is_empty() {
+        return Output::err(
+            "You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples\n",
+            1,
+        );
+    }
+    let targets = match resolve_targets(&s.sim, &a.positional) {
+        Ok(t) => t,
+        Err(o) => return o,
+    };
+    let all_ns = a.bool("all-namespaces");
+    let ns = namespace_of(&a);
+    // `resource.MultipleTypesRequested`: `all`, a comma list, or kind/name pairs of
+    // different kinds print names as `kind.group/name`.
+    let multi = a.bool("show-kind") || multiple_types_requested(&a.positional);
+    let mut out = render(
+        &s.sim,
+        &targets,
+        &ns,
+        all_ns,
+        selector.as_ref(),
+        &output,
+        &a,
+        multi,
+    );
+    // API warnings (R6.4) come first, as kubectl prints them when the response arrives.
+    let warnings: String = targets
+        .iter()
+        .filter_map(|t| super::print_network::warning(&s.sim, &t.rt.gk()))
+        .map(|w| w + "\n")
+        .collect();
+    out.text.insert_str(0, &warnings);
+    out
+}
+
+fn multiple_types_requested(words: &[String]) -> bool {
+    if words.len() == 1 && words[0] == "all" {
+        return true;
+    }
+    let mut kinds: Vec<&str> = vec![];
+    for w in words {
+        if let Some((k, _)) = w.split_once('/') {
+            if !kinds.contains(&k) {
+                kinds.push(k);
+            }
+            if kinds.len() > 1 {
+                return true;
+            }
+        } else if w.contains(',') {
+            return true;
+        }
+    }
+    false
+}
+
+/// `pods`, `pods,svc`, `pod mongo-0 mongo-1`, `pod/mongo-0`, `all`.
+fn resolve_targets(sim: &Sim, words: &[String]) -> Result<Vec<Target>, Output> {
+    let mut targets: Vec<Target> = vec![];
+    let unknown = |w: &str| {
+        Output::err(
+            format!("error: the server doesn't have a resource type \"{w}\"\n"),
+            1,
+        )
+    };
+    if words.iter().any(|w| w.contains('/')) {
+        for w in words {
+            let Some((kind, name)) = w.split_once('/') else {
+                return Err(Output::err(
+                    "error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'\n",
+                    1,
+                ));
+            };
+            let rt = sim
+                .discovery
+                .resolve(kind)
+                .ok_or_else(|| unknown(kind))?
+                .clone();
+            targets.push(Target {
+                rt,
+                names: vec![name.to_string()],
+            });
+        }
+        return Ok(targets);
+    }
+    let kinds = &words[0];
+    let names: Vec<String> = words[1..].to_vec();
+    for k in kinds.split(',').filter(|k| !k.is_empty()) {
+        if k == "all" {
+            let mut all: Vec<&ResourceType> =
+                sim.discovery.types().iter().filter(|t| t.in_all).collect();
+            all.sort_by_key(|t| all_order(&t.kind));
+            for rt in all {
+                targets.push(Target {
+                    rt: rt.clone(),
+                    names: names.clone(),
+                });
+            }
+            continue;
+        }
+        let rt = sim.discovery.resolve(k).ok_or_else(|| unknown(k))?.clone();
+        targets.push(Target {
+            rt,
+            names: names.clone(),
+        });
+    }
+    Ok(targets)
+}
+
+/// R8.4 order of `get all`.
+fn all_order(kind: &str) -> usize {
+    [
+        "Pod",
+        "ReplicationController",
+        "Service",
+        "DaemonSet",
+        "Deployment",
+        "ReplicaSet",
+        "StatefulSet",
+        "HorizontalPodAutoscaler",
+        "CronJob",
+        "Job",
+    ]
+    .iter()
+    .position(|k| *k == kind)
+    .unwrap_or(99)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn render(
+    sim: &Sim,
+    targets: &[Target],
+    ns: &str,
+    all_ns: bool,
+    selector: Option<&Selector>,
+    output: &str,
+    a: &Args,
+    multi: bool,
+) -> Output {
+    let mut out = Output::default();
+    let mut errors = String::new();
+    let mut objects_for_doc: Vec<Value> = vec![];
+    let mut printed_any = false;
+    let wide = output == "wide";
+    let label_columns: Vec<String> = a
+        .all("label-columns")
+        .iter()
+        .flat_map(|l| {
+            l.split(',')
+                .map(|x| x.trim().to_string())
+                .collect::<Vec<_>>()
+        })
+        .filter(|l| !l.is_empty())
+        .collect();
+    let single_item = targets.len() == 1 && targets[0].names.len() == 1;
+    for t in targets {
+        let gk = t.rt.gk();
+        // Events live in the simulator's event log; they are listed as Event objects.
+        let synthesized: Vec<Object> = if gk == "Event" {
+            super::events::objects(sim, if all_ns { None } else { Some(ns) })
+        } else {
+            vec![]
+        };
+        let mut objs: Vec<&Object> = if gk == "Event" {
+            if t.names.is_empty() {
+                synthesized.iter().collect()
+            } else {
+                let mut v = vec![];
+                for name in &t.names {
+                    match synthesized.iter().find(|o| &o.meta.name == name) {
+                        Some(o) => v.push(o),
+                        None => {
+                            errors.push_str(
+                                &ApiError::NotFound {
+                                    resource: t.rt.qualified_plural(),
+                                    name: name.clone(),
+                                }
+                                .kubectl_text(),
+                            );
+                            errors.push('\n');
+                        }
+                    }
+                }
+                v
+            }
+        } else if !t.names.is_empty() {
+            let mut v = vec![];
+            for name in &t.names {
+                let ns_for = if t.rt.namespaced { ns } else { "" };
+                match sim.store.find(&gk, ns_for, name) {
+                    Some(o) => v.push(o),
+                    None => {
+                        let e = ApiError::NotFound {
+                            resource: t.rt.qualified_plural(),
+                            name: name.clone(),
+                        };
+                        errors.push_str(&e.kubectl_text());
+                        errors.push('\n');
+                    }
+                }
+            }
+            v
+        } else if !t.rt.namespaced {
+            sim.store.list(&gk, "").collect()
+        } else if all_ns {
+            sim.store.list_all(&gk).collect()
+        } else {
+            sim.store.list(&gk, ns).collect()
+        };
+        if let Some(sel) = selector {
+            objs.retain(|o| sel.matches(&o.meta.labels));
+        }
+        if let Some(path) = a.get("sort-by") {
+            sort_by_path(&mut objs, path);
+        }
+        if objs.is_empty() {
+            continue;
+        }
+        match output {
+            "yaml" | "json" => objects_for_doc.extend(objs.iter().map(|o| o.to_json())),
+            "name" => {
+                for o in &objs {
+                    out.line(&format!("{}/{}", t.rt.qualified_singular(), o.meta.name));
+                }
+            }
+            _ => {
+                if printed_any {
+                    out.text.push('\n');
+                }
+                printed_any = true;
+                let show_ns = all_ns && t.rt.namespaced;
+                let mut header: Vec<String> = vec![];
+                if show_ns {
+                    header.push("NAMESPACE".into());
+                }
+                header.extend(printers::columns(sim, &gk, wide));
+                header.extend(
+                    label_columns
+                        .iter()
+                        .map(|l| l.rsplit('/').next().unwrap_or(l).to_ascii_uppercase()),
+                );
+                if a.bool("show-labels") {
+                    header.push("LABELS".into());
+                }
+                let mut rows = vec![];
+                if !a.bool("no-headers") {
+                    rows.push(header);
+                }
+                for o in &objs {
+                    let mut r = vec![];
+                    if show_ns {
+                        r.push(o.meta.namespace.clone());
+                    }
+                    let mut cells = printers::row(sim, o, wide);
+                    if multi {
+                        cells[0] = format!("{}/{}", t.rt.qualified_singular(), cells[0]);
+                    }
+                    r.extend(cells);
+                    for l in &label_columns {
+                        r.push(o.meta.labels.get(l).cloned().unwrap_or_default());
+                    }
+                    if a.bool("show-labels") {
+                        r.push(labels_cell(o));
+                    }
+                    rows.push(r);
+                }
+                out.text.push_str(&table::render(&rows));
+            }
+        }
+    }
+    match output {
+        "yaml" | "json" => {
+            let single = single_item && objects_for_doc.len() == 1;
+            let doc = if single {
+                objects_for_doc.pop().unwrap()
+            } else {
+                serde_json::json!({"apiVersion": "v1", "items": objects_for_doc, "kind": "List", "metadata": {"resourceVersion": ""}})
+            };
+            // A named object that was not found prints only the error.
+            if single || !single_item || errors.is_empty() {
+                if output == "json" {
+                    out.text.push_str(&to_kubectl_json(&doc));
+                } else {
+                    out.text.push_str(&super::yaml_printer::to_yaml(&doc));
+                }
+            }
+        }
+        _ => {
+            if out.text.is_empty() && errors.is_empty() {
+                // R8.0 (UNVERIFIED exact text, §13.10): kubectl writes this to stderr.
+                let any_namespaced = targets.iter().any(|t| t.rt.namespaced);
+                if all_ns || !any_namespaced {
+                    out.line("No resources found");
+                } else {
+                    out.line(&format!("No resources found in {ns} namespace."));
+                }
+            }
+        }
+    }
+    if !errors.is_empty() {
+        out.text.push_str(&errors);
+        out.code = 1;
+    }
+    out
+}
+
+/// kubectl's JSON printer: `json.MarshalIndent` with four spaces, and Go's HTML-safe
+/// escapes for `<`, `>` and `&` (they can only occur inside strings).
+pub fn to_kubectl_json(v: &Value) -> String {
+    use serde::Serialize;
+    let mut buf = Vec::new();
+    let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");
+    let mut ser = serde_json::Serializer::with_formatter(&mut buf, fmt);
+    if v.serialize(&mut ser).is_err() {
+        return String::new();
+    }
+    let mut s = String::from_utf8(buf).unwrap_or_default();
+    s = s
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026");
+    s.push('\n');
+    s
+}
+
+/// `--sort-by=.metadata.creationTimestamp`: numbers by value, everything else as text;
+/// objects without the field first (kubectl's sorter treats them as smallest).
+fn sort_by_path(objs: &mut [&Object], path: &str) {
+    let keyed: Vec<(Value, usize)> = objs
+        .iter()
+        .enumerate()
+        .map(|(i, o)| {
+            let json = o.to_json();
+            (
+                super::print_config::simple_json_path(&json, path)
+                    .cloned()
+                    .unwrap_or(Value::Null),
+                i,
+            )
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..objs.len()).collect();
+    order.sort_by(|&x, &y| {
+        let (a, b) = (&keyed[x].0, &keyed[y].0);
+        match (a, b) {
+            (Value::Number(p), Value::Number(q)) => p
+                .as_f64()
+                .partial_cmp(&q.as_f64())
+                .unwrap_or(std::cmp::Ordering::Equal),
+            (Value::Null, Value::Null) => std::cmp::Ordering::Equal,
+            (Value::Null, _) => std::cmp::Ordering::Less,
+            (_, Value::Null) => std::cmp::Ordering::Greater,
+            (Value::String(p), Value::String(q)) => p.cmp(q),
+            (p, q) => p.to_string().cmp(&q.to_string()),
+        }
+    });
+    let sorted: Vec<&Object> = order.iter().map(|&i| objs[i]).collect();
+    objs.copy_from_slice(&sorted);
+}
+
+fn labels_cell(o: &Object) -> String {
+    if o.meta.labels.is_empty() {
+        return "<none>".into();
+    }
+    o.meta
+        .labels
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// `kubectl api-resources`: sorted by API group (core first, then groups
+/// alphabetically; kubectl's default sort), resources in discovery order (by name)
+/// within a group.
+pub fn api_resources(s: &mut Session, words: &[String]) -> Output {
+    let a = match parse(
+        words,
+        &specs(&[
+            flag("namespaced", None, true),
+            flag("output", Some('o'), true),
+            flag("api-group", None, true),
+            flag("no-headers", None, false),
+            flag("sort-by", None, true),
+            flag("verbs", None, true),
+            flag("categories", None, true),
+            flag("cached", None, false),
+        ]),
+    ) {
+        Ok(a) => a,
+        Err(e) => return flag_error("api-resources", &e),
+    };
+    let output = a.get("output").unwrap_or("");
+    if !matches!(output, "" | "wide" | "name") {
+        return Output::err(format!("error: --output {output} is not available\n"), 1);
+    }
+    let mut types: Vec<&ResourceType> = s.sim.discovery.types().iter().collect();
+    types.sort_by(|x, y| {
+        (x.group.as_str(), x.plural.as_str()).cmp(&(y.group.as_str(), y.plural.as_str()))
+    });
+    match a.get("sort-by") {
+        Some("name") => types.sort_by(|x, y| x.plural.cmp(&y.plural)),
+        Some("kind") => types.sort_by(|x, y| x.kind.cmp(&y.kind)),
+        Some("") | None => {}
+        Some(other) => {
+            return Output::err(
+                format!("error: --sort-by accepts only name or kind, got \"{other}\"\n"),
+                1,
+            )
+        }
+    }
+    if let Some(ns) = a.get("namespaced") {
+        let want = ns != "false";
+        types.retain(|t| t.namespaced == want);
+    }
+    if let Some(g) = a.get("api-group") {
+        types.retain(|t| t.group == g);
+    }
+    if let Some(c) = a.get("categories") {
+        let wanted: Vec<&str> = c.split(',').collect();
+        types.retain(|t| wanted.contains(&"all") && t.in_all);
+    }
+    if output == "name" {
+        let mut out = String::new();
+        for t in types {
+            out.push_str(&t.qualified_plural());
+            out.push('\n');
+        }
+        return Output::ok(out);
+    }
+    let mut rows = vec![];
+    if !a.bool("no-headers") {
+        let mut h: Vec<String> = ["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND"]
+            .map(String::from)
+            .to_vec();
+        if output == "wide" {
+            h.extend(["VERBS".into(), "CATEGORIES".into()]);
+        }
+        rows.push(h);
+    }
+    for t in types {
+        let mut r = vec![
+            t.plural.clone(),
+            t.short_names.join(","),
+            t.preferred_api_version(),
+            t.namespaced.to_string(),
+            t.kind.clone(),
+        ];
+        if output == "wide" {
+            r.push("[create delete deletecollection get list patch update watch]".into());
+            r.push(if t.in_all {
+                "all".into()
+            } else {
+                String::new()
+            });
+        }
+        rows.push(r);
+    }
+    Output::ok(table::render(&rows))
+}

@@ -1,0 +1,272 @@
+//! kubectl: parses a command line into a typed request, runs it against the simulator and
+//! prints exactly what kubectl prints (R8, R9). One file per family of subcommands.
+
+pub mod args;
+pub mod describe;
+pub mod edit;
+pub mod events;
+pub mod exec;
+pub mod get;
+pub mod mutate;
+pub mod portforward;
+pub mod print_config;
+pub mod print_network;
+pub mod print_storage;
+pub mod print_workloads;
+pub mod printers;
+pub mod rollout;
+pub mod table;
+pub mod tabwriter;
+pub mod wait;
+pub mod yaml_printer;
+
+use args::{flag, FlagSpec};
+
+use crate::shell::{Output, Session};
+
+/// Flags every subcommand accepts.
+pub const GLOBAL_FLAGS: &[FlagSpec] = &[
+    flag("namespace", Some('n'), true),
+    flag("context", None, true),
+    flag("kubeconfig", None, true),
+    flag("v", Some('v'), true),
+    flag("request-timeout", None, true),
+];
+
+/// Flag specs for a subcommand: the global ones plus its own.
+pub fn specs(own: &[FlagSpec]) -> Vec<FlagSpec> {
+    GLOBAL_FLAGS.iter().chain(own.iter()).copied().collect()
+}
+
+/// The subcommands kubectl 1.34 has, in its order (for `unknown command`, its
+/// suggestions, and completion). Not all are simulated.
+pub const SUBCOMMANDS: &[&str] = &[
+    "alpha",
+    "annotate",
+    "api-resources",
+    "api-versions",
+    "apply",
+    "attach",
+    "auth",
+    "autoscale",
+    "certificate",
+    "cluster-info",
+    "completion",
+    "config",
+    "cordon",
+    "cp",
+    "create",
+    "debug",
+    "delete",
+    "describe",
+    "diff",
+    "drain",
+    "edit",
+    "events",
+    "exec",
+    "explain",
+    "expose",
+    "get",
+    "help",
+    "kustomize",
+    "label",
+    "logs",
+    "options",
+    "patch",
+    "plugin",
+    "port-forward",
+    "proxy",
+    "replace",
+    "rollout",
+    "run",
+    "scale",
+    "set",
+    "taint",
+    "top",
+    "uncordon",
+    "version",
+    "wait",
+];
+
+pub fn run(s: &mut Session, words: &[String], stdin: Option<&str>) -> Output {
+    let Some(sub) = words.first() else {
+        return Output::ok("kubectl controls the Kubernetes cluster manager.\n\n Find more information at: https://kubernetes.io/docs/reference/kubectl/\n");
+    };
+    let rest = &words[1..];
+    match sub.as_str() {
+        "get" => get::get(s, rest),
+        "create" => mutate::create(s, rest, stdin),
+        "apply" => mutate::apply(s, rest, stdin),
+        "delete" => mutate::delete(s, rest, stdin),
+        "scale" => mutate::scale(s, rest),
+        "port-forward" => portforward::port_forward(s, rest),
+        "set" => rollout::set(s, rest),
+        "rollout" => rollout::rollout(s, rest),
+        "exec" => exec::exec(s, rest),
+        "version" => version(s, rest),
+        "api-resources" => get::api_resources(s, rest),
+        "config" => config(rest),
+        "describe" => describe::describe(s, rest),
+        "patch" => edit::patch(s, rest),
+        "label" => edit::label(s, rest),
+        "annotate" => edit::annotate(s, rest),
+        "wait" => wait::wait(s, rest),
+        "events" => events::events(s, rest),
+        other if SUBCOMMANDS.contains(&other) => Output::err(
+            format!("error: \"kubectl {other}\" is not simulated yet\n"),
+            1,
+        ),
+        other => Output::err(
+            format!(
+                "error: unknown command \"{other}\" for \"kubectl\"{}\n",
+                suggestions(other)
+            ),
+            1,
+        ),
+    }
+}
+
+/// cobra's `findSuggestions`: commands within edit distance 2 (case-insensitive) or
+/// starting with what was typed, in command order.
+fn suggestions(word: &str) -> String {
+    let typed = word.to_ascii_lowercase();
+    let found: Vec<&str> = SUBCOMMANDS
+        .iter()
+        .filter(|c| edit_distance(&typed, c) <= 2 || c.starts_with(typed.as_str()))
+        .copied()
+        .collect();
+    if found.is_empty() {
+        return String::new();
+    }
+    let mut s = String::from("\n\nDid you mean this?");
+    for c in found {
+        s.push_str("\n\t");
+        s.push_str(c);
+    }
+    s
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur.push(
+                (prev[j] + (ca != *cb) as usize)
+                    .min(prev[j + 1] + 1)
+                    .min(cur[j] + 1),
+            );
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// The kubectl this simulator plays.
+pub const CLIENT_MINOR: u32 = 34;
+
+fn version(s: &Session, words: &[String]) -> Output {
+    let specs = specs(&[flag("client", None, false), flag("output", Some('o'), true)]);
+    let a = match args::parse(words, &specs) {
+        Ok(a) => a,
+        Err(e) => return flag_error("version", &e),
+    };
+    let client = format!("v1.{CLIENT_MINOR}.0");
+    let server = s.sim.version.git_version();
+    let with_server = !a.bool("client");
+    match a.get("output") {
+        None | Some("") => {}
+        Some(fmt @ ("json" | "yaml")) => {
+            let info = |v: &str, minor: u32| {
+                serde_json::json!({"major": "1", "minor": minor.to_string(), "gitVersion": v,
+                    "gitTreeState": "clean", "compiler": "gc", "platform": "linux/amd64"})
+            };
+            let mut doc = serde_json::json!({
+                "clientVersion": info(&client, CLIENT_MINOR),
+                "kustomizeVersion": "v5.7.1",
+            });
+            if with_server {
+                doc["serverVersion"] = info(&server, s.sim.version.minor);
+            }
+            let text = if fmt == "json" {
+                format!(
+                    "{}\n",
+                    serde_json::to_string_pretty(&doc).unwrap_or_default()
+                )
+            } else {
+                yaml_printer::to_yaml(&doc)
+            };
+            return Output::ok(text);
+        }
+        Some(_) => return Output::err("error: --output must be 'yaml' or 'json'\n", 1),
+    }
+    let mut out = Output::default();
+    out.line(&format!("Client Version: {client}"));
+    out.line("Kustomize Version: v5.7.1");
+    if with_server {
+        out.line(&format!("Server Version: {server}"));
+        let skew = (CLIENT_MINOR as i64 - s.sim.version.minor as i64).abs();
+        if skew > 1 {
+            out.line(&format!(
+                "WARNING: version difference between client (1.{CLIENT_MINOR}) and server (1.{}) exceeds the supported minor version skew of +/-1",
+                s.sim.version.minor
+            ));
+        }
+    }
+    out
+}
+
+/// `kubectl config`: the one minikube context of the simulated machine.
+fn config(words: &[String]) -> Output {
+    match words.first().map(String::as_str) {
+        Some("get-contexts") => Output::ok(
+            "CURRENT   NAME       CLUSTER    AUTHINFO   NAMESPACE\n*         minikube   minikube   minikube   default\n",
+        ),
+        Some("current-context") => Output::ok("minikube\n"),
+        Some("get-clusters") => Output::ok("NAME\nminikube\n"),
+        Some("get-users") => Output::ok("NAME\nminikube\n"),
+        Some("use-context") => match words.get(1).map(String::as_str) {
+            Some("minikube") => Output::ok("Switched to context \"minikube\".\n"),
+            Some(other) => Output::err(
+                format!("error: no context exists with the name: \"{other}\"\n"),
+                1,
+            ),
+            None => Output::err(
+                "error: Unexpected args: []\nSee 'kubectl config use-context -h' for help and examples\n",
+                1,
+            ),
+        },
+        Some("view") => Output::ok(
+            "apiVersion: v1\nclusters:\n- cluster:\n    certificate-authority: /home/user/.minikube/ca.crt\n    server: https://192.168.49.2:8443\n  name: minikube\ncontexts:\n- context:\n    cluster: minikube\n    namespace: default\n    user: minikube\n  name: minikube\ncurrent-context: minikube\nkind: Config\npreferences: {}\nusers:\n- name: minikube\n  user:\n    client-certificate: /home/user/.minikube/profiles/minikube/client.crt\n    client-key: /home/user/.minikube/profiles/minikube/client.key\n",
+        ),
+        Some(other @ ("set-context" | "set-cluster" | "set-credentials" | "set" | "unset" | "delete-context" | "delete-cluster" | "rename-context")) => Output::err(
+            format!("error: \"kubectl config {other}\" is not simulated yet\n"),
+            1,
+        ),
+        Some(other) => Output::err(
+            format!("error: unknown command \"{other}\" for \"kubectl config\"\n"),
+            1,
+        ),
+        None => Output::err(
+            "Modify kubeconfig files using subcommands like \"kubectl config set current-context my-context\"\n",
+            0,
+        ),
+    }
+}
+
+/// kubectl's framing of a flag-parsing error.
+pub fn flag_error(sub: &str, e: &str) -> Output {
+    Output::err(
+        format!("error: {e}\nSee 'kubectl {sub} --help' for usage.\n"),
+        1,
+    )
+}
+
+/// The namespace a command works in: `-n`, else `default`.
+pub fn namespace_of(a: &args::Args) -> String {
+    a.get("namespace")
+        .filter(|n| !n.is_empty())
+        .unwrap_or("default")
+        .to_string()
+}

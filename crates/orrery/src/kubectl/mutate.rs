@@ -1,0 +1,702 @@
+//! The kubectl commands that change objects: `create`, `apply`, `delete` (from files or by
+//! name), `scale`. Messages and errors per R8.5, R9.
+
+use serde_json::Value;
+
+use super::args::{flag, parse, Args, FlagSpec};
+use super::{flag_error, namespace_of, specs};
+use crate::api::{ObjKey, Object, ResourceType, Selector};
+use crate::errors::ApiError;
+use crate::manifest;
+use crate::shell::{Output, Session};
+
+pub const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
+
+const FILE_FLAGS: &[FlagSpec] = &[
+    flag("filename", Some('f'), true),
+    flag("recursive", Some('R'), false),
+    flag("dry-run", None, true),
+    flag("save-config", None, false),
+    flag("validate", None, true),
+    flag("output", Some('o'), true),
+    flag("record", None, false),
+    flag("force", None, false),
+    flag("server-side", None, false),
+    flag("prune", None, false),
+    flag("selector", Some('l'), true),
+];
+
+const DELETE_FLAGS: &[FlagSpec] = &[
+    flag("filename", Some('f'), true),
+    flag("all", None, false),
+    flag("all-namespaces", Some('A'), false),
+    flag("selector", Some('l'), true),
+    flag("grace-period", None, true),
+    flag("force", None, false),
+    flag("now", None, false),
+    flag("wait", None, true),
+    flag("cascade", None, true),
+    flag("ignore-not-found", None, false),
+    flag("timeout", None, true),
+    flag("recursive", Some('R'), false),
+];
+
+/// One object read from a file, with where it came from (for messages).
+struct Item {
+    obj: Result<Object, String>,
+    source: String,
+}
+
+/// Reads every `-f` source: a virtual file, a file next to the transcript, or `-` (stdin).
+fn read_items(
+    s: &Session,
+    a: &Args,
+    stdin: Option<&str>,
+) -> Result<(Vec<Item>, Vec<String>), Output> {
+    let files = a.all("filename");
+    if files.is_empty() {
+        return Err(Output::err("error: must specify one of -f and -k\n", 1));
+    }
+    let mut items = vec![];
+    let mut errors = vec![];
+    for f in files {
+        let (text, source) = if f == "-" {
+            (stdin.unwrap_or("").to_string(), "STDIN".to_string())
+        } else {
+            match s.read_file(&f) {
+                Some(t) => (t, f.clone()),
+                None => {
+                    errors.push(format!("error: the path \"{f}\" does not exist"));
+                    continue;
+                }
+            }
+        };
+        let parsed = manifest::parse(&text);
+        for d in &parsed.diagnostics {
+            errors.push(format!(
+                "error: error parsing {source}: error converting YAML to JSON: yaml: line {}: {}",
+                d.line, d.message
+            ));
+        }
+        for doc in parsed.documents {
+            items.push(Item {
+                obj: Object::from_manifest(&doc.value),
+                source: source.clone(),
+            });
+        }
+    }
+    Ok((items, errors))
+}
+
+fn kind_error(e: &str, source: &str) -> String {
+    format!("error: error validating \"{source}\": error validating data: invalid object to validate; if you choose to ignore these errors, turn validation off with --validate=false")
+        .replace("invalid object to validate", if e.contains("Kind") { "kind not set" } else { "apiVersion not set" })
+}
+
+/// The namespace an object from a file goes to, or kubectl's mismatch error.
+fn place(s: &Session, obj: &mut Object, a: &Args) -> Result<(), String> {
+    let explicit = a.get("namespace").filter(|n| !n.is_empty());
+    let namespaced = s
+        .sim
+        .discovery
+        .for_api_version(&obj.api_version, &obj.kind)
+        .map(|t| t.namespaced);
+    // An unserved kind keeps the manifest's namespace: kubectl fails to map it before
+    // defaulting (R9.5 prints `namespace: ""` for a manifest without one).
+    if namespaced != Some(true) {
+        return Ok(());
+    }
+    match (obj.meta.namespace.is_empty(), explicit) {
+        (true, Some(n)) => obj.meta.namespace = n.to_string(),
+        (true, None) => obj.meta.namespace = "default".into(),
+        (false, Some(n)) if n != obj.meta.namespace => {
+            return Err(format!(
+                "error: the namespace from the provided object \"{}\" does not match the namespace \"{n}\". You must pass '--namespace={}' to perform this operation.",
+                obj.meta.namespace, obj.meta.namespace
+            ))
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Deprecation warnings the API server sends for old API versions (text UNVERIFIED,
+/// §13.20; chosen from the apiserver's standard deprecation format).
+fn deprecation_warning(obj: &Object) -> Option<String> {
+    match (obj.api_version.as_str(), obj.kind.as_str()) {
+        ("policy/v1beta1", "PodSecurityPolicy") => {
+            Some("Warning: policy/v1beta1 PodSecurityPolicy is deprecated in v1.21+, unavailable in v1.25+".into())
+        }
+        ("extensions/v1beta1", "Ingress") => Some(
+            "Warning: extensions/v1beta1 Ingress is deprecated in v1.14+, unavailable in v1.22+; use networking.k8s.io/v1 Ingress"
+                .into(),
+        ),
+        _ => None,
+    }
+}
+
+pub fn create(s: &mut Session, words: &[String], stdin: Option<&str>) -> Output {
+    if let Some(first) = words.first().filter(|w| !w.starts_with('-')) {
+        return create_imperative(s, first, &words[1..]);
+    }
+    let a = match parse(words, &specs(FILE_FLAGS)) {
+        Ok(a) => a,
+        Err(e) => return flag_error("create", &e),
+    };
+    from_files(s, &a, stdin, false)
+}
+
+pub fn apply(s: &mut Session, words: &[String], stdin: Option<&str>) -> Output {
+    let a = match parse(words, &specs(FILE_FLAGS)) {
+        Ok(a) => a,
+        Err(e) => return flag_error("apply", &e),
+    };
+    from_files(s, &a, stdin, true)
+}
+
+fn from_files(s: &mut Session, a: &Args, stdin: Option<&str>, is_apply: bool) -> Output {
+    let (items, mut errors) = match read_items(s, a, stdin) {
+        Ok(x) => x,
+        Err(o) => return o,
+    };
+    let mut out = Output::default();
+    for item in items {
+        let mut obj = match item.obj {
+            Ok(o) => o,
+            Err(e) => {
+                errors.push(kind_error(&e, &item.source));
+                continue;
+            }
+        };
+        if let Err(e) = place(s, &mut obj, a) {
+            errors.push(e);
+            continue;
+        }
+        let rt = match s.sim.resource_type(&obj) {
+            Ok(rt) => rt,
+            Err(e) => {
+                errors.push(e.kubectl_file_text(
+                    "creating",
+                    &item.source,
+                    &obj.meta.name,
+                    &obj.meta.namespace,
+                ));
+                continue;
+            }
+        };
+        if let Some(w) = deprecation_warning(&obj) {
+            out.line(&w);
+        }
+        let result = if is_apply {
+            apply_one(s, &rt, obj.clone())
+        } else {
+            create_one(s, obj.clone())
+        };
+        match result {
+            Ok(verb) => out.line(&format!(
+                "{}/{} {verb}",
+                rt.qualified_singular(),
+                obj_name(&s.sim, &rt, &obj)
+            )),
+            Err((e, verb)) => errors.push(e.kubectl_file_text(
+                verb,
+                &item.source,
+                &obj.meta.name,
+                &obj.meta.namespace,
+            )),
+        }
+    }
+    s.sim.settle();
+    for e in &errors {
+        out.line(e);
+    }
+    if !errors.is_empty() {
+        out.code = 1;
+    }
+    out
+}
+
+/// The name to print for a created object (a generated one if the manifest had only
+/// `generateName`).
+fn obj_name(sim: &crate::sim::Sim, _rt: &ResourceType, obj: &Object) -> String {
+    if !obj.meta.name.is_empty() {
+        return obj.meta.name.clone();
+    }
+    sim.steps
+        .last()
+        .map(|st| st.name.clone())
+        .unwrap_or_default()
+}
+
+fn create_one(s: &mut Session, obj: Object) -> Result<&'static str, (ApiError, &'static str)> {
+    s.sim
+        .create(obj)
+        .map(|_| "created")
+        .map_err(|e| (e, "creating"))
+}
+
+/// The manifest as `kubectl apply` records it in the last-applied annotation.
+fn last_applied(obj: &Object) -> String {
+    let mut v = obj.to_json();
+    if let Some(md) = v.get_mut("metadata").and_then(Value::as_object_mut) {
+        for k in ["creationTimestamp", "resourceVersion", "uid"] {
+            md.remove(k);
+        }
+        if let Some(ann) = md.get_mut("annotations").and_then(Value::as_object_mut) {
+            ann.remove(LAST_APPLIED);
+            if ann.is_empty() {
+                md.remove("annotations");
+            }
+        }
+    }
+    serde_json::to_string(&v).unwrap_or_default()
+}
+
+/// `kubectl apply` of one object: created, configured or unchanged (R8.5). The merge
+/// is modelled as: fields the manifest sets replace the stored ones; fields it dropped
+/// since the last apply are removed; everything else (status, fields set by
+/// controllers or other commands) is kept.
+fn apply_one(
+    s: &mut Session,
+    rt: &ResourceType,
+    obj: Object,
+) -> Result<&'static str, (ApiError, &'static str)> {
+    let applied = last_applied(&obj);
+    let key = ObjKey::new(&rt.gk(), &obj.meta.namespace, &obj.meta.name);
+    let Some(stored) = s.sim.store.get(&key).cloned() else {
+        let mut obj = obj;
+        obj.meta
+            .annotations
+            .insert(LAST_APPLIED.into(), applied + "\n");
+        return s
+            .sim
+            .create(obj)
+            .map(|_| "created")
+            .map_err(|e| (e, "creating"));
+    };
+    let previous = stored
+        .meta
+        .annotations
+        .get(LAST_APPLIED)
+        .map(|s| s.trim_end().to_string());
+    if previous.as_deref() == Some(applied.as_str()) {
+        return Ok("unchanged");
+    }
+    let prev_obj: Option<Object> = previous
+        .as_deref()
+        .and_then(|p| serde_json::from_str::<Value>(p).ok())
+        .and_then(|v| Object::from_manifest(&v).ok());
+    let mut merged = stored.clone();
+    // Top-level body fields.
+    if let Some(prev) = &prev_obj {
+        for k in prev.body.keys() {
+            if !obj.body.contains_key(k) && k != "status" {
+                merged.body.remove(k);
+            }
+        }
+    }
+    for (k, v) in &obj.body {
+        if k == "status" {
+            continue;
+        }
+        let base = merged.body.get(k).cloned().unwrap_or(Value::Null);
+        let prev = prev_obj
+            .as_ref()
+            .and_then(|p| p.body.get(k))
+            .cloned()
+            .unwrap_or(Value::Null);
+        merged.body.insert(k.clone(), three_way(&base, &prev, v));
+    }
+    for (mine, theirs, prev) in [
+        (
+            &mut merged.meta.labels,
+            &obj.meta.labels,
+            prev_obj.as_ref().map(|p| &p.meta.labels),
+        ),
+        (
+            &mut merged.meta.annotations,
+            &obj.meta.annotations,
+            prev_obj.as_ref().map(|p| &p.meta.annotations),
+        ),
+    ] {
+        if let Some(prev) = prev {
+            for k in prev.keys() {
+                if !theirs.contains_key(k) {
+                    mine.remove(k);
+                }
+            }
+        }
+        for (k, v) in theirs {
+            mine.insert(k.clone(), v.clone());
+        }
+    }
+    merged
+        .meta
+        .annotations
+        .insert(LAST_APPLIED.into(), applied + "\n");
+    s.sim
+        .update(merged)
+        .map(|_| "configured")
+        .map_err(|e| (e, "applying"))
+}
+
+/// A three-way merge of JSON objects: `new` wins; keys present in `prev` (the last
+/// applied manifest) but absent from `new` are deleted from `base`; other keys of `base`
+/// (defaults, fields set by controllers) stay. Lists are replaced whole.
+fn three_way(base: &Value, prev: &Value, new: &Value) -> Value {
+    match (base, new) {
+        (Value::Object(b), Value::Object(n)) => {
+            let mut out = b.clone();
+            if let Value::Object(p) = prev {
+                for k in p.keys() {
+                    if !n.contains_key(k) {
+                        out.remove(k);
+                    }
+                }
+            }
+            for (k, v) in n {
+                let bk = b.get(k).cloned().unwrap_or(Value::Null);
+                let pk = prev.get(k).cloned().unwrap_or(Value::Null);
+                out.insert(k.clone(), three_way(&bk, &pk, v));
+            }
+            Value::Object(out)
+        }
+        _ => new.clone(),
+    }
+}
+
+/// `kubectl create namespace|deployment|…` (the imperative forms the lessons use).
+fn create_imperative(s: &mut Session, what: &str, words: &[String]) -> Output {
+    let a = match parse(
+        words,
+        &specs(&[
+            flag("image", None, true),
+            flag("replicas", Some('r'), true),
+            flag("port", None, true),
+            flag("dry-run", None, true),
+            flag("output", Some('o'), true),
+        ]),
+    ) {
+        Ok(a) => a,
+        Err(e) => return flag_error("create", &e),
+    };
+    let Some(name) = a.positional.first().cloned() else {
+        return Output::err(format!("error: exactly one NAME is required, got 0\nSee 'kubectl create {what} -h' for help and examples\n"), 1);
+    };
+    let ns = namespace_of(&a);
+    let v = match what {
+        "namespace" | "ns" => serde_json::json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}}),
+        "deployment" | "deploy" => {
+            let Some(image) = a.get("image") else {
+                return Output::err("error: required flag(s) \"image\" not set\n", 1);
+            };
+            let replicas: i64 = a.get("replicas").and_then(|r| r.parse().ok()).unwrap_or(1);
+            let base = crate::apps::image_base(image).to_string();
+            let mut c = serde_json::json!({"name": base, "image": image});
+            if let Some(p) = a.get("port").and_then(|p| p.parse::<i64>().ok()) {
+                c["ports"] = serde_json::json!([{"containerPort": p}]);
+            }
+            serde_json::json!({"apiVersion": "apps/v1", "kind": "Deployment",
+                "metadata": {"name": name, "namespace": ns, "labels": {"app": name}},
+                "spec": {"replicas": replicas, "selector": {"matchLabels": {"app": name}},
+                         "template": {"metadata": {"labels": {"app": name}}, "spec": {"containers": [c]}}}})
+        }
+        other => return Output::err(format!("error: \"kubectl create {other}\" is not simulated; write a manifest and use kubectl create -f\n"), 1),
+    };
+    let obj = Object::from_manifest(&v).expect("built above");
+    let rt = s.sim.resource_type(&obj).expect("built-in kind");
+    match s.sim.create(obj) {
+        Ok(_) => {
+            s.sim.settle();
+            Output::ok(format!("{}/{name} created\n", rt.qualified_singular()))
+        }
+        Err(e @ ApiError::AlreadyExists { .. }) => Output::err(
+            format!("error: failed to create {}: {}\n", rt.singular, e.message()),
+            1,
+        ),
+        Err(e) => Output::err(format!("{}\n", e.kubectl_text()), 1),
+    }
+}
+
+/// `kubectl delete -f FILE | KIND NAME... | KIND/NAME | KIND -l sel | KIND --all`.
+pub fn delete(s: &mut Session, words: &[String], stdin: Option<&str>) -> Output {
+    let a = match parse(words, &specs(DELETE_FLAGS)) {
+        Ok(a) => a,
+        Err(e) => return flag_error("delete", &e),
+    };
+    let grace: Option<i64> = match a.get("grace-period").map(str::parse::<i64>) {
+        None => None,
+        Some(Ok(g)) if g >= 0 => Some(g),
+        Some(Ok(_)) => None,
+        Some(Err(_)) => return Output::err(format!("error: invalid argument \"{}\" for \"--grace-period\" flag: strconv.ParseInt: parsing \"{}\": invalid syntax\n", a.get("grace-period").unwrap_or(""), a.get("grace-period").unwrap_or("")), 1),
+    };
+    let grace = if a.bool("now") { Some(1) } else { grace };
+    let grace = if a.bool("force") && grace == Some(0) {
+        Some(0)
+    } else {
+        grace
+    };
+    let orphan = a.get("cascade") == Some("orphan");
+    let ignore_missing = a.bool("ignore-not-found");
+    let mut keys: Vec<(ResourceType, ObjKey)> = vec![];
+    let mut errors: Vec<String> = vec![];
+    let ns = namespace_of(&a);
+    if a.has("filename") {
+        let (items, errs) = match read_items(s, &a, stdin) {
+            Ok(x) => x,
+            Err(o) => return o,
+        };
+        errors.extend(errs);
+        for item in items {
+            let Ok(mut obj) = item.obj else { continue };
+            if let Err(e) = place(s, &mut obj, &a) {
+                errors.push(e);
+                continue;
+            }
+            match s.sim.resource_type(&obj) {
+                Ok(rt) => {
+                    let ns = if rt.namespaced {
+                        obj.meta.namespace.clone()
+                    } else {
+                        String::new()
+                    };
+                    keys.push((rt.clone(), ObjKey::new(&rt.gk(), &ns, &obj.meta.name)));
+                }
+                Err(e) => errors.push(e.kubectl_file_text(
+                    "deleting",
+                    &item.source,
+                    &obj.meta.name,
+                    &obj.meta.namespace,
+                )),
+            }
+        }
+    } else {
+        let pos = &a.positional;
+        if pos.is_empty() {
+            return Output::err("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'\n", 1);
+        }
+        let mut pairs: Vec<(String, Option<String>)> = vec![];
+        if pos.iter().any(|p| p.contains('/')) {
+            for p in pos {
+                let (k, n) = p.split_once('/').unwrap_or((p.as_str(), ""));
+                pairs.push((k.to_string(), Some(n.to_string())));
+            }
+        } else if pos.len() == 1 {
+            pairs.push((pos[0].clone(), None));
+        } else {
+            for n in &pos[1..] {
+                pairs.push((pos[0].clone(), Some(n.clone())));
+            }
+        }
+        for (kind, name) in pairs {
+            let Some(rt) = s.sim.discovery.resolve(&kind).cloned() else {
+                return Output::err(
+                    format!("error: the server doesn't have a resource type \"{kind}\"\n"),
+                    1,
+                );
+            };
+            let nsv = if rt.namespaced {
+                ns.clone()
+            } else {
+                String::new()
+            };
+            match name {
+                Some(n) => keys.push((rt.clone(), ObjKey::new(&rt.gk(), &nsv, &n))),
+                None => {
+                    let sel = match a.get("selector").map(Selector::parse) {
+                        Some(Ok(sel)) => Some(sel),
+                        Some(Err(e)) => return Output::err(format!("error: {e}\n"), 1),
+                        None => None,
+                    };
+                    if sel.is_none() && !a.bool("all") {
+                        return Output::err(
+                            "error: resource(s) were provided, but no name was specified\n",
+                            1,
+                        );
+                    }
+                    let objs: Vec<ObjKey> = if a.bool("all-namespaces") && rt.namespaced {
+                        s.sim
+                            .store
+                            .list_all(&rt.gk())
+                            .filter(|o| sel.as_ref().is_none_or(|x| x.matches(&o.meta.labels)))
+                            .map(Object::key)
+                            .collect()
+                    } else {
+                        s.sim
+                            .store
+                            .list(&rt.gk(), &nsv)
+                            .filter(|o| sel.as_ref().is_none_or(|x| x.matches(&o.meta.labels)))
+                            .map(Object::key)
+                            .collect()
+                    };
+                    if objs.is_empty() {
+                        if rt.namespaced {
+                            errors.push(format!("No resources found in {ns} namespace."));
+                        } else {
+                            errors.push("No resources found".into());
+                        }
+                        continue;
+                    }
+                    keys.extend(objs.into_iter().map(|k| (rt.clone(), k)));
+                }
+            }
+        }
+    }
+    let mut out = Output::default();
+    let mut failed = false;
+    for (rt, key) in keys {
+        if orphan {
+            orphan_dependents(s, &key);
+        }
+        match s.sim.delete(&key, grace) {
+            Ok(()) => out.line(&deleted_line(&s.sim, &rt, &key)),
+            Err(e) => {
+                if !(ignore_missing && matches!(e, ApiError::NotFound { .. })) {
+                    out.line(&e.kubectl_text());
+                    failed = true;
+                }
+            }
+        }
+    }
+    s.sim.settle();
+    for e in errors {
+        if e.starts_with("No resources found") {
+            out.line(&e);
+        } else {
+            out.line(&e);
+            failed = true;
+        }
+    }
+    if failed {
+        out.code = 1;
+    }
+    out
+}
+
+/// `pod "web-1" deleted` (R8.5); kubectl 1.34 adds ` from <ns> namespace` (§13.8,
+/// UNVERIFIED; this simulator prints the classic form, which both 1.21 and most
+/// published lessons show).
+fn deleted_line(_sim: &crate::sim::Sim, rt: &ResourceType, key: &ObjKey) -> String {
+    format!("{} \"{}\" deleted", rt.qualified_singular(), key.name)
+}
+
+/// `--cascade=orphan`: dependents lose their owner reference to this object.
+fn orphan_dependents(s: &mut Session, key: &ObjKey) {
+    let Some(owner) = s.sim.store.get(key) else {
+        return;
+    };
+    let uid = owner.meta.uid.clone();
+    let deps: Vec<Object> = s.sim.store.owned_by(&uid).cloned().collect();
+    for mut d in deps {
+        d.meta.owner_references.retain(|o| o.uid != uid);
+        let _ = s.sim.update(d);
+    }
+}
+
+/// `kubectl scale KIND NAME --replicas=N` / `KIND/NAME`.
+pub fn scale(s: &mut Session, words: &[String]) -> Output {
+    let a = match parse(
+        words,
+        &specs(&[
+            flag("replicas", None, true),
+            flag("current-replicas", None, true),
+            flag("filename", Some('f'), true),
+            flag("timeout", None, true),
+            flag("all", None, false),
+            flag("selector", Some('l'), true),
+        ]),
+    ) {
+        Ok(a) => a,
+        Err(e) => return flag_error("scale", &e),
+    };
+    let Some(replicas) = a.get("replicas") else {
+        return Output::err("error: required flag(s) \"replicas\" not set\n", 1);
+    };
+    let replicas: i64 = match replicas.parse() {
+        Ok(r) if r >= 0 => r,
+        _ => return Output::err(format!("error: invalid argument \"{replicas}\" for \"--replicas\" flag: strconv.ParseInt: parsing \"{replicas}\": invalid syntax\n"), 1),
+    };
+    let ns = namespace_of(&a);
+    let targets: Vec<(String, String)> = match a.positional.as_slice() {
+        [one] if one.contains('/') => {
+            let (k, n) = one.split_once('/').unwrap();
+            vec![(k.to_string(), n.to_string())]
+        }
+        [kind, names @ ..] if !names.is_empty() => {
+            names.iter().map(|n| (kind.clone(), n.clone())).collect()
+        }
+        _ => {
+            return Output::err(
+                "error: resource(s) were provided, but no name was specified\n",
+                1,
+            )
+        }
+    };
+    let mut out = Output::default();
+    for (kind, name) in targets {
+        let Some(rt) = s.sim.discovery.resolve(&kind).cloned() else {
+            return Output::err(
+                format!("error: the server doesn't have a resource type \"{kind}\"\n"),
+                1,
+            );
+        };
+        if !matches!(
+            rt.kind.as_str(),
+            "Deployment" | "ReplicaSet" | "StatefulSet" | "ReplicationController"
+        ) {
+            out.line(&format!(
+                "error: cannot scale {}: no scale subresource",
+                rt.qualified_singular()
+            ));
+            out.code = 1;
+            continue;
+        }
+        let key = ObjKey::new(&rt.gk(), &ns, &name);
+        let Some(mut obj) = s.sim.store.get(&key).cloned() else {
+            out.line(
+                &ApiError::NotFound {
+                    resource: rt.qualified_plural(),
+                    name,
+                }
+                .kubectl_text(),
+            );
+            out.code = 1;
+            continue;
+        };
+        if let Some(cur) = a
+            .get("current-replicas")
+            .and_then(|c| c.parse::<i64>().ok())
+        {
+            if obj.i64_at(&["spec", "replicas"]) != Some(cur) {
+                out.line(&format!(
+                    "error: Expected replicas to be {cur}, was {}",
+                    obj.i64_at(&["spec", "replicas"]).unwrap_or(0)
+                ));
+                out.code = 1;
+                continue;
+            }
+        }
+        {
+            let limit = crate::sim::MAX_REPLICAS;
+            if replicas > limit {
+                out.line(&format!(
+                    "Error from server (Forbidden): {} \"{}\" is forbidden: exceeded quota: orrery-simulator, requested: replicas={replicas}, limited: replicas={limit}",
+                    rt.qualified_plural(),
+                    key.name
+                ));
+                out.code = 1;
+                continue;
+            }
+        }
+        obj.set(&["spec", "replicas"], Value::from(replicas));
+        match s.sim.update(obj) {
+            Ok(_) => out.line(&format!("{}/{} scaled", rt.qualified_singular(), key.name)),
+            Err(e) => {
+                out.line(&e.kubectl_text());
+                out.code = 1;
+            }
+        }
+    }
+    s.sim.settle();
+    out
+}

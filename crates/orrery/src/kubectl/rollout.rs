@@ -1,0 +1,1015 @@
+//! `kubectl set image` and `kubectl rollout status|restart|undo|history|pause|resume`
+//! (R4.10, the kubectl texts of `set_image.go`, `rollout_*.go` and the Deployment status
+//! viewer). `rollout status` advances virtual time until the rollout finishes, fails, or
+//! `--timeout` passes.
+
+use serde_json::{json, Value};
+
+use super::args::{flag, parse, Args, FlagSpec};
+use super::{flag_error, namespace_of, specs};
+use crate::api::{ObjKey, Object, ResourceType};
+use crate::controllers::deployment::{
+    self as dc, equal_ignore_hash, revision_of, CHANGE_CAUSE, RESTARTED_AT, SKIP_COPY_ANNOTATIONS,
+};
+use crate::errors::ApiError;
+use crate::shell::{Output, Session};
+use crate::sim::Sim;
+use crate::time::Millis;
+
+/// `rollout status` without `--timeout` waits "forever"; the simulator stops after a
+/// day of virtual time so a command always ends.
+const STATUS_WAIT_LIMIT_MS: Millis = 86_400_000;
+
+const NO_RESOURCE: &str = "error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'\n";
+
+/// The objects named by `TYPE/NAME …` or `TYPE NAME …`.
+fn targets(s: &Session, words: &[String], ns: &str) -> Result<Vec<(ResourceType, ObjKey)>, Output> {
+    if words.is_empty() {
+        return Err(Output::err(NO_RESOURCE, 1));
+    }
+    let mut pairs: Vec<(String, String)> = vec![];
+    if words.iter().any(|w| w.contains('/')) {
+        for w in words {
+            let Some((k, n)) = w.split_once('/') else {
+                return Err(Output::err("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'\n", 1));
+            };
+            pairs.push((k.to_string(), n.to_string()));
+        }
+    } else if words.len() == 1 {
+        return Err(Output::err(
+            "error: resource(s) were provided, but no name was specified\n",
+            1,
+        ));
+    } else {
+        for n in &words[1..] {
+            pairs.push((words[0].clone(), n.clone()));
+        }
+    }
+    let mut out = vec![];
+    for (kind, name) in pairs {
+        let Some(rt) = s.sim.discovery.resolve(&kind).cloned() else {
+            return Err(Output::err(
+                format!("error: the server doesn't have a resource type \"{kind}\"\n"),
+                1,
+            ));
+        };
+        let ns = if rt.namespaced { ns } else { "" };
+        let key = ObjKey::new(&rt.gk(), ns, &name);
+        out.push((rt, key));
+    }
+    Ok(out)
+}
+
+fn not_found(rt: &ResourceType, key: &ObjKey) -> String {
+    ApiError::NotFound {
+        resource: rt.qualified_plural(),
+        name: key.name.clone(),
+    }
+    .kubectl_text()
+}
+
+/// The pod spec inside an object: a Pod's own, or its template's (CronJob: the job's).
+fn pod_spec_path(obj: &Object) -> Option<Vec<&'static str>> {
+    match obj.kind.as_str() {
+        "Pod" => Some(vec!["spec"]),
+        "Deployment"
+        | "ReplicaSet"
+        | "StatefulSet"
+        | "DaemonSet"
+        | "ReplicationController"
+        | "Job" => Some(vec!["spec", "template", "spec"]),
+        "CronJob" => Some(vec!["spec", "jobTemplate", "spec", "template", "spec"]),
+        _ => None,
+    }
+}
+
+/// The `kubernetes.io/change-cause` text `--record` writes: the command with its flags.
+fn change_cause(sub: &str, a: &Args) -> String {
+    let mut s = format!("kubectl {sub}");
+    for p in &a.positional {
+        s.push(' ');
+        s.push_str(p);
+    }
+    for (k, vs) in &a.flags {
+        for v in vs {
+            let v = if v.is_empty() { "true" } else { v };
+            s.push_str(&format!(" --{k}={v}"));
+        }
+    }
+    s
+}
+
+// ----- kubectl set image -----------------------------------------------------------------
+
+const SET_IMAGE_FLAGS: &[FlagSpec] = &[
+    flag("all", None, false),
+    flag("selector", Some('l'), true),
+    flag("record", None, false),
+    flag("dry-run", None, true),
+    flag("output", Some('o'), true),
+    flag("local", None, false),
+    flag("filename", Some('f'), true),
+];
+
+/// `kubectl set …`: only `image` is simulated.
+pub fn set(s: &mut Session, words: &[String]) -> Output {
+    match words.first().map(String::as_str) {
+        Some("image") => set_image(s, &words[1..]),
+        Some(other @ ("env" | "resources" | "selector" | "serviceaccount" | "subject")) => {
+            Output::err(
+                format!("error: \"kubectl set {other}\" is not simulated yet\n"),
+                1,
+            )
+        }
+        Some(other) => Output::err(
+            format!("error: unknown command \"{other}\" for \"kubectl set\"\n"),
+            1,
+        ),
+        None => Output::err("error: Required subcommand: kubectl set image\n", 1),
+    }
+}
+
+fn set_image(s: &mut Session, words: &[String]) -> Output {
+    let a = match parse(words, &specs(SET_IMAGE_FLAGS)) {
+        Ok(a) => a,
+        Err(e) => return flag_error("set image", &e),
+    };
+    let ns = namespace_of(&a);
+    let (images, resources): (Vec<&String>, Vec<&String>) =
+        a.positional.iter().partition(|w| w.contains('='));
+    if images.is_empty() {
+        return Output::err("error: at least one image update is required\n", 1);
+    }
+    let resources: Vec<String> = resources.into_iter().cloned().collect();
+    let targets = match targets(s, &resources, &ns) {
+        Ok(t) => t,
+        Err(o) => return o,
+    };
+    let mut out = Output::default();
+    if a.has("record") {
+        out.line("Flag --record has been deprecated, --record will be removed in the future");
+    }
+    let pairs: Vec<(String, String)> = images
+        .iter()
+        .filter_map(|w| w.split_once('='))
+        .map(|(c, i)| (c.to_string(), i.to_string()))
+        .collect();
+    let mut errors: Vec<String> = vec![];
+    for (rt, key) in targets {
+        let Some(obj) = s.sim.store.get(&key).cloned() else {
+            errors.push(not_found(&rt, &key));
+            continue;
+        };
+        let Some(path) = pod_spec_path(&obj) else {
+            errors.push(format!(
+                "error: {}/{} the object is not a pod or does not have a pod template: *v1.{}",
+                rt.plural, key.name, obj.kind
+            ));
+            continue;
+        };
+        let mut updated = obj.clone();
+        for (container, image) in &pairs {
+            let mut found = false;
+            for list in ["initContainers", "containers"] {
+                let mut p: Vec<&str> = path.clone();
+                p.push(list);
+                if !updated.get(&p).is_array() {
+                    continue;
+                }
+                for c in updated.get_mut(&p).as_array_mut().into_iter().flatten() {
+                    if container == "*" || c.get("name").and_then(Value::as_str) == Some(container)
+                    {
+                        c["image"] = json!(image);
+                        found = true;
+                    }
+                }
+            }
+            if !found && container != "*" {
+                errors.push(format!(
+                    "error: unable to find container named \"{container}\""
+                ));
+            }
+        }
+        if updated == obj {
+            continue;
+        }
+        if a.bool("record") || obj.meta.annotations.contains_key(CHANGE_CAUSE) {
+            updated
+                .meta
+                .annotations
+                .insert(CHANGE_CAUSE.into(), change_cause("set image", &a));
+        }
+        match s.sim.update(updated) {
+            Ok(_) => out.line(&format!(
+                "{}/{} image updated",
+                rt.qualified_singular(),
+                key.name
+            )),
+            Err(e) => errors.push(e.kubectl_text()),
+        }
+    }
+    s.sim.settle();
+    finish(out, errors)
+}
+
+fn finish(mut out: Output, errors: Vec<String>) -> Output {
+    if !errors.is_empty() {
+        for e in errors {
+            out.line(&e);
+        }
+        out.code = 1;
+    }
+    out
+}
+
+// ----- kubectl rollout -------------------------------------------------------------------
+
+pub fn rollout(s: &mut Session, words: &[String]) -> Output {
+    let Some(sub) = words.first() else {
+        return Output::ok("Manage the rollout of one or many resources.\n\nAvailable Commands:\n  history       View rollout history\n  pause         Mark the provided resource as paused\n  restart       Restart a resource\n  resume        Resume a paused resource\n  status        Show the status of the rollout\n  undo          Undo a previous rollout\n\nUsage:\n  kubectl rollout SUBCOMMAND [options]\n");
+    };
+    let rest = &words[1..];
+    match sub.as_str() {
+        "status" => status(s, rest),
+        "restart" => restart(s, rest),
+        "undo" => undo(s, rest),
+        "history" => history(s, rest),
+        "pause" => pause_resume(s, rest, true),
+        "resume" => pause_resume(s, rest, false),
+        other => Output::err(
+            format!("error: unknown command \"{other}\" for \"kubectl rollout\"\n"),
+            1,
+        ),
+    }
+}
+
+fn parse_args(words: &[String], own: &[FlagSpec], sub: &str) -> Result<Args, Output> {
+    parse(words, &specs(own)).map_err(|e| flag_error(&format!("rollout {sub}"), &e))
+}
+
+/// The Deployment status viewer: (message, done) or an error text.
+pub fn deployment_status(d: &Object, revision: Option<i64>) -> Result<(String, bool), String> {
+    let name = &d.meta.name;
+    if let Some(want) = revision {
+        let have = d
+            .meta
+            .annotations
+            .get(dc::REVISION)
+            .and_then(|r| r.parse::<i64>().ok())
+            .unwrap_or(0);
+        if want != have {
+            return Err(format!(
+                "desired revision ({want}) is different from the running revision ({have})"
+            ));
+        }
+    }
+    let observed = d.i64_at(&["status", "observedGeneration"]).unwrap_or(0);
+    if d.meta.generation as i64 > observed {
+        return Ok((
+            "Waiting for deployment spec update to be observed...".into(),
+            false,
+        ));
+    }
+    if dc::condition(d, "Progressing")
+        .and_then(|c| c.get("reason"))
+        .and_then(Value::as_str)
+        == Some("ProgressDeadlineExceeded")
+    {
+        return Err(format!(
+            "deployment \"{name}\" exceeded its progress deadline"
+        ));
+    }
+    let g = |k: &str| d.i64_at(&["status", k]).unwrap_or(0);
+    let replicas = d.i64_at(&["spec", "replicas"]).unwrap_or(1);
+    let (updated, total, available) = (g("updatedReplicas"), g("replicas"), g("availableReplicas"));
+    if updated < replicas {
+        return Ok((format!("Waiting for deployment \"{name}\" rollout to finish: {updated} out of {replicas} new replicas have been updated..."), false));
+    }
+    if total > updated {
+        return Ok((format!("Waiting for deployment \"{name}\" rollout to finish: {} old replicas are pending termination...", total - updated), false));
+    }
+    if available < updated {
+        return Ok((format!("Waiting for deployment \"{name}\" rollout to finish: {available} of {updated} updated replicas are available..."), false));
+    }
+    Ok((
+        format!("deployment \"{name}\" successfully rolled out"),
+        true,
+    ))
+}
+
+/// One status check of a supported kind.
+fn status_of(sim: &Sim, key: &ObjKey, revision: Option<i64>) -> Result<(String, bool), String> {
+    let Some(obj) = sim.store.get(key) else {
+        return Err("object has been deleted".into());
+    };
+    match obj.kind.as_str() {
+        "Deployment" => deployment_status(obj, revision),
+        "StatefulSet" => {
+            let (done, msg) = crate::controllers::statefulset::rollout_status(sim, obj);
+            Ok((msg.trim_end().to_string(), done))
+        }
+        "DaemonSet" => Err("rollout status for daemonsets.apps is not simulated yet".into()),
+        other => Err(format!("no status viewer has been implemented for {other}")),
+    }
+}
+
+fn status(s: &mut Session, words: &[String]) -> Output {
+    let a = match parse_args(
+        words,
+        &[
+            flag("watch", Some('w'), true),
+            flag("revision", None, true),
+            flag("timeout", None, true),
+            flag("filename", Some('f'), true),
+            flag("selector", Some('l'), true),
+        ],
+        "status",
+    ) {
+        Ok(a) => a,
+        Err(o) => return o,
+    };
+    let ns = namespace_of(&a);
+    let targets = match targets(s, &a.positional, &ns) {
+        Ok(t) => t,
+        Err(o) => return o,
+    };
+    let revision = a
+        .get("revision")
+        .and_then(|r| r.parse::<i64>().ok())
+        .filter(|r| *r > 0);
+    let watch = a.get("watch").is_none_or(|w| w != "false");
+    let timeout = match a.get("timeout").map(crate::time::parse_duration) {
+        None => None,
+        Some(Some(ms)) => Some(ms).filter(|ms| *ms > 0),
+        Some(None) => {
+            return Output::err(
+                format!("error: invalid argument \"{}\" for \"--timeout\" flag: time: invalid duration \"{}\"\n", a.get("timeout").unwrap_or(""), a.get("timeout").unwrap_or("")),
+                1,
+            )
+        }
+    };
+    let mut out = Output::default();
+    for (rt, key) in targets {
+        if s.sim.store.get(&key).is_none() {
+            out.line(&not_found(&rt, &key));
+            out.code = 1;
+            return out;
+        }
+        if !matches!(rt.kind.as_str(), "Deployment" | "StatefulSet" | "DaemonSet") {
+            out.line(&format!(
+                "error: no status viewer has been implemented for {}",
+                rt.gk()
+            ));
+            out.code = 1;
+            return out;
+        }
+        let deadline = s.sim.now + timeout.unwrap_or(STATUS_WAIT_LIMIT_MS);
+        let mut lines: Vec<String> = vec![];
+        let mut result: Option<Result<(), String>> = None;
+        let done = s.sim.advance_until(deadline, |sim| {
+            match status_of(sim, &key, revision) {
+                Err(e) => {
+                    result = Some(Err(e));
+                    true
+                }
+                Ok((msg, done)) => {
+                    // Print each new status once (kubectl prints one per watch event; a
+                    // repeat of the same line adds nothing in a transcript).
+                    if lines.last() != Some(&msg) {
+                        lines.push(msg);
+                    }
+                    if done {
+                        result = Some(Ok(()));
+                    }
+                    done || !watch
+                }
+            }
+        });
+        for l in &lines {
+            out.line(l);
+        }
+        match result {
+            Some(Ok(())) => {}
+            Some(Err(e)) => {
+                out.line(&format!("error: {e}"));
+                out.code = 1;
+                return out;
+            }
+            None if !watch && done => {}
+            None => {
+                out.line("error: timed out waiting for the condition");
+                out.code = 1;
+                return out;
+            }
+        }
+    }
+    out
+}
+
+fn restart(s: &mut Session, words: &[String]) -> Output {
+    let a = match parse_args(
+        words,
+        &[
+            flag("filename", Some('f'), true),
+            flag("selector", Some('l'), true),
+            flag("dry-run", None, true),
+            flag("output", Some('o'), true),
+        ],
+        "restart",
+    ) {
+        Ok(a) => a,
+        Err(o) => return o,
+    };
+    let ns = namespace_of(&a);
+    let targets = match targets(s, &a.positional, &ns) {
+        Ok(t) => t,
+        Err(o) => return o,
+    };
+    let mut out = Output::default();
+    let mut errors = vec![];
+    for (rt, key) in targets {
+        let Some(obj) = s.sim.store.get(&key).cloned() else {
+            errors.push(not_found(&rt, &key));
+            continue;
+        };
+        let err = |msg: &str| format!("error: {} \"{}\" {msg}", rt.qualified_plural(), key.name);
+        if !matches!(
+            obj.kind.as_str(),
+            "Deployment" | "StatefulSet" | "DaemonSet"
+        ) {
+            errors.push(err("restarting is not supported"));
+            continue;
+        }
+        if obj.kind == "Deployment" && obj.get(&["spec", "paused"]).as_bool() == Some(true) {
+            errors.push(err(
+                "can't restart paused deployment (run rollout resume first)",
+            ));
+            continue;
+        }
+        let stamp = crate::time::rfc3339(s.sim.now);
+        let mut updated = obj.clone();
+        updated.set(
+            &["spec", "template", "metadata", "annotations", RESTARTED_AT],
+            json!(stamp),
+        );
+        if updated == obj {
+            errors.push(format!("error: failed to create patch for {}: if restart has already been triggered within the past second, please wait before attempting to trigger another", key.name));
+            continue;
+        }
+        match s.sim.update(updated) {
+            Ok(_) => out.line(&format!(
+                "{}/{} restarted",
+                rt.qualified_singular(),
+                key.name
+            )),
+            Err(e) => errors.push(e.kubectl_text()),
+        }
+    }
+    s.sim.settle();
+    finish(out, errors)
+}
+
+fn pause_resume(s: &mut Session, words: &[String], pause: bool) -> Output {
+    let sub = if pause { "pause" } else { "resume" };
+    let a = match parse_args(
+        words,
+        &[
+            flag("selector", Some('l'), true),
+            flag("filename", Some('f'), true),
+        ],
+        sub,
+    ) {
+        Ok(a) => a,
+        Err(o) => return o,
+    };
+    let ns = namespace_of(&a);
+    let targets = match targets(s, &a.positional, &ns) {
+        Ok(t) => t,
+        Err(o) => return o,
+    };
+    let mut out = Output::default();
+    let mut errors = vec![];
+    for (rt, key) in targets {
+        let Some(obj) = s.sim.store.get(&key).cloned() else {
+            errors.push(not_found(&rt, &key));
+            continue;
+        };
+        let err = |msg: &str| format!("error: {} \"{}\" {msg}", rt.qualified_plural(), key.name);
+        if obj.kind != "Deployment" {
+            errors.push(err(if pause {
+                "pausing is not supported"
+            } else {
+                "resuming is not supported"
+            }));
+            continue;
+        }
+        let paused = obj.get(&["spec", "paused"]).as_bool() == Some(true);
+        if pause && paused {
+            errors.push(err("is already paused"));
+            continue;
+        }
+        if !pause && !paused {
+            errors.push(err("is not paused"));
+            continue;
+        }
+        let mut updated = obj.clone();
+        if pause {
+            updated.set(&["spec", "paused"], json!(true));
+        } else if let Some(spec) = updated.get_mut(&["spec"]).as_object_mut() {
+            spec.remove("paused");
+        }
+        match s.sim.update(updated) {
+            Ok(_) => out.line(&format!(
+                "{}/{} {}",
+                rt.qualified_singular(),
+                key.name,
+                if pause { "paused" } else { "resumed" }
+            )),
+            Err(e) => errors.push(e.kubectl_text()),
+        }
+    }
+    s.sim.settle();
+    finish(out, errors)
+}
+
+/// The Deployment and its ReplicaSets, or the error to print.
+fn deployment_and_rss<'a>(
+    sim: &'a Sim,
+    rt: &ResourceType,
+    key: &ObjKey,
+    verb: &str,
+) -> Result<(&'a Object, Vec<&'a Object>), String> {
+    let Some(d) = sim.store.get(key) else {
+        return Err(not_found(rt, key));
+    };
+    if d.kind != "Deployment" {
+        return Err(format!(
+            "error: {verb} of {} is not simulated yet",
+            rt.qualified_plural()
+        ));
+    }
+    Ok((d, dc::owned_replica_sets(sim, d)))
+}
+
+/// R4.10 `kubectl rollout undo`: copy an old ReplicaSet's template back.
+fn undo(s: &mut Session, words: &[String]) -> Output {
+    let a = match parse_args(
+        words,
+        &[
+            flag("to-revision", None, true),
+            flag("dry-run", None, true),
+            flag("filename", Some('f'), true),
+            flag("selector", Some('l'), true),
+            flag("output", Some('o'), true),
+        ],
+        "undo",
+    ) {
+        Ok(a) => a,
+        Err(o) => return o,
+    };
+    let to_revision: i64 = match a.get("to-revision").map(str::parse::<i64>) {
+        None => 0,
+        Some(Ok(r)) => r,
+        Some(Err(_)) => {
+            let v = a.get("to-revision").unwrap_or("");
+            return Output::err(format!("error: invalid argument \"{v}\" for \"--to-revision\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax\n"), 1);
+        }
+    };
+    let ns = namespace_of(&a);
+    let targets = match targets(s, &a.positional, &ns) {
+        Ok(t) => t,
+        Err(o) => return o,
+    };
+    let mut out = Output::default();
+    let mut errors = vec![];
+    for (rt, key) in targets {
+        let (d, rss) = match deployment_and_rss(&s.sim, &rt, &key, "rollout undo") {
+            Ok(x) => x,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        if d.get(&["spec", "paused"]).as_bool() == Some(true) {
+            errors.push("error: you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again".into());
+            continue;
+        }
+        let target = match revision_rs(d, &rss, to_revision) {
+            Ok(rs) => rs,
+            Err(e) => {
+                errors.push(format!("error: {e}"));
+                continue;
+            }
+        };
+        let template = target.get(&["spec", "template"]).clone();
+        if equal_ignore_hash(&template, d.get(&["spec", "template"])) {
+            out.line(&format!(
+                "{}/{} skipped rollback (current template already matches revision {to_revision})",
+                rt.qualified_singular(),
+                key.name
+            ));
+            continue;
+        }
+        let mut updated = d.clone();
+        updated.set(&["spec", "template"], dc::template_without_hash(&template));
+        let mut annotations: std::collections::BTreeMap<String, String> = d
+            .meta
+            .annotations
+            .iter()
+            .filter(|(k, _)| SKIP_COPY_ANNOTATIONS.contains(&k.as_str()))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        for (k, v) in &target.meta.annotations {
+            if !SKIP_COPY_ANNOTATIONS.contains(&k.as_str()) {
+                annotations.insert(k.clone(), v.clone());
+            }
+        }
+        updated.meta.annotations = annotations;
+        match s.sim.update(updated) {
+            Ok(_) => out.line(&format!(
+                "{}/{} rolled back",
+                rt.qualified_singular(),
+                key.name
+            )),
+            Err(e) => errors.push(format!(
+                "error: failed restoring revision {to_revision}: {}",
+                e.message()
+            )),
+        }
+    }
+    s.sim.settle();
+    finish(out, errors)
+}
+
+/// `deploymentRevision`: the ReplicaSet of `to_revision`, or of the previous revision (0).
+fn revision_rs<'a>(d: &Object, rss: &[&'a Object], to_revision: i64) -> Result<&'a Object, String> {
+    if to_revision > 0 {
+        return rss
+            .iter()
+            .copied()
+            .find(|rs| {
+                revision_of(rs) == to_revision && rs.meta.annotations.contains_key(dc::REVISION)
+            })
+            .ok_or_else(|| format!("unable to find specified revision {to_revision} in history"));
+    }
+    let mut latest: Option<(i64, &Object)> = None;
+    let mut previous: Option<(i64, &Object)> = None;
+    for rs in rss {
+        if !rs.meta.annotations.contains_key(dc::REVISION) {
+            continue;
+        }
+        let v = revision_of(rs);
+        if latest.is_none_or(|(l, _)| l < v) {
+            previous = latest;
+            latest = Some((v, rs));
+        } else if previous.is_none_or(|(p, _)| p < v) {
+            previous = Some((v, rs));
+        }
+    }
+    previous.map(|(_, rs)| rs).ok_or_else(|| {
+        format!(
+            "no rollout history found for deployment \"{}\"",
+            d.meta.name
+        )
+    })
+}
+
+/// `kubectl rollout history`: REVISION and CHANGE-CAUSE, or one revision's pod template.
+fn history(s: &mut Session, words: &[String]) -> Output {
+    let a = match parse_args(
+        words,
+        &[
+            flag("revision", None, true),
+            flag("filename", Some('f'), true),
+            flag("selector", Some('l'), true),
+            flag("output", Some('o'), true),
+        ],
+        "history",
+    ) {
+        Ok(a) => a,
+        Err(o) => return o,
+    };
+    let revision: i64 = a.get("revision").and_then(|r| r.parse().ok()).unwrap_or(0);
+    let ns = namespace_of(&a);
+    let targets = match targets(s, &a.positional, &ns) {
+        Ok(t) => t,
+        Err(o) => return o,
+    };
+    let mut out = Output::default();
+    let mut errors = vec![];
+    for (rt, key) in targets {
+        let (_, rss) = match deployment_and_rss(&s.sim, &rt, &key, "rollout history") {
+            Ok(x) => x,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        // Revision → (template, change cause); a later ReplicaSet with the same number wins.
+        let mut by_rev: std::collections::BTreeMap<i64, (&Value, String)> = Default::default();
+        for rs in &rss {
+            let Some(r) = rs
+                .meta
+                .annotations
+                .get(dc::REVISION)
+                .and_then(|r| r.parse::<i64>().ok())
+            else {
+                continue;
+            };
+            let cause = rs
+                .meta
+                .annotations
+                .get(CHANGE_CAUSE)
+                .cloned()
+                .unwrap_or_default();
+            by_rev.insert(r, (rs.get(&["spec", "template"]), cause));
+        }
+        let name = format!("{}/{}", rt.qualified_singular(), key.name);
+        if by_rev.is_empty() {
+            out.text
+                .push_str(&format!("{name} \nNo rollout history found.\n"));
+            continue;
+        }
+        if revision > 0 {
+            let Some((template, cause)) = by_rev.get(&revision) else {
+                errors.push("error: unable to find the specified revision".into());
+                continue;
+            };
+            out.text
+                .push_str(&format!("{name} with revision #{revision}\n"));
+            out.text.push_str(&describe_pod_template(template, cause));
+            out.text.push('\n');
+            continue;
+        }
+        let mut rows = vec![vec!["REVISION".to_string(), "CHANGE-CAUSE".to_string()]];
+        for (r, (_, cause)) in &by_rev {
+            let cause = if cause.is_empty() {
+                "<none>".to_string()
+            } else {
+                cause.clone()
+            };
+            rows.push(vec![r.to_string(), cause]);
+        }
+        out.text.push_str(&format!("{name} \n"));
+        out.text.push_str(&tabbed(&rows, 2));
+        out.text.push('\n');
+    }
+    finish(out, errors)
+}
+
+/// kubectl's `tabbedString` layout (tabwriter with minwidth 0 and the given padding).
+fn tabbed(rows: &[Vec<String>], padding: usize) -> String {
+    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let mut widths = vec![0usize; cols];
+    for row in rows {
+        for (i, c) in row.iter().enumerate() {
+            if i + 1 < row.len() {
+                widths[i] = widths[i].max(c.chars().count() + padding);
+            }
+        }
+    }
+    let mut out = String::new();
+    for row in rows {
+        for (i, c) in row.iter().enumerate() {
+            out.push_str(c);
+            if i + 1 < row.len() {
+                out.extend(std::iter::repeat_n(' ', widths[i] - c.chars().count()));
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// `DescribePodTemplate` as `rollout history --revision` prints it (raw tabs, no
+/// tabwriter, as kubectl writes it).
+pub fn describe_pod_template(t: &Value, change_cause: &str) -> String {
+    let mut w = String::from("Pod Template:\n");
+    let md = t.get("metadata");
+    let labels = md.and_then(|m| m.get("labels")).and_then(Value::as_object);
+    multiline(
+        &mut w,
+        "  Labels",
+        labels.map(|m| {
+            m.iter()
+                .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
+                .collect()
+        }),
+    );
+    let mut annotations: Vec<(String, String)> = md
+        .and_then(|m| m.get("annotations"))
+        .and_then(Value::as_object)
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string()))
+                .collect()
+        })
+        .unwrap_or_default();
+    if !change_cause.is_empty() && !annotations.iter().any(|(k, _)| k == CHANGE_CAUSE) {
+        annotations.push((CHANGE_CAUSE.into(), change_cause.into()));
+        annotations.sort();
+    }
+    if !annotations.is_empty() {
+        multiline(
+            &mut w,
+            "  Annotations",
+            Some(
+                annotations
+                    .iter()
+                    .map(|(k, v)| format!("{k}: {v}"))
+                    .collect(),
+            ),
+        );
+    }
+    let spec = t.get("spec").cloned().unwrap_or(Value::Null);
+    if let Some(sa) = spec.get("serviceAccountName").and_then(Value::as_str) {
+        w.push_str(&format!("  Service Account:\t{sa}\n"));
+    }
+    if let Some(inits) = spec
+        .get("initContainers")
+        .and_then(Value::as_array)
+        .filter(|a| !a.is_empty())
+    {
+        describe_containers(&mut w, "Init Containers", inits);
+    }
+    let containers = spec
+        .get("containers")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    describe_containers(&mut w, "Containers", &containers);
+    match spec
+        .get("volumes")
+        .and_then(Value::as_array)
+        .filter(|v| !v.is_empty())
+    {
+        None => w.push_str("  Volumes:\t<none>\n"),
+        Some(vols) => {
+            w.push_str("  Volumes:\n");
+            for v in vols {
+                let name = v.get("name").and_then(Value::as_str).unwrap_or("");
+                w.push_str(&format!("   {name}:\n"));
+                if let Some(c) = v.get("persistentVolumeClaim") {
+                    w.push_str("    Type:\tPersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)\n");
+                    w.push_str(&format!(
+                        "    ClaimName:\t{}\n    ReadOnly:\t{}\n",
+                        c.get("claimName").and_then(Value::as_str).unwrap_or(""),
+                        c.get("readOnly").and_then(Value::as_bool).unwrap_or(false)
+                    ));
+                } else if v.get("emptyDir").is_some() {
+                    w.push_str("    Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)\n    Medium:\t\n    SizeLimit:\t<unset>\n");
+                }
+            }
+        }
+    }
+    let node_selector = spec
+        .get("nodeSelector")
+        .and_then(Value::as_object)
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
+                .collect()
+        });
+    multiline(&mut w, "  Node-Selectors", node_selector);
+    w.push_str("  Tolerations:\t<none>\n");
+    w
+}
+
+/// `printLabelsMultilineWithIndent`: the first item after the title, the others on their
+/// own lines after a tab.
+fn multiline(w: &mut String, title: &str, items: Option<Vec<String>>) {
+    w.push_str(&format!("{title}:\t"));
+    let mut items = items.unwrap_or_default();
+    items.sort();
+    if items.is_empty() {
+        w.push_str("<none>\n");
+        return;
+    }
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            w.push('\t');
+        }
+        w.push_str(item);
+        w.push('\n');
+    }
+}
+
+fn describe_containers(w: &mut String, label: &str, containers: &[Value]) {
+    let none = if containers.is_empty() { " <none>" } else { "" };
+    w.push_str(&format!("  {label}:{none}\n"));
+    for c in containers {
+        let s = |k: &str| c.get(k).and_then(Value::as_str).unwrap_or("");
+        w.push_str(&format!("   {}:\n", s("name")));
+        w.push_str(&format!("    Image:\t{}\n", s("image")));
+        let ports: Vec<&Value> = c
+            .get("ports")
+            .and_then(Value::as_array)
+            .map(|p| p.iter().collect())
+            .unwrap_or_default();
+        let port = |p: &Value, k: &str| {
+            format!(
+                "{}/{}",
+                p.get(k).and_then(Value::as_i64).unwrap_or(0),
+                p.get("protocol").and_then(Value::as_str).unwrap_or("TCP")
+            )
+        };
+        let list = |k: &str| {
+            ports
+                .iter()
+                .map(|p| port(p, k))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let (cp, hp) = (list("containerPort"), list("hostPort"));
+        let or_none = |x: String| {
+            if x.is_empty() {
+                "<none>".to_string()
+            } else {
+                x
+            }
+        };
+        if ports.len() > 1 {
+            w.push_str(&format!("    Ports:\t{cp}\n    Host Ports:\t{hp}\n"));
+        } else {
+            w.push_str(&format!(
+                "    Port:\t{}\n    Host Port:\t{}\n",
+                or_none(cp),
+                or_none(hp)
+            ));
+        }
+        for k in ["command", "args"] {
+            if let Some(a) = c.get(k).and_then(Value::as_array).filter(|a| !a.is_empty()) {
+                w.push_str(&format!(
+                    "    {}:\n",
+                    if k == "command" { "Command" } else { "Args" }
+                ));
+                for x in a {
+                    w.push_str(&format!("      {}\n", x.as_str().unwrap_or("")));
+                }
+            }
+        }
+        match c
+            .get("env")
+            .and_then(Value::as_array)
+            .filter(|e| !e.is_empty())
+        {
+            None => w.push_str("    Environment:\t<none>\n"),
+            Some(env) => {
+                w.push_str("    Environment:\n");
+                for e in env {
+                    let n = e.get("name").and_then(Value::as_str).unwrap_or("");
+                    let v = e.get("value").and_then(Value::as_str).unwrap_or("");
+                    w.push_str(&format!("      {n}:\t{v}\n"));
+                }
+            }
+        }
+        match c
+            .get("volumeMounts")
+            .and_then(Value::as_array)
+            .filter(|m| !m.is_empty())
+        {
+            None => w.push_str("    Mounts:\t<none>\n"),
+            Some(mounts) => {
+                w.push_str("    Mounts:\n");
+                for m in mounts {
+                    let ro = m.get("readOnly").and_then(Value::as_bool).unwrap_or(false);
+                    w.push_str(&format!(
+                        "      {} from {} ({})\n",
+                        m.get("mountPath").and_then(Value::as_str).unwrap_or(""),
+                        m.get("name").and_then(Value::as_str).unwrap_or(""),
+                        if ro { "ro" } else { "rw" }
+                    ));
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn history_table_uses_padding_two() {
+        let rows = vec![
+            vec!["REVISION".to_string(), "CHANGE-CAUSE".to_string()],
+            vec!["1".to_string(), "<none>".to_string()],
+        ];
+        assert_eq!(
+            tabbed(&rows, 2),
+            "REVISION  CHANGE-CAUSE\n1         <none>\n"
+        );
+    }
+
+    #[test]
+    fn pod_template_description() {
+        let t = json!({"metadata": {"labels": {"app": "nginx", "pod-template-hash": "5d9c"}},
+            "spec": {"containers": [{"name": "nginx", "image": "nginx:1.16.1",
+                "ports": [{"containerPort": 80, "protocol": "TCP"}]}]}});
+        let d = describe_pod_template(&t, "");
+        assert_eq!(
+            d,
+            "Pod Template:\n  Labels:\tapp=nginx\n\tpod-template-hash=5d9c\n  Containers:\n   nginx:\n    Image:\tnginx:1.16.1\n    Port:\t80/TCP\n    Host Port:\t0/TCP\n    Environment:\t<none>\n    Mounts:\t<none>\n  Volumes:\t<none>\n  Node-Selectors:\t<none>\n  Tolerations:\t<none>\n"
+        );
+    }
+}

@@ -1,0 +1,866 @@
+//! The simulated kubelet of the node: runs the pods bound to it. Image pulls (and their
+//! failures, ErrImagePull → ImagePullBackOff), init containers, container start,
+//! readiness and liveness probes judged against the app model (`apps`), exits and
+//! restarts with CrashLoopBackOff back-off, graceful termination within
+//! `terminationGracePeriodSeconds`, and pod IPs.
+//!
+//! Its private state (what each container is doing and until when) lives in
+//! `Sim::runtime`, keyed by pod UID; the pod's `status` is rendered from it, so the API
+//! view always agrees with the runtime. Durations are documented in `apps`.
+
+use serde_json::{json, Value};
+
+use crate::api::Object;
+use crate::apps::{model_for, AppModel};
+use crate::sim::{Action, EventSpec, Out, Sim};
+use crate::time::{rfc3339, Millis};
+
+/// Back-off for image pulls and crash loops: 10 s doubling to 5 min.
+pub fn backoff_ms(failures: u32) -> Millis {
+    let exp = failures.saturating_sub(1).min(5);
+    (10_000i64 << exp).min(300_000)
+}
+
+/// Time from a successful pull to the container running.
+const START_MS: Millis = 1_000;
+/// Time an init container runs before it completes.
+const INIT_RUN_MS: Millis = 1_000;
+/// After a failed pull, how long ErrImagePull shows before ImagePullBackOff.
+const ERR_PULL_MS: Millis = 2_000;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum CState {
+    /// Image pull in progress until the instant.
+    Pulling {
+        until: Millis,
+    },
+    /// Pull failed (`ErrImagePull`), shown until the instant, then back-off.
+    ErrImagePull {
+        until: Millis,
+    },
+    /// `ImagePullBackOff` until the instant, then a new pull.
+    PullBackOff {
+        until: Millis,
+    },
+    /// Created, starting until the instant.
+    Starting {
+        until: Millis,
+    },
+    Running {
+        since: Millis,
+    },
+    /// Exited; `restart_at` when the restart policy brings it back (CrashLoopBackOff).
+    Terminated {
+        reason: String,
+        exit_code: i32,
+        at: Millis,
+        restart_at: Option<Millis>,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ContainerRuntime {
+    pub name: String,
+    pub image: String,
+    pub init: bool,
+    pub state: CState,
+    pub restarts: u32,
+    pub pull_failures: u32,
+    pub ready: bool,
+    /// When readiness became true (for minReadySeconds and pod ranking).
+    pub ready_since: Option<Millis>,
+    /// Consecutive failed probes.
+    pub liveness_failures: u32,
+    pub readiness_failures: u32,
+    /// Next probe instant.
+    pub next_probe: Option<Millis>,
+    pub last_terminated: Option<(String, i32, Millis, Millis)>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct PodRuntime {
+    pub started: Millis,
+    pub containers: Vec<ContainerRuntime>,
+    /// SIGTERM was sent at this instant.
+    pub killing_since: Option<Millis>,
+}
+
+impl PodRuntime {
+    /// When the pod last became Ready (all containers ready), if it is Ready.
+    pub fn ready_since(&self) -> Option<Millis> {
+        let mains: Vec<_> = self.containers.iter().filter(|c| !c.init).collect();
+        if mains.is_empty() || !mains.iter().all(|c| c.ready) {
+            return None;
+        }
+        mains.iter().filter_map(|c| c.ready_since).max()
+    }
+}
+
+struct Spec<'a> {
+    name: String,
+    image: String,
+    model: AppModel,
+    c: &'a Value,
+}
+
+fn containers(pod: &Object, list: &str) -> Vec<Value> {
+    pod.get(&["spec", list])
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+fn spec_of(c: &Value) -> Spec<'_> {
+    let image = c
+        .get("image")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    let mut cmd: Vec<String> = vec![];
+    for k in ["command", "args"] {
+        if let Some(Value::Array(a)) = c.get(k) {
+            cmd.extend(a.iter().filter_map(|x| x.as_str().map(str::to_string)));
+        }
+    }
+    let ports: Vec<i64> = c
+        .get("ports")
+        .and_then(Value::as_array)
+        .map(|ps| {
+            ps.iter()
+                .filter_map(|p| p.get("containerPort").and_then(Value::as_i64))
+                .collect()
+        })
+        .unwrap_or_default();
+    Spec {
+        name: c
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string(),
+        model: model_for(&image, &cmd, &ports),
+        image,
+        c,
+    }
+}
+
+/// Resolves a probe's port (number or container port name).
+fn probe_port(c: &Value, port: &Value) -> i64 {
+    if let Some(n) = port.as_i64() {
+        return n;
+    }
+    let name = port.as_str().unwrap_or("");
+    if let Ok(n) = name.parse() {
+        return n;
+    }
+    c.get("ports")
+        .and_then(Value::as_array)
+        .and_then(|ps| {
+            ps.iter()
+                .find(|p| p.get("name").and_then(Value::as_str) == Some(name))
+        })
+        .and_then(|p| p.get("containerPort").and_then(Value::as_i64))
+        .unwrap_or(-1)
+}
+
+/// Outcome of one probe against the app: Ok, or the kubelet's failure message.
+fn run_probe(spec: &Spec, probe: &Value, running_since: Millis, now: Millis) -> Result<(), String> {
+    let warm = now >= running_since + spec.model.warmup_ms;
+    if let Some(h) = probe.get("httpGet") {
+        let port = probe_port(spec.c, h.get("port").unwrap_or(&Value::Null));
+        let path = h.get("path").and_then(Value::as_str).unwrap_or("/");
+        if !spec.model.listens(port) || !warm {
+            return Err(format!("Get \"http://{{pod-ip}}:{port}{path}\": dial tcp {{pod-ip}}:{port}: connect: connection refused"));
+        }
+        if !spec.model.serves(port, path) {
+            return Err("HTTP probe failed with statuscode: 404".into());
+        }
+        return Ok(());
+    }
+    if let Some(t) = probe.get("tcpSocket") {
+        let port = probe_port(spec.c, t.get("port").unwrap_or(&Value::Null));
+        if spec.model.listens(port) && warm {
+            return Ok(());
+        }
+        return Err(format!(
+            "dial tcp {{pod-ip}}:{port}: connect: connection refused"
+        ));
+    }
+    if let Some(e) = probe.get("exec") {
+        let cmd: Vec<&str> = e
+            .get("command")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let joined = cmd.join(" ");
+        let fails = cmd.first() == Some(&"false") || joined.contains("exit 1");
+        if fails || !warm {
+            return Err(String::new());
+        }
+        return Ok(());
+    }
+    Ok(())
+}
+
+/// The kubelet's pass over every pod bound to a node.
+pub fn reconcile(sim: &Sim, out: &mut Out) {
+    for pod in sim.store.list_all("Pod") {
+        let node = pod.str_at(&["spec", "nodeName"]).unwrap_or("");
+        if node.is_empty() {
+            continue;
+        }
+        sync_pod(sim, pod, out);
+    }
+}
+
+fn sync_pod(sim: &Sim, pod: &Object, out: &mut Out) {
+    let now = sim.now;
+    let init_specs = containers(pod, "initContainers");
+    let main_specs = containers(pod, "containers");
+    let mut rt = match sim.runtime.get(&pod.meta.uid) {
+        Some(rt) => rt.clone(),
+        None => {
+            if matches!(
+                pod.str_at(&["status", "phase"]),
+                Some("Succeeded" | "Failed")
+            ) {
+                return;
+            }
+            // A new pod: sandbox, IP (assigned after this pass's status write, so the
+            // write does not overwrite it), and the first container's pull begins.
+            let mut cs = vec![];
+            for (list, init) in [(&init_specs, true), (&main_specs, false)] {
+                for c in list.iter() {
+                    let s = spec_of(c);
+                    cs.push(ContainerRuntime {
+                        name: s.name,
+                        image: s.image,
+                        init,
+                        state: CState::Pulling { until: Millis::MAX },
+                        restarts: 0,
+                        pull_failures: 0,
+                        ready: false,
+                        ready_since: None,
+                        liveness_failures: 0,
+                        readiness_failures: 0,
+                        next_probe: None,
+                        last_terminated: None,
+                    });
+                }
+            }
+            PodRuntime {
+                started: now,
+                containers: cs,
+                killing_since: None,
+            }
+        }
+    };
+    let needs_ip = pod.get(&["status", "podIP"]).is_null() && pod.meta.deletion_ms.is_none();
+    let before = rt.clone();
+    let all_specs: Vec<Value> = init_specs
+        .iter()
+        .chain(main_specs.iter())
+        .cloned()
+        .collect();
+    let restart_policy = pod
+        .str_at(&["spec", "restartPolicy"])
+        .unwrap_or("Always")
+        .to_string();
+
+    // Termination: SIGTERM, then containers exit within the grace period.
+    if let Some(deadline) = pod.meta.deletion_ms {
+        let since = *rt.killing_since.get_or_insert(now);
+        if before.killing_since.is_none() {
+            for (c, s) in rt.containers.iter().zip(&all_specs) {
+                if matches!(c.state, CState::Running { .. } | CState::Starting { .. }) && !c.init {
+                    let spec = spec_of(s);
+                    out.push(EventSpec::normal(
+                        pod,
+                        "Killing",
+                        format!("Stopping container {}", spec.name),
+                    ));
+                }
+            }
+        }
+        let mut all_stopped = true;
+        for (c, s) in rt.containers.iter_mut().zip(&all_specs) {
+            let spec = spec_of(s);
+            let running = matches!(c.state, CState::Running { .. } | CState::Starting { .. });
+            if !running {
+                continue;
+            }
+            let exit_at = match spec.model.stop_ms {
+                Some(ms) => (since + ms).min(deadline),
+                None => deadline,
+            };
+            if now >= exit_at {
+                let code = if spec.model.stop_ms.is_some() && exit_at < deadline {
+                    0
+                } else {
+                    137
+                };
+                c.state = CState::Terminated {
+                    reason: if code == 0 {
+                        "Completed".into()
+                    } else {
+                        "Error".into()
+                    },
+                    exit_code: code,
+                    at: now,
+                    restart_at: None,
+                };
+                c.ready = false;
+            } else {
+                all_stopped = false;
+                out.wake_at(exit_at);
+            }
+        }
+        if all_stopped {
+            out.push(Action::Remove(pod.key()));
+            return;
+        }
+        emit(sim, pod, &before, rt, out);
+        return;
+    }
+
+    // Containers run in order: init containers one at a time, then all main containers.
+    let mut inits_done = true;
+    #[allow(clippy::needless_range_loop)] // two parallel vectors, indexed together
+    for i in 0..rt.containers.len() {
+        let spec = spec_of(&all_specs[i]);
+        let is_init = rt.containers[i].init;
+        if !is_init && !inits_done {
+            break;
+        }
+        step_container(sim, pod, &spec, &mut rt.containers[i], &restart_policy, out);
+        if is_init {
+            let done = matches!(
+                &rt.containers[i].state,
+                CState::Terminated { exit_code: 0, .. }
+            );
+            if !done {
+                inits_done = false;
+            }
+        }
+    }
+    emit(sim, pod, &before, rt, out);
+    if needs_ip {
+        out.push(Action::AssignPodIp(pod.key()));
+    }
+}
+
+/// Moves one container forward to `now`.
+fn step_container(
+    sim: &Sim,
+    pod: &Object,
+    spec: &Spec,
+    c: &mut ContainerRuntime,
+    restart_policy: &str,
+    out: &mut Out,
+) {
+    let now = sim.now;
+    // Each transition may enable the next one at the same instant; bounded.
+    for _ in 0..8 {
+        match c.state.clone() {
+            CState::Pulling { until } if until == Millis::MAX => {
+                let present = sim.node_images.contains(&spec.image);
+                let policy = spec
+                    .c
+                    .get("imagePullPolicy")
+                    .and_then(Value::as_str)
+                    .unwrap_or("IfNotPresent");
+                if present && policy != "Always" && !spec.model.pull_fails {
+                    out.push(EventSpec::normal(
+                        pod,
+                        "Pulled",
+                        format!(
+                            "Container image \"{}\" already present on machine",
+                            spec.image
+                        ),
+                    ));
+                    c.state = CState::Starting {
+                        until: now + START_MS,
+                    };
+                    out.push(EventSpec::normal(
+                        pod,
+                        "Created",
+                        format!("Created container {}", spec.name),
+                    ));
+                } else {
+                    out.push(EventSpec::normal(
+                        pod,
+                        "Pulling",
+                        format!("Pulling image \"{}\"", spec.image),
+                    ));
+                    let pull = if present { 500 } else { spec.model.pull_ms };
+                    c.state = CState::Pulling {
+                        until: now + if spec.model.pull_fails { 1_000 } else { pull },
+                    };
+                }
+            }
+            CState::Pulling { until } if now >= until => {
+                if spec.model.pull_fails {
+                    c.pull_failures += 1;
+                    out.push(EventSpec::warning(
+                        pod,
+                        "Failed",
+                        format!(
+                            "Failed to pull image \"{}\": rpc error: code = NotFound desc = failed to pull and unpack image \"{}\": not found",
+                            spec.image, spec.image
+                        ),
+                    ));
+                    out.push(EventSpec::warning(
+                        pod,
+                        "Failed",
+                        "Error: ErrImagePull".into(),
+                    ));
+                    c.state = CState::ErrImagePull {
+                        until: now + ERR_PULL_MS,
+                    };
+                } else {
+                    out.push(Action::ImagePresent(spec.image.clone()));
+                    out.push(EventSpec::normal(
+                        pod,
+                        "Pulled",
+                        format!(
+                            "Successfully pulled image \"{}\" in {:.1}s",
+                            spec.image,
+                            spec.model.pull_ms as f64 / 1000.0
+                        ),
+                    ));
+                    out.push(EventSpec::normal(
+                        pod,
+                        "Created",
+                        format!("Created container {}", spec.name),
+                    ));
+                    c.state = CState::Starting {
+                        until: now + START_MS,
+                    };
+                }
+            }
+            CState::ErrImagePull { until } if now >= until => {
+                let back = backoff_ms(c.pull_failures);
+                out.push(EventSpec::normal(
+                    pod,
+                    "BackOff",
+                    format!("Back-off pulling image \"{}\"", spec.image),
+                ));
+                out.push(EventSpec::warning(
+                    pod,
+                    "Failed",
+                    "Error: ImagePullBackOff".into(),
+                ));
+                c.state = CState::PullBackOff { until: now + back };
+            }
+            CState::PullBackOff { until } if now >= until => {
+                out.push(EventSpec::normal(
+                    pod,
+                    "Pulling",
+                    format!("Pulling image \"{}\"", spec.image),
+                ));
+                c.state = CState::Pulling { until: now + 1_000 };
+            }
+            CState::Starting { until } if now >= until => {
+                out.push(EventSpec::normal(
+                    pod,
+                    "Started",
+                    format!("Started container {}", spec.name),
+                ));
+                c.state = CState::Running { since: now };
+                c.liveness_failures = 0;
+                c.readiness_failures = 0;
+                if c.init {
+                    c.state = CState::Running { since: now };
+                } else {
+                    let has_readiness = spec.c.get("readinessProbe").is_some_and(|p| !p.is_null());
+                    if !has_readiness {
+                        c.ready = true;
+                        c.ready_since = Some(now);
+                    }
+                    c.next_probe = Some(now + initial_delay(spec.c));
+                }
+            }
+            CState::Running { since } => {
+                // Init containers and exiting processes.
+                let exit = if c.init {
+                    Some((INIT_RUN_MS, 0))
+                } else {
+                    spec.model.exits
+                };
+                if let Some((after, code)) = exit {
+                    if now >= since + after {
+                        terminate(c, code, now, restart_policy, out, pod, spec);
+                        continue;
+                    }
+                    out.wake_at(since + after);
+                }
+                if !c.init {
+                    probe(pod, spec, c, since, now, out);
+                }
+                break;
+            }
+            CState::Terminated {
+                restart_at: Some(at),
+                ..
+            } if now >= at => {
+                c.state = CState::Starting {
+                    until: now + START_MS,
+                };
+                out.push(EventSpec::normal(
+                    pod,
+                    "Created",
+                    format!("Created container {}", spec.name),
+                ));
+            }
+            _ => break,
+        }
+    }
+    match &c.state {
+        CState::Pulling { until }
+        | CState::ErrImagePull { until }
+        | CState::PullBackOff { until }
+        | CState::Starting { until }
+            if *until != Millis::MAX =>
+        {
+            out.wake_at(*until)
+        }
+        CState::Terminated {
+            restart_at: Some(at),
+            ..
+        } => out.wake_at(*at),
+        _ => {}
+    }
+}
+
+fn initial_delay(c: &Value) -> Millis {
+    ["readinessProbe", "livenessProbe"]
+        .iter()
+        .filter_map(|p| {
+            c.get(*p)
+                .and_then(|p| p.get("initialDelaySeconds"))
+                .and_then(Value::as_i64)
+        })
+        .min()
+        .unwrap_or(0)
+        .max(0)
+        * 1000
+        + 1000
+}
+
+fn terminate(
+    c: &mut ContainerRuntime,
+    code: i32,
+    now: Millis,
+    restart_policy: &str,
+    out: &mut Out,
+    pod: &Object,
+    spec: &Spec,
+) {
+    let reason = if code == 0 { "Completed" } else { "Error" };
+    let restart =
+        !c.init && (restart_policy == "Always" || (restart_policy == "OnFailure" && code != 0));
+    let restart = restart || (c.init && code != 0 && restart_policy != "Never");
+    c.ready = false;
+    c.ready_since = None;
+    let restart_at = if restart {
+        let back = if c.restarts == 0 {
+            0
+        } else {
+            backoff_ms(c.restarts)
+        };
+        if back > 0 {
+            out.push(EventSpec::warning(
+                pod,
+                "BackOff",
+                format!(
+                    "Back-off restarting failed container {} in pod {}_{}({})",
+                    spec.name, pod.meta.name, pod.meta.namespace, pod.meta.uid
+                ),
+            ));
+        }
+        c.restarts += 1;
+        Some(now + back.max(1_000))
+    } else {
+        None
+    };
+    if let CState::Running { since } = c.state {
+        c.last_terminated = Some((reason.into(), code, since, now));
+    }
+    c.state = CState::Terminated {
+        reason: reason.into(),
+        exit_code: code,
+        at: now,
+        restart_at,
+    };
+}
+
+/// Readiness and liveness probes, run every `periodSeconds`.
+fn probe(
+    pod: &Object,
+    spec: &Spec,
+    c: &mut ContainerRuntime,
+    since: Millis,
+    now: Millis,
+    out: &mut Out,
+) {
+    let Some(next) = c.next_probe else { return };
+    if now < next {
+        out.wake_at(next);
+        return;
+    }
+    let mut period = 10_000;
+    let mut restart = false;
+    if let Some(p) = spec.c.get("readinessProbe").filter(|p| !p.is_null()) {
+        period = p
+            .get("periodSeconds")
+            .and_then(Value::as_i64)
+            .unwrap_or(10)
+            .max(1)
+            * 1000;
+        match run_probe(spec, p, since, now) {
+            Ok(()) => {
+                c.readiness_failures = 0;
+                if !c.ready {
+                    c.ready = true;
+                    c.ready_since = Some(now);
+                }
+            }
+            Err(msg) => {
+                c.readiness_failures += 1;
+                let threshold = p
+                    .get("failureThreshold")
+                    .and_then(Value::as_i64)
+                    .unwrap_or(3) as u32;
+                if c.ready && c.readiness_failures >= threshold {
+                    c.ready = false;
+                    c.ready_since = None;
+                }
+                // Warm-up misses are not reported: the first probes of a starting app.
+                if now >= since + spec.model.warmup_ms {
+                    out.push(EventSpec::warning(
+                        pod,
+                        "Unhealthy",
+                        format!("Readiness probe failed: {}", pod_ip(pod, &msg)),
+                    ));
+                }
+            }
+        }
+    }
+    if let Some(p) = spec.c.get("livenessProbe").filter(|p| !p.is_null()) {
+        let lp = p
+            .get("periodSeconds")
+            .and_then(Value::as_i64)
+            .unwrap_or(10)
+            .max(1)
+            * 1000;
+        period = period.min(lp);
+        match run_probe(spec, p, since, now) {
+            Ok(()) => c.liveness_failures = 0,
+            Err(msg) => {
+                if now >= since + spec.model.warmup_ms {
+                    c.liveness_failures += 1;
+                    out.push(EventSpec::warning(
+                        pod,
+                        "Unhealthy",
+                        format!("Liveness probe failed: {}", pod_ip(pod, &msg)),
+                    ));
+                }
+                let threshold = p
+                    .get("failureThreshold")
+                    .and_then(Value::as_i64)
+                    .unwrap_or(3) as u32;
+                if c.liveness_failures >= threshold {
+                    out.push(EventSpec::normal(
+                        pod,
+                        "Killing",
+                        format!(
+                            "Container {} failed liveness probe, will be restarted",
+                            spec.name
+                        ),
+                    ));
+                    restart = true;
+                }
+            }
+        }
+    }
+    if restart {
+        c.ready = false;
+        c.ready_since = None;
+        c.restarts += 1;
+        c.last_terminated = Some(("Error".into(), 137, since, now));
+        c.state = CState::Starting {
+            until: now + START_MS,
+        };
+        c.liveness_failures = 0;
+        c.next_probe = None;
+        out.wake_at(now + START_MS);
+        return;
+    }
+    c.next_probe = Some(now + period);
+    out.wake_at(now + period);
+}
+
+fn pod_ip(pod: &Object, msg: &str) -> String {
+    msg.replace(
+        "{pod-ip}",
+        pod.str_at(&["status", "podIP"]).unwrap_or("10.244.0.1"),
+    )
+}
+
+/// Writes the runtime back and renders the pod's status from it when either changed.
+fn emit(sim: &Sim, pod: &Object, before: &PodRuntime, rt: PodRuntime, out: &mut Out) {
+    let status = render_status(sim, pod, &rt);
+    if &rt != before || sim.runtime.get(&pod.meta.uid) != Some(&rt) {
+        out.push(Action::Runtime {
+            uid: pod.meta.uid.clone(),
+            runtime: Some(rt),
+        });
+    }
+    if pod.status() != &status {
+        let mut p = pod.clone();
+        p.body.insert("status".into(), status);
+        out.push(Action::Update(p));
+    }
+}
+
+fn state_json(c: &ContainerRuntime) -> Value {
+    match &c.state {
+        CState::Pulling { .. } | CState::Starting { .. } => {
+            if c.init || c.restarts == 0 {
+                json!({"waiting": {"reason": if c.init { "PodInitializing" } else { "ContainerCreating" }}})
+            } else {
+                json!({"waiting": {"reason": "ContainerCreating"}})
+            }
+        }
+        CState::ErrImagePull { .. } => {
+            json!({"waiting": {"reason": "ErrImagePull", "message": format!("rpc error: code = NotFound desc = failed to pull and unpack image \"{}\": not found", c.image)}})
+        }
+        CState::PullBackOff { .. } => {
+            json!({"waiting": {"reason": "ImagePullBackOff", "message": format!("Back-off pulling image \"{}\"", c.image)}})
+        }
+        CState::Running { since } => json!({"running": {"startedAt": rfc3339(*since)}}),
+        CState::Terminated {
+            reason,
+            exit_code,
+            at,
+            restart_at,
+        } => {
+            if restart_at.is_some() && !c.init && c.restarts > 1 {
+                json!({"waiting": {"reason": "CrashLoopBackOff", "message": format!("back-off {}s restarting failed container={}", backoff_ms(c.restarts - 1) / 1000, c.name)}})
+            } else {
+                json!({"terminated": {"reason": reason, "exitCode": exit_code, "finishedAt": rfc3339(*at)}})
+            }
+        }
+    }
+}
+
+fn container_status(c: &ContainerRuntime) -> Value {
+    let mut v = json!({
+        "name": c.name,
+        "image": c.image,
+        "imageID": "",
+        "ready": c.ready,
+        "restartCount": c.restarts,
+        "started": matches!(c.state, CState::Running { .. }),
+        "state": state_json(c),
+    });
+    if let Some((reason, code, started, finished)) = &c.last_terminated {
+        v["lastState"] = json!({"terminated": {"reason": reason, "exitCode": code, "startedAt": rfc3339(*started), "finishedAt": rfc3339(*finished)}});
+    }
+    v
+}
+
+/// The pod status the API shows for a runtime state.
+pub fn render_status(sim: &Sim, pod: &Object, rt: &PodRuntime) -> Value {
+    let inits: Vec<&ContainerRuntime> = rt.containers.iter().filter(|c| c.init).collect();
+    let mains: Vec<&ContainerRuntime> = rt.containers.iter().filter(|c| !c.init).collect();
+    let initialized = inits
+        .iter()
+        .all(|c| matches!(c.state, CState::Terminated { exit_code: 0, .. }));
+    let all_ready = !mains.is_empty() && mains.iter().all(|c| c.ready);
+    let restart_policy = pod.str_at(&["spec", "restartPolicy"]).unwrap_or("Always");
+    let all_done = mains.iter().all(|c| {
+        matches!(
+            c.state,
+            CState::Terminated {
+                restart_at: None,
+                ..
+            }
+        )
+    });
+    let any_failed = mains.iter().any(|c| matches!(c.state, CState::Terminated { exit_code, restart_at: None, .. } if exit_code != 0));
+    let any_running = mains.iter().any(|c| {
+        matches!(
+            c.state,
+            CState::Running { .. }
+                | CState::Terminated {
+                    restart_at: Some(_),
+                    ..
+                }
+        )
+    }) || mains.iter().any(|c| c.restarts > 0);
+    let phase = if !mains.is_empty() && all_done && restart_policy != "Always" {
+        if any_failed {
+            "Failed"
+        } else {
+            "Succeeded"
+        }
+    } else if initialized && any_running {
+        "Running"
+    } else {
+        "Pending"
+    };
+    let old_conds = pod
+        .get(&["status", "conditions"])
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let cond = |t: &str, ok: bool| {
+        let status = if ok { "True" } else { "False" };
+        let since = old_conds
+            .iter()
+            .find(|c| {
+                c.get("type").and_then(Value::as_str) == Some(t)
+                    && c.get("status").and_then(Value::as_str) == Some(status)
+            })
+            .and_then(|c| c.get("lastTransitionTime").cloned())
+            .unwrap_or_else(|| json!(rfc3339(sim.now)));
+        json!({"type": t, "status": status, "lastProbeTime": null, "lastTransitionTime": since})
+    };
+    let mut status = json!({
+        "phase": phase,
+        "conditions": [
+            cond("PodReadyToStartContainers", true),
+            cond("Initialized", initialized),
+            cond("Ready", all_ready),
+            cond("ContainersReady", all_ready),
+            cond("PodScheduled", true),
+        ],
+        "containerStatuses": mains.iter().map(|c| container_status(c)).collect::<Vec<_>>(),
+        "qosClass": "BestEffort",
+        "startTime": rfc3339(rt.started),
+    });
+    if !inits.is_empty() {
+        status["initContainerStatuses"] =
+            Value::Array(inits.iter().map(|c| container_status(c)).collect());
+    }
+    for k in ["hostIP", "podIP", "podIPs"] {
+        let v = pod.get(&["status", k]);
+        if !v.is_null() {
+            status[k] = v.clone();
+        }
+    }
+    status
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_to_five_minutes() {
+        assert_eq!(backoff_ms(1), 10_000);
+        assert_eq!(backoff_ms(2), 20_000);
+        assert_eq!(backoff_ms(6), 300_000);
+        assert_eq!(backoff_ms(60), 300_000);
+    }
+}

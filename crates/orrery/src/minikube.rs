@@ -1,0 +1,255 @@
+//! minikube: the cluster preset (one node `minikube`, the system namespaces, the
+//! `kubernetes` Service, the `standard` StorageClass) and its addons (R5.18, R7.9), plus
+//! the `minikube` commands of TRANSCRIPT.md.
+
+use serde_json::json;
+
+use crate::api::{ClusterVersion, Object};
+use crate::kubectl::args::{flag, parse, FlagSpec};
+use crate::shell::{Output, Session};
+use crate::sim::Sim;
+
+/// How long `minikube start` takes in virtual time: objects it creates show this AGE
+/// right after it returns.
+pub const START_MS: i64 = 30_000;
+
+/// Addons `minikube addons list` knows, with whether a fresh cluster has them on.
+pub const ADDONS: &[(&str, bool)] = &[
+    ("csi-hostpath-driver", false),
+    ("default-storageclass", true),
+    ("ingress", false),
+    ("storage-provisioner", true),
+    ("volumesnapshots", false),
+];
+
+fn create(sim: &mut Sim, v: serde_json::Value) {
+    let obj = Object::from_manifest(&v).expect("preset objects are well-formed");
+    // Preset objects are known-good; a failure here is a bug in the preset.
+    let _ = sim.create(obj);
+}
+
+/// Builds a fresh cluster in `sim` (which must be empty) with the default addons plus
+/// `addons`, then lets `START_MS` of virtual time pass.
+pub fn bootstrap(sim: &mut Sim, addons: &[String]) {
+    for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
+        create(
+            sim,
+            json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}),
+        );
+    }
+    let node = sim.cluster.node_name.clone();
+    create(
+        sim,
+        json!({"apiVersion": "v1", "kind": "Node",
+               "metadata": {"name": node, "labels": {"kubernetes.io/hostname": node, "node-role.kubernetes.io/control-plane": ""}},
+               "status": {"addresses": [{"type": "InternalIP", "address": sim.cluster.node_ip}],
+                          "conditions": [{"type": "Ready", "status": "True"}]}}),
+    );
+    // §13.5 (UNVERIFIED, chosen): the kubernetes Service is 10.96.0.1.
+    create(
+        sim,
+        json!({"apiVersion": "v1", "kind": "Service",
+               "metadata": {"name": "kubernetes", "namespace": "default", "labels": {"component": "apiserver", "provider": "kubernetes"}},
+               "spec": {"ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 8443}]}}),
+    );
+    for (name, on) in ADDONS {
+        if *on {
+            enable_addon(sim, name);
+        }
+    }
+    for a in addons {
+        enable_addon(sim, a);
+    }
+    sim.advance(START_MS);
+}
+
+/// Turns an addon on. Returns false for an unknown addon.
+pub fn enable_addon(sim: &mut Sim, name: &str) -> bool {
+    if !ADDONS.iter().any(|(n, _)| *n == name) {
+        return false;
+    }
+    if !sim.cluster.addons.insert(name.to_string()) {
+        return true;
+    }
+    if name == "default-storageclass" {
+        // R5.18: minikube's `standard` class, annotated default.
+        create(
+            sim,
+            json!({"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass",
+                   "metadata": {"name": "standard", "labels": {"addonmanager.kubernetes.io/mode": "EnsureExists"},
+                                "annotations": {"storageclass.kubernetes.io/is-default-class": "true"}},
+                   "provisioner": "k8s.io/minikube-hostpath"}),
+        );
+    }
+    crate::addons::enable(sim, name);
+    true
+}
+
+/// Turns an addon off. Returns false for an unknown addon.
+pub fn disable_addon(sim: &mut Sim, name: &str) -> bool {
+    if !ADDONS.iter().any(|(n, _)| *n == name) {
+        return false;
+    }
+    if !sim.cluster.addons.remove(name) {
+        return true;
+    }
+    if name == "default-storageclass" {
+        if let Some(sc) = sim
+            .store
+            .find("StorageClass.storage.k8s.io", "", "standard")
+        {
+            let key = sc.key();
+            let _ = sim.delete(&key, None);
+        }
+    }
+    crate::addons::disable(sim, name);
+    true
+}
+
+const START_FLAGS: &[FlagSpec] = &[
+    flag("kubernetes-version", None, true),
+    flag("addons", None, true),
+    flag("profile", Some('p'), true),
+    flag("driver", Some('d'), true),
+    flag("vm-driver", None, true),
+    flag("cpus", None, true),
+    flag("memory", None, true),
+    flag("nodes", Some('n'), true),
+    flag("container-runtime", None, true),
+    flag("cni", None, true),
+    flag("network-plugin", None, true),
+    flag("feature-gates", None, true),
+    flag("extra-config", None, true),
+    flag("disk-size", None, true),
+    flag("wait", None, true),
+    flag("force", None, false),
+];
+
+pub fn run(s: &mut Session, words: &[String]) -> Output {
+    let Some(sub) = words.first() else {
+        return Output::ok("minikube provisions and manages local Kubernetes clusters optimized for development workflows.\n");
+    };
+    match sub.as_str() {
+        "start" => start(s, &words[1..]),
+        "addons" => addons(s, &words[1..]),
+        "ip" => Output::ok(format!("{}\n", s.sim.cluster.node_ip)),
+        "tunnel" => {
+            s.sim.cluster.tunnel = true;
+            s.sim.settle();
+            Output::ok("Status:\t\n\tmachine: minikube\n\tpid: 4242\n\troute: 10.96.0.0/12 -> 192.168.49.2\n\tminikube: Running\n\tservices: []\n    errors: \n\t\tminikube: no errors\n\t\trouter: no errors\n\t\tloadbalancer emulator: no errors\n")
+        }
+        "status" => Output::ok("minikube\ntype: Control Plane\nhost: Running\nkubelet: Running\napiserver: Running\nkubeconfig: Configured\n\n"),
+        "version" => Output::ok("minikube version: v1.34.0\n"),
+        "stop" | "delete" => Output::err(format!("! \"minikube {sub}\" is not simulated: the cluster stays as it is.\n"), 0),
+        other => Output::err(format!("Error: unknown command \"{other}\" for \"minikube\"\nRun 'minikube --help' for usage.\n"), 1),
+    }
+}
+
+fn start(s: &mut Session, words: &[String]) -> Output {
+    let args = match parse(words, START_FLAGS) {
+        Ok(a) => a,
+        Err(e) => return Output::err(format!("Error: {e}\n"), 1),
+    };
+    let version = match args.get("kubernetes-version") {
+        None => ClusterVersion::NEWEST,
+        Some(v) => match ClusterVersion::parse(v) {
+            Some(v) if v.is_supported() => v,
+            Some(v) => {
+                return Output::err(
+                    format!(
+                        "X Exiting due to K8S_UNSUPPORTED: Kubernetes {} is not simulated; Orrery models v1.{}.0 to v1.{}.x\n",
+                        v.git_version(),
+                        ClusterVersion::OLDEST_MINOR,
+                        ClusterVersion::NEWEST.minor
+                    ),
+                    1,
+                )
+            }
+            None => {
+                return Output::err(format!("X Exiting due to MK_USAGE: Unable to parse \"{v}\": expected a version like v1.21.2\n"), 1)
+            }
+        },
+    };
+    let addons: Vec<String> = args
+        .all("addons")
+        .iter()
+        .flat_map(|a| {
+            a.split(',')
+                .map(|x| x.trim().to_string())
+                .collect::<Vec<_>>()
+        })
+        .filter(|a| !a.is_empty())
+        .collect();
+    for a in &addons {
+        if !ADDONS.iter().any(|(n, _)| n == a) {
+            return Output::err(format!("X Exiting due to MK_ADDON_ENABLE: enable failed: run callbacks: addon \"{a}\" is not simulated\n"), 1);
+        }
+    }
+    let mut sim = Sim::new(s.seed, version);
+    bootstrap(&mut sim, &addons);
+    s.sim = sim;
+    s.port_forwards.clear();
+    let mut out = Output::default();
+    out.line("😄  minikube v1.34.0 on Orrery (simulated)");
+    out.line(&format!(
+        "🐳  Preparing Kubernetes {} on Docker 27.2.0 ...",
+        version.git_version()
+    ));
+    for a in &addons {
+        out.line(&format!("🌟  Enabled addon: {a}"));
+    }
+    out.line("🏄  Done! kubectl is now configured to use \"minikube\" cluster and \"default\" namespace by default");
+    out
+}
+
+fn addons(s: &mut Session, words: &[String]) -> Output {
+    let (Some(verb), name) = (words.first(), words.get(1)) else {
+        return Output::err("Error: requires a subcommand: enable, disable, list\n", 1);
+    };
+    match verb.as_str() {
+        "list" => {
+            let mut out = Output::default();
+            out.line("|-----------------------------|----------|--------------|");
+            out.line("|         ADDON NAME          | PROFILE  |    STATUS    |");
+            out.line("|-----------------------------|----------|--------------|");
+            for (n, _) in ADDONS {
+                let on = s.sim.cluster.addons.contains(*n);
+                out.line(&format!(
+                    "| {:<27} | minikube | {:<12} |",
+                    n,
+                    if on { "enabled ✅" } else { "disabled" }
+                ));
+            }
+            out.line("|-----------------------------|----------|--------------|");
+            out
+        }
+        "enable" | "disable" => {
+            let Some(name) = name else {
+                return Output::err(
+                    format!(
+                        "X Exiting due to MK_USAGE: usage: minikube addons {verb} ADDON_NAME\n"
+                    ),
+                    1,
+                );
+            };
+            let ok = if verb == "enable" {
+                enable_addon(&mut s.sim, name)
+            } else {
+                disable_addon(&mut s.sim, name)
+            };
+            if !ok {
+                return Output::err(format!("X Exiting due to MK_ADDON_ENABLE: enable failed: run callbacks: addon \"{name}\" is not simulated\n"), 10);
+            }
+            s.sim.settle();
+            if verb == "enable" {
+                Output::ok(format!("🌟  The '{name}' addon is enabled\n"))
+            } else {
+                Output::ok(format!("🌑  \"The '{name}' addon is disabled\"\n"))
+            }
+        }
+        other => Output::err(
+            format!("Error: unknown command \"{other}\" for \"minikube addons\"\n"),
+            1,
+        ),
+    }
+}

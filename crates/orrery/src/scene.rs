@@ -1,0 +1,986 @@
+//! What the cluster canvas shows, laid out: a pure function from the simulator's state to
+//! boxes, regions and lines, tested natively. The page only draws it.
+//!
+//! Layout, top to bottom: the request lane (client → ingress controller → Ingress rules);
+//! one region per namespace with user objects (Services on top; workloads side by side,
+//! each with its pods — StatefulSet pods in ordinal order, Deployment → ReplicaSet →
+//! pods; claims under the pods that mount them); then the cluster-wide storage lane
+//! (PersistentVolumes under their claims, StorageClasses with the default starred).
+//! Objects that are stored but not simulated go to a quiet list. Every node is keyed by
+//! UID, so a pod recreated with the same name is a new node.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use crate::api::{Object, Selector};
+use crate::kubectl::printers::{pod_ready_counts, pod_status};
+use crate::sim::Sim;
+
+pub const POD_W: f32 = 112.0;
+pub const POD_H: f32 = 46.0;
+pub const GAP: f32 = 12.0;
+pub const HEADER_H: f32 = 40.0;
+pub const SVC_W: f32 = 150.0;
+pub const MARGIN: f32 = 16.0;
+pub const PODS_PER_ROW: usize = 10;
+const REGION_TITLE_H: f32 = 28.0;
+const LANE_H: f32 = 56.0;
+
+/// Namespaces the canvas leaves out (the cluster's own machinery).
+pub const SYSTEM_NAMESPACES: &[&str] = &[
+    "kube-system",
+    "kube-public",
+    "kube-node-lease",
+    "ingress-nginx",
+];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum NodeKind {
+    Client,
+    IngressController,
+    IngressRule,
+    Service,
+    Deployment,
+    ReplicaSet,
+    StatefulSet,
+    Pod,
+    Claim,
+    Volume,
+    StorageClass,
+}
+
+/// Visual state: each differs in colour *and* shape/icon on the page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    Pending,
+    Creating,
+    /// Running but not Ready.
+    Running,
+    Ready,
+    Terminating,
+    Failed,
+    Succeeded,
+    Bound,
+    Available,
+    Released,
+    Lost,
+    Neutral,
+}
+
+impl Status {
+    pub fn css(self) -> &'static str {
+        match self {
+            Status::Pending => "pending",
+            Status::Creating => "creating",
+            Status::Running => "running",
+            Status::Ready => "ready",
+            Status::Terminating => "terminating",
+            Status::Failed => "failed",
+            Status::Succeeded => "succeeded",
+            Status::Bound => "bound",
+            Status::Available => "available",
+            Status::Released => "released",
+            Status::Lost => "lost",
+            Status::Neutral => "neutral",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    /// The object's UID (or a fixed id for lane boxes).
+    pub id: String,
+    pub kind: NodeKind,
+    pub namespace: String,
+    pub name: String,
+    /// First line of text (the name, shortened for pods).
+    pub label: String,
+    /// Second line: status, replicas, capacity…
+    pub detail: String,
+    pub status: Status,
+    /// StatefulSet ordinal, shown as a badge.
+    pub badge: Option<String>,
+    /// The default StorageClass.
+    pub star: bool,
+    /// A sentence for hover/selection (why a claim has its class, why a pod waits).
+    pub explain: String,
+    pub x: f32,
+    pub y: f32,
+    pub w: f32,
+    pub h: f32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EdgeKind {
+    /// Owner → dependent (Deployment → ReplicaSet → pod).
+    Owns,
+    /// Service → ready endpoint pod (solid).
+    EndpointReady,
+    /// Service → not-ready endpoint pod (dashed).
+    EndpointNotReady,
+    /// Pod → claim it mounts.
+    Mounts,
+    /// Claim → the PV it is bound to.
+    Bound,
+    /// PV → the StorageClass it came from.
+    ProvisionedBy,
+    /// Lane: client → controller → rule → Service.
+    Route,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Edge {
+    pub from: String,
+    pub to: String,
+    pub kind: EdgeKind,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Region {
+    pub namespace: String,
+    pub terminating: bool,
+    pub x: f32,
+    pub y: f32,
+    pub w: f32,
+    pub h: f32,
+}
+
+/// A stored object the simulator does not model (ConfigMaps, RBAC, CRDs, …).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Quiet {
+    pub id: String,
+    pub kind: String,
+    pub namespace: String,
+    pub name: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Scene {
+    pub width: f32,
+    pub height: f32,
+    pub regions: Vec<Region>,
+    pub nodes: Vec<Node>,
+    pub edges: Vec<Edge>,
+    pub quiet: Vec<Quiet>,
+}
+
+impl Scene {
+    pub fn node(&self, id: &str) -> Option<&Node> {
+        self.nodes.iter().find(|n| n.id == id)
+    }
+}
+
+fn short(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let head: String = s.chars().take(max - 1).collect();
+        format!("{head}…")
+    }
+}
+
+/// The pod's visual state and its STATUS text.
+pub fn pod_visual(pod: &Object) -> (Status, String) {
+    let text = pod_status(pod);
+    let (ready, total) = pod_ready_counts(pod);
+    let st = match text.as_str() {
+        "Terminating" => Status::Terminating,
+        "Pending" => Status::Pending,
+        "ContainerCreating" | "PodInitializing" => Status::Creating,
+        t if t.starts_with("Init:") && !t.contains("Err") && !t.contains("BackOff") => {
+            Status::Creating
+        }
+        "Running" if ready == total && total > 0 => Status::Ready,
+        "Running" | "NotReady" => Status::Running,
+        "Completed" | "Succeeded" => Status::Succeeded,
+        _ => Status::Failed,
+    };
+    (st, format!("{text} {ready}/{total}"))
+}
+
+fn node(obj: &Object, kind: NodeKind, label: String, detail: String, status: Status) -> Node {
+    Node {
+        id: obj.meta.uid.clone(),
+        kind,
+        namespace: obj.meta.namespace.clone(),
+        name: obj.meta.name.clone(),
+        label,
+        detail,
+        status,
+        badge: None,
+        star: false,
+        explain: String::new(),
+        x: 0.0,
+        y: 0.0,
+        w: 0.0,
+        h: 0.0,
+    }
+}
+
+fn claim_names(pod: &Object) -> Vec<String> {
+    pod.get(&["spec", "volumes"])
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|v| {
+            v.pointer("/persistentVolumeClaim/claimName")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        })
+        .collect()
+}
+
+/// A workload column: a header object and its pods (already ordered).
+struct Column<'a> {
+    header: Option<(&'a Object, NodeKind)>,
+    /// (ReplicaSet header, pods) groups; StatefulSets and bare pods have one group with no header.
+    groups: Vec<(Option<&'a Object>, Vec<&'a Object>)>,
+}
+
+fn ordinal(sts: &Object, pod: &Object) -> u64 {
+    pod.meta
+        .name
+        .strip_prefix(&format!("{}-", sts.meta.name))
+        .and_then(|o| o.parse().ok())
+        .unwrap_or(u64::MAX)
+}
+
+/// Builds the scene for the current state.
+pub fn build(sim: &Sim) -> Scene {
+    let mut scene = Scene::default();
+    let mut y = MARGIN;
+    let mut max_x: f32 = 0.0;
+    let mut placed_claims: BTreeMap<(String, String), (f32, f32)> = BTreeMap::new();
+
+    // Request lane.
+    let ingresses: Vec<&Object> = sim
+        .store
+        .list_all("Ingress.networking.k8s.io")
+        .filter(|i| !SYSTEM_NAMESPACES.contains(&i.meta.namespace.as_str()))
+        .collect();
+    let controller_on = sim.cluster.addons.contains("ingress");
+    if !ingresses.is_empty() || controller_on {
+        let mut x = MARGIN;
+        let lane = |id: &str, kind, label: &str, detail: &str, x: f32, w: f32, status| Node {
+            id: id.into(),
+            kind,
+            namespace: String::new(),
+            name: label.into(),
+            label: label.into(),
+            detail: detail.into(),
+            status,
+            badge: None,
+            star: false,
+            explain: String::new(),
+            x,
+            y,
+            w,
+            h: LANE_H - GAP,
+        };
+        scene.nodes.push(lane(
+            "lane:client",
+            NodeKind::Client,
+            "client",
+            &sim.cluster.node_ip,
+            x,
+            120.0,
+            Status::Neutral,
+        ));
+        x += 120.0 + 3.0 * GAP;
+        let ctl_status = if controller_on {
+            Status::Ready
+        } else {
+            Status::Pending
+        };
+        let ctl_detail = if controller_on {
+            "ingress-nginx"
+        } else {
+            "addon disabled"
+        };
+        scene.nodes.push(lane(
+            "lane:controller",
+            NodeKind::IngressController,
+            "ingress controller",
+            ctl_detail,
+            x,
+            150.0,
+            ctl_status,
+        ));
+        scene.edges.push(Edge {
+            from: "lane:client".into(),
+            to: "lane:controller".into(),
+            kind: EdgeKind::Route,
+        });
+        x += 150.0 + 3.0 * GAP;
+        for ing in &ingresses {
+            for (ri, rule) in ing
+                .get(&["spec", "rules"])
+                .as_array()
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
+                let host = rule.get("host").and_then(Value::as_str).unwrap_or("*");
+                for (pi, path) in rule
+                    .pointer("/http/paths")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .enumerate()
+                {
+                    let p = path.get("path").and_then(Value::as_str).unwrap_or("/");
+                    let id = format!("rule:{}:{ri}:{pi}", ing.meta.uid);
+                    let mut n = lane(
+                        &id,
+                        NodeKind::IngressRule,
+                        &short(&format!("{host}{p}"), 22),
+                        &ing.meta.name,
+                        x,
+                        170.0,
+                        Status::Neutral,
+                    );
+                    n.namespace = ing.meta.namespace.clone();
+                    n.explain = format!(
+                        "Ingress {}/{}: host {host}, path {p} ({})",
+                        ing.meta.namespace,
+                        ing.meta.name,
+                        path.get("pathType").and_then(Value::as_str).unwrap_or("?")
+                    );
+                    scene.nodes.push(n);
+                    scene.edges.push(Edge {
+                        from: "lane:controller".into(),
+                        to: id.clone(),
+                        kind: EdgeKind::Route,
+                    });
+                    if let Some(svc) = path
+                        .pointer("/backend/service/name")
+                        .and_then(Value::as_str)
+                    {
+                        if let Some(s) = sim.store.find("Service", &ing.meta.namespace, svc) {
+                            scene.edges.push(Edge {
+                                from: id,
+                                to: s.meta.uid.clone(),
+                                kind: EdgeKind::Route,
+                            });
+                        }
+                    }
+                    x += 170.0 + GAP;
+                }
+            }
+        }
+        max_x = max_x.max(x);
+        y += LANE_H + GAP;
+    }
+
+    // Namespace regions.
+    for ns in sim.store.list("Namespace", "") {
+        let name = ns.meta.name.as_str();
+        if SYSTEM_NAMESPACES.contains(&name) {
+            continue;
+        }
+        let services: Vec<&Object> = sim
+            .store
+            .list("Service", name)
+            .filter(|s| !(name == "default" && s.meta.name == "kubernetes"))
+            .collect();
+        let pods: Vec<&Object> = sim.store.list("Pod", name).collect();
+        let claims: Vec<&Object> = sim.store.list("PersistentVolumeClaim", name).collect();
+        let deployments: Vec<&Object> = sim.store.list("Deployment.apps", name).collect();
+        let statefulsets: Vec<&Object> = sim.store.list("StatefulSet.apps", name).collect();
+        let replicasets: Vec<&Object> = sim.store.list("ReplicaSet.apps", name).collect();
+        if services.is_empty()
+            && pods.is_empty()
+            && claims.is_empty()
+            && deployments.is_empty()
+            && statefulsets.is_empty()
+        {
+            continue;
+        }
+        let region_top = y;
+        let mut cy = y + REGION_TITLE_H;
+        // Services row.
+        let mut x = MARGIN + GAP;
+        let mut service_nodes = vec![];
+        for s in &services {
+            let t = s.str_at(&["spec", "type"]).unwrap_or("ClusterIP");
+            let ip = s.str_at(&["spec", "clusterIP"]).unwrap_or("");
+            let detail = if ip == "None" {
+                "headless".to_string()
+            } else {
+                format!("{t} {ip}")
+            };
+            let mut n = node(
+                s,
+                NodeKind::Service,
+                short(&s.meta.name, 18),
+                detail,
+                Status::Neutral,
+            );
+            n.x = x;
+            n.y = cy;
+            n.w = SVC_W;
+            n.h = HEADER_H;
+            x += SVC_W + GAP;
+            service_nodes.push((n.id.clone(), *s));
+            scene.nodes.push(n);
+        }
+        if !services.is_empty() {
+            cy += HEADER_H + 3.0 * GAP;
+        }
+        max_x = max_x.max(x);
+
+        // Workload columns.
+        let mut columns: Vec<Column> = vec![];
+        let mut owned: BTreeSet<&str> = BTreeSet::new();
+        for d in &deployments {
+            let mut groups = vec![];
+            let mut rss: Vec<&Object> = replicasets
+                .iter()
+                .copied()
+                .filter(|r| r.controller_ref().is_some_and(|o| o.uid == d.meta.uid))
+                .collect();
+            rss.sort_by_key(|r| std::cmp::Reverse(r.meta.creation_ms));
+            for rs in rss {
+                owned.insert(&rs.meta.uid);
+                let rs_pods: Vec<&Object> = sim
+                    .store
+                    .owned_by(&rs.meta.uid)
+                    .filter(|p| p.kind == "Pod")
+                    .collect();
+                let want = rs.i64_at(&["spec", "replicas"]).unwrap_or(0);
+                if rs_pods.is_empty() && want == 0 {
+                    continue;
+                }
+                for p in &rs_pods {
+                    owned.insert(&p.meta.uid);
+                }
+                groups.push((Some(rs), rs_pods));
+            }
+            columns.push(Column {
+                header: Some((d, NodeKind::Deployment)),
+                groups,
+            });
+        }
+        for rs in &replicasets {
+            if owned.contains(rs.meta.uid.as_str()) || rs.controller_ref().is_some() {
+                continue;
+            }
+            let rs_pods: Vec<&Object> = sim
+                .store
+                .owned_by(&rs.meta.uid)
+                .filter(|p| p.kind == "Pod")
+                .collect();
+            for p in &rs_pods {
+                owned.insert(&p.meta.uid);
+            }
+            columns.push(Column {
+                header: Some((rs, NodeKind::ReplicaSet)),
+                groups: vec![(None, rs_pods)],
+            });
+        }
+        for sts in &statefulsets {
+            let mut sp: Vec<&Object> = sim
+                .store
+                .owned_by(&sts.meta.uid)
+                .filter(|p| p.kind == "Pod")
+                .collect();
+            sp.sort_by_key(|p| (ordinal(sts, p), p.meta.creation_ms));
+            for p in &sp {
+                owned.insert(&p.meta.uid);
+            }
+            columns.push(Column {
+                header: Some((sts, NodeKind::StatefulSet)),
+                groups: vec![(None, sp)],
+            });
+        }
+        let bare: Vec<&Object> = pods
+            .iter()
+            .copied()
+            .filter(|p| !owned.contains(p.meta.uid.as_str()))
+            .collect();
+        if !bare.is_empty() {
+            columns.push(Column {
+                header: None,
+                groups: vec![(None, bare)],
+            });
+        }
+
+        let mut cx = MARGIN + GAP;
+        let mut region_bottom = cy;
+        let row_h = POD_H + GAP;
+        for col in &columns {
+            let widest = col
+                .groups
+                .iter()
+                .map(|(_, p)| p.len().clamp(1, PODS_PER_ROW))
+                .max()
+                .unwrap_or(1);
+            let col_w = (widest as f32 * (POD_W + GAP) - GAP).max(170.0);
+            let mut py = cy;
+            if let Some((obj, kind)) = col.header {
+                let detail = match kind {
+                    NodeKind::StatefulSet | NodeKind::Deployment | NodeKind::ReplicaSet => {
+                        let want = obj.i64_at(&["spec", "replicas"]).unwrap_or(1);
+                        let ready = obj.i64_at(&["status", "readyReplicas"]).unwrap_or(0);
+                        format!("{ready}/{want} ready")
+                    }
+                    _ => String::new(),
+                };
+                let mut n = node(
+                    obj,
+                    kind,
+                    short(&obj.meta.name, 24),
+                    detail,
+                    Status::Neutral,
+                );
+                n.x = cx;
+                n.y = py;
+                n.w = col_w;
+                n.h = HEADER_H;
+                scene.nodes.push(n);
+                py += HEADER_H + GAP;
+            }
+            for (rs, group_pods) in &col.groups {
+                if let Some(rs) = rs {
+                    let want = rs.i64_at(&["spec", "replicas"]).unwrap_or(0);
+                    let mut n = node(
+                        rs,
+                        NodeKind::ReplicaSet,
+                        short(&rs.meta.name, 30),
+                        format!("{} desired", want),
+                        Status::Neutral,
+                    );
+                    n.x = cx;
+                    n.y = py;
+                    n.w = col_w;
+                    n.h = HEADER_H - 10.0;
+                    if let Some((h, _)) = col.header {
+                        scene.edges.push(Edge {
+                            from: h.meta.uid.clone(),
+                            to: rs.meta.uid.clone(),
+                            kind: EdgeKind::Owns,
+                        });
+                    }
+                    scene.nodes.push(n);
+                    py += HEADER_H - 10.0 + GAP;
+                }
+                for (i, p) in group_pods.iter().enumerate() {
+                    let (st, detail) = pod_visual(p);
+                    let mut n = node(p, NodeKind::Pod, short(&p.meta.name, 15), detail, st);
+                    if let Some((h, NodeKind::StatefulSet)) = col.header {
+                        let o = ordinal(h, p);
+                        if o != u64::MAX {
+                            n.badge = Some(o.to_string());
+                        }
+                    }
+                    if st == Status::Pending {
+                        n.explain = p
+                            .get(&["status", "conditions"])
+                            .as_array()
+                            .into_iter()
+                            .flatten()
+                            .find_map(|c| {
+                                c.get("message").and_then(Value::as_str).map(str::to_string)
+                            })
+                            .unwrap_or_default();
+                    }
+                    n.x = cx + (i % PODS_PER_ROW) as f32 * (POD_W + GAP);
+                    n.y = py + (i / PODS_PER_ROW) as f32 * row_h;
+                    n.w = POD_W;
+                    n.h = POD_H;
+                    let owner = rs
+                        .map(|r| r.meta.uid.clone())
+                        .or_else(|| col.header.map(|(h, _)| h.meta.uid.clone()));
+                    if let Some(o) = owner {
+                        scene.edges.push(Edge {
+                            from: o,
+                            to: p.meta.uid.clone(),
+                            kind: EdgeKind::Owns,
+                        });
+                    }
+                    scene.nodes.push(n);
+                }
+                let rows = group_pods
+                    .len()
+                    .div_ceil(PODS_PER_ROW)
+                    .max(if group_pods.is_empty() { 0 } else { 1 });
+                py += rows as f32 * row_h;
+            }
+            // Claims under the pods that mount them.
+            let mut claim_x = cx;
+            let claim_y = py + GAP;
+            let mut any_claim = false;
+            for (_, group_pods) in &col.groups {
+                for p in group_pods {
+                    for c in claim_names(p) {
+                        let key = (name.to_string(), c.clone());
+                        if placed_claims.contains_key(&key) {
+                            continue;
+                        }
+                        if let Some(pvc) = sim.store.find("PersistentVolumeClaim", name, &c) {
+                            scene.nodes.push(claim_node(sim, pvc, claim_x, claim_y));
+                            placed_claims.insert(key, (claim_x, claim_y));
+                            claim_x += POD_W + GAP;
+                            any_claim = true;
+                        }
+                    }
+                }
+            }
+            if any_claim {
+                py = claim_y + POD_H + GAP;
+            }
+            region_bottom = region_bottom.max(py);
+            cx += col_w + 2.0 * GAP;
+        }
+        // Claims no pod mounts.
+        let mut loose_x = cx;
+        for pvc in &claims {
+            let key = (name.to_string(), pvc.meta.name.clone());
+            if placed_claims.contains_key(&key) {
+                continue;
+            }
+            scene.nodes.push(claim_node(sim, pvc, loose_x, cy));
+            placed_claims.insert(key, (loose_x, cy));
+            loose_x += POD_W + GAP;
+            region_bottom = region_bottom.max(cy + POD_H + GAP);
+        }
+        cx = cx.max(loose_x);
+        max_x = max_x.max(cx);
+
+        // Pod → claim and Service → endpoint lines.
+        for p in &pods {
+            for c in claim_names(p) {
+                if let Some(pvc) = sim.store.find("PersistentVolumeClaim", name, &c) {
+                    scene.edges.push(Edge {
+                        from: p.meta.uid.clone(),
+                        to: pvc.meta.uid.clone(),
+                        kind: EdgeKind::Mounts,
+                    });
+                }
+            }
+        }
+        for (id, s) in &service_nodes {
+            let Some(sel) = s
+                .get(&["spec", "selector"])
+                .as_object()
+                .filter(|m| !m.is_empty())
+            else {
+                continue;
+            };
+            let sel = Selector::from_map(
+                &sel.iter()
+                    .map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string()))
+                    .collect(),
+            );
+            for p in &pods {
+                if !sel.matches(&p.meta.labels) || p.get(&["status", "podIP"]).is_null() {
+                    continue;
+                }
+                let ready = pod_ready_counts(p);
+                let kind = if ready.0 == ready.1 && ready.1 > 0 && !p.is_deleting() {
+                    EdgeKind::EndpointReady
+                } else {
+                    EdgeKind::EndpointNotReady
+                };
+                scene.edges.push(Edge {
+                    from: id.clone(),
+                    to: p.meta.uid.clone(),
+                    kind,
+                });
+            }
+        }
+        let h = region_bottom - region_top + GAP;
+        scene.regions.push(Region {
+            namespace: name.to_string(),
+            terminating: ns.is_deleting(),
+            x: MARGIN,
+            y: region_top,
+            w: 0.0,
+            h,
+        });
+        y = region_top + h + 2.0 * GAP;
+    }
+    for r in scene.regions.iter_mut() {
+        r.w = max_x.max(600.0) - MARGIN + GAP;
+    }
+
+    // Storage lane: PVs under their claims, then StorageClasses.
+    let pvs: Vec<&Object> = sim.store.list("PersistentVolume", "").collect();
+    let classes: Vec<&Object> = sim.store.list("StorageClass.storage.k8s.io", "").collect();
+    if !pvs.is_empty() || !classes.is_empty() {
+        let mut x = MARGIN + GAP;
+        let lane_y = y;
+        let mut used_x: Vec<f32> = vec![];
+        for pv in &pvs {
+            let phase = pv.str_at(&["status", "phase"]).unwrap_or("Pending");
+            let status = if pv.is_deleting() {
+                Status::Terminating
+            } else {
+                match phase {
+                    "Bound" => Status::Bound,
+                    "Available" => Status::Available,
+                    "Released" => Status::Released,
+                    "Failed" => Status::Failed,
+                    _ => Status::Pending,
+                }
+            };
+            let cap = pv.str_at(&["spec", "capacity", "storage"]).unwrap_or("");
+            let mut n = node(
+                pv,
+                NodeKind::Volume,
+                short(&pv.meta.name, 15),
+                format!("{phase} {cap}"),
+                status,
+            );
+            n.explain = format!("PersistentVolume {} ({phase})", pv.meta.name);
+            // Under its claim when there is room there.
+            let claim = pv.get(&["spec", "claimRef"]);
+            let want_x = claim
+                .get("name")
+                .and_then(Value::as_str)
+                .and_then(|c| {
+                    placed_claims.get(&(
+                        claim
+                            .get("namespace")
+                            .and_then(Value::as_str)
+                            .unwrap_or("")
+                            .to_string(),
+                        c.to_string(),
+                    ))
+                })
+                .map(|(cx, _)| *cx);
+            let px = match want_x {
+                Some(wx) if !used_x.iter().any(|u| (u - wx).abs() < POD_W + GAP) => wx,
+                _ => {
+                    while used_x.iter().any(|u| (u - x).abs() < POD_W + GAP) {
+                        x += POD_W + GAP;
+                    }
+                    x
+                }
+            };
+            used_x.push(px);
+            n.x = px;
+            n.y = lane_y;
+            n.w = POD_W;
+            n.h = POD_H;
+            if let Some(cname) = claim.get("name").and_then(Value::as_str) {
+                let cns = claim.get("namespace").and_then(Value::as_str).unwrap_or("");
+                if let Some(pvc) = sim.store.find("PersistentVolumeClaim", cns, cname) {
+                    if pvc.str_at(&["spec", "volumeName"]) == Some(pv.meta.name.as_str()) {
+                        scene.edges.push(Edge {
+                            from: pvc.meta.uid.clone(),
+                            to: pv.meta.uid.clone(),
+                            kind: EdgeKind::Bound,
+                        });
+                    }
+                }
+            }
+            if let Some(sc) = pv
+                .str_at(&["spec", "storageClassName"])
+                .and_then(|c| sim.store.find("StorageClass.storage.k8s.io", "", c))
+            {
+                scene.edges.push(Edge {
+                    from: pv.meta.uid.clone(),
+                    to: sc.meta.uid.clone(),
+                    kind: EdgeKind::ProvisionedBy,
+                });
+            }
+            max_x = max_x.max(px + POD_W + GAP);
+            scene.nodes.push(n);
+        }
+        let sc_y = if pvs.is_empty() {
+            lane_y
+        } else {
+            lane_y + POD_H + 3.0 * GAP
+        };
+        let mut sx = MARGIN + GAP;
+        for sc in &classes {
+            let default = crate::controllers::persistentvolume::is_default_class(sc);
+            let prov = sc.get(&["provisioner"]).as_str().unwrap_or("");
+            let mut n = node(
+                sc,
+                NodeKind::StorageClass,
+                short(&sc.meta.name, 18),
+                short(prov, 24),
+                Status::Neutral,
+            );
+            n.star = default;
+            n.explain = if default {
+                format!("StorageClass {} is the default: annotation storageclass.kubernetes.io/is-default-class=\"true\"", sc.meta.name)
+            } else {
+                format!("StorageClass {} (not the default)", sc.meta.name)
+            };
+            n.x = sx;
+            n.y = sc_y;
+            n.w = 180.0;
+            n.h = HEADER_H;
+            sx += 180.0 + GAP;
+            scene.nodes.push(n);
+        }
+        max_x = max_x.max(sx);
+        y = sc_y + HEADER_H + GAP;
+    }
+
+    // Quiet list: stored, not simulated.
+    for t in sim.discovery.types().iter().filter(|t| !t.simulated) {
+        for o in sim.store.list_all(&t.gk()) {
+            if SYSTEM_NAMESPACES.contains(&o.meta.namespace.as_str()) {
+                continue;
+            }
+            scene.quiet.push(Quiet {
+                id: o.meta.uid.clone(),
+                kind: o.kind.clone(),
+                namespace: o.meta.namespace.clone(),
+                name: o.meta.name.clone(),
+            });
+        }
+    }
+    scene.width = max_x.max(600.0) + MARGIN;
+    scene.height = y + MARGIN;
+    scene
+}
+
+fn claim_node(sim: &Sim, pvc: &Object, x: f32, y: f32) -> Node {
+    let phase = pvc.str_at(&["status", "phase"]).unwrap_or("Pending");
+    let status = if pvc.is_deleting() {
+        Status::Terminating
+    } else {
+        match phase {
+            "Bound" => Status::Bound,
+            "Lost" => Status::Lost,
+            _ => Status::Pending,
+        }
+    };
+    let class = pvc.str_at(&["spec", "storageClassName"]).unwrap_or("");
+    let class_text = if class.is_empty() {
+        "no class".to_string()
+    } else {
+        class.to_string()
+    };
+    let mut n = node(
+        pvc,
+        NodeKind::Claim,
+        short(&pvc.meta.name, 15),
+        format!("{phase} · {}", short(&class_text, 12)),
+        status,
+    );
+    n.explain = crate::controllers::persistentvolume::class_reason(sim, pvc).explain();
+    n.x = x;
+    n.y = y;
+    n.w = POD_W;
+    n.h = POD_H;
+    n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::shell::Session;
+
+    fn overlaps(a: &Node, b: &Node) -> bool {
+        a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h
+    }
+
+    fn lesson_like() -> Session {
+        let mut s = Session::new(1);
+        s.exec(
+            "kubectl apply -f - <<EOF",
+            Some(
+                "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  clusterIP: None\n  selector:\n    app: web\n  ports:\n  - port: 80\n---\napiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: web\nspec:\n  serviceName: web\n  replicas: 3\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n      - name: nginx\n        image: nginx:1.25\n        volumeMounts:\n        - name: www\n          mountPath: /usr/share/nginx/html\n  volumeClaimTemplates:\n  - metadata:\n      name: www\n    spec:\n      accessModes: [ReadWriteOnce]\n      resources:\n        requests:\n          storage: 1Gi\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n",
+            ),
+        );
+        s.exec(
+            "kubectl create deployment api --image=nginx --replicas=12",
+            None,
+        );
+        s.exec("sleep 60s", None);
+        s
+    }
+
+    #[test]
+    fn boxes_never_overlap_and_edges_have_both_ends() {
+        let s = lesson_like();
+        let scene = build(&s.sim);
+        assert!(
+            scene.nodes.len() > 10,
+            "{:#?}",
+            scene.nodes.iter().map(|n| &n.name).collect::<Vec<_>>()
+        );
+        for (i, a) in scene.nodes.iter().enumerate() {
+            for b in &scene.nodes[i + 1..] {
+                assert!(!overlaps(a, b), "{} overlaps {}", a.name, b.name);
+            }
+        }
+        for e in &scene.edges {
+            assert!(
+                scene.node(&e.from).is_some() && scene.node(&e.to).is_some(),
+                "{e:?}"
+            );
+        }
+        assert!(scene
+            .quiet
+            .iter()
+            .any(|q| q.kind == "ConfigMap" && q.name == "settings"));
+    }
+
+    #[test]
+    fn statefulset_pods_sit_in_ordinal_order_with_badges_and_claims_below() {
+        let s = lesson_like();
+        let scene = build(&s.sim);
+        let pods: Vec<&Node> = scene
+            .nodes
+            .iter()
+            .filter(|n| n.kind == NodeKind::Pod && n.name.starts_with("web-"))
+            .collect();
+        assert_eq!(
+            pods.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(),
+            ["web-0", "web-1", "web-2"]
+        );
+        assert!(pods.windows(2).all(|w| w[0].x < w[1].x));
+        assert_eq!(pods[1].badge.as_deref(), Some("1"));
+        let claim = scene
+            .nodes
+            .iter()
+            .find(|n| n.name == "www-web-1")
+            .expect("claim shown");
+        assert!(claim.y > pods[1].y);
+        assert!(scene
+            .edges
+            .iter()
+            .any(|e| e.kind == EdgeKind::Bound && e.from == claim.id));
+        let sc = scene
+            .nodes
+            .iter()
+            .find(|n| n.kind == NodeKind::StorageClass && n.name == "standard")
+            .unwrap();
+        assert!(sc.star);
+    }
+
+    #[test]
+    fn a_recreated_pod_is_a_new_node() {
+        let mut s = lesson_like();
+        let before = build(&s.sim)
+            .nodes
+            .iter()
+            .find(|n| n.name == "web-1")
+            .unwrap()
+            .id
+            .clone();
+        s.exec("kubectl delete pod web-1", None);
+        s.exec("sleep 60s", None);
+        let after = build(&s.sim)
+            .nodes
+            .iter()
+            .find(|n| n.name == "web-1")
+            .unwrap()
+            .id
+            .clone();
+        assert_ne!(before, after);
+    }
+
+    #[test]
+    fn layout_is_deterministic() {
+        assert_eq!(build(&lesson_like().sim), build(&lesson_like().sim));
+    }
+}

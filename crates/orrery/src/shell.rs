@@ -1,0 +1,296 @@
+//! A terminal session against the simulated cluster: the command language of
+//! TRANSCRIPT.md (kubectl, minikube, curl, sleep, `cat <<EOF > FILE`). The transcript
+//! runner, the CLI's `shell` and the page's console all drive the simulator through here.
+
+use std::collections::BTreeMap;
+
+use crate::api::ClusterVersion;
+use crate::kubectl;
+use crate::kubectl::args::tokenize;
+use crate::sim::Sim;
+
+/// What a command printed (stdout and stderr interleaved, as a terminal shows them) and
+/// its exit status.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Output {
+    pub text: String,
+    pub code: i32,
+}
+
+impl Output {
+    pub fn ok(text: impl Into<String>) -> Output {
+        Output {
+            text: text.into(),
+            code: 0,
+        }
+    }
+
+    pub fn err(text: impl Into<String>, code: i32) -> Output {
+        Output {
+            text: text.into(),
+            code,
+        }
+    }
+
+    /// Appends a line (adding the newline).
+    pub fn line(&mut self, l: &str) {
+        self.text.push_str(l);
+        self.text.push('\n');
+    }
+}
+
+/// Reads a file that is not a virtual file (the CLI reads next to the transcript; the
+/// browser has none). The simulator itself never does IO.
+pub type FileLoader = std::rc::Rc<dyn Fn(&str) -> Option<String>>;
+
+/// A `kubectl port-forward` that is running: localhost:local → the target's port.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PortForward {
+    pub local_port: i64,
+    pub namespace: String,
+    /// `svc/pacman`, `pod/mongo-0`, `deployment/x`.
+    pub target: String,
+    pub remote_port: i64,
+    /// The pod the forward was bound to when it started (kubectl resolves a Service or
+    /// Deployment to one pod), and its UID: the forward dies with that pod.
+    pub pod: String,
+    pub pod_uid: String,
+}
+
+#[derive(Clone)]
+pub struct Session {
+    pub sim: Sim,
+    pub seed: u64,
+    /// Virtual files: editor tabs, `cat <<EOF > NAME`.
+    pub files: BTreeMap<String, String>,
+    pub loader: Option<FileLoader>,
+    pub port_forwards: Vec<PortForward>,
+    /// Every command run, in order (for share links and replay).
+    pub history: Vec<String>,
+}
+
+/// Longest command line accepted (a pasted novel is not a command).
+pub const MAX_LINE: usize = 64 * 1024;
+
+impl Session {
+    /// A session on the default cluster: one node, newest modelled version,
+    /// StorageClass `standard (default)` (TRANSCRIPT.md).
+    pub fn new(seed: u64) -> Session {
+        let mut sim = Sim::new(seed, ClusterVersion::NEWEST);
+        crate::minikube::bootstrap(&mut sim, &[]);
+        Session {
+            sim,
+            seed,
+            files: BTreeMap::new(),
+            loader: None,
+            port_forwards: vec![],
+            history: vec![],
+        }
+    }
+
+    /// Reads a file by name: virtual files first, then the loader.
+    pub fn read_file(&self, name: &str) -> Option<String> {
+        if let Some(f) = self.files.get(name) {
+            return Some(f.clone());
+        }
+        let trimmed = name.strip_prefix("./").unwrap_or(name);
+        if let Some(f) = self.files.get(trimmed) {
+            return Some(f.clone());
+        }
+        self.loader.as_ref().and_then(|l| l(name))
+    }
+
+    /// Runs one command line. `stdin` is a heredoc's body, if the line has one.
+    pub fn exec(&mut self, line: &str, stdin: Option<&str>) -> Output {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            return Output::default();
+        }
+        if line.len() > MAX_LINE {
+            return Output::err(
+                format!(
+                    "error: command line too long ({} bytes; the limit is {MAX_LINE})\n",
+                    line.len()
+                ),
+                1,
+            );
+        }
+        self.history.push(line.to_string());
+        // `cmd <<EOF` and `cat <<EOF > FILE`: the heredoc marker is not an argument.
+        let (line, redirect) = split_heredoc(line);
+        let words = match tokenize(&line) {
+            Ok(w) => w,
+            Err(e) => return Output::err(format!("bash: {e}\n"), 2),
+        };
+        let Some(cmd) = words.first() else {
+            return Output::default();
+        };
+        let out = match cmd.as_str() {
+            "kubectl" | "k" => kubectl::run(self, &words[1..], stdin),
+            "minikube" => crate::minikube::run(self, &words[1..]),
+            "curl" => crate::curl::run(self, &words[1..]),
+            "sleep" => self.sleep(&words[1..]),
+            "cat" => self.cat(&words[1..], stdin, redirect.as_deref()),
+            "echo" => Output::ok(format!("{}\n", words[1..].join(" "))),
+            "clear" | "true" => Output::default(),
+            other => Output::err(format!("bash: {other}: command not found\n"), 127),
+        };
+        // Keep the step log bounded for sessions that never drain it (the CLI).
+        if self.sim.steps.len() > 100_000 {
+            self.sim.steps.drain(..50_000);
+        }
+        out
+    }
+
+    fn sleep(&mut self, args: &[String]) -> Output {
+        let Some(d) = args.first() else {
+            return Output::err(
+                "sleep: missing operand\nTry 'sleep --help' for more information.\n",
+                1,
+            );
+        };
+        let mut total = 0;
+        for a in args {
+            match crate::time::parse_duration(a) {
+                Some(ms) => total += ms,
+                None => return Output::err(format!("sleep: invalid time interval '{a}'\nTry 'sleep --help' for more information.\n"), 1),
+            }
+        }
+        let _ = d;
+        // Bound: a day of virtual time per command keeps the loop finite.
+        self.sim.advance(total.min(86_400_000));
+        Output::default()
+    }
+
+    fn cat(&mut self, args: &[String], stdin: Option<&str>, redirect: Option<&str>) -> Output {
+        if let Some(target) = redirect {
+            self.files
+                .insert(target.to_string(), stdin.unwrap_or("").to_string());
+            return Output::default();
+        }
+        let mut out = Output::default();
+        for a in args {
+            match self.read_file(a) {
+                Some(t) => out.text.push_str(&t),
+                None => {
+                    out.text
+                        .push_str(&format!("cat: {a}: No such file or directory\n"));
+                    out.code = 1;
+                }
+            }
+        }
+        if args.is_empty() {
+            out.text.push_str(stdin.unwrap_or(""));
+        }
+        out
+    }
+}
+
+/// Removes a `<<EOF` / `<<'EOF'` marker and a `> FILE` redirect from a line.
+fn split_heredoc(line: &str) -> (String, Option<String>) {
+    let mut words: Vec<&str> = raw_words(line);
+    let mut redirect = None;
+    if let Some(i) = words.iter().position(|w| *w == ">") {
+        if i + 1 < words.len() {
+            redirect = Some(words[i + 1].to_string());
+            words.drain(i..i + 2);
+        }
+    } else if let Some(i) = words
+        .iter()
+        .position(|w| w.starts_with('>') && w.len() > 1 && !w.starts_with(">>"))
+    {
+        redirect = Some(words[i][1..].to_string());
+        words.remove(i);
+    }
+    let had_heredoc = words.iter().any(|w| w.starts_with("<<"));
+    if !had_heredoc && redirect.is_none() {
+        return (line.to_string(), None);
+    }
+    words.retain(|w| !w.starts_with("<<"));
+    (words.join(" "), redirect)
+}
+
+/// Splits a line at unquoted whitespace, keeping each word's raw text (quotes included),
+/// so a `>` inside `sh -c 'echo hi > /f'` is not taken for a redirect.
+fn raw_words(line: &str) -> Vec<&str> {
+    let mut words = vec![];
+    let mut start: Option<usize> = None;
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for (i, c) in line.char_indices() {
+        if escaped {
+            escaped = false;
+            continue;
+        }
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some('"') if c == '\\' => escaped = true,
+            Some(_) => {}
+            None if c.is_whitespace() => {
+                if let Some(s) = start.take() {
+                    words.push(&line[s..i]);
+                }
+                continue;
+            }
+            None => match c {
+                '\'' | '"' => quote = Some(c),
+                '\\' => escaped = true,
+                _ => {}
+            },
+        }
+        if start.is_none() {
+            start = Some(i);
+        }
+    }
+    if let Some(s) = start {
+        words.push(&line[s..]);
+    }
+    words
+}
+
+/// The heredoc terminator a line opens (`EOF` for `<<EOF`, `<<'EOF'`, `<< "EOF"`), if any.
+pub fn heredoc_marker(line: &str) -> Option<String> {
+    let i = line.find("<<")?;
+    let rest = line[i + 2..].trim_start().trim_start_matches('-');
+    let word: String = rest
+        .chars()
+        .take_while(|c| !c.is_whitespace() && *c != '>')
+        .collect::<String>()
+        .trim_matches(|c| c == '\'' || c == '"')
+        .to_string();
+    (!word.is_empty()).then_some(word)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn heredoc_markers() {
+        assert_eq!(
+            heredoc_marker("cat <<EOF > web.yaml").as_deref(),
+            Some("EOF")
+        );
+        assert_eq!(
+            heredoc_marker("kubectl apply -f - <<'END'").as_deref(),
+            Some("END")
+        );
+        assert_eq!(heredoc_marker("kubectl get pods"), None);
+        assert_eq!(
+            split_heredoc("kubectl exec p -- sh -c 'echo hi > /f'").1,
+            None
+        );
+        assert_eq!(
+            split_heredoc("cat <<EOF > web.yaml"),
+            ("cat".into(), Some("web.yaml".into()))
+        );
+    }
+
+    #[test]
+    fn unknown_commands() {
+        let mut s = Session::new(1);
+        let o = s.exec("foo bar", None);
+        assert_eq!(o.text, "bash: foo: command not found\n");
+        assert_eq!(o.code, 127);
+    }
+}

@@ -1,0 +1,692 @@
+//! The simulator: owns the store, virtual time, the one RNG, the event log and the
+//! cluster's settings; applies API requests (create, update, delete) through admission;
+//! runs the controllers in a fixed order and applies the actions they return; advances
+//! time from one timer to the next.
+//!
+//! Nothing here reads a clock or does IO. The same seed and the same calls give the same
+//! store, events and steps, byte for byte.
+
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use crate::admission;
+use crate::api::{ClusterVersion, Discovery, ObjKey, Object, ResourceType, Store};
+use crate::controllers;
+use crate::errors::ApiError;
+use crate::kubelet::PodRuntime;
+use crate::rng::Rng;
+use crate::time::Millis;
+
+/// What a controller asks the simulator to do. Controllers never mutate the store.
+#[derive(Clone, Debug)]
+pub enum Action {
+    /// A create request (through admission). An empty name with `generateName` gets a
+    /// random suffix (R1.3).
+    Create(Object),
+    /// Replaces a stored object (spec, status or metadata changes), keeping its identity.
+    Update(Object),
+    /// A delete request, as `kubectl delete` sends it: graceful for pods, deferred by
+    /// finalizers for everything.
+    Delete {
+        key: ObjKey,
+        grace_seconds: Option<i64>,
+    },
+    /// Removes an object from storage now (a pod whose containers stopped; an object
+    /// whose last finalizer went).
+    Remove(ObjKey),
+    /// The kubelet started a pod sandbox: allocate the pod IP and set `hostIP`/`podIP`.
+    AssignPodIp(ObjKey),
+    /// The kubelet's private state of a pod (see `kubelet`); `None` forgets it.
+    Runtime {
+        uid: String,
+        runtime: Option<PodRuntime>,
+    },
+    /// The node now has this image (later pulls of it are fast).
+    ImagePresent(String),
+    /// A Kubernetes Event about an object.
+    Event(EventSpec),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct EventSpec {
+    pub regarding: ObjKey,
+    pub kind: String,
+    pub uid: String,
+    pub warning: bool,
+    pub reason: String,
+    pub message: String,
+}
+
+impl EventSpec {
+    pub fn normal(obj: &Object, reason: &str, message: String) -> Action {
+        Action::Event(EventSpec {
+            regarding: obj.key(),
+            kind: obj.kind.clone(),
+            uid: obj.meta.uid.clone(),
+            warning: false,
+            reason: reason.into(),
+            message,
+        })
+    }
+
+    pub fn warning(obj: &Object, reason: &str, message: String) -> Action {
+        Action::Event(EventSpec {
+            regarding: obj.key(),
+            kind: obj.kind.clone(),
+            uid: obj.meta.uid.clone(),
+            warning: true,
+            reason: reason.into(),
+            message,
+        })
+    }
+}
+
+/// In an Event message, stands for the name the preceding `Action::Create` of the same
+/// batch got from `generateName` (R1.3): a controller cannot know it in advance.
+pub const GENERATED_NAME: &str = "{generated-name}";
+
+/// What one controller returns from one pass.
+#[derive(Default, Debug)]
+pub struct Out {
+    pub actions: Vec<Action>,
+    /// The earliest virtual time at which this controller wants to run again even if
+    /// nothing changes (a grace period ending, a back-off expiring).
+    pub wake: Option<Millis>,
+}
+
+impl Out {
+    pub fn push(&mut self, a: Action) {
+        self.actions.push(a);
+    }
+
+    pub fn wake_at(&mut self, t: Millis) {
+        self.wake = Some(self.wake.map_or(t, |w| w.min(t)));
+    }
+}
+
+/// A Kubernetes Event as `kubectl get events` shows it, with repeats counted.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EventRecord {
+    pub first_ms: Millis,
+    pub last_ms: Millis,
+    pub count: u32,
+    pub warning: bool,
+    pub reason: String,
+    /// `pod/mongo-0` style.
+    pub object: String,
+    pub kind: String,
+    pub namespace: String,
+    pub name: String,
+    pub uid: String,
+    pub message: String,
+    pub source: &'static str,
+}
+
+/// One change the simulator made, for animation, the timeline and causal chains.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Step {
+    pub time: Millis,
+    /// The controller (or `kubectl`) that caused it.
+    pub actor: &'static str,
+    pub verb: StepVerb,
+    pub kind: String,
+    pub namespace: String,
+    pub name: String,
+    pub uid: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StepVerb {
+    Created,
+    Updated,
+    /// A delete request set `deletionTimestamp` (Terminating).
+    Deleting,
+    Removed,
+}
+
+/// minikube-level settings of the simulated cluster.
+#[derive(Clone, Debug)]
+pub struct Cluster {
+    pub node_name: String,
+    pub node_ip: String,
+    pub addons: BTreeSet<String>,
+    /// `minikube tunnel` is running: LoadBalancer Services get an external IP.
+    pub tunnel: bool,
+}
+
+impl Default for Cluster {
+    fn default() -> Self {
+        Cluster {
+            node_name: "minikube".into(),
+            // R7.9 / §13.6: the docker driver's usual node IP (UNVERIFIED; chosen).
+            node_ip: "192.168.49.2".into(),
+            addons: BTreeSet::new(),
+            tunnel: false,
+        }
+    }
+}
+
+/// Bound on controller rounds at one instant; a model bug that never settles stops here.
+pub const MAX_ROUNDS_PER_INSTANT: usize = 1_000;
+/// The most replicas one workload may ask for. The simulator refuses more the way a
+/// ResourceQuota would (a Forbidden error naming the limit), so the page stays usable.
+pub const MAX_REPLICAS: i64 = 5_000;
+/// Bound on the event log (older events are dropped, as the real TTL does).
+pub const MAX_EVENTS: usize = 5_000;
+
+#[derive(Clone, Debug)]
+pub struct Sim {
+    pub store: Store,
+    pub now: Millis,
+    pub rng: Rng,
+    pub version: ClusterVersion,
+    pub discovery: Discovery,
+    pub cluster: Cluster,
+    pub events: VecDeque<EventRecord>,
+    /// Steps since the caller last drained them.
+    pub steps: Vec<Step>,
+    /// Per-volume file trees (issue: data on volumes); keyed by volume identity.
+    pub volumes: BTreeMap<String, BTreeMap<String, String>>,
+    /// The kubelet's state of each pod, by pod UID.
+    pub runtime: BTreeMap<String, PodRuntime>,
+    /// Why each claim has its storage class, as admission saw it (R5.14, R5.15): the page
+    /// explains "explicit" vs "default at admission" vs "retroactive". Keyed by claim.
+    pub claim_class_origins: BTreeMap<ObjKey, controllers::persistentvolume::ClassOrigin>,
+    /// Images already pulled on the node.
+    pub node_images: BTreeSet<String>,
+    next_pod_ip: u32,
+    next_cluster_ip: u32,
+    next_node_port: u32,
+    wake: Option<Millis>,
+    actor: &'static str,
+    /// The name the last `Action::Create` got (None if it failed), for `GENERATED_NAME`.
+    last_created: Option<String>,
+}
+
+impl Sim {
+    /// An empty API server (no node, no namespaces). Use `cluster::bootstrap` for a
+    /// ready cluster.
+    pub fn new(seed: u64, version: ClusterVersion) -> Sim {
+        Sim {
+            store: Store::default(),
+            now: 0,
+            rng: Rng::new(seed),
+            version,
+            discovery: Discovery::for_version(version),
+            cluster: Cluster::default(),
+            events: VecDeque::new(),
+            steps: Vec::new(),
+            volumes: BTreeMap::new(),
+            runtime: BTreeMap::new(),
+            claim_class_origins: BTreeMap::new(),
+            node_images: BTreeSet::new(),
+            next_pod_ip: 2,
+            next_cluster_ip: 1,
+            next_node_port: 0,
+            wake: None,
+            actor: "kubectl",
+            last_created: None,
+        }
+    }
+
+    // ----- API requests -------------------------------------------------------------
+
+    /// The type of an object's apiVersion/kind, or the R9.5 error.
+    pub fn resource_type(&self, obj: &Object) -> Result<ResourceType, ApiError> {
+        self.discovery
+            .for_api_version(&obj.api_version, &obj.kind)
+            .cloned()
+            .ok_or_else(|| ApiError::NoKindMatch {
+                kind: obj.kind.clone(),
+                api_version: obj.api_version.clone(),
+            })
+    }
+
+    /// A create request: discovery, namespace checks, admission, identity.
+    pub fn create(&mut self, mut obj: Object) -> Result<ObjKey, ApiError> {
+        let rt = self.resource_type(&obj)?;
+        if rt.namespaced {
+            if obj.meta.namespace.is_empty() {
+                obj.meta.namespace = "default".into();
+            }
+        } else {
+            obj.meta.namespace.clear();
+        }
+        if obj.meta.name.is_empty() {
+            if let Some(base) = obj.meta.generate_name.clone() {
+                obj.meta.name = self.fresh_generated_name(&rt, &obj.meta.namespace, &base);
+            }
+        }
+        if rt.namespaced {
+            match self.store.find("Namespace", "", &obj.meta.namespace) {
+                None => {
+                    return Err(ApiError::NotFound { resource: "namespaces".into(), name: obj.meta.namespace.clone() })
+                }
+                Some(ns) if ns.is_deleting() => {
+                    return Err(ApiError::Forbidden {
+                        resource: rt.qualified_plural(),
+                        name: obj.meta.name.clone(),
+                        message: format!(
+                            "unable to create new content in namespace {} because it is being terminated",
+                            obj.meta.namespace
+                        ),
+                    })
+                }
+                Some(_) => {}
+            }
+        }
+        let obj = admission::admit_create(self, &rt, obj)?;
+        if self.store.get(&obj.key()).is_some() {
+            return Err(ApiError::AlreadyExists {
+                resource: rt.qualified_plural(),
+                name: obj.meta.name.clone(),
+            });
+        }
+        Ok(self.insert_new(obj))
+    }
+
+    fn fresh_generated_name(&mut self, rt: &ResourceType, namespace: &str, base: &str) -> String {
+        // R1.3: never produce a duplicate; retry as RetryGenerateName does.
+        loop {
+            let name = crate::names::generated_name(base, &self.rng.suffix(5));
+            if self.store.find(&rt.gk(), namespace, &name).is_none() {
+                return name;
+            }
+        }
+    }
+
+    /// Stores an admitted object with a fresh identity.
+    fn insert_new(&mut self, mut obj: Object) -> ObjKey {
+        obj.meta.uid = self.rng.uuid();
+        obj.meta.creation_ms = self.now;
+        obj.meta.deletion_ms = None;
+        if admission::has_generation(&obj) {
+            obj.meta.generation = 1;
+        }
+        let key = obj.key();
+        self.record(StepVerb::Created, &obj);
+        if obj.kind == "CustomResourceDefinition" {
+            if let Some(rt) = admission::crd_resource_type(&obj) {
+                self.discovery.register(rt);
+            }
+        }
+        self.store.put(obj);
+        key
+    }
+
+    /// An update request (apply, patch, scale, a controller writing status): admission
+    /// for updates, generation bump on spec change, removal once a deleting object has
+    /// no finalizers left.
+    pub fn update(&mut self, obj: Object) -> Result<ObjKey, ApiError> {
+        let key = obj.key();
+        let Some(old) = self.store.get(&key).cloned() else {
+            let resource = self
+                .discovery
+                .by_gk(&key.gk)
+                .map(|t| t.qualified_plural())
+                .unwrap_or(key.gk.clone());
+            return Err(ApiError::NotFound {
+                resource,
+                name: key.name,
+            });
+        };
+        let mut obj = admission::admit_update(self, &old, obj)?;
+        obj.meta.uid = old.meta.uid.clone();
+        obj.meta.creation_ms = old.meta.creation_ms;
+        obj.meta.deletion_ms = old.meta.deletion_ms;
+        obj.meta.deletion_grace_period_seconds = old.meta.deletion_grace_period_seconds;
+        obj.meta.generation = old.meta.generation;
+        if admission::has_generation(&obj) && obj.body.get("spec") != old.body.get("spec") {
+            obj.meta.generation = old.meta.generation + 1;
+        }
+        if obj == old {
+            return Ok(key);
+        }
+        if obj.meta.deletion_ms.is_some()
+            && obj.meta.finalizers.is_empty()
+            && !is_graceful_kind(&obj)
+        {
+            self.remove(&key);
+            return Ok(key);
+        }
+        self.record(StepVerb::Updated, &obj);
+        self.store.put(obj);
+        Ok(key)
+    }
+
+    /// A delete request (R5.10, R3.8, §12.3): objects with finalizers, pods on a node
+    /// and namespaces get `deletionTimestamp` and linger; others go at once.
+    pub fn delete(&mut self, key: &ObjKey, grace_seconds: Option<i64>) -> Result<(), ApiError> {
+        let Some(obj) = self.store.get(key).cloned() else {
+            let resource = self
+                .discovery
+                .by_gk(&key.gk)
+                .map(|t| t.qualified_plural())
+                .unwrap_or(key.gk.clone());
+            return Err(ApiError::NotFound {
+                resource,
+                name: key.name.clone(),
+            });
+        };
+        if obj.is_deleting() {
+            // A second delete may shorten a pod's grace period (`--grace-period=0 --force`).
+            if obj.kind == "Pod" && grace_seconds == Some(0) {
+                self.remove(key);
+            }
+            return Ok(());
+        }
+        let mut obj = obj;
+        let graceful_pod = obj.kind == "Pod"
+            && obj
+                .str_at(&["spec", "nodeName"])
+                .is_some_and(|n| !n.is_empty())
+            && grace_seconds != Some(0)
+            && !matches!(
+                obj.str_at(&["status", "phase"]),
+                Some("Succeeded" | "Failed")
+            );
+        if obj.kind == "Namespace" {
+            obj.meta.deletion_ms = Some(self.now);
+            obj.set(&["status", "phase"], Value::String("Terminating".into()));
+            self.record(StepVerb::Deleting, &obj);
+            self.store.put(obj);
+        } else if graceful_pod {
+            let grace = grace_seconds
+                .or_else(|| obj.i64_at(&["spec", "terminationGracePeriodSeconds"]))
+                .unwrap_or(30)
+                .max(0);
+            obj.meta.deletion_ms = Some(self.now + grace * 1000);
+            obj.meta.deletion_grace_period_seconds = Some(grace);
+            self.record(StepVerb::Deleting, &obj);
+            self.store.put(obj);
+        } else if !obj.meta.finalizers.is_empty() {
+            obj.meta.deletion_ms = Some(self.now);
+            obj.meta.deletion_grace_period_seconds = Some(0);
+            self.record(StepVerb::Deleting, &obj);
+            self.store.put(obj);
+        } else {
+            self.remove(key);
+        }
+        Ok(())
+    }
+
+    /// Removes an object from storage. Dependents are left to the garbage collector.
+    pub fn remove(&mut self, key: &ObjKey) {
+        if let Some(obj) = self.store.remove(key) {
+            self.runtime.remove(&obj.meta.uid);
+            crate::volumes::on_removed(self, &obj);
+            self.record(StepVerb::Removed, &obj);
+            if obj.kind == "CustomResourceDefinition" {
+                if let Some(rt) = admission::crd_resource_type(&obj) {
+                    self.discovery.unregister(&rt.group, &rt.kind);
+                }
+            }
+        }
+    }
+
+    fn record(&mut self, verb: StepVerb, obj: &Object) {
+        self.steps.push(Step {
+            time: self.now,
+            actor: self.actor,
+            verb,
+            kind: obj.kind.clone(),
+            namespace: obj.meta.namespace.clone(),
+            name: obj.meta.name.clone(),
+            uid: obj.meta.uid.clone(),
+        });
+    }
+
+    /// Records an Event, counting repeats of the same (object, reason, message) as kubectl
+    /// shows them (`x3 over 2m`).
+    pub fn event(&mut self, e: EventSpec) {
+        let object = format!("{}/{}", e.kind.to_ascii_lowercase(), e.regarding.name);
+        if let Some(last) = self.events.iter_mut().rev().take(64).find(|r| {
+            r.uid == e.uid
+                && r.reason == e.reason
+                && r.message == e.message
+                && r.warning == e.warning
+        }) {
+            last.count += 1;
+            last.last_ms = self.now;
+            return;
+        }
+        self.events.push_back(EventRecord {
+            first_ms: self.now,
+            last_ms: self.now,
+            count: 1,
+            warning: e.warning,
+            reason: e.reason,
+            object,
+            kind: e.kind,
+            namespace: e.regarding.namespace,
+            name: e.regarding.name,
+            uid: e.uid,
+            message: e.message,
+            source: self.actor,
+        });
+        while self.events.len() > MAX_EVENTS {
+            self.events.pop_front();
+        }
+    }
+
+    // ----- allocators ---------------------------------------------------------------
+
+    /// Next pod IP in the node's pod CIDR, 10.244.0.0/16 (minikube's default).
+    pub fn allocate_pod_ip(&mut self) -> String {
+        let n = self.next_pod_ip;
+        self.next_pod_ip += 1;
+        format!("10.244.{}.{}", (n / 254) % 256, n % 254 + 1)
+    }
+
+    /// Next ClusterIP in 10.96.0.0/12 (§13.5, UNVERIFIED default; chosen). The first is
+    /// 10.96.0.1, the `kubernetes` Service.
+    pub fn allocate_cluster_ip(&mut self) -> String {
+        let n = self.next_cluster_ip;
+        self.next_cluster_ip += 1;
+        if n == 1 {
+            return "10.96.0.1".into();
+        }
+        // Spread the rest as the real allocator's random choice would, deterministically.
+        let r = 10 + self.rng.below(65_000) as u32;
+        format!(
+            "10.{}.{}.{}",
+            96 + (r >> 16) % 16,
+            (r >> 8) & 0xFF,
+            (r & 0xFF).max(2)
+        )
+    }
+
+    /// A free NodePort in 30000–32767 (R6.7), random like the real allocator.
+    pub fn allocate_node_port(&mut self) -> i64 {
+        let used: BTreeSet<i64> = self
+            .store
+            .list_all("Service")
+            .flat_map(|s| {
+                s.get(&["spec", "ports"])
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default()
+            })
+            .filter_map(|p| p.get("nodePort").and_then(Value::as_i64))
+            .collect();
+        self.next_node_port += 1;
+        loop {
+            let p = 30000 + self.rng.below(2768) as i64;
+            if !used.contains(&p) {
+                return p;
+            }
+        }
+    }
+
+    // ----- the loop -----------------------------------------------------------------
+
+    /// One round: every controller once, in the fixed order of `controllers::ORDER`,
+    /// each seeing what the ones before it did. Returns the number of actions applied.
+    pub fn round(&mut self) -> usize {
+        let mut applied = 0;
+        let mut wake: Option<Millis> = None;
+        for (name, controller) in controllers::ORDER {
+            let mut out = Out::default();
+            controller(self, &mut out);
+            if let Some(w) = out.wake {
+                let w = w.max(self.now + 1);
+                wake = Some(wake.map_or(w, |x| x.min(w)));
+            }
+            self.actor = name;
+            for action in out.actions {
+                applied += self.apply(action) as usize;
+            }
+            self.actor = "kubectl";
+        }
+        self.wake = wake;
+        applied
+    }
+
+    /// Applies one controller action; returns whether it changed anything.
+    fn apply(&mut self, action: Action) -> bool {
+        match action {
+            Action::Create(obj) => {
+                let owner = obj.controller_ref().cloned();
+                let kind = obj.kind.clone();
+                let name = obj.meta.name.clone();
+                let ns = obj.meta.namespace.clone();
+                match self.create(obj) {
+                    Ok(key) => {
+                        self.last_created = Some(key.name);
+                        true
+                    }
+                    Err(e) => {
+                        self.last_created = None;
+                        // The controller's FailedCreate event is its own to emit; the
+                        // API error is recorded on the owner so it is never silent.
+                        if let Some(o) = owner {
+                            let key = ObjKey::new(
+                                &crate::api::object::group_kind(
+                                    o.api_version.rsplit_once('/').map_or("", |(g, _)| g),
+                                    &o.kind,
+                                ),
+                                &ns,
+                                &o.name,
+                            );
+                            let what = if name.is_empty() {
+                                kind.clone()
+                            } else {
+                                format!("{kind} {name}")
+                            };
+                            self.event(EventSpec {
+                                regarding: key,
+                                kind: o.kind.clone(),
+                                uid: o.uid.clone(),
+                                warning: true,
+                                reason: "FailedCreate".into(),
+                                message: format!("Error creating: {what}: {}", e.message()),
+                            });
+                        }
+                        false
+                    }
+                }
+            }
+            Action::Update(obj) => self.update(obj).is_ok(),
+            Action::Delete { key, grace_seconds } => self.delete(&key, grace_seconds).is_ok(),
+            Action::Remove(key) => {
+                let existed = self.store.get(&key).is_some();
+                self.remove(&key);
+                existed
+            }
+            Action::AssignPodIp(key) => {
+                let Some(mut pod) = self.store.get(&key).cloned() else {
+                    return false;
+                };
+                if pod.str_at(&["status", "podIP"]).is_some() {
+                    return false;
+                }
+                let ip = self.allocate_pod_ip();
+                pod.set(
+                    &["status", "hostIP"],
+                    Value::String(self.cluster.node_ip.clone()),
+                );
+                pod.set(&["status", "podIP"], Value::String(ip.clone()));
+                pod.set(&["status", "podIPs"], serde_json::json!([{ "ip": ip }]));
+                self.update(pod).is_ok()
+            }
+            Action::Runtime { uid, runtime } => {
+                let changed = self.runtime.get(&uid) != runtime.as_ref();
+                match runtime {
+                    Some(rt) if self.store.by_uid(&uid).is_some() => {
+                        self.runtime.insert(uid, rt);
+                    }
+                    _ => {
+                        self.runtime.remove(&uid);
+                    }
+                }
+                changed
+            }
+            Action::ImagePresent(image) => self.node_images.insert(image),
+            Action::Event(mut e) => {
+                // An event about a generated name (`Created pod: …`) names what the
+                // preceding Create made, and is dropped if that create failed.
+                if e.message.contains(GENERATED_NAME) {
+                    let Some(name) = self.last_created.clone() else {
+                        return false;
+                    };
+                    e.message = e.message.replace(GENERATED_NAME, &name);
+                }
+                self.event(e);
+                false
+            }
+        }
+    }
+
+    /// Runs rounds at the current instant until nothing changes (bounded).
+    pub fn settle(&mut self) -> usize {
+        let mut total = 0;
+        for _ in 0..MAX_ROUNDS_PER_INSTANT {
+            let n = self.round();
+            total += n;
+            if n == 0 {
+                return total;
+            }
+        }
+        total
+    }
+
+    /// When the controllers next want to run, if nothing else happens.
+    pub fn next_wake(&self) -> Option<Millis> {
+        self.wake
+    }
+
+    /// Advances virtual time by `ms`, running the controllers at every timer on the way.
+    pub fn advance(&mut self, ms: Millis) {
+        let target = self.now + ms.max(0);
+        self.advance_until(target, |_| false);
+    }
+
+    /// Advances time until `done` holds (checked after each settle) or `deadline`.
+    /// Returns whether `done` held.
+    pub fn advance_until(&mut self, deadline: Millis, mut done: impl FnMut(&Sim) -> bool) -> bool {
+        loop {
+            self.settle();
+            if done(self) {
+                return true;
+            }
+            match self.wake {
+                Some(w) if w <= deadline => self.now = w.max(self.now + 1),
+                _ => {
+                    self.now = self.now.max(deadline);
+                    self.settle();
+                    return done(self);
+                }
+            }
+        }
+    }
+
+    /// Takes the steps recorded since the last call.
+    pub fn drain_steps(&mut self) -> Vec<Step> {
+        std::mem::take(&mut self.steps)
+    }
+}
+
+/// Pods linger after their last finalizer until the kubelet removes them.
+fn is_graceful_kind(obj: &Object) -> bool {
+    obj.kind == "Pod" || obj.kind == "Namespace"
+}
