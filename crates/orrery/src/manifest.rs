@@ -49,9 +49,11 @@ pub const MAX_DOCUMENTS: usize = 10_000;
 /// this is the same number, checked by a linear pre-scan before libyaml sees the text.
 pub const MAX_DEPTH: usize = 128;
 
-/// Most values (scalars, lists, mappings and keys) one input may produce: about 14 times
-/// the Argo CD install. Bounds the memory of the result.
-pub const MAX_VALUES: usize = 2_000_000;
+/// Most values (scalars, lists, mappings and keys) one input may produce: about 15 times
+/// the Argo CD install (64,000 values; 16 MiB of YAML that dense holds about 550,000).
+/// Bounds the memory of the result and, counted by the pre-scan before libyaml runs, the
+/// parsing time: libyaml takes about 1 µs a node, up to 4 µs deep inside `[`/`{`.
+pub const MAX_VALUES: usize = 1_000_000;
 
 /// Values a document may produce beyond two per byte of its text. Text spells out at most
 /// 1.5 values a byte (`[?,?,?]`), so anything past that can only come from aliases; the
@@ -93,19 +95,28 @@ pub struct Diagnostic {
     /// 1-based line and column (in characters) in the whole text.
     pub line: usize,
     pub column: usize,
-    /// The problem alone, without its position (see the `Display` impl for both).
+    /// The problem alone, in the parser's words as kubectl prints them after `yaml: line
+    /// N: ` (`mapping values are not allowed in this context`).
     pub message: String,
+    /// Where it was found or a hint, for a learner: `while parsing a flow sequence at line
+    /// 6, column 4`, `in spec.template`.
+    pub context: Option<String>,
     pub kind: DiagnosticKind,
 }
 
 impl fmt::Display for Diagnostic {
-    /// `line 3, column 5: mapping values are not allowed in this context`.
+    /// `line 7, column 2: did not find expected ',' or ']' (while parsing a flow sequence
+    /// at line 6, column 4)`.
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         write!(
             f,
             "line {}, column {}: {}",
             self.line, self.column, self.message
-        )
+        )?;
+        match &self.context {
+            Some(context) => write!(f, " ({context})"),
+            None => Ok(()),
+        }
     }
 }
 
@@ -215,11 +226,23 @@ impl Loaded {
         at: (usize, usize),
         message: String,
     ) {
+        self.diagnostic_in(kind, index, at, message, None);
+    }
+
+    fn diagnostic_in(
+        &mut self,
+        kind: DiagnosticKind,
+        index: usize,
+        at: (usize, usize),
+        message: String,
+        context: Option<String>,
+    ) {
         let d = Diagnostic {
             index,
             line: at.0,
             column: at.1,
             message,
+            context,
             kind,
         };
         if kind == DiagnosticKind::DuplicateKey {
@@ -254,6 +277,7 @@ impl Loaded {
                     "error validating data: {what}expected a mapping with apiVersion and kind, found {}",
                     describe(value)
                 ),
+                context: None,
                 kind: DiagnosticKind::NotAnObject,
             }
             };
@@ -444,7 +468,7 @@ fn read_yaml(text: &str) -> Loaded {
             );
             continue;
         }
-        let scan = Scanner::scan(src);
+        let scan = Scanner::scan(src, values_left);
         let Some(root) = scan.root else { continue };
         let root = line_col(src, root);
         if let Some(at) = scan.too_deep {
@@ -456,13 +480,18 @@ fn read_yaml(text: &str) -> Loaded {
             );
             continue;
         }
+        if let Some(at) = scan.too_many {
+            let at = abs(line_col(src, at));
+            out.diagnostic(DiagnosticKind::Limit, this, at, too_many_values());
+            break;
+        }
         let doc_cap = 2 * src.len() + ALIAS_ALLOWANCE;
         let mut cx = Ctx::new(src, doc_cap, values_left);
         let result = load(&mut cx, serde_yaml::Deserializer::from_str(src));
         values_left -= cx.used();
         let problem = |e: &serde_yaml::Error, cx: &Ctx| {
-            let (at, kind, message) = yaml_problem(e, cx, src, root, seg.line - 1);
-            (abs(at), kind, message)
+            let (at, kind, message, context) = yaml_problem(e, cx, src, root, seg.line - 1);
+            (abs(at), kind, message, context)
         };
         match result {
             Ok(Value::Null) => {}
@@ -473,7 +502,11 @@ fn read_yaml(text: &str) -> Loaded {
                     let mut again = Ctx::new(src, usize::MAX, usize::MAX);
                     again.fail_on_duplicate = true;
                     if let Err(e) = load(&mut again, serde_yaml::Deserializer::from_str(src)) {
-                        let (at, _, message) = problem(&e, &again);
+                        let (at, _, message, context) = problem(&e, &again);
+                        let message = match context {
+                            Some(path) => format!("{message} {path}"),
+                            None => message,
+                        };
                         out.diagnostic(
                             DiagnosticKind::DuplicateKey,
                             this,
@@ -492,11 +525,11 @@ fn read_yaml(text: &str) -> Loaded {
                     .trouble
                     .as_ref()
                     .and_then(|_| serde_yaml::from_str::<de::IgnoredAny>(src).err());
-                let (at, kind, message) = match &syntax {
+                let (at, kind, message, context) = match &syntax {
                     Some(syntax) => problem(syntax, &Ctx::new(src, 0, 0)),
                     None => problem(&e, &cx),
                 };
-                out.diagnostic(kind, this, at, message);
+                out.diagnostic_in(kind, this, at, message, context);
                 if cx.input_exhausted() {
                     break;
                 }
@@ -554,48 +587,47 @@ fn line_col(src: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
-/// Position (in the document), kind and message of a serde_yaml error, in a learner's
-/// words: libyaml's own problem text, our own for the bounds, and absolute line numbers
-/// (the document starts `line_offset` lines into the text) for the "while parsing …"
-/// context. Errors without a position get the document root's, `root`.
+/// Position (in the document), kind, message and context of a serde_yaml error: libyaml's
+/// own problem text (go-yaml's too), our own for the bounds, and as context libyaml's
+/// "while parsing …" with absolute line numbers (the document starts `line_offset` lines
+/// into the text) or the path to the value. Errors without a position get the document
+/// root's, `root`.
 fn yaml_problem(
     e: &serde_yaml::Error,
     cx: &Ctx,
     src: &str,
     root: (usize, usize),
     line_offset: usize,
-) -> ((usize, usize), DiagnosticKind, String) {
+) -> ((usize, usize), DiagnosticKind, String, Option<String>) {
     let full = e.to_string();
-    let mut at = e.location().map_or(root, |l| (l.line(), l.column()));
+    // libyaml also breaks lines at U+0085, U+2028 and U+2029, which editors do not: count
+    // from its byte offset instead.
+    let mut at = e.location().map_or(root, |l| line_col(src, l.index()));
     if let Some((kind, message)) = &cx.trouble {
         if *kind == DiagnosticKind::Limit {
             // Inside an expanded alias, serde_yaml points at the anchored node: the
             // document as a whole is what is refused.
-            return (root, *kind, message.clone());
+            return (root, *kind, message.clone(), None);
         }
         // serde_yaml prefixes our message with the path to the value: keep it as context.
         let path = full
             .find(message.as_str())
             .map(|p| full[..p].trim_end_matches([':', ' ']))
             .unwrap_or("");
-        let message = if path.is_empty() || path == "." {
-            message.clone()
-        } else {
-            format!("{message} (in {path})")
-        };
-        return (at, *kind, message);
+        let context = (!path.is_empty() && path != ".").then(|| format!("in {path}"));
+        return (at, *kind, message.clone(), context);
     }
     if full.starts_with("recursion limit exceeded") {
-        return (at, DiagnosticKind::Limit, too_deep());
+        return (at, DiagnosticKind::Limit, too_deep(), None);
     }
     if full.starts_with("repetition limit exceeded") {
-        return (at, DiagnosticKind::Limit, too_many_aliases(None));
+        return (root, DiagnosticKind::Limit, too_many_aliases(None), None);
     }
     if full.starts_with("deserializing from YAML containing more than one document") {
         let message =
             "this text holds more than one document; separate documents with a `---` line"
                 .to_string();
-        return (at, DiagnosticKind::Syntax, message);
+        return (at, DiagnosticKind::Syntax, message, None);
     }
     let mut message = full;
     if let Some(l) = e.location() {
@@ -615,21 +647,45 @@ fn yaml_problem(
             message.replace_range(p..p + 13 + digits.len(), "");
         }
     }
-    let mut message = rebase_lines(&message, line_offset);
-    if let Some(p) = message.find(", while ") {
-        message = format!("{} ({})", &message[..p], &message[p + 2..]);
+    let message = rebase_lines(&message, |line, column| {
+        let (l, c) = line_col(src, libyaml_offset(src, line, column));
+        (l + line_offset, c)
+    });
+    let (message, mut context) = match message.split_once(", while ") {
+        Some((problem, context)) => (problem.to_string(), Some(format!("while {context}"))),
+        None => (message, None),
+    };
+    if message == "found character that cannot start any token" && char_at(src, at) == Some('\t') {
+        context = Some("a tab: YAML indents with spaces, never tabs".to_string());
     }
-    if message.starts_with("found character that cannot start any token")
-        && char_at(src, at) == Some('\t')
-    {
-        message = "found a tab character where YAML expects spaces: indent with spaces, never tabs"
-            .to_string();
-    }
-    (at, DiagnosticKind::Syntax, message)
+    (at, DiagnosticKind::Syntax, message, context)
 }
 
-/// Rewrites libyaml's "line 3 column 5" as "line 3, column 5", adding `offset` to the line.
-fn rebase_lines(message: &str, offset: usize) -> String {
+/// Byte offset of libyaml's 1-based `line` and `column` (in characters) in `src`, with
+/// libyaml's line breaks: `\r\n`, `\n`, `\r`, U+0085, U+2028 and U+2029.
+fn libyaml_offset(src: &str, line: usize, column: usize) -> usize {
+    let (mut l, mut c) = (1, 1);
+    let mut chars = src.char_indices().peekable();
+    while let Some((i, ch)) = chars.next() {
+        if (l, c) >= (line, column) {
+            return i;
+        }
+        if is_break(ch) {
+            if ch == '\r' && chars.peek().is_some_and(|&(_, n)| n == '\n') {
+                chars.next();
+            }
+            l += 1;
+            c = 1;
+        } else {
+            c += 1;
+        }
+    }
+    src.len()
+}
+
+/// Rewrites libyaml's "line 3 column 5" as "line 3, column 5", with the position mapped
+/// through `to`.
+fn rebase_lines(message: &str, to: impl Fn(usize, usize) -> (usize, usize)) -> String {
     let mut out = String::with_capacity(message.len() + 8);
     let mut rest = message;
     while let Some(p) = rest.find("line ") {
@@ -641,13 +697,10 @@ fn rebase_lines(message: &str, offset: usize) -> String {
             after[..digits].parse::<usize>(),
             tail.strip_prefix(" column "),
         ) {
-            (Ok(line), Some(col)) => {
+            (Ok(line), Some(col)) if col.starts_with(|c: char| c.is_ascii_digit()) => {
                 let cdigits = col.bytes().take_while(u8::is_ascii_digit).count();
-                out.push_str(&format!(
-                    "line {}, column {}",
-                    line + offset,
-                    &col[..cdigits]
-                ));
+                let (line, column) = to(line, col[..cdigits].parse().unwrap_or(1));
+                out.push_str(&format!("line {line}, column {column}"));
                 rest = &col[cdigits..];
             }
             _ => {
@@ -723,12 +776,15 @@ fn read_json(text: &str) -> Loaded {
         let result = load(&mut cx, &mut serde_json::Deserializer::from_str(src));
         values_left -= cx.used();
         match result {
+            // `null` in a stream is an empty document, as in YAML.
+            Ok(Value::Null) => {}
             Ok(value) => {
                 if cx.duplicates > 0 {
                     let mut again = Ctx::new(src, usize::MAX, usize::MAX);
                     again.fail_on_duplicate = true;
                     if let Err(e) = load(&mut again, &mut serde_json::Deserializer::from_str(src)) {
                         let (at, _, message) = json_problem(&e, &again, text, span.start);
+                        let at = lines.at(text, at);
                         out.diagnostic(
                             DiagnosticKind::DuplicateKey,
                             index,
@@ -741,7 +797,7 @@ fn read_json(text: &str) -> Loaded {
             }
             Err(e) => {
                 let (at, kind, message) = json_problem(&e, &cx, text, span.start);
-                out.diagnostic(kind, index, at, message);
+                out.diagnostic(kind, index, lines.at(text, at), message);
                 if cx.input_exhausted() {
                     return out;
                 }
@@ -750,19 +806,19 @@ fn read_json(text: &str) -> Loaded {
     }
     if let Some(e) = syntax {
         let (at, kind, message) = json_problem(&e, &Ctx::new("", 0, 0), text, 0);
-        out.diagnostic(kind, spans.len(), at, message);
+        out.diagnostic(kind, spans.len(), lines.at(text, at), message);
     }
     out
 }
 
-/// Position (absolute), kind and message of a serde_json error in the value that starts
-/// at byte `base` of `text`.
+/// Byte offset (in `text`), kind and message of a serde_json error in the value that
+/// starts at byte `base` of `text`.
 fn json_problem(
     e: &serde_json::Error,
     cx: &Ctx,
     text: &str,
     base: usize,
-) -> ((usize, usize), DiagnosticKind, String) {
+) -> (usize, DiagnosticKind, String) {
     // serde_json counts lines from its own input and columns in bytes.
     let src = &text[base..];
     let mut offset = 0;
@@ -777,7 +833,7 @@ fn json_problem(
         .rev()
         .find(|&o| src.is_char_boundary(o))
         .unwrap_or(0);
-    let at = line_col(text, base + offset);
+    let at = base + offset;
     if let Some((kind, message)) = &cx.trouble {
         return (at, *kind, message.clone());
     }
@@ -1222,7 +1278,10 @@ struct Scanner<'a> {
     key_allowed: bool,
     /// Column where a possible simple key starts on the current line (block context).
     key_col: Option<usize>,
+    /// Nodes (scalars, aliases, collections) the document may still have.
+    nodes_left: usize,
     too_deep: Option<usize>,
+    too_many: Option<usize>,
 }
 
 /// What [`Scanner::scan`] learned about a document.
@@ -1231,6 +1290,8 @@ struct Scan {
     root: Option<usize>,
     /// Byte offset where nesting first went past [`MAX_DEPTH`].
     too_deep: Option<usize>,
+    /// Byte offset of the node past the budget given to [`Scanner::scan`].
+    too_many: Option<usize>,
 }
 
 fn blankz(b: u8) -> bool {
@@ -1242,7 +1303,8 @@ fn flow_indicator(b: u8) -> bool {
 }
 
 impl<'a> Scanner<'a> {
-    fn scan(src: &'a str) -> Scan {
+    /// Scans `src`, which may hold at most `nodes` nodes (aliases count one each).
+    fn scan(src: &'a str, nodes: usize) -> Scan {
         let mut sc = Scanner {
             s: src.as_bytes(),
             i: 0,
@@ -1251,10 +1313,12 @@ impl<'a> Scanner<'a> {
             indents: Vec::new(),
             key_allowed: true,
             key_col: None,
+            nodes_left: nodes,
             too_deep: None,
+            too_many: None,
         };
         let mut root = None;
-        while sc.too_deep.is_none() {
+        while sc.too_deep.is_none() && sc.too_many.is_none() {
             sc.skip_to_token();
             if sc.i >= sc.s.len() {
                 break;
@@ -1285,6 +1349,7 @@ impl<'a> Scanner<'a> {
         Scan {
             root,
             too_deep: sc.too_deep,
+            too_many: sc.too_many,
         }
     }
 
@@ -1323,6 +1388,16 @@ impl<'a> Scanner<'a> {
         if self.indents.last().is_none_or(|&t| col > t) {
             self.indents.push(col);
             self.check_depth(at);
+            self.node(at);
+        }
+    }
+
+    fn node(&mut self, at: usize) {
+        match self.nodes_left.checked_sub(1) {
+            Some(left) => self.nodes_left = left,
+            None => {
+                self.too_many.get_or_insert(at);
+            }
         }
     }
 
@@ -1365,6 +1440,7 @@ impl<'a> Scanner<'a> {
                 self.flow += 1;
                 self.key_allowed = true;
                 self.check_depth(at);
+                self.node(at);
             }
             b']' | b'}' => {
                 self.bump();
@@ -1400,6 +1476,9 @@ impl<'a> Scanner<'a> {
                 self.key_allowed = block;
             }
             b'*' | b'&' => {
+                if c == b'*' {
+                    self.node(at);
+                }
                 self.save_key();
                 self.bump();
                 while self.peek(0).is_ascii_alphanumeric() || matches!(self.peek(0), b'-' | b'_') {
@@ -1425,11 +1504,13 @@ impl<'a> Scanner<'a> {
                 self.key_allowed = false;
             }
             b'|' | b'>' if block => {
+                self.node(at);
                 self.block_scalar();
                 self.key_allowed = true;
                 self.key_col = None;
             }
             b'\'' | b'"' => {
+                self.node(at);
                 self.save_key();
                 self.quoted(c);
                 self.key_allowed = false;
@@ -1442,6 +1523,7 @@ impl<'a> Scanner<'a> {
                 if !plain {
                     return false;
                 }
+                self.node(at);
                 self.save_key();
                 return self.plain();
             }
@@ -1750,12 +1832,13 @@ impl Emitter {
         if style == Style::Single && !a.single_quoted_allowed {
             style = Style::Double;
         }
-        // Line breaks other than `\n` would not read back the same from a block scalar.
-        if style == Style::Literal
-            && (!a.block_allowed
-                || simple_key
-                || s.contains(['\r', '\u{85}', '\u{2028}', '\u{2029}']))
-        {
+        if style == Style::Literal && (!a.block_allowed || simple_key) {
+            style = Style::Double;
+        }
+        // A YAML reader folds `\r`, U+0085, U+2028 and U+2029 like `\n` in any style but
+        // double quotes, where they can be escaped. (go-yaml would write them single-quoted
+        // or in a block, and the value would change on the way back.)
+        if style != Style::Double && s.contains(['\r', '\u{85}', '\u{2028}', '\u{2029}']) {
             style = Style::Double;
         }
         let allow_breaks = !simple_key;
@@ -2347,6 +2430,14 @@ mod tests {
                 "2: line 7, column 2: did not find expected ',' or ']' (while parsing a flow sequence at line 6, column 4)",
             ]
         );
+        // The message is libyaml's (and go-yaml's, so kubectl's) alone; where it was found
+        // is the context.
+        let d = &parse(text).diagnostics[1];
+        assert_eq!(d.message, "did not find expected ',' or ']'");
+        assert_eq!(
+            d.context.as_deref(),
+            Some("while parsing a flow sequence at line 6, column 4")
+        );
     }
 
     #[test]
@@ -2365,9 +2456,12 @@ mod tests {
 
     #[test]
     fn tabs_used_for_indentation_get_a_plain_explanation() {
+        let d = &parse("a:\n\tb: 1\n").diagnostics[0];
+        // kubectl's words in the message, the hint in the context.
+        assert_eq!(d.message, "found character that cannot start any token");
         assert_eq!(
-            diags("a:\n\tb: 1\n"),
-            ["0: line 2, column 1: found a tab character where YAML expects spaces: indent with spaces, never tabs"]
+            d.to_string(),
+            "line 2, column 1: found character that cannot start any token (a tab: YAML indents with spaces, never tabs)"
         );
     }
 
@@ -2376,6 +2470,19 @@ mod tests {
         assert_eq!(
             diags("a: b\nc: \u{1}\n"),
             ["0: line 2, column 4: control characters are not allowed"]
+        );
+    }
+
+    #[test]
+    fn lines_break_only_at_line_feeds_as_in_an_editor() {
+        // libyaml also breaks lines at U+2028; positions must not drift after one.
+        assert_eq!(
+            diags("a: \"x\u{2028}y\"\nb: [c,\n"),
+            ["0: line 3, column 1: did not find expected node content (while parsing a flow node)"]
+        );
+        assert_eq!(
+            diags("a: 1\u{2028}\nb: {c\n  d: 2\n"),
+            ["0: line 3, column 4: did not find expected ',' or '}' (while parsing a flow mapping at line 2, column 4)"]
         );
     }
 
@@ -2467,6 +2574,14 @@ mod tests {
         assert_eq!(
             docs("{\n  kind: \"A\",\n  spec: {replicas: 1,},\n}\n"),
             [r#"0 1: {"kind":"A","spec":{"replicas":1}}"#]
+        );
+    }
+
+    #[test]
+    fn null_in_a_json_stream_is_an_empty_document() {
+        assert_eq!(
+            docs("{\"kind\": \"A\"} null {\"kind\": \"B\"}"),
+            [r#"0 1: {"kind":"A"}"#, r#"2 1: {"kind":"B"}"#]
         );
     }
 
@@ -2618,7 +2733,7 @@ mod tests {
         assert_eq!(
             w,
             [(
-                "line 4, column 3: duplicate key \"name\" (in metadata); the last value wins (and 1 more duplicate key in this document)".to_string(),
+                "line 4, column 3: duplicate key \"name\" in metadata; the last value wins (and 1 more duplicate key in this document)".to_string(),
                 DiagnosticKind::DuplicateKey
             )]
         );
@@ -2698,6 +2813,31 @@ mod tests {
     }
 
     #[test]
+    fn the_deepest_nesting_allowed_fits_a_small_stack() {
+        // Measured: 128 levels need under 128 KiB in a release build (wasm's stack is
+        // 1 MiB) and under 1 MiB in a debug build, whose serde frames are much larger.
+        let stack = if cfg!(debug_assertions) { 1536 } else { 256 } * 1024;
+        let texts = [
+            format!("v: {}1{}\n", "{a: ".repeat(127), "}".repeat(127)),
+            format!("v: {}{}\n", "[".repeat(127), "]".repeat(127)),
+            (0..128)
+                .map(|i| format!("{}a:\n", " ".repeat(i)))
+                .collect::<String>(),
+            format!("{}1{}", "{\"a\":".repeat(128), "}".repeat(128)),
+        ];
+        for text in texts {
+            let parsed = std::thread::Builder::new()
+                .stack_size(stack)
+                .spawn(move || parse_values(&text))
+                .unwrap()
+                .join()
+                .unwrap();
+            assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+            assert_eq!(parsed.documents.len(), 1);
+        }
+    }
+
+    #[test]
     fn deep_json_is_bounded_by_serde_json() {
         let text = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
         assert_eq!(diags(&text), ["0: line 1, column 129: mappings and lists are nested more than 128 levels deep; the document was not read"]);
@@ -2761,6 +2901,29 @@ mod tests {
     }
 
     #[test]
+    fn the_pre_scan_counts_nodes_so_libyaml_never_parses_past_the_value_budget() {
+        // Key a, the mapping, the list, three scalars and an alias in it, key d and its
+        // block scalar: nine nodes, the ninth at byte 24.
+        let text = "a: [1, 'b', \"c\", *x]\nd: |\n  e\n";
+        assert_eq!(Scanner::scan(text, 9).too_many, None);
+        assert_eq!(Scanner::scan(text, 8).too_many, Some(24));
+        // One document of a million and one scalars is refused before libyaml reads it.
+        let text = format!(
+            "kind: A\n---\nv: [{}1]\n---\nkind: B\n",
+            "1,".repeat(MAX_VALUES)
+        );
+        let p = parse(&text);
+        assert_eq!(docs(&text), [r#"0 1: {"kind":"A"}"#]);
+        // Document 0 spends 3 values; in document 1, `v`, the mapping and the list spend 3
+        // more, so scalar number MAX_VALUES - 5 is the first too many.
+        let column = 5 + 2 * (MAX_VALUES - 6);
+        assert_eq!(
+            p.diagnostics[0].to_string(),
+            format!("line 3, column {column}: {}", too_many_values())
+        );
+    }
+
+    #[test]
     fn more_than_10000_documents_are_not_read() {
         let text = "kind: A\n---\n".repeat(MAX_DOCUMENTS + 5);
         let p = parse(&text);
@@ -2803,10 +2966,10 @@ mod tests {
     #[test]
     fn the_pre_scan_finds_the_root_and_nothing_in_comment_only_text() {
         assert_eq!(
-            Scanner::scan("# x\n%YAML 1.2\n---   # y\n  a: 1").root,
+            Scanner::scan("# x\n%YAML 1.2\n---   # y\n  a: 1", usize::MAX).root,
             Some(26)
         );
-        assert_eq!(Scanner::scan("# x\n---\n...\n").root, None);
+        assert_eq!(Scanner::scan("# x\n---\n...\n", usize::MAX).root, None);
     }
 
     // --- to_yaml
@@ -2899,6 +3062,8 @@ status:
                 "\"nul\\0bell\\a\\N\\uFEFF\\L\"",
             ),
             ("cr\r", "\"cr\\r\""),
+            ("ls\u{2028}... x", "\"ls\\L... x\""),
+            ("*\u{85}", "\"*\\N\""),
             ("q\"b\\", "q\"b\\"),
             ("\"q", "'\"q'"),
         ];

@@ -530,7 +530,21 @@ const MAX_DEPTH: usize = 4;
 
 /// Sends one request through the simulated cluster and returns its route.
 pub fn send(sim: &mut Sim, entry: &Entry, req: &HttpRequest) -> Route {
-    let mut steps = vec![];
+    let target = match entry {
+        Entry::Node { port } => format!("{}:{port}", sim.cluster.node_ip),
+        Entry::ServiceIp { ip, port } => format!("{ip}:{port}"),
+        Entry::PortForward { local_port, .. } => format!("localhost:{local_port}"),
+    };
+    let mut steps = vec![RouteStep::ok(
+        Hop::Client,
+        None,
+        format!(
+            "client: {} {} (Host: {}) to {target}",
+            req.method,
+            req.path,
+            req.host
+        ),
+    )];
     let outcome = match entry {
         Entry::Node { port } => {
             let node = sim.cluster.node_ip.clone();

@@ -67,6 +67,8 @@ pub struct Session {
     pub port_forwards: Vec<PortForward>,
     /// Every command run, in order (for share links and replay).
     pub history: Vec<String>,
+    /// The route of the last `curl`, for the page's request animation.
+    pub last_route: Option<crate::routing::Route>,
 }
 
 /// Longest command line accepted (a pasted novel is not a command).
@@ -85,6 +87,7 @@ impl Session {
             loader: None,
             port_forwards: vec![],
             history: vec![],
+            last_route: None,
         }
     }
 
@@ -128,7 +131,11 @@ impl Session {
         let out = match cmd.as_str() {
             "kubectl" | "k" => kubectl::run(self, &words[1..], stdin),
             "minikube" => crate::minikube::run(self, &words[1..]),
-            "curl" => crate::curl::run(self, &words[1..]),
+            "curl" => {
+                let (out, route) = crate::curl::request(self, &words[1..]);
+                self.last_route = route;
+                out
+            }
             "sleep" => self.sleep(&words[1..]),
             "cat" => self.cat(&words[1..], stdin, redirect.as_deref()),
             "echo" => Output::ok(format!("{}\n", words[1..].join(" "))),

@@ -732,3 +732,43 @@ fn r1_6_a_name_taken_by_another_template_bumps_collision_count() {
     assert_eq!(new.i64_at(&["status", "readyReplicas"]), Some(3));
     assert_eq!(d.i64_at(&["status", "availableReplicas"]), Some(3));
 }
+
+#[test]
+fn min_ready_seconds_delays_availability_and_the_rollout() {
+    let mut s = session(1, None);
+    apply(&mut s, &f3_with("  minReadySeconds: 10\n", 3));
+    s.exec("sleep 5s", None);
+    let d = s
+        .sim
+        .store
+        .find("Deployment.apps", "default", "nginx-deployment")
+        .unwrap();
+    assert_eq!(d.i64_at(&["status", "readyReplicas"]), Some(3));
+    assert_eq!(
+        d.i64_at(&["status", "availableReplicas"]),
+        None,
+        "Ready, not yet available"
+    );
+    s.exec("sleep 10s", None);
+    let d = s
+        .sim
+        .store
+        .find("Deployment.apps", "default", "nginx-deployment")
+        .unwrap();
+    assert_eq!(d.i64_at(&["status", "availableReplicas"]), Some(3));
+    let rs = objects(&s.sim, "ReplicaSet.apps")[0];
+    assert_eq!(rs.i64_at(&["spec", "minReadySeconds"]), Some(10));
+    // A rolling update waits minReadySeconds for each new pod before the old set shrinks.
+    run(
+        &mut s,
+        "kubectl set image deployment/nginx-deployment nginx=nginx:1.16.1",
+    );
+    s.exec("sleep 8s", None);
+    assert_eq!(
+        rs_desired(&s.sim),
+        vec![3, 1],
+        "new pod Ready but not available yet"
+    );
+    s.exec("sleep 5s", None);
+    assert_eq!(rs_desired(&s.sim)[0], 2);
+}

@@ -38,14 +38,14 @@ pub struct EndpointPort {
     pub app_protocol: Option<String>,
 }
 
-/// One pod as an endpoint of a Service.
+/// One pod as an endpoint of a Service (borrowing from the pod: this runs every round).
 #[derive(Clone, Debug, PartialEq)]
-pub struct DesiredEndpoint {
-    pub pod_name: String,
-    pub pod_uid: String,
-    pub ip: String,
-    pub node_name: String,
-    pub hostname: Option<String>,
+pub struct DesiredEndpoint<'a> {
+    pub pod_name: &'a str,
+    pub pod_uid: &'a str,
+    pub ip: &'a str,
+    pub node_name: &'a str,
+    pub hostname: Option<&'a str>,
     pub ready: bool,
     pub serving: bool,
     pub terminating: bool,
@@ -53,9 +53,9 @@ pub struct DesiredEndpoint {
 
 /// Endpoints that share one resolved port set (R6.3: one slice per port set).
 #[derive(Clone, Debug, PartialEq)]
-pub struct EndpointGroup {
+pub struct EndpointGroup<'a> {
     pub ports: Vec<EndpointPort>,
-    pub endpoints: Vec<DesiredEndpoint>,
+    pub endpoints: Vec<DesiredEndpoint<'a>>,
 }
 
 /// The Service's selector, or None when it has none (R6.1: no managed endpoints).
@@ -128,7 +128,11 @@ pub fn terminating_condition_enabled(sim: &Sim) -> bool {
 /// The endpoint groups a Service should have now: the selected, eligible pods (R6.2)
 /// grouped by resolved port set (R6.3, R6.6), each with its conditions (R6.3, R6.5).
 /// Terminating pods are included only when `include_terminating`.
-pub fn desired_groups(sim: &Sim, svc: &Object, include_terminating: bool) -> Vec<EndpointGroup> {
+pub fn desired_groups<'a>(
+    sim: &'a Sim,
+    svc: &Object,
+    include_terminating: bool,
+) -> Vec<EndpointGroup<'a>> {
     let Some(selector) = service_selector(svc) else {
         return vec![];
     };
@@ -141,25 +145,12 @@ pub fn desired_groups(sim: &Sim, svc: &Object, include_terminating: bool) -> Vec
         .as_array()
         .cloned()
         .unwrap_or_default();
-    let mut groups: BTreeMap<Vec<EndpointPort>, Vec<DesiredEndpoint>> = BTreeMap::new();
-    for pod in sim.store.list("Pod", &svc.meta.namespace) {
-        if !selector.matches(&pod.meta.labels) {
-            continue;
-        }
-        // R6.2 ShouldPodBeInEndpoints.
-        let Some(ip) = pod.str_at(&["status", "podIP"]).filter(|ip| !ip.is_empty()) else {
-            continue;
-        };
-        if matches!(
-            pod.str_at(&["status", "phase"]),
-            Some("Succeeded" | "Failed")
-        ) {
-            continue;
-        }
-        let terminating = pod.is_deleting();
-        if terminating && !include_terminating {
-            continue;
-        }
+    // With only numeric target ports every pod resolves the same port set: compute it once.
+    let all_numeric = svc_ports.iter().all(|sp| {
+        sp.get("targetPort")
+            .is_none_or(|t| t.is_null() || t.is_i64())
+    });
+    let port_set = |pod: &Object| -> Vec<EndpointPort> {
         let mut ports: Vec<EndpointPort> = svc_ports
             .iter()
             .filter_map(|sp| {
@@ -184,6 +175,32 @@ pub fn desired_groups(sim: &Sim, svc: &Object, include_terminating: bool) -> Vec
             })
             .collect();
         ports.sort();
+        ports
+    };
+    let shared_ports = all_numeric.then(|| port_set(svc));
+    let mut groups: BTreeMap<Vec<EndpointPort>, Vec<DesiredEndpoint<'a>>> = BTreeMap::new();
+    for pod in sim.store.list("Pod", &svc.meta.namespace) {
+        if !selector.matches(&pod.meta.labels) {
+            continue;
+        }
+        // R6.2 ShouldPodBeInEndpoints.
+        let Some(ip) = pod.str_at(&["status", "podIP"]).filter(|ip| !ip.is_empty()) else {
+            continue;
+        };
+        if matches!(
+            pod.str_at(&["status", "phase"]),
+            Some("Succeeded" | "Failed")
+        ) {
+            continue;
+        }
+        let terminating = pod.is_deleting();
+        if terminating && !include_terminating {
+            continue;
+        }
+        let ports = match &shared_ports {
+            Some(p) => p.clone(),
+            None => port_set(pod),
+        };
         // R6.3 podToEndpoint.
         let serving = publish_not_ready || pod_is_ready(pod);
         let ready = publish_not_ready || (serving && !terminating);
@@ -192,14 +209,14 @@ pub fn desired_groups(sim: &Sim, svc: &Object, include_terminating: bool) -> Vec
             pod.str_at(&["spec", "hostname"]),
             pod.str_at(&["spec", "subdomain"]),
         ) {
-            (Some(h), Some(sub)) if sub == svc.meta.name && !h.is_empty() => Some(h.to_string()),
+            (Some(h), Some(sub)) if sub == svc.meta.name && !h.is_empty() => Some(h),
             _ => None,
         };
         groups.entry(ports).or_default().push(DesiredEndpoint {
-            pod_name: pod.meta.name.clone(),
-            pod_uid: pod.meta.uid.clone(),
-            ip: ip.to_string(),
-            node_name: pod.str_at(&["spec", "nodeName"]).unwrap_or("").to_string(),
+            pod_name: &pod.meta.name,
+            pod_uid: &pod.meta.uid,
+            ip,
+            node_name: pod.str_at(&["spec", "nodeName"]).unwrap_or(""),
             hostname,
             ready,
             serving,
@@ -345,8 +362,24 @@ pub fn reconcile(sim: &Sim, out: &mut Out) {
         if service_selector(svc).is_none() {
             continue;
         }
-        reconcile_slices(sim, svc, out);
-        reconcile_endpoints(sim, svc, out);
+        // One pass over the pods serves both objects.
+        let all = desired_groups(sim, svc, true);
+        let for_slices = if terminating_condition_enabled(sim) {
+            all.clone()
+        } else {
+            without_terminating(&all)
+        };
+        reconcile_slices(sim, svc, for_slices, out);
+        let publish_not_ready = svc
+            .get(&["spec", "publishNotReadyAddresses"])
+            .as_bool()
+            .unwrap_or(false);
+        let for_endpoints = if publish_not_ready {
+            all
+        } else {
+            without_terminating(&all)
+        };
+        reconcile_endpoints(sim, svc, &for_endpoints, out);
     }
     // Managed Endpoints whose Service is gone go with it.
     for ep in sim.store.list_all("Endpoints") {
@@ -365,13 +398,78 @@ pub fn reconcile(sim: &Sim, out: &mut Out) {
     }
 }
 
+/// The groups without terminating pods (groups left empty disappear).
+fn without_terminating<'a>(groups: &[EndpointGroup<'a>]) -> Vec<EndpointGroup<'a>> {
+    groups
+        .iter()
+        .filter_map(|g| {
+            let endpoints: Vec<DesiredEndpoint> = g
+                .endpoints
+                .iter()
+                .filter(|e| !e.terminating)
+                .cloned()
+                .collect();
+            (!endpoints.is_empty()).then(|| EndpointGroup {
+                ports: g.ports.clone(),
+                endpoints,
+            })
+        })
+        .collect()
+}
+
+fn json_str<'v>(v: &'v Value, key: &str) -> Option<&'v str> {
+    v.get(key).and_then(Value::as_str)
+}
+
+/// Whether a stored slice already says what the group says (read, not rebuilt: this
+/// runs every round for every Service).
+fn slice_is_current(
+    old: &Object,
+    labels: &BTreeMap<String, String>,
+    g: &EndpointGroup,
+    ns: &str,
+    with_conditions: bool,
+) -> bool {
+    if &old.meta.labels != labels
+        || old.str_at(&["addressType"]) != Some("IPv4")
+        || slice_port_set(old) != g.ports
+    {
+        return false;
+    }
+    let eps = match old.get(&["endpoints"]) {
+        Value::Null => return g.endpoints.is_empty(),
+        Value::Array(a) => a,
+        _ => return false,
+    };
+    eps.len() == g.endpoints.len()
+        && eps.iter().zip(&g.endpoints).all(|(j, e)| {
+            let fields = 3 + e.hostname.is_some() as usize + !e.node_name.is_empty() as usize;
+            let cond = j.get("conditions").unwrap_or(&Value::Null);
+            let b = |k: &str| cond.get(k).and_then(Value::as_bool);
+            let t = j.get("targetRef").unwrap_or(&Value::Null);
+            j.as_object().is_some_and(|m| m.len() == fields)
+                && j.get("addresses")
+                    .and_then(Value::as_array)
+                    .is_some_and(|a| a.len() == 1 && a[0].as_str() == Some(e.ip))
+                && b("ready") == Some(e.ready)
+                && (!with_conditions
+                    || (b("serving") == Some(e.serving) && b("terminating") == Some(e.terminating)))
+                && cond.as_object().map(|c| c.len()) == Some(if with_conditions { 3 } else { 1 })
+                && json_str(j, "hostname") == e.hostname
+                && json_str(j, "nodeName").unwrap_or("") == e.node_name
+                && json_str(t, "uid") == Some(e.pod_uid)
+                && json_str(t, "name") == Some(e.pod_name)
+                && json_str(t, "namespace") == Some(ns)
+                && json_str(t, "kind") == Some("Pod")
+        })
+}
+
 /// Brings one Service's slices to the desired groups, reusing existing slices (by equal
 /// port set first, then any) so slice names stay stable, as the real reconciler's
 /// `finalize` turns create+delete pairs into updates. With no endpoints at all one
 /// placeholder slice without ports or endpoints remains.
-fn reconcile_slices(sim: &Sim, svc: &Object, out: &mut Out) {
+fn reconcile_slices(sim: &Sim, svc: &Object, mut groups: Vec<EndpointGroup>, out: &mut Out) {
     let ns = &svc.meta.namespace;
-    let mut groups = desired_groups(sim, svc, terminating_condition_enabled(sim));
     if groups.is_empty() {
         groups.push(EndpointGroup {
             ports: vec![],
@@ -381,11 +479,11 @@ fn reconcile_slices(sim: &Sim, svc: &Object, out: &mut Out) {
     let existing = managed_slices(sim, svc);
     let mut used: BTreeSet<usize> = BTreeSet::new();
     let mut assignment: Vec<Option<usize>> = vec![None; groups.len()];
+    let existing_ports: Vec<Vec<EndpointPort>> =
+        existing.iter().map(|s| slice_port_set(s)).collect();
     for (gi, g) in groups.iter().enumerate() {
-        if let Some(i) = existing
-            .iter()
-            .enumerate()
-            .position(|(i, s)| !used.contains(&i) && slice_port_set(s) == g.ports)
+        if let Some(i) =
+            (0..existing.len()).find(|i| !used.contains(i) && existing_ports[*i] == g.ports)
         {
             used.insert(i);
             assignment[gi] = Some(i);
@@ -400,20 +498,23 @@ fn reconcile_slices(sim: &Sim, svc: &Object, out: &mut Out) {
         }
     }
     let labels = slice_labels(svc);
+    let with_conditions = terminating_condition_enabled(sim);
     for (g, a) in groups.iter().zip(&assignment) {
+        if let Some(i) = a {
+            if slice_is_current(existing[*i], &labels, g, ns, with_conditions) {
+                continue;
+            }
+        }
         let endpoints = slice_endpoints_json(sim, ns, &g.endpoints);
         let ports = ports_json(&g.ports);
         match a {
             Some(i) => {
-                let old = existing[*i];
-                let mut s = old.clone();
+                let mut s = existing[*i].clone();
                 s.meta.labels = labels.clone();
                 s.body.insert("addressType".into(), json!("IPv4"));
                 s.body.insert("endpoints".into(), endpoints);
                 s.body.insert("ports".into(), ports);
-                if &s != old {
-                    out.push(Action::Update(s));
-                }
+                out.push(Action::Update(s));
             }
             None => {
                 let mut s = Object::new("discovery.k8s.io/v1", "EndpointSlice", ns, "");
@@ -437,21 +538,68 @@ fn reconcile_slices(sim: &Sim, svc: &Object, out: &mut Out) {
     }
 }
 
+/// One subset of the legacy Endpoints, before it becomes JSON.
+struct Subset<'g, 'a> {
+    ports: &'g [EndpointPort],
+    ready: Vec<&'g DesiredEndpoint<'a>>,
+    not_ready: Vec<&'g DesiredEndpoint<'a>>,
+}
+
+fn address_matches(j: &Value, e: &DesiredEndpoint, ns: &str) -> bool {
+    let t = j.get("targetRef").unwrap_or(&Value::Null);
+    let fields = 2 + e.hostname.is_some() as usize + !e.node_name.is_empty() as usize;
+    j.as_object().is_some_and(|m| m.len() == fields)
+        && json_str(j, "ip") == Some(e.ip)
+        && json_str(j, "hostname") == e.hostname
+        && json_str(j, "nodeName").unwrap_or("") == e.node_name
+        && json_str(t, "uid") == Some(e.pod_uid)
+        && json_str(t, "name") == Some(e.pod_name)
+        && json_str(t, "namespace") == Some(ns)
+}
+
+fn addresses_match(v: Option<&Value>, want: &[&DesiredEndpoint], ns: &str) -> bool {
+    match v {
+        None => want.is_empty(),
+        Some(Value::Array(a)) => {
+            !want.is_empty()
+                && a.len() == want.len()
+                && a.iter().zip(want).all(|(j, e)| address_matches(j, e, ns))
+        }
+        _ => false,
+    }
+}
+
+fn endpoint_ports_json(ports: &[EndpointPort]) -> Value {
+    Value::Array(
+        ports
+            .iter()
+            .map(|p| {
+                let mut m = Map::new();
+                if let Some(ap) = &p.app_protocol {
+                    m.insert("appProtocol".into(), json!(ap));
+                }
+                if !p.name.is_empty() {
+                    m.insert("name".into(), json!(p.name));
+                }
+                m.insert("port".into(), json!(p.port));
+                m.insert("protocol".into(), json!(p.protocol));
+                Value::Object(m)
+            })
+            .collect(),
+    )
+}
+
 /// R6.4: the legacy Endpoints object. Ready pods in `addresses`, not-ready ones in
-/// `notReadyAddresses`; terminating pods are left out unless `publishNotReadyAddresses`.
-fn reconcile_endpoints(sim: &Sim, svc: &Object, out: &mut Out) {
+/// `notReadyAddresses`; terminating pods are left out unless `publishNotReadyAddresses`
+/// (the caller filtered them).
+fn reconcile_endpoints(sim: &Sim, svc: &Object, groups: &[EndpointGroup], out: &mut Out) {
     let ns = &svc.meta.namespace;
-    let publish_not_ready = svc
-        .get(&["spec", "publishNotReadyAddresses"])
-        .as_bool()
-        .unwrap_or(false);
-    let groups = desired_groups(sim, svc, publish_not_ready);
     let has_ports = svc
         .get(&["spec", "ports"])
         .as_array()
         .is_some_and(|p| !p.is_empty());
-    let mut subsets = vec![];
-    for g in &groups {
+    let mut subsets: Vec<Subset> = vec![];
+    for g in groups {
         // A pod that resolves none of the Service's ports is in no subset.
         if has_ports && g.ports.is_empty() {
             continue;
@@ -459,60 +607,74 @@ fn reconcile_endpoints(sim: &Sim, svc: &Object, out: &mut Out) {
         let mut ready: Vec<&DesiredEndpoint> = g.endpoints.iter().filter(|e| e.ready).collect();
         let mut not_ready: Vec<&DesiredEndpoint> =
             g.endpoints.iter().filter(|e| !e.ready).collect();
-        ready.sort_by(|a, b| (&a.ip, &a.pod_uid).cmp(&(&b.ip, &b.pod_uid)));
-        not_ready.sort_by(|a, b| (&a.ip, &a.pod_uid).cmp(&(&b.ip, &b.pod_uid)));
-        let addr = |e: &&DesiredEndpoint| {
-            let mut m = Map::new();
-            if let Some(h) = &e.hostname {
-                m.insert("hostname".into(), json!(h));
-            }
-            m.insert("ip".into(), json!(e.ip));
-            if !e.node_name.is_empty() {
-                m.insert("nodeName".into(), json!(e.node_name));
-            }
-            m.insert("targetRef".into(), target_ref(ns, e));
-            Value::Object(m)
-        };
-        let mut subset = Map::new();
-        if !ready.is_empty() {
-            subset.insert(
-                "addresses".into(),
-                Value::Array(ready.iter().map(addr).collect()),
-            );
-        }
-        if !not_ready.is_empty() {
-            subset.insert(
-                "notReadyAddresses".into(),
-                Value::Array(not_ready.iter().map(addr).collect()),
-            );
-        }
-        if !g.ports.is_empty() {
-            let ports: Vec<Value> = g
-                .ports
-                .iter()
-                .map(|p| {
-                    let mut m = Map::new();
-                    if let Some(ap) = &p.app_protocol {
-                        m.insert("appProtocol".into(), json!(ap));
-                    }
-                    if !p.name.is_empty() {
-                        m.insert("name".into(), json!(p.name));
-                    }
-                    m.insert("port".into(), json!(p.port));
-                    m.insert("protocol".into(), json!(p.protocol));
-                    Value::Object(m)
-                })
-                .collect();
-            subset.insert("ports".into(), Value::Array(ports));
-        }
-        subsets.push(Value::Object(subset));
+        ready.sort_by(|a, b| (a.ip, a.pod_uid).cmp(&(b.ip, b.pod_uid)));
+        not_ready.sort_by(|a, b| (a.ip, a.pod_uid).cmp(&(b.ip, b.pod_uid)));
+        subsets.push(Subset {
+            ports: &g.ports,
+            ready,
+            not_ready,
+        });
     }
     let mut labels = svc.meta.labels.clone();
     labels.insert(SKIP_MIRROR_LABEL.into(), "true".into());
     if is_headless(svc) {
         labels.insert(HEADLESS_LABEL.into(), String::new());
     }
-    put_endpoints(sim, ns, &svc.meta.name, labels, subsets, out);
+    if let Some(old) = sim.store.find("Endpoints", ns, &svc.meta.name) {
+        let stored = old
+            .get(&["subsets"])
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        let current = old.meta.labels == labels
+            && stored.len() == subsets.len()
+            && stored.iter().zip(&subsets).all(|(j, ss)| {
+                addresses_match(j.get("addresses"), &ss.ready, ns)
+                    && addresses_match(j.get("notReadyAddresses"), &ss.not_ready, ns)
+                    && match j.get("ports") {
+                        None => ss.ports.is_empty(),
+                        Some(p) => !ss.ports.is_empty() && *p == endpoint_ports_json(ss.ports),
+                    }
+            });
+        if current {
+            return;
+        }
+    }
+    let addr = |e: &&DesiredEndpoint| {
+        let mut m = Map::new();
+        if let Some(h) = e.hostname {
+            m.insert("hostname".into(), json!(h));
+        }
+        m.insert("ip".into(), json!(e.ip));
+        if !e.node_name.is_empty() {
+            m.insert("nodeName".into(), json!(e.node_name));
+        }
+        m.insert("targetRef".into(), target_ref(ns, e));
+        Value::Object(m)
+    };
+    let json_subsets: Vec<Value> = subsets
+        .iter()
+        .map(|ss| {
+            let mut subset = Map::new();
+            if !ss.ready.is_empty() {
+                subset.insert(
+                    "addresses".into(),
+                    Value::Array(ss.ready.iter().map(addr).collect()),
+                );
+            }
+            if !ss.not_ready.is_empty() {
+                subset.insert(
+                    "notReadyAddresses".into(),
+                    Value::Array(ss.not_ready.iter().map(addr).collect()),
+                );
+            }
+            if !ss.ports.is_empty() {
+                subset.insert("ports".into(), endpoint_ports_json(ss.ports));
+            }
+            Value::Object(subset)
+        })
+        .collect();
+    put_endpoints(sim, ns, &svc.meta.name, labels, json_subsets, out);
 }
 
 fn put_endpoints(
@@ -826,7 +988,7 @@ pub fn check_invariants(sim: &Sim) -> Result<(), String> {
                     (false, false)
                 };
                 expected.insert(
-                    e.pod_uid.clone(),
+                    e.pod_uid.to_string(),
                     (e.ready, serving, terminating, g.ports.clone()),
                 );
             }
@@ -870,9 +1032,9 @@ pub fn check_invariants(sim: &Sim) -> Result<(), String> {
             }
             for e in g.endpoints {
                 if e.ready {
-                    want_ready.insert(e.pod_uid);
+                    want_ready.insert(e.pod_uid.to_string());
                 } else {
-                    want_not_ready.insert(e.pod_uid);
+                    want_not_ready.insert(e.pod_uid.to_string());
                 }
             }
         }

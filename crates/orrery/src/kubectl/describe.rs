@@ -191,9 +191,12 @@ pub fn describe_object(sim: &Sim, obj: &Object, show_events: bool) -> String {
         "ServiceAccount" => serviceaccount(obj, &mut w),
         "Service" => service(sim, obj, &mut w),
         "PersistentVolumeClaim" => pvc(sim, obj, &mut w),
-        "PersistentVolume" => pv(obj, &mut w),
+        "PersistentVolume" => pv(sim, obj, &mut w),
         "StorageClass.storage.k8s.io" => storageclass(obj, &mut w),
         "Ingress.networking.k8s.io" | "Ingress.extensions" => ingress(sim, obj, &mut w),
+        "IngressClass.networking.k8s.io" => ingressclass(obj, &mut w),
+        "Endpoints" => endpoints(obj, &mut w),
+        "EndpointSlice.discovery.k8s.io" => endpointslice(obj, &mut w),
         _ => generic(obj, &mut w),
     }
     // Kinds whose describers never list events (kubectl's Namespace, ServiceAccount,
@@ -1772,7 +1775,7 @@ fn pvc(sim: &Sim, o: &Object, w: &mut W) {
     }
 }
 
-fn pv(o: &Object, w: &mut W) {
+fn pv(sim: &Sim, o: &Object, w: &mut W) {
     let spec = o.spec();
     w.w(0, &format!("Name:\t{}\n", o.meta.name));
     labels_multiline(w, "", "Labels", &o.meta.labels);
@@ -1781,12 +1784,19 @@ fn pv(o: &Object, w: &mut W) {
         0,
         &format!("Finalizers:\t[{}]\n", o.meta.finalizers.join(" ")),
     );
-    w.w(
-        0,
-        &format!("StorageClass:\t{}\n", s(spec, &["storageClassName"])),
-    );
-    if o.is_deleting() {
-        w.w(0, "Status:\tTerminating (lasts 0s)\n");
+    // `storageutil.GetPersistentVolumeClass`: the beta annotation wins.
+    let beta = o
+        .meta
+        .annotations
+        .get("volume.beta.kubernetes.io/storage-class")
+        .cloned();
+    let class = beta.unwrap_or_else(|| s(spec, &["storageClassName"]).to_string());
+    w.w(0, &format!("StorageClass:\t{class}\n"));
+    if let Some(d) = o.meta.deletion_ms {
+        w.w(
+            0,
+            &format!("Status:\tTerminating (lasts {})\n", since(sim, d)),
+        );
     } else {
         w.w(
             0,
@@ -1843,7 +1853,7 @@ fn pv(o: &Object, w: &mut W) {
             &format!(
             "Type:\tHostPath (bare host directory volume)\n    Path:\t{}\n    HostPathType:\t{}\n",
             s(spec, &["hostPath", "path"]),
-            t
+            none_if_empty(t)
         ),
         );
     } else if spec["csi"].is_object() {
@@ -1855,6 +1865,19 @@ fn pv(o: &Object, w: &mut W) {
             s(c, &["volumeHandle"]),
             c["readOnly"].as_bool().unwrap_or(false)
         ));
+        // `printCSIPersistentVolumeAttributesMultiline`.
+        let attrs = string_map(&c["volumeAttributes"]);
+        w.w(2, "VolumeAttributes:\t");
+        if attrs.is_empty() {
+            w.w(0, "<none>\n");
+        }
+        for (i, (k, v)) in attrs.iter().enumerate() {
+            if i > 0 {
+                w.w(2, "\t");
+            }
+            let line = format!("{k}={v}");
+            w.w(0, &format!("{}\n", shorten(&line, MAX_ANNOTATION_LEN)));
+        }
     } else if spec["local"].is_object() {
         w.w(2, &format!(
             "Type:\tLocalVolume (a persistent volume backed by local storage on a node)\n    Path:\t{}\n",
@@ -2047,6 +2070,157 @@ fn ingress(sim: &Sim, o: &Object, w: &mut W) {
         );
     }
     annotations_multiline(w, "Annotations", &o.meta.annotations);
+}
+
+fn ingressclass(o: &Object, w: &mut W) {
+    w.w(0, &format!("Name:\t{}\n", o.meta.name));
+    labels_multiline(w, "", "Labels", &o.meta.labels);
+    annotations_multiline(w, "Annotations", &o.meta.annotations);
+    w.w(
+        0,
+        &format!("Controller:\t{}\n", s(o.spec(), &["controller"])),
+    );
+    let p = &o.spec()["parameters"];
+    if p.is_object() {
+        w.w(0, "Parameters:\n");
+        if !s(p, &["apiGroup"]).is_empty() {
+            w.w(1, &format!("APIGroup:\t{}\n", s(p, &["apiGroup"])));
+        }
+        w.w(1, &format!("Kind:\t{}\n", s(p, &["kind"])));
+        w.w(1, &format!("Name:\t{}\n", s(p, &["name"])));
+    }
+}
+
+/// `describeEndpoints`.
+fn endpoints(o: &Object, w: &mut W) {
+    w.w(0, &format!("Name:\t{}\n", o.meta.name));
+    w.w(0, &format!("Namespace:\t{}\n", o.meta.namespace));
+    labels_multiline(w, "", "Labels", &o.meta.labels);
+    annotations_multiline(w, "Annotations", &o.meta.annotations);
+    w.w(0, "Subsets:\n");
+    for subset in o.get(&["subsets"]).as_array().into_iter().flatten() {
+        let ips = |k: &str| {
+            let v: Vec<&str> = arr(subset, k).iter().map(|a| s(a, &["ip"])).collect();
+            none_if_empty(&v.join(",")).to_string()
+        };
+        w.w(1, &format!("Addresses:\t{}\n", ips("addresses")));
+        w.w(
+            1,
+            &format!("NotReadyAddresses:\t{}\n", ips("notReadyAddresses")),
+        );
+        let ports = arr(subset, "ports");
+        if !ports.is_empty() {
+            w.w(1, "Ports:\n");
+            w.w(2, "Name\tPort\tProtocol\n");
+            w.w(2, "----\t----\t--------\n");
+            for p in ports {
+                w.w(
+                    2,
+                    &format!(
+                        "{}\t{}\t{}\n",
+                        none_if_unset(s(p, &["name"])),
+                        p["port"].as_i64().unwrap_or(0),
+                        s(p, &["protocol"])
+                    ),
+                );
+            }
+        }
+        w.w(0, "\n");
+    }
+}
+
+fn none_if_unset(s: &str) -> &str {
+    if s.is_empty() {
+        "<unset>"
+    } else {
+        s
+    }
+}
+
+/// `describeEndpointSliceV1`.
+fn endpointslice(o: &Object, w: &mut W) {
+    w.w(0, &format!("Name:\t{}\n", o.meta.name));
+    w.w(0, &format!("Namespace:\t{}\n", o.meta.namespace));
+    labels_multiline(w, "", "Labels", &o.meta.labels);
+    annotations_multiline(w, "Annotations", &o.meta.annotations);
+    w.w(
+        0,
+        &format!(
+            "AddressType:\t{}\n",
+            o.str_at(&["addressType"]).unwrap_or("")
+        ),
+    );
+    let ports = o.get(&["ports"]).as_array().cloned().unwrap_or_default();
+    if ports.is_empty() {
+        w.w(0, "Ports: <unset>\n");
+    } else {
+        w.w(0, "Ports:\n");
+        w.w(1, "Name\tPort\tProtocol\n");
+        w.w(1, "----\t----\t--------\n");
+        for p in &ports {
+            let port = p["port"]
+                .as_i64()
+                .map_or("<unset>".to_string(), |n| n.to_string());
+            w.w(
+                1,
+                &format!(
+                    "{}\t{port}\t{}\n",
+                    none_if_unset(s(p, &["name"])),
+                    s(p, &["protocol"])
+                ),
+            );
+        }
+    }
+    let eps = o
+        .get(&["endpoints"])
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    if eps.is_empty() {
+        w.w(0, "Endpoints: <none>\n");
+    } else {
+        w.w(0, "Endpoints:\n");
+        for e in &eps {
+            let addrs: Vec<String> = arr(e, "addresses").iter().map(go_v).collect();
+            w.w(
+                1,
+                &format!("- Addresses:\t{}\n", none_if_empty(&addrs.join(", "))),
+            );
+            w.w(2, "Conditions:\n");
+            let ready = e["conditions"]["ready"]
+                .as_bool()
+                .map_or("<unset>".to_string(), |b| b.to_string());
+            w.w(3, &format!("Ready:\t{ready}\n"));
+            w.w(
+                2,
+                &format!(
+                    "Hostname:\t{}\n",
+                    e["hostname"].as_str().unwrap_or("<unset>")
+                ),
+            );
+            if e["targetRef"].is_object() {
+                w.w(
+                    2,
+                    &format!(
+                        "TargetRef:\t{}/{}\n",
+                        s(e, &["targetRef", "kind"]),
+                        s(e, &["targetRef", "name"])
+                    ),
+                );
+            }
+            w.w(
+                2,
+                &format!(
+                    "NodeName:\t{}\n",
+                    e["nodeName"].as_str().unwrap_or("<unset>")
+                ),
+            );
+            w.w(
+                2,
+                &format!("Zone:\t{}\n", e["zone"].as_str().unwrap_or("<unset>")),
+            );
+        }
+    }
 }
 
 // ----- everything else ------------------------------------------------------------------

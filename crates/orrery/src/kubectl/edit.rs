@@ -171,12 +171,12 @@ pub fn patch(s: &mut Session, words: &[String]) -> Output {
         );
     }
     // kubectl turns the patch from YAML or JSON into JSON first (`yaml.ToJSON`).
-    let parsed = crate::manifest::parse(&text);
+    let parsed = crate::manifest::parse_values(&text);
     let doc = match (parsed.documents.first(), parsed.diagnostics.first()) {
         (_, Some(d)) => {
-            // go-yaml's wording: the problem, without the position serde_yaml appends,
-            // at a line that exists in the patch text.
-            let problem = d.message.split(" at line ").next().unwrap_or(&d.message);
+            // go-yaml names the problem alone (no libyaml context), at a line of the
+            // patch text.
+            let problem = d.message.split(" (while ").next().unwrap_or(&d.message);
             let line = d.line.min(text.lines().count().max(1));
             return Output::err(
                 format!("error: unable to parse \"{text}\": error converting YAML to JSON: yaml: line {line}: {problem}\n"),

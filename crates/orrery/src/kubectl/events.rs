@@ -17,13 +17,11 @@ use crate::time::{human_duration, rfc3339, EPOCH_UNIX_SECONDS};
 /// The age column of one event: `10s`, or `10s (x3 over 2m)` for a repeated event
 /// (`getInterval` / `DescribeEvents`).
 pub fn interval(sim: &Sim, e: &EventRecord) -> String {
-    let first = human_duration(sim.now - e.first_ms);
+    // Event timestamps are whole seconds in the API (as `get events` reads them back).
+    let since = |ms: i64| human_duration(sim.now - ms.div_euclid(1000) * 1000);
+    let first = since(e.first_ms);
     if e.count > 1 {
-        format!(
-            "{} (x{} over {first})",
-            human_duration(sim.now - e.last_ms),
-            e.count
-        )
+        format!("{} (x{} over {first})", since(e.last_ms), e.count)
     } else {
         first
     }

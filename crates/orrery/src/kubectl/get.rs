@@ -36,7 +36,25 @@ pub fn get(s: &mut Session, words: &[String]) -> Output {
         Err(e) => return flag_error("get", &e),
     };
     let output = a.get("output").unwrap_or("").to_string();
-    if !matches!(output.as_str(), "" | "wide" | "yaml" | "json" | "name") {
+    let template = output.strip_prefix("jsonpath=").map(str::to_string);
+    let columns = output.strip_prefix("custom-columns=").map(str::to_string);
+    if template.as_deref() == Some("") || columns.as_deref() == Some("") {
+        return Output::err(
+            "error: template format specified but no template given\n",
+            1,
+        );
+    }
+    let output = if template.is_some() {
+        "jsonpath".to_string()
+    } else if columns.is_some() {
+        "custom-columns".to_string()
+    } else {
+        output
+    };
+    if !matches!(
+        output.as_str(),
+        "" | "wide" | "yaml" | "json" | "name" | "jsonpath" | "custom-columns"
+    ) {
         return Output::err(
             format!("error: unable to match a printer suitable for the output format \"{output}\", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml\n"),
             1,
@@ -62,13 +80,14 @@ pub fn get(s: &mut Session, words: &[String]) -> Output {
     // `resource.MultipleTypesRequested`: `all`, a comma list, or kind/name pairs of
     // different kinds print names as `kind.group/name`.
     let multi = a.bool("show-kind") || multiple_types_requested(&a.positional);
+    let spec = template.or(columns).unwrap_or_default();
     let mut out = render(
         &s.sim,
         &targets,
         &ns,
         all_ns,
         selector.as_ref(),
-        &output,
+        (&output, &spec),
         &a,
         multi,
     );
@@ -181,7 +200,7 @@ fn render(
     ns: &str,
     all_ns: bool,
     selector: Option<&Selector>,
-    output: &str,
+    (output, spec): (&str, &str),
     a: &Args,
     multi: bool,
 ) -> Output {
@@ -265,7 +284,9 @@ fn render(
             continue;
         }
         match output {
-            "yaml" | "json" => objects_for_doc.extend(objs.iter().map(|o| o.to_json())),
+            "yaml" | "json" | "jsonpath" | "custom-columns" => {
+                objects_for_doc.extend(objs.iter().map(|o| o.to_json()))
+            }
             "name" => {
                 for o in &objs {
                     out.line(&format!("{}/{}", t.rt.qualified_singular(), o.meta.name));
@@ -317,7 +338,11 @@ fn render(
         }
     }
     match output {
-        "yaml" | "json" => {
+        "custom-columns" => match custom_columns(spec, &objects_for_doc, a.bool("no-headers")) {
+            Ok(text) => out.text.push_str(&text),
+            Err(e) => return Output::err(format!("error: {e}\n"), 1),
+        },
+        "yaml" | "json" | "jsonpath" => {
             let single = single_item && objects_for_doc.len() == 1;
             let doc = if single {
                 objects_for_doc.pop().unwrap()
@@ -326,10 +351,20 @@ fn render(
             };
             // A named object that was not found prints only the error.
             if single || !single_item || errors.is_empty() {
-                if output == "json" {
+                if output == "jsonpath" {
+                    match super::jsonpath::render(spec, &doc) {
+                        Ok(text) => out.text.push_str(&text),
+                        Err(e) => {
+                            return Output::err(
+                                format!("error: error parsing jsonpath {spec}, {e}\n"),
+                                1,
+                            )
+                        }
+                    }
+                } else if output == "json" {
                     out.text.push_str(&to_kubectl_json(&doc));
                 } else {
-                    out.text.push_str(&super::yaml_printer::to_yaml(&doc));
+                    out.text.push_str(&crate::manifest::to_yaml(&doc));
                 }
             }
         }
@@ -350,6 +385,45 @@ fn render(
         out.code = 1;
     }
     out
+}
+
+/// `-o custom-columns=HEADER:PATH,…`: one column per spec, `<none>` for a missing
+/// field, several values joined by commas.
+fn custom_columns(spec: &str, objects: &[Value], no_headers: bool) -> Result<String, String> {
+    let mut cols = vec![];
+    for part in spec.split(',') {
+        let Some((h, p)) = part.split_once(':') else {
+            return Err(format!(
+                "unexpected custom-columns spec: {part}, expected <header>:<json-path-expr>"
+            ));
+        };
+        cols.push((h.to_string(), p.to_string()));
+    }
+    let mut rows = vec![];
+    if !no_headers {
+        rows.push(cols.iter().map(|(h, _)| h.clone()).collect::<Vec<_>>());
+    }
+    for o in objects {
+        let mut r = vec![];
+        for (_, p) in &cols {
+            let vals = super::jsonpath::find(p, o)?;
+            if vals.is_empty() {
+                r.push("<none>".to_string());
+            } else {
+                r.push(
+                    vals.iter()
+                        .map(|v| match v {
+                            Value::String(s) => s.clone(),
+                            other => other.to_string(),
+                        })
+                        .collect::<Vec<_>>()
+                        .join(","),
+                );
+            }
+        }
+        rows.push(r);
+    }
+    Ok(table::render(&rows))
 }
 
 /// kubectl's JSON printer: `json.MarshalIndent` with four spaces, and Go's HTML-safe
@@ -505,4 +579,66 @@ pub fn api_resources(s: &mut Session, words: &[String]) -> Output {
         rows.push(r);
     }
     Output::ok(table::render(&rows))
+}
+
+#[cfg(test)]
+mod exit_codes {
+    //! kubectl's exit status: 0 on success, 1 for every error it reports.
+    use crate::shell::Session;
+
+    fn code(s: &mut Session, line: &str) -> i32 {
+        s.exec(line, None).code
+    }
+
+    #[test]
+    fn errors_exit_1_and_successes_0() {
+        let mut s = Session::new(1);
+        for ok in [
+            "kubectl get pods",
+            "kubectl get ns",
+            "kubectl version",
+            "kubectl api-resources",
+            "kubectl config get-contexts",
+            "kubectl describe ns default",
+            "kubectl label ns default a=b",
+            "kubectl annotate ns default a=b",
+            "kubectl patch ns default -p '{\"metadata\":{\"labels\":{\"c\":\"d\"}}}'",
+            "kubectl wait --for=delete pod/nope",
+            "kubectl events",
+        ] {
+            assert_eq!(code(&mut s, ok), 0, "{ok}");
+        }
+        for bad in [
+            "kubectl get pod x",
+            "kubectl get foo",
+            "kubectl get pods --bogus",
+            "kubectl frobnicate",
+            "kubectl describe pod x",
+            "kubectl describe",
+            "kubectl label ns default a=c",
+            "kubectl patch ns default --type json -p '[{\"op\":\"remove\",\"path\":\"/x\"}]'",
+            "kubectl patch ns nope -p '{}'",
+            "kubectl wait --for=condition=Ready pod/nope",
+            "kubectl wait --for=condition=Ready pods -l app=nope",
+            "kubectl get pods -o bogus",
+        ] {
+            assert_eq!(code(&mut s, bad), 1, "{bad}");
+        }
+    }
+
+    #[test]
+    fn wait_timeout_advances_virtual_time_and_fails() {
+        let mut s = Session::new(1);
+        let before = s.sim.now;
+        let o = s.exec(
+            "kubectl wait --for=jsonpath={.status.phase}=Gone ns/default --timeout=7s",
+            None,
+        );
+        assert_eq!(o.code, 1);
+        assert_eq!(
+            o.text,
+            "error: timed out waiting for the condition on namespaces/default\n"
+        );
+        assert_eq!(s.sim.now - before, 7_000);
+    }
 }

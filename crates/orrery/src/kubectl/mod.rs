@@ -7,6 +7,7 @@ pub mod edit;
 pub mod events;
 pub mod exec;
 pub mod get;
+pub mod jsonpath;
 pub mod mutate;
 pub mod portforward;
 pub mod print_config;
@@ -18,7 +19,6 @@ pub mod rollout;
 pub mod table;
 pub mod tabwriter;
 pub mod wait;
-pub mod yaml_printer;
 
 use args::{flag, FlagSpec};
 
@@ -195,7 +195,7 @@ fn version(s: &Session, words: &[String]) -> Output {
                     serde_json::to_string_pretty(&doc).unwrap_or_default()
                 )
             } else {
-                yaml_printer::to_yaml(&doc)
+                crate::manifest::to_yaml(&doc)
             };
             return Output::ok(text);
         }

@@ -10,6 +10,13 @@ use crate::time::{human_duration, Millis};
 /// Header of one kind's table. `wide` adds the `-o wide` columns.
 pub fn columns(sim: &Sim, kind_gk: &str, wide: bool) -> Vec<String> {
     let mut c: Vec<&'static str> = match kind_gk {
+        // The Event table's wide form reorders columns rather than adding them.
+        "Event" => {
+            return super::events::columns(wide)
+                .into_iter()
+                .map(String::from)
+                .collect()
+        }
         "Pod" => vec!["NAME", "READY", "STATUS", "RESTARTS", "AGE"],
         "Namespace" => vec!["NAME", "STATUS", "AGE"],
         "Node" => vec!["NAME", "STATUS", "ROLES", "AGE", "VERSION"],
