@@ -29,7 +29,11 @@ impl OpenFile {
     fn new(file: EditorFile) -> OpenFile {
         let text = RwSignal::new(file.text);
         let report = Memo::new(move |_| text.with(|t| FileReport::of(t)));
-        OpenFile { name: file.name, text, report }
+        OpenFile {
+            name: file.name,
+            text,
+            report,
+        }
     }
 }
 
@@ -97,14 +101,18 @@ fn FilePanel(file: OpenFile, index: usize, active: RwSignal<usize>) -> impl Into
     };
 
     let jump_to = Callback::new(move |(line, column): (usize, usize)| {
-        let Some(t) = textarea.get_untracked() else { return };
+        let Some(t) = textarea.get_untracked() else {
+            return;
+        };
         let offset = text.with_untracked(|t| utf16_offset(t, line, column));
         let _ = t.focus();
         let _ = t.set_selection_range(offset, offset);
         // Bring the line into view, a third of the way down. Lines all have the same
         // height because the textarea does not wrap.
         let line_height = f64::from(t.scroll_height()) / lines.get_untracked().max(1) as f64;
-        let top = (line.saturating_sub(1) as f64 * line_height - f64::from(t.client_height()) / 3.0).max(0.0);
+        let top = (line.saturating_sub(1) as f64 * line_height
+            - f64::from(t.client_height()) / 3.0)
+            .max(0.0);
         t.set_scroll_top(top as i32);
         sync_gutter();
     });
@@ -235,8 +243,11 @@ pub fn utf16_offset(text: &str, line: usize, column: usize) -> u32 {
     let mut offset = 0usize;
     for (i, l) in text.split('\n').enumerate() {
         if i + 1 == line {
-            let within: usize =
-                l.chars().take(column.saturating_sub(1)).map(char::len_utf16).sum();
+            let within: usize = l
+                .chars()
+                .take(column.saturating_sub(1))
+                .map(char::len_utf16)
+                .sum();
             return u32::try_from(offset + within).unwrap_or(u32::MAX);
         }
         offset += l.encode_utf16().count() + 1;

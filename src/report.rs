@@ -34,18 +34,30 @@ impl FileReport {
         let parsed = manifest::parse(text);
         let mut kinds: Vec<KindCount> = Vec::new();
         for document in &parsed.documents {
-            let kind = document.value.get("kind").and_then(|k| k.as_str()).unwrap_or(NO_KIND);
+            let kind = document
+                .value
+                .get("kind")
+                .and_then(|k| k.as_str())
+                .unwrap_or(NO_KIND);
             // Files hold a handful of kinds, so a linear search beats a map here and
             // keeps first-appearance order for free.
             match kinds.iter_mut().find(|k| k.kind == kind) {
                 Some(k) => k.count += 1,
-                None => kinds.push(KindCount { kind: kind.to_string(), count: 1 }),
+                None => kinds.push(KindCount {
+                    kind: kind.to_string(),
+                    count: 1,
+                }),
             }
         }
         let diagnostics_total = parsed.diagnostics.len();
         let mut diagnostics = parsed.diagnostics;
         diagnostics.truncate(MAX_DIAGNOSTICS);
-        FileReport { documents: parsed.documents.len(), kinds, diagnostics, diagnostics_total }
+        FileReport {
+            documents: parsed.documents.len(),
+            kinds,
+            diagnostics,
+            diagnostics_total,
+        }
     }
 
     pub fn has_errors(&self) -> bool {
@@ -104,14 +116,19 @@ mod tests {
         assert_eq!(report.diagnostics_total, 1);
         assert_eq!(report.problems_label(), "1 problem");
         let d = &report.diagnostics[0];
-        assert!(d.line >= 3, "diagnostic points into the second document: {d:?}");
+        assert!(
+            d.line >= 3,
+            "diagnostic points into the second document: {d:?}"
+        );
         assert!(d.column >= 1);
         assert!(!d.message.is_empty());
     }
 
     #[test]
     fn empty_and_hostile_text_never_panics() {
-        for text in ["", "---", "\n\n", "\u{feff}", "[", "{", "&a [*a]", ": : :", "\t- x", "\0"] {
+        for text in [
+            "", "---", "\n\n", "\u{feff}", "[", "{", "&a [*a]", ": : :", "\t- x", "\0",
+        ] {
             let _ = FileReport::of(text);
         }
         assert_eq!(FileReport::of("").documents_label(), "No documents");

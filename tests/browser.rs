@@ -41,13 +41,21 @@ where
     let root: HtmlElement = document.create_element("div").unwrap().unchecked_into();
     document.body().unwrap().append_child(&root).unwrap();
     let handle = mount_to(root.clone(), f);
-    Mounted { root, _handle: handle }
+    Mounted {
+        root,
+        _handle: handle,
+    }
 }
 
 impl<H> Mounted<H> {
     fn all(&self, testid: &str) -> Vec<Element> {
-        let list = self.root.query_selector_all(&format!("[data-testid=\"{testid}\"]")).unwrap();
-        (0..list.length()).map(|i| list.item(i).unwrap().unchecked_into()).collect()
+        let list = self
+            .root
+            .query_selector_all(&format!("[data-testid=\"{testid}\"]"))
+            .unwrap();
+        (0..list.length())
+            .map(|i| list.item(i).unwrap().unchecked_into())
+            .collect()
     }
 
     fn one(&self, testid: &str) -> Element {
@@ -58,14 +66,23 @@ impl<H> Mounted<H> {
 
     /// The element with `testid` inside the editor panel that is showing.
     fn visible(&self, testid: &str) -> Element {
-        let panels: Vec<Element> =
-            self.all("editor-panel").into_iter().filter(|p| !p.has_attribute("hidden")).collect();
+        let panels: Vec<Element> = self
+            .all("editor-panel")
+            .into_iter()
+            .filter(|p| !p.has_attribute("hidden"))
+            .collect();
         assert_eq!(panels.len(), 1, "exactly one editor panel is visible");
-        panels[0].query_selector(&format!("[data-testid=\"{testid}\"]")).unwrap().unwrap()
+        panels[0]
+            .query_selector(&format!("[data-testid=\"{testid}\"]"))
+            .unwrap()
+            .unwrap()
     }
 
     fn texts(&self, testid: &str) -> Vec<String> {
-        self.all(testid).iter().map(|e| e.text_content().unwrap_or_default()).collect()
+        self.all(testid)
+            .iter()
+            .map(|e| e.text_content().unwrap_or_default())
+            .collect()
     }
 }
 
@@ -92,18 +109,33 @@ async fn until(what: &str, mut condition: impl FnMut() -> bool) {
 }
 
 fn file(name: &str, text: &str) -> EditorFile {
-    EditorFile { name: name.to_string(), text: text.to_string() }
+    EditorFile {
+        name: name.to_string(),
+        text: text.to_string(),
+    }
 }
 
 #[wasm_bindgen_test]
 async fn app_opens_on_the_pacman_lesson() {
     let page = mount(App);
     assert_eq!(page.one("product-name").text_content().unwrap(), "Orrery");
-    assert_eq!(page.texts("tab"), ["pacman-stateful-demo.yaml", "pacman-ingress.yaml"]);
+    assert_eq!(
+        page.texts("tab"),
+        ["pacman-stateful-demo.yaml", "pacman-ingress.yaml"]
+    );
 
-    let text = page.visible("editor-input").unchecked_into::<HtmlTextAreaElement>().value();
-    assert!(text.contains("kind: StatefulSet"), "the editor shows the lesson manifests");
-    assert_eq!(page.visible("summary").text_content().unwrap(), "11 documents parsed");
+    let text = page
+        .visible("editor-input")
+        .unchecked_into::<HtmlTextAreaElement>()
+        .value();
+    assert!(
+        text.contains("kind: StatefulSet"),
+        "the editor shows the lesson manifests"
+    );
+    assert_eq!(
+        page.visible("summary").text_content().unwrap(),
+        "11 documents parsed"
+    );
     let kinds: Vec<String> = page.visible("kinds").text_content().into_iter().collect();
     assert!(kinds[0].contains("PersistentVolumeClaim") && kinds[0].contains("Service ×2"));
     assert!(page.all("diagnostic").is_empty());
@@ -113,17 +145,33 @@ async fn app_opens_on_the_pacman_lesson() {
 async fn tabs_switch_the_visible_file() {
     let page = mount(App);
     let tabs = page.all("tab");
-    assert_eq!(tabs[0].get_attribute("aria-selected").as_deref(), Some("true"));
+    assert_eq!(
+        tabs[0].get_attribute("aria-selected").as_deref(),
+        Some("true")
+    );
 
     tabs[1].unchecked_ref::<HtmlElement>().click();
     until("the second tab is selected", || {
         tabs[1].get_attribute("aria-selected").as_deref() == Some("true")
     })
     .await;
-    assert_eq!(tabs[0].get_attribute("aria-selected").as_deref(), Some("false"));
-    let panel = page.all("editor-panel").into_iter().find(|p| !p.has_attribute("hidden")).unwrap();
-    assert_eq!(panel.get_attribute("data-file").as_deref(), Some("pacman-ingress.yaml"));
-    assert_eq!(page.visible("summary").text_content().unwrap(), "1 document parsed");
+    assert_eq!(
+        tabs[0].get_attribute("aria-selected").as_deref(),
+        Some("false")
+    );
+    let panel = page
+        .all("editor-panel")
+        .into_iter()
+        .find(|p| !p.has_attribute("hidden"))
+        .unwrap();
+    assert_eq!(
+        panel.get_attribute("data-file").as_deref(),
+        Some("pacman-ingress.yaml")
+    );
+    assert_eq!(
+        page.visible("summary").text_content().unwrap(),
+        "1 document parsed"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -132,24 +180,38 @@ async fn broken_yaml_shows_line_and_column_and_recovers() {
     let input = page.visible("editor-input");
 
     type_into(&input, "kind: Namespace\n---\nkind: Service\nmetadata: [\n");
-    until("a diagnostic is shown", || !page.all("diagnostic").is_empty()).await;
+    until("a diagnostic is shown", || {
+        !page.all("diagnostic").is_empty()
+    })
+    .await;
     let location = page.one("diagnostic-location").text_content().unwrap();
     let (line, column) = location.split_once(':').expect("line:column");
-    assert!(line.parse::<usize>().unwrap() >= 3, "points into the second document: {location}");
+    assert!(
+        line.parse::<usize>().unwrap() >= 3,
+        "points into the second document: {location}"
+    );
     assert!(column.parse::<usize>().unwrap() >= 1);
     assert_eq!(page.one("problems").text_content().unwrap(), "1 problem");
     assert_eq!(page.one("tab-problems").text_content().unwrap(), "1");
 
     // Clicking the diagnostic puts the caret on that line.
-    page.one("diagnostic").unchecked_ref::<HtmlElement>().click();
+    page.one("diagnostic")
+        .unchecked_ref::<HtmlElement>()
+        .click();
     let textarea: HtmlTextAreaElement = input.clone().unchecked_into();
     let caret = textarea.selection_start().unwrap().unwrap() as usize;
     let caret_line = textarea.value()[..caret].matches('\n').count() + 1;
     assert_eq!(caret_line.to_string(), line);
 
     type_into(&input, "kind: Namespace\n");
-    until("the diagnostic goes away", || page.all("diagnostic").is_empty()).await;
-    assert_eq!(page.one("summary").text_content().unwrap(), "1 document parsed");
+    until("the diagnostic goes away", || {
+        page.all("diagnostic").is_empty()
+    })
+    .await;
+    assert_eq!(
+        page.one("summary").text_content().unwrap(),
+        "1 document parsed"
+    );
     assert!(page.all("tab-problems").is_empty());
 }
 
@@ -159,26 +221,46 @@ async fn user_text_is_shown_as_text_never_as_html() {
     let yaml = format!("kind: \"{markup}\"\n");
     let page = mount(move || view! { <Editor files=vec![file("x.yaml", &yaml)] /> });
     assert_eq!(page.one("kind").text_content().unwrap(), markup);
-    assert!(page.root.query_selector("img, b").unwrap().is_none(), "no element was made from user text");
+    assert!(
+        page.root.query_selector("img, b").unwrap().is_none(),
+        "no element was made from user text"
+    );
 
     // Also in diagnostics, which quote the user's text back.
     type_into(&page.visible("editor-input"), &format!("{markup}: [\n"));
-    until("a diagnostic is shown", || !page.all("diagnostic").is_empty()).await;
+    until("a diagnostic is shown", || {
+        !page.all("diagnostic").is_empty()
+    })
+    .await;
     assert!(page.root.query_selector("img, b").unwrap().is_none());
 }
 
 #[wasm_bindgen_test]
 async fn hostile_input_does_not_break_the_page() {
     let page = mount(|| view! { <Editor files=vec![file("x.yaml", "")] /> });
-    assert_eq!(page.one("summary").text_content().unwrap(), "No documents parsed");
+    assert_eq!(
+        page.one("summary").text_content().unwrap(),
+        "No documents parsed"
+    );
     let input = page.visible("editor-input");
-    for text in ["\u{0}", "&a [*a, *a]", "- - - - -", "{{{{", "\u{feff}---\n---\n", &"[".repeat(10_000)] {
+    for text in [
+        "\u{0}",
+        "&a [*a, *a]",
+        "- - - - -",
+        "{{{{",
+        "\u{feff}---\n---\n",
+        &"[".repeat(10_000),
+    ] {
         type_into(&input, text);
         sleep(Duration::from_millis(5)).await;
     }
     type_into(&input, "kind: Pod\n");
     until("the page still reacts", || {
-        page.all("summary").first().and_then(|s| s.text_content()).as_deref() == Some("1 document parsed")
+        page.all("summary")
+            .first()
+            .and_then(|s| s.text_content())
+            .as_deref()
+            == Some("1 document parsed")
     })
     .await;
 }

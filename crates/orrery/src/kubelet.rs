@@ -10,7 +10,9 @@
 
 use serde_json::{json, Value};
 
-use crate::api::Object;
+use std::collections::BTreeSet;
+
+use crate::api::{ObjKey, Object};
 use crate::apps::{model_for, AppModel};
 use crate::sim::{Action, EventSpec, Out, Sim};
 use crate::time::{rfc3339, Millis};
@@ -45,6 +47,12 @@ pub enum CState {
     /// Created, starting until the instant.
     Starting {
         until: Millis,
+    },
+    /// The container's configuration refers to a Secret/ConfigMap (key) that does not
+    /// exist (`CreateContainerConfigError`); the kubelet retries at the instant.
+    ConfigError {
+        until: Millis,
+        message: String,
     },
     Running {
         since: Millis,
@@ -83,6 +91,12 @@ pub struct PodRuntime {
     pub containers: Vec<ContainerRuntime>,
     /// SIGTERM was sent at this instant.
     pub killing_since: Option<Millis>,
+    /// The pod's resourceVersion this state was last synced against (the simulator moves
+    /// it past the kubelet's own writes of the pod), and the instant the state next has
+    /// something to do (None: nothing until the pod changes). The kubelet skips a pod
+    /// whose version is unchanged and whose instant has not come.
+    pub synced_rv: u64,
+    pub due: Option<Millis>,
 }
 
 impl PodRuntime {
@@ -201,15 +215,83 @@ fn run_probe(spec: &Spec, probe: &Value, running_since: Millis, now: Millis) -> 
     Ok(())
 }
 
-/// The kubelet's pass over every pod bound to a node.
+/// The kubelet's pass over the pods bound to a node: the pods written since its last
+/// pass and those whose runtime has something due now (all of them on the first pass).
+/// The others would sync to no change: their state is a function of the pod, the
+/// runtime and the clock, and the clock only matters at their `due` instant.
 pub fn reconcile(sim: &Sim, out: &mut Out) {
-    for pod in sim.store.list_all("Pod") {
-        let node = pod.str_at(&["spec", "nodeName"]).unwrap_or("");
-        if node.is_empty() {
-            continue;
+    let Some(last) = sim.last_pass() else {
+        for pod in sim.store.list_all("Pod") {
+            sync_bound(sim, pod, out);
         }
-        sync_pod(sim, pod, out);
+        return;
+    };
+    // Candidates in store order, as a full pass would visit them.
+    let mut keys: BTreeSet<ObjKey> = BTreeSet::new();
+    for obj in sim.store.written_since(last.rv) {
+        if obj.kind == "Pod" && obj.api_version == "v1" && needs_sync(sim, obj) {
+            keys.insert(obj.key());
+        }
     }
+    for uid in sim.kubelet_due_by(sim.now) {
+        if let Some(pod) = sim.store.by_uid(uid) {
+            keys.insert(pod.key());
+        }
+    }
+    let mut synced: BTreeSet<&str> = BTreeSet::new();
+    for key in &keys {
+        if let Some(pod) = sim.store.get(key) {
+            synced.insert(pod.meta.uid.as_str());
+            sync_bound(sim, pod, out);
+        }
+    }
+    // The pods not synced keep their wake-up.
+    if let Some(w) = sim.kubelet_next_due(|uid| !synced.contains(uid)) {
+        out.wake_at(w);
+    }
+    if sim.verify_skips {
+        for pod in sim.store.list_all("Pod") {
+            if synced.contains(pod.meta.uid.as_str()) {
+                continue;
+            }
+            let mut o = Out::default();
+            sync_bound(sim, pod, &mut o);
+            let due = sim.runtime.get(&pod.meta.uid).and_then(|rt| rt.due);
+            assert!(
+                o.actions.is_empty() && o.wake == due,
+                "kubelet skipped pod {} at {} ms but its sync returns {:?} (wake {:?}, due {:?})",
+                pod.meta.name,
+                sim.now,
+                o.actions,
+                o.wake,
+                due
+            );
+        }
+    }
+}
+
+/// Whether a written pod may need a sync: bound, and not synced at this version.
+fn needs_sync(sim: &Sim, pod: &Object) -> bool {
+    if pod.str_at(&["spec", "nodeName"]).unwrap_or("").is_empty() {
+        return false;
+    }
+    sim.runtime
+        .get(&pod.meta.uid)
+        .is_none_or(|rt| rt.synced_rv != pod.meta.resource_version)
+}
+
+/// Syncs one pod if it is bound to the node; its wake-up goes to `out`.
+fn sync_bound(sim: &Sim, pod: &Object, out: &mut Out) {
+    let node = pod.str_at(&["spec", "nodeName"]).unwrap_or("");
+    if node.is_empty() {
+        return;
+    }
+    let mut o = Out::default();
+    sync_pod(sim, pod, &mut o);
+    if let Some(w) = o.wake {
+        out.wake_at(w);
+    }
+    out.actions.append(&mut o.actions);
 }
 
 fn sync_pod(sim: &Sim, pod: &Object, out: &mut Out) {
@@ -251,6 +333,8 @@ fn sync_pod(sim: &Sim, pod: &Object, out: &mut Out) {
                 started: now,
                 containers: cs,
                 killing_since: None,
+                synced_rv: 0,
+                due: None,
             }
         }
     };
@@ -377,14 +461,7 @@ fn step_container(
                             spec.image
                         ),
                     ));
-                    c.state = CState::Starting {
-                        until: now + START_MS,
-                    };
-                    out.push(EventSpec::normal(
-                        pod,
-                        "Created",
-                        format!("Created container {}", spec.name),
-                    ));
+                    create_container(sim, pod, spec, c, out);
                 } else {
                     out.push(EventSpec::normal(
                         pod,
@@ -427,15 +504,11 @@ fn step_container(
                             spec.model.pull_ms as f64 / 1000.0
                         ),
                     ));
-                    out.push(EventSpec::normal(
-                        pod,
-                        "Created",
-                        format!("Created container {}", spec.name),
-                    ));
-                    c.state = CState::Starting {
-                        until: now + START_MS,
-                    };
+                    create_container(sim, pod, spec, c, out);
                 }
+            }
+            CState::ConfigError { until, .. } if now >= until => {
+                create_container(sim, pod, spec, c, out);
             }
             CState::ErrImagePull { until } if now >= until => {
                 let back = backoff_ms(c.pull_failures);
@@ -519,6 +592,7 @@ fn step_container(
         | CState::ErrImagePull { until }
         | CState::PullBackOff { until }
         | CState::Starting { until }
+        | CState::ConfigError { until, .. }
             if *until != Millis::MAX =>
         {
             out.wake_at(*until)
@@ -529,6 +603,88 @@ fn step_container(
         } => out.wake_at(*at),
         _ => {}
     }
+}
+
+/// How often the kubelet retries a container whose configuration is missing.
+const CONFIG_RETRY_MS: Millis = 10_000;
+
+/// The first Secret or ConfigMap (or key) the container's environment needs that does
+/// not exist, in the kubelet's words (`secret "x" not found`).
+fn missing_config(sim: &Sim, pod: &Object, c: &Value) -> Option<String> {
+    let ns = &pod.meta.namespace;
+    let lookup = |kind: &str, name: &str| sim.store.find(kind, ns, name);
+    let optional = |r: &Value| r.get("optional").and_then(Value::as_bool).unwrap_or(false);
+    for env in c.get("env").and_then(Value::as_array).into_iter().flatten() {
+        let Some(from) = env.get("valueFrom") else {
+            continue;
+        };
+        for (field, kind, noun) in [
+            ("secretKeyRef", "Secret", "secret"),
+            ("configMapKeyRef", "ConfigMap", "configmap"),
+        ] {
+            let Some(r) = from.get(field) else { continue };
+            if optional(r) {
+                continue;
+            }
+            let name = r.get("name").and_then(Value::as_str).unwrap_or("");
+            let key = r.get("key").and_then(Value::as_str).unwrap_or("");
+            match lookup(kind, name) {
+                None => return Some(format!("{noun} \"{name}\" not found")),
+                Some(obj) => {
+                    let has = ["data", "stringData", "binaryData"]
+                        .iter()
+                        .any(|d| obj.get(&[d, key]) != &Value::Null);
+                    if !has {
+                        return Some(format!("couldn't find key {key} in {kind} {ns}/{name}"));
+                    }
+                }
+            }
+        }
+    }
+    for from in c
+        .get("envFrom")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        for (field, kind, noun) in [
+            ("secretRef", "Secret", "secret"),
+            ("configMapRef", "ConfigMap", "configmap"),
+        ] {
+            let Some(r) = from.get(field) else { continue };
+            let name = r.get("name").and_then(Value::as_str).unwrap_or("");
+            if !optional(r) && lookup(kind, name).is_none() {
+                return Some(format!("{noun} \"{name}\" not found"));
+            }
+        }
+    }
+    None
+}
+
+/// Creates the container once its image is there — unless its configuration refers to
+/// something missing, which the kubelet reports and retries (CreateContainerConfigError).
+fn create_container(sim: &Sim, pod: &Object, spec: &Spec, c: &mut ContainerRuntime, out: &mut Out) {
+    let now = sim.now;
+    if let Some(message) = missing_config(sim, pod, spec.c) {
+        out.push(EventSpec::warning(
+            pod,
+            "Failed",
+            format!("Error: {message}"),
+        ));
+        c.state = CState::ConfigError {
+            until: now + CONFIG_RETRY_MS,
+            message,
+        };
+        return;
+    }
+    out.push(EventSpec::normal(
+        pod,
+        "Created",
+        format!("Created container {}", spec.name),
+    ));
+    c.state = CState::Starting {
+        until: now + START_MS,
+    };
 }
 
 fn initial_delay(c: &Value) -> Millis {
@@ -707,7 +863,9 @@ fn pod_ip(pod: &Object, msg: &str) -> String {
 }
 
 /// Writes the runtime back and renders the pod's status from it when either changed.
-fn emit(sim: &Sim, pod: &Object, before: &PodRuntime, rt: PodRuntime, out: &mut Out) {
+fn emit(sim: &Sim, pod: &Object, before: &PodRuntime, mut rt: PodRuntime, out: &mut Out) {
+    rt.synced_rv = pod.meta.resource_version;
+    rt.due = out.wake;
     let status = render_status(sim, pod, &rt);
     if &rt != before || sim.runtime.get(&pod.meta.uid) != Some(&rt) {
         out.push(Action::Runtime {
@@ -736,6 +894,9 @@ fn state_json(c: &ContainerRuntime) -> Value {
         }
         CState::PullBackOff { .. } => {
             json!({"waiting": {"reason": "ImagePullBackOff", "message": format!("Back-off pulling image \"{}\"", c.image)}})
+        }
+        CState::ConfigError { message, .. } => {
+            json!({"waiting": {"reason": "CreateContainerConfigError", "message": message}})
         }
         CState::Running { since } => json!({"running": {"startedAt": rfc3339(*since)}}),
         CState::Terminated {

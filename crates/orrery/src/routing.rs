@@ -540,9 +540,7 @@ pub fn send(sim: &mut Sim, entry: &Entry, req: &HttpRequest) -> Route {
         None,
         format!(
             "client: {} {} (Host: {}) to {target}",
-            req.method,
-            req.path,
-            req.host
+            req.method, req.path, req.host
         ),
     )];
     let outcome = match entry {

@@ -142,6 +142,8 @@ fn fingerprint(s: &Session) -> String {
 fn run_seed(seed: u64, steps: usize) -> Result<String, String> {
     let mut rng = Rng::new(seed.wrapping_mul(7919));
     let mut s = Session::new(seed);
+    // Every skipped controller pass is checked to have had nothing to do.
+    s.sim.verify_skips = true;
     let mut log = String::new();
     let mut transcript = String::new();
     for step in 0..steps {
@@ -175,7 +177,6 @@ fn env_or(name: &str, default: usize) -> usize {
 }
 
 #[test]
-#[ignore = "TEMPORARY: enabled when the workload controllers land on main"]
 fn random_sessions_keep_invariants_converge_and_replay_identically() {
     let seeds = env_or("ORRERY_PROPTEST_SEEDS", 40) as u64;
     let steps = env_or("ORRERY_PROPTEST_STEPS", 40);

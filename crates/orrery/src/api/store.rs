@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::object::{ObjKey, Object};
+use super::object::{GroupKind, ObjKey, Object};
 
 #[derive(Clone, Debug, Default)]
 pub struct Store {
@@ -15,6 +15,12 @@ pub struct Store {
     /// owner UID → keys of objects that name it in `ownerReferences`.
     by_owner: BTreeMap<String, BTreeSet<ObjKey>>,
     resource_version: u64,
+    /// Change tracking for the controller loop (not part of the API): a counter bumped
+    /// by every put and remove, the counter's value at the last change of each kind, and
+    /// the stored objects by resourceVersion (so "what was written since" is a range).
+    seq: u64,
+    kind_seq: BTreeMap<GroupKind, u64>,
+    by_rv: BTreeMap<u64, ObjKey>,
 }
 
 impl Store {
@@ -72,6 +78,39 @@ impl Store {
             .filter_map(|k| self.objects.get(k))
     }
 
+    /// The change counter: bumped by every put and remove.
+    pub fn seq(&self) -> u64 {
+        self.seq
+    }
+
+    /// The change counter's value at the last put or remove of an object of this kind
+    /// (0 if none ever happened).
+    pub fn kind_seq(&self, gk: &str) -> u64 {
+        self.kind_seq.get(gk).copied().unwrap_or(0)
+    }
+
+    /// The last resourceVersion handed out.
+    pub fn resource_version(&self) -> u64 {
+        self.resource_version
+    }
+
+    /// Objects written (created or updated) after resourceVersion `rv`, oldest write first.
+    pub fn written_since(&self, rv: u64) -> impl Iterator<Item = &Object> + '_ {
+        self.by_rv
+            .range(rv + 1..)
+            .filter_map(|(_, k)| self.objects.get(k))
+    }
+
+    fn touch(&mut self, gk: &str) {
+        self.seq += 1;
+        match self.kind_seq.get_mut(gk) {
+            Some(s) => *s = self.seq,
+            None => {
+                self.kind_seq.insert(gk.to_string(), self.seq);
+            }
+        }
+    }
+
     pub fn next_resource_version(&mut self) -> u64 {
         self.resource_version += 1;
         self.resource_version
@@ -82,9 +121,11 @@ impl Store {
     pub fn put(&mut self, mut obj: Object) -> &Object {
         obj.meta.resource_version = self.next_resource_version();
         let key = obj.key();
+        self.touch(&key.gk);
         if let Some(old) = self.objects.remove(&key) {
             self.unindex(&key, &old);
         }
+        self.by_rv.insert(obj.meta.resource_version, key.clone());
         self.by_uid.insert(obj.meta.uid.clone(), key.clone());
         for o in &obj.meta.owner_references {
             self.by_owner
@@ -97,11 +138,13 @@ impl Store {
 
     pub fn remove(&mut self, key: &ObjKey) -> Option<Object> {
         let old = self.objects.remove(key)?;
+        self.touch(&key.gk);
         self.unindex(key, &old);
         Some(old)
     }
 
     fn unindex(&mut self, key: &ObjKey, old: &Object) {
+        self.by_rv.remove(&old.meta.resource_version);
         self.by_uid.remove(&old.meta.uid);
         for o in &old.meta.owner_references {
             if let Some(set) = self.by_owner.get_mut(&o.uid) {

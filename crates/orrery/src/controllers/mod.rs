@@ -49,3 +49,71 @@ pub const ORDER: &[(&str, Controller)] = &[
     ("endpointslice-controller", endpointslice::reconcile),
     ("ingress-nginx-controller", ingress::reconcile),
 ];
+
+/// What a controller reads, so that `Sim::round` can skip its pass when none of it
+/// changed since its last pass and its wake-up time has not come: the pass would return
+/// no actions and the same wake-up (`Sim::verify_skips` checks exactly that).
+#[derive(Clone, Copy, Debug)]
+pub struct Watch {
+    /// The group-kinds it reads; `None` for every kind.
+    pub kinds: Option<&'static [&'static str]>,
+    /// `Sim::runtime` (the kubelet's state: readiness instants, …).
+    pub runtime: bool,
+    /// `Sim::node_images`.
+    pub images: bool,
+    /// `Sim::events` (controllers that look at their own earlier events).
+    pub events: bool,
+}
+
+const ALL: Watch = Watch {
+    kinds: None,
+    runtime: true,
+    images: false,
+    events: true,
+};
+
+/// `WATCHES[i]` is what `ORDER[i]` reads. Every controller also reads the cluster
+/// settings and version (a change of them runs every controller) and the clock (through
+/// its wake-up).
+pub const WATCHES: &[Watch] = &[
+    // namespace: every namespaced kind.
+    ALL,
+    // garbagecollector: owners and dependents of every kind.
+    ALL,
+    Watch {
+        kinds: Some(&["Deployment.apps", "ReplicaSet.apps", "Pod"]),
+        runtime: false,
+        images: false,
+        events: false,
+    },
+    Watch {
+        kinds: Some(&["ReplicaSet.apps", "Pod"]),
+        runtime: true,
+        images: false,
+        events: false,
+    },
+    // statefulset, the volume controllers and the scheduler read many kinds.
+    ALL,
+    ALL,
+    ALL,
+    ALL,
+    ALL,
+    Watch {
+        kinds: Some(&["Pod"]),
+        runtime: true,
+        images: true,
+        events: false,
+    },
+    Watch {
+        kinds: Some(&[
+            "Service",
+            "Pod",
+            "EndpointSlice.discovery.k8s.io",
+            "Endpoints",
+        ]),
+        runtime: false,
+        images: false,
+        events: false,
+    },
+    ALL,
+];

@@ -1,0 +1,310 @@
+//! The page's one handle on the simulator: a [`Playground`] in Leptos context.
+//!
+//! Simulator state (a `Timeline` over a `Session`) lives in a local `StoredValue`, never in
+//! signals; the page reads it through `with_sim` and learns that it changed from the
+//! `version` signal, which every mutation bumps. UI state (selection, playback, the time
+//! the user scrubbed to) lives in signals of its own. Every mutation — a console line, a
+//! button, a lesson step — is a command line through `run`, so the console shows the
+//! kubectl command each click equals.
+
+use leptos::prelude::*;
+
+use orrery::routing::Route;
+use orrery::shell::{Output, Session};
+use orrery::sim::Sim;
+use orrery::time::Millis;
+use orrery::timeline::Timeline;
+
+/// One line of the console's scrollback: a command (as typed or as a button echoed it)
+/// and what it printed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConsoleEntry {
+    /// Monotonic id, for keyed lists.
+    pub id: u64,
+    /// Virtual time when it ran.
+    pub at: Millis,
+    pub command: String,
+    pub output: String,
+    pub code: i32,
+    /// Where it came from: "console", "canvas", "lesson", "editor"…
+    pub origin: &'static str,
+}
+
+/// A request the page should animate (from the last `curl`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Request {
+    pub id: u64,
+    pub route: Route,
+}
+
+struct Engine {
+    timeline: Timeline,
+    /// A rebuilt past state while the user has scrubbed back, with its time.
+    past: Option<(Millis, Session)>,
+}
+
+/// Largest virtual time one animation frame may advance (a background tab that comes
+/// back does not try to catch up minutes in one frame).
+pub const MAX_FRAME_ADVANCE_MS: Millis = 2_000;
+
+#[derive(Clone, Copy)]
+pub struct Playground {
+    engine: StoredValue<Engine, LocalStorage>,
+    /// Bumped after every change to the simulator (command, advance, rewind).
+    pub version: RwSignal<u64>,
+    /// `Some(t)`: the page shows the cluster as it was at virtual time `t`.
+    pub view_time: RwSignal<Option<Millis>>,
+    pub playing: RwSignal<bool>,
+    /// Playback speed multiplier (0.25 – 8).
+    pub speed: RwSignal<f64>,
+    /// The selected object's UID.
+    pub selected: RwSignal<Option<String>>,
+    pub console: RwSignal<Vec<ConsoleEntry>>,
+    pub request: RwSignal<Option<Request>>,
+    next_id: StoredValue<u64>,
+}
+
+impl Playground {
+    pub fn new(seed: u64) -> Playground {
+        Playground::from_session(Session::new(seed))
+    }
+
+    pub fn from_session(session: Session) -> Playground {
+        Playground {
+            engine: StoredValue::new_local(Engine {
+                timeline: Timeline::new(session),
+                past: None,
+            }),
+            version: RwSignal::new(0),
+            view_time: RwSignal::new(None),
+            playing: RwSignal::new(false),
+            speed: RwSignal::new(1.0),
+            selected: RwSignal::new(None),
+            console: RwSignal::new(vec![]),
+            request: RwSignal::new(None),
+            next_id: StoredValue::new(0),
+        }
+    }
+
+    /// The playground in context (provided by the app root).
+    pub fn expect() -> Playground {
+        expect_context::<Playground>()
+    }
+
+    fn id(&self) -> u64 {
+        let id = self.next_id.get_value() + 1;
+        self.next_id.set_value(id);
+        id
+    }
+
+    fn bump(&self) {
+        self.version.update(|v| *v += 1);
+    }
+
+    /// Runs a command line (and heredoc) at the present moment; records it in the
+    /// console. Going back in time first returns to the present.
+    pub fn run(&self, line: &str, stdin: Option<&str>, origin: &'static str) -> Output {
+        self.view_time.set(None);
+        let (out, at, route) = self
+            .engine
+            .try_update_value(|e| {
+                e.past = None;
+                let at = e.timeline.now();
+                e.timeline.session.last_route = None;
+                let out = e.timeline.exec(line, stdin);
+                let route = e.timeline.session.last_route.take();
+                (out, at, route)
+            })
+            .expect("the engine lives as long as the page");
+        let entry = ConsoleEntry {
+            id: self.id(),
+            at,
+            command: line.to_string(),
+            output: out.text.clone(),
+            code: out.code,
+            origin,
+        };
+        self.console.update(|c| {
+            c.push(entry);
+            // Bounded scrollback.
+            if c.len() > 500 {
+                c.drain(..c.len() - 500);
+            }
+        });
+        if let Some(route) = route {
+            self.request.set(Some(Request {
+                id: self.id(),
+                route,
+            }));
+        }
+        self.bump();
+        out
+    }
+
+    /// Advances virtual time by `ms` (capped per call), as the play button does.
+    pub fn advance(&self, ms: Millis) {
+        let ms = ms.clamp(0, MAX_FRAME_ADVANCE_MS);
+        if ms == 0 {
+            return;
+        }
+        self.engine.update_value(|e| {
+            e.past = None;
+            e.timeline.advance(ms);
+        });
+        self.bump();
+    }
+
+    /// Advances to the next moment a controller acts (the step button): the next
+    /// timer, or nothing if the cluster is idle.
+    pub fn step(&self) -> bool {
+        let moved = self
+            .engine
+            .try_update_value(|e| {
+                e.past = None;
+                let sim = &e.timeline.session.sim;
+                match sim.next_wake() {
+                    Some(w) if w > sim.now => {
+                        let d = w - sim.now;
+                        e.timeline.advance(d);
+                        true
+                    }
+                    _ => false,
+                }
+            })
+            .unwrap_or(false);
+        if moved {
+            self.bump();
+        }
+        moved
+    }
+
+    /// The present virtual time.
+    pub fn now(&self) -> Millis {
+        self.engine.with_value(|e| e.timeline.now())
+    }
+
+    /// The start of the recorded history.
+    pub fn start(&self) -> Millis {
+        self.engine.with_value(|e| e.timeline.start())
+    }
+
+    /// Shows the cluster as it was at `t` (the scrubber). `t` at or after the present
+    /// returns to the present.
+    pub fn view_at(&self, t: Millis) {
+        let now = self.now();
+        if t >= now {
+            self.view_time.set(None);
+            self.engine.update_value(|e| e.past = None);
+        } else {
+            self.engine.update_value(|e| {
+                if e.past.as_ref().map(|(pt, _)| *pt) != Some(t) {
+                    e.past = Some((t, e.timeline.state_at(t)));
+                }
+            });
+            self.view_time.set(Some(t));
+        }
+        self.bump();
+    }
+
+    /// "Replay from here": the history after the viewed moment is dropped and the
+    /// present becomes that moment.
+    pub fn rewind_to_view(&self) {
+        let Some(t) = self.view_time.get_untracked() else {
+            return;
+        };
+        self.engine.update_value(|e| {
+            e.timeline.rewind_to(t);
+            e.past = None;
+        });
+        self.view_time.set(None);
+        self.bump();
+    }
+
+    /// Reads the simulator as the page shows it: the scrubbed-to past, or the present.
+    /// Tracks `version`, so a memo or view that calls it re-runs on every change.
+    pub fn with_sim<R>(&self, f: impl FnOnce(&Sim) -> R) -> R {
+        self.version.track();
+        self.engine.with_value(|e| match &e.past {
+            Some((_, s)) => f(&s.sim),
+            None => f(&e.timeline.session.sim),
+        })
+    }
+
+    /// Reads the whole session (files, port-forwards) as shown.
+    pub fn with_session<R>(&self, f: impl FnOnce(&Session) -> R) -> R {
+        self.version.track();
+        self.engine.with_value(|e| match &e.past {
+            Some((_, s)) => f(s),
+            None => f(&e.timeline.session),
+        })
+    }
+
+    /// `kubectl describe` of an object as the page shows it, by UID. Read-only: it calls
+    /// the describe printer on the simulator directly instead of running a command line,
+    /// so nothing is recorded in the history or the console (the inspector shows the
+    /// command it equals beside it). Tracks `version`.
+    pub fn describe(&self, uid: &str) -> Option<String> {
+        self.with_sim(|sim| {
+            sim.store
+                .by_uid(uid)
+                .map(|obj| orrery::kubectl::describe::describe_object(sim, obj, true))
+        })
+    }
+
+    /// Puts a virtual file (an editor tab) into the session, so `-f NAME` reads it.
+    pub fn set_file(&self, name: &str, text: &str) {
+        self.engine.update_value(|e| {
+            e.timeline
+                .session
+                .files
+                .insert(name.to_string(), text.to_string());
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands_bump_the_version_and_fill_the_console() {
+        let owner = Owner::new();
+        owner.with(|| {
+            let pg = Playground::new(1);
+            let v0 = pg.version.get_untracked();
+            let out = pg.run(
+                "kubectl create deployment web --image=nginx",
+                None,
+                "console",
+            );
+            assert_eq!(out.code, 0);
+            assert!(pg.version.get_untracked() > v0);
+            assert_eq!(pg.console.get_untracked().len(), 1);
+            pg.advance(1_000);
+            assert!(pg.with_sim(|s| s.store.list("Pod", "default").count()) == 1);
+        });
+    }
+
+    #[test]
+    fn scrubbing_shows_the_past_and_running_returns_to_the_present() {
+        let owner = Owner::new();
+        owner.with(|| {
+            let pg = Playground::new(1);
+            let pods = |pg: &Playground| pg.with_sim(|s| s.store.list("Pod", "default").count());
+            pg.run(
+                "kubectl create deployment web --image=nginx --replicas=2",
+                None,
+                "console",
+            );
+            let t1 = pg.now() + 1_000;
+            pg.advance(2_000);
+            pg.run("kubectl scale deployment web --replicas=5", None, "console");
+            assert_eq!(pods(&pg), 5);
+            pg.view_at(t1);
+            assert_eq!(pods(&pg), 2);
+            pg.run("kubectl get pods", None, "console");
+            assert_eq!(pg.view_time.get_untracked(), None);
+            assert_eq!(pods(&pg), 5);
+        });
+    }
+}
