@@ -65,8 +65,13 @@ clean:
 
 # ---------------------------------------------------------------------------- testing
 
-test: test-native test-transcripts test-browser test-e2e
-	@echo "make test: all layers passed"
+# Every layer runs even if an earlier one fails, so one CI run reports them all; the
+# command fails if any of them did.
+TEST_LAYERS := test-native test-transcripts test-browser test-e2e
+test:
+	@failed=""; for layer in $(TEST_LAYERS); do $(MAKE) $$layer || failed="$$failed $$layer"; done; \
+	if [ -n "$$failed" ]; then echo "make test: FAILED:$$failed" >&2; exit 1; fi; \
+	echo "make test: all layers passed ($(TEST_LAYERS))"
 
 test-native: tool-crates
 	@echo "== native: cargo test --workspace"
