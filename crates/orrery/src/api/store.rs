@@ -21,6 +21,11 @@ pub struct Store {
     seq: u64,
     kind_seq: BTreeMap<GroupKind, u64>,
     by_rv: BTreeMap<u64, ObjKey>,
+    /// Objects without a controller reference (adoption candidates), in key order.
+    uncontrolled: BTreeSet<ObjKey>,
+    /// Pods by (namespace, label key, label value), for selectors (Services select pods
+    /// by equality, so one pair finds every candidate).
+    pods_by_label: BTreeMap<(String, String, String), BTreeSet<ObjKey>>,
 }
 
 impl Store {
@@ -67,6 +72,55 @@ impl Store {
             .range(start..)
             .take_while(move |(k, _)| k.gk == gk)
             .map(|(_, o)| o)
+    }
+
+    /// Objects of one kind in one namespace without a controller reference, by name.
+    pub fn uncontrolled<'a>(
+        &'a self,
+        gk: &str,
+        namespace: &str,
+    ) -> impl Iterator<Item = &'a Object> + 'a {
+        let start = ObjKey::new(gk, namespace, "");
+        let gk = gk.to_string();
+        let ns = namespace.to_string();
+        self.uncontrolled
+            .range(start..)
+            .take_while(move |k| k.gk == gk && k.namespace == ns)
+            .filter_map(|k| self.objects.get(k))
+    }
+
+    /// Pods in a namespace that carry the label `key=value`, by name.
+    pub fn pods_labelled<'a>(
+        &'a self,
+        namespace: &str,
+        key: &str,
+        value: &str,
+    ) -> impl Iterator<Item = &'a Object> + 'a {
+        self.pods_by_label
+            .get(&(namespace.to_string(), key.to_string(), value.to_string()))
+            .into_iter()
+            .flatten()
+            .filter_map(|k| self.objects.get(k))
+    }
+
+    fn index_labels(&mut self, key: &ObjKey, obj: &Object, add: bool) {
+        if key.gk != "Pod" {
+            return;
+        }
+        for (k, v) in &obj.meta.labels {
+            let ik = (key.namespace.clone(), k.clone(), v.clone());
+            if add {
+                self.pods_by_label
+                    .entry(ik)
+                    .or_default()
+                    .insert(key.clone());
+            } else if let Some(set) = self.pods_by_label.get_mut(&ik) {
+                set.remove(key);
+                if set.is_empty() {
+                    self.pods_by_label.remove(&ik);
+                }
+            }
+        }
     }
 
     /// Objects whose ownerReferences name this UID.
@@ -122,10 +176,21 @@ impl Store {
         obj.meta.resource_version = self.next_resource_version();
         let key = obj.key();
         self.touch(&key.gk);
+        let mut same_labels = false;
         if let Some(old) = self.objects.remove(&key) {
+            same_labels = old.meta.labels == obj.meta.labels;
+            if !same_labels {
+                self.index_labels(&key, &old, false);
+            }
             self.unindex(&key, &old);
         }
+        if !same_labels {
+            self.index_labels(&key, &obj, true);
+        }
         self.by_rv.insert(obj.meta.resource_version, key.clone());
+        if obj.controller_ref().is_none() {
+            self.uncontrolled.insert(key.clone());
+        }
         self.by_uid.insert(obj.meta.uid.clone(), key.clone());
         for o in &obj.meta.owner_references {
             self.by_owner
@@ -139,12 +204,16 @@ impl Store {
     pub fn remove(&mut self, key: &ObjKey) -> Option<Object> {
         let old = self.objects.remove(key)?;
         self.touch(&key.gk);
+        self.index_labels(key, &old, false);
         self.unindex(key, &old);
         Some(old)
     }
 
     fn unindex(&mut self, key: &ObjKey, old: &Object) {
         self.by_rv.remove(&old.meta.resource_version);
+        if old.controller_ref().is_none() {
+            self.uncontrolled.remove(key);
+        }
         self.by_uid.remove(&old.meta.uid);
         for o in &old.meta.owner_references {
             if let Some(set) = self.by_owner.get_mut(&o.uid) {

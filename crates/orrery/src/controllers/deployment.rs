@@ -8,10 +8,10 @@
 //! real controller makes its API calls, and returns those calls as actions.
 
 use serde_json::{json, Map, Value};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::replicaset::{controlled_by, spec_replicas};
-use crate::api::{ClusterVersion, Object, OwnerRef};
+use crate::api::{ClusterVersion, ObjKey, Object, OwnerRef};
 use crate::kubectl::mutate::LAST_APPLIED;
 use crate::sim::{Action, EventSpec, Out, Sim};
 use crate::time::{rfc3339, Millis};
@@ -267,36 +267,106 @@ fn has_progress_deadline(d: &Object) -> bool {
 // ----- the controller --------------------------------------------------------------------
 
 pub fn reconcile(sim: &Sim, out: &mut Out) {
-    // ReplicaSets without a controller, by namespace: adoption candidates (found once).
-    let mut orphans: BTreeMap<&str, Vec<&Object>> = BTreeMap::new();
-    for rs in sim.store.list_all("ReplicaSet.apps") {
-        if rs.controller_ref().is_none() && !rs.is_deleting() {
-            orphans
-                .entry(rs.meta.namespace.as_str())
-                .or_default()
-                .push(rs);
+    let Some(dirty) = dirty_deployments(sim) else {
+        return full_pass(sim, out);
+    };
+    for key in &dirty {
+        if let Some(d) = sim.store.get(key) {
+            sync_one(sim, d, out);
         }
     }
+    super::finish_incremental(sim, out, "deployment", full_pass);
+}
+
+fn full_pass(sim: &Sim, out: &mut Out) {
     for d in sim.store.list_all("Deployment.apps") {
-        if claim_replica_sets(sim, d, orphans.get(d.meta.namespace.as_str()), out) {
-            continue;
-        }
-        let mut s = DeploymentSync::new(sim, d);
-        s.sync();
-        s.finish(out);
+        sync_one(sim, d, out);
     }
+}
+
+fn sync_one(sim: &Sim, d: &Object, out: &mut Out) {
+    // ReplicaSets without a controller: adoption candidates.
+    let orphans: Vec<&Object> = sim
+        .store
+        .uncontrolled("ReplicaSet.apps", &d.meta.namespace)
+        .filter(|rs| !rs.is_deleting())
+        .collect();
+    if claim_replica_sets(sim, d, Some(&orphans), out) {
+        return;
+    }
+    let mut s = DeploymentSync::new(sim, d);
+    s.sync();
+    s.finish(out);
+}
+
+/// The Deployments whose sync may do something since this controller's last pass, in
+/// store order (None: sync every one). A Deployment's sync reads the Deployment, the
+/// ReplicaSets it controls or may adopt, the pods of its old ReplicaSets (Recreate) and
+/// the clock (through its wake-up): it is dirty when one of them was written or left.
+fn dirty_deployments(sim: &Sim) -> Option<BTreeSet<ObjKey>> {
+    let last = sim.incremental_since()?;
+    let mut keys = BTreeSet::new();
+    let by_rs = |keys: &mut BTreeSet<ObjKey>, rs_uid: &str| {
+        if let Some(owner) = sim
+            .store
+            .by_uid(rs_uid)
+            .and_then(Object::controller_ref)
+            .and_then(|r| sim.store.by_uid(&r.uid))
+        {
+            if owner.kind == "Deployment" && !is_rolling_update(owner) {
+                keys.insert(owner.key());
+            }
+        }
+    };
+    let orphan_rs = |keys: &mut BTreeSet<ObjKey>, rs: &Object| {
+        super::add_matching(sim, keys, "Deployment.apps", &rs.meta.namespace, |d| {
+            crate::api::Selector::from_label_selector(d.get(&["spec", "selector"]))
+                .matches(&rs.meta.labels)
+        });
+    };
+    for obj in sim.store.written_since(last.rv) {
+        match (obj.kind.as_str(), obj.api_version.as_str()) {
+            ("Deployment", "apps/v1") => {
+                keys.insert(obj.key());
+            }
+            ("ReplicaSet", "apps/v1") => match obj.controller_ref() {
+                Some(r) => {
+                    if let Some(d) = sim.store.by_uid(&r.uid) {
+                        keys.insert(d.key());
+                    }
+                }
+                None => orphan_rs(&mut keys, obj),
+            },
+            ("Pod", "v1") => {
+                if let Some(r) = obj.controller_ref() {
+                    by_rs(&mut keys, &r.uid);
+                }
+            }
+            _ => {}
+        }
+    }
+    for gone in sim.removed_since(last) {
+        let Some(owner) = &gone.controller else {
+            continue;
+        };
+        match gone.key.gk.as_str() {
+            "ReplicaSet.apps" => {
+                if let Some(d) = sim.store.by_uid(owner) {
+                    keys.insert(d.key());
+                }
+            }
+            "Pod" => by_rs(&mut keys, owner),
+            _ => {}
+        }
+    }
+    Some(keys)
 }
 
 /// `ClaimReplicaSets`: adopt orphan ReplicaSets the selector matches (a Deployment
 /// re-created after `delete --cascade=orphan` takes its old ReplicaSets back) and release
 /// owned ones it no longer matches. True when it changed ownership: the sync continues on
 /// the next pass, at the same instant.
-fn claim_replica_sets(
-    sim: &Sim,
-    d: &Object,
-    orphans: Option<&Vec<&Object>>,
-    out: &mut Out,
-) -> bool {
+fn claim_replica_sets(sim: &Sim, d: &Object, orphans: Option<&[&Object]>, out: &mut Out) -> bool {
     let selector = crate::api::Selector::from_label_selector(d.get(&["spec", "selector"]));
     if selector.is_empty() {
         return false;
