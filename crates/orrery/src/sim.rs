@@ -614,21 +614,10 @@ impl Sim {
 
     /// A free NodePort in 30000–32767 (R6.7), random like the real allocator.
     pub fn allocate_node_port(&mut self) -> i64 {
-        let used: BTreeSet<i64> = self
-            .store
-            .list_all("Service")
-            .flat_map(|s| {
-                s.get(&["spec", "ports"])
-                    .as_array()
-                    .cloned()
-                    .unwrap_or_default()
-            })
-            .filter_map(|p| p.get("nodePort").and_then(Value::as_i64))
-            .collect();
         self.next_node_port += 1;
         loop {
             let p = 30000 + self.rng.below(2768) as i64;
-            if !used.contains(&p) {
+            if self.store.services_with_node_port(p).next().is_none() {
                 return p;
             }
         }

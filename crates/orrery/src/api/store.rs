@@ -26,6 +26,10 @@ pub struct Store {
     /// Pods by (namespace, label key, label value), for selectors (Services select pods
     /// by equality, so one pair finds every candidate).
     pods_by_label: BTreeMap<(String, String, String), BTreeSet<ObjKey>>,
+    /// Services by `spec.clusterIP` and by each `spec.ports[].nodePort` (the allocators'
+    /// "in use" checks).
+    services_by_ip: BTreeMap<String, BTreeSet<ObjKey>>,
+    services_by_node_port: BTreeMap<i64, BTreeSet<ObjKey>>,
 }
 
 impl Store {
@@ -101,6 +105,49 @@ impl Store {
             .into_iter()
             .flatten()
             .filter_map(|k| self.objects.get(k))
+    }
+
+    /// Services whose `spec.clusterIP` is this address.
+    pub fn services_with_ip<'a>(&'a self, ip: &str) -> impl Iterator<Item = &'a ObjKey> + 'a {
+        self.services_by_ip.get(ip).into_iter().flatten()
+    }
+
+    /// Services with a port of this `nodePort`.
+    pub fn services_with_node_port(&self, port: i64) -> impl Iterator<Item = &ObjKey> + '_ {
+        self.services_by_node_port.get(&port).into_iter().flatten()
+    }
+
+    fn index_service(&mut self, key: &ObjKey, obj: &Object, add: bool) {
+        if key.gk != "Service" {
+            return;
+        }
+        if let Some(ip) = obj.str_at(&["spec", "clusterIP"]) {
+            if add {
+                self.services_by_ip
+                    .entry(ip.to_string())
+                    .or_default()
+                    .insert(key.clone());
+            } else if let Some(set) = self.services_by_ip.get_mut(ip) {
+                set.remove(key);
+                if set.is_empty() {
+                    self.services_by_ip.remove(ip);
+                }
+            }
+        }
+        let ports = obj.get(&["spec", "ports"]).as_array().into_iter().flatten();
+        for port in ports.filter_map(|p| p.get("nodePort").and_then(serde_json::Value::as_i64)) {
+            if add {
+                self.services_by_node_port
+                    .entry(port)
+                    .or_default()
+                    .insert(key.clone());
+            } else if let Some(set) = self.services_by_node_port.get_mut(&port) {
+                set.remove(key);
+                if set.is_empty() {
+                    self.services_by_node_port.remove(&port);
+                }
+            }
+        }
     }
 
     fn index_labels(&mut self, key: &ObjKey, obj: &Object, add: bool) {
@@ -187,6 +234,7 @@ impl Store {
         if !same_labels {
             self.index_labels(&key, &obj, true);
         }
+        self.index_service(&key, &obj, true);
         self.by_rv.insert(obj.meta.resource_version, key.clone());
         if obj.controller_ref().is_none() {
             self.uncontrolled.insert(key.clone());
@@ -210,6 +258,7 @@ impl Store {
     }
 
     fn unindex(&mut self, key: &ObjKey, old: &Object) {
+        self.index_service(key, old, false);
         self.by_rv.remove(&old.meta.resource_version);
         if old.controller_ref().is_none() {
             self.uncontrolled.remove(key);

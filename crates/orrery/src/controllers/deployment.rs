@@ -155,7 +155,57 @@ pub fn template_hash(template: &Value, collision_count: Option<u32>) -> String {
 
 /// `EqualIgnoreHash`: the templates are equal once the hash label is removed.
 pub fn equal_ignore_hash(a: &Value, b: &Value) -> bool {
-    template_without_hash(a) == template_without_hash(b)
+    match (a.as_object(), b.as_object()) {
+        // The same comparison as on `template_without_hash` copies, without copying.
+        (Some(a), Some(b)) => {
+            a.len() == b.len()
+                && a.iter().all(|(k, v)| match b.get(k) {
+                    None => false,
+                    Some(w) if k == "metadata" => metadata_equal_ignore_hash(v, w),
+                    Some(w) => v == w,
+                })
+        }
+        _ => template_without_hash(a) == template_without_hash(b),
+    }
+}
+
+/// Template metadata equal once `labels` loses the hash label (and is dropped if empty).
+fn metadata_equal_ignore_hash(a: &Value, b: &Value) -> bool {
+    let (Some(a), Some(b)) = (a.as_object(), b.as_object()) else {
+        return a == b;
+    };
+    // Labels as `template_without_hash` leaves them: None when removed.
+    fn labels(m: &Map<String, Value>) -> Option<Result<&Map<String, Value>, &Value>> {
+        match m.get("labels") {
+            None => None,
+            Some(Value::Object(l)) => {
+                if l.iter().all(|(k, _)| k == HASH_LABEL) {
+                    None
+                } else {
+                    Some(Ok(l))
+                }
+            }
+            Some(other) => Some(Err(other)),
+        }
+    }
+    let same_labels = match (labels(a), labels(b)) {
+        (None, None) => true,
+        (Some(Ok(x)), Some(Ok(y))) => {
+            let n = |m: &Map<String, Value>| m.keys().filter(|k| *k != HASH_LABEL).count();
+            n(x) == n(y)
+                && x.iter()
+                    .filter(|(k, _)| *k != HASH_LABEL)
+                    .all(|(k, v)| y.get(k) == Some(v))
+        }
+        (Some(Err(x)), Some(Err(y))) => x == y,
+        _ => false,
+    };
+    let rest = |m: &Map<String, Value>| m.keys().filter(|k| *k != "labels").count();
+    same_labels
+        && rest(a) == rest(b)
+        && a.iter()
+            .filter(|(k, _)| *k != "labels")
+            .all(|(k, v)| b.get(k) == Some(v))
 }
 
 /// The `deployment.kubernetes.io/revision` of a ReplicaSet (0 when missing or invalid).
@@ -1149,7 +1199,9 @@ impl<'a> DeploymentSync<'a> {
 
     /// `calculateStatus`: counts from every ReplicaSet; the Available condition.
     fn calculate_status(&self) -> Object {
-        let mut d = self.d.clone();
+        // Only the status of the result is read: no copy of the whole Deployment.
+        let mut d = Object::new("", "", "", "");
+        d.meta.generation = self.d.meta.generation;
         let all = self.all_indices();
         let available = self.sum_status(&all, "availableReplicas");
         let total = self.sum_spec(&all);
@@ -1174,10 +1226,10 @@ impl<'a> DeploymentSync<'a> {
                 status.insert(k.into(), json!(v));
             }
         }
-        if let Some(c) = d.i64_at(&["status", "collisionCount"]) {
+        if let Some(c) = self.d.i64_at(&["status", "collisionCount"]) {
             status.insert("collisionCount".into(), json!(c));
         }
-        let conds = conditions(&d);
+        let conds = conditions(&self.d);
         if !conds.is_empty() {
             status.insert("conditions".into(), Value::Array(conds));
         }
@@ -1214,7 +1266,10 @@ impl<'a> DeploymentSync<'a> {
         let mut next = self.calculate_status();
         let now = self.now();
         if !progress {
-            self.d.body.insert("status".into(), next.status().clone());
+            self.d.body.insert(
+                "status".into(),
+                next.body.remove("status").unwrap_or(Value::Null),
+            );
             return;
         }
         if !has_progress_deadline(&self.d) {
@@ -1267,7 +1322,10 @@ impl<'a> DeploymentSync<'a> {
                 }
             }
         }
-        self.d.body.insert("status".into(), next.status().clone());
+        self.d.body.insert(
+            "status".into(),
+            next.body.remove("status").unwrap_or(Value::Null),
+        );
     }
 
     /// When a Progressing condition that can still time out does so.
@@ -1338,6 +1396,21 @@ mod tests {
         let b = json!({"spec": {"containers": [{"image": "nginx:1.14.2", "name": "nginx"}]}, "metadata": {"labels": {"pod-template-hash": "x", "app": "nginx"}}});
         assert_eq!(template_hash(&a, None), template_hash(&b, None));
         assert!(equal_ignore_hash(&a, &b));
+        // The copy-free comparison agrees with comparing copies without the hash label.
+        let only_hash = json!({"metadata": {"labels": {"pod-template-hash": "x"}}, "spec": {}});
+        let no_labels = json!({"metadata": {}, "spec": {}});
+        let other = json!({"metadata": {"labels": {"app": "y"}}, "spec": {}});
+        for (x, y) in [
+            (&only_hash, &no_labels),
+            (&no_labels, &other),
+            (&a, &a),
+            (&only_hash, &other),
+        ] {
+            assert_eq!(
+                equal_ignore_hash(x, y),
+                template_without_hash(x) == template_without_hash(y)
+            );
+        }
         let c = json!({"metadata": {"labels": {"app": "nginx"}}, "spec": {"containers": [{"name": "nginx", "image": "nginx:1.16.1"}]}});
         assert_ne!(template_hash(&a, None), template_hash(&c, None));
         assert_ne!(template_hash(&a, None), template_hash(&a, Some(1)));
