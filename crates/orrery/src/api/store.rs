@@ -223,19 +223,45 @@ impl Store {
         obj.meta.resource_version = self.next_resource_version();
         let key = obj.key();
         self.touch(&key.gk);
-        let mut same_labels = false;
-        if let Some(old) = self.objects.remove(&key) {
-            same_labels = old.meta.labels == obj.meta.labels;
+        if let Some(slot) = self.objects.get_mut(&key) {
+            // A replacement: re-index only what changed (most writes change a status).
+            let old = std::mem::replace(slot, obj);
+            let new = &self.objects[&key];
+            self.by_rv.remove(&old.meta.resource_version);
+            self.by_rv.insert(new.meta.resource_version, key.clone());
+            let same_identity = old.meta.uid == new.meta.uid
+                && old.meta.owner_references == new.meta.owner_references;
+            let same_labels = old.meta.labels == new.meta.labels;
+            let same_service = key.gk != "Service"
+                || (old.get(&["spec", "clusterIP"]) == new.get(&["spec", "clusterIP"])
+                    && old.get(&["spec", "ports"]) == new.get(&["spec", "ports"]));
+            if same_identity && same_labels && same_service {
+                return &self.objects[&key];
+            }
+            let new = new.clone();
             if !same_labels {
                 self.index_labels(&key, &old, false);
+                self.index_labels(&key, &new, true);
             }
-            self.unindex(&key, &old);
+            if !same_service {
+                self.index_service(&key, &old, false);
+                self.index_service(&key, &new, true);
+            }
+            if !same_identity {
+                self.unindex_identity(&key, &old);
+                self.index_identity(&key, &new);
+            }
+            return &self.objects[&key];
         }
-        if !same_labels {
-            self.index_labels(&key, &obj, true);
-        }
+        self.index_labels(&key, &obj, true);
         self.index_service(&key, &obj, true);
         self.by_rv.insert(obj.meta.resource_version, key.clone());
+        self.index_identity(&key, &obj);
+        self.objects.entry(key).or_insert(obj)
+    }
+
+    /// The UID, owner and controller indices.
+    fn index_identity(&mut self, key: &ObjKey, obj: &Object) {
         if obj.controller_ref().is_none() {
             self.uncontrolled.insert(key.clone());
         }
@@ -246,7 +272,21 @@ impl Store {
                 .or_default()
                 .insert(key.clone());
         }
-        self.objects.entry(key).or_insert(obj)
+    }
+
+    fn unindex_identity(&mut self, key: &ObjKey, old: &Object) {
+        if old.controller_ref().is_none() {
+            self.uncontrolled.remove(key);
+        }
+        self.by_uid.remove(&old.meta.uid);
+        for o in &old.meta.owner_references {
+            if let Some(set) = self.by_owner.get_mut(&o.uid) {
+                set.remove(key);
+                if set.is_empty() {
+                    self.by_owner.remove(&o.uid);
+                }
+            }
+        }
     }
 
     pub fn remove(&mut self, key: &ObjKey) -> Option<Object> {
@@ -260,17 +300,6 @@ impl Store {
     fn unindex(&mut self, key: &ObjKey, old: &Object) {
         self.index_service(key, old, false);
         self.by_rv.remove(&old.meta.resource_version);
-        if old.controller_ref().is_none() {
-            self.uncontrolled.remove(key);
-        }
-        self.by_uid.remove(&old.meta.uid);
-        for o in &old.meta.owner_references {
-            if let Some(set) = self.by_owner.get_mut(&o.uid) {
-                set.remove(key);
-                if set.is_empty() {
-                    self.by_owner.remove(&o.uid);
-                }
-            }
-        }
+        self.unindex_identity(key, old);
     }
 }
