@@ -1,19 +1,45 @@
-//! The page: a header naming the product and the open scenario, and the editor with the
-//! scenario's manifests. The cluster canvas, console and timeline come later (PRODUCT.md).
+//! The page: a header, then the workspace laid out as PRODUCT.md "Layout of the page"
+//! says — the editor (left, under the lesson), the cluster canvas (centre), the inspector
+//! (right), the console and the time panel (bottom). On a phone the panels stack.
+//!
+//! The root provides the one `Playground` (seed 1, the default cluster) and runs the
+//! clock. The console, time and lesson panels are slots that the `ui-console` branch
+//! fills (`ConsolePanel`, `TimePanel`, `LessonPanel`).
 
 use leptos::prelude::*;
 
+use crate::canvas::Canvas;
+use crate::clock;
+use crate::console::ConsolePanel;
 use crate::editor::{Editor, EditorFile};
+use crate::inspector::Inspector;
+use crate::lesson::LessonPanel;
 use crate::scenario::{self, Scenario};
+use crate::state::Playground;
+use crate::theme::ThemeToggle;
+use crate::timebar::TimePanel;
 
 #[component]
 pub fn App() -> impl IntoView {
+    // The lesson's first step is `minikube start …`, which (re)starts this cluster; until
+    // then it is the default one-node cluster.
+    let pg = Playground::new(1);
+    provide_context(pg);
+    clock::use_clock(pg);
+    // A live cluster: time flows until the user pauses, as on a real one.
+    pg.playing.set(true);
     view! { <Page scenario=scenario::DEFAULT /> }
 }
 
-/// The whole page for one scenario.
+/// The whole page for one scenario. Needs a `Playground` in context.
 #[component]
 pub fn Page(scenario: Scenario) -> impl IntoView {
+    let pg = Playground::expect();
+    // The scenario's files are in the session from the start, so `kubectl create -f
+    // pacman-stateful-demo.yaml` works before anything is edited.
+    for f in scenario.files {
+        pg.set_file(f.name, f.text);
+    }
     let files: Vec<EditorFile> = scenario
         .files
         .iter()
@@ -34,9 +60,25 @@ pub fn Page(scenario: Scenario) -> impl IntoView {
                     <span class="scenario-label">"Scenario"</span>
                     <span class="scenario-title">{scenario.title}</span>
                 </p>
+                <ThemeToggle />
             </header>
-            <main class="workspace">
-                <Editor files=files />
+            <main class="workspace" data-testid="workspace">
+                <div class="area area-left">
+                    // Slot: lesson mode (ui-console branch).
+                    <LessonPanel />
+                    <Editor files=files />
+                </div>
+                <div class="area area-canvas">
+                    <Canvas />
+                </div>
+                <div class="area area-inspector">
+                    <Inspector />
+                </div>
+                <div class="area area-bottom">
+                    // Slots: the console and the time panel (ui-console branch).
+                    <ConsolePanel />
+                    <TimePanel />
+                </div>
             </main>
         </div>
     }

@@ -1,13 +1,22 @@
 //! The Orrery web app: thin Leptos views over the `orrery` simulator crate.
 //!
-//! The app owns UI state only (open files, the active tab); everything it knows about
-//! Kubernetes comes from `orrery`. Components are public so that the browser tests in
-//! `tests/browser.rs` can mount them on their own; `main.rs` only mounts [`App`].
+//! The app owns UI state only (open files, the active tab, the selection, playback);
+//! everything it knows about Kubernetes comes from `orrery`. Components are public so that
+//! the browser tests in `tests/browser.rs` can mount them on their own; `main.rs` only
+//! mounts [`App`].
 
 pub mod app;
+pub mod canvas;
+pub mod clock;
+pub mod commands;
+pub mod console;
 pub mod editor;
+pub mod inspector;
+pub mod lesson;
 pub mod report;
 pub mod scenario;
 pub mod state;
+pub mod theme;
+pub mod timebar;
 
 pub use app::App;

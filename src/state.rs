@@ -239,6 +239,18 @@ impl Playground {
         })
     }
 
+    /// `kubectl describe` of an object as the page shows it, by UID. Read-only: it calls
+    /// the describe printer on the simulator directly instead of running a command line,
+    /// so nothing is recorded in the history or the console (the inspector shows the
+    /// command it equals beside it). Tracks `version`.
+    pub fn describe(&self, uid: &str) -> Option<String> {
+        self.with_sim(|sim| {
+            sim.store
+                .by_uid(uid)
+                .map(|obj| orrery::kubectl::describe::describe_object(sim, obj, true))
+        })
+    }
+
     /// Puts a virtual file (an editor tab) into the session, so `-f NAME` reads it.
     pub fn set_file(&self, name: &str, text: &str) {
         self.engine.update_value(|e| {

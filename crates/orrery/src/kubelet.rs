@@ -48,6 +48,12 @@ pub enum CState {
     Starting {
         until: Millis,
     },
+    /// The container's configuration refers to a Secret/ConfigMap (key) that does not
+    /// exist (`CreateContainerConfigError`); the kubelet retries at the instant.
+    ConfigError {
+        until: Millis,
+        message: String,
+    },
     Running {
         since: Millis,
     },
@@ -450,14 +456,7 @@ fn step_container(
                             spec.image
                         ),
                     ));
-                    c.state = CState::Starting {
-                        until: now + START_MS,
-                    };
-                    out.push(EventSpec::normal(
-                        pod,
-                        "Created",
-                        format!("Created container {}", spec.name),
-                    ));
+                    create_container(sim, pod, spec, c, out);
                 } else {
                     out.push(EventSpec::normal(
                         pod,
@@ -500,15 +499,11 @@ fn step_container(
                             spec.model.pull_ms as f64 / 1000.0
                         ),
                     ));
-                    out.push(EventSpec::normal(
-                        pod,
-                        "Created",
-                        format!("Created container {}", spec.name),
-                    ));
-                    c.state = CState::Starting {
-                        until: now + START_MS,
-                    };
+                    create_container(sim, pod, spec, c, out);
                 }
+            }
+            CState::ConfigError { until, .. } if now >= until => {
+                create_container(sim, pod, spec, c, out);
             }
             CState::ErrImagePull { until } if now >= until => {
                 let back = backoff_ms(c.pull_failures);
@@ -592,6 +587,7 @@ fn step_container(
         | CState::ErrImagePull { until }
         | CState::PullBackOff { until }
         | CState::Starting { until }
+        | CState::ConfigError { until, .. }
             if *until != Millis::MAX =>
         {
             out.wake_at(*until)
@@ -602,6 +598,88 @@ fn step_container(
         } => out.wake_at(*at),
         _ => {}
     }
+}
+
+/// How often the kubelet retries a container whose configuration is missing.
+const CONFIG_RETRY_MS: Millis = 10_000;
+
+/// The first Secret or ConfigMap (or key) the container's environment needs that does
+/// not exist, in the kubelet's words (`secret "x" not found`).
+fn missing_config(sim: &Sim, pod: &Object, c: &Value) -> Option<String> {
+    let ns = &pod.meta.namespace;
+    let lookup = |kind: &str, name: &str| sim.store.find(kind, ns, name);
+    let optional = |r: &Value| r.get("optional").and_then(Value::as_bool).unwrap_or(false);
+    for env in c.get("env").and_then(Value::as_array).into_iter().flatten() {
+        let Some(from) = env.get("valueFrom") else {
+            continue;
+        };
+        for (field, kind, noun) in [
+            ("secretKeyRef", "Secret", "secret"),
+            ("configMapKeyRef", "ConfigMap", "configmap"),
+        ] {
+            let Some(r) = from.get(field) else { continue };
+            if optional(r) {
+                continue;
+            }
+            let name = r.get("name").and_then(Value::as_str).unwrap_or("");
+            let key = r.get("key").and_then(Value::as_str).unwrap_or("");
+            match lookup(kind, name) {
+                None => return Some(format!("{noun} \"{name}\" not found")),
+                Some(obj) => {
+                    let has = ["data", "stringData", "binaryData"]
+                        .iter()
+                        .any(|d| obj.get(&[d, key]) != &Value::Null);
+                    if !has {
+                        return Some(format!("couldn't find key {key} in {kind} {ns}/{name}"));
+                    }
+                }
+            }
+        }
+    }
+    for from in c
+        .get("envFrom")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        for (field, kind, noun) in [
+            ("secretRef", "Secret", "secret"),
+            ("configMapRef", "ConfigMap", "configmap"),
+        ] {
+            let Some(r) = from.get(field) else { continue };
+            let name = r.get("name").and_then(Value::as_str).unwrap_or("");
+            if !optional(r) && lookup(kind, name).is_none() {
+                return Some(format!("{noun} \"{name}\" not found"));
+            }
+        }
+    }
+    None
+}
+
+/// Creates the container once its image is there — unless its configuration refers to
+/// something missing, which the kubelet reports and retries (CreateContainerConfigError).
+fn create_container(sim: &Sim, pod: &Object, spec: &Spec, c: &mut ContainerRuntime, out: &mut Out) {
+    let now = sim.now;
+    if let Some(message) = missing_config(sim, pod, spec.c) {
+        out.push(EventSpec::warning(
+            pod,
+            "Failed",
+            format!("Error: {message}"),
+        ));
+        c.state = CState::ConfigError {
+            until: now + CONFIG_RETRY_MS,
+            message,
+        };
+        return;
+    }
+    out.push(EventSpec::normal(
+        pod,
+        "Created",
+        format!("Created container {}", spec.name),
+    ));
+    c.state = CState::Starting {
+        until: now + START_MS,
+    };
 }
 
 fn initial_delay(c: &Value) -> Millis {
@@ -845,6 +923,9 @@ fn state_json(c: &ContainerRuntime) -> Value {
         }
         CState::PullBackOff { .. } => {
             json!({"waiting": {"reason": "ImagePullBackOff", "message": format!("Back-off pulling image \"{}\"", c.image)}})
+        }
+        CState::ConfigError { message, .. } => {
+            json!({"waiting": {"reason": "CreateContainerConfigError", "message": message}})
         }
         CState::Running { since } => json!({"running": {"startedAt": rfc3339(*since)}}),
         CState::Terminated {

@@ -375,11 +375,18 @@ fn create_imperative(s: &mut Session, what: &str, words: &[String]) -> Output {
             flag("port", None, true),
             flag("dry-run", None, true),
             flag("output", Some('o'), true),
+            flag("from-literal", None, true),
+            flag("type", None, true),
         ]),
     ) {
         Ok(a) => a,
         Err(e) => return flag_error("create", &e),
     };
+    // `kubectl create secret generic NAME`: the word after `secret` is its type.
+    let mut a = a;
+    if what == "secret" && a.positional.first().map(String::as_str) == Some("generic") {
+        a.positional.remove(0);
+    }
     let Some(name) = a.positional.first().cloned() else {
         return Output::err(format!("error: exactly one NAME is required, got 0\nSee 'kubectl create {what} -h' for help and examples\n"), 1);
     };
@@ -400,6 +407,23 @@ fn create_imperative(s: &mut Session, what: &str, words: &[String]) -> Output {
                 "metadata": {"name": name, "namespace": ns, "labels": {"app": name}},
                 "spec": {"replicas": replicas, "selector": {"matchLabels": {"app": name}},
                          "template": {"metadata": {"labels": {"app": name}}, "spec": {"containers": [c]}}}})
+        }
+        "secret" | "configmap" | "cm" => {
+            let mut data = serde_json::Map::new();
+            for lit in a.all("from-literal") {
+                let Some((k, v)) = lit.split_once('=') else {
+                    return Output::err(format!("error: invalid literal source {lit}, expected key=value\n"), 1);
+                };
+                let v = if what == "secret" { base64(v.as_bytes()) } else { v.to_string() };
+                data.insert(k.to_string(), Value::String(v));
+            }
+            if what == "secret" {
+                serde_json::json!({"apiVersion": "v1", "kind": "Secret", "type": "Opaque",
+                    "metadata": {"name": name, "namespace": ns}, "data": data})
+            } else {
+                serde_json::json!({"apiVersion": "v1", "kind": "ConfigMap",
+                    "metadata": {"name": name, "namespace": ns}, "data": data})
+            }
         }
         other => return Output::err(format!("error: \"kubectl create {other}\" is not simulated; write a manifest and use kubectl create -f\n"), 1),
     };
@@ -699,4 +723,37 @@ pub fn scale(s: &mut Session, words: &[String]) -> Output {
     }
     s.sim.settle();
     out
+}
+
+/// Standard base64 with padding (Secret `data`).
+fn base64(bytes: &[u8]) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(T[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod base64_tests {
+    #[test]
+    fn encodes_like_kubectl() {
+        assert_eq!(super::base64(b"clyde"), "Y2x5ZGU=");
+        assert_eq!(super::base64(b"pacman"), "cGFjbWFu");
+        assert_eq!(super::base64(b"pinky"), "cGlua3k=");
+        assert_eq!(super::base64(b""), "");
+    }
 }

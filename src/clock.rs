@@ -1,0 +1,213 @@
+//! The clock: while `Playground::playing` is on, real time × speed becomes simulator time.
+//!
+//! [`use_clock`] is shaped like leptos-use's `use_raf_fn`: a `requestAnimationFrame` loop
+//! that runs only while playing, and is cancelled (and its closure dropped) when its owner
+//! is cleaned up. The time panel's play button only sets `playground.playing` (or calls
+//! [`toggle_play`]); the clock follows the signal.
+//!
+//! Two bounds keep it honest. A frame counts at most [`MAX_FRAME_REAL_MS`] of real time,
+//! so a tab that was hidden (where browsers stop animation frames) resumes where it was
+//! instead of catching up minutes in one frame. And the [`Pacer`] hands time to the
+//! simulator in coarse ticks — when a controller is due, or once a virtual second — not
+//! 60 times a second, so an idle cluster does not fill the timeline's history with
+//! empty frames.
+
+use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use orrery::time::Millis;
+
+use crate::state::Playground;
+
+/// The most real time one animation frame may count (ms).
+pub const MAX_FRAME_REAL_MS: f64 = 100.0;
+/// With nothing due, virtual time is handed over in ticks of this size (ms).
+pub const IDLE_TICK_MS: f64 = 1_000.0;
+
+/// Turns animation frames into simulator advances. Pure, tested natively.
+#[derive(Clone, Debug, Default)]
+pub struct Pacer {
+    last_frame: Option<f64>,
+    /// Virtual time owed to the simulator, not yet handed over.
+    pending_ms: f64,
+}
+
+impl Pacer {
+    /// One animation frame at real time `t` (ms). `due_in` is how long until the next
+    /// controller wants to act (virtual ms), if ever. Returns the virtual ms to advance
+    /// now (often 0: time is owed, and handed over in a later frame).
+    pub fn frame(&mut self, t: f64, speed: f64, due_in: Option<Millis>) -> Millis {
+        let real = match self.last_frame {
+            Some(last) if t.is_finite() => (t - last).clamp(0.0, MAX_FRAME_REAL_MS),
+            _ => 0.0,
+        };
+        if t.is_finite() {
+            self.last_frame = Some(t);
+        }
+        let speed = if speed.is_finite() {
+            speed.clamp(0.0, 64.0)
+        } else {
+            1.0
+        };
+        self.pending_ms += real * speed;
+        let due = due_in.is_some_and(|d| d as f64 <= self.pending_ms);
+        if due || self.pending_ms >= IDLE_TICK_MS {
+            let ms = self.pending_ms.floor();
+            self.pending_ms -= ms;
+            ms as Millis
+        } else {
+            0
+        }
+    }
+
+    /// Forgets the last frame (pausing): the next frame starts counting afresh.
+    pub fn pause(&mut self) {
+        self.last_frame = None;
+    }
+}
+
+struct Loop {
+    pacer: Pacer,
+    frame: Option<i32>,
+    callback: Option<Closure<dyn FnMut(f64)>>,
+}
+
+/// Starts or stops playback (the play button).
+pub fn toggle_play(pg: &Playground) {
+    pg.playing.update(|p| *p = !*p);
+}
+
+/// Runs the clock for the current owner (the app root calls it once). Playing while the
+/// page shows an earlier moment replays the recorded history from there.
+pub fn use_clock(pg: Playground) {
+    let state = StoredValue::new_local(Loop {
+        pacer: Pacer::default(),
+        frame: None,
+        callback: None,
+    });
+
+    let request = move || {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        state.update_value(|s| {
+            if s.frame.is_none() {
+                if let Some(cb) = &s.callback {
+                    s.frame = window
+                        .request_animation_frame(cb.as_ref().unchecked_ref())
+                        .ok();
+                }
+            }
+        });
+    };
+
+    let on_frame = move |t: f64| {
+        state.update_value(|s| s.frame = None);
+        if !pg.playing.get_untracked() {
+            state.update_value(|s| s.pacer.pause());
+            return;
+        }
+        let viewing = pg.view_time.get_untracked();
+        let due_in = untrack(|| pg.with_sim(|sim| sim.next_wake().map(|w| w - sim.now)));
+        let speed = pg.speed.get_untracked();
+        let ms = state
+            .try_update_value(|s| s.pacer.frame(t, speed, due_in))
+            .unwrap_or(0);
+        if ms > 0 {
+            match viewing {
+                Some(v) => pg.view_at(v + ms),
+                None => pg.advance(ms),
+            }
+        }
+        request();
+    };
+    state.update_value(|s| s.callback = Some(Closure::new(on_frame)));
+
+    Effect::new(move |_| {
+        if pg.playing.get() {
+            request();
+        } else {
+            let frame = state.try_update_value(|s| {
+                s.pacer.pause();
+                s.frame.take()
+            });
+            if let (Some(Some(id)), Some(w)) = (frame, web_sys::window()) {
+                let _ = w.cancel_animation_frame(id);
+            }
+        }
+    });
+
+    // Cleanups run before the owner's stored values are dropped: cancel the pending
+    // frame first, so the browser never calls a dropped closure.
+    on_cleanup(move || {
+        let frame = state.try_update_value(|s| {
+            s.callback = None;
+            s.frame.take()
+        });
+        if let (Some(Some(id)), Some(w)) = (frame, web_sys::window()) {
+            let _ = w.cancel_animation_frame(id);
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn real_time_times_speed_is_handed_over_in_ticks() {
+        let mut p = Pacer::default();
+        assert_eq!(p.frame(0.0, 1.0, None), 0, "the first frame only starts the count");
+        let mut total = 0;
+        for i in 1..=60 {
+            total += p.frame(i as f64 * 1000.0 / 60.0, 1.0, None);
+        }
+        // One real second at 1× is one virtual second, handed over once.
+        assert!((999..=1000).contains(&total), "{total}");
+        let mut p = Pacer::default();
+        p.frame(0.0, 8.0, None);
+        let advances: Vec<Millis> = (1..=60)
+            .map(|i| p.frame(i as f64 * 1000.0 / 60.0, 8.0, None))
+            .filter(|ms| *ms > 0)
+            .collect();
+        // Eight virtual seconds, handed over about a second at a time (the rest is owed).
+        let total: Millis = advances.iter().sum();
+        assert!((7_000..=8_000).contains(&total), "{total}");
+        assert_eq!(advances.len(), 7, "{advances:?}");
+    }
+
+    #[test]
+    fn a_due_controller_gets_its_time_at_once() {
+        let mut p = Pacer::default();
+        p.frame(0.0, 1.0, Some(30));
+        assert_eq!(p.frame(16.0, 1.0, Some(30)), 0);
+        assert_eq!(p.frame(32.0, 1.0, Some(30)), 32);
+    }
+
+    #[test]
+    fn a_hidden_tab_does_not_catch_up() {
+        let mut p = Pacer::default();
+        p.frame(0.0, 8.0, None);
+        // Ten minutes without frames, then one frame.
+        let ms = p.frame(600_000.0, 8.0, Some(1));
+        assert_eq!(ms as f64, MAX_FRAME_REAL_MS * 8.0);
+    }
+
+    #[test]
+    fn pausing_forgets_the_last_frame() {
+        let mut p = Pacer::default();
+        p.frame(0.0, 1.0, None);
+        p.pause();
+        assert_eq!(p.frame(50_000.0, 1.0, Some(1)), 0);
+        assert_eq!(p.frame(50_010.0, 1.0, Some(1)), 10);
+    }
+
+    #[test]
+    fn nonsense_input_does_not_advance_wildly() {
+        let mut p = Pacer::default();
+        p.frame(0.0, f64::NAN, None);
+        assert!(p.frame(f64::NAN, f64::INFINITY, Some(0)) <= 0);
+        assert!(p.frame(10.0, f64::INFINITY, Some(0)) <= 100);
+    }
+}

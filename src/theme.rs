@@ -1,0 +1,66 @@
+//! Light and dark themes. The page follows the system (`prefers-color-scheme`) until the
+//! user picks one with the toggle; the choice is kept in `localStorage` (on this device
+//! only, never sent anywhere) and applied as `data-theme` on `<html>`, which the
+//! stylesheets read.
+
+use leptos::prelude::*;
+
+const KEY: &str = "orrery-theme";
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+fn system_dark() -> bool {
+    web_sys::window()
+        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+        .is_some_and(|m| m.matches())
+}
+
+fn apply(theme: Option<&str>) {
+    let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    else {
+        return;
+    };
+    let _ = match theme {
+        Some(t) => root.set_attribute("data-theme", t),
+        None => root.remove_attribute("data-theme"),
+    };
+}
+
+/// The button that switches between light and dark.
+#[component]
+pub fn ThemeToggle() -> impl IntoView {
+    let chosen = RwSignal::new(
+        storage()
+            .and_then(|s| s.get_item(KEY).ok().flatten())
+            .filter(|t| t == "light" || t == "dark"),
+    );
+    let dark = move || match chosen.get().as_deref() {
+        Some(t) => t == "dark",
+        None => system_dark(),
+    };
+    Effect::new(move |_| apply(chosen.get().as_deref()));
+    let toggle = move |_| {
+        let next = if dark() { "light" } else { "dark" };
+        if let Some(s) = storage() {
+            let _ = s.set_item(KEY, next);
+        }
+        chosen.set(Some(next.to_string()));
+    };
+    view! {
+        <button
+            type="button"
+            class="theme-toggle"
+            data-testid="theme-toggle"
+            aria-pressed=move || dark().to_string()
+            title=move || if dark() { "Switch to the light theme" } else { "Switch to the dark theme" }
+            on:click=toggle
+        >
+            <span aria-hidden="true">{move || if dark() { "☀" } else { "☾" }}</span>
+            <span class="theme-label">{move || if dark() { "Light" } else { "Dark" }}</span>
+        </button>
+    }
+}
