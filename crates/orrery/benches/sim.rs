@@ -92,7 +92,10 @@ fn history(steps: usize) -> Timeline {
     while total < steps {
         let before = tl.session.sim.steps.len();
         let line = match i % 3 {
-            0 => format!("kubectl scale deployment/web --replicas={}", 10 + (i % 7) * 5),
+            0 => format!(
+                "kubectl scale deployment/web --replicas={}",
+                10 + (i % 7) * 5
+            ),
             1 => format!(
                 "kubectl set image deployment/web nginx=nginx:1.{}.0",
                 14 + i % 2
