@@ -390,7 +390,7 @@ pub fn plan_route(sim: &Sim, layout: &Layout, route: &Route) -> RoutePlan {
         .and_then(|id| layout.node(id))
         .map(|n| (n.x + n.w, n.y + n.h / 2.0))
         .unwrap_or((scene::MARGIN, scene::MARGIN));
-    let points = through
+    let mut points: Vec<(f32, f32)> = through
         .iter()
         .filter_map(|id| layout.node(id))
         .map(|n| {
@@ -398,6 +398,11 @@ pub fn plan_route(sim: &Sim, layout: &Layout, route: &Route) -> RoutePlan {
             (r.cx(), r.cy())
         })
         .collect();
+    // Without a request lane (a port-forward, before any Ingress) the request still
+    // comes from outside: from the canvas's top-left corner.
+    if layout.node("lane:client").is_none() && !points.is_empty() {
+        points.insert(0, (scene::MARGIN, scene::MARGIN));
+    }
     RoutePlan {
         points,
         through,
@@ -879,8 +884,7 @@ fn RequestView(layout: Memo<Arc<Layout>>) -> impl IntoView {
                         style:animation-duration=duration.clone() />
                     <circle class="request-dot" r="7"
                         style:translate=at_end.clone()
-                        style:animation-name=name
-                        style:animation-duration=duration.clone() />
+                        style:animation=format!("{name} {duration} linear both, request-fade 0.6s ease-in {duration} forwards") />
                     <g class="request-end" style:translate=at_mark style:animation-delay=duration>
                         <circle r="13" />
                         <text y="5">{mark}</text>
@@ -1311,6 +1315,31 @@ mod tests {
         assert_eq!(end.kind, NodeKind::Pod);
         assert!(end.name.starts_with("pacman-"), "{}", end.name);
         assert_eq!(plan.points.len(), plan.through.len());
+    }
+
+    #[test]
+    fn a_port_forwarded_request_comes_from_outside_to_the_pod() {
+        let mut s = Session::new(1);
+        s.files.insert(
+            "p.yaml".into(),
+            include_str!("../lessons/pacman-stateful-demo.yaml").into(),
+        );
+        s.exec("kubectl create -f p.yaml", None);
+        s.exec("sleep 90s", None);
+        s.exec("kubectl port-forward svc/pacman 9090:80 -n pacman", None);
+        s.exec("curl -s http://localhost:9090/highscores/list", None);
+        let route = s.last_route.clone().unwrap();
+        let l = Layout::of(&s.sim);
+        let plan = plan_route(&s.sim, &l, &route);
+        assert!(plan.ok, "{plan:?}");
+        assert_eq!(plan.points[0], (scene::MARGIN, scene::MARGIN));
+        let first = l.node(&plan.through[0]).unwrap();
+        assert!(first.name.starts_with("pacman-"), "{plan:?}");
+        // pacman asks mongo for the scores: the route goes on to mongo.
+        assert!(
+            plan.through.iter().any(|id| l.node(id).is_some_and(|n| n.name == "mongo-0")),
+            "{plan:?}"
+        );
     }
 
     #[test]
