@@ -18,7 +18,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use orrery::api::ObjKey;
 use orrery::routing::{self, Hop, Outcome, Route};
-use orrery::scene::{self, EdgeKind, Node, NodeKind, Scene, Status};
+use orrery::scene::{self, Edge, EdgeKind, Node, NodeKind, Scene, Status};
 use orrery::sim::Sim;
 use orrery::time::Millis;
 
@@ -36,7 +36,13 @@ pub struct Layout {
     pub deletion: HashMap<String, (Millis, i64)>,
     /// Dynamically provisioned volumes, with the UID of the StorageClass they came from.
     pub provisioned_from: HashMap<String, String>,
+    /// The edges drawn: the scene's, less the owner lines of crowded groups.
+    pub edges: Vec<Edge>,
 }
+
+/// Owner → pod lines are drawn for at most this many pods of one owner; a bigger group
+/// is already shown as its owner's by where it sits, and a hundred lines are noise.
+pub const MAX_OWNER_LINES: usize = scene::PODS_PER_ROW;
 
 impl PartialEq for Layout {
     fn eq(&self, other: &Layout) -> bool {
@@ -82,11 +88,24 @@ impl Layout {
                 }
             }
         }
+        let mut owned: HashMap<&str, usize> = HashMap::new();
+        for e in &scene.edges {
+            if e.kind == EdgeKind::Owns {
+                *owned.entry(e.from.as_str()).or_default() += 1;
+            }
+        }
+        let edges = scene
+            .edges
+            .iter()
+            .filter(|e| e.kind != EdgeKind::Owns || owned[e.from.as_str()] <= MAX_OWNER_LINES)
+            .cloned()
+            .collect();
         Layout {
             scene,
             index,
             deletion,
             provisioned_from,
+            edges,
         }
     }
 
@@ -505,8 +524,7 @@ pub fn Canvas() -> impl IntoView {
     };
     let edge_keys = move || {
         layout.with(|l| {
-            l.scene
-                .edges
+            l.edges
                 .iter()
                 .map(|e| (format!("{}>{}>{:?}", e.from, e.to, e.kind), e.from.clone(), e.to.clone(), e.kind))
                 .collect::<Vec<_>>()
@@ -1458,5 +1476,10 @@ mod tests {
         let pods = l.scene.nodes.iter().filter(|n| n.kind == NodeKind::Pod).count();
         assert_eq!(pods, 1000);
         assert!(took.as_millis() < 500, "layout took {took:?}");
+        assert!(
+            l.edges.len() < 10,
+            "no thousand owner lines: {} edges drawn",
+            l.edges.len()
+        );
     }
 }
