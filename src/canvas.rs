@@ -18,7 +18,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use orrery::api::ObjKey;
 use orrery::routing::{self, Hop, Outcome, Route};
-use orrery::scene::{self, EdgeKind, Node, NodeKind, Scene, Status};
+use orrery::scene::{self, Edge, EdgeKind, Node, NodeKind, Scene, Status};
 use orrery::sim::Sim;
 use orrery::time::Millis;
 
@@ -36,7 +36,13 @@ pub struct Layout {
     pub deletion: HashMap<String, (Millis, i64)>,
     /// Dynamically provisioned volumes, with the UID of the StorageClass they came from.
     pub provisioned_from: HashMap<String, String>,
+    /// The edges drawn: the scene's, less the owner lines of crowded groups.
+    pub edges: Vec<Edge>,
 }
+
+/// Owner → pod lines are drawn for at most this many pods of one owner; a bigger group
+/// is already shown as its owner's by where it sits, and a hundred lines are noise.
+pub const MAX_OWNER_LINES: usize = scene::PODS_PER_ROW;
 
 impl PartialEq for Layout {
     fn eq(&self, other: &Layout) -> bool {
@@ -82,11 +88,24 @@ impl Layout {
                 }
             }
         }
+        let mut owned: HashMap<&str, usize> = HashMap::new();
+        for e in &scene.edges {
+            if e.kind == EdgeKind::Owns {
+                *owned.entry(e.from.as_str()).or_default() += 1;
+            }
+        }
+        let edges = scene
+            .edges
+            .iter()
+            .filter(|e| e.kind != EdgeKind::Owns || owned[e.from.as_str()] <= MAX_OWNER_LINES)
+            .cloned()
+            .collect();
         Layout {
             scene,
             index,
             deletion,
             provisioned_from,
+            edges,
         }
     }
 
@@ -390,7 +409,7 @@ pub fn plan_route(sim: &Sim, layout: &Layout, route: &Route) -> RoutePlan {
         .and_then(|id| layout.node(id))
         .map(|n| (n.x + n.w, n.y + n.h / 2.0))
         .unwrap_or((scene::MARGIN, scene::MARGIN));
-    let points = through
+    let mut points: Vec<(f32, f32)> = through
         .iter()
         .filter_map(|id| layout.node(id))
         .map(|n| {
@@ -398,6 +417,11 @@ pub fn plan_route(sim: &Sim, layout: &Layout, route: &Route) -> RoutePlan {
             (r.cx(), r.cy())
         })
         .collect();
+    // Without a request lane (a port-forward, before any Ingress) the request still
+    // comes from outside: from the canvas's top-left corner.
+    if layout.node("lane:client").is_none() && !points.is_empty() {
+        points.insert(0, (scene::MARGIN, scene::MARGIN));
+    }
     RoutePlan {
         points,
         through,
@@ -500,8 +524,7 @@ pub fn Canvas() -> impl IntoView {
     };
     let edge_keys = move || {
         layout.with(|l| {
-            l.scene
-                .edges
+            l.edges
                 .iter()
                 .map(|e| {
                     (
@@ -898,8 +921,7 @@ fn RequestView(layout: Memo<Arc<Layout>>) -> impl IntoView {
                         style:animation-duration=duration.clone() />
                     <circle class="request-dot" r="7"
                         style:translate=at_end.clone()
-                        style:animation-name=name
-                        style:animation-duration=duration.clone() />
+                        style:animation=format!("{name} {duration} linear both, request-fade 0.6s ease-in {duration} forwards") />
                     <g class="request-end" style:translate=at_mark style:animation-delay=duration>
                         <circle r="13" />
                         <text y="5">{mark}</text>
@@ -1352,6 +1374,31 @@ mod tests {
     }
 
     #[test]
+    fn a_port_forwarded_request_comes_from_outside_to_the_pod() {
+        let mut s = Session::new(1);
+        s.files.insert(
+            "p.yaml".into(),
+            include_str!("../lessons/pacman-stateful-demo.yaml").into(),
+        );
+        s.exec("kubectl create -f p.yaml", None);
+        s.exec("sleep 90s", None);
+        s.exec("kubectl port-forward svc/pacman 9090:80 -n pacman", None);
+        s.exec("curl -s http://localhost:9090/highscores/list", None);
+        let route = s.last_route.clone().unwrap();
+        let l = Layout::of(&s.sim);
+        let plan = plan_route(&s.sim, &l, &route);
+        assert!(plan.ok, "{plan:?}");
+        assert_eq!(plan.points[0], (scene::MARGIN, scene::MARGIN));
+        let first = l.node(&plan.through[0]).unwrap();
+        assert!(first.name.starts_with("pacman-"), "{plan:?}");
+        // pacman asks mongo for the scores: the route goes on to mongo.
+        assert!(
+            plan.through.iter().any(|id| l.node(id).is_some_and(|n| n.name == "mongo-0")),
+            "{plan:?}"
+        );
+    }
+
+    #[test]
     fn a_404_stops_at_the_controller_and_says_why() {
         let mut s = lesson();
         s.exec(&commands::curl("nobody.example", "192.168.49.2", "/"), None);
@@ -1500,5 +1547,10 @@ mod tests {
             .count();
         assert_eq!(pods, 1000);
         assert!(took.as_millis() < 500, "layout took {took:?}");
+        assert!(
+            l.edges.len() < 10,
+            "no thousand owner lines: {} edges drawn",
+            l.edges.len()
+        );
     }
 }

@@ -342,7 +342,15 @@ pub fn why(sim: &Sim, uid: &str) -> Vec<String> {
             }
         }
     }
-    if let Some(e) = sim.events.iter().rev().find(|e| e.uid == uid && e.warning) {
+    // A warning only while it is the object's latest word (a pod that waited for its
+    // claim and then started is not in trouble any more).
+    if let Some(e) = sim
+        .events
+        .iter()
+        .filter(|e| e.uid == uid)
+        .max_by_key(|e| e.last_ms)
+        .filter(|e| e.warning)
+    {
         lines.push(format!("Last warning: {} — {}", e.reason, e.message.trim()));
     }
     lines
