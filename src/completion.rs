@@ -173,7 +173,10 @@ pub fn namespace_of(words: &[&str]) -> (Option<String>, bool) {
             i += 1;
         } else if let Some(n) = w.strip_prefix("--namespace=") {
             namespace = Some(n.to_string());
-        } else if let Some(n) = w.strip_prefix("-n").filter(|n| !n.is_empty() && !w.starts_with("--")) {
+        } else if let Some(n) = w
+            .strip_prefix("-n")
+            .filter(|n| !n.is_empty() && !w.starts_with("--"))
+        {
             namespace = Some(n.trim_start_matches('=').to_string());
         } else if w == "-A" || w == "--all-namespaces" {
             all = true;
@@ -333,9 +336,15 @@ pub fn names_of(sim: &Sim, kind: &str, namespace: &str, all: bool) -> Vec<String
     };
     let gk = t.gk();
     let names: Vec<String> = if !t.namespaced {
-        sim.store.list(&gk, "").map(|o| o.meta.name.clone()).collect()
+        sim.store
+            .list(&gk, "")
+            .map(|o| o.meta.name.clone())
+            .collect()
     } else if all {
-        sim.store.list_all(&gk).map(|o| o.meta.name.clone()).collect()
+        sim.store
+            .list_all(&gk)
+            .map(|o| o.meta.name.clone())
+            .collect()
     } else {
         sim.store
             .list(&gk, namespace)
@@ -414,7 +423,10 @@ mod tests {
     fn kind_slash_name_and_flag_values() {
         let s = session();
         assert_eq!(cands("kubectl describe deploy/", &s), ["deploy/api"]);
-        assert_eq!(cands("kubectl get pods -n ", &s).contains(&"pacman".to_string()), true);
+        assert_eq!(
+            cands("kubectl get pods -n ", &s).contains(&"pacman".to_string()),
+            true
+        );
         assert_eq!(cands("kubectl get pods -o y", &s), ["yaml"]);
         assert_eq!(cands("kubectl scale deployment ", &s), ["api"]);
         assert_eq!(cands("kubectl rollout status deployment ", &s), ["api"]);
@@ -459,7 +471,15 @@ mod tests {
         assert_eq!(complete(line, &s).apply(line), "kubectl describe ");
         let line = "kubectl get persistentvolume";
         let c = complete(line, &s);
-        assert_eq!(c.candidates, ["persistentvolume", "persistentvolumeclaim", "persistentvolumeclaims", "persistentvolumes"]);
+        assert_eq!(
+            c.candidates,
+            [
+                "persistentvolume",
+                "persistentvolumeclaim",
+                "persistentvolumeclaims",
+                "persistentvolumes"
+            ]
+        );
         assert_eq!(c.apply(line), "kubectl get persistentvolume");
         let line = "kubectl get 한글";
         assert_eq!(complete(line, &s).apply(line), line);

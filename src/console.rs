@@ -647,7 +647,10 @@ mod tests {
     #[test]
     fn plain_lines_are_commands_and_the_last_partial_line_stays() {
         let mut r = LineReader::default();
-        let p = split_paste("kubectl get pods\n\n# note\n$ kubectl get sc\nkubectl get", &mut r);
+        let p = split_paste(
+            "kubectl get pods\n\n# note\n$ kubectl get sc\nkubectl get",
+            &mut r,
+        );
         assert_eq!(
             p.commands,
             [cmd("kubectl get pods", None), cmd("kubectl get sc", None)]
@@ -675,7 +678,10 @@ mod tests {
         // The terminator without a newline after it closes the heredoc too.
         let mut r = LineReader::default();
         let p = split_paste("cat <<'END' > a.yaml\nkind: Pod\nEND", &mut r);
-        assert_eq!(p.commands, [cmd("cat <<'END' > a.yaml", Some("kind: Pod\n"))]);
+        assert_eq!(
+            p.commands,
+            [cmd("cat <<'END' > a.yaml", Some("kind: Pod\n"))]
+        );
         assert_eq!(p.rest, "");
     }
 
@@ -689,7 +695,10 @@ mod tests {
         assert_eq!(r.push("metadata: {}"), None);
         assert_eq!(
             r.push("EOF"),
-            Some(cmd("kubectl apply -f - <<EOF", Some("kind: Pod\nmetadata: {}\n")))
+            Some(cmd(
+                "kubectl apply -f - <<EOF",
+                Some("kind: Pod\nmetadata: {}\n")
+            ))
         );
         assert_eq!(r.pending, None);
     }

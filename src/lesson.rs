@@ -53,7 +53,11 @@ pub fn parse_lesson(text: &str) -> Result<Lesson, String> {
         match item {
             Item::Comment(line) => {
                 let text = line.trim_start_matches('#').trim();
-                if first_comment && lesson.steps.is_empty() && paragraphs.is_empty() && current.is_empty() {
+                if first_comment
+                    && lesson.steps.is_empty()
+                    && paragraphs.is_empty()
+                    && current.is_empty()
+                {
                     first_comment = false;
                     if !text.is_empty() {
                         lesson.title = Some(text.to_string());
@@ -119,7 +123,9 @@ fn paragraph_view(p: String) -> impl IntoView {
 pub fn LessonPanel() -> impl IntoView {
     let lesson = parse_lesson(DEFAULT_LESSON);
     match lesson {
-        Ok(lesson) if !lesson.steps.is_empty() => view! { <LessonSteps lesson=lesson /> }.into_any(),
+        Ok(lesson) if !lesson.steps.is_empty() => {
+            view! { <LessonSteps lesson=lesson /> }.into_any()
+        }
         Ok(_) => view! {
             <section class="panel-box lesson-panel lesson" data-testid="lesson" aria-label="Lesson">
                 <p class="muted">"This lesson has no commands."</p>
@@ -353,7 +359,10 @@ mod tests {
         assert_eq!(lesson.steps[0].command, "kubectl get sc");
         assert_eq!(lesson.steps[0].expected, ["NAME"]);
         assert_eq!(lesson.steps[1].narrative, ["Apply a heredoc."]);
-        assert_eq!(lesson.steps[1].heredoc.as_deref(), Some("kind: Namespace\n"));
+        assert_eq!(
+            lesson.steps[1].heredoc.as_deref(),
+            Some("kind: Namespace\n")
+        );
         assert!(lesson.steps[2].narrative.is_empty());
         assert_eq!(lesson.steps[2].command, "sleep 30s");
         assert_eq!(lesson.closing, ["That is all."]);
@@ -365,7 +374,10 @@ mod tests {
         assert!(lesson.title.is_some());
         assert!(lesson.steps.len() > 5);
         assert!(lesson.steps[0].command.starts_with("minikube start"));
-        assert!(!lesson.steps[0].narrative.is_empty(), "the first step explains itself");
+        assert!(
+            !lesson.steps[0].narrative.is_empty(),
+            "the first step explains itself"
+        );
         assert!(lesson
             .steps
             .iter()
@@ -389,6 +401,9 @@ mod tests {
                 (false, " is default".to_string())
             ]
         );
-        assert_eq!(code_spans("odd ` tick"), [(false, "odd ` tick".to_string())]);
+        assert_eq!(
+            code_spans("odd ` tick"),
+            [(false, "odd ` tick".to_string())]
+        );
     }
 }

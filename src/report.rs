@@ -129,7 +129,10 @@ pub fn pieces(text: &str, target: usize) -> Vec<(usize, usize)> {
     let mut piece_start = 0;
     for l in text.split_inclusive('\n') {
         let is_marker = l.starts_with("---")
-            && matches!(l.as_bytes().get(3), None | Some(b' ' | b'\t' | b'\n' | b'\r'));
+            && matches!(
+                l.as_bytes().get(3),
+                None | Some(b' ' | b'\t' | b'\n' | b'\r')
+            );
         if is_marker && offset - piece_start >= target {
             out.push((offset, line));
             piece_start = offset;

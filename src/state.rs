@@ -297,22 +297,22 @@ impl Playground {
     /// Remembers an editor text for the session without writing it yet: every command
     /// writes it first if it changed (cheap to call as the user types).
     pub fn stage_file(&self, name: &str, text: &str) {
-        self.staged_files.update_value(|s| {
-            match s.iter_mut().find(|(n, _)| n == name) {
+        self.staged_files
+            .update_value(|s| match s.iter_mut().find(|(n, _)| n == name) {
                 Some((_, t)) => {
                     if t != text {
                         *t = text.to_string();
                     }
                 }
                 None => s.push((name.to_string(), text.to_string())),
-            }
-        });
+            });
     }
 
     /// Forgets an editor text (its tab was closed or renamed); the session keeps the
     /// file as last written.
     pub fn unstage_file(&self, name: &str) {
-        self.staged_files.update_value(|s| s.retain(|(n, _)| n != name));
+        self.staged_files
+            .update_value(|s| s.retain(|(n, _)| n != name));
     }
 }
 

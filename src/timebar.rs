@@ -213,7 +213,10 @@ fn Transport() -> impl IntoView {
         };
         idle_note.set(!moved);
         if !moved {
-            set_timeout(move || idle_note.set(false), std::time::Duration::from_secs(3));
+            set_timeout(
+                move || idle_note.set(false),
+                std::time::Duration::from_secs(3),
+            );
         }
     };
 
@@ -299,7 +302,8 @@ fn Transport() -> impl IntoView {
 #[component]
 fn EventLog() -> impl IntoView {
     let pg = Playground::expect();
-    let rows = Memo::new(move |_| pg.with_sim(|sim| newest_events(sim.events.iter(), MAX_EVENT_ROWS)));
+    let rows =
+        Memo::new(move |_| pg.with_sim(|sim| newest_events(sim.events.iter(), MAX_EVENT_ROWS)));
     let total = Memo::new(move |_| pg.with_sim(|sim| sim.events.len()));
     let sim_now = Memo::new(move |_| pg.with_sim(|sim| sim.now));
     let caption = move || {

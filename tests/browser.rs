@@ -14,7 +14,6 @@ use leptos::prelude::*;
 use orrery_web::console::ConsolePanel;
 use orrery_web::editor::{Editor, EditorFile};
 use orrery_web::lesson::LessonPanel;
-use orrery_web::state::Playground;
 use orrery_web::timebar::TimePanel;
 use orrery_web::App;
 use wasm_bindgen::JsCast;
@@ -269,13 +268,315 @@ async fn hostile_input_does_not_break_the_page() {
     .await;
 }
 
+// ---------------------------------------------------------------- the cluster canvas
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use orrery_web::canvas::Canvas;
+use orrery_web::inspector::Inspector;
+use orrery_web::state::Playground;
+
+/// The canvas and the inspector over a fresh playground (seed 1, the default cluster),
+/// with the playground handed back so the test can run commands and move time.
+fn mount_canvas() -> (Mounted<impl Sized>, Playground) {
+    let slot: Rc<Cell<Option<Playground>>> = Rc::new(Cell::new(None));
+    let out = slot.clone();
+    let page = mount(move || {
+        let pg = Playground::new(1);
+        provide_context(pg);
+        out.set(Some(pg));
+        view! { <Canvas /> <Inspector /> }
+    });
+    let pg = slot.get().expect("the playground was made");
+    (page, pg)
+}
+
+/// Advances virtual time in frame-sized steps, as the clock does.
+fn play(pg: &Playground, ms: i64) {
+    let mut left = ms;
+    while left > 0 {
+        pg.advance(left.min(1_000));
+        left -= 1_000;
+    }
+}
+
+fn nodes(page: &Mounted<impl Sized>, testid: &str) -> Vec<Element> {
+    page.all(testid)
+}
+
+fn attr(e: &Element, name: &str) -> String {
+    e.get_attribute(name).unwrap_or_default()
+}
+
+fn dispatch(target: &Element, event: &web_sys::Event) {
+    target.dispatch_event(event).unwrap();
+}
+
+fn click(target: &Element) {
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    dispatch(
+        target,
+        &web_sys::Event::new_with_event_init_dict("click", &init).unwrap(),
+    );
+}
+
+const STATEFULSET: &str = "apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: web
+spec:
+  serviceName: web
+  replicas: 2
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+      - name: nginx
+        image: nginx:1.25
+        volumeMounts:
+        - {name: www, mountPath: /usr/share/nginx/html}
+  volumeClaimTemplates:
+  - metadata: {name: www}
+    spec:
+      accessModes: [ReadWriteOnce]
+      resources: {requests: {storage: 1Gi}}
+";
+
+#[wasm_bindgen_test]
+async fn canvas_draws_pods_keyed_by_uid_with_their_state() {
+    let (page, pg) = mount_canvas();
+    // The default cluster: one StorageClass, the default, starred.
+    until("the default class is drawn", || {
+        nodes(&page, "storageclass").len() == 1
+    })
+    .await;
+    assert_eq!(
+        attr(&nodes(&page, "storageclass")[0], "data-name"),
+        "standard"
+    );
+    assert_eq!(page.all("default-star").len(), 1);
+
+    pg.run(
+        "kubectl create deployment api --image=nginx --replicas=3",
+        None,
+        "test",
+    );
+    until("three pods are drawn", || nodes(&page, "pod").len() == 3).await;
+    assert!(nodes(&page, "pod")
+        .iter()
+        .all(|p| attr(p, "data-status") != "ready"));
+    play(&pg, 60_000);
+    until("the pods are ready", || {
+        nodes(&page, "pod")
+            .iter()
+            .all(|p| attr(p, "data-status") == "ready")
+    })
+    .await;
+    let uids: Vec<String> = nodes(&page, "pod")
+        .iter()
+        .map(|p| attr(p, "data-uid"))
+        .collect();
+    let stored: Vec<String> = pg.with_sim(|s| {
+        s.store
+            .list("Pod", "default")
+            .map(|p| p.meta.uid.clone())
+            .collect()
+    });
+    let mut a = uids.clone();
+    a.sort();
+    let mut b = stored;
+    b.sort();
+    assert_eq!(a, b, "each pod node carries its object's UID");
+    // A Deployment → ReplicaSet → pods.
+    assert_eq!(nodes(&page, "deployment").len(), 1);
+    assert_eq!(nodes(&page, "replicaset").len(), 1);
+    let pod = &nodes(&page, "pod")[0];
+    assert_eq!(attr(pod, "role"), "button");
+    assert_eq!(attr(pod, "tabindex"), "0");
+    assert!(attr(pod, "aria-label").contains("Ready"));
+}
+
+#[wasm_bindgen_test]
+async fn selecting_deleting_and_recreating_a_statefulset_pod() {
+    let (page, pg) = mount_canvas();
+    let out = pg.run("kubectl apply -f - <<EOF", Some(STATEFULSET), "test");
+    assert_eq!(out.code, 0, "{}", out.text);
+    play(&pg, 60_000);
+    let web0 = || {
+        nodes(&page, "pod")
+            .into_iter()
+            .find(|p| attr(p, "data-name") == "web-0")
+    };
+    until("web-0 is ready", || {
+        web0().is_some_and(|p| attr(&p, "data-status") == "ready")
+    })
+    .await;
+    let old = web0().unwrap();
+    assert_eq!(attr(&old, "data-badge"), "0");
+    let old_uid = attr(&old, "data-uid");
+    let claim = nodes(&page, "claim")
+        .into_iter()
+        .find(|c| attr(c, "data-name") == "www-web-0")
+        .expect("the claim is drawn under its pod");
+    let claim_uid = attr(&claim, "data-uid");
+
+    // Enter selects; the inspector shows it and why it is there.
+    press(&old, "Enter");
+    until("the inspector shows web-0", || {
+        page.all("inspector-name")
+            .first()
+            .and_then(|n| n.text_content())
+            .as_deref()
+            == Some("web-0")
+    })
+    .await;
+    assert_eq!(page.one("inspector-uid").text_content().unwrap(), old_uid);
+    assert!(page
+        .one("why")
+        .text_content()
+        .unwrap()
+        .contains("StatefulSet web has replicas 2, and ordinal 0 was missing"));
+
+    // Delete deletes, as kubectl does, and says so in the console.
+    press(&old, "Delete");
+    let last = pg.console.with_untracked(|c| c.last().cloned()).unwrap();
+    assert_eq!(last.command, "kubectl delete pod web-0 -n default");
+    assert_eq!(last.origin, "canvas");
+    until("web-0 is terminating", || {
+        web0().is_some_and(|p| attr(&p, "data-status") == "terminating")
+    })
+    .await;
+    play(&pg, 90_000);
+    until("a new web-0 is ready", || {
+        web0()
+            .is_some_and(|p| attr(&p, "data-uid") != old_uid && attr(&p, "data-status") == "ready")
+    })
+    .await;
+    let new_uid = attr(&web0().unwrap(), "data-uid");
+    // Same claim, now mounted by the new pod.
+    assert!(page.all("edge").iter().any(|e| {
+        attr(e, "data-kind") == "Mounts"
+            && attr(e, "data-from") == new_uid
+            && attr(e, "data-to") == claim_uid
+    }));
+    assert!(!page
+        .all("edge")
+        .iter()
+        .any(|e| attr(e, "data-from") == old_uid));
+    // The inspector still points at the old UID and offers the new pod.
+    until("the inspector says it is gone", || {
+        !page.all("inspector-gone").is_empty()
+    })
+    .await;
+    click(&page.one("select-successor"));
+    until("the new web-0 is selected", || {
+        page.all("inspector-uid")
+            .first()
+            .and_then(|n| n.text_content())
+            .as_deref()
+            == Some(new_uid.as_str())
+    })
+    .await;
+    assert!(page
+        .one("why")
+        .text_content()
+        .unwrap()
+        .contains("replaces an earlier web-0"));
+}
+
+#[wasm_bindgen_test]
+async fn scaling_and_switching_the_default_class_echo_their_commands() {
+    let (page, pg) = mount_canvas();
+    pg.run("kubectl create deployment api --image=nginx", None, "test");
+    pg.run("minikube addons enable csi-hostpath-driver", None, "test");
+    until("the deployment is drawn", || {
+        !nodes(&page, "deployment").is_empty()
+    })
+    .await;
+    click(&nodes(&page, "deployment")[0]);
+    until("the scale control shows", || {
+        !page.all("scale-up").is_empty()
+    })
+    .await;
+    page.one("scale-up").unchecked_ref::<HtmlElement>().click();
+    let last = pg.console.with_untracked(|c| c.last().cloned()).unwrap();
+    assert_eq!(
+        last.command,
+        "kubectl scale deployment api --replicas=2 -n default"
+    );
+    until("two pods", || nodes(&page, "pod").len() == 2).await;
+
+    let csi = || {
+        nodes(&page, "storageclass")
+            .into_iter()
+            .find(|n| attr(n, "data-name") == "csi-hostpath-sc")
+    };
+    until("the csi class is drawn", || csi().is_some()).await;
+    click(&csi().unwrap());
+    until("the make-default button shows", || {
+        !page.all("make-default").is_empty()
+    })
+    .await;
+    page.one("make-default")
+        .unchecked_ref::<HtmlElement>()
+        .click();
+    let commands: Vec<String> = pg.console.with_untracked(|c| {
+        c.iter()
+            .rev()
+            .take(2)
+            .rev()
+            .map(|e| e.command.clone())
+            .collect()
+    });
+    assert_eq!(
+        commands,
+        [
+            r#"kubectl patch storageclass csi-hostpath-sc -p '{"metadata": {"annotations":{"storageclass.kubernetes.io/is-default-class":"true"}}}'"#,
+            r#"kubectl patch storageclass standard -p '{"metadata": {"annotations":{"storageclass.kubernetes.io/is-default-class":"false"}}}'"#,
+        ]
+    );
+    until("the button goes away", || {
+        page.all("make-default").is_empty()
+    })
+    .await;
+    assert_eq!(page.all("default-star").len(), 1);
+}
+
+#[wasm_bindgen_test]
+async fn a_request_without_an_ingress_controller_fails_at_the_door() {
+    let (page, pg) = mount_canvas();
+    page.one("request-send")
+        .unchecked_ref::<HtmlElement>()
+        .click();
+    let last = pg.console.with_untracked(|c| c.last().cloned()).unwrap();
+    assert!(last.command.starts_with("curl -s "), "{}", last.command);
+    until("the outcome is shown", || {
+        !page.all("request-result").is_empty()
+    })
+    .await;
+    assert!(page
+        .one("request-result")
+        .text_content()
+        .unwrap()
+        .contains("connection refused"));
+    assert_eq!(attr(&page.one("request"), "data-ok"), "false");
+}
+
+// ---------------------------------------------------------------- console, lesson, time
+
 /// Presses a key in an element the way a browser reports it (a bubbling keydown).
 fn press(el: &Element, key: &str) {
     let init = web_sys::KeyboardEventInit::new();
     init.set_key(key);
     init.set_bubbles(true);
     init.set_cancelable(true);
-    let event = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    let event =
+        web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
     el.dispatch_event(&event).unwrap();
 }
 
@@ -302,25 +603,44 @@ async fn console_runs_kubectl_get_pods_and_prints_what_kubectl_prints() {
         page.all("console-entry").len() == 1
     })
     .await;
-    assert_eq!(page.one("console-command").text_content().unwrap(), "kubectl get pods");
+    assert_eq!(
+        page.one("console-command").text_content().unwrap(),
+        "kubectl get pods"
+    );
     assert_eq!(
         page.one("console-text").text_content().unwrap(),
         "No resources found in default namespace.\n"
     );
-    assert_eq!(input.unchecked_ref::<HtmlInputElement>().value(), "", "the prompt is cleared");
+    assert_eq!(
+        input.unchecked_ref::<HtmlInputElement>().value(),
+        "",
+        "the prompt is cleared"
+    );
 
     // Whitespace is kept exactly: the table's columns line up as in a terminal.
     enter(&input, "kubectl get sc");
     until("the second entry", || page.all("console-entry").len() == 2).await;
     let table = page.texts("console-text").pop().unwrap();
-    assert!(table.starts_with("NAME                 PROVISIONER"), "{table:?}");
-    assert!(table.contains("\nstandard (default)   k8s.io/minikube-hostpath   Delete"), "{table:?}");
+    assert!(
+        table.starts_with("NAME                 PROVISIONER"),
+        "{table:?}"
+    );
+    assert!(
+        table.contains("\nstandard (default)   k8s.io/minikube-hostpath   Delete"),
+        "{table:?}"
+    );
 
     // ↑ brings the last command back.
     press(&input, "ArrowUp");
-    assert_eq!(input.unchecked_ref::<HtmlInputElement>().value(), "kubectl get sc");
+    assert_eq!(
+        input.unchecked_ref::<HtmlInputElement>().value(),
+        "kubectl get sc"
+    );
     press(&input, "ArrowUp");
-    assert_eq!(input.unchecked_ref::<HtmlInputElement>().value(), "kubectl get pods");
+    assert_eq!(
+        input.unchecked_ref::<HtmlInputElement>().value(),
+        "kubectl get pods"
+    );
     press(&input, "ArrowDown");
     press(&input, "ArrowDown");
     assert_eq!(input.unchecked_ref::<HtmlInputElement>().value(), "");
@@ -339,7 +659,10 @@ async fn console_errors_keep_the_cli_text_and_clear_empties_the_screen() {
         "error: unknown command \"frobnicate\" for \"kubectl\"\n"
     );
     enter(&input, "clear");
-    until("the screen is cleared", || page.all("console-entry").is_empty()).await;
+    until("the screen is cleared", || {
+        page.all("console-entry").is_empty()
+    })
+    .await;
 }
 
 #[wasm_bindgen_test]
@@ -352,9 +675,15 @@ async fn console_completes_kinds_with_tab() {
     assert_eq!(field.value(), "kubectl get storageclasses ");
     field.set_value("kubectl de");
     press(&input, "Tab");
-    until("the candidates are listed", || !page.all("console-completions").is_empty()).await;
+    until("the candidates are listed", || {
+        !page.all("console-completions").is_empty()
+    })
+    .await;
     let listed = page.one("console-completions").text_content().unwrap();
-    assert!(listed.contains("delete") && listed.contains("describe"), "{listed}");
+    assert!(
+        listed.contains("delete") && listed.contains("describe"),
+        "{listed}"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -362,12 +691,24 @@ async fn console_types_a_heredoc_line_by_line() {
     let page = console_page();
     let input = page.one("console-input");
     enter(&input, "kubectl apply -f - <<EOF");
-    until("the heredoc is pending", || !page.all("console-pending").is_empty()).await;
-    for line in ["apiVersion: v1", "kind: Namespace", "metadata:", "  name: typed", "EOF"] {
+    until("the heredoc is pending", || {
+        !page.all("console-pending").is_empty()
+    })
+    .await;
+    for line in [
+        "apiVersion: v1",
+        "kind: Namespace",
+        "metadata:",
+        "  name: typed",
+        "EOF",
+    ] {
         enter(&input, line);
     }
     until("the command ran", || page.all("console-entry").len() == 1).await;
-    assert_eq!(page.one("console-text").text_content().unwrap(), "namespace/typed created\n");
+    assert_eq!(
+        page.one("console-text").text_content().unwrap(),
+        "namespace/typed created\n"
+    );
     assert!(page.all("console-pending").is_empty());
 }
 
@@ -380,18 +721,38 @@ async fn lesson_runs_its_first_step_and_the_console_shows_it() {
             <ConsolePanel />
         }
     });
-    assert!(page.one("lesson-progress").text_content().unwrap().starts_with("Step 1 of "));
-    assert!(!page.one("lesson-narrative").text_content().unwrap().is_empty());
+    assert!(page
+        .one("lesson-progress")
+        .text_content()
+        .unwrap()
+        .starts_with("Step 1 of "));
+    assert!(!page
+        .one("lesson-narrative")
+        .text_content()
+        .unwrap()
+        .is_empty());
     let first = page.one("lesson-command").text_content().unwrap();
     assert!(first.contains("minikube start"), "{first}");
-    page.one("lesson-run").unchecked_ref::<HtmlElement>().click();
+    page.one("lesson-run")
+        .unchecked_ref::<HtmlElement>()
+        .click();
     until("the lesson moved on", || {
-        page.one("lesson-progress").text_content().unwrap().starts_with("Step 2 of ")
+        page.one("lesson-progress")
+            .text_content()
+            .unwrap()
+            .starts_with("Step 2 of ")
     })
     .await;
     let entry = page.one("console-entry");
-    assert_eq!(entry.get_attribute("data-origin").as_deref(), Some("lesson"));
-    assert!(page.one("console-command").text_content().unwrap().starts_with("minikube start"));
+    assert_eq!(
+        entry.get_attribute("data-origin").as_deref(),
+        Some("lesson")
+    );
+    assert!(page
+        .one("console-command")
+        .text_content()
+        .unwrap()
+        .starts_with("minikube start"));
 }
 
 #[wasm_bindgen_test]
@@ -399,7 +760,11 @@ async fn time_panel_lists_events_and_scrubs_back() {
     let page = mount(|| {
         let pg = Playground::new(1);
         provide_context(pg);
-        pg.run("kubectl create deployment web --image=nginx", None, "console");
+        pg.run(
+            "kubectl create deployment web --image=nginx",
+            None,
+            "console",
+        );
         pg.advance(2_000);
         pg.advance(2_000);
         view! { <TimePanel /> }
@@ -408,7 +773,10 @@ async fn time_panel_lists_events_and_scrubs_back() {
     // Clicking a row selects its object and highlights the row.
     let row = page.all("event-row").into_iter().next().unwrap();
     row.unchecked_ref::<HtmlElement>().click();
-    until("the row is highlighted", || row.class_list().contains("selected")).await;
+    until("the row is highlighted", || {
+        row.class_list().contains("selected")
+    })
+    .await;
 
     // Scrubbing to the start shows the past, with a way back.
     let scrubber: HtmlInputElement = page.one("scrubber").unchecked_into();
@@ -418,7 +786,12 @@ async fn time_panel_lists_events_and_scrubs_back() {
     scrubber
         .dispatch_event(&web_sys::Event::new_with_event_init_dict("input", &init).unwrap())
         .unwrap();
-    until("the past banner shows", || !page.all("past-banner").is_empty()).await;
-    page.one("back-to-now").unchecked_ref::<HtmlElement>().click();
+    until("the past banner shows", || {
+        !page.all("past-banner").is_empty()
+    })
+    .await;
+    page.one("back-to-now")
+        .unchecked_ref::<HtmlElement>()
+        .click();
     until("back at now", || page.all("past-banner").is_empty()).await;
 }
