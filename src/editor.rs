@@ -74,7 +74,9 @@ pub fn check_name(name: &str, others: &[String]) -> Result<(), String> {
         .chars()
         .find(|c| c.is_whitespace() || "'\"`$<>|;&\\(){}*?#!".contains(*c))
     {
-        return Err(format!("A name cannot contain {c:?}: kubectl reads it as `-f NAME`."));
+        return Err(format!(
+            "A name cannot contain {c:?}: kubectl reads it as `-f NAME`."
+        ));
     }
     if others.iter().any(|o| o == name) {
         return Err(format!("A tab named {name} is already open."));
@@ -166,9 +168,8 @@ pub fn Editor(files: Vec<EditorFile>) -> impl IntoView {
             pg.unstage_file(&file.name.get_untracked());
         }
         if active.get_untracked() == id {
-            let next = files.with_untracked(|fs| {
-                fs.get(index.min(fs.len().saturating_sub(1))).map(|f| f.id)
-            });
+            let next = files
+                .with_untracked(|fs| fs.get(index.min(fs.len().saturating_sub(1))).map(|f| f.id));
             active.set(next.unwrap_or(0));
         }
         closed.set(Some((index, file)));
@@ -424,9 +425,9 @@ fn FilePanel(
                 if generation.try_get_value() != Some(g) {
                     return;
                 }
-                let Some(piece) = text.try_with_untracked(|t| {
-                    FileReport::of(&t[start..end.unwrap_or(t.len())])
-                }) else {
+                let Some(piece) =
+                    text.try_with_untracked(|t| FileReport::of(&t[start..end.unwrap_or(t.len())]))
+                else {
                     return;
                 };
                 report.append(piece, lines);
@@ -694,7 +695,10 @@ const GUTTER_LINES: usize = 200;
 /// `scroll_top` pixels.
 pub fn gutter_window(lines: usize, scroll_top: i32) -> (usize, usize) {
     let top_line = (scroll_top.max(0) / LINE_HEIGHT_PX) as usize + 1;
-    let first = top_line.saturating_sub(GUTTER_MARGIN_LINES).max(1).min(lines.max(1));
+    let first = top_line
+        .saturating_sub(GUTTER_MARGIN_LINES)
+        .max(1)
+        .min(lines.max(1));
     let last = (first + GUTTER_LINES - 1).min(lines.max(1));
     (first, last)
 }
