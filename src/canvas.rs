@@ -543,6 +543,16 @@ pub fn Canvas() -> impl IntoView {
     let size = move || layout.with(|l| (l.scene.width, l.scene.height));
     let empty = move || layout.with(|l| l.scene.nodes.is_empty());
 
+    let scroller = NodeRef::<leptos::html::Div>::new();
+    let fit = move |_| {
+        if let Some(el) = scroller.get_untracked() {
+            let (w, h) = size();
+            let z = (f64::from(el.client_width()) / f64::from(w.max(1.0)))
+                .min(f64::from(el.client_height()) / f64::from(h.max(1.0)))
+                .clamp(0.2, 1.0);
+            zoom.set(z);
+        }
+    };
     let on_key = move |ev: leptos::ev::KeyboardEvent| match ev.key().as_str() {
         "Escape" => pg.selected.set(None),
         "+" | "=" => zoom.update(|z| *z = (*z * 1.25).min(3.0)),
@@ -566,10 +576,12 @@ pub fn Canvas() -> impl IntoView {
                     <button type="button" class="icon-button" title="Zoom in" aria-label="Zoom in"
                         data-testid="zoom-in"
                         on:click=move |_| zoom.update(|z| *z = (*z * 1.25).min(3.0))>"+"</button>
+                    <button type="button" class="zoom-level" title="Fit the whole cluster in view"
+                        data-testid="zoom-fit" on:click=fit>"Fit"</button>
                 </div>
                 <Legend />
             </div>
-            <div class="canvas-scroll" on:keydown=on_key>
+            <div class="canvas-scroll" node_ref=scroller on:keydown=on_key>
                 <svg
                     class="canvas"
                     data-testid="canvas-svg"
@@ -579,6 +591,18 @@ pub fn Canvas() -> impl IntoView {
                     width=move || size().0 as f64 * zoom.get()
                     height=move || size().1 as f64 * zoom.get()
                     style:--speed=move || format!("{}", speed())
+                    on:click=move |ev: leptos::ev::MouseEvent| {
+                        // A click on the background (not on a node) clears the selection.
+                        use wasm_bindgen::JsCast;
+                        let on_node = ev
+                            .target()
+                            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                            .and_then(|e| e.closest(".node").ok().flatten())
+                            .is_some();
+                        if !on_node {
+                            pg.selected.set(None);
+                        }
+                    }
                 >
                     <Symbols />
                     <g class="regions">
@@ -635,7 +659,7 @@ fn RegionView(namespace: String, layout: Memo<Arc<Layout>>) -> impl IntoView {
             class=move || if get().4 { "region terminating" } else { "region" }
             data-testid="namespace"
             data-name=namespace.clone()
-            style:transform=move || format!("translate({}px, {}px)", get().0, get().1)
+            style:translate=move || format!("{}px {}px", get().0, get().1)
         >
             <rect class="region-box" rx="12" width=move || get().2 height=move || get().3 />
             <text class="region-title" x="14" y="19">
@@ -814,7 +838,9 @@ fn NodeView(
             role="button"
             aria-label=aria
             aria-pressed=move || is_selected.get().to_string()
-            style:transform=move || node.with(|n| format!("translate({}px, {}px)", n.x, n.y))
+            // Position by `translate`, not `transform`: the grow-in `scale` then scales
+            // the node about its own centre, where it stands.
+            style:translate=move || node.with(|n| format!("{}px {}px", n.x, n.y))
             style:--ox=origin.map(|(x, _)| format!("{x}px"))
             style:--oy=origin.map(|(_, y)| format!("{y}px"))
             on:click=move |_| select()
@@ -858,9 +884,9 @@ fn Star(index: usize, layout: Memo<Arc<Layout>>) -> impl IntoView {
         <g
             class="star"
             data-testid="default-star"
-            style:transform=move || {
+            style:translate=move || {
                 let (x, y) = at.get().unwrap_or_default();
-                format!("translate({x}px, {y}px)")
+                format!("{x}px {y}px")
             }
         >
             <title>"The default StorageClass"</title>
@@ -889,6 +915,12 @@ fn RequestView(layout: Memo<Arc<Layout>>) -> impl IntoView {
             let code = if code.parse::<u16>().is_ok() { code } else { String::new() };
             let at_end = format!("{}px {}px", end.0, end.1);
             let at_mark = format!("{}px {}px", plan.mark.0, plan.mark.1);
+            // When the request arrives, bring where it ended into view (a pod far to the
+            // right of ten others is easy to miss).
+            if let Some(end) = plan.through.last().cloned() {
+                let ms = (500 * hops) as u32;
+                gloo_timers::callback::Timeout::new(ms, move || reveal(&end)).forget();
+            }
             view! {
                 <g
                     class=if plan.ok { "request ok" } else { "request failed" }
@@ -912,6 +944,33 @@ fn RequestView(layout: Memo<Arc<Layout>>) -> impl IntoView {
             }
         })
     }
+}
+
+/// Scrolls the canvas so the node with this id is visible (nothing happens if it is).
+fn reveal(id: &str) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let Some(el) = window
+        .document()
+        .and_then(|d| d.query_selector(&format!("svg.canvas [data-uid=\"{id}\"]")).ok().flatten())
+    else {
+        return;
+    };
+    let still = window
+        .match_media("(prefers-reduced-motion: reduce)")
+        .ok()
+        .flatten()
+        .is_some_and(|m| m.matches());
+    let opts = web_sys::ScrollIntoViewOptions::new();
+    opts.set_behavior(if still {
+        web_sys::ScrollBehavior::Instant
+    } else {
+        web_sys::ScrollBehavior::Smooth
+    });
+    opts.set_block(web_sys::ScrollLogicalPosition::Nearest);
+    opts.set_inline(web_sys::ScrollLogicalPosition::Nearest);
+    el.scroll_into_view_with_scroll_into_view_options(&opts);
 }
 
 /// The last request's outcome in words, above the canvas (for a 404/503: why).
@@ -1007,7 +1066,7 @@ fn RequestForm() -> impl IntoView {
                     on:input=move |ev| path.set(event_target_value(&ev)) />
             </label>
             <button type="submit" class="button primary" data-testid="request-send"
-                title="curl the node's port 80 with this Host header">"Send request"</button>
+                title="Send a request: curl the node's port 80 with this Host header">"Send"</button>
         </form>
     }
 }
