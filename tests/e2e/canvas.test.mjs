@@ -178,6 +178,7 @@ test('the canvas tells the lesson, and every click is a kubectl command', async 
     });
 
     await t.test('a file written on mongo-0 with kubectl exec', async () => {
+      await page.getByTestId('exec-open').click();
       await page.getByTestId('exec-text').fill('high score: ada 4200');
       await page.getByTestId('exec-write').click();
       await echoed("kubectl exec mongo-0 -n pacman -- sh -c 'echo '\\''high score: ada 4200'\\'' > /bitnami/mongodb/note.txt'");
@@ -220,6 +221,7 @@ test('the canvas tells the lesson, and every click is a kubectl command', async 
       assert.match(why, /StatefulSet mongo has replicas 1, and ordinal 0 was missing/);
       assert.match(why, /replaces an earlier mongo-0/);
       // The file is still there: it lives on the claim's volume, not in the pod.
+      await page.getByTestId('exec-open').click();
       await page.getByTestId('exec-read').click();
       await echoed('kubectl exec mongo-0 -n pacman -- cat /bitnami/mongodb/note.txt');
       await page.waitForFunction(() => /high score: ada 4200/.test(document.querySelector('[data-testid="exec-output"]')?.textContent ?? ''));
