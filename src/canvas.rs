@@ -526,7 +526,14 @@ pub fn Canvas() -> impl IntoView {
         layout.with(|l| {
             l.edges
                 .iter()
-                .map(|e| (format!("{}>{}>{:?}", e.from, e.to, e.kind), e.from.clone(), e.to.clone(), e.kind))
+                .map(|e| {
+                    (
+                        format!("{}>{}>{:?}", e.from, e.to, e.kind),
+                        e.from.clone(),
+                        e.to.clone(),
+                        e.kind,
+                    )
+                })
                 .collect::<Vec<_>>()
         })
     };
@@ -769,7 +776,10 @@ fn NodeView(
             }
             match k {
                 NodeKind::Deployment | NodeKind::StatefulSet | NodeKind::ReplicaSet
-                    if !detail.is_empty() => format!("{} · {detail}", kind_title(k)),
+                    if !detail.is_empty() =>
+                {
+                    format!("{} · {detail}", kind_title(k))
+                }
                 _ => detail,
             }
         }
@@ -903,16 +913,25 @@ fn RequestView(layout: Memo<Arc<Layout>>) -> impl IntoView {
     let pg = Playground::expect();
     move || {
         pg.request.get().map(|req| {
-            let plan = untrack(|| pg.with_sim(|sim| layout.with(|l| plan_route(sim, l, &req.route))));
+            let plan =
+                untrack(|| pg.with_sim(|sim| layout.with(|l| plan_route(sim, l, &req.route))));
             let d = polyline(&plan.points);
-            let end = plan.points.last().copied().unwrap_or((scene::MARGIN, scene::MARGIN));
+            let end = plan
+                .points
+                .last()
+                .copied()
+                .unwrap_or((scene::MARGIN, scene::MARGIN));
             let hops = plan.points.len().max(1);
             let duration = format!("{:.2}s", 0.5 * hops as f64);
             let name = format!("orrery-request-{}", req.id);
             let keyframes = route_keyframes(&name, &plan.points);
             let mark = if plan.ok { "✓" } else { "✕" };
             let code = plan.result.split(' ').next().unwrap_or("").to_string();
-            let code = if code.parse::<u16>().is_ok() { code } else { String::new() };
+            let code = if code.parse::<u16>().is_ok() {
+                code
+            } else {
+                String::new()
+            };
             let at_end = format!("{}px {}px", end.0, end.1);
             let at_mark = format!("{}px {}px", plan.mark.0, plan.mark.1);
             // When the request arrives, bring where it ended into view (a pod far to the
@@ -979,22 +998,26 @@ fn RequestStatus(layout: Memo<Arc<Layout>>) -> impl IntoView {
     let pg = Playground::expect();
     let dismissed = RwSignal::new(None::<u64>);
     move || {
-        pg.request.get().filter(|r| dismissed.get() != Some(r.id)).map(|req| {
-            let plan = untrack(|| pg.with_sim(|sim| layout.with(|l| plan_route(sim, l, &req.route))));
-            let id = req.id;
-            view! {
-                <div class=if plan.ok { "request-status ok" } else { "request-status failed" }
-                    data-testid="request-result" role="status">
-                    <p>
-                        <strong>{plan.result}</strong>
-                        " — "
-                        <span>{plan.reason}</span>
-                    </p>
-                    <button type="button" class="icon-button" aria-label="Dismiss"
-                        on:click=move |_| dismissed.set(Some(id))>"×"</button>
-                </div>
-            }
-        })
+        pg.request
+            .get()
+            .filter(|r| dismissed.get() != Some(r.id))
+            .map(|req| {
+                let plan =
+                    untrack(|| pg.with_sim(|sim| layout.with(|l| plan_route(sim, l, &req.route))));
+                let id = req.id;
+                view! {
+                    <div class=if plan.ok { "request-status ok" } else { "request-status failed" }
+                        data-testid="request-result" role="status">
+                        <p>
+                            <strong>{plan.result}</strong>
+                            " — "
+                            <span>{plan.reason}</span>
+                        </p>
+                        <button type="button" class="icon-button" aria-label="Dismiss"
+                            on:click=move |_| dismissed.set(Some(id))>"×"</button>
+                    </div>
+                }
+            })
     }
 }
 
@@ -1080,7 +1103,14 @@ fn QuietList(layout: Memo<Arc<Layout>>) -> impl IntoView {
             l.scene
                 .quiet
                 .iter()
-                .map(|q| (q.id.clone(), q.kind.clone(), q.namespace.clone(), q.name.clone()))
+                .map(|q| {
+                    (
+                        q.id.clone(),
+                        q.kind.clone(),
+                        q.namespace.clone(),
+                        q.name.clone(),
+                    )
+                })
                 .collect::<Vec<_>>()
         })
     };
@@ -1257,7 +1287,8 @@ pub(crate) mod tests_support {
     /// The reference lesson up to the Ingress, as the page runs it.
     pub(crate) fn lesson() -> Session {
         let mut s = Session::new(1);
-        s.files.insert("pacman-stateful-demo.yaml".into(), LESSON.into());
+        s.files
+            .insert("pacman-stateful-demo.yaml".into(), LESSON.into());
         s.files.insert("pacman-ingress.yaml".into(), INGRESS.into());
         for line in [
             "minikube start --addons volumesnapshots,csi-hostpath-driver --kubernetes-version=1.21.2",
@@ -1274,7 +1305,6 @@ pub(crate) mod tests_support {
         }
         s
     }
-
 }
 
 #[cfg(test)]
@@ -1298,7 +1328,8 @@ mod tests {
         let icons: std::collections::BTreeSet<_> =
             states.iter().map(|s| icon(NodeKind::Pod, *s)).collect();
         assert_eq!(icons.len(), states.len());
-        let words: std::collections::BTreeSet<_> = states.iter().map(|s| status_words(*s)).collect();
+        let words: std::collections::BTreeSet<_> =
+            states.iter().map(|s| status_words(*s)).collect();
         assert_eq!(words.len(), states.len());
     }
 
@@ -1335,7 +1366,10 @@ mod tests {
         for k in kinds {
             for s in states {
                 let id = icon(k, s);
-                assert!(src.contains(&format!("<symbol id=\"{id}\"")), "{id} is not drawn");
+                assert!(
+                    src.contains(&format!("<symbol id=\"{id}\"")),
+                    "{id} is not drawn"
+                );
             }
         }
     }
@@ -1356,7 +1390,11 @@ mod tests {
         assert_eq!(mongo.badge.as_deref(), Some("0"));
         assert_eq!(mongo.status, Status::Ready);
         let claim = named(NodeKind::Claim, "mongo-storage");
-        assert!(claim.explain.contains("csi-hostpath-sc"), "{}", claim.explain);
+        assert!(
+            claim.explain.contains("csi-hostpath-sc"),
+            "{}",
+            claim.explain
+        );
         let stars = l.stars();
         assert_eq!(stars.len(), 1);
         let csi = named(NodeKind::StorageClass, "csi-hostpath-sc");
@@ -1427,14 +1465,20 @@ mod tests {
         let plan = plan_route(&s.sim, &Layout::of(&s.sim), &route);
         assert!(!plan.ok);
         assert_eq!(plan.result, "404 Not Found");
-        assert_eq!(plan.through.last().map(String::as_str), Some("lane:controller"));
+        assert_eq!(
+            plan.through.last().map(String::as_str),
+            Some("lane:controller")
+        );
         assert!(!plan.reason.is_empty());
     }
 
     #[test]
     fn a_503_stops_at_the_service() {
         let mut s = lesson();
-        s.exec("kubectl scale deployment pacman --replicas=0 -n pacman", None);
+        s.exec(
+            "kubectl scale deployment pacman --replicas=0 -n pacman",
+            None,
+        );
         s.exec("sleep 60s", None);
         s.exec(&commands::curl("pacman.com", "192.168.49.2", "/"), None);
         let route = s.last_route.clone().unwrap();
@@ -1443,7 +1487,10 @@ mod tests {
         assert!(!plan.ok);
         assert!(plan.result.starts_with("503"), "{plan:?}");
         let last = l.node(plan.through.last().unwrap()).unwrap();
-        assert_eq!((last.kind, last.name.as_str()), (NodeKind::Service, "pacman"));
+        assert_eq!(
+            (last.kind, last.name.as_str()),
+            (NodeKind::Service, "pacman")
+        );
         assert!(plan.reason.contains("no ready endpoint"), "{}", plan.reason);
     }
 
@@ -1465,12 +1512,7 @@ mod tests {
         let mut s = lesson();
         s.exec("kubectl delete pod mongo-0 -n pacman", None);
         let l = Layout::of(&s.sim);
-        let mongo = l
-            .scene
-            .nodes
-            .iter()
-            .find(|n| n.name == "mongo-0")
-            .unwrap();
+        let mongo = l.scene.nodes.iter().find(|n| n.name == "mongo-0").unwrap();
         assert_eq!(mongo.status, Status::Terminating);
         let (at, grace) = l.deletion[&mongo.id];
         assert!(grace > 0);
@@ -1481,10 +1523,28 @@ mod tests {
 
     #[test]
     fn edges_leave_the_facing_sides() {
-        let a = Rect { x: 0.0, y: 0.0, w: 100.0, h: 40.0 };
-        let below = Rect { x: 200.0, y: 100.0, w: 100.0, h: 40.0 };
-        assert_eq!(edge_path(a, below), "M50.0 40.0C50.0 70.0 250.0 70.0 250.0 100.0");
-        let right = Rect { x: 200.0, y: 0.0, w: 100.0, h: 40.0 };
+        let a = Rect {
+            x: 0.0,
+            y: 0.0,
+            w: 100.0,
+            h: 40.0,
+        };
+        let below = Rect {
+            x: 200.0,
+            y: 100.0,
+            w: 100.0,
+            h: 40.0,
+        };
+        assert_eq!(
+            edge_path(a, below),
+            "M50.0 40.0C50.0 70.0 250.0 70.0 250.0 100.0"
+        );
+        let right = Rect {
+            x: 200.0,
+            y: 0.0,
+            w: 100.0,
+            h: 40.0,
+        };
         assert!(edge_path(a, right).starts_with("M100.0 20.0"));
         assert_eq!(polyline(&[(1.0, 2.0), (3.0, 4.0)]), "M1.0 2.0L3.0 4.0");
     }
@@ -1496,7 +1556,10 @@ mod tests {
         assert_eq!(fit_middle("pacman-c8c97bbc7-rdfjz", 12).chars().count(), 12);
         assert_eq!(fit_detail("ContainerCreating 0/1", 17), "ContainerCreating");
         assert_eq!(fit_detail("Running 1/1", 17), "Running 1/1");
-        assert_eq!(fit_detail("LoadBalancer 10.96.130.203", 20), "LoadBalancer 10.96.…");
+        assert_eq!(
+            fit_detail("LoadBalancer 10.96.130.203", 20),
+            "LoadBalancer 10.96.…"
+        );
     }
 
     #[test]
@@ -1527,12 +1590,20 @@ mod tests {
     #[test]
     fn a_thousand_pods_lay_out_quickly() {
         let mut s = Session::new(1);
-        s.exec("kubectl create deployment big --image=nginx --replicas=1000", None);
+        s.exec(
+            "kubectl create deployment big --image=nginx --replicas=1000",
+            None,
+        );
         s.exec("sleep 120s", None);
         let started = std::time::Instant::now();
         let l = Layout::of(&s.sim);
         let took = started.elapsed();
-        let pods = l.scene.nodes.iter().filter(|n| n.kind == NodeKind::Pod).count();
+        let pods = l
+            .scene
+            .nodes
+            .iter()
+            .filter(|n| n.kind == NodeKind::Pod)
+            .count();
         assert_eq!(pods, 1000);
         assert!(took.as_millis() < 500, "layout took {took:?}");
         assert!(

@@ -99,6 +99,18 @@ pub fn admit_create(sim: &mut Sim, rt: &ResourceType, mut obj: Object) -> Result
 /// Admission for an update request.
 pub fn admit_update(sim: &mut Sim, old: &Object, mut obj: Object) -> Result<Object, ApiError> {
     default_object(sim, &mut obj);
+    validate_update(sim, old, obj)
+}
+
+/// Admission for an update of an object whose defaulting does not allocate
+/// (`!defaulting_allocates(gk)`): the same as `admit_update`, without `&mut Sim`.
+pub fn admit_update_readonly(sim: &Sim, old: &Object, mut obj: Object) -> Result<Object, ApiError> {
+    debug_assert!(!defaulting_allocates(&obj.gk()));
+    default_object_except_service(sim, &mut obj);
+    validate_update(sim, old, obj)
+}
+
+fn validate_update(sim: &Sim, old: &Object, obj: Object) -> Result<Object, ApiError> {
     let Some(rt) = sim.discovery.by_gk(&old.gk()).cloned() else {
         return Ok(obj);
     };
@@ -173,6 +185,21 @@ fn obj_mut<'a>(obj: &'a mut Object, path: &[&str]) -> Option<&'a mut Map<String,
 
 /// API defaulting (the `defaults.go` of each group), applied on create and update.
 pub fn default_object(sim: &mut Sim, obj: &mut Object) {
+    if obj.gk() == "Service" {
+        default_service(sim, obj);
+    } else {
+        default_object_except_service(sim, obj);
+    }
+}
+
+/// Whether defaulting an object of this group-kind changes the simulator (allocates):
+/// only Services do (ClusterIP, NodePorts).
+pub fn defaulting_allocates(gk: &str) -> bool {
+    gk == "Service"
+}
+
+/// `default_object` for every kind but Service: reads the simulator only.
+fn default_object_except_service(sim: &Sim, obj: &mut Object) {
     match obj.gk().as_str() {
         "Pod" => {
             if let Some(spec) = obj_mut(obj, &["spec"]) {
@@ -274,7 +301,6 @@ pub fn default_object(sim: &mut Sim, obj: &mut Object) {
                 }
             }
         }
-        "Service" => default_service(sim, obj),
         "PersistentVolumeClaim" => {
             if let Some(spec) = obj_mut(obj, &["spec"]) {
                 set_default(spec, "volumeMode", json!("Filesystem"));
@@ -443,10 +469,7 @@ fn default_service(sim: &mut Sim, obj: &mut Object) {
 fn fresh_cluster_ip(sim: &mut Sim) -> String {
     let mut ip = sim.allocate_cluster_ip();
     for _ in 0..1_000 {
-        let used = sim
-            .store
-            .list_all("Service")
-            .any(|s| s.str_at(&["spec", "clusterIP"]) == Some(ip.as_str()));
+        let used = sim.store.services_with_ip(&ip).next().is_some();
         if !used {
             break;
         }

@@ -10,7 +10,9 @@
 
 use serde_json::{json, Value};
 
-use crate::api::Object;
+use std::collections::BTreeSet;
+
+use crate::api::{ObjKey, Object};
 use crate::apps::{model_for, AppModel};
 use crate::sim::{Action, EventSpec, Out, Sim};
 use crate::time::{rfc3339, Millis};
@@ -89,6 +91,12 @@ pub struct PodRuntime {
     pub containers: Vec<ContainerRuntime>,
     /// SIGTERM was sent at this instant.
     pub killing_since: Option<Millis>,
+    /// The pod's resourceVersion this state was last synced against (the simulator moves
+    /// it past the kubelet's own writes of the pod), and the instant the state next has
+    /// something to do (None: nothing until the pod changes). The kubelet skips a pod
+    /// whose version is unchanged and whose instant has not come.
+    pub synced_rv: u64,
+    pub due: Option<Millis>,
 }
 
 impl PodRuntime {
@@ -109,11 +117,10 @@ struct Spec<'a> {
     c: &'a Value,
 }
 
-fn containers(pod: &Object, list: &str) -> Vec<Value> {
+fn containers<'a>(pod: &'a Object, list: &str) -> &'a [Value] {
     pod.get(&["spec", list])
         .as_array()
-        .cloned()
-        .unwrap_or_default()
+        .map_or(&[], Vec::as_slice)
 }
 
 fn spec_of(c: &Value) -> Spec<'_> {
@@ -207,15 +214,83 @@ fn run_probe(spec: &Spec, probe: &Value, running_since: Millis, now: Millis) -> 
     Ok(())
 }
 
-/// The kubelet's pass over every pod bound to a node.
+/// The kubelet's pass over the pods bound to a node: the pods written since its last
+/// pass and those whose runtime has something due now (all of them on the first pass).
+/// The others would sync to no change: their state is a function of the pod, the
+/// runtime and the clock, and the clock only matters at their `due` instant.
 pub fn reconcile(sim: &Sim, out: &mut Out) {
-    for pod in sim.store.list_all("Pod") {
-        let node = pod.str_at(&["spec", "nodeName"]).unwrap_or("");
-        if node.is_empty() {
-            continue;
+    let Some(last) = sim.last_pass() else {
+        for pod in sim.store.list_all("Pod") {
+            sync_bound(sim, pod, out);
         }
-        sync_pod(sim, pod, out);
+        return;
+    };
+    // Candidates in store order, as a full pass would visit them.
+    let mut keys: BTreeSet<ObjKey> = BTreeSet::new();
+    for obj in sim.store.written_since(last.rv) {
+        if obj.kind == "Pod" && obj.api_version == "v1" && needs_sync(sim, obj) {
+            keys.insert(obj.key());
+        }
     }
+    for uid in sim.kubelet_due_by(sim.now) {
+        if let Some(pod) = sim.store.by_uid(uid) {
+            keys.insert(pod.key());
+        }
+    }
+    let mut synced: BTreeSet<&str> = BTreeSet::new();
+    for key in &keys {
+        if let Some(pod) = sim.store.get(key) {
+            synced.insert(pod.meta.uid.as_str());
+            sync_bound(sim, pod, out);
+        }
+    }
+    // The pods not synced keep their wake-up.
+    if let Some(w) = sim.kubelet_next_due(|uid| !synced.contains(uid)) {
+        out.wake_at(w);
+    }
+    if sim.verify_skips {
+        for pod in sim.store.list_all("Pod") {
+            if synced.contains(pod.meta.uid.as_str()) {
+                continue;
+            }
+            let mut o = Out::default();
+            sync_bound(sim, pod, &mut o);
+            let due = sim.runtime.get(&pod.meta.uid).and_then(|rt| rt.due);
+            assert!(
+                o.actions.is_empty() && o.wake == due,
+                "kubelet skipped pod {} at {} ms but its sync returns {:?} (wake {:?}, due {:?})",
+                pod.meta.name,
+                sim.now,
+                o.actions,
+                o.wake,
+                due
+            );
+        }
+    }
+}
+
+/// Whether a written pod may need a sync: bound, and not synced at this version.
+fn needs_sync(sim: &Sim, pod: &Object) -> bool {
+    if pod.str_at(&["spec", "nodeName"]).unwrap_or("").is_empty() {
+        return false;
+    }
+    sim.runtime
+        .get(&pod.meta.uid)
+        .is_none_or(|rt| rt.synced_rv != pod.meta.resource_version)
+}
+
+/// Syncs one pod if it is bound to the node; its wake-up goes to `out`.
+fn sync_bound(sim: &Sim, pod: &Object, out: &mut Out) {
+    let node = pod.str_at(&["spec", "nodeName"]).unwrap_or("");
+    if node.is_empty() {
+        return;
+    }
+    let mut o = Out::default();
+    sync_pod(sim, pod, &mut o);
+    if let Some(w) = o.wake {
+        out.wake_at(w);
+    }
+    out.actions.append(&mut o.actions);
 }
 
 fn sync_pod(sim: &Sim, pod: &Object, out: &mut Out) {
@@ -234,7 +309,7 @@ fn sync_pod(sim: &Sim, pod: &Object, out: &mut Out) {
             // A new pod: sandbox, IP (assigned after this pass's status write, so the
             // write does not overwrite it), and the first container's pull begins.
             let mut cs = vec![];
-            for (list, init) in [(&init_specs, true), (&main_specs, false)] {
+            for (list, init) in [(init_specs, true), (main_specs, false)] {
                 for c in list.iter() {
                     let s = spec_of(c);
                     cs.push(ContainerRuntime {
@@ -257,16 +332,14 @@ fn sync_pod(sim: &Sim, pod: &Object, out: &mut Out) {
                 started: now,
                 containers: cs,
                 killing_since: None,
+                synced_rv: 0,
+                due: None,
             }
         }
     };
     let needs_ip = pod.get(&["status", "podIP"]).is_null() && pod.meta.deletion_ms.is_none();
     let before = rt.clone();
-    let all_specs: Vec<Value> = init_specs
-        .iter()
-        .chain(main_specs.iter())
-        .cloned()
-        .collect();
+    let all_specs: Vec<&Value> = init_specs.iter().chain(main_specs.iter()).collect();
     let restart_policy = pod
         .str_at(&["spec", "restartPolicy"])
         .unwrap_or("Always")
@@ -785,8 +858,29 @@ fn pod_ip(pod: &Object, msg: &str) -> String {
 }
 
 /// Writes the runtime back and renders the pod's status from it when either changed.
-fn emit(sim: &Sim, pod: &Object, before: &PodRuntime, rt: PodRuntime, out: &mut Out) {
+fn emit(sim: &Sim, pod: &Object, before: &PodRuntime, mut rt: PodRuntime, out: &mut Out) {
+    rt.synced_rv = pod.meta.resource_version;
+    rt.due = out.wake;
+    // The pod unchanged since the last sync (whose status the kubelet wrote) and its
+    // runtime unchanged in what the status shows: the status renders the same.
+    let unchanged = pod.meta.resource_version == before.synced_rv
+        && sim.runtime.get(&pod.meta.uid) == Some(before)
+        && renders_same(&rt, before);
+    if unchanged && !sim.verify_skips {
+        if &rt != before {
+            out.push(Action::Runtime {
+                uid: pod.meta.uid.clone(),
+                runtime: Some(rt),
+            });
+        }
+        return;
+    }
     let status = render_status(sim, pod, &rt);
+    assert!(
+        !unchanged || pod.status() == &status,
+        "kubelet: the status of pod {} would change without a change of the pod or its runtime",
+        pod.meta.name
+    );
     if &rt != before || sim.runtime.get(&pod.meta.uid) != Some(&rt) {
         out.push(Action::Runtime {
             uid: pod.meta.uid.clone(),
@@ -798,6 +892,21 @@ fn emit(sim: &Sim, pod: &Object, before: &PodRuntime, rt: PodRuntime, out: &mut 
         p.body.insert("status".into(), status);
         out.push(Action::Update(p));
     }
+}
+
+/// Whether two runtimes render the same status (`render_status` reads these fields).
+fn renders_same(a: &PodRuntime, b: &PodRuntime) -> bool {
+    a.started == b.started
+        && a.containers.len() == b.containers.len()
+        && a.containers.iter().zip(&b.containers).all(|(x, y)| {
+            x.name == y.name
+                && x.image == y.image
+                && x.init == y.init
+                && x.state == y.state
+                && x.restarts == y.restarts
+                && x.ready == y.ready
+                && x.last_terminated == y.last_terminated
+        })
 }
 
 fn state_json(c: &ContainerRuntime) -> Value {

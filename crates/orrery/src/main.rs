@@ -96,6 +96,9 @@ fn run_files(files: &[String], seed: u64, check: bool) -> i32 {
             }
         };
         let mut session = session_for(path, seed);
+        // `check` is the test mode: it also proves that every controller pass the
+        // simulator skips would have returned nothing (a panic names the controller).
+        session.sim.verify_skips = check;
         let ran = transcript::run(&mut session, &items);
         if check {
             let failures = transcript::check(&ran, f);

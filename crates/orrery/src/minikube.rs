@@ -186,6 +186,7 @@ fn start(s: &mut Session, words: &[String]) -> Output {
         }
     }
     let mut sim = Sim::new(s.seed, version);
+    sim.verify_skips = s.sim.verify_skips;
     bootstrap(&mut sim, &addons);
     s.sim = sim;
     s.port_forwards.clear();

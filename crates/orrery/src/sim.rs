@@ -154,6 +154,15 @@ pub struct Cluster {
     pub tunnel: bool,
 }
 
+impl Cluster {
+    fn same_as(&self, other: &Cluster) -> bool {
+        self.node_name == other.node_name
+            && self.node_ip == other.node_ip
+            && self.tunnel == other.tunnel
+            && self.addons == other.addons
+    }
+}
+
 impl Default for Cluster {
     fn default() -> Self {
         Cluster {
@@ -201,7 +210,72 @@ pub struct Sim {
     actor: &'static str,
     /// The name the last `Action::Create` got (None if it failed), for `GENERATED_NAME`.
     last_created: Option<String>,
+    /// Per controller (by index in `controllers::ORDER`): what it saw at its last pass.
+    passes: Vec<Option<Pass>>,
+    /// The controller running now (index in `ORDER`), for `last_pass`.
+    running: Option<usize>,
+    /// Objects removed from the store, oldest first; `removed_base` is the absolute
+    /// index of `removed[0]` (older entries every consumer has seen are dropped).
+    removed: Vec<Removed>,
+    removed_base: usize,
+    /// Change counters of the state outside the store that controllers read.
+    runtime_seq: u64,
+    images_seq: u64,
+    events_seq: u64,
+    /// The cluster settings and version as the last round saw them, and a counter
+    /// bumped when they differ (they are changed directly, by `minikube` commands).
+    settings: Option<(Cluster, ClusterVersion)>,
+    settings_seq: u64,
+    /// `(due, pod UID)` of every runtime with something due (see `PodRuntime::due`).
+    kubelet_due: BTreeSet<(Millis, String)>,
+    /// Run every controller even when it would be skipped, and panic if a skipped one
+    /// returns actions or a different wake-up: a test mode guarding the skips.
+    pub verify_skips: bool,
 }
+
+/// What a controller saw when it last ran: the change counters at the start of its pass
+/// and the wake-up it asked for.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pass {
+    pub now: Millis,
+    /// `Store::seq` and `Store::resource_version` at the start of the pass.
+    pub seq: u64,
+    pub rv: u64,
+    /// Absolute index into the removal log (see `Sim::removed_since`).
+    pub removed: usize,
+    pub runtime_seq: u64,
+    pub images_seq: u64,
+    pub events_seq: u64,
+    pub settings_seq: u64,
+    pub wake: Option<Millis>,
+}
+
+/// An entry of the departure log: an object removed from the store, or the previous
+/// labels and controller of an object whose labels or controller reference changed (it
+/// left the selections and the owner it had), as incremental controllers need to know.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Removed {
+    pub key: ObjKey,
+    pub uid: String,
+    pub labels: BTreeMap<String, String>,
+    /// The UID of its controller (ownerReference with `controller: true`).
+    pub controller: Option<String>,
+}
+
+impl Removed {
+    fn of(key: &ObjKey, obj: &Object) -> Removed {
+        Removed {
+            key: key.clone(),
+            uid: obj.meta.uid.clone(),
+            labels: obj.meta.labels.clone(),
+            controller: obj.controller_ref().map(|r| r.uid.clone()),
+        }
+    }
+}
+
+/// The departure log's bound: past it the oldest entries go, and a controller that has
+/// not seen them makes a full pass.
+const MAX_DEPARTURES: usize = 4_096;
 
 impl Sim {
     /// An empty API server (no node, no namespaces). Use `cluster::bootstrap` for a
@@ -226,6 +300,17 @@ impl Sim {
             wake: None,
             actor: "kubectl",
             last_created: None,
+            passes: vec![None; controllers::ORDER.len()],
+            running: None,
+            removed: Vec::new(),
+            removed_base: 0,
+            runtime_seq: 0,
+            images_seq: 0,
+            events_seq: 0,
+            settings: None,
+            settings_seq: 0,
+            kubelet_due: BTreeSet::new(),
+            verify_skips: false,
         }
     }
 
@@ -319,7 +404,7 @@ impl Sim {
     /// no finalizers left.
     pub fn update(&mut self, obj: Object) -> Result<ObjKey, ApiError> {
         let key = obj.key();
-        let Some(old) = self.store.get(&key).cloned() else {
+        let Some(old) = self.store.get(&key) else {
             let resource = self
                 .discovery
                 .by_gk(&key.gk)
@@ -330,17 +415,20 @@ impl Sim {
                 name: key.name,
             });
         };
-        let mut obj = admission::admit_update(self, &old, obj)?;
-        obj.meta.uid = old.meta.uid.clone();
-        obj.meta.creation_ms = old.meta.creation_ms;
-        obj.meta.deletion_ms = old.meta.deletion_ms;
-        obj.meta.deletion_grace_period_seconds = old.meta.deletion_grace_period_seconds;
-        obj.meta.generation = old.meta.generation;
-        if admission::has_generation(&obj) && obj.body.get("spec") != old.body.get("spec") {
-            obj.meta.generation = old.meta.generation + 1;
-        }
-        if obj == old {
+        let obj = if admission::defaulting_allocates(&key.gk) {
+            let old = old.clone();
+            let obj = admission::admit_update(self, &old, obj)?;
+            self.finish_update(&old, obj)
+        } else {
+            // No copy of the stored object: admission only reads the simulator.
+            let obj = admission::admit_update_readonly(self, old, obj)?;
+            self.finish_update(old, obj)
+        };
+        let Some((obj, departed)) = obj else {
             return Ok(key);
+        };
+        if let Some(d) = departed {
+            self.removed.push(d);
         }
         if obj.meta.deletion_ms.is_some()
             && obj.meta.finalizers.is_empty()
@@ -352,6 +440,27 @@ impl Sim {
         self.record(StepVerb::Updated, &obj);
         self.store.put(obj);
         Ok(key)
+    }
+
+    /// The stored identity, deletion state and generation (bumped on a spec change)
+    /// over an admitted update; None when nothing changed. With it, the departure record
+    /// of the old labels and controller when they change.
+    fn finish_update(&self, old: &Object, mut obj: Object) -> Option<(Object, Option<Removed>)> {
+        obj.meta.uid.clone_from(&old.meta.uid);
+        obj.meta.creation_ms = old.meta.creation_ms;
+        obj.meta.deletion_ms = old.meta.deletion_ms;
+        obj.meta.deletion_grace_period_seconds = old.meta.deletion_grace_period_seconds;
+        obj.meta.generation = old.meta.generation;
+        if admission::has_generation(&obj) && obj.body.get("spec") != old.body.get("spec") {
+            obj.meta.generation = old.meta.generation + 1;
+        }
+        if obj == *old {
+            return None;
+        }
+        let departed = (obj.meta.labels != old.meta.labels
+            || obj.controller_ref().map(|r| &r.uid) != old.controller_ref().map(|r| &r.uid))
+        .then(|| Removed::of(&old.key(), old));
+        Some((obj, departed))
     }
 
     /// A delete request (R5.10, R3.8, §12.3): objects with finalizers, pods on a node
@@ -413,7 +522,13 @@ impl Sim {
     /// Removes an object from storage. Dependents are left to the garbage collector.
     pub fn remove(&mut self, key: &ObjKey) {
         if let Some(obj) = self.store.remove(key) {
-            self.runtime.remove(&obj.meta.uid);
+            if let Some(rt) = self.runtime.remove(&obj.meta.uid) {
+                self.runtime_seq += 1;
+                if let Some(d) = rt.due {
+                    self.kubelet_due.remove(&(d, obj.meta.uid.clone()));
+                }
+            }
+            self.removed.push(Removed::of(key, &obj));
             crate::volumes::on_removed(self, &obj);
             self.record(StepVerb::Removed, &obj);
             if obj.kind == "CustomResourceDefinition" {
@@ -439,6 +554,7 @@ impl Sim {
     /// Records an Event, counting repeats of the same (object, reason, message) as kubectl
     /// shows them (`x3 over 2m`).
     pub fn event(&mut self, e: EventSpec) {
+        self.events_seq += 1;
         let object = format!("{}/{}", e.kind.to_ascii_lowercase(), e.regarding.name);
         if let Some(last) = self.events.iter_mut().rev().take(64).find(|r| {
             r.uid == e.uid
@@ -498,21 +614,10 @@ impl Sim {
 
     /// A free NodePort in 30000–32767 (R6.7), random like the real allocator.
     pub fn allocate_node_port(&mut self) -> i64 {
-        let used: BTreeSet<i64> = self
-            .store
-            .list_all("Service")
-            .flat_map(|s| {
-                s.get(&["spec", "ports"])
-                    .as_array()
-                    .cloned()
-                    .unwrap_or_default()
-            })
-            .filter_map(|p| p.get("nodePort").and_then(Value::as_i64))
-            .collect();
         self.next_node_port += 1;
         loop {
             let p = 30000 + self.rng.below(2768) as i64;
-            if !used.contains(&p) {
+            if self.store.services_with_node_port(p).next().is_none() {
                 return p;
             }
         }
@@ -522,16 +627,44 @@ impl Sim {
 
     /// One round: every controller once, in the fixed order of `controllers::ORDER`,
     /// each seeing what the ones before it did. Returns the number of actions applied.
+    ///
+    /// A controller none of whose inputs (`controllers::WATCHES`) changed since its last
+    /// pass, and whose wake-up time has not come, is skipped: controllers are functions
+    /// of what they read, so its pass would return nothing new.
     pub fn round(&mut self) -> usize {
+        self.note_settings();
         let mut applied = 0;
         let mut wake: Option<Millis> = None;
-        for (name, controller) in controllers::ORDER {
-            let mut out = Out::default();
-            controller(self, &mut out);
-            if let Some(w) = out.wake {
-                let w = w.max(self.now + 1);
-                wake = Some(wake.map_or(w, |x| x.min(w)));
+        for (i, (name, controller)) in controllers::ORDER.iter().enumerate() {
+            let pass = self.pass_start();
+            let skip = self.passes[i]
+                .as_ref()
+                .is_some_and(|last| self.unchanged_for(&controllers::WATCHES[i], last));
+            if skip && !self.verify_skips {
+                let w = self.passes[i].as_ref().and_then(|p| p.wake);
+                wake = min_wake(wake, w, self.now);
+                continue;
             }
+            let mut out = Out::default();
+            self.running = Some(i);
+            controller(self, &mut out);
+            self.running = None;
+            if skip {
+                let last = self.passes[i].as_ref().and_then(|p| p.wake);
+                if !out.actions.is_empty() || out.wake != last {
+                    panic!(
+                        "controller {name} was skipped at {} ms but its pass returns {:?} (wake {:?}, last wake {last:?})",
+                        self.now, out.actions, out.wake
+                    );
+                }
+                wake = min_wake(wake, last, self.now);
+                continue;
+            }
+            wake = min_wake(wake, out.wake, self.now);
+            self.passes[i] = Some(Pass {
+                wake: out.wake,
+                ..pass
+            });
             self.actor = name;
             for action in out.actions {
                 applied += self.apply(action) as usize;
@@ -539,7 +672,108 @@ impl Sim {
             self.actor = "kubectl";
         }
         self.wake = wake;
+        self.trim_removed();
         applied
+    }
+
+    /// The counters at the start of a pass.
+    fn pass_start(&self) -> Pass {
+        Pass {
+            now: self.now,
+            seq: self.store.seq(),
+            rv: self.store.resource_version(),
+            removed: self.removed_base + self.removed.len(),
+            runtime_seq: self.runtime_seq,
+            images_seq: self.images_seq,
+            events_seq: self.events_seq,
+            settings_seq: self.settings_seq,
+            wake: None,
+        }
+    }
+
+    /// Nothing a controller watches changed since `last`, and its wake-up is not due.
+    fn unchanged_for(&self, watch: &controllers::Watch, last: &Pass) -> bool {
+        if last.wake.is_some_and(|w| w <= self.now)
+            || last.settings_seq != self.settings_seq
+            || (watch.runtime && last.runtime_seq != self.runtime_seq)
+            || (watch.images && last.images_seq != self.images_seq)
+            || (watch.events && last.events_seq != self.events_seq)
+        {
+            return false;
+        }
+        match watch.kinds {
+            None => self.store.seq() == last.seq,
+            Some(kinds) => kinds.iter().all(|k| self.store.kind_seq(k) <= last.seq),
+        }
+    }
+
+    /// Notices changes of the cluster settings and version made directly.
+    fn note_settings(&mut self) {
+        let same = self
+            .settings
+            .as_ref()
+            .is_some_and(|(c, v)| *v == self.version && c.same_as(&self.cluster));
+        if !same {
+            self.settings = Some((self.cluster.clone(), self.version));
+            self.settings_seq += 1;
+        }
+    }
+
+    /// Drops departure records that every controller reading them has seen, and the
+    /// oldest past `MAX_DEPARTURES`.
+    fn trim_removed(&mut self) {
+        let min = self
+            .passes
+            .iter()
+            .zip(controllers::WATCHES)
+            .filter(|(_, w)| w.departures)
+            .map(|(p, _)| p.as_ref().map_or(usize::MAX, |p| p.removed))
+            .min()
+            .unwrap_or(usize::MAX);
+        let mut n = min
+            .saturating_sub(self.removed_base)
+            .min(self.removed.len());
+        n = n.max(self.removed.len().saturating_sub(MAX_DEPARTURES));
+        if n > 0 {
+            self.removed.drain(..n);
+            self.removed_base += n;
+        }
+    }
+
+    /// The running controller's previous pass when it can work incrementally from it:
+    /// it ran before, the wake-up it asked for is not due, the cluster settings did not
+    /// change, and every departure since is still in the log. Otherwise None: make a
+    /// full pass.
+    pub fn incremental_since(&self) -> Option<&Pass> {
+        let last = self.last_pass()?;
+        if last.wake.is_some_and(|w| w <= self.now)
+            || last.settings_seq != self.settings_seq
+            || !self.removals_known_since(last)
+        {
+            return None;
+        }
+        Some(last)
+    }
+
+    /// The running controller's previous pass (None on its first pass, or outside a
+    /// round): incremental controllers look at what changed since.
+    pub fn last_pass(&self) -> Option<&Pass> {
+        self.passes[self.running?].as_ref()
+    }
+
+    /// Departures (removals; label or controller changes) since `pass` started.
+    pub fn removed_since(&self, pass: &Pass) -> &[Removed] {
+        let from = pass
+            .removed
+            .saturating_sub(self.removed_base)
+            .min(self.removed.len());
+        &self.removed[from..]
+    }
+
+    /// Whether removals since `pass` are still known (they are for every controller that
+    /// watches every kind).
+    pub fn removals_known_since(&self, pass: &Pass) -> bool {
+        pass.removed >= self.removed_base
     }
 
     /// Applies one controller action; returns whether it changed anything.
@@ -586,7 +820,14 @@ impl Sim {
                     }
                 }
             }
-            Action::Update(obj) => self.update(obj).is_ok(),
+            Action::Update(obj) => {
+                let seen = (obj.meta.resource_version, obj.key());
+                let ok = self.update(obj).is_ok();
+                if ok && self.actor == "kubelet" {
+                    self.kubelet_wrote(&seen.1, seen.0);
+                }
+                ok
+            }
             Action::Delete { key, grace_seconds } => self.delete(&key, grace_seconds).is_ok(),
             Action::Remove(key) => {
                 let existed = self.store.get(&key).is_some();
@@ -607,12 +848,27 @@ impl Sim {
                 );
                 pod.set(&["status", "podIP"], Value::String(ip.clone()));
                 pod.set(&["status", "podIPs"], serde_json::json!([{ "ip": ip }]));
-                self.update(pod).is_ok()
+                let seen = pod.meta.resource_version;
+                let ok = self.update(pod).is_ok();
+                if ok && self.actor == "kubelet" {
+                    self.kubelet_wrote(&key, seen);
+                }
+                ok
             }
             Action::Runtime { uid, runtime } => {
                 let changed = self.runtime.get(&uid) != runtime.as_ref();
+                if changed {
+                    self.runtime_seq += 1;
+                }
+                let old_due = self.runtime.get(&uid).and_then(|rt| rt.due);
+                if let Some(d) = old_due {
+                    self.kubelet_due.remove(&(d, uid.clone()));
+                }
                 match runtime {
                     Some(rt) if self.store.by_uid(&uid).is_some() => {
+                        if let Some(d) = rt.due {
+                            self.kubelet_due.insert((d, uid.clone()));
+                        }
                         self.runtime.insert(uid, rt);
                     }
                     _ => {
@@ -621,7 +877,11 @@ impl Sim {
                 }
                 changed
             }
-            Action::ImagePresent(image) => self.node_images.insert(image),
+            Action::ImagePresent(image) => {
+                let added = self.node_images.insert(image);
+                self.images_seq += added as u64;
+                added
+            }
             Action::Event(mut e) => {
                 // An event about a generated name (`Created pod: …`) names what the
                 // preceding Create made, and is dropped if that create failed.
@@ -635,6 +895,35 @@ impl Sim {
                 false
             }
         }
+    }
+
+    /// After the kubelet's own write of a pod it saw at `seen_rv`: its runtime is synced
+    /// with the written version too (rendering the status again gives the same status).
+    fn kubelet_wrote(&mut self, key: &ObjKey, seen_rv: u64) {
+        let Some(pod) = self.store.get(key) else {
+            return;
+        };
+        if let Some(rt) = self.runtime.get_mut(&pod.meta.uid) {
+            if rt.synced_rv == seen_rv {
+                rt.synced_rv = pod.meta.resource_version;
+            }
+        }
+    }
+
+    /// UIDs of the pods whose runtime has something due at or before `t`.
+    pub fn kubelet_due_by(&self, t: Millis) -> impl Iterator<Item = &str> + '_ {
+        self.kubelet_due
+            .iter()
+            .take_while(move |(d, _)| *d <= t)
+            .map(|(_, uid)| uid.as_str())
+    }
+
+    /// The earliest due instant among the runtimes `keep` accepts (by pod UID).
+    pub fn kubelet_next_due(&self, keep: impl Fn(&str) -> bool) -> Option<Millis> {
+        self.kubelet_due
+            .iter()
+            .find(|(_, uid)| keep(uid))
+            .map(|(d, _)| *d)
     }
 
     /// Runs rounds at the current instant until nothing changes (bounded).
@@ -683,6 +972,16 @@ impl Sim {
     /// Takes the steps recorded since the last call.
     pub fn drain_steps(&mut self) -> Vec<Step> {
         std::mem::take(&mut self.steps)
+    }
+}
+
+fn min_wake(a: Option<Millis>, b: Option<Millis>, now: Millis) -> Option<Millis> {
+    match b {
+        Some(w) => {
+            let w = w.max(now + 1);
+            Some(a.map_or(w, |x| x.min(w)))
+        }
+        None => a,
     }
 }
 
