@@ -970,10 +970,11 @@ fn reveal(id: &str) {
     let Some(window) = web_sys::window() else {
         return;
     };
-    let Some(el) = window
-        .document()
-        .and_then(|d| d.query_selector(&format!("svg.canvas [data-uid=\"{id}\"]")).ok().flatten())
-    else {
+    let Some(el) = window.document().and_then(|d| {
+        d.query_selector(&format!("svg.canvas [data-uid=\"{id}\"]"))
+            .ok()
+            .flatten()
+    }) else {
         return;
     };
     let still = window
@@ -1452,7 +1453,9 @@ mod tests {
         assert!(first.name.starts_with("pacman-"), "{plan:?}");
         // pacman asks mongo for the scores: the route goes on to mongo.
         assert!(
-            plan.through.iter().any(|id| l.node(id).is_some_and(|n| n.name == "mongo-0")),
+            plan.through
+                .iter()
+                .any(|id| l.node(id).is_some_and(|n| n.name == "mongo-0")),
             "{plan:?}"
         );
     }

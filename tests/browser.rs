@@ -360,7 +360,10 @@ async fn canvas_draws_pods_keyed_by_uid_with_their_state() {
         nodes(&page, "storageclass").len() == 1
     })
     .await;
-    assert_eq!(attr(&nodes(&page, "storageclass")[0], "data-name"), "standard");
+    assert_eq!(
+        attr(&nodes(&page, "storageclass")[0], "data-name"),
+        "standard"
+    );
     assert_eq!(page.all("default-star").len(), 1);
 
     pg.run(
@@ -379,7 +382,10 @@ async fn canvas_draws_pods_keyed_by_uid_with_their_state() {
             .all(|p| attr(p, "data-status") == "ready")
     })
     .await;
-    let uids: Vec<String> = nodes(&page, "pod").iter().map(|p| attr(p, "data-uid")).collect();
+    let uids: Vec<String> = nodes(&page, "pod")
+        .iter()
+        .map(|p| attr(p, "data-uid"))
+        .collect();
     let stored: Vec<String> = pg.with_sim(|s| {
         s.store
             .list("Pod", "default")
@@ -452,7 +458,8 @@ async fn selecting_deleting_and_recreating_a_statefulset_pod() {
     .await;
     play(&pg, 90_000);
     until("a new web-0 is ready", || {
-        web0().is_some_and(|p| attr(&p, "data-uid") != old_uid && attr(&p, "data-status") == "ready")
+        web0()
+            .is_some_and(|p| attr(&p, "data-uid") != old_uid && attr(&p, "data-status") == "ready")
     })
     .await;
     let new_uid = attr(&web0().unwrap(), "data-uid");
@@ -462,7 +469,10 @@ async fn selecting_deleting_and_recreating_a_statefulset_pod() {
             && attr(e, "data-from") == new_uid
             && attr(e, "data-to") == claim_uid
     }));
-    assert!(!page.all("edge").iter().any(|e| attr(e, "data-from") == old_uid));
+    assert!(!page
+        .all("edge")
+        .iter()
+        .any(|e| attr(e, "data-from") == old_uid));
     // The inspector still points at the old UID and offers the new pod.
     until("the inspector says it is gone", || {
         !page.all("inspector-gone").is_empty()
@@ -489,12 +499,21 @@ async fn scaling_and_switching_the_default_class_echo_their_commands() {
     let (page, pg) = mount_canvas();
     pg.run("kubectl create deployment api --image=nginx", None, "test");
     pg.run("minikube addons enable csi-hostpath-driver", None, "test");
-    until("the deployment is drawn", || !nodes(&page, "deployment").is_empty()).await;
+    until("the deployment is drawn", || {
+        !nodes(&page, "deployment").is_empty()
+    })
+    .await;
     click(&nodes(&page, "deployment")[0]);
-    until("the scale control shows", || !page.all("scale-up").is_empty()).await;
+    until("the scale control shows", || {
+        !page.all("scale-up").is_empty()
+    })
+    .await;
     page.one("scale-up").unchecked_ref::<HtmlElement>().click();
     let last = pg.console.with_untracked(|c| c.last().cloned()).unwrap();
-    assert_eq!(last.command, "kubectl scale deployment api --replicas=2 -n default");
+    assert_eq!(
+        last.command,
+        "kubectl scale deployment api --replicas=2 -n default"
+    );
     until("two pods", || nodes(&page, "pod").len() == 2).await;
 
     let csi = || {
@@ -504,11 +523,21 @@ async fn scaling_and_switching_the_default_class_echo_their_commands() {
     };
     until("the csi class is drawn", || csi().is_some()).await;
     click(&csi().unwrap());
-    until("the make-default button shows", || !page.all("make-default").is_empty()).await;
-    page.one("make-default").unchecked_ref::<HtmlElement>().click();
-    let commands: Vec<String> = pg
-        .console
-        .with_untracked(|c| c.iter().rev().take(2).rev().map(|e| e.command.clone()).collect());
+    until("the make-default button shows", || {
+        !page.all("make-default").is_empty()
+    })
+    .await;
+    page.one("make-default")
+        .unchecked_ref::<HtmlElement>()
+        .click();
+    let commands: Vec<String> = pg.console.with_untracked(|c| {
+        c.iter()
+            .rev()
+            .take(2)
+            .rev()
+            .map(|e| e.command.clone())
+            .collect()
+    });
     assert_eq!(
         commands,
         [
@@ -516,17 +545,25 @@ async fn scaling_and_switching_the_default_class_echo_their_commands() {
             r#"kubectl patch storageclass standard -p '{"metadata": {"annotations":{"storageclass.kubernetes.io/is-default-class":"false"}}}'"#,
         ]
     );
-    until("the button goes away", || page.all("make-default").is_empty()).await;
+    until("the button goes away", || {
+        page.all("make-default").is_empty()
+    })
+    .await;
     assert_eq!(page.all("default-star").len(), 1);
 }
 
 #[wasm_bindgen_test]
 async fn a_request_without_an_ingress_controller_fails_at_the_door() {
     let (page, pg) = mount_canvas();
-    page.one("request-send").unchecked_ref::<HtmlElement>().click();
+    page.one("request-send")
+        .unchecked_ref::<HtmlElement>()
+        .click();
     let last = pg.console.with_untracked(|c| c.last().cloned()).unwrap();
     assert!(last.command.starts_with("curl -s "), "{}", last.command);
-    until("the outcome is shown", || !page.all("request-result").is_empty()).await;
+    until("the outcome is shown", || {
+        !page.all("request-result").is_empty()
+    })
+    .await;
     assert!(page
         .one("request-result")
         .text_content()
