@@ -9,6 +9,7 @@ pub mod app;
 pub mod canvas;
 pub mod clock;
 pub mod commands;
+pub mod completion;
 pub mod console;
 pub mod editor;
 pub mod inspector;
