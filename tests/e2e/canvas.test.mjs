@@ -363,6 +363,16 @@ test('on a phone the panels stack, in dark too', async () => {
     assert.ok(overflow <= 390, `no sideways scrolling of the page (${overflow}px)`);
     await shot('14-phone-dark');
     await shot('15-phone-dark-full', true);
+    // On a dark system, the toggle picks light, for every panel.
+    await page.getByTestId('theme-toggle').click();
+    const colours = await page.evaluate(() => ({
+      body: getComputedStyle(document.body).backgroundColor,
+      play: getComputedStyle(document.querySelector('[data-testid="play"]') ?? document.body).backgroundColor,
+    }));
+    assert.equal(colours.body, 'rgb(243, 245, 249)');
+    assert.notEqual(colours.play, 'rgb(27, 36, 54)', 'the time bar follows the choice too');
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await shot('16-phone-light-on-a-dark-system');
     assert.deepEqual(problems, []);
   } finally {
     await context.close();
