@@ -378,3 +378,35 @@ test('on a phone the panels stack, in dark too', async () => {
     await context.close();
   }
 });
+
+test('a thousand pods render, and the page stays responsive', async () => {
+  const { context, page, problems } = await open({ width: 1280, height: 720 });
+  const { run, shot } = on(page);
+  try {
+    await run('kubectl create deployment big --image=nginx --replicas=1000');
+    await page.waitForFunction(
+      () => [...document.querySelectorAll('[data-testid="pod"]')].filter((e) => e.getAttribute('data-status') === 'ready').length === 1000,
+      null,
+      { timeout: 60_000, polling: 250 },
+    );
+    // Idle: no long frames while the clock keeps ticking.
+    const long = await page.evaluate(
+      () => new Promise((resolve) => {
+        const seen = [];
+        const obs = new PerformanceObserver((l) => l.getEntries().forEach((e) => seen.push(Math.round(e.duration))));
+        obs.observe({ type: 'longtask' });
+        setTimeout(() => { obs.disconnect(); resolve(seen); }, 3_000);
+      }),
+    );
+    assert.ok(long.every((d) => d < 400), `long tasks while idle: ${long}`);
+    // A click selects at once.
+    const started = Date.now();
+    await page.locator('[data-testid="pod"]').nth(500).click();
+    await page.getByTestId('inspector-name').waitFor();
+    assert.ok(Date.now() - started < 2_000, 'selecting a pod among a thousand is quick');
+    await shot('17-thousand-pods');
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
