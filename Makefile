@@ -91,7 +91,7 @@ test-browser: tool-wasm32 tool-wasm-bindgen tool-crates tool-chromium
 
 test-e2e: dist node_modules/.package-lock.json tool-chromium
 	@echo "== end-to-end: Playwright against the release build"
-	node --test --test-reporter=spec tests/e2e/app.test.mjs tests/e2e/console.test.mjs
+	node --test --test-reporter=spec tests/e2e/*.test.mjs
 
 # ---------------------------------------------------------------------------- tools
 

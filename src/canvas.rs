@@ -550,6 +550,16 @@ pub fn Canvas() -> impl IntoView {
     let size = move || layout.with(|l| (l.scene.width, l.scene.height));
     let empty = move || layout.with(|l| l.scene.nodes.is_empty());
 
+    let scroller = NodeRef::<leptos::html::Div>::new();
+    let fit = move |_| {
+        if let Some(el) = scroller.get_untracked() {
+            let (w, h) = size();
+            let z = (f64::from(el.client_width()) / f64::from(w.max(1.0)))
+                .min(f64::from(el.client_height()) / f64::from(h.max(1.0)))
+                .clamp(0.2, 1.0);
+            zoom.set(z);
+        }
+    };
     let on_key = move |ev: leptos::ev::KeyboardEvent| match ev.key().as_str() {
         "Escape" => pg.selected.set(None),
         "+" | "=" => zoom.update(|z| *z = (*z * 1.25).min(3.0)),
@@ -573,10 +583,12 @@ pub fn Canvas() -> impl IntoView {
                     <button type="button" class="icon-button" title="Zoom in" aria-label="Zoom in"
                         data-testid="zoom-in"
                         on:click=move |_| zoom.update(|z| *z = (*z * 1.25).min(3.0))>"+"</button>
+                    <button type="button" class="zoom-level" title="Fit the whole cluster in view"
+                        data-testid="zoom-fit" on:click=fit>"Fit"</button>
                 </div>
                 <Legend />
             </div>
-            <div class="canvas-scroll" on:keydown=on_key>
+            <div class="canvas-scroll" node_ref=scroller on:keydown=on_key>
                 <svg
                     class="canvas"
                     data-testid="canvas-svg"
@@ -586,6 +598,18 @@ pub fn Canvas() -> impl IntoView {
                     width=move || size().0 as f64 * zoom.get()
                     height=move || size().1 as f64 * zoom.get()
                     style:--speed=move || format!("{}", speed())
+                    on:click=move |ev: leptos::ev::MouseEvent| {
+                        // A click on the background (not on a node) clears the selection.
+                        use wasm_bindgen::JsCast;
+                        let on_node = ev
+                            .target()
+                            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                            .and_then(|e| e.closest(".node").ok().flatten())
+                            .is_some();
+                        if !on_node {
+                            pg.selected.set(None);
+                        }
+                    }
                 >
                     <Symbols />
                     <g class="regions">
@@ -642,7 +666,7 @@ fn RegionView(namespace: String, layout: Memo<Arc<Layout>>) -> impl IntoView {
             class=move || if get().4 { "region terminating" } else { "region" }
             data-testid="namespace"
             data-name=namespace.clone()
-            style:transform=move || format!("translate({}px, {}px)", get().0, get().1)
+            style:translate=move || format!("{}px {}px", get().0, get().1)
         >
             <rect class="region-box" rx="12" width=move || get().2 height=move || get().3 />
             <text class="region-title" x="14" y="19">
@@ -824,7 +848,9 @@ fn NodeView(
             role="button"
             aria-label=aria
             aria-pressed=move || is_selected.get().to_string()
-            style:transform=move || node.with(|n| format!("translate({}px, {}px)", n.x, n.y))
+            // Position by `translate`, not `transform`: the grow-in `scale` then scales
+            // the node about its own centre, where it stands.
+            style:translate=move || node.with(|n| format!("{}px {}px", n.x, n.y))
             style:--ox=origin.map(|(x, _)| format!("{x}px"))
             style:--oy=origin.map(|(_, y)| format!("{y}px"))
             on:click=move |_| select()
@@ -868,9 +894,9 @@ fn Star(index: usize, layout: Memo<Arc<Layout>>) -> impl IntoView {
         <g
             class="star"
             data-testid="default-star"
-            style:transform=move || {
+            style:translate=move || {
                 let (x, y) = at.get().unwrap_or_default();
-                format!("translate({x}px, {y}px)")
+                format!("{x}px {y}px")
             }
         >
             <title>"The default StorageClass"</title>
@@ -908,6 +934,12 @@ fn RequestView(layout: Memo<Arc<Layout>>) -> impl IntoView {
             };
             let at_end = format!("{}px {}px", end.0, end.1);
             let at_mark = format!("{}px {}px", plan.mark.0, plan.mark.1);
+            // When the request arrives, bring where it ended into view (a pod far to the
+            // right of ten others is easy to miss).
+            if let Some(end) = plan.through.last().cloned() {
+                let ms = (500 * hops) as u32;
+                gloo_timers::callback::Timeout::new(ms, move || reveal(&end)).forget();
+            }
             view! {
                 <g
                     class=if plan.ok { "request ok" } else { "request failed" }
@@ -931,6 +963,34 @@ fn RequestView(layout: Memo<Arc<Layout>>) -> impl IntoView {
             }
         })
     }
+}
+
+/// Scrolls the canvas so the node with this id is visible (nothing happens if it is).
+fn reveal(id: &str) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let Some(el) = window.document().and_then(|d| {
+        d.query_selector(&format!("svg.canvas [data-uid=\"{id}\"]"))
+            .ok()
+            .flatten()
+    }) else {
+        return;
+    };
+    let still = window
+        .match_media("(prefers-reduced-motion: reduce)")
+        .ok()
+        .flatten()
+        .is_some_and(|m| m.matches());
+    let opts = web_sys::ScrollIntoViewOptions::new();
+    opts.set_behavior(if still {
+        web_sys::ScrollBehavior::Instant
+    } else {
+        web_sys::ScrollBehavior::Smooth
+    });
+    opts.set_block(web_sys::ScrollLogicalPosition::Nearest);
+    opts.set_inline(web_sys::ScrollLogicalPosition::Nearest);
+    el.scroll_into_view_with_scroll_into_view_options(&opts);
 }
 
 /// The last request's outcome in words, above the canvas (for a 404/503: why).
@@ -1030,7 +1090,7 @@ fn RequestForm() -> impl IntoView {
                     on:input=move |ev| path.set(event_target_value(&ev)) />
             </label>
             <button type="submit" class="button primary" data-testid="request-send"
-                title="curl the node's port 80 with this Host header">"Send request"</button>
+                title="Send a request: curl the node's port 80 with this Host header">"Send"</button>
         </form>
     }
 }
@@ -1086,136 +1146,63 @@ fn QuietList(layout: Memo<Arc<Layout>>) -> impl IntoView {
 /// What the shapes and colours mean.
 #[component]
 fn Legend() -> impl IntoView {
-    let items = [
-        (Status::Pending, "Pending"),
-        (Status::Creating, "ContainerCreating"),
-        (Status::Running, "Running, not ready"),
-        (Status::Ready, "Ready"),
-        (Status::Terminating, "Terminating"),
-        (Status::Failed, "Failed"),
-        (Status::Succeeded, "Completed"),
-    ];
     view! {
         <details class="legend" data-testid="legend">
             <summary>"Legend"</summary>
-            <ul>
-                {items.into_iter().map(|(s, words)| view! {
-                    <li class=format!("legend-item node pod {}", s.css())>
-                        <svg width="18" height="18" viewBox="0 0 18 18" aria-hidden="true">
-                            <rect class="box" x="1" y="1" width="16" height="16" rx="4" />
-                            <use class="icon" href=format!("#{}", icon(NodeKind::Pod, s)) x="3" y="3" width="12" height="12" />
-                        </svg>
-                        {words}
-                    </li>
-                }).collect_view()}
-                {[
-                    ("i-service", "Service"),
-                    ("i-deployment", "Deployment"),
-                    ("i-replicaset", "ReplicaSet"),
-                    ("i-statefulset", "StatefulSet (badge: ordinal)"),
-                    ("i-bound", "claim or volume, Bound"),
-                    ("i-volume", "PersistentVolume"),
-                    ("i-class", "StorageClass"),
-                ].into_iter().map(|(i, words)| view! {
-                    <li class="legend-item kind">
-                        <svg width="18" height="18" viewBox="0 0 18 18" aria-hidden="true">
-                            <use href=format!("#{i}") x="2" y="2" width="14" height="14" />
-                        </svg>
-                        {words}
-                    </li>
-                }).collect_view()}
-                <li class="legend-item"><span class="legend-line solid"></span>"Service → ready endpoint"</li>
-                <li class="legend-item"><span class="legend-line dashed"></span>"Service → not-ready endpoint"</li>
-                <li class="legend-item"><span class="legend-star">"★"</span>"default StorageClass"</li>
-            </ul>
+            <ul inner_html=legend_items()></ul>
         </details>
     }
 }
 
+/// The legend's items as markup: constants only (never user text), built as one string
+/// rather than as dozens of view nodes.
+fn legend_items() -> String {
+    let states = [
+        Status::Pending,
+        Status::Creating,
+        Status::Running,
+        Status::Ready,
+        Status::Terminating,
+        Status::Failed,
+        Status::Succeeded,
+    ];
+    let mut html = String::new();
+    for s in states {
+        html.push_str(&format!(
+            r##"<li class="legend-item node pod {}"><svg width="18" height="18" viewBox="0 0 18 18" aria-hidden="true"><rect class="box" x="1" y="1" width="16" height="16" rx="4"/><use class="icon" href="#{}" x="3" y="3" width="12" height="12"/></svg>{}</li>"##,
+            s.css(),
+            icon(NodeKind::Pod, s),
+            status_words(s)
+        ));
+    }
+    for (i, words) in [
+        ("i-service", "Service"),
+        ("i-deployment", "Deployment"),
+        ("i-replicaset", "ReplicaSet"),
+        ("i-statefulset", "StatefulSet (badge: ordinal)"),
+        ("i-bound", "claim or volume, Bound"),
+        ("i-volume", "PersistentVolume"),
+        ("i-class", "StorageClass"),
+    ] {
+        html.push_str(&format!(
+            r##"<li class="legend-item kind"><svg width="18" height="18" viewBox="0 0 18 18" aria-hidden="true"><use href="#{i}" x="2" y="2" width="14" height="14"/></svg>{words}</li>"##
+        ));
+    }
+    html.push_str(
+        r#"<li class="legend-item"><span class="legend-line solid"></span>Service → ready endpoint</li><li class="legend-item"><span class="legend-line dashed"></span>Service → not-ready endpoint</li><li class="legend-item"><span class="legend-star">★</span>default StorageClass</li>"#,
+    );
+    html
+}
+
 /// The icons, drawn once and used by every node. Each state has its own shape, so the
-/// canvas reads without colour.
+/// canvas reads without colour. A constant written here (never user text), set as the
+/// markup of `<defs>`: one string instead of sixty elements built one by one.
 #[component]
 fn Symbols() -> impl IntoView {
-    view! {
-        <defs>
-            <symbol id="i-pending" viewBox="0 0 16 16">
-                <circle cx="8" cy="8" r="6" fill="none" stroke="currentColor" stroke-width="1.6" stroke-dasharray="2.4 2" />
-                <path d="M8 4.5V8l2.2 1.6" fill="none" stroke="currentColor" stroke-width="1.5" stroke-linecap="round" />
-            </symbol>
-            <symbol id="i-creating" viewBox="0 0 16 16">
-                <circle cx="8" cy="8" r="6" fill="none" stroke="currentColor" stroke-width="1.4" opacity="0.35" />
-                <path class="spin" d="M8 2a6 6 0 0 1 6 6" fill="none" stroke="currentColor" stroke-width="2.6" stroke-linecap="round" />
-            </symbol>
-            <symbol id="i-running" viewBox="0 0 16 16">
-                <circle cx="8" cy="8" r="6" fill="none" stroke="currentColor" stroke-width="1.6" />
-                <path d="M8 2a6 6 0 0 0 0 12z" fill="currentColor" />
-            </symbol>
-            <symbol id="i-ready" viewBox="0 0 16 16">
-                <circle cx="8" cy="8" r="7" fill="currentColor" />
-                <path d="M4.6 8.2 7 10.5l4.4-4.8" fill="none" stroke="var(--on-icon, #fff)" stroke-width="1.9" stroke-linecap="round" stroke-linejoin="round" />
-            </symbol>
-            <symbol id="i-terminating" viewBox="0 0 16 16">
-                <path d="M4 1.5h8M4 14.5h8M5 1.5c0 4 6 4 6 6.5s-6 2.5-6 6.5M11 1.5c0 4-6 4-6 6.5s6 2.5 6 6.5" fill="none" stroke="currentColor" stroke-width="1.5" stroke-linecap="round" />
-            </symbol>
-            <symbol id="i-failed" viewBox="0 0 16 16">
-                <path d="M8 1.2 15.2 14.5H.8z" fill="currentColor" />
-                <path d="M8 6v4M8 12v.6" stroke="var(--on-icon, #fff)" stroke-width="1.8" stroke-linecap="round" />
-            </symbol>
-            <symbol id="i-succeeded" viewBox="0 0 16 16">
-                <rect x="1.5" y="1.5" width="13" height="13" rx="2.5" fill="none" stroke="currentColor" stroke-width="1.6" />
-                <path d="M4.6 8.2 7 10.5l4.4-4.8" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round" />
-            </symbol>
-            <symbol id="i-bound" viewBox="0 0 16 16">
-                <rect x="1" y="5" width="8" height="6" rx="3" fill="none" stroke="currentColor" stroke-width="1.7" />
-                <rect x="7" y="5" width="8" height="6" rx="3" fill="none" stroke="currentColor" stroke-width="1.7" />
-            </symbol>
-            <symbol id="i-available" viewBox="0 0 16 16">
-                <rect x="2" y="5" width="12" height="6" rx="3" fill="none" stroke="currentColor" stroke-width="1.7" stroke-dasharray="3 2" />
-            </symbol>
-            <symbol id="i-released" viewBox="0 0 16 16">
-                <path d="M6 5H4a3 3 0 0 0 0 6h2M10 5h2a3 3 0 0 1 0 6h-2" fill="none" stroke="currentColor" stroke-width="1.7" />
-            </symbol>
-            <symbol id="i-client" viewBox="0 0 16 16">
-                <rect x="1.5" y="2.5" width="13" height="8.5" rx="1.5" fill="none" stroke="currentColor" stroke-width="1.5" />
-                <path d="M5 14h6M8 11v3" stroke="currentColor" stroke-width="1.5" />
-            </symbol>
-            <symbol id="i-controller" viewBox="0 0 16 16">
-                <path d="M1.5 8h9M7.5 4.5 11 8l-3.5 3.5" fill="none" stroke="currentColor" stroke-width="1.7" stroke-linecap="round" stroke-linejoin="round" />
-                <path d="M13.5 2v12" stroke="currentColor" stroke-width="1.7" stroke-linecap="round" />
-            </symbol>
-            <symbol id="i-rule" viewBox="0 0 16 16">
-                <path d="M2 4h7M2 8h12M2 12h5" stroke="currentColor" stroke-width="1.7" stroke-linecap="round" />
-            </symbol>
-            <symbol id="i-service" viewBox="0 0 16 16">
-                <circle cx="8" cy="3.5" r="2" fill="currentColor" />
-                <circle cx="3.5" cy="12" r="2" fill="currentColor" />
-                <circle cx="12.5" cy="12" r="2" fill="currentColor" />
-                <path d="M8 5.5 3.5 10M8 5.5l4.5 4.5" stroke="currentColor" stroke-width="1.3" />
-            </symbol>
-            <symbol id="i-deployment" viewBox="0 0 16 16">
-                <rect x="4.5" y="1.5" width="10" height="7" rx="1.5" fill="none" stroke="currentColor" stroke-width="1.4" />
-                <rect x="1.5" y="6.5" width="10" height="7.5" rx="1.5" fill="currentColor" />
-            </symbol>
-            <symbol id="i-replicaset" viewBox="0 0 16 16">
-                <rect x="1.5" y="4" width="6" height="8" rx="1.5" fill="currentColor" />
-                <rect x="8.5" y="4" width="6" height="8" rx="1.5" fill="none" stroke="currentColor" stroke-width="1.4" />
-            </symbol>
-            <symbol id="i-statefulset" viewBox="0 0 16 16">
-                <rect x="1.5" y="1.5" width="13" height="3.5" rx="1" fill="currentColor" />
-                <rect x="1.5" y="6.3" width="13" height="3.5" rx="1" fill="currentColor" opacity="0.7" />
-                <rect x="1.5" y="11" width="13" height="3.5" rx="1" fill="currentColor" opacity="0.45" />
-            </symbol>
-            <symbol id="i-volume" viewBox="0 0 16 16">
-                <ellipse cx="8" cy="3.5" rx="6" ry="2.2" fill="none" stroke="currentColor" stroke-width="1.4" />
-                <path d="M2 3.5v9c0 1.2 2.7 2.2 6 2.2s6-1 6-2.2v-9" fill="none" stroke="currentColor" stroke-width="1.4" />
-            </symbol>
-            <symbol id="i-class" viewBox="0 0 16 16">
-                <ellipse cx="8" cy="3.5" rx="6" ry="2.2" fill="currentColor" />
-                <path d="M2 3.5v9c0 1.2 2.7 2.2 6 2.2s6-1 6-2.2v-9M2 8c0 1.2 2.7 2.2 6 2.2s6-1 6-2.2" fill="none" stroke="currentColor" stroke-width="1.4" />
-            </symbol>
-        </defs>
-    }
+    view! { <defs inner_html=SYMBOLS></defs> }
 }
+
+const SYMBOLS: &str = r##"<symbol id="i-pending" viewBox="0 0 16 16"><circle cx="8" cy="8" r="6" fill="none" stroke="currentColor" stroke-width="1.6" stroke-dasharray="2.4 2" /><path d="M8 4.5V8l2.2 1.6" fill="none" stroke="currentColor" stroke-width="1.5" stroke-linecap="round" /></symbol><symbol id="i-creating" viewBox="0 0 16 16"><circle cx="8" cy="8" r="6" fill="none" stroke="currentColor" stroke-width="1.4" opacity="0.35" /><path class="spin" d="M8 2a6 6 0 0 1 6 6" fill="none" stroke="currentColor" stroke-width="2.6" stroke-linecap="round" /></symbol><symbol id="i-running" viewBox="0 0 16 16"><circle cx="8" cy="8" r="6" fill="none" stroke="currentColor" stroke-width="1.6" /><path d="M8 2a6 6 0 0 0 0 12z" fill="currentColor" /></symbol><symbol id="i-ready" viewBox="0 0 16 16"><circle cx="8" cy="8" r="7" fill="currentColor" /><path d="M4.6 8.2 7 10.5l4.4-4.8" fill="none" stroke="var(--on-icon, #fff)" stroke-width="1.9" stroke-linecap="round" stroke-linejoin="round" /></symbol><symbol id="i-terminating" viewBox="0 0 16 16"><path d="M4 1.5h8M4 14.5h8M5 1.5c0 4 6 4 6 6.5s-6 2.5-6 6.5M11 1.5c0 4-6 4-6 6.5s6 2.5 6 6.5" fill="none" stroke="currentColor" stroke-width="1.5" stroke-linecap="round" /></symbol><symbol id="i-failed" viewBox="0 0 16 16"><path d="M8 1.2 15.2 14.5H.8z" fill="currentColor" /><path d="M8 6v4M8 12v.6" stroke="var(--on-icon, #fff)" stroke-width="1.8" stroke-linecap="round" /></symbol><symbol id="i-succeeded" viewBox="0 0 16 16"><rect x="1.5" y="1.5" width="13" height="13" rx="2.5" fill="none" stroke="currentColor" stroke-width="1.6" /><path d="M4.6 8.2 7 10.5l4.4-4.8" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round" /></symbol><symbol id="i-bound" viewBox="0 0 16 16"><rect x="1" y="5" width="8" height="6" rx="3" fill="none" stroke="currentColor" stroke-width="1.7" /><rect x="7" y="5" width="8" height="6" rx="3" fill="none" stroke="currentColor" stroke-width="1.7" /></symbol><symbol id="i-available" viewBox="0 0 16 16"><rect x="2" y="5" width="12" height="6" rx="3" fill="none" stroke="currentColor" stroke-width="1.7" stroke-dasharray="3 2" /></symbol><symbol id="i-released" viewBox="0 0 16 16"><path d="M6 5H4a3 3 0 0 0 0 6h2M10 5h2a3 3 0 0 1 0 6h-2" fill="none" stroke="currentColor" stroke-width="1.7" /></symbol><symbol id="i-client" viewBox="0 0 16 16"><rect x="1.5" y="2.5" width="13" height="8.5" rx="1.5" fill="none" stroke="currentColor" stroke-width="1.5" /><path d="M5 14h6M8 11v3" stroke="currentColor" stroke-width="1.5" /></symbol><symbol id="i-controller" viewBox="0 0 16 16"><path d="M1.5 8h9M7.5 4.5 11 8l-3.5 3.5" fill="none" stroke="currentColor" stroke-width="1.7" stroke-linecap="round" stroke-linejoin="round" /><path d="M13.5 2v12" stroke="currentColor" stroke-width="1.7" stroke-linecap="round" /></symbol><symbol id="i-rule" viewBox="0 0 16 16"><path d="M2 4h7M2 8h12M2 12h5" stroke="currentColor" stroke-width="1.7" stroke-linecap="round" /></symbol><symbol id="i-service" viewBox="0 0 16 16"><circle cx="8" cy="3.5" r="2" fill="currentColor" /><circle cx="3.5" cy="12" r="2" fill="currentColor" /><circle cx="12.5" cy="12" r="2" fill="currentColor" /><path d="M8 5.5 3.5 10M8 5.5l4.5 4.5" stroke="currentColor" stroke-width="1.3" /></symbol><symbol id="i-deployment" viewBox="0 0 16 16"><rect x="4.5" y="1.5" width="10" height="7" rx="1.5" fill="none" stroke="currentColor" stroke-width="1.4" /><rect x="1.5" y="6.5" width="10" height="7.5" rx="1.5" fill="currentColor" /></symbol><symbol id="i-replicaset" viewBox="0 0 16 16"><rect x="1.5" y="4" width="6" height="8" rx="1.5" fill="currentColor" /><rect x="8.5" y="4" width="6" height="8" rx="1.5" fill="none" stroke="currentColor" stroke-width="1.4" /></symbol><symbol id="i-statefulset" viewBox="0 0 16 16"><rect x="1.5" y="1.5" width="13" height="3.5" rx="1" fill="currentColor" /><rect x="1.5" y="6.3" width="13" height="3.5" rx="1" fill="currentColor" opacity="0.7" /><rect x="1.5" y="11" width="13" height="3.5" rx="1" fill="currentColor" opacity="0.45" /></symbol><symbol id="i-volume" viewBox="0 0 16 16"><ellipse cx="8" cy="3.5" rx="6" ry="2.2" fill="none" stroke="currentColor" stroke-width="1.4" /><path d="M2 3.5v9c0 1.2 2.7 2.2 6 2.2s6-1 6-2.2v-9" fill="none" stroke="currentColor" stroke-width="1.4" /></symbol><symbol id="i-class" viewBox="0 0 16 16"><ellipse cx="8" cy="3.5" rx="6" ry="2.2" fill="currentColor" /><path d="M2 3.5v9c0 1.2 2.7 2.2 6 2.2s6-1 6-2.2v-9M2 8c0 1.2 2.7 2.2 6 2.2s6-1 6-2.2" fill="none" stroke="currentColor" stroke-width="1.4" /></symbol>"##;
 
 /// Shared by the native tests of the page's modules.
 #[cfg(test)]

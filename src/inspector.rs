@@ -747,8 +747,9 @@ fn Actions(info: Memo<Option<Info>>) -> impl IntoView {
                 </div>
             </Show>
             <Show when=move || info.with(|i| i.as_ref().is_some_and(|i| i.exec_file.is_some()))>
+                <details class="exec-details" data-testid="exec-details">
+                <summary data-testid="exec-open">"Write or read a file in the pod "<code>"kubectl exec"</code></summary>
                 <form class="exec" data-testid="exec-form" on:submit=move |ev| { ev.prevent_default(); exec(true); }>
-                    <span class="action-label">"kubectl exec"</span>
                     <label class="field">
                         <span>"File"</span>
                         <input type="text" spellcheck="false" data-testid="exec-file"
@@ -773,6 +774,7 @@ fn Actions(info: Memo<Option<Info>>) -> impl IntoView {
                         </pre>
                     })}
                 </form>
+                </details>
             </Show>
             <div class="action-row">
                 <button type="button" class="button danger" data-testid="delete-button"
