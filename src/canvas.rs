@@ -18,7 +18,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use orrery::api::ObjKey;
 use orrery::routing::{self, Hop, Outcome, Route};
-use orrery::scene::{self, EdgeKind, Node, NodeKind, Scene, Status};
+use orrery::scene::{self, Edge, EdgeKind, Node, NodeKind, Scene, Status};
 use orrery::sim::Sim;
 use orrery::time::Millis;
 
@@ -36,7 +36,13 @@ pub struct Layout {
     pub deletion: HashMap<String, (Millis, i64)>,
     /// Dynamically provisioned volumes, with the UID of the StorageClass they came from.
     pub provisioned_from: HashMap<String, String>,
+    /// The edges drawn: the scene's, less the owner lines of crowded groups.
+    pub edges: Vec<Edge>,
 }
+
+/// Owner → pod lines are drawn for at most this many pods of one owner; a bigger group
+/// is already shown as its owner's by where it sits, and a hundred lines are noise.
+pub const MAX_OWNER_LINES: usize = scene::PODS_PER_ROW;
 
 impl PartialEq for Layout {
     fn eq(&self, other: &Layout) -> bool {
@@ -82,11 +88,24 @@ impl Layout {
                 }
             }
         }
+        let mut owned: HashMap<&str, usize> = HashMap::new();
+        for e in &scene.edges {
+            if e.kind == EdgeKind::Owns {
+                *owned.entry(e.from.as_str()).or_default() += 1;
+            }
+        }
+        let edges = scene
+            .edges
+            .iter()
+            .filter(|e| e.kind != EdgeKind::Owns || owned[e.from.as_str()] <= MAX_OWNER_LINES)
+            .cloned()
+            .collect();
         Layout {
             scene,
             index,
             deletion,
             provisioned_from,
+            edges,
         }
     }
 
@@ -390,7 +409,7 @@ pub fn plan_route(sim: &Sim, layout: &Layout, route: &Route) -> RoutePlan {
         .and_then(|id| layout.node(id))
         .map(|n| (n.x + n.w, n.y + n.h / 2.0))
         .unwrap_or((scene::MARGIN, scene::MARGIN));
-    let points = through
+    let mut points: Vec<(f32, f32)> = through
         .iter()
         .filter_map(|id| layout.node(id))
         .map(|n| {
@@ -398,6 +417,11 @@ pub fn plan_route(sim: &Sim, layout: &Layout, route: &Route) -> RoutePlan {
             (r.cx(), r.cy())
         })
         .collect();
+    // Without a request lane (a port-forward, before any Ingress) the request still
+    // comes from outside: from the canvas's top-left corner.
+    if layout.node("lane:client").is_none() && !points.is_empty() {
+        points.insert(0, (scene::MARGIN, scene::MARGIN));
+    }
     RoutePlan {
         points,
         through,
@@ -500,10 +524,16 @@ pub fn Canvas() -> impl IntoView {
     };
     let edge_keys = move || {
         layout.with(|l| {
-            l.scene
-                .edges
+            l.edges
                 .iter()
-                .map(|e| (format!("{}>{}>{:?}", e.from, e.to, e.kind), e.from.clone(), e.to.clone(), e.kind))
+                .map(|e| {
+                    (
+                        format!("{}>{}>{:?}", e.from, e.to, e.kind),
+                        e.from.clone(),
+                        e.to.clone(),
+                        e.kind,
+                    )
+                })
                 .collect::<Vec<_>>()
         })
     };
@@ -722,7 +752,10 @@ fn NodeView(
             }
             match k {
                 NodeKind::Deployment | NodeKind::StatefulSet | NodeKind::ReplicaSet
-                    if !detail.is_empty() => format!("{} · {detail}", kind_title(k)),
+                    if !detail.is_empty() =>
+                {
+                    format!("{} · {detail}", kind_title(k))
+                }
                 _ => detail,
             }
         }
@@ -854,16 +887,25 @@ fn RequestView(layout: Memo<Arc<Layout>>) -> impl IntoView {
     let pg = Playground::expect();
     move || {
         pg.request.get().map(|req| {
-            let plan = untrack(|| pg.with_sim(|sim| layout.with(|l| plan_route(sim, l, &req.route))));
+            let plan =
+                untrack(|| pg.with_sim(|sim| layout.with(|l| plan_route(sim, l, &req.route))));
             let d = polyline(&plan.points);
-            let end = plan.points.last().copied().unwrap_or((scene::MARGIN, scene::MARGIN));
+            let end = plan
+                .points
+                .last()
+                .copied()
+                .unwrap_or((scene::MARGIN, scene::MARGIN));
             let hops = plan.points.len().max(1);
             let duration = format!("{:.2}s", 0.5 * hops as f64);
             let name = format!("orrery-request-{}", req.id);
             let keyframes = route_keyframes(&name, &plan.points);
             let mark = if plan.ok { "✓" } else { "✕" };
             let code = plan.result.split(' ').next().unwrap_or("").to_string();
-            let code = if code.parse::<u16>().is_ok() { code } else { String::new() };
+            let code = if code.parse::<u16>().is_ok() {
+                code
+            } else {
+                String::new()
+            };
             let at_end = format!("{}px {}px", end.0, end.1);
             let at_mark = format!("{}px {}px", plan.mark.0, plan.mark.1);
             view! {
@@ -879,8 +921,7 @@ fn RequestView(layout: Memo<Arc<Layout>>) -> impl IntoView {
                         style:animation-duration=duration.clone() />
                     <circle class="request-dot" r="7"
                         style:translate=at_end.clone()
-                        style:animation-name=name
-                        style:animation-duration=duration.clone() />
+                        style:animation=format!("{name} {duration} linear both, request-fade 0.6s ease-in {duration} forwards") />
                     <g class="request-end" style:translate=at_mark style:animation-delay=duration>
                         <circle r="13" />
                         <text y="5">{mark}</text>
@@ -898,22 +939,26 @@ fn RequestStatus(layout: Memo<Arc<Layout>>) -> impl IntoView {
     let pg = Playground::expect();
     let dismissed = RwSignal::new(None::<u64>);
     move || {
-        pg.request.get().filter(|r| dismissed.get() != Some(r.id)).map(|req| {
-            let plan = untrack(|| pg.with_sim(|sim| layout.with(|l| plan_route(sim, l, &req.route))));
-            let id = req.id;
-            view! {
-                <div class=if plan.ok { "request-status ok" } else { "request-status failed" }
-                    data-testid="request-result" role="status">
-                    <p>
-                        <strong>{plan.result}</strong>
-                        " — "
-                        <span>{plan.reason}</span>
-                    </p>
-                    <button type="button" class="icon-button" aria-label="Dismiss"
-                        on:click=move |_| dismissed.set(Some(id))>"×"</button>
-                </div>
-            }
-        })
+        pg.request
+            .get()
+            .filter(|r| dismissed.get() != Some(r.id))
+            .map(|req| {
+                let plan =
+                    untrack(|| pg.with_sim(|sim| layout.with(|l| plan_route(sim, l, &req.route))));
+                let id = req.id;
+                view! {
+                    <div class=if plan.ok { "request-status ok" } else { "request-status failed" }
+                        data-testid="request-result" role="status">
+                        <p>
+                            <strong>{plan.result}</strong>
+                            " — "
+                            <span>{plan.reason}</span>
+                        </p>
+                        <button type="button" class="icon-button" aria-label="Dismiss"
+                            on:click=move |_| dismissed.set(Some(id))>"×"</button>
+                    </div>
+                }
+            })
     }
 }
 
@@ -999,7 +1044,14 @@ fn QuietList(layout: Memo<Arc<Layout>>) -> impl IntoView {
             l.scene
                 .quiet
                 .iter()
-                .map(|q| (q.id.clone(), q.kind.clone(), q.namespace.clone(), q.name.clone()))
+                .map(|q| {
+                    (
+                        q.id.clone(),
+                        q.kind.clone(),
+                        q.namespace.clone(),
+                        q.name.clone(),
+                    )
+                })
                 .collect::<Vec<_>>()
         })
     };
@@ -1176,7 +1228,8 @@ pub(crate) mod tests_support {
     /// The reference lesson up to the Ingress, as the page runs it.
     pub(crate) fn lesson() -> Session {
         let mut s = Session::new(1);
-        s.files.insert("pacman-stateful-demo.yaml".into(), LESSON.into());
+        s.files
+            .insert("pacman-stateful-demo.yaml".into(), LESSON.into());
         s.files.insert("pacman-ingress.yaml".into(), INGRESS.into());
         for line in [
             "minikube start --addons volumesnapshots,csi-hostpath-driver --kubernetes-version=1.21.2",
@@ -1193,7 +1246,6 @@ pub(crate) mod tests_support {
         }
         s
     }
-
 }
 
 #[cfg(test)]
@@ -1217,7 +1269,8 @@ mod tests {
         let icons: std::collections::BTreeSet<_> =
             states.iter().map(|s| icon(NodeKind::Pod, *s)).collect();
         assert_eq!(icons.len(), states.len());
-        let words: std::collections::BTreeSet<_> = states.iter().map(|s| status_words(*s)).collect();
+        let words: std::collections::BTreeSet<_> =
+            states.iter().map(|s| status_words(*s)).collect();
         assert_eq!(words.len(), states.len());
     }
 
@@ -1254,7 +1307,10 @@ mod tests {
         for k in kinds {
             for s in states {
                 let id = icon(k, s);
-                assert!(src.contains(&format!("<symbol id=\"{id}\"")), "{id} is not drawn");
+                assert!(
+                    src.contains(&format!("<symbol id=\"{id}\"")),
+                    "{id} is not drawn"
+                );
             }
         }
     }
@@ -1275,7 +1331,11 @@ mod tests {
         assert_eq!(mongo.badge.as_deref(), Some("0"));
         assert_eq!(mongo.status, Status::Ready);
         let claim = named(NodeKind::Claim, "mongo-storage");
-        assert!(claim.explain.contains("csi-hostpath-sc"), "{}", claim.explain);
+        assert!(
+            claim.explain.contains("csi-hostpath-sc"),
+            "{}",
+            claim.explain
+        );
         let stars = l.stars();
         assert_eq!(stars.len(), 1);
         let csi = named(NodeKind::StorageClass, "csi-hostpath-sc");
@@ -1314,6 +1374,31 @@ mod tests {
     }
 
     #[test]
+    fn a_port_forwarded_request_comes_from_outside_to_the_pod() {
+        let mut s = Session::new(1);
+        s.files.insert(
+            "p.yaml".into(),
+            include_str!("../lessons/pacman-stateful-demo.yaml").into(),
+        );
+        s.exec("kubectl create -f p.yaml", None);
+        s.exec("sleep 90s", None);
+        s.exec("kubectl port-forward svc/pacman 9090:80 -n pacman", None);
+        s.exec("curl -s http://localhost:9090/highscores/list", None);
+        let route = s.last_route.clone().unwrap();
+        let l = Layout::of(&s.sim);
+        let plan = plan_route(&s.sim, &l, &route);
+        assert!(plan.ok, "{plan:?}");
+        assert_eq!(plan.points[0], (scene::MARGIN, scene::MARGIN));
+        let first = l.node(&plan.through[0]).unwrap();
+        assert!(first.name.starts_with("pacman-"), "{plan:?}");
+        // pacman asks mongo for the scores: the route goes on to mongo.
+        assert!(
+            plan.through.iter().any(|id| l.node(id).is_some_and(|n| n.name == "mongo-0")),
+            "{plan:?}"
+        );
+    }
+
+    #[test]
     fn a_404_stops_at_the_controller_and_says_why() {
         let mut s = lesson();
         s.exec(&commands::curl("nobody.example", "192.168.49.2", "/"), None);
@@ -1321,14 +1406,20 @@ mod tests {
         let plan = plan_route(&s.sim, &Layout::of(&s.sim), &route);
         assert!(!plan.ok);
         assert_eq!(plan.result, "404 Not Found");
-        assert_eq!(plan.through.last().map(String::as_str), Some("lane:controller"));
+        assert_eq!(
+            plan.through.last().map(String::as_str),
+            Some("lane:controller")
+        );
         assert!(!plan.reason.is_empty());
     }
 
     #[test]
     fn a_503_stops_at_the_service() {
         let mut s = lesson();
-        s.exec("kubectl scale deployment pacman --replicas=0 -n pacman", None);
+        s.exec(
+            "kubectl scale deployment pacman --replicas=0 -n pacman",
+            None,
+        );
         s.exec("sleep 60s", None);
         s.exec(&commands::curl("pacman.com", "192.168.49.2", "/"), None);
         let route = s.last_route.clone().unwrap();
@@ -1337,7 +1428,10 @@ mod tests {
         assert!(!plan.ok);
         assert!(plan.result.starts_with("503"), "{plan:?}");
         let last = l.node(plan.through.last().unwrap()).unwrap();
-        assert_eq!((last.kind, last.name.as_str()), (NodeKind::Service, "pacman"));
+        assert_eq!(
+            (last.kind, last.name.as_str()),
+            (NodeKind::Service, "pacman")
+        );
         assert!(plan.reason.contains("no ready endpoint"), "{}", plan.reason);
     }
 
@@ -1359,12 +1453,7 @@ mod tests {
         let mut s = lesson();
         s.exec("kubectl delete pod mongo-0 -n pacman", None);
         let l = Layout::of(&s.sim);
-        let mongo = l
-            .scene
-            .nodes
-            .iter()
-            .find(|n| n.name == "mongo-0")
-            .unwrap();
+        let mongo = l.scene.nodes.iter().find(|n| n.name == "mongo-0").unwrap();
         assert_eq!(mongo.status, Status::Terminating);
         let (at, grace) = l.deletion[&mongo.id];
         assert!(grace > 0);
@@ -1375,10 +1464,28 @@ mod tests {
 
     #[test]
     fn edges_leave_the_facing_sides() {
-        let a = Rect { x: 0.0, y: 0.0, w: 100.0, h: 40.0 };
-        let below = Rect { x: 200.0, y: 100.0, w: 100.0, h: 40.0 };
-        assert_eq!(edge_path(a, below), "M50.0 40.0C50.0 70.0 250.0 70.0 250.0 100.0");
-        let right = Rect { x: 200.0, y: 0.0, w: 100.0, h: 40.0 };
+        let a = Rect {
+            x: 0.0,
+            y: 0.0,
+            w: 100.0,
+            h: 40.0,
+        };
+        let below = Rect {
+            x: 200.0,
+            y: 100.0,
+            w: 100.0,
+            h: 40.0,
+        };
+        assert_eq!(
+            edge_path(a, below),
+            "M50.0 40.0C50.0 70.0 250.0 70.0 250.0 100.0"
+        );
+        let right = Rect {
+            x: 200.0,
+            y: 0.0,
+            w: 100.0,
+            h: 40.0,
+        };
         assert!(edge_path(a, right).starts_with("M100.0 20.0"));
         assert_eq!(polyline(&[(1.0, 2.0), (3.0, 4.0)]), "M1.0 2.0L3.0 4.0");
     }
@@ -1390,7 +1497,10 @@ mod tests {
         assert_eq!(fit_middle("pacman-c8c97bbc7-rdfjz", 12).chars().count(), 12);
         assert_eq!(fit_detail("ContainerCreating 0/1", 17), "ContainerCreating");
         assert_eq!(fit_detail("Running 1/1", 17), "Running 1/1");
-        assert_eq!(fit_detail("LoadBalancer 10.96.130.203", 20), "LoadBalancer 10.96.…");
+        assert_eq!(
+            fit_detail("LoadBalancer 10.96.130.203", 20),
+            "LoadBalancer 10.96.…"
+        );
     }
 
     #[test]
@@ -1421,13 +1531,26 @@ mod tests {
     #[test]
     fn a_thousand_pods_lay_out_quickly() {
         let mut s = Session::new(1);
-        s.exec("kubectl create deployment big --image=nginx --replicas=1000", None);
+        s.exec(
+            "kubectl create deployment big --image=nginx --replicas=1000",
+            None,
+        );
         s.exec("sleep 120s", None);
         let started = std::time::Instant::now();
         let l = Layout::of(&s.sim);
         let took = started.elapsed();
-        let pods = l.scene.nodes.iter().filter(|n| n.kind == NodeKind::Pod).count();
+        let pods = l
+            .scene
+            .nodes
+            .iter()
+            .filter(|n| n.kind == NodeKind::Pod)
+            .count();
         assert_eq!(pods, 1000);
         assert!(took.as_millis() < 500, "layout took {took:?}");
+        assert!(
+            l.edges.len() < 10,
+            "no thousand owner lines: {} edges drawn",
+            l.edges.len()
+        );
     }
 }

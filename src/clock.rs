@@ -158,7 +158,11 @@ mod tests {
     #[test]
     fn real_time_times_speed_is_handed_over_in_ticks() {
         let mut p = Pacer::default();
-        assert_eq!(p.frame(0.0, 1.0, None), 0, "the first frame only starts the count");
+        assert_eq!(
+            p.frame(0.0, 1.0, None),
+            0,
+            "the first frame only starts the count"
+        );
         let mut total = 0;
         for i in 1..=60 {
             total += p.frame(i as f64 * 1000.0 / 60.0, 1.0, None);

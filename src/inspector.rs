@@ -55,9 +55,7 @@ pub fn why(sim: &Sim, uid: &str) -> Vec<String> {
         .find(|s| s.uid == uid && s.verb == StepVerb::Created)
         .map(|s| actor_words(s.actor));
     let when = ago(sim, obj.meta.creation_ms);
-    let owner = obj
-        .controller_ref()
-        .and_then(|o| sim.store.by_uid(&o.uid));
+    let owner = obj.controller_ref().and_then(|o| sim.store.by_uid(&o.uid));
     let replicas = |o: &Object| o.i64_at(&["spec", "replicas"]).unwrap_or(1);
 
     match obj.kind.as_str() {
@@ -123,9 +121,9 @@ pub fn why(sim: &Sim, uid: &str) -> Vec<String> {
                 ));
             }
             for claim in pv::pod_claims(obj) {
-                let Some(pvc) = sim
-                    .store
-                    .find("PersistentVolumeClaim", &obj.meta.namespace, &claim)
+                let Some(pvc) =
+                    sim.store
+                        .find("PersistentVolumeClaim", &obj.meta.namespace, &claim)
                 else {
                     lines.push(format!(
                         "It mounts claim {claim}, which does not exist: the pod cannot start until it does."
@@ -307,7 +305,9 @@ pub fn why(sim: &Sim, uid: &str) -> Vec<String> {
         "Service" => {
             let sel = orrery::api::object::string_map(Some(obj.get(&["spec", "selector"])));
             if sel.is_empty() {
-                lines.push(format!("Service {name} has no selector: its endpoints are managed by hand."));
+                lines.push(format!(
+                    "Service {name} has no selector: its endpoints are managed by hand."
+                ));
             } else {
                 let pods: Vec<&Object> = sim
                     .store
@@ -334,10 +334,7 @@ pub fn why(sim: &Sim, uid: &str) -> Vec<String> {
                 "{kind} {name} was created {when}{}.",
                 created_by.map(|b| format!(" by {b}")).unwrap_or_default()
             ));
-            let simulated = sim
-                .discovery
-                .by_gk(&obj.gk())
-                .is_some_and(|t| t.simulated);
+            let simulated = sim.discovery.by_gk(&obj.gk()).is_some_and(|t| t.simulated);
             if !simulated {
                 lines.push(format!(
                     "Orrery stores {kind} objects and shows them, but does not simulate what they do."
@@ -345,7 +342,15 @@ pub fn why(sim: &Sim, uid: &str) -> Vec<String> {
             }
         }
     }
-    if let Some(e) = sim.events.iter().rev().find(|e| e.uid == uid && e.warning) {
+    // A warning only while it is the object's latest word (a pod that waited for its
+    // claim and then started is not in trouble any more).
+    if let Some(e) = sim
+        .events
+        .iter()
+        .filter(|e| e.uid == uid)
+        .max_by_key(|e| e.last_ms)
+        .filter(|e| e.warning)
+    {
         lines.push(format!("Last warning: {} — {}", e.reason, e.message.trim()));
     }
     lines
@@ -390,8 +395,11 @@ impl Info {
                 .map(str::to_string)
                 .unwrap_or_default(),
         };
-        let replicas = matches!(obj.kind.as_str(), "Deployment" | "StatefulSet" | "ReplicaSet")
-            .then(|| obj.i64_at(&["spec", "replicas"]).unwrap_or(1));
+        let replicas = matches!(
+            obj.kind.as_str(),
+            "Deployment" | "StatefulSet" | "ReplicaSet"
+        )
+        .then(|| obj.i64_at(&["spec", "replicas"]).unwrap_or(1));
         let exec_file = (obj.kind == "Pod").then(|| {
             let mount = obj
                 .get(&["spec", "containers"])
@@ -401,7 +409,9 @@ impl Info {
                 .and_then(|m| m.as_array())
                 .and_then(|m| {
                     m.iter().find_map(|v| {
-                        v.get("mountPath").and_then(|p| p.as_str()).map(str::to_string)
+                        v.get("mountPath")
+                            .and_then(|p| p.as_str())
+                            .map(str::to_string)
                     })
                 });
             match mount {
@@ -635,7 +645,8 @@ fn ObjectInfo(uid: String, tab: RwSignal<Tab>) -> impl IntoView {
 
 #[component]
 fn ObjectHeader(info: Memo<Option<Info>>) -> impl IntoView {
-    let get = move |f: fn(&Info) -> String| move || info.with(|i| i.as_ref().map(f).unwrap_or_default());
+    let get =
+        move |f: fn(&Info) -> String| move || info.with(|i| i.as_ref().map(f).unwrap_or_default());
     view! {
         <header class="object-header" data-testid="inspector-object">
             <span class="kind-chip">{get(|i| i.kind.clone())}</span>
@@ -680,7 +691,9 @@ fn Actions(info: Memo<Option<Info>>) -> impl IntoView {
         uid
     });
     let exec = move |write: bool| {
-        let Some(i) = info.get_untracked() else { return };
+        let Some(i) = info.get_untracked() else {
+            return;
+        };
         let file = exec_file.get_untracked();
         let line = if write {
             commands::exec_write(&i.namespace, &i.name, &file, &exec_text.get_untracked())
@@ -804,7 +817,11 @@ fn TabBody(uid: String, info: Memo<Option<Info>>, tab: RwSignal<Tab>) -> impl In
                             if e.warning { "Warning" } else { "Normal" },
                             e.reason,
                             e.message.trim(),
-                            if e.count > 1 { format!(" (x{})", e.count) } else { String::new() }
+                            if e.count > 1 {
+                                format!(" (x{})", e.count)
+                            } else {
+                                String::new()
+                            }
                         )
                     })
                     .collect();
@@ -872,7 +889,10 @@ mod tests {
         let old = uid_of(&s, "Pod", "pacman", "mongo-0");
         s.exec("kubectl delete pod mongo-0 -n pacman", None);
         let terminating = why(&s.sim, &old).join("\n");
-        assert!(terminating.contains("Terminating: deleted by a kubectl command"), "{terminating}");
+        assert!(
+            terminating.contains("Terminating: deleted by a kubectl command"),
+            "{terminating}"
+        );
         s.exec("sleep 90s", None);
         let new = uid_of(&s, "Pod", "pacman", "mongo-0");
         assert_ne!(old, new);
@@ -882,8 +902,14 @@ mod tests {
                 && text.contains("StatefulSet mongo has replicas 1, and ordinal 0 was missing"),
             "{text}"
         );
-        assert!(text.contains(&format!("replaces an earlier mongo-0 (UID {}", &old[..8])), "{text}");
-        assert!(text.contains("It mounts claim mongo-storage, bound to volume"), "{text}");
+        assert!(
+            text.contains(&format!("replaces an earlier mongo-0 (UID {}", &old[..8])),
+            "{text}"
+        );
+        assert!(
+            text.contains("It mounts claim mongo-storage, bound to volume"),
+            "{text}"
+        );
         assert!(text.contains("the claim is older than this pod"), "{text}");
         assert_eq!(last_known(&s.sim, &old).unwrap().2, "mongo-0");
     }
@@ -894,7 +920,10 @@ mod tests {
         let uid = uid_of(&s, "PersistentVolumeClaim", "pacman", "mongo-storage");
         let text = why(&s.sim, &uid).join("\n");
         assert!(text.contains("csi-hostpath-sc"), "{text}");
-        assert!(text.contains("provisioned dynamically for this claim"), "{text}");
+        assert!(
+            text.contains("provisioned dynamically for this claim"),
+            "{text}"
+        );
         assert!(text.contains("Mounted by pod mongo-0"), "{text}");
     }
 
@@ -908,9 +937,15 @@ mod tests {
             .find(|p| p.meta.name.starts_with("pacman-"))
             .unwrap();
         let text = why(&s.sim, &pod.meta.uid).join("\n");
-        assert!(text.contains("created by the replicaset controller"), "{text}");
+        assert!(
+            text.contains("created by the replicaset controller"),
+            "{text}"
+        );
         assert!(text.contains("belongs to Deployment pacman"), "{text}");
-        assert!(text.contains("Service pacman selects it, and it is ready"), "{text}");
+        assert!(
+            text.contains("Service pacman selects it, and it is ready"),
+            "{text}"
+        );
         let csi = uid_of(&s, "StorageClass.storage.k8s.io", "", "csi-hostpath-sc");
         assert!(why(&s.sim, &csi)[0].contains("is the default StorageClass"));
         let standard = uid_of(&s, "StorageClass.storage.k8s.io", "", "standard");
@@ -929,7 +964,10 @@ mod tests {
         let text = why(&s.sim, &psp.meta.uid).join("\n");
         assert!(text.contains("does not simulate"), "{text}");
         let info = Info::of(&s.sim, psp);
-        assert_eq!(info.delete_line(), "kubectl delete podsecuritypolicy pacman");
+        assert_eq!(
+            info.delete_line(),
+            "kubectl delete podsecuritypolicy pacman"
+        );
     }
 
     #[test]
@@ -941,7 +979,11 @@ mod tests {
         assert_eq!(i.describe_line(), "kubectl describe pod mongo-0 -n pacman");
         assert!(i.exec_file.as_deref().unwrap().ends_with("/note.txt"));
         assert_eq!(i.replicas, None);
-        let d = s.sim.store.find("Deployment.apps", "pacman", "pacman").unwrap();
+        let d = s
+            .sim
+            .store
+            .find("Deployment.apps", "pacman", "pacman")
+            .unwrap();
         assert_eq!(Info::of(&s.sim, d).replicas, Some(1));
         let sc = s
             .sim
@@ -955,7 +997,10 @@ mod tests {
 
     #[test]
     fn actors_read_as_words() {
-        assert_eq!(actor_words("statefulset-controller"), "the statefulset controller");
+        assert_eq!(
+            actor_words("statefulset-controller"),
+            "the statefulset controller"
+        );
         assert_eq!(actor_words("kubectl"), "a kubectl command");
     }
 }

@@ -264,3 +264,273 @@ async fn hostile_input_does_not_break_the_page() {
     })
     .await;
 }
+
+// ---------------------------------------------------------------- the cluster canvas
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use orrery_web::canvas::Canvas;
+use orrery_web::inspector::Inspector;
+use orrery_web::state::Playground;
+
+/// The canvas and the inspector over a fresh playground (seed 1, the default cluster),
+/// with the playground handed back so the test can run commands and move time.
+fn mount_canvas() -> (Mounted<impl Sized>, Playground) {
+    let slot: Rc<Cell<Option<Playground>>> = Rc::new(Cell::new(None));
+    let out = slot.clone();
+    let page = mount(move || {
+        let pg = Playground::new(1);
+        provide_context(pg);
+        out.set(Some(pg));
+        view! { <Canvas /> <Inspector /> }
+    });
+    let pg = slot.get().expect("the playground was made");
+    (page, pg)
+}
+
+/// Advances virtual time in frame-sized steps, as the clock does.
+fn play(pg: &Playground, ms: i64) {
+    let mut left = ms;
+    while left > 0 {
+        pg.advance(left.min(1_000));
+        left -= 1_000;
+    }
+}
+
+fn nodes(page: &Mounted<impl Sized>, testid: &str) -> Vec<Element> {
+    page.all(testid)
+}
+
+fn attr(e: &Element, name: &str) -> String {
+    e.get_attribute(name).unwrap_or_default()
+}
+
+fn dispatch(target: &Element, event: &web_sys::Event) {
+    target.dispatch_event(event).unwrap();
+}
+
+fn click(target: &Element) {
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    dispatch(
+        target,
+        &web_sys::Event::new_with_event_init_dict("click", &init).unwrap(),
+    );
+}
+
+fn press(target: &Element, key: &str) {
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_bubbles(true);
+    init.set_key(key);
+    let ev = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    dispatch(target, &ev);
+}
+
+const STATEFULSET: &str = "apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: web
+spec:
+  serviceName: web
+  replicas: 2
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+      - name: nginx
+        image: nginx:1.25
+        volumeMounts:
+        - {name: www, mountPath: /usr/share/nginx/html}
+  volumeClaimTemplates:
+  - metadata: {name: www}
+    spec:
+      accessModes: [ReadWriteOnce]
+      resources: {requests: {storage: 1Gi}}
+";
+
+#[wasm_bindgen_test]
+async fn canvas_draws_pods_keyed_by_uid_with_their_state() {
+    let (page, pg) = mount_canvas();
+    // The default cluster: one StorageClass, the default, starred.
+    until("the default class is drawn", || {
+        nodes(&page, "storageclass").len() == 1
+    })
+    .await;
+    assert_eq!(attr(&nodes(&page, "storageclass")[0], "data-name"), "standard");
+    assert_eq!(page.all("default-star").len(), 1);
+
+    pg.run(
+        "kubectl create deployment api --image=nginx --replicas=3",
+        None,
+        "test",
+    );
+    until("three pods are drawn", || nodes(&page, "pod").len() == 3).await;
+    assert!(nodes(&page, "pod")
+        .iter()
+        .all(|p| attr(p, "data-status") != "ready"));
+    play(&pg, 60_000);
+    until("the pods are ready", || {
+        nodes(&page, "pod")
+            .iter()
+            .all(|p| attr(p, "data-status") == "ready")
+    })
+    .await;
+    let uids: Vec<String> = nodes(&page, "pod").iter().map(|p| attr(p, "data-uid")).collect();
+    let stored: Vec<String> = pg.with_sim(|s| {
+        s.store
+            .list("Pod", "default")
+            .map(|p| p.meta.uid.clone())
+            .collect()
+    });
+    let mut a = uids.clone();
+    a.sort();
+    let mut b = stored;
+    b.sort();
+    assert_eq!(a, b, "each pod node carries its object's UID");
+    // A Deployment → ReplicaSet → pods.
+    assert_eq!(nodes(&page, "deployment").len(), 1);
+    assert_eq!(nodes(&page, "replicaset").len(), 1);
+    let pod = &nodes(&page, "pod")[0];
+    assert_eq!(attr(pod, "role"), "button");
+    assert_eq!(attr(pod, "tabindex"), "0");
+    assert!(attr(pod, "aria-label").contains("Ready"));
+}
+
+#[wasm_bindgen_test]
+async fn selecting_deleting_and_recreating_a_statefulset_pod() {
+    let (page, pg) = mount_canvas();
+    let out = pg.run("kubectl apply -f - <<EOF", Some(STATEFULSET), "test");
+    assert_eq!(out.code, 0, "{}", out.text);
+    play(&pg, 60_000);
+    let web0 = || {
+        nodes(&page, "pod")
+            .into_iter()
+            .find(|p| attr(p, "data-name") == "web-0")
+    };
+    until("web-0 is ready", || {
+        web0().is_some_and(|p| attr(&p, "data-status") == "ready")
+    })
+    .await;
+    let old = web0().unwrap();
+    assert_eq!(attr(&old, "data-badge"), "0");
+    let old_uid = attr(&old, "data-uid");
+    let claim = nodes(&page, "claim")
+        .into_iter()
+        .find(|c| attr(c, "data-name") == "www-web-0")
+        .expect("the claim is drawn under its pod");
+    let claim_uid = attr(&claim, "data-uid");
+
+    // Enter selects; the inspector shows it and why it is there.
+    press(&old, "Enter");
+    until("the inspector shows web-0", || {
+        page.all("inspector-name")
+            .first()
+            .and_then(|n| n.text_content())
+            .as_deref()
+            == Some("web-0")
+    })
+    .await;
+    assert_eq!(page.one("inspector-uid").text_content().unwrap(), old_uid);
+    assert!(page
+        .one("why")
+        .text_content()
+        .unwrap()
+        .contains("StatefulSet web has replicas 2, and ordinal 0 was missing"));
+
+    // Delete deletes, as kubectl does, and says so in the console.
+    press(&old, "Delete");
+    let last = pg.console.with_untracked(|c| c.last().cloned()).unwrap();
+    assert_eq!(last.command, "kubectl delete pod web-0 -n default");
+    assert_eq!(last.origin, "canvas");
+    until("web-0 is terminating", || {
+        web0().is_some_and(|p| attr(&p, "data-status") == "terminating")
+    })
+    .await;
+    play(&pg, 90_000);
+    until("a new web-0 is ready", || {
+        web0().is_some_and(|p| attr(&p, "data-uid") != old_uid && attr(&p, "data-status") == "ready")
+    })
+    .await;
+    let new_uid = attr(&web0().unwrap(), "data-uid");
+    // Same claim, now mounted by the new pod.
+    assert!(page.all("edge").iter().any(|e| {
+        attr(e, "data-kind") == "Mounts"
+            && attr(e, "data-from") == new_uid
+            && attr(e, "data-to") == claim_uid
+    }));
+    assert!(!page.all("edge").iter().any(|e| attr(e, "data-from") == old_uid));
+    // The inspector still points at the old UID and offers the new pod.
+    until("the inspector says it is gone", || {
+        !page.all("inspector-gone").is_empty()
+    })
+    .await;
+    click(&page.one("select-successor"));
+    until("the new web-0 is selected", || {
+        page.all("inspector-uid")
+            .first()
+            .and_then(|n| n.text_content())
+            .as_deref()
+            == Some(new_uid.as_str())
+    })
+    .await;
+    assert!(page
+        .one("why")
+        .text_content()
+        .unwrap()
+        .contains("replaces an earlier web-0"));
+}
+
+#[wasm_bindgen_test]
+async fn scaling_and_switching_the_default_class_echo_their_commands() {
+    let (page, pg) = mount_canvas();
+    pg.run("kubectl create deployment api --image=nginx", None, "test");
+    pg.run("minikube addons enable csi-hostpath-driver", None, "test");
+    until("the deployment is drawn", || !nodes(&page, "deployment").is_empty()).await;
+    click(&nodes(&page, "deployment")[0]);
+    until("the scale control shows", || !page.all("scale-up").is_empty()).await;
+    page.one("scale-up").unchecked_ref::<HtmlElement>().click();
+    let last = pg.console.with_untracked(|c| c.last().cloned()).unwrap();
+    assert_eq!(last.command, "kubectl scale deployment api --replicas=2 -n default");
+    until("two pods", || nodes(&page, "pod").len() == 2).await;
+
+    let csi = || {
+        nodes(&page, "storageclass")
+            .into_iter()
+            .find(|n| attr(n, "data-name") == "csi-hostpath-sc")
+    };
+    until("the csi class is drawn", || csi().is_some()).await;
+    click(&csi().unwrap());
+    until("the make-default button shows", || !page.all("make-default").is_empty()).await;
+    page.one("make-default").unchecked_ref::<HtmlElement>().click();
+    let commands: Vec<String> = pg
+        .console
+        .with_untracked(|c| c.iter().rev().take(2).rev().map(|e| e.command.clone()).collect());
+    assert_eq!(
+        commands,
+        [
+            r#"kubectl patch storageclass csi-hostpath-sc -p '{"metadata": {"annotations":{"storageclass.kubernetes.io/is-default-class":"true"}}}'"#,
+            r#"kubectl patch storageclass standard -p '{"metadata": {"annotations":{"storageclass.kubernetes.io/is-default-class":"false"}}}'"#,
+        ]
+    );
+    until("the button goes away", || page.all("make-default").is_empty()).await;
+    assert_eq!(page.all("default-star").len(), 1);
+}
+
+#[wasm_bindgen_test]
+async fn a_request_without_an_ingress_controller_fails_at_the_door() {
+    let (page, pg) = mount_canvas();
+    page.one("request-send").unchecked_ref::<HtmlElement>().click();
+    let last = pg.console.with_untracked(|c| c.last().cloned()).unwrap();
+    assert!(last.command.starts_with("curl -s "), "{}", last.command);
+    until("the outcome is shown", || !page.all("request-result").is_empty()).await;
+    assert!(page
+        .one("request-result")
+        .text_content()
+        .unwrap()
+        .contains("connection refused"));
+    assert_eq!(attr(&page.one("request"), "data-ok"), "false");
+}

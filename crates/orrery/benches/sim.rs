@@ -1,9 +1,11 @@
 //! Simulator benchmarks (issue: simulator core; budgets in BENCHMARKS.md):
-//! parse + admit + converge for 10, 100, 1,000 and 5,000 objects, and one controller
-//! pass over a settled cluster of 5,000 pods. Run with `cargo bench -p orrery`.
+//! parse + admit + converge for 10, 100, 1,000 and 5,000 objects, one controller pass
+//! over a settled cluster of 1,000 and 5,000 pods, and a jump to a moment of a
+//! 10,000-step history (`Timeline::state_at`). Run with `cargo bench -p orrery`.
 
 use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion};
 use orrery::shell::Session;
+use orrery::timeline::Timeline;
 
 /// A manifest of `n` objects: Deployments (1 replica each) and Services, alternating.
 fn manifest(n: usize) -> String {
@@ -76,5 +78,50 @@ fn one_pass(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, parse_admit_converge, one_pass);
+/// A timeline of at least `steps` simulator steps: a Deployment scaled up and down and
+/// rolled to new images, with time passing between the commands.
+fn history(steps: usize) -> Timeline {
+    let mut tl = Timeline::new(Session::new(1));
+    tl.exec(
+        "kubectl create deployment web --image=nginx:1.14.2 --replicas=10",
+        None,
+    );
+    tl.advance(30_000);
+    let mut total = 0;
+    let mut i = 0;
+    while total < steps {
+        let before = tl.session.sim.steps.len();
+        let line = match i % 3 {
+            0 => format!(
+                "kubectl scale deployment/web --replicas={}",
+                10 + (i % 7) * 5
+            ),
+            1 => format!(
+                "kubectl set image deployment/web nginx=nginx:1.{}.0",
+                14 + i % 2
+            ),
+            _ => "kubectl scale deployment/web --replicas=10".to_string(),
+        };
+        tl.exec(&line, None);
+        tl.advance(20_000);
+        total += tl.session.sim.steps.len().saturating_sub(before);
+        i += 1;
+    }
+    tl
+}
+
+fn replay_to_moment(c: &mut Criterion) {
+    let mut g = c.benchmark_group("replay_to_moment");
+    g.sample_size(10);
+    let tl = history(10_000);
+    let (start, end) = (tl.start(), tl.now());
+    for (name, t) in [("middle", start + (end - start) / 2), ("end", end)] {
+        g.bench_function(BenchmarkId::new("steps_10000", name), |b| {
+            b.iter(|| tl.state_at(t))
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, parse_admit_converge, one_pass, replay_to_moment);
 criterion_main!(benches);

@@ -469,10 +469,7 @@ fn default_service(sim: &mut Sim, obj: &mut Object) {
 fn fresh_cluster_ip(sim: &mut Sim) -> String {
     let mut ip = sim.allocate_cluster_ip();
     for _ in 0..1_000 {
-        let used = sim
-            .store
-            .list_all("Service")
-            .any(|s| s.str_at(&["spec", "clusterIP"]) == Some(ip.as_str()));
+        let used = sim.store.services_with_ip(&ip).next().is_some();
         if !used {
             break;
         }

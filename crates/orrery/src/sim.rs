@@ -250,13 +250,32 @@ pub struct Pass {
     pub wake: Option<Millis>,
 }
 
-/// An object removed from the store, as incremental controllers need to know it.
+/// An entry of the departure log: an object removed from the store, or the previous
+/// labels and controller of an object whose labels or controller reference changed (it
+/// left the selections and the owner it had), as incremental controllers need to know.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Removed {
     pub key: ObjKey,
     pub uid: String,
     pub labels: BTreeMap<String, String>,
+    /// The UID of its controller (ownerReference with `controller: true`).
+    pub controller: Option<String>,
 }
+
+impl Removed {
+    fn of(key: &ObjKey, obj: &Object) -> Removed {
+        Removed {
+            key: key.clone(),
+            uid: obj.meta.uid.clone(),
+            labels: obj.meta.labels.clone(),
+            controller: obj.controller_ref().map(|r| r.uid.clone()),
+        }
+    }
+}
+
+/// The departure log's bound: past it the oldest entries go, and a controller that has
+/// not seen them makes a full pass.
+const MAX_DEPARTURES: usize = 4_096;
 
 impl Sim {
     /// An empty API server (no node, no namespaces). Use `cluster::bootstrap` for a
@@ -405,9 +424,12 @@ impl Sim {
             let obj = admission::admit_update_readonly(self, old, obj)?;
             self.finish_update(old, obj)
         };
-        let Some(obj) = obj else {
+        let Some((obj, departed)) = obj else {
             return Ok(key);
         };
+        if let Some(d) = departed {
+            self.removed.push(d);
+        }
         if obj.meta.deletion_ms.is_some()
             && obj.meta.finalizers.is_empty()
             && !is_graceful_kind(&obj)
@@ -421,8 +443,9 @@ impl Sim {
     }
 
     /// The stored identity, deletion state and generation (bumped on a spec change)
-    /// over an admitted update; None when nothing changed.
-    fn finish_update(&self, old: &Object, mut obj: Object) -> Option<Object> {
+    /// over an admitted update; None when nothing changed. With it, the departure record
+    /// of the old labels and controller when they change.
+    fn finish_update(&self, old: &Object, mut obj: Object) -> Option<(Object, Option<Removed>)> {
         obj.meta.uid.clone_from(&old.meta.uid);
         obj.meta.creation_ms = old.meta.creation_ms;
         obj.meta.deletion_ms = old.meta.deletion_ms;
@@ -431,7 +454,13 @@ impl Sim {
         if admission::has_generation(&obj) && obj.body.get("spec") != old.body.get("spec") {
             obj.meta.generation = old.meta.generation + 1;
         }
-        (obj != *old).then_some(obj)
+        if obj == *old {
+            return None;
+        }
+        let departed = (obj.meta.labels != old.meta.labels
+            || obj.controller_ref().map(|r| &r.uid) != old.controller_ref().map(|r| &r.uid))
+        .then(|| Removed::of(&old.key(), old));
+        Some((obj, departed))
     }
 
     /// A delete request (R5.10, R3.8, §12.3): objects with finalizers, pods on a node
@@ -499,11 +528,7 @@ impl Sim {
                     self.kubelet_due.remove(&(d, obj.meta.uid.clone()));
                 }
             }
-            self.removed.push(Removed {
-                key: key.clone(),
-                uid: obj.meta.uid.clone(),
-                labels: obj.meta.labels.clone(),
-            });
+            self.removed.push(Removed::of(key, &obj));
             crate::volumes::on_removed(self, &obj);
             self.record(StepVerb::Removed, &obj);
             if obj.kind == "CustomResourceDefinition" {
@@ -589,21 +614,10 @@ impl Sim {
 
     /// A free NodePort in 30000–32767 (R6.7), random like the real allocator.
     pub fn allocate_node_port(&mut self) -> i64 {
-        let used: BTreeSet<i64> = self
-            .store
-            .list_all("Service")
-            .flat_map(|s| {
-                s.get(&["spec", "ports"])
-                    .as_array()
-                    .cloned()
-                    .unwrap_or_default()
-            })
-            .filter_map(|p| p.get("nodePort").and_then(Value::as_i64))
-            .collect();
         self.next_node_port += 1;
         loop {
             let p = 30000 + self.rng.below(2768) as i64;
-            if !used.contains(&p) {
+            if self.store.services_with_node_port(p).next().is_none() {
                 return p;
             }
         }
@@ -705,25 +719,40 @@ impl Sim {
         }
     }
 
-    /// Drops removal records that every controller has seen.
+    /// Drops departure records that every controller reading them has seen, and the
+    /// oldest past `MAX_DEPARTURES`.
     fn trim_removed(&mut self) {
-        let Some(min) = self
+        let min = self
             .passes
             .iter()
             .zip(controllers::WATCHES)
-            .filter(|(_, w)| w.kinds.is_none())
-            .map(|(p, _)| p.as_ref().map_or(self.removed_base, |p| p.removed))
+            .filter(|(_, w)| w.departures)
+            .map(|(p, _)| p.as_ref().map_or(usize::MAX, |p| p.removed))
             .min()
-        else {
-            return;
-        };
-        let n = min
+            .unwrap_or(usize::MAX);
+        let mut n = min
             .saturating_sub(self.removed_base)
             .min(self.removed.len());
+        n = n.max(self.removed.len().saturating_sub(MAX_DEPARTURES));
         if n > 0 {
             self.removed.drain(..n);
             self.removed_base += n;
         }
+    }
+
+    /// The running controller's previous pass when it can work incrementally from it:
+    /// it ran before, the wake-up it asked for is not due, the cluster settings did not
+    /// change, and every departure since is still in the log. Otherwise None: make a
+    /// full pass.
+    pub fn incremental_since(&self) -> Option<&Pass> {
+        let last = self.last_pass()?;
+        if last.wake.is_some_and(|w| w <= self.now)
+            || last.settings_seq != self.settings_seq
+            || !self.removals_known_since(last)
+        {
+            return None;
+        }
+        Some(last)
     }
 
     /// The running controller's previous pass (None on its first pass, or outside a
@@ -732,7 +761,7 @@ impl Sim {
         self.passes[self.running?].as_ref()
     }
 
-    /// Objects removed from the store since `pass` started.
+    /// Departures (removals; label or controller changes) since `pass` started.
     pub fn removed_since(&self, pass: &Pass) -> &[Removed] {
         let from = pass
             .removed

@@ -553,22 +553,16 @@ pub fn validate_service(sim: &Sim, obj: &Object, old: Option<&Object>) -> Vec<Fi
 }
 
 fn node_port_in_use(sim: &Sim, me: &Object, port: i64) -> bool {
-    sim.store.list_all("Service").any(|s| {
-        !(s.meta.namespace == me.meta.namespace && s.meta.name == me.meta.name)
-            && s.get(&["spec", "ports"])
-                .as_array()
-                .into_iter()
-                .flatten()
-                .any(|p| p.get("nodePort").and_then(Value::as_i64) == Some(port))
-    })
+    sim.store
+        .services_with_node_port(port)
+        .any(|k| !(k.namespace == me.meta.namespace && k.name == me.meta.name))
 }
 
 /// Whether another Service holds this ClusterIP.
 pub fn cluster_ip_in_use(sim: &Sim, me: &Object, ip: &str) -> bool {
-    sim.store.list_all("Service").any(|s| {
-        !(s.meta.namespace == me.meta.namespace && s.meta.name == me.meta.name)
-            && s.str_at(&["spec", "clusterIP"]) == Some(ip)
-    })
+    sim.store
+        .services_with_ip(ip)
+        .any(|k| !(k.namespace == me.meta.namespace && k.name == me.meta.name))
 }
 
 #[cfg(test)]

@@ -64,7 +64,7 @@ fn random_command(rng: &mut Rng, s: &Session) -> (String, Option<String>) {
         .list("Pod", "default")
         .map(|p| p.meta.name.clone())
         .collect();
-    match rng.below(10) {
+    match rng.below(11) {
         0 | 1 => {
             let name = ["web", "api"][rng.below(2) as usize];
             (
@@ -122,6 +122,18 @@ fn random_command(rng: &mut Rng, s: &Session) -> (String, Option<String>) {
             ][rng.below(4) as usize];
             (format!("kubectl delete {target}"), None)
         }
+        // Write to a StatefulSet pod's claim (issue 4: data on a PV is never lost while
+        // the PV exists).
+        9 => {
+            let pod = ["db-0", "db-1", "cache-0"][rng.below(3) as usize];
+            (
+                format!(
+                    "kubectl exec {pod} -- sh -c 'echo {} >> /data/log'",
+                    rng.below(1000)
+                ),
+                None,
+            )
+        }
         _ => (format!("sleep {}s", 1 + rng.below(40)), None),
     }
 }
@@ -146,6 +158,8 @@ fn run_seed(seed: u64, steps: usize) -> Result<String, String> {
     s.sim.verify_skips = true;
     let mut log = String::new();
     let mut transcript = String::new();
+    let mut witness = orrery::controllers::persistentvolume::DataWitness::default();
+    let mut claims = sts_claims(&s);
     for step in 0..steps {
         let (line, heredoc) = random_command(&mut rng, &s);
         transcript.push_str(&format!("$ {line}\n"));
@@ -155,9 +169,13 @@ fn run_seed(seed: u64, steps: usize) -> Result<String, String> {
         }
         let out = s.exec(&line, heredoc.as_deref());
         log.push_str(&out.text);
-        if let Err(e) = orrery::invariants::check(&s.sim) {
+        let broken = orrery::invariants::check(&s.sim)
+            .and_then(|()| witness.check(&s.sim))
+            .and_then(|()| claims_outlive_pods(&claims, &s, &line));
+        if let Err(e) = broken {
             return Err(format!("seed {seed}, step {step}: invariant broken: {e}\n--- commands so far ---\n{transcript}"));
         }
+        claims = sts_claims(&s);
     }
     // Convergence: ten minutes without commands bring every workload to its spec.
     s.exec("sleep 10m", None);
@@ -167,6 +185,30 @@ fn run_seed(seed: u64, steps: usize) -> Result<String, String> {
         format!("seed {seed}: did not converge: {e}\n--- commands ---\n{transcript}")
     })?;
     Ok(log + &fingerprint(&s))
+}
+
+/// The claims StatefulSets made (`<template>-<set>-<ordinal>`), by UID.
+fn sts_claims(s: &Session) -> Vec<(String, String)> {
+    s.sim
+        .store
+        .list("PersistentVolumeClaim", "default")
+        .filter(|c| c.meta.name.starts_with("data-"))
+        .map(|c| (c.meta.uid.clone(), c.meta.name.clone()))
+        .collect()
+}
+
+/// A StatefulSet's claims outlive its pods and the set itself (the default retention
+/// policy is Retain/Retain, R3.9, R3.16): one only goes when the user deletes it.
+fn claims_outlive_pods(before: &[(String, String)], s: &Session, line: &str) -> Result<(), String> {
+    for (uid, name) in before {
+        let gone = s.sim.store.by_uid(uid).is_none();
+        if gone && !line.contains(&format!("pvc/{name}")) {
+            return Err(format!(
+                "claim {name} disappeared though nobody deleted it (`{line}`)"
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn env_or(name: &str, default: usize) -> usize {

@@ -21,6 +21,15 @@ pub struct Store {
     seq: u64,
     kind_seq: BTreeMap<GroupKind, u64>,
     by_rv: BTreeMap<u64, ObjKey>,
+    /// Objects without a controller reference (adoption candidates), in key order.
+    uncontrolled: BTreeSet<ObjKey>,
+    /// Pods by (namespace, label key, label value), for selectors (Services select pods
+    /// by equality, so one pair finds every candidate).
+    pods_by_label: BTreeMap<(String, String, String), BTreeSet<ObjKey>>,
+    /// Services by `spec.clusterIP` and by each `spec.ports[].nodePort` (the allocators'
+    /// "in use" checks).
+    services_by_ip: BTreeMap<String, BTreeSet<ObjKey>>,
+    services_by_node_port: BTreeMap<i64, BTreeSet<ObjKey>>,
 }
 
 impl Store {
@@ -67,6 +76,98 @@ impl Store {
             .range(start..)
             .take_while(move |(k, _)| k.gk == gk)
             .map(|(_, o)| o)
+    }
+
+    /// Objects of one kind in one namespace without a controller reference, by name.
+    pub fn uncontrolled<'a>(
+        &'a self,
+        gk: &str,
+        namespace: &str,
+    ) -> impl Iterator<Item = &'a Object> + 'a {
+        let start = ObjKey::new(gk, namespace, "");
+        let gk = gk.to_string();
+        let ns = namespace.to_string();
+        self.uncontrolled
+            .range(start..)
+            .take_while(move |k| k.gk == gk && k.namespace == ns)
+            .filter_map(|k| self.objects.get(k))
+    }
+
+    /// Pods in a namespace that carry the label `key=value`, by name.
+    pub fn pods_labelled<'a>(
+        &'a self,
+        namespace: &str,
+        key: &str,
+        value: &str,
+    ) -> impl Iterator<Item = &'a Object> + 'a {
+        self.pods_by_label
+            .get(&(namespace.to_string(), key.to_string(), value.to_string()))
+            .into_iter()
+            .flatten()
+            .filter_map(|k| self.objects.get(k))
+    }
+
+    /// Services whose `spec.clusterIP` is this address.
+    pub fn services_with_ip<'a>(&'a self, ip: &str) -> impl Iterator<Item = &'a ObjKey> + 'a {
+        self.services_by_ip.get(ip).into_iter().flatten()
+    }
+
+    /// Services with a port of this `nodePort`.
+    pub fn services_with_node_port(&self, port: i64) -> impl Iterator<Item = &ObjKey> + '_ {
+        self.services_by_node_port.get(&port).into_iter().flatten()
+    }
+
+    fn index_service(&mut self, key: &ObjKey, obj: &Object, add: bool) {
+        if key.gk != "Service" {
+            return;
+        }
+        if let Some(ip) = obj.str_at(&["spec", "clusterIP"]) {
+            if add {
+                self.services_by_ip
+                    .entry(ip.to_string())
+                    .or_default()
+                    .insert(key.clone());
+            } else if let Some(set) = self.services_by_ip.get_mut(ip) {
+                set.remove(key);
+                if set.is_empty() {
+                    self.services_by_ip.remove(ip);
+                }
+            }
+        }
+        let ports = obj.get(&["spec", "ports"]).as_array().into_iter().flatten();
+        for port in ports.filter_map(|p| p.get("nodePort").and_then(serde_json::Value::as_i64)) {
+            if add {
+                self.services_by_node_port
+                    .entry(port)
+                    .or_default()
+                    .insert(key.clone());
+            } else if let Some(set) = self.services_by_node_port.get_mut(&port) {
+                set.remove(key);
+                if set.is_empty() {
+                    self.services_by_node_port.remove(&port);
+                }
+            }
+        }
+    }
+
+    fn index_labels(&mut self, key: &ObjKey, obj: &Object, add: bool) {
+        if key.gk != "Pod" {
+            return;
+        }
+        for (k, v) in &obj.meta.labels {
+            let ik = (key.namespace.clone(), k.clone(), v.clone());
+            if add {
+                self.pods_by_label
+                    .entry(ik)
+                    .or_default()
+                    .insert(key.clone());
+            } else if let Some(set) = self.pods_by_label.get_mut(&ik) {
+                set.remove(key);
+                if set.is_empty() {
+                    self.pods_by_label.remove(&ik);
+                }
+            }
+        }
     }
 
     /// Objects whose ownerReferences name this UID.
@@ -122,10 +223,48 @@ impl Store {
         obj.meta.resource_version = self.next_resource_version();
         let key = obj.key();
         self.touch(&key.gk);
-        if let Some(old) = self.objects.remove(&key) {
-            self.unindex(&key, &old);
+        if let Some(slot) = self.objects.get_mut(&key) {
+            // A replacement: re-index only what changed (most writes change a status).
+            let old = std::mem::replace(slot, obj);
+            let new = &self.objects[&key];
+            self.by_rv.remove(&old.meta.resource_version);
+            self.by_rv.insert(new.meta.resource_version, key.clone());
+            let same_identity = old.meta.uid == new.meta.uid
+                && old.meta.owner_references == new.meta.owner_references;
+            let same_labels = old.meta.labels == new.meta.labels;
+            let same_service = key.gk != "Service"
+                || (old.get(&["spec", "clusterIP"]) == new.get(&["spec", "clusterIP"])
+                    && old.get(&["spec", "ports"]) == new.get(&["spec", "ports"]));
+            if same_identity && same_labels && same_service {
+                return &self.objects[&key];
+            }
+            let new = new.clone();
+            if !same_labels {
+                self.index_labels(&key, &old, false);
+                self.index_labels(&key, &new, true);
+            }
+            if !same_service {
+                self.index_service(&key, &old, false);
+                self.index_service(&key, &new, true);
+            }
+            if !same_identity {
+                self.unindex_identity(&key, &old);
+                self.index_identity(&key, &new);
+            }
+            return &self.objects[&key];
         }
+        self.index_labels(&key, &obj, true);
+        self.index_service(&key, &obj, true);
         self.by_rv.insert(obj.meta.resource_version, key.clone());
+        self.index_identity(&key, &obj);
+        self.objects.entry(key).or_insert(obj)
+    }
+
+    /// The UID, owner and controller indices.
+    fn index_identity(&mut self, key: &ObjKey, obj: &Object) {
+        if obj.controller_ref().is_none() {
+            self.uncontrolled.insert(key.clone());
+        }
         self.by_uid.insert(obj.meta.uid.clone(), key.clone());
         for o in &obj.meta.owner_references {
             self.by_owner
@@ -133,18 +272,12 @@ impl Store {
                 .or_default()
                 .insert(key.clone());
         }
-        self.objects.entry(key).or_insert(obj)
     }
 
-    pub fn remove(&mut self, key: &ObjKey) -> Option<Object> {
-        let old = self.objects.remove(key)?;
-        self.touch(&key.gk);
-        self.unindex(key, &old);
-        Some(old)
-    }
-
-    fn unindex(&mut self, key: &ObjKey, old: &Object) {
-        self.by_rv.remove(&old.meta.resource_version);
+    fn unindex_identity(&mut self, key: &ObjKey, old: &Object) {
+        if old.controller_ref().is_none() {
+            self.uncontrolled.remove(key);
+        }
         self.by_uid.remove(&old.meta.uid);
         for o in &old.meta.owner_references {
             if let Some(set) = self.by_owner.get_mut(&o.uid) {
@@ -154,5 +287,19 @@ impl Store {
                 }
             }
         }
+    }
+
+    pub fn remove(&mut self, key: &ObjKey) -> Option<Object> {
+        let old = self.objects.remove(key)?;
+        self.touch(&key.gk);
+        self.index_labels(key, &old, false);
+        self.unindex(key, &old);
+        Some(old)
+    }
+
+    fn unindex(&mut self, key: &ObjKey, old: &Object) {
+        self.index_service(key, old, false);
+        self.by_rv.remove(&old.meta.resource_version);
+        self.unindex_identity(key, old);
     }
 }

@@ -8,10 +8,10 @@
 //! real controller makes its API calls, and returns those calls as actions.
 
 use serde_json::{json, Map, Value};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::replicaset::{controlled_by, spec_replicas};
-use crate::api::{ClusterVersion, Object, OwnerRef};
+use crate::api::{ClusterVersion, ObjKey, Object, OwnerRef};
 use crate::kubectl::mutate::LAST_APPLIED;
 use crate::sim::{Action, EventSpec, Out, Sim};
 use crate::time::{rfc3339, Millis};
@@ -155,7 +155,57 @@ pub fn template_hash(template: &Value, collision_count: Option<u32>) -> String {
 
 /// `EqualIgnoreHash`: the templates are equal once the hash label is removed.
 pub fn equal_ignore_hash(a: &Value, b: &Value) -> bool {
-    template_without_hash(a) == template_without_hash(b)
+    match (a.as_object(), b.as_object()) {
+        // The same comparison as on `template_without_hash` copies, without copying.
+        (Some(a), Some(b)) => {
+            a.len() == b.len()
+                && a.iter().all(|(k, v)| match b.get(k) {
+                    None => false,
+                    Some(w) if k == "metadata" => metadata_equal_ignore_hash(v, w),
+                    Some(w) => v == w,
+                })
+        }
+        _ => template_without_hash(a) == template_without_hash(b),
+    }
+}
+
+/// Template metadata equal once `labels` loses the hash label (and is dropped if empty).
+fn metadata_equal_ignore_hash(a: &Value, b: &Value) -> bool {
+    let (Some(a), Some(b)) = (a.as_object(), b.as_object()) else {
+        return a == b;
+    };
+    // Labels as `template_without_hash` leaves them: None when removed.
+    fn labels(m: &Map<String, Value>) -> Option<Result<&Map<String, Value>, &Value>> {
+        match m.get("labels") {
+            None => None,
+            Some(Value::Object(l)) => {
+                if l.iter().all(|(k, _)| k == HASH_LABEL) {
+                    None
+                } else {
+                    Some(Ok(l))
+                }
+            }
+            Some(other) => Some(Err(other)),
+        }
+    }
+    let same_labels = match (labels(a), labels(b)) {
+        (None, None) => true,
+        (Some(Ok(x)), Some(Ok(y))) => {
+            let n = |m: &Map<String, Value>| m.keys().filter(|k| *k != HASH_LABEL).count();
+            n(x) == n(y)
+                && x.iter()
+                    .filter(|(k, _)| *k != HASH_LABEL)
+                    .all(|(k, v)| y.get(k) == Some(v))
+        }
+        (Some(Err(x)), Some(Err(y))) => x == y,
+        _ => false,
+    };
+    let rest = |m: &Map<String, Value>| m.keys().filter(|k| *k != "labels").count();
+    same_labels
+        && rest(a) == rest(b)
+        && a.iter()
+            .filter(|(k, _)| *k != "labels")
+            .all(|(k, v)| b.get(k) == Some(v))
 }
 
 /// The `deployment.kubernetes.io/revision` of a ReplicaSet (0 when missing or invalid).
@@ -267,36 +317,106 @@ fn has_progress_deadline(d: &Object) -> bool {
 // ----- the controller --------------------------------------------------------------------
 
 pub fn reconcile(sim: &Sim, out: &mut Out) {
-    // ReplicaSets without a controller, by namespace: adoption candidates (found once).
-    let mut orphans: BTreeMap<&str, Vec<&Object>> = BTreeMap::new();
-    for rs in sim.store.list_all("ReplicaSet.apps") {
-        if rs.controller_ref().is_none() && !rs.is_deleting() {
-            orphans
-                .entry(rs.meta.namespace.as_str())
-                .or_default()
-                .push(rs);
+    let Some(dirty) = dirty_deployments(sim) else {
+        return full_pass(sim, out);
+    };
+    for key in &dirty {
+        if let Some(d) = sim.store.get(key) {
+            sync_one(sim, d, out);
         }
     }
+    super::finish_incremental(sim, out, "deployment", full_pass);
+}
+
+fn full_pass(sim: &Sim, out: &mut Out) {
     for d in sim.store.list_all("Deployment.apps") {
-        if claim_replica_sets(sim, d, orphans.get(d.meta.namespace.as_str()), out) {
-            continue;
-        }
-        let mut s = DeploymentSync::new(sim, d);
-        s.sync();
-        s.finish(out);
+        sync_one(sim, d, out);
     }
+}
+
+fn sync_one(sim: &Sim, d: &Object, out: &mut Out) {
+    // ReplicaSets without a controller: adoption candidates.
+    let orphans: Vec<&Object> = sim
+        .store
+        .uncontrolled("ReplicaSet.apps", &d.meta.namespace)
+        .filter(|rs| !rs.is_deleting())
+        .collect();
+    if claim_replica_sets(sim, d, Some(&orphans), out) {
+        return;
+    }
+    let mut s = DeploymentSync::new(sim, d);
+    s.sync();
+    s.finish(out);
+}
+
+/// The Deployments whose sync may do something since this controller's last pass, in
+/// store order (None: sync every one). A Deployment's sync reads the Deployment, the
+/// ReplicaSets it controls or may adopt, the pods of its old ReplicaSets (Recreate) and
+/// the clock (through its wake-up): it is dirty when one of them was written or left.
+fn dirty_deployments(sim: &Sim) -> Option<BTreeSet<ObjKey>> {
+    let last = sim.incremental_since()?;
+    let mut keys = BTreeSet::new();
+    let by_rs = |keys: &mut BTreeSet<ObjKey>, rs_uid: &str| {
+        if let Some(owner) = sim
+            .store
+            .by_uid(rs_uid)
+            .and_then(Object::controller_ref)
+            .and_then(|r| sim.store.by_uid(&r.uid))
+        {
+            if owner.kind == "Deployment" && !is_rolling_update(owner) {
+                keys.insert(owner.key());
+            }
+        }
+    };
+    let orphan_rs = |keys: &mut BTreeSet<ObjKey>, rs: &Object| {
+        super::add_matching(sim, keys, "Deployment.apps", &rs.meta.namespace, |d| {
+            crate::api::Selector::from_label_selector(d.get(&["spec", "selector"]))
+                .matches(&rs.meta.labels)
+        });
+    };
+    for obj in sim.store.written_since(last.rv) {
+        match (obj.kind.as_str(), obj.api_version.as_str()) {
+            ("Deployment", "apps/v1") => {
+                keys.insert(obj.key());
+            }
+            ("ReplicaSet", "apps/v1") => match obj.controller_ref() {
+                Some(r) => {
+                    if let Some(d) = sim.store.by_uid(&r.uid) {
+                        keys.insert(d.key());
+                    }
+                }
+                None => orphan_rs(&mut keys, obj),
+            },
+            ("Pod", "v1") => {
+                if let Some(r) = obj.controller_ref() {
+                    by_rs(&mut keys, &r.uid);
+                }
+            }
+            _ => {}
+        }
+    }
+    for gone in sim.removed_since(last) {
+        let Some(owner) = &gone.controller else {
+            continue;
+        };
+        match gone.key.gk.as_str() {
+            "ReplicaSet.apps" => {
+                if let Some(d) = sim.store.by_uid(owner) {
+                    keys.insert(d.key());
+                }
+            }
+            "Pod" => by_rs(&mut keys, owner),
+            _ => {}
+        }
+    }
+    Some(keys)
 }
 
 /// `ClaimReplicaSets`: adopt orphan ReplicaSets the selector matches (a Deployment
 /// re-created after `delete --cascade=orphan` takes its old ReplicaSets back) and release
 /// owned ones it no longer matches. True when it changed ownership: the sync continues on
 /// the next pass, at the same instant.
-fn claim_replica_sets(
-    sim: &Sim,
-    d: &Object,
-    orphans: Option<&Vec<&Object>>,
-    out: &mut Out,
-) -> bool {
+fn claim_replica_sets(sim: &Sim, d: &Object, orphans: Option<&[&Object]>, out: &mut Out) -> bool {
     let selector = crate::api::Selector::from_label_selector(d.get(&["spec", "selector"]));
     if selector.is_empty() {
         return false;
@@ -1079,7 +1199,9 @@ impl<'a> DeploymentSync<'a> {
 
     /// `calculateStatus`: counts from every ReplicaSet; the Available condition.
     fn calculate_status(&self) -> Object {
-        let mut d = self.d.clone();
+        // Only the status of the result is read: no copy of the whole Deployment.
+        let mut d = Object::new("", "", "", "");
+        d.meta.generation = self.d.meta.generation;
         let all = self.all_indices();
         let available = self.sum_status(&all, "availableReplicas");
         let total = self.sum_spec(&all);
@@ -1104,10 +1226,10 @@ impl<'a> DeploymentSync<'a> {
                 status.insert(k.into(), json!(v));
             }
         }
-        if let Some(c) = d.i64_at(&["status", "collisionCount"]) {
+        if let Some(c) = self.d.i64_at(&["status", "collisionCount"]) {
             status.insert("collisionCount".into(), json!(c));
         }
-        let conds = conditions(&d);
+        let conds = conditions(&self.d);
         if !conds.is_empty() {
             status.insert("conditions".into(), Value::Array(conds));
         }
@@ -1144,7 +1266,10 @@ impl<'a> DeploymentSync<'a> {
         let mut next = self.calculate_status();
         let now = self.now();
         if !progress {
-            self.d.body.insert("status".into(), next.status().clone());
+            self.d.body.insert(
+                "status".into(),
+                next.body.remove("status").unwrap_or(Value::Null),
+            );
             return;
         }
         if !has_progress_deadline(&self.d) {
@@ -1197,7 +1322,10 @@ impl<'a> DeploymentSync<'a> {
                 }
             }
         }
-        self.d.body.insert("status".into(), next.status().clone());
+        self.d.body.insert(
+            "status".into(),
+            next.body.remove("status").unwrap_or(Value::Null),
+        );
     }
 
     /// When a Progressing condition that can still time out does so.
@@ -1268,6 +1396,21 @@ mod tests {
         let b = json!({"spec": {"containers": [{"image": "nginx:1.14.2", "name": "nginx"}]}, "metadata": {"labels": {"pod-template-hash": "x", "app": "nginx"}}});
         assert_eq!(template_hash(&a, None), template_hash(&b, None));
         assert!(equal_ignore_hash(&a, &b));
+        // The copy-free comparison agrees with comparing copies without the hash label.
+        let only_hash = json!({"metadata": {"labels": {"pod-template-hash": "x"}}, "spec": {}});
+        let no_labels = json!({"metadata": {}, "spec": {}});
+        let other = json!({"metadata": {"labels": {"app": "y"}}, "spec": {}});
+        for (x, y) in [
+            (&only_hash, &no_labels),
+            (&no_labels, &other),
+            (&a, &a),
+            (&only_hash, &other),
+        ] {
+            assert_eq!(
+                equal_ignore_hash(x, y),
+                template_without_hash(x) == template_without_hash(y)
+            );
+        }
         let c = json!({"metadata": {"labels": {"app": "nginx"}}, "spec": {"containers": [{"name": "nginx", "image": "nginx:1.16.1"}]}});
         assert_ne!(template_hash(&a, None), template_hash(&c, None));
         assert_ne!(template_hash(&a, None), template_hash(&a, Some(1)));

@@ -179,7 +179,13 @@ pub fn desired_groups<'a>(
     };
     let shared_ports = all_numeric.then(|| port_set(svc));
     let mut groups: BTreeMap<Vec<EndpointPort>, Vec<DesiredEndpoint<'a>>> = BTreeMap::new();
-    for pod in sim.store.list("Pod", &svc.meta.namespace) {
+    // The pods carrying the selector's first pair (a Service's selector is a non-empty
+    // map of equalities), by name: the same pods, in the same order, as scanning the
+    // namespace.
+    let Some(crate::api::selector::Requirement::Eq(k, v)) = selector.requirements.first() else {
+        return vec![];
+    };
+    for pod in sim.store.pods_labelled(&svc.meta.namespace, k, v) {
         if !selector.matches(&pod.meta.labels) {
             continue;
         }
@@ -351,50 +357,156 @@ fn slice_port_set(slice: &Object) -> Vec<EndpointPort> {
 }
 
 pub fn reconcile(sim: &Sim, out: &mut Out) {
+    let Some(last) = sim.incremental_since() else {
+        return full_pass(sim, out);
+    };
+    let (services, endpoints) = dirty(sim, last);
+    for key in &services {
+        if let Some(svc) = sim.store.get(key) {
+            sync_service(sim, svc, out);
+        }
+    }
+    for key in &endpoints {
+        if let Some(ep) = sim.store.get(key) {
+            sync_orphan_endpoints(sim, ep, out);
+        }
+    }
+    super::finish_incremental(sim, out, "endpointslice", full_pass);
+}
+
+fn full_pass(sim: &Sim, out: &mut Out) {
     for svc in sim.store.list_all("Service") {
-        if svc.is_deleting() {
-            continue;
-        }
-        if svc.meta.namespace == "default" && svc.meta.name == "kubernetes" {
-            reconcile_apiserver_endpoints(sim, svc, out);
-            continue;
-        }
-        if service_selector(svc).is_none() {
-            continue;
-        }
-        // One pass over the pods serves both objects.
-        let all = desired_groups(sim, svc, true);
-        let for_slices = if terminating_condition_enabled(sim) {
-            all.clone()
-        } else {
-            without_terminating(&all)
-        };
-        reconcile_slices(sim, svc, for_slices, out);
-        let publish_not_ready = svc
-            .get(&["spec", "publishNotReadyAddresses"])
-            .as_bool()
-            .unwrap_or(false);
-        let for_endpoints = if publish_not_ready {
-            all
-        } else {
-            without_terminating(&all)
-        };
-        reconcile_endpoints(sim, svc, &for_endpoints, out);
+        sync_service(sim, svc, out);
     }
     // Managed Endpoints whose Service is gone go with it.
     for ep in sim.store.list_all("Endpoints") {
-        if ep.meta.labels.get(SKIP_MIRROR_LABEL).map(String::as_str) == Some("true")
-            && sim
-                .store
-                .find("Service", &ep.meta.namespace, &ep.meta.name)
-                .is_none()
-            && !ep.is_deleting()
-        {
-            out.push(Action::Delete {
-                key: ep.key(),
-                grace_seconds: None,
-            });
+        sync_orphan_endpoints(sim, ep, out);
+    }
+}
+
+/// What may need a sync since the last pass, in store order: the Services written,
+/// whose slices or Endpoints were written, or that select (or selected) a pod written
+/// or gone; and the Endpoints written or named by a Service gone. A Service's sync
+/// reads only these, the cluster settings and the version (a change makes a full pass).
+fn dirty(sim: &Sim, last: &crate::sim::Pass) -> (BTreeSet<ObjKey>, BTreeSet<ObjKey>) {
+    let mut services = BTreeSet::new();
+    let mut endpoints = BTreeSet::new();
+    // Pods written or gone, by namespace, with the labels they have or had.
+    let mut pods: Vec<(&str, &BTreeMap<String, String>)> = vec![];
+    for obj in sim.store.written_since(last.rv) {
+        let ns = obj.meta.namespace.as_str();
+        match (obj.kind.as_str(), obj.api_version.as_str()) {
+            ("Service", "v1") => {
+                services.insert(obj.key());
+            }
+            ("Pod", "v1") => pods.push((ns, &obj.meta.labels)),
+            ("Endpoints", "v1") => {
+                endpoints.insert(obj.key());
+                if sim.store.find("Service", ns, &obj.meta.name).is_some() {
+                    services.insert(ObjKey::new("Service", ns, &obj.meta.name));
+                }
+            }
+            ("EndpointSlice", "discovery.k8s.io/v1") => {
+                for r in &obj.meta.owner_references {
+                    if let Some(svc) = sim.store.by_uid(&r.uid) {
+                        if svc.kind == "Service" {
+                            services.insert(svc.key());
+                        }
+                    }
+                }
+                if let Some(name) = obj.meta.labels.get(SERVICE_NAME_LABEL) {
+                    if sim.store.find("Service", ns, name).is_some() {
+                        services.insert(ObjKey::new("Service", ns, name));
+                    }
+                }
+            }
+            _ => {}
         }
+    }
+    for gone in sim.removed_since(last) {
+        match gone.key.gk.as_str() {
+            "Pod" => pods.push((gone.key.namespace.as_str(), &gone.labels)),
+            "Service" => {
+                let ep = ObjKey::new("Endpoints", &gone.key.namespace, &gone.key.name);
+                if sim.store.get(&ep).is_some() {
+                    endpoints.insert(ep);
+                }
+            }
+            _ => {}
+        }
+    }
+    if !pods.is_empty() {
+        // Services by (namespace, first selector pair): a pod can only be selected by
+        // the Services indexed under one of its own labels.
+        let mut index: BTreeMap<(&str, String, String), Vec<&Object>> = BTreeMap::new();
+        for svc in sim.store.list_all("Service") {
+            let sel = crate::api::object::string_map(Some(svc.get(&["spec", "selector"])));
+            if let Some((k, v)) = sel.into_iter().next() {
+                index
+                    .entry((svc.meta.namespace.as_str(), k, v))
+                    .or_default()
+                    .push(svc);
+            }
+        }
+        for (ns, labels) in pods {
+            for (k, v) in labels {
+                let Some(svcs) = index.get(&(ns, k.clone(), v.clone())) else {
+                    continue;
+                };
+                for svc in svcs {
+                    if service_selector(svc).is_some_and(|s| s.matches(labels)) {
+                        services.insert(svc.key());
+                    }
+                }
+            }
+        }
+    }
+    (services, endpoints)
+}
+
+fn sync_service(sim: &Sim, svc: &Object, out: &mut Out) {
+    if svc.is_deleting() {
+        return;
+    }
+    if svc.meta.namespace == "default" && svc.meta.name == "kubernetes" {
+        reconcile_apiserver_endpoints(sim, svc, out);
+        return;
+    }
+    if service_selector(svc).is_none() {
+        return;
+    }
+    // One pass over the pods serves both objects.
+    let all = desired_groups(sim, svc, true);
+    let for_slices = if terminating_condition_enabled(sim) {
+        all.clone()
+    } else {
+        without_terminating(&all)
+    };
+    reconcile_slices(sim, svc, for_slices, out);
+    let publish_not_ready = svc
+        .get(&["spec", "publishNotReadyAddresses"])
+        .as_bool()
+        .unwrap_or(false);
+    let for_endpoints = if publish_not_ready {
+        all
+    } else {
+        without_terminating(&all)
+    };
+    reconcile_endpoints(sim, svc, &for_endpoints, out);
+}
+
+fn sync_orphan_endpoints(sim: &Sim, ep: &Object, out: &mut Out) {
+    if ep.meta.labels.get(SKIP_MIRROR_LABEL).map(String::as_str) == Some("true")
+        && sim
+            .store
+            .find("Service", &ep.meta.namespace, &ep.meta.name)
+            .is_none()
+        && !ep.is_deleting()
+    {
+        out.push(Action::Delete {
+            key: ep.key(),
+            grace_seconds: None,
+        });
     }
 }
 

@@ -14,8 +14,7 @@ use crate::api::{ObjKey, Object};
 use crate::sim::{Action, Out, Sim};
 
 pub fn reconcile(sim: &Sim, out: &mut Out) {
-    let last = sim.last_pass().filter(|p| sim.removals_known_since(p));
-    let Some(last) = last else {
+    let Some(last) = sim.incremental_since() else {
         return sweep(sim, out);
     };
     let mut candidates: BTreeSet<&ObjKey> = BTreeSet::new();

@@ -15,6 +15,9 @@
 //! 9. endpointslice — Service endpoints from pod readiness (R6);
 //! 10. ingress — the ingress-nginx controller's status (R7).
 
+use std::collections::BTreeSet;
+
+use crate::api::ObjKey;
 use crate::sim::{Out, Sim};
 
 pub mod deployment;
@@ -63,6 +66,8 @@ pub struct Watch {
     pub images: bool,
     /// `Sim::events` (controllers that look at their own earlier events).
     pub events: bool,
+    /// Reads the departure log (`Sim::departed_since`) to work incrementally.
+    pub departures: bool,
 }
 
 const ALL: Watch = Watch {
@@ -70,6 +75,7 @@ const ALL: Watch = Watch {
     runtime: true,
     images: false,
     events: true,
+    departures: false,
 };
 
 /// `WATCHES[i]` is what `ORDER[i]` reads. Every controller also reads the cluster
@@ -79,18 +85,23 @@ pub const WATCHES: &[Watch] = &[
     // namespace: every namespaced kind.
     ALL,
     // garbagecollector: owners and dependents of every kind.
-    ALL,
+    Watch {
+        departures: true,
+        ..ALL
+    },
     Watch {
         kinds: Some(&["Deployment.apps", "ReplicaSet.apps", "Pod"]),
         runtime: false,
         images: false,
         events: false,
+        departures: true,
     },
     Watch {
         kinds: Some(&["ReplicaSet.apps", "Pod"]),
         runtime: true,
         images: false,
         events: false,
+        departures: true,
     },
     // statefulset, the volume controllers and the scheduler read many kinds.
     ALL,
@@ -103,6 +114,7 @@ pub const WATCHES: &[Watch] = &[
         runtime: true,
         images: true,
         events: false,
+        departures: false,
     },
     Watch {
         kinds: Some(&[
@@ -114,6 +126,54 @@ pub const WATCHES: &[Watch] = &[
         runtime: false,
         images: false,
         events: false,
+        departures: true,
     },
     ALL,
 ];
+
+/// The end of an incremental pass that synced only the objects `dirty` names: the
+/// wake-up of the previous pass still stands for the objects not synced (it may come
+/// early; a pass at that instant then finds nothing to do). In `Sim::verify_skips` mode,
+/// checks that a full pass returns the same actions and no earlier wake-up.
+pub(crate) fn finish_incremental(
+    sim: &Sim,
+    out: &mut Out,
+    name: &str,
+    full: impl FnOnce(&Sim, &mut Out),
+) {
+    if let Some(w) = sim.last_pass().and_then(|p| p.wake) {
+        out.wake_at(w);
+    }
+    if sim.verify_skips {
+        let mut all = Out::default();
+        full(sim, &mut all);
+        let (a, b) = (format!("{:?}", out.actions), format!("{:?}", all.actions));
+        assert!(
+            a == b,
+            "incremental {name} pass at {} ms differs from a full pass:\n{a}\n---\n{b}",
+            sim.now
+        );
+        assert!(
+            all.wake.is_none() || out.wake.is_some_and(|w| Some(w) <= all.wake),
+            "incremental {name} pass at {} ms wakes at {:?}, a full pass at {:?}",
+            sim.now,
+            out.wake,
+            all.wake
+        );
+    }
+}
+
+/// Keys of a kind's objects in one namespace that a selector test accepts.
+pub(crate) fn add_matching(
+    sim: &Sim,
+    keys: &mut BTreeSet<ObjKey>,
+    gk: &str,
+    namespace: &str,
+    accepts: impl Fn(&crate::api::Object) -> bool,
+) {
+    for o in sim.store.list(gk, namespace) {
+        if accepts(o) {
+            keys.insert(o.key());
+        }
+    }
+}

@@ -309,22 +309,81 @@ pub fn pod_from_template(owner: &Object, template: &Value) -> Object {
 }
 
 pub fn reconcile(sim: &Sim, out: &mut Out) {
-    // Orphan pods by namespace, found once per pass (adoption candidates).
-    let mut orphans: BTreeMap<&str, Vec<&Object>> = BTreeMap::new();
-    for p in sim.store.list_all("Pod") {
-        if p.controller_ref().is_none() && !p.is_deleting() {
-            orphans
-                .entry(p.meta.namespace.as_str())
-                .or_default()
-                .push(p);
+    let Some(dirty) = dirty_replica_sets(sim) else {
+        return full_pass(sim, out);
+    };
+    for key in &dirty {
+        if let Some(rs) = sim.store.get(key) {
+            sync_one(sim, rs, out);
         }
     }
+    super::finish_incremental(sim, out, "replicaset", full_pass);
+}
+
+fn full_pass(sim: &Sim, out: &mut Out) {
     for rs in sim.store.list_all("ReplicaSet.apps") {
-        sync_replica_set(sim, rs, orphans.get(rs.meta.namespace.as_str()), out);
+        sync_one(sim, rs, out);
     }
 }
 
-fn sync_replica_set(sim: &Sim, rs: &Object, orphans: Option<&Vec<&Object>>, out: &mut Out) {
+fn sync_one(sim: &Sim, rs: &Object, out: &mut Out) {
+    // Pods without a controller: adoption candidates.
+    let orphans: Vec<&Object> = sim
+        .store
+        .uncontrolled("Pod", &rs.meta.namespace)
+        .filter(|p| !p.is_deleting())
+        .collect();
+    sync_replica_set(sim, rs, Some(&orphans), out);
+}
+
+/// The ReplicaSets whose sync may do something since this controller's last pass, in
+/// store order (None: sync every one). A ReplicaSet's sync reads the ReplicaSet, the
+/// pods it controls or may adopt, their runtime (which changes with their status) and
+/// the clock (through its wake-up).
+fn dirty_replica_sets(sim: &Sim) -> Option<std::collections::BTreeSet<crate::api::ObjKey>> {
+    let last = sim.incremental_since()?;
+    let mut keys = std::collections::BTreeSet::new();
+    let by_uid = |keys: &mut std::collections::BTreeSet<crate::api::ObjKey>, uid: &str| {
+        if let Some(rs) = sim.store.by_uid(uid) {
+            if rs.kind == "ReplicaSet" {
+                keys.insert(rs.key());
+            }
+        }
+    };
+    for obj in sim.store.written_since(last.rv) {
+        match (obj.kind.as_str(), obj.api_version.as_str()) {
+            ("ReplicaSet", "apps/v1") => {
+                keys.insert(obj.key());
+            }
+            ("Pod", "v1") => match obj.controller_ref() {
+                Some(r) => by_uid(&mut keys, &r.uid),
+                None => {
+                    super::add_matching(
+                        sim,
+                        &mut keys,
+                        "ReplicaSet.apps",
+                        &obj.meta.namespace,
+                        |rs| {
+                            Selector::from_label_selector(rs.get(&["spec", "selector"]))
+                                .matches(&obj.meta.labels)
+                        },
+                    );
+                }
+            },
+            _ => {}
+        }
+    }
+    for gone in sim.removed_since(last) {
+        if gone.key.gk == "Pod" {
+            if let Some(owner) = &gone.controller {
+                by_uid(&mut keys, owner);
+            }
+        }
+    }
+    Some(keys)
+}
+
+fn sync_replica_set(sim: &Sim, rs: &Object, orphans: Option<&[&Object]>, out: &mut Out) {
     let selector = Selector::from_label_selector(rs.get(&["spec", "selector"]));
     let owned: Vec<&Object> = controlled_by(sim, &rs.meta.uid, "Pod").collect();
     // ClaimPods: release pods that no longer match, adopt orphans that do. The adopted
