@@ -192,15 +192,15 @@ async function pageBench(browser, site) {
   }
 }
 
-function criterion() {
-  if (!existsSync(CRITERION)) return null;
-  const e = JSON.parse(readFileSync(CRITERION, 'utf8'));
+function criterion(file = CRITERION) {
+  if (!existsSync(file)) return null;
+  const e = JSON.parse(readFileSync(file, 'utf8'));
   const est = e.slope ?? e.mean;
   return {
     ns: est.point_estimate,
     low_ns: est.confidence_interval?.lower_bound,
     high_ns: est.confidence_interval?.upper_bound,
-    measured_at: statSync(CRITERION).mtime.toISOString(),
+    measured_at: statSync(file).mtime.toISOString(),
   };
 }
 
@@ -268,6 +268,18 @@ async function main() {
     await site.close();
   }
   results.criterion = criterion();
+  // The simulator's other criterion benchmarks, for context (native, not budgets).
+  results.criterion_other = {};
+  for (const id of [
+    'controller_pass/settled_pods/1000',
+    'parse_admit_converge/1000',
+    'parse_admit_converge/5000',
+    'replay_to_moment/steps_10000/middle',
+    'replay_to_moment/steps_10000/end',
+  ]) {
+    const c = criterion(`${ROOT}target/criterion/${id}/new/estimates.json`);
+    if (c) results.criterion_other[id] = c;
+  }
 
   const rows = [];
   const bu = results.bundle;
@@ -356,6 +368,9 @@ async function main() {
     }
   }
   if (s) console.log(`Scrub: view_at median ${s.view_at.median_ms}, p95 ${s.view_at.p95_ms}, max ${s.view_at.max_ms} ms; to drawn median ${s.to_drawn.median_ms}, p95 ${s.to_drawn.p95_ms}, max ${s.to_drawn.max_ms} ms`);
+  for (const [id, c] of Object.entries(results.criterion_other)) {
+    console.log(`Criterion ${id}: ${(c.ns / 1e6).toFixed(3)} ms (native)`);
+  }
   console.log(`\nBudgets (${results.date}, ${results.cores ?? '?'} cores, Chromium ${results.chromium}):\n`);
   console.log(md);
   if (errors.length) {
