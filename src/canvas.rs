@@ -1393,7 +1393,9 @@ mod tests {
         assert!(first.name.starts_with("pacman-"), "{plan:?}");
         // pacman asks mongo for the scores: the route goes on to mongo.
         assert!(
-            plan.through.iter().any(|id| l.node(id).is_some_and(|n| n.name == "mongo-0")),
+            plan.through
+                .iter()
+                .any(|id| l.node(id).is_some_and(|n| n.name == "mongo-0")),
             "{plan:?}"
         );
     }

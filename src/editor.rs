@@ -1,14 +1,20 @@
-//! The manifest editor: one tab per virtual file, a plain textarea with line numbers,
-//! and under it the file's parse report (kinds parsed, or diagnostics with line:column
-//! that move the caret there when clicked).
+//! The manifest editor: one tab per virtual file (new, rename, close), a plain textarea
+//! with line numbers, under it the file's parse report (kinds parsed, or diagnostics with
+//! line:column that move the caret there when clicked), and Apply / Create / Delete,
+//! which put the tab's text into the session and run the kubectl command they equal.
 //!
 //! Each file keeps its own textarea (inactive ones are `hidden`), so switching tabs
-//! keeps the caret, scroll position and undo history of every file.
+//! keeps the caret, scroll position and undo history of every file. Large texts are
+//! parsed off the keystroke path: after a pause in typing, not on every key.
+
+use std::time::Duration;
 
 use leptos::html;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
-use crate::report::FileReport;
+use crate::report::{pieces, FileReport};
+use crate::state::Playground;
 
 /// A file to open in the editor.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -17,87 +23,432 @@ pub struct EditorFile {
     pub text: String,
 }
 
-/// An open file: its text as the user edits it, and the report derived from that text.
-#[derive(Clone)]
+/// Texts longer than this (bytes) are read and parsed after a pause in typing, not on
+/// every keystroke.
+pub const LARGE_TEXT: usize = 64 * 1024;
+/// The pause after which a large text is parsed.
+pub const LARGE_TEXT_PAUSE: Duration = Duration::from_millis(400);
+/// A large text is parsed in pieces of about this many bytes, one per turn of the
+/// browser's event loop.
+pub const PIECE_BYTES: usize = 32 * 1024;
+/// Longest file name a tab accepts.
+pub const MAX_NAME: usize = 100;
+
+/// An open file: its name and text as the user edits them, and the report of that text.
+#[derive(Clone, Copy)]
 struct OpenFile {
-    name: String,
+    id: u64,
+    name: RwSignal<String>,
     text: RwSignal<String>,
-    report: Memo<FileReport>,
+    report: RwSignal<FileReport>,
+    /// A large text changed and its report is not up to date yet.
+    checking: RwSignal<bool>,
 }
 
 impl OpenFile {
-    fn new(file: EditorFile) -> OpenFile {
-        let text = RwSignal::new(file.text);
-        let report = Memo::new(move |_| text.with(|t| FileReport::of(t)));
+    fn new(id: u64, file: EditorFile) -> OpenFile {
+        let report = RwSignal::new(FileReport::of(&file.text));
         OpenFile {
-            name: file.name,
-            text,
+            id,
+            name: RwSignal::new(file.name),
+            text: RwSignal::new(file.text),
             report,
+            checking: RwSignal::new(false),
         }
     }
 }
 
-#[component]
-pub fn Editor(files: Vec<EditorFile>) -> impl IntoView {
-    let files: Vec<OpenFile> = files.into_iter().map(OpenFile::new).collect();
-    let active = RwSignal::new(0usize);
+/// Whether `name` can name a new or renamed file: the session reads it with `-f NAME`,
+/// so it must be one shell word; and no other tab may have it.
+pub fn check_name(name: &str, others: &[String]) -> Result<(), String> {
+    if name.is_empty() {
+        return Err("A file needs a name.".into());
+    }
+    if name.len() > MAX_NAME {
+        return Err(format!("Names are at most {MAX_NAME} characters."));
+    }
+    if name == "-" {
+        return Err("`-` means standard input to kubectl; pick another name.".into());
+    }
+    if let Some(c) = name
+        .chars()
+        .find(|c| c.is_whitespace() || "'\"`$<>|;&\\(){}*?#!".contains(*c))
+    {
+        return Err(format!(
+            "A name cannot contain {c:?}: kubectl reads it as `-f NAME`."
+        ));
+    }
+    if others.iter().any(|o| o == name) {
+        return Err(format!("A tab named {name} is already open."));
+    }
+    Ok(())
+}
 
-    let tabs = files
-        .iter()
-        .enumerate()
-        .map(|(index, file)| {
-            let report = file.report;
-            let selected = move || active.get() == index;
-            let problems = move || report.with(|r| r.diagnostics_total);
-            view! {
-                <button
-                    type="button"
-                    role="tab"
-                    class="tab"
-                    data-testid="tab"
-                    data-file=file.name.clone()
-                    aria-selected=move || selected().to_string()
-                    on:click=move |_| active.set(index)
-                >
-                    <span class="tab-name">{file.name.clone()}</span>
-                    <Show when=move || { problems() > 0 }>
-                        <span class="tab-problems" data-testid="tab-problems" title="Problems in this file">
-                            {problems}
-                        </span>
-                    </Show>
-                </button>
+/// The first `untitled.yaml`, `untitled-2.yaml`, … that no tab has.
+pub fn untitled_name(others: &[String]) -> String {
+    (1..)
+        .map(|n| {
+            if n == 1 {
+                "untitled.yaml".to_string()
+            } else {
+                format!("untitled-{n}.yaml")
             }
         })
-        .collect_view();
+        .find(|name| !others.iter().any(|o| o == name))
+        .unwrap_or_default()
+}
 
-    let panels = files
+/// What the last Apply / Create / Delete of a tab did.
+#[derive(Clone, Debug, PartialEq)]
+struct ActionResult {
+    command: String,
+    output: String,
+    code: i32,
+}
+
+#[component]
+pub fn Editor(files: Vec<EditorFile>) -> impl IntoView {
+    let playground = use_context::<Playground>();
+    let next_id = StoredValue::new(0u64);
+    let new_id = move || {
+        let id = next_id.get_value() + 1;
+        next_id.set_value(id);
+        id
+    };
+    let open: Vec<OpenFile> = files
         .into_iter()
-        .enumerate()
-        .map(|(index, file)| view! { <FilePanel file=file index=index active=active /> })
-        .collect_view();
+        .map(|f| OpenFile::new(new_id(), f))
+        .collect();
+    // The session reads the tabs with `-f NAME`.
+    if let Some(pg) = playground {
+        for f in &open {
+            f.text
+                .with_untracked(|t| pg.stage_file(&f.name.get_untracked(), t));
+        }
+    }
+    let active = RwSignal::new(open.first().map_or(0, |f| f.id));
+    let files = RwSignal::new(open);
+    let renaming = RwSignal::new(None::<u64>);
+    let rename_error = RwSignal::new(None::<String>);
+    // The last closed tab, so a close by mistake can be undone.
+    let closed = RwSignal::new(None::<(usize, OpenFile)>);
+
+    let names_except = move |id: u64| -> Vec<String> {
+        files.with_untracked(|fs| {
+            fs.iter()
+                .filter(|f| f.id != id)
+                .map(|f| f.name.get_untracked())
+                .collect()
+        })
+    };
+
+    let new_tab = move |_| {
+        let name = untitled_name(&names_except(0));
+        let file = OpenFile::new(
+            new_id(),
+            EditorFile {
+                name,
+                text: String::new(),
+            },
+        );
+        files.update(|fs| fs.push(file));
+        active.set(file.id);
+        focus_editor(file.id);
+    };
+
+    let close_tab = move |id: u64| {
+        let Some(index) = files.with_untracked(|fs| fs.iter().position(|f| f.id == id)) else {
+            return;
+        };
+        let file = files.with_untracked(|fs| fs[index]);
+        files.update(|fs| {
+            fs.remove(index);
+        });
+        if let Some(pg) = playground {
+            pg.unstage_file(&file.name.get_untracked());
+        }
+        if active.get_untracked() == id {
+            let next = files
+                .with_untracked(|fs| fs.get(index.min(fs.len().saturating_sub(1))).map(|f| f.id));
+            active.set(next.unwrap_or(0));
+        }
+        closed.set(Some((index, file)));
+    };
+
+    let reopen = move |_| {
+        if let Some((index, file)) = closed.get_untracked() {
+            files.update(|fs| fs.insert(index.min(fs.len()), file));
+            if let Some(pg) = playground {
+                file.text
+                    .with_untracked(|t| pg.stage_file(&file.name.get_untracked(), t));
+            }
+            active.set(file.id);
+            closed.set(None);
+        }
+    };
+
+    let commit_rename = move |id: u64, name: String| {
+        let name = name.trim().to_string();
+        let Some(file) = files.with_untracked(|fs| fs.iter().find(|f| f.id == id).copied()) else {
+            renaming.set(None);
+            return;
+        };
+        let old = file.name.get_untracked();
+        if name == old {
+            renaming.set(None);
+            rename_error.set(None);
+            return;
+        }
+        match check_name(&name, &names_except(id)) {
+            Ok(()) => {
+                file.name.set(name.clone());
+                if let Some(pg) = playground {
+                    pg.unstage_file(&old);
+                    file.text.with_untracked(|t| pg.stage_file(&name, t));
+                }
+                renaming.set(None);
+                rename_error.set(None);
+            }
+            Err(e) => rename_error.set(Some(e)),
+        }
+    };
+
+    let tabs = move || {
+        files
+            .get()
+            .into_iter()
+            .map(|file| {
+                let id = file.id;
+                let report = file.report;
+                let selected = move || active.get() == id;
+                let problems = move || report.with(|r| r.diagnostics_total);
+                let name = file.name;
+                let label = move || {
+                    if renaming.get() == Some(id) {
+                        view! {
+                            <input
+                                class="tab-rename"
+                                data-testid="tab-rename"
+                                aria-label="File name"
+                                value=name.get_untracked()
+                                on:keydown=move |ev| match ev.key().as_str() {
+                                    "Enter" => {
+                                        ev.prevent_default();
+                                        commit_rename(id, event_target_value(&ev));
+                                    }
+                                    "Escape" => {
+                                        renaming.set(None);
+                                        rename_error.set(None);
+                                    }
+                                    _ => {}
+                                }
+                                on:blur=move |ev| {
+                                    if renaming.get_untracked() == Some(id) {
+                                        commit_rename(id, event_target_value(&ev));
+                                        if rename_error.get_untracked().is_some() {
+                                            renaming.set(None);
+                                            rename_error.set(None);
+                                        }
+                                    }
+                                }
+                            />
+                        }
+                        .into_any()
+                    } else {
+                        view! {
+                            <button
+                                type="button"
+                                role="tab"
+                                class="tab"
+                                data-testid="tab"
+                                data-file=move || name.get()
+                                aria-selected=move || selected().to_string()
+                                title="Double-click to rename"
+                                on:click=move |_| active.set(id)
+                                on:dblclick=move |_| renaming.set(Some(id))
+                                on:keydown=move |ev| {
+                                    if ev.key() == "F2" {
+                                        renaming.set(Some(id));
+                                    }
+                                }
+                            >
+                                <span class="tab-name">{move || name.get()}</span>
+                                <Show when=move || { problems() > 0 }>
+                                    <span class="tab-problems" data-testid="tab-problems" title="Problems in this file">
+                                        {problems}
+                                    </span>
+                                </Show>
+                            </button>
+                        }
+                        .into_any()
+                    }
+                };
+                view! {
+                    <div class="tab-wrap" class:active=selected role="presentation">
+                        {label}
+                        <button
+                            type="button"
+                            class="tab-close"
+                            data-testid="tab-close"
+                            aria-label=move || format!("Close {}", name.get())
+                            title="Close"
+                            on:click=move |_| close_tab(id)
+                        >
+                            "×"
+                        </button>
+                    </div>
+                }
+            })
+            .collect_view()
+    };
 
     view! {
         <section class="editor" data-testid="editor" aria-label="Manifests">
             <div class="tabs" role="tablist" aria-label="Files" data-testid="tabs">
                 {tabs}
+                <button
+                    type="button"
+                    class="tab-new"
+                    data-testid="tab-new"
+                    aria-label="New file"
+                    title="New file"
+                    on:click=new_tab
+                >
+                    "+"
+                </button>
             </div>
-            {panels}
+            {move || {
+                rename_error
+                    .get()
+                    .map(|e| view! { <p class="rename-error error-text" role="alert" data-testid="rename-error">{e}</p> })
+            }}
+            {move || {
+                closed
+                    .get()
+                    .map(|(_, f)| {
+                        view! {
+                            <p class="closed-note muted" role="status">
+                                {format!("Closed {}. ", f.name.get_untracked())}
+                                <button type="button" class="link" data-testid="tab-reopen" on:click=reopen>
+                                    "Reopen"
+                                </button>
+                            </p>
+                        }
+                    })
+            }}
+            <For each=move || files.get() key=|f| f.id let:file>
+                <FilePanel file=file active=active playground=playground />
+            </For>
+            <Show when=move || files.with(Vec::is_empty)>
+                <p class="editor-empty muted">
+                    "No files open. "
+                    <button type="button" class="link" on:click=new_tab>"New file"</button>
+                </p>
+            </Show>
         </section>
     }
 }
 
-#[component]
-fn FilePanel(file: OpenFile, index: usize, active: RwSignal<usize>) -> impl IntoView {
-    let textarea = NodeRef::<html::Textarea>::new();
-    let gutter = NodeRef::<html::Div>::new();
-    let text = file.text;
-    let lines = Memo::new(move |_| text.with(|t| line_count(t)));
-
-    // The gutter does not scroll by itself; it follows the textarea.
-    let sync_gutter = move || {
-        if let (Some(t), Some(g)) = (textarea.get_untracked(), gutter.get_untracked()) {
-            g.set_scroll_top(t.scroll_top());
+/// Focuses the textarea of file `id` once it is on the page.
+fn focus_editor(id: u64) {
+    request_animation_frame(move || {
+        let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        if let Ok(Some(el)) = doc.query_selector(&format!("[data-file-id=\"{id}\"] textarea")) {
+            use wasm_bindgen::JsCast;
+            if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+                let _ = el.focus();
+            }
         }
+    });
+}
+
+#[component]
+fn FilePanel(
+    file: OpenFile,
+    active: RwSignal<u64>,
+    playground: Option<Playground>,
+) -> impl IntoView {
+    let textarea = NodeRef::<html::Textarea>::new();
+    let text = file.text;
+    let name = file.name;
+    let id = file.id;
+    let lines = Memo::new(move |_| text.with(|t| line_count(t)));
+    let result = RwSignal::new(None::<ActionResult>);
+    let busy = RwSignal::new(false);
+    let pending = StoredValue::new(None::<TimeoutHandle>);
+
+    // The gutter does not scroll by itself; it follows the textarea, and shows only
+    // the numbers around what is visible (a pasted 30,000-line file would otherwise
+    // lay out 30,000 numbers).
+    let scroll_top = RwSignal::new(0i32);
+    let sync_gutter = move || {
+        if let Some(t) = textarea.get_untracked() {
+            scroll_top.set(t.scroll_top());
+        }
+    };
+    let window = Memo::new(move |_| gutter_window(lines.get(), scroll_top.get()));
+
+    // Reads the textarea into the file, reports on it and hands it to the session. A
+    // large text is parsed a piece at a time (see `report::pieces`), giving the browser
+    // the thread back between pieces; a newer edit abandons an older parse.
+    let generation = StoredValue::new(0u64);
+    let refresh = move || {
+        if let Some(h) = pending.get_value() {
+            h.clear();
+            pending.set_value(None);
+        }
+        if let Some(t) = textarea.get_untracked() {
+            let value = t.value();
+            if text.with_untracked(|old| *old != value) {
+                text.set(value);
+            }
+        }
+        if let Some(pg) = playground {
+            text.with_untracked(|t| pg.stage_file(&name.get_untracked(), t));
+        }
+        let g = generation.get_value() + 1;
+        generation.set_value(g);
+        if text.with_untracked(|t| t.len() <= LARGE_TEXT) {
+            file.report.set(text.with_untracked(|t| FileReport::of(t)));
+            file.checking.set(false);
+            return;
+        }
+        file.checking.set(true);
+        spawn_local(async move {
+            let pieces = text.with_untracked(|t| pieces(t, PIECE_BYTES));
+            let mut report = FileReport::default();
+            for (i, &(start, lines)) in pieces.iter().enumerate() {
+                let end = pieces.get(i + 1).map(|p| p.0);
+                let piece =
+                    text.with_untracked(|t| FileReport::of(&t[start..end.unwrap_or(t.len())]));
+                report.append(piece, lines);
+                gloo_timers::future::sleep(Duration::ZERO).await;
+                if generation.get_value() != g {
+                    return;
+                }
+            }
+            file.report.set(report);
+            file.checking.set(false);
+        });
+    };
+
+    let on_input = move |_| {
+        let large = text.with_untracked(|t| t.len() > LARGE_TEXT)
+            || textarea
+                .get_untracked()
+                .is_some_and(|t| t.text_length() as usize > LARGE_TEXT);
+        if !large {
+            refresh();
+            return;
+        }
+        // A large text: wait for a pause in typing.
+        file.checking.set(true);
+        if let Some(h) = pending.get_value() {
+            h.clear();
+        }
+        pending.set_value(set_timeout_with_handle(refresh, LARGE_TEXT_PAUSE).ok());
     };
 
     let jump_to = Callback::new(move |(line, column): (usize, usize)| {
@@ -117,29 +468,124 @@ fn FilePanel(file: OpenFile, index: usize, active: RwSignal<usize>) -> impl Into
         sync_gutter();
     });
 
+    // Apply / Create / Delete: the text goes into the session as the file NAME, then the
+    // command runs. The busy state paints before a large manifest is processed.
+    let act = move |verb: &'static str| {
+        let Some(pg) = playground else {
+            return;
+        };
+        if busy.get_untracked() {
+            return;
+        }
+        refresh();
+        busy.set(true);
+        set_timeout(
+            move || {
+                let file_name = name.get_untracked();
+                text.with_untracked(|t| pg.set_file(&file_name, t));
+                let command = format!("kubectl {verb} -f {file_name}");
+                let out = pg.run(&command, None, "editor");
+                result.set(Some(ActionResult {
+                    command,
+                    output: out.text,
+                    code: out.code,
+                }));
+                busy.set(false);
+            },
+            Duration::from_millis(16),
+        );
+    };
+
     let initial = text.get_untracked();
+    let actions = playground.map(|_| {
+        view! {
+            <div class="editor-actions" role="toolbar" aria-label="Send this file to the cluster">
+                <button
+                    type="button"
+                    class="primary"
+                    data-testid="editor-apply"
+                    title=move || format!("kubectl apply -f {}", name.get())
+                    disabled=move || busy.get()
+                    on:click=move |_| act("apply")
+                >
+                    "Apply"
+                </button>
+                <button
+                    type="button"
+                    data-testid="editor-create"
+                    title=move || format!("kubectl create -f {}", name.get())
+                    disabled=move || busy.get()
+                    on:click=move |_| act("create")
+                >
+                    "Create"
+                </button>
+                <button
+                    type="button"
+                    class="danger"
+                    data-testid="editor-delete"
+                    title=move || format!("kubectl delete -f {}", name.get())
+                    disabled=move || busy.get()
+                    on:click=move |_| act("delete")
+                >
+                    "Delete"
+                </button>
+                <span class="editor-command muted" aria-live="polite">
+                    {move || if busy.get() { "Working…".to_string() } else { String::new() }}
+                </span>
+            </div>
+        }
+    });
+    let result_view = move || {
+        result.get().map(|r| {
+            let failed = r.code != 0;
+            view! {
+                <div class="action-result" class:error=failed data-testid="editor-result">
+                    <pre class="console-command"><span class="prompt" aria-hidden="true">"$ "</span>{r.command}</pre>
+                    <pre class="action-output">{r.output}</pre>
+                    <button type="button" class="link small" on:click=move |_| result.set(None)>"Dismiss"</button>
+                </div>
+            }
+        })
+    };
+
     view! {
         <div
             class="panel"
             role="tabpanel"
             data-testid="editor-panel"
-            data-file=file.name.clone()
-            hidden=move || active.get() != index
+            data-file=move || name.get()
+            data-file-id=id.to_string()
+            hidden=move || active.get() != id
         >
+            {actions}
             <div class="code">
-                <div class="gutter" aria-hidden="true" data-testid="gutter" node_ref=gutter>
-                    {move || gutter_text(lines.get())}
+                <div class="gutter" aria-hidden="true" data-testid="gutter">
+                    <div
+                        class="gutter-lines"
+                        style:transform=move || {
+                            let (first, _) = window.get();
+                            format!(
+                                "translateY({}px)",
+                                (first as i32 - 1) * LINE_HEIGHT_PX - scroll_top.get(),
+                            )
+                        }
+                    >
+                        {move || {
+                            let (first, last) = window.get();
+                            gutter_text(first, last)
+                        }}
+                    </div>
                 </div>
                 <textarea
                     class="input"
                     data-testid="editor-input"
-                    aria-label=file.name.clone()
+                    aria-label=move || name.get()
                     spellcheck="false"
                     autocapitalize="off"
                     autocomplete="off"
                     wrap="off"
                     node_ref=textarea
-                    on:input=move |ev| text.set(event_target_value(&ev))
+                    on:input=on_input
                     on:scroll=move |_| sync_gutter()
                 >
                     // The initial text as the element's content (its default value):
@@ -148,14 +594,19 @@ fn FilePanel(file: OpenFile, index: usize, active: RwSignal<usize>) -> impl Into
                     {initial}
                 </textarea>
             </div>
-            <Status report=file.report on_jump=jump_to />
+            <Status report=file.report checking=file.checking on_jump=jump_to />
+            {result_view}
         </div>
     }
 }
 
 /// The parse report of one file: a one-line summary, or the diagnostics.
 #[component]
-fn Status(report: Memo<FileReport>, on_jump: Callback<(usize, usize)>) -> impl IntoView {
+fn Status(
+    report: RwSignal<FileReport>,
+    checking: RwSignal<bool>,
+    on_jump: Callback<(usize, usize)>,
+) -> impl IntoView {
     let body = move || {
         report.with(|r| {
             if r.has_errors() {
@@ -214,6 +665,9 @@ fn Status(report: Memo<FileReport>, on_jump: Callback<(usize, usize)>) -> impl I
     };
     view! {
         <div class="status" data-testid="status" aria-live="polite">
+            <Show when=move || checking.get()>
+                <p class="status-line muted" data-testid="checking">"Checking…"</p>
+            </Show>
             {body}
         </div>
     }
@@ -224,11 +678,30 @@ pub fn line_count(text: &str) -> usize {
     text.split('\n').count()
 }
 
-/// The gutter's text: "1\n2\n…\nlines".
-pub fn gutter_text(lines: usize) -> String {
-    let mut out = String::with_capacity(lines * 4);
-    for n in 1..=lines {
-        if n > 1 {
+/// Height of one line of code in CSS pixels (`--code-line` in main.css).
+pub const LINE_HEIGHT_PX: i32 = 20;
+/// Lines of numbers the gutter keeps above and below what is visible.
+const GUTTER_MARGIN_LINES: usize = 40;
+/// Lines the gutter shows at most (taller than any screen).
+const GUTTER_LINES: usize = 200;
+
+/// The first and last line numbers the gutter shows when the code is scrolled by
+/// `scroll_top` pixels.
+pub fn gutter_window(lines: usize, scroll_top: i32) -> (usize, usize) {
+    let top_line = (scroll_top.max(0) / LINE_HEIGHT_PX) as usize + 1;
+    let first = top_line
+        .saturating_sub(GUTTER_MARGIN_LINES)
+        .max(1)
+        .min(lines.max(1));
+    let last = (first + GUTTER_LINES - 1).min(lines.max(1));
+    (first, last)
+}
+
+/// The gutter's text: "first\n…\nlast".
+pub fn gutter_text(first: usize, last: usize) -> String {
+    let mut out = String::with_capacity((last + 1 - first.min(last)) * 6);
+    for n in first..=last {
+        if n > first {
             out.push('\n');
         }
         out.push_str(&n.to_string());
@@ -260,6 +733,26 @@ mod tests {
     use super::*;
 
     #[test]
+    fn file_names_must_be_one_shell_word_and_unique() {
+        let open = vec!["a.yaml".to_string()];
+        assert_eq!(check_name("b.yaml", &open), Ok(()));
+        assert_eq!(check_name("한글.yaml", &open), Ok(()));
+        assert!(check_name("a.yaml", &open).is_err());
+        assert!(check_name("", &open).is_err());
+        assert!(check_name("-", &open).is_err());
+        assert!(check_name("my file.yaml", &open).is_err());
+        assert!(check_name("x;rm.yaml", &open).is_err());
+        assert!(check_name(&"x".repeat(MAX_NAME + 1), &open).is_err());
+    }
+
+    #[test]
+    fn untitled_names_do_not_clash() {
+        assert_eq!(untitled_name(&[]), "untitled.yaml");
+        let open = vec!["untitled.yaml".to_string(), "untitled-2.yaml".to_string()];
+        assert_eq!(untitled_name(&open), "untitled-3.yaml");
+    }
+
+    #[test]
     fn line_count_matches_what_a_textarea_shows() {
         assert_eq!(line_count(""), 1);
         assert_eq!(line_count("a"), 1);
@@ -268,9 +761,19 @@ mod tests {
     }
 
     #[test]
-    fn gutter_numbers_every_line() {
-        assert_eq!(gutter_text(1), "1");
-        assert_eq!(gutter_text(3), "1\n2\n3");
+    fn gutter_numbers_the_lines_in_view() {
+        assert_eq!(gutter_text(1, 1), "1");
+        assert_eq!(gutter_text(1, 3), "1\n2\n3");
+        assert_eq!(gutter_text(9, 11), "9\n10\n11");
+        assert_eq!(gutter_window(1, 0), (1, 1));
+        assert_eq!(gutter_window(30, 0), (1, 30));
+        assert_eq!(gutter_window(34_417, 0), (1, GUTTER_LINES));
+        // Scrolled to line 1,001: numbers from 40 lines above it.
+        let (first, last) = gutter_window(34_417, 1_000 * LINE_HEIGHT_PX);
+        assert_eq!(first, 1_001 - GUTTER_MARGIN_LINES);
+        assert_eq!(last, first + GUTTER_LINES - 1);
+        // At the end the window stops at the last line.
+        assert_eq!(gutter_window(34_417, 34_417 * LINE_HEIGHT_PX).1, 34_417);
     }
 
     #[test]

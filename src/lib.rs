@@ -10,6 +10,7 @@ pub mod bench;
 pub mod canvas;
 pub mod clock;
 pub mod commands;
+pub mod completion;
 pub mod console;
 pub mod editor;
 pub mod inspector;

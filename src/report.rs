@@ -60,6 +60,31 @@ impl FileReport {
         }
     }
 
+    /// Adds the report of the text that follows this one, `lines` lines further down.
+    /// A diagnostic's document `index` stays the one within its piece, and its `context`
+    /// (which quotes positions within the piece) is dropped: the editor shows
+    /// line:column and the message.
+    pub fn append(&mut self, next: FileReport, lines: usize) {
+        self.documents += next.documents;
+        for k in next.kinds {
+            match self.kinds.iter_mut().find(|m| m.kind == k.kind) {
+                Some(m) => m.count += k.count,
+                None => self.kinds.push(k),
+            }
+        }
+        self.diagnostics_total += next.diagnostics_total;
+        for mut d in next.diagnostics {
+            if self.diagnostics.len() >= MAX_DIAGNOSTICS {
+                break;
+            }
+            if lines > 0 {
+                d.line += lines;
+                d.context = None;
+            }
+            self.diagnostics.push(d);
+        }
+    }
+
     pub fn has_errors(&self) -> bool {
         self.diagnostics_total > 0
     }
@@ -91,6 +116,31 @@ impl KindCount {
             format!("{} ×{}", self.kind, self.count)
         }
     }
+}
+
+/// Splits a text into pieces of about `target` bytes that end where a YAML document
+/// ends (before a `---` line), so each can be parsed on its own and the reports
+/// appended: a large file is then parsed a piece at a time, with the browser getting
+/// the thread back in between. Returns (start byte, lines before it) of each piece.
+pub fn pieces(text: &str, target: usize) -> Vec<(usize, usize)> {
+    let mut out = vec![(0, 0)];
+    let mut line = 0;
+    let mut offset = 0;
+    let mut piece_start = 0;
+    for l in text.split_inclusive('\n') {
+        let is_marker = l.starts_with("---")
+            && matches!(
+                l.as_bytes().get(3),
+                None | Some(b' ' | b'\t' | b'\n' | b'\r')
+            );
+        if is_marker && offset - piece_start >= target {
+            out.push((offset, line));
+            piece_start = offset;
+        }
+        offset += l.len();
+        line += 1;
+    }
+    out
 }
 
 #[cfg(test)]
@@ -140,5 +190,45 @@ mod tests {
         let report = FileReport::of(&text);
         assert_eq!(report.diagnostics_total, MAX_DIAGNOSTICS + 5);
         assert_eq!(report.diagnostics.len(), MAX_DIAGNOSTICS);
+    }
+
+    /// The report of a text parsed piece by piece equals the report of the whole.
+    fn by_pieces(text: &str, target: usize) -> FileReport {
+        let pieces = pieces(text, target);
+        let mut report = FileReport::default();
+        for (i, &(start, lines)) in pieces.iter().enumerate() {
+            let end = pieces.get(i + 1).map_or(text.len(), |p| p.0);
+            report.append(FileReport::of(&text[start..end]), lines);
+        }
+        report
+    }
+
+    #[test]
+    fn pieces_end_at_documents_and_reports_add_up() {
+        let texts = [
+            "kind: Service\n---\nkind: Namespace\n---\nkind: Service\n".to_string(),
+            "kind: Namespace\n---\nkind: Service\nmetadata: [\n---\nkind: Pod\nx: {\n".to_string(),
+            "a: [\n---\n".repeat(MAX_DIAGNOSTICS + 5),
+            "--- # comment\nkind: A\n---\n---\nkind: B\n----\n".to_string(),
+            crate::scenario::DEFAULT.files[0].text.to_string(),
+        ];
+        for text in &texts {
+            let unindexed = |mut r: FileReport| {
+                r.diagnostics.iter_mut().for_each(|d| {
+                    d.index = 0;
+                    d.context = None;
+                });
+                r
+            };
+            for target in [1, 10, 64, 1 << 20] {
+                assert_eq!(
+                    unindexed(by_pieces(text, target)),
+                    unindexed(FileReport::of(text)),
+                    "{target}: {text:?}"
+                );
+            }
+        }
+        assert_eq!(pieces("", 10), [(0, 0)]);
+        assert_eq!(pieces("a: 1\n---\nb: 2\n", 1), [(0, 0), (5, 1)]);
     }
 }

@@ -24,6 +24,8 @@ pub struct ConsoleEntry {
     /// Virtual time when it ran.
     pub at: Millis,
     pub command: String,
+    /// The heredoc fed to the command (`kubectl apply -f - <<EOF`), if any.
+    pub stdin: Option<String>,
     pub output: String,
     pub code: i32,
     /// Where it came from: "console", "canvas", "lesson", "editor"…
@@ -62,6 +64,9 @@ pub struct Playground {
     pub console: RwSignal<Vec<ConsoleEntry>>,
     pub request: RwSignal<Option<Request>>,
     next_id: StoredValue<u64>,
+    /// The editor's texts: written into the session (and recorded in the timeline, so
+    /// scrubbing replays them) just before each command runs, when they changed.
+    staged_files: StoredValue<Vec<(String, String)>, LocalStorage>,
 }
 
 impl Playground {
@@ -83,6 +88,7 @@ impl Playground {
             console: RwSignal::new(vec![]),
             request: RwSignal::new(None),
             next_id: StoredValue::new(0),
+            staged_files: StoredValue::new_local(vec![]),
         }
     }
 
@@ -109,9 +115,23 @@ impl Playground {
             .engine
             .try_update_value(|e| {
                 e.past = None;
+                self.staged_files.with_value(|staged| {
+                    for (name, text) in staged {
+                        write_file(&mut e.timeline, name, text);
+                    }
+                });
                 let at = e.timeline.now();
                 e.timeline.session.last_route = None;
-                let out = e.timeline.exec(line, stdin);
+                let out = match plain_sleep(line) {
+                    // Recorded as a plain advance of time, so the scrubber can stop
+                    // halfway through it (a command is replayed whole).
+                    Some(ms) => {
+                        e.timeline.session.history.push(line.trim().to_string());
+                        e.timeline.advance(ms);
+                        Output::default()
+                    }
+                    None => e.timeline.exec(line, stdin),
+                };
                 let route = e.timeline.session.last_route.take();
                 (out, at, route)
             })
@@ -120,6 +140,7 @@ impl Playground {
             id: self.id(),
             at,
             command: line.to_string(),
+            stdin: stdin.map(str::to_string),
             output: out.text.clone(),
             code: out.code,
             origin,
@@ -147,6 +168,8 @@ impl Playground {
         if ms == 0 {
             return;
         }
+        // Time moves on in the present; a scrubbed-back view would hide it.
+        self.view_time.set(None);
         self.engine.update_value(|e| {
             e.past = None;
             e.timeline.advance(ms);
@@ -157,6 +180,7 @@ impl Playground {
     /// Advances to the next moment a controller acts (the step button): the next
     /// timer, or nothing if the cluster is idle.
     pub fn step(&self) -> bool {
+        self.view_time.set(None);
         let moved = self
             .engine
             .try_update_value(|e| {
@@ -251,15 +275,60 @@ impl Playground {
         })
     }
 
-    /// Puts a virtual file (an editor tab) into the session, so `-f NAME` reads it.
+    /// Puts a virtual file (an editor tab) into the session now, so `-f NAME` reads it.
+    /// Recorded in the timeline as the `cat <<EOF > NAME` it equals, so a scrubbed-back
+    /// or replayed past reads the text the command read then.
     pub fn set_file(&self, name: &str, text: &str) {
-        self.engine.update_value(|e| {
-            e.timeline
-                .session
-                .files
-                .insert(name.to_string(), text.to_string());
-        });
+        self.stage_file(name, text);
+        self.engine
+            .update_value(|e| write_file(&mut e.timeline, name, text));
     }
+
+    /// Remembers an editor text for the session without writing it yet: every command
+    /// writes it first if it changed (cheap to call as the user types).
+    pub fn stage_file(&self, name: &str, text: &str) {
+        self.staged_files
+            .update_value(|s| match s.iter_mut().find(|(n, _)| n == name) {
+                Some((_, t)) => {
+                    if t != text {
+                        *t = text.to_string();
+                    }
+                }
+                None => s.push((name.to_string(), text.to_string())),
+            });
+    }
+
+    /// Forgets an editor text (its tab was closed or renamed); the session keeps the
+    /// file as last written.
+    pub fn unstage_file(&self, name: &str) {
+        self.staged_files
+            .update_value(|s| s.retain(|(n, _)| n != name));
+    }
+}
+
+/// `sleep 30s` (also `sleep 1m 30s`): how long it sleeps, capped as the shell caps it.
+/// `None` for anything else, including a sleep the shell would refuse (it prints the
+/// error).
+fn plain_sleep(line: &str) -> Option<Millis> {
+    let mut words = line.split_whitespace();
+    if words.next() != Some("sleep") {
+        return None;
+    }
+    let mut total: Millis = 0;
+    let mut any = false;
+    for w in words {
+        total = total.saturating_add(orrery::time::parse_duration(w)?);
+        any = true;
+    }
+    any.then_some(total.min(86_400_000))
+}
+
+/// Writes a virtual file through the timeline, unless it already holds that text.
+fn write_file(timeline: &mut Timeline, name: &str, text: &str) {
+    if timeline.session.files.get(name).map(String::as_str) == Some(text) {
+        return;
+    }
+    timeline.exec(&format!("cat <<EOF > {name}"), Some(text));
 }
 
 #[cfg(test)]
@@ -305,6 +374,54 @@ mod tests {
             pg.run("kubectl get pods", None, "console");
             assert_eq!(pg.view_time.get_untracked(), None);
             assert_eq!(pods(&pg), 5);
+        });
+    }
+
+    #[test]
+    fn files_are_replayed_when_scrubbing() {
+        let owner = Owner::new();
+        owner.with(|| {
+            let pg = Playground::new(1);
+            let pods = |pg: &Playground| pg.with_sim(|s| s.store.list("Pod", "default").count());
+            pg.stage_file("p.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\nspec:\n  containers:\n  - name: c\n    image: nginx\n");
+            pg.advance(1_000);
+            let out = pg.run("kubectl apply -f p.yaml", None, "editor");
+            assert_eq!(out.text, "pod/a created\n");
+            let t1 = pg.now();
+            pg.advance(1_000);
+            pg.set_file("p.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: b\nspec:\n  containers:\n  - name: c\n    image: nginx\n");
+            pg.run("kubectl apply -f p.yaml", None, "editor");
+            assert_eq!(pods(&pg), 2);
+            pg.view_at(t1);
+            assert_eq!(pods(&pg), 1, "the past replays the file as it was then");
+            pg.view_at(t1 - 1);
+            assert_eq!(pods(&pg), 0);
+            // Writing the same text again records nothing new.
+            pg.view_at(pg.now());
+            let n = pg.engine.with_value(|e| e.timeline.entries().len());
+            pg.set_file("p.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: b\nspec:\n  containers:\n  - name: c\n    image: nginx\n");
+            assert_eq!(pg.engine.with_value(|e| e.timeline.entries().len()), n);
+        });
+    }
+
+    #[test]
+    fn a_sleep_can_be_scrubbed_into() {
+        let owner = Owner::new();
+        owner.with(|| {
+            let pg = Playground::new(1);
+            let start = pg.now();
+            let out = pg.run("sleep 30s", None, "console");
+            assert_eq!((out.code, out.text.as_str()), (0, ""));
+            assert_eq!(pg.now(), start + 30_000);
+            pg.view_at(start + 10_000);
+            assert_eq!(pg.with_sim(|s| s.now), start + 10_000);
+            // A sleep the shell refuses prints the shell's error.
+            assert_eq!(plain_sleep("sleep"), None);
+            assert_eq!(plain_sleep("sleep 1m 30s"), Some(90_000));
+            assert_eq!(plain_sleep("sleep x"), None);
+            assert_eq!(plain_sleep("sleepy 3"), None);
+            let out = pg.run("sleep x", None, "console");
+            assert_eq!(out.code, 1);
         });
     }
 }

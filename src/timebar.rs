@@ -1,29 +1,431 @@
-//! PLACEHOLDER, to be replaced by the `ui-console` branch's time panel (play/pause, step,
-//! speed, the event timeline and its scrubber). It exists so the layout has its slot and
-//! the cluster can be played; keep the component name `TimePanel` when replacing it. The
-//! clock itself (`crate::clock::use_clock`) runs at the app root and follows
-//! `Playground::playing`.
+//! Time: play/pause, step, speed, the virtual clock, a scrubber over the recorded
+//! history (any earlier moment, then "back to now" or "replay from here"), and the event
+//! log as `kubectl get events` prints it, newest first, each row selecting its object.
+//!
+//! The clock that advances time while playing is the canvas side's (`playing` and
+//! `speed` are all it reads); this panel only sets them.
 
 use leptos::prelude::*;
 
-use crate::clock;
+use orrery::sim::EventRecord;
+use orrery::time::{human_duration, rfc3339, Millis};
+
 use crate::state::Playground;
+
+/// The speeds the speed control offers.
+pub const SPEEDS: &[f64] = &[0.25, 0.5, 1.0, 2.0, 4.0, 8.0];
+/// At most this many events are shown (the newest).
+pub const MAX_EVENT_ROWS: usize = 200;
+
+/// "0.25×", "1×", "8×".
+pub fn speed_label(speed: f64) -> String {
+    format!("{speed}×")
+}
+
+/// The virtual wall clock at `t`: `00:02:35` (UTC, as the API server stamps objects).
+pub fn clock(t: Millis) -> String {
+    let stamp = rfc3339(t);
+    stamp.get(11..19).unwrap_or("00:00:00").to_string()
+}
+
+/// Time since the history's start, as kubectl's AGE column prints it.
+pub fn age(start: Millis, t: Millis) -> String {
+    human_duration(t - start)
+}
+
+/// kubectl's LAST SEEN column for one event at `now`: `10s`, or `10s (x3 over 2m)`
+/// (same rounding as `kubectl get events`: timestamps are whole seconds).
+pub fn last_seen(now: Millis, first_ms: Millis, last_ms: Millis, count: u32) -> String {
+    let since = |ms: Millis| human_duration(now - ms.div_euclid(1000) * 1000);
+    if count > 1 {
+        format!("{} (x{count} over {})", since(last_ms), since(first_ms))
+    } else {
+        since(first_ms)
+    }
+}
+
+/// One row of the event log.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EventRow {
+    /// Stable while the event is unchanged (an update makes a new row).
+    pub key: String,
+    pub uid: String,
+    pub first_ms: Millis,
+    pub last_ms: Millis,
+    pub count: u32,
+    pub warning: bool,
+    pub reason: String,
+    pub object: String,
+    pub message: String,
+}
+
+/// The newest `limit` events, newest first (by last seen, then by recording order).
+pub fn newest_events<'a>(
+    events: impl DoubleEndedIterator<Item = &'a EventRecord> + ExactSizeIterator,
+    limit: usize,
+) -> Vec<EventRow> {
+    let mut indexed: Vec<(usize, &EventRecord)> = events.enumerate().collect();
+    // Stable on equal times, so the later-recorded event comes first after reversing.
+    indexed.sort_by_key(|(i, e)| (e.last_ms, *i));
+    indexed
+        .into_iter()
+        .rev()
+        .take(limit)
+        .map(|(_, e)| EventRow {
+            key: format!(
+                "{}|{}|{}|{}|{}|{}",
+                e.uid, e.reason, e.first_ms, e.last_ms, e.count, e.message
+            ),
+            uid: e.uid.clone(),
+            first_ms: e.first_ms,
+            last_ms: e.last_ms,
+            count: e.count,
+            warning: e.warning,
+            reason: e.reason.clone(),
+            object: e.object.clone(),
+            message: e.message.clone(),
+        })
+        .collect()
+}
+
+/// Icons as SVG paths on a 16×16 grid (no icon font: the page loads nothing).
+const PLAY: &str = "M4 2.5v11l9-5.5z";
+const PAUSE: &str = "M3.5 2.5h3v11h-3zM9.5 2.5h3v11h-3z";
+const STEP: &str = "M2.5 2.5v11l8-5.5zM11 2.5h2.5v11H11z";
+const PAST: &str = "M8 1.5a6.5 6.5 0 1 1-6.1 8.7l1.4-.5A5 5 0 1 0 4.5 4.4L6 6H1.5V1.5l1.9 1.9A6.5 6.5 0 0 1 8 1.5zM7.3 4.5h1.4v3.2l2.4 1.4-.7 1.2-3.1-1.8z";
+
+fn icon(path: &'static str) -> impl IntoView {
+    view! {
+        <svg class="icon" viewBox="0 0 16 16" width="14" height="14" aria-hidden="true" focusable="false">
+            <path d=path fill="currentColor" />
+        </svg>
+    }
+}
 
 #[component]
 pub fn TimePanel() -> impl IntoView {
-    let pg = Playground::expect();
-    let now = move || pg.with_sim(|s| orrery::time::human_duration(s.now - pg.start()));
     view! {
-        <section class="panel-box time-panel" data-testid="time" aria-label="Time">
-            <h2 class="panel-title">"Time"</h2>
-            <div class="time-row">
-                <button type="button" class="button" data-testid="play"
-                    on:click=move |_| clock::toggle_play(&pg)>
+        <section class="time" data-testid="time" aria-label="Time">
+            <PastBanner />
+            <Transport />
+            <EventLog />
+        </section>
+    }
+}
+
+/// Shown while the page shows an earlier moment.
+#[component]
+pub fn PastBanner() -> impl IntoView {
+    let pg = Playground::expect();
+    let now = Memo::new(move |_| {
+        pg.version.track();
+        pg.now()
+    });
+    view! {
+        {move || {
+            pg.view_time
+                .get()
+                .map(|t| {
+                    let ago = human_duration(now.get() - t);
+                    view! {
+                        <div class="past-banner" role="status" data-testid="past-banner">
+                            <span class="past-icon">{icon(PAST)}</span>
+                            <p>
+                                <strong>"Viewing the past"</strong>
+                                {format!(": the cluster as it was {ago} ago, at {}.", clock(t))}
+                                <span class="muted">" Running a command returns to now."</span>
+                            </p>
+                            <div class="past-actions">
+                                <button
+                                    type="button"
+                                    class="primary"
+                                    data-testid="back-to-now"
+                                    on:click=move |_| pg.view_at(pg.now())
+                                >
+                                    "Back to now"
+                                </button>
+                                <button
+                                    type="button"
+                                    data-testid="replay-from-here"
+                                    title="Forget what happened after this moment and go on from here"
+                                    on:click=move |_| pg.rewind_to_view()
+                                >
+                                    "Replay from here"
+                                </button>
+                            </div>
+                        </div>
+                    }
+                })
+        }}
+    }
+}
+
+/// Play/pause, step, speed, the clock and the scrubber.
+#[component]
+fn Transport() -> impl IntoView {
+    let pg = Playground::expect();
+    let now = Memo::new(move |_| {
+        pg.version.track();
+        pg.now()
+    });
+    let start = Memo::new(move |_| {
+        pg.version.track();
+        pg.start()
+    });
+    let shown = Memo::new(move |_| pg.view_time.get().unwrap_or_else(|| now.get()));
+    let idle_note = RwSignal::new(false);
+
+    // The scrubber rebuilds the past at most once per animation frame, however fast
+    // the range input reports.
+    let pending = StoredValue::new(None::<Millis>);
+    let scrub = move |t: Millis| {
+        pg.playing.set(false);
+        let scheduled = pending.get_value().is_some();
+        pending.set_value(Some(t));
+        if !scheduled {
+            request_animation_frame(move || {
+                if let Some(t) = pending.get_value() {
+                    pending.set_value(None);
+                    pg.view_at(t);
+                }
+            });
+        }
+    };
+
+    let toggle = move |_| {
+        if pg.view_time.get_untracked().is_some() {
+            pg.view_at(pg.now());
+        }
+        pg.playing.update(|p| *p = !*p);
+    };
+    let step = move |_| {
+        if pg.view_time.get_untracked().is_some() {
+            pg.view_at(pg.now());
+        }
+        pg.playing.set(false);
+        let moved = pg.step();
+        idle_note.set(!moved);
+        if !moved {
+            set_timeout(
+                move || idle_note.set(false),
+                std::time::Duration::from_secs(3),
+            );
+        }
+    };
+
+    let speed_options = SPEEDS
+        .iter()
+        .map(|s| {
+            let s = *s;
+            view! {
+                <option value=s.to_string() selected=move || pg.speed.get() == s>
+                    {speed_label(s)}
+                </option>
+            }
+        })
+        .collect_view();
+
+    view! {
+        <div class="transport">
+            <div class="transport-buttons">
+                <button
+                    type="button"
+                    class="play"
+                    data-testid="play"
+                    aria-pressed=move || pg.playing.get().to_string()
+                    on:click=toggle
+                >
+                    {move || if pg.playing.get() { icon(PAUSE) } else { icon(PLAY) }}
                     {move || if pg.playing.get() { "Pause" } else { "Play" }}
                 </button>
-                <button type="button" class="button" data-testid="step" on:click=move |_| { pg.step(); }>"Step"</button>
-                <span class="muted" data-testid="virtual-time">{now}</span>
+                <button
+                    type="button"
+                    data-testid="step"
+                    title="Advance to the next moment a controller acts"
+                    on:click=step
+                >
+                    {icon(STEP)}
+                    "Step"
+                </button>
+                <label class="speed">
+                    <span>"Speed"</span>
+                    <select
+                        data-testid="speed"
+                        on:change=move |ev| {
+                            if let Ok(s) = event_target_value(&ev).parse::<f64>() {
+                                pg.speed.set(s);
+                            }
+                        }
+                    >
+                        {speed_options}
+                    </select>
+                </label>
             </div>
-        </section>
+            <div class="clock" data-testid="clock" aria-live="off">
+                <span class="clock-time" data-testid="clock-time">{move || clock(shown.get())}</span>
+                <span class="clock-age muted" data-testid="clock-age">
+                    {move || format!("age {}", age(start.get(), shown.get()))}
+                </span>
+            </div>
+            <Show when=move || idle_note.get()>
+                <p class="idle-note muted" role="status">"Nothing is scheduled: the cluster is idle."</p>
+            </Show>
+            <label class="scrubber">
+                <span class="visually-hidden">"Time"</span>
+                <input
+                    type="range"
+                    data-testid="scrubber"
+                    min=move || start.get().to_string()
+                    max=move || now.get().to_string()
+                    step="100"
+                    prop:value=move || shown.get().to_string()
+                    aria-valuetext=move || format!("{} (age {})", clock(shown.get()), age(start.get(), shown.get()))
+                    on:input=move |ev| {
+                        if let Ok(t) = event_target_value(&ev).parse::<f64>() {
+                            scrub(t as Millis);
+                        }
+                    }
+                />
+            </label>
+        </div>
+    }
+}
+
+/// The event log, `kubectl get events` style.
+#[component]
+fn EventLog() -> impl IntoView {
+    let pg = Playground::expect();
+    let rows =
+        Memo::new(move |_| pg.with_sim(|sim| newest_events(sim.events.iter(), MAX_EVENT_ROWS)));
+    let total = Memo::new(move |_| pg.with_sim(|sim| sim.events.len()));
+    let sim_now = Memo::new(move |_| pg.with_sim(|sim| sim.now));
+    let caption = move || {
+        let (n, shown) = (total.get(), rows.with(Vec::len));
+        if n > shown {
+            format!("Events: the newest {shown} of {n}")
+        } else if n == 1 {
+            "Events: 1".to_string()
+        } else {
+            format!("Events: {n}")
+        }
+    };
+    view! {
+        <div class="events" data-testid="events">
+            <div class="events-scroll">
+                <table class="events-table">
+                    <caption>{caption}</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"LAST SEEN"</th>
+                            <th scope="col">"TYPE"</th>
+                            <th scope="col">"REASON"</th>
+                            <th scope="col">"OBJECT"</th>
+                            <th scope="col">"MESSAGE"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        <For each=move || rows.get() key=|r| r.key.clone() let:row>
+                            <EventLine row=row now=sim_now />
+                        </For>
+                    </tbody>
+                </table>
+                <Show when=move || total.get() == 0>
+                    <p class="muted events-empty">"No events yet. Run a command or press Play."</p>
+                </Show>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn EventLine(row: EventRow, now: Memo<Millis>) -> impl IntoView {
+    let pg = Playground::expect();
+    let uid = StoredValue::new(row.uid.clone());
+    let selected = move || {
+        pg.selected
+            .with(|s| uid.with_value(|u| s.as_deref() == Some(u.as_str())))
+    };
+    let select = move || pg.selected.set(Some(uid.get_value()));
+    let (first, last, count) = (row.first_ms, row.last_ms, row.count);
+    view! {
+        <tr
+            class="event-row"
+            class:warning=row.warning
+            class:selected=selected
+            data-testid="event-row"
+            data-uid=row.uid.clone()
+            on:click=move |_| select()
+        >
+            <td class="nowrap">{move || last_seen(now.get(), first, last, count)}</td>
+            <td class="nowrap event-type">
+                {row.warning.then(|| view! { <span class="warn-icon" aria-hidden="true">"⚠ "</span> })}
+                {if row.warning { "Warning" } else { "Normal" }}
+            </td>
+            <td>{row.reason}</td>
+            <td class="event-object">
+                <button
+                    type="button"
+                    class="link"
+                    data-testid="event-object"
+                    aria-pressed=move || selected().to_string()
+                    on:click=move |ev| {
+                        ev.stop_propagation();
+                        select();
+                    }
+                >
+                    {row.object}
+                </button>
+            </td>
+            <td class="event-message">{row.message}</td>
+        </tr>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use orrery::shell::Session;
+
+    #[test]
+    fn clock_and_age() {
+        assert_eq!(clock(0), "00:00:00");
+        assert_eq!(clock(155_000), "00:02:35");
+        assert_eq!(clock(86_400_000 + 3_600_000), "01:00:00");
+        assert_eq!(age(30_000, 30_000), "0s");
+        assert_eq!(age(0, 155_000), "2m35s");
+        assert_eq!(age(0, 3 * 3_600_000 + 60_000), "3h1m");
+    }
+
+    #[test]
+    fn speeds() {
+        let labels: Vec<String> = SPEEDS.iter().map(|s| speed_label(*s)).collect();
+        assert_eq!(labels, ["0.25×", "0.5×", "1×", "2×", "4×", "8×"]);
+    }
+
+    #[test]
+    fn last_seen_as_kubectl_prints_it() {
+        assert_eq!(last_seen(10_000, 5_000, 5_000, 1), "5s");
+        assert_eq!(last_seen(10_500, 5_900, 5_900, 1), "5s", "whole seconds");
+        assert_eq!(last_seen(200_000, 20_000, 190_000, 3), "10s (x3 over 3m)");
+    }
+
+    #[test]
+    fn events_newest_first_and_capped() {
+        let mut s = Session::new(1);
+        s.exec(
+            "kubectl create deployment web --image=nginx --replicas=3",
+            None,
+        );
+        s.sim.advance(30_000);
+        s.exec("kubectl scale deployment web --replicas=1", None);
+        s.sim.advance(60_000);
+        let rows = newest_events(s.sim.events.iter(), 1_000);
+        assert_eq!(rows.len(), s.sim.events.len());
+        assert!(rows.windows(2).all(|w| w[0].last_ms >= w[1].last_ms));
+        let keys: std::collections::BTreeSet<&str> = rows.iter().map(|r| r.key.as_str()).collect();
+        assert_eq!(keys.len(), rows.len(), "keys are unique");
+        let capped = newest_events(s.sim.events.iter(), 3);
+        assert_eq!(capped, rows[..3].to_vec());
+        assert!(rows.iter().any(|r| r.reason == "ScalingReplicaSet"));
     }
 }

@@ -11,11 +11,14 @@ use std::time::Duration;
 use gloo_timers::future::sleep;
 use leptos::mount::mount_to;
 use leptos::prelude::*;
+use orrery_web::console::ConsolePanel;
 use orrery_web::editor::{Editor, EditorFile};
+use orrery_web::lesson::LessonPanel;
+use orrery_web::timebar::TimePanel;
 use orrery_web::App;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlElement, HtmlTextAreaElement};
+use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlTextAreaElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -319,14 +322,6 @@ fn click(target: &Element) {
     );
 }
 
-fn press(target: &Element, key: &str) {
-    let init = web_sys::KeyboardEventInit::new();
-    init.set_bubbles(true);
-    init.set_key(key);
-    let ev = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
-    dispatch(target, &ev);
-}
-
 const STATEFULSET: &str = "apiVersion: apps/v1
 kind: StatefulSet
 metadata:
@@ -360,7 +355,10 @@ async fn canvas_draws_pods_keyed_by_uid_with_their_state() {
         nodes(&page, "storageclass").len() == 1
     })
     .await;
-    assert_eq!(attr(&nodes(&page, "storageclass")[0], "data-name"), "standard");
+    assert_eq!(
+        attr(&nodes(&page, "storageclass")[0], "data-name"),
+        "standard"
+    );
     assert_eq!(page.all("default-star").len(), 1);
 
     pg.run(
@@ -379,7 +377,10 @@ async fn canvas_draws_pods_keyed_by_uid_with_their_state() {
             .all(|p| attr(p, "data-status") == "ready")
     })
     .await;
-    let uids: Vec<String> = nodes(&page, "pod").iter().map(|p| attr(p, "data-uid")).collect();
+    let uids: Vec<String> = nodes(&page, "pod")
+        .iter()
+        .map(|p| attr(p, "data-uid"))
+        .collect();
     let stored: Vec<String> = pg.with_sim(|s| {
         s.store
             .list("Pod", "default")
@@ -452,7 +453,8 @@ async fn selecting_deleting_and_recreating_a_statefulset_pod() {
     .await;
     play(&pg, 90_000);
     until("a new web-0 is ready", || {
-        web0().is_some_and(|p| attr(&p, "data-uid") != old_uid && attr(&p, "data-status") == "ready")
+        web0()
+            .is_some_and(|p| attr(&p, "data-uid") != old_uid && attr(&p, "data-status") == "ready")
     })
     .await;
     let new_uid = attr(&web0().unwrap(), "data-uid");
@@ -462,7 +464,10 @@ async fn selecting_deleting_and_recreating_a_statefulset_pod() {
             && attr(e, "data-from") == new_uid
             && attr(e, "data-to") == claim_uid
     }));
-    assert!(!page.all("edge").iter().any(|e| attr(e, "data-from") == old_uid));
+    assert!(!page
+        .all("edge")
+        .iter()
+        .any(|e| attr(e, "data-from") == old_uid));
     // The inspector still points at the old UID and offers the new pod.
     until("the inspector says it is gone", || {
         !page.all("inspector-gone").is_empty()
@@ -489,12 +494,21 @@ async fn scaling_and_switching_the_default_class_echo_their_commands() {
     let (page, pg) = mount_canvas();
     pg.run("kubectl create deployment api --image=nginx", None, "test");
     pg.run("minikube addons enable csi-hostpath-driver", None, "test");
-    until("the deployment is drawn", || !nodes(&page, "deployment").is_empty()).await;
+    until("the deployment is drawn", || {
+        !nodes(&page, "deployment").is_empty()
+    })
+    .await;
     click(&nodes(&page, "deployment")[0]);
-    until("the scale control shows", || !page.all("scale-up").is_empty()).await;
+    until("the scale control shows", || {
+        !page.all("scale-up").is_empty()
+    })
+    .await;
     page.one("scale-up").unchecked_ref::<HtmlElement>().click();
     let last = pg.console.with_untracked(|c| c.last().cloned()).unwrap();
-    assert_eq!(last.command, "kubectl scale deployment api --replicas=2 -n default");
+    assert_eq!(
+        last.command,
+        "kubectl scale deployment api --replicas=2 -n default"
+    );
     until("two pods", || nodes(&page, "pod").len() == 2).await;
 
     let csi = || {
@@ -504,11 +518,21 @@ async fn scaling_and_switching_the_default_class_echo_their_commands() {
     };
     until("the csi class is drawn", || csi().is_some()).await;
     click(&csi().unwrap());
-    until("the make-default button shows", || !page.all("make-default").is_empty()).await;
-    page.one("make-default").unchecked_ref::<HtmlElement>().click();
-    let commands: Vec<String> = pg
-        .console
-        .with_untracked(|c| c.iter().rev().take(2).rev().map(|e| e.command.clone()).collect());
+    until("the make-default button shows", || {
+        !page.all("make-default").is_empty()
+    })
+    .await;
+    page.one("make-default")
+        .unchecked_ref::<HtmlElement>()
+        .click();
+    let commands: Vec<String> = pg.console.with_untracked(|c| {
+        c.iter()
+            .rev()
+            .take(2)
+            .rev()
+            .map(|e| e.command.clone())
+            .collect()
+    });
     assert_eq!(
         commands,
         [
@@ -516,21 +540,258 @@ async fn scaling_and_switching_the_default_class_echo_their_commands() {
             r#"kubectl patch storageclass standard -p '{"metadata": {"annotations":{"storageclass.kubernetes.io/is-default-class":"false"}}}'"#,
         ]
     );
-    until("the button goes away", || page.all("make-default").is_empty()).await;
+    until("the button goes away", || {
+        page.all("make-default").is_empty()
+    })
+    .await;
     assert_eq!(page.all("default-star").len(), 1);
 }
 
 #[wasm_bindgen_test]
 async fn a_request_without_an_ingress_controller_fails_at_the_door() {
     let (page, pg) = mount_canvas();
-    page.one("request-send").unchecked_ref::<HtmlElement>().click();
+    page.one("request-send")
+        .unchecked_ref::<HtmlElement>()
+        .click();
     let last = pg.console.with_untracked(|c| c.last().cloned()).unwrap();
     assert!(last.command.starts_with("curl -s "), "{}", last.command);
-    until("the outcome is shown", || !page.all("request-result").is_empty()).await;
+    until("the outcome is shown", || {
+        !page.all("request-result").is_empty()
+    })
+    .await;
     assert!(page
         .one("request-result")
         .text_content()
         .unwrap()
         .contains("connection refused"));
     assert_eq!(attr(&page.one("request"), "data-ok"), "false");
+}
+
+// ---------------------------------------------------------------- console, lesson, time
+
+/// Presses a key in an element the way a browser reports it (a bubbling keydown).
+fn press(el: &Element, key: &str) {
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let event =
+        web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    el.dispatch_event(&event).unwrap();
+}
+
+/// Types a line into the console input and presses Enter.
+fn enter(input: &Element, line: &str) {
+    input.unchecked_ref::<HtmlInputElement>().set_value(line);
+    press(input, "Enter");
+}
+
+/// A console with its own playground, as the page has one.
+fn console_page() -> Mounted<impl Sized> {
+    mount(|| {
+        provide_context(Playground::new(1));
+        view! { <ConsolePanel /> }
+    })
+}
+
+#[wasm_bindgen_test]
+async fn console_runs_kubectl_get_pods_and_prints_what_kubectl_prints() {
+    let page = console_page();
+    let input = page.one("console-input");
+    enter(&input, "kubectl get pods");
+    until("the command shows in the scrollback", || {
+        page.all("console-entry").len() == 1
+    })
+    .await;
+    assert_eq!(
+        page.one("console-command").text_content().unwrap(),
+        "kubectl get pods"
+    );
+    assert_eq!(
+        page.one("console-text").text_content().unwrap(),
+        "No resources found in default namespace.\n"
+    );
+    assert_eq!(
+        input.unchecked_ref::<HtmlInputElement>().value(),
+        "",
+        "the prompt is cleared"
+    );
+
+    // Whitespace is kept exactly: the table's columns line up as in a terminal.
+    enter(&input, "kubectl get sc");
+    until("the second entry", || page.all("console-entry").len() == 2).await;
+    let table = page.texts("console-text").pop().unwrap();
+    assert!(
+        table.starts_with("NAME                 PROVISIONER"),
+        "{table:?}"
+    );
+    assert!(
+        table.contains("\nstandard (default)   k8s.io/minikube-hostpath   Delete"),
+        "{table:?}"
+    );
+
+    // ↑ brings the last command back.
+    press(&input, "ArrowUp");
+    assert_eq!(
+        input.unchecked_ref::<HtmlInputElement>().value(),
+        "kubectl get sc"
+    );
+    press(&input, "ArrowUp");
+    assert_eq!(
+        input.unchecked_ref::<HtmlInputElement>().value(),
+        "kubectl get pods"
+    );
+    press(&input, "ArrowDown");
+    press(&input, "ArrowDown");
+    assert_eq!(input.unchecked_ref::<HtmlInputElement>().value(), "");
+}
+
+#[wasm_bindgen_test]
+async fn console_errors_keep_the_cli_text_and_clear_empties_the_screen() {
+    let page = console_page();
+    let input = page.one("console-input");
+    enter(&input, "kubectl frobnicate");
+    until("an entry", || page.all("console-entry").len() == 1).await;
+    let out = page.one("console-text");
+    assert!(out.class_list().contains("error"), "errors are styled");
+    assert_eq!(
+        out.text_content().unwrap(),
+        "error: unknown command \"frobnicate\" for \"kubectl\"\n"
+    );
+    enter(&input, "clear");
+    until("the screen is cleared", || {
+        page.all("console-entry").is_empty()
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn console_completes_kinds_with_tab() {
+    let page = console_page();
+    let input = page.one("console-input");
+    let field: &HtmlInputElement = input.unchecked_ref();
+    field.set_value("kubectl get storageclasse");
+    press(&input, "Tab");
+    assert_eq!(field.value(), "kubectl get storageclasses ");
+    field.set_value("kubectl de");
+    press(&input, "Tab");
+    until("the candidates are listed", || {
+        !page.all("console-completions").is_empty()
+    })
+    .await;
+    let listed = page.one("console-completions").text_content().unwrap();
+    assert!(
+        listed.contains("delete") && listed.contains("describe"),
+        "{listed}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn console_types_a_heredoc_line_by_line() {
+    let page = console_page();
+    let input = page.one("console-input");
+    enter(&input, "kubectl apply -f - <<EOF");
+    until("the heredoc is pending", || {
+        !page.all("console-pending").is_empty()
+    })
+    .await;
+    for line in [
+        "apiVersion: v1",
+        "kind: Namespace",
+        "metadata:",
+        "  name: typed",
+        "EOF",
+    ] {
+        enter(&input, line);
+    }
+    until("the command ran", || page.all("console-entry").len() == 1).await;
+    assert_eq!(
+        page.one("console-text").text_content().unwrap(),
+        "namespace/typed created\n"
+    );
+    assert!(page.all("console-pending").is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn lesson_runs_its_first_step_and_the_console_shows_it() {
+    let page = mount(|| {
+        provide_context(Playground::new(1));
+        view! {
+            <LessonPanel />
+            <ConsolePanel />
+        }
+    });
+    assert!(page
+        .one("lesson-progress")
+        .text_content()
+        .unwrap()
+        .starts_with("Step 1 of "));
+    assert!(!page
+        .one("lesson-narrative")
+        .text_content()
+        .unwrap()
+        .is_empty());
+    let first = page.one("lesson-command").text_content().unwrap();
+    assert!(first.contains("minikube start"), "{first}");
+    page.one("lesson-run")
+        .unchecked_ref::<HtmlElement>()
+        .click();
+    until("the lesson moved on", || {
+        page.one("lesson-progress")
+            .text_content()
+            .unwrap()
+            .starts_with("Step 2 of ")
+    })
+    .await;
+    let entry = page.one("console-entry");
+    assert_eq!(
+        entry.get_attribute("data-origin").as_deref(),
+        Some("lesson")
+    );
+    assert!(page
+        .one("console-command")
+        .text_content()
+        .unwrap()
+        .starts_with("minikube start"));
+}
+
+#[wasm_bindgen_test]
+async fn time_panel_lists_events_and_scrubs_back() {
+    let page = mount(|| {
+        let pg = Playground::new(1);
+        provide_context(pg);
+        pg.run(
+            "kubectl create deployment web --image=nginx",
+            None,
+            "console",
+        );
+        pg.advance(2_000);
+        pg.advance(2_000);
+        view! { <TimePanel /> }
+    });
+    until("events are listed", || !page.all("event-row").is_empty()).await;
+    // Clicking a row selects its object and highlights the row.
+    let row = page.all("event-row").into_iter().next().unwrap();
+    row.unchecked_ref::<HtmlElement>().click();
+    until("the row is highlighted", || {
+        row.class_list().contains("selected")
+    })
+    .await;
+
+    // Scrubbing to the start shows the past, with a way back.
+    let scrubber: HtmlInputElement = page.one("scrubber").unchecked_into();
+    scrubber.set_value(&scrubber.min());
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    scrubber
+        .dispatch_event(&web_sys::Event::new_with_event_init_dict("input", &init).unwrap())
+        .unwrap();
+    until("the past banner shows", || {
+        !page.all("past-banner").is_empty()
+    })
+    .await;
+    page.one("back-to-now")
+        .unchecked_ref::<HtmlElement>()
+        .click();
+    until("back at now", || page.all("past-banner").is_empty()).await;
 }

@@ -6,7 +6,6 @@
 //! Also home of the pod predicates the deployment controller and kubectl share: active,
 //! ready, available (Ready for `minReadySeconds`).
 
-use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value};
@@ -145,6 +144,7 @@ fn max_restarts(pod: &Object) -> i64 {
 }
 
 /// One pod with what `ActivePodsWithRanks.Less` looks at, computed once.
+#[derive(Clone)]
 struct Ranked<'a> {
     pod: &'a Object,
     assigned: bool,
@@ -254,16 +254,37 @@ pub fn pods_to_delete<'a>(
         .collect();
     let (cost_gate, log_gate) = gates(sim);
     let now = sim.now;
-    ranked.sort_by(|a, b| {
-        if less(a, b, now, cost_gate, log_gate) {
-            Ordering::Less
-        } else if less(b, a, now, cost_gate, log_gate) {
-            Ordering::Greater
-        } else {
-            Ordering::Equal
-        }
-    });
+    // Upstream's `Less` is not a total order (rule 6 breaks same-bucket ties by UID but
+    // lets exactly equal times fall through to rules 7 and 8), which Go's sort tolerates
+    // and Rust's `sort_by` may panic on. A hand-written stable merge sort never panics and
+    // is deterministic for any comparator.
+    merge_sort_by(&mut ranked, &|a, b| less(a, b, now, cost_gate, log_gate));
     ranked.into_iter().take(diff).map(|r| r.pod).collect()
+}
+
+/// Stable merge sort by a "goes before" predicate; tolerant of predicates that are not a
+/// strict weak order.
+fn merge_sort_by<T: Clone>(v: &mut [T], before: &dyn Fn(&T, &T) -> bool) {
+    if v.len() <= 1 {
+        return;
+    }
+    let mid = v.len() / 2;
+    merge_sort_by(&mut v[..mid], before);
+    merge_sort_by(&mut v[mid..], before);
+    let mut merged = Vec::with_capacity(v.len());
+    let (mut i, mut j) = (0, mid);
+    while i < mid && j < v.len() {
+        if before(&v[j], &v[i]) {
+            merged.push(v[j].clone());
+            j += 1;
+        } else {
+            merged.push(v[i].clone());
+            i += 1;
+        }
+    }
+    merged.extend_from_slice(&v[i..mid]);
+    merged.extend_from_slice(&v[j..]);
+    v.clone_from_slice(&merged);
 }
 
 // ----- the controller --------------------------------------------------------------------

@@ -1,0 +1,452 @@
+// End-to-end tests of the learner's controls on the RELEASE build: the console, the
+// lesson, time travel (scrubber, back to now, replay from here), the event log, and the
+// editor's tabs and Apply. Like app.test.mjs they fail on any console error or any
+// request that leaves 127.0.0.1. Screenshots go to tests/e2e/screenshots/.
+//
+// Run with `make test-e2e`, or `node --test tests/e2e/` after `make dist`.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { serve } from './server.mjs';
+
+const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
+const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
+// The shared fixtures sit beside the repository (as the simulator's fixture tests read them).
+const ARGO_CD = fileURLToPath(
+  new URL('../../../shared/fixtures/real-world/argoproj__argo-cd/install.yaml', import.meta.url),
+);
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+let site;
+let browser;
+
+before(async () => {
+  assert.ok(existsSync(`${DIST}index.html`), 'dist/index.html is missing: run `make dist` first');
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  site = await serve(DIST);
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+});
+
+after(async () => {
+  await browser?.close();
+  await site?.close();
+});
+
+/** Opens the page in a fresh context that records every request and every problem. */
+async function open({ width = 1280, height = 720, colorScheme = 'light' } = {}) {
+  const context = await browser.newContext({
+    viewport: { width, height },
+    deviceScaleFactor: 1,
+    colorScheme,
+    serviceWorkers: 'block',
+  });
+  const requests = [];
+  const problems = [];
+  context.on('request', (r) => requests.push(r.url()));
+  await context.route('**/*', (route) => {
+    const url = new URL(route.request().url());
+    return url.hostname === '127.0.0.1' && Number(url.port) === site.port
+      ? route.continue()
+      : route.abort('blockedbyclient');
+  });
+  const page = await context.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console.${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
+  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} (${r.failure()?.errorText})`));
+  await page.goto(site.url, { waitUntil: 'load' });
+  await page.getByTestId('app').waitFor();
+  return { context, page, requests, problems };
+}
+
+function assertClean({ requests, problems }) {
+  assert.deepEqual(problems, [], 'no console errors or failed requests');
+  const foreign = requests.filter((u) => new URL(u).origin !== new URL(site.url).origin);
+  assert.deepEqual(foreign, [], 'every request goes to the local server');
+}
+
+/** Types a command at the console prompt and runs it. */
+async function run(page, line) {
+  const input = page.getByTestId('console-input');
+  const before = await page.getByTestId('console-entry').count();
+  await input.fill(line);
+  await input.press('Enter');
+  await page.waitForFunction(
+    (n) => document.querySelectorAll('[data-testid="console-entry"]').length !== n,
+    before,
+  );
+}
+
+/** What the newest console entry printed. */
+async function lastOutput(page) {
+  const entry = page.getByTestId('console-entry').last();
+  return (await entry.getByTestId('console-text').count()) ? entry.getByTestId('console-text').textContent() : '';
+}
+
+/** Pastes text into the console input as a browser does (a paste event with the text). */
+async function paste(page, text) {
+  await page.evaluate((text) => {
+    const input = document.querySelector('[data-testid="console-input"]');
+    input.focus();
+    const data = new DataTransfer();
+    data.setData('text', text);
+    input.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  }, text);
+}
+
+/** Starts recording the gaps between animation frames; the result says the longest. */
+async function watchFrames(page) {
+  await page.evaluate(() => {
+    window.__frames = { gaps: [], stop: false };
+    let last = performance.now();
+    const tick = (t) => {
+      window.__frames.gaps.push(t - last);
+      last = t;
+      if (!window.__frames.stop) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+  return () =>
+    page.evaluate(() => {
+      window.__frames.stop = true;
+      const gaps = window.__frames.gaps;
+      return { frames: gaps.length, longest: Math.max(0, ...gaps) };
+    });
+}
+
+/** Moves the scrubber to `t` (virtual ms) as dragging it would. */
+async function scrubTo(page, t) {
+  await page.getByTestId('scrubber').evaluate((el, t) => {
+    el.value = String(t);
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  }, t);
+}
+
+const POD = `kubectl apply -f - <<EOF
+apiVersion: v1
+kind: Pod
+metadata:
+  name: solo
+spec:
+  containers:
+  - name: web
+    image: nginx
+EOF
+`;
+
+test('the console runs kubectl get sc and prints the table exactly as kubectl does', async () => {
+  const session = await open();
+  const { page } = session;
+  try {
+    await run(page, 'kubectl get sc');
+    const table = await lastOutput(page);
+    const lines = table.split('\n');
+    assert.match(lines[0], /^NAME {17}PROVISIONER {16}RECLAIMPOLICY {3}VOLUMEBINDINGMODE {3}ALLOWVOLUMEEXPANSION {3}AGE$/);
+    assert.match(lines[1], /^standard \(default\) {3}k8s\.io\/minikube-hostpath {3}Delete {10}Immediate {11}false {18}\S+$/);
+    // Whitespace survives the page: the columns line up on screen as in a terminal.
+    const { x: nameX } = await page.getByTestId('console-text').last().boundingBox();
+    assert.ok(nameX > 0);
+
+    // Errors keep the CLI's words.
+    await run(page, 'kubectl get nosuchkind');
+    assert.equal(
+      await lastOutput(page),
+      'error: the server doesn\'t have a resource type "nosuchkind"\n',
+    );
+    assert.match(await page.getByTestId('console-text').last().getAttribute('class'), /error/);
+
+    // History and completion.
+    const input = page.getByTestId('console-input');
+    await input.press('ArrowUp');
+    assert.equal(await input.inputValue(), 'kubectl get nosuchkind');
+    await input.press('ArrowUp');
+    assert.equal(await input.inputValue(), 'kubectl get sc');
+    await input.fill('kubectl get storageclasse');
+    await input.press('Tab');
+    assert.equal(await input.inputValue(), 'kubectl get storageclasses ');
+    await input.fill('kubectl describe sc ');
+    await input.press('Tab');
+    assert.equal(await input.inputValue(), 'kubectl describe sc standard ');
+    await input.fill('kubectl get p');
+    await input.press('Tab');
+    await page.getByTestId('console-completions').waitFor();
+    assert.match(await page.getByTestId('console-completions').textContent(), /pods.*pv.*pvc/s);
+
+    await page.screenshot({ path: `${SCREENSHOTS}console.png` });
+    assertClean(session);
+  } finally {
+    await session.context.close();
+  }
+});
+
+test('a pasted heredoc runs as one command', async () => {
+  const session = await open();
+  const { page } = session;
+  try {
+    await paste(page, `${POD}kubectl get pod solo\n`);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="console-entry"]').length === 2);
+    const commands = await page.getByTestId('console-command').allTextContents();
+    assert.deepEqual(commands, ['kubectl apply -f - <<EOF', 'kubectl get pod solo']);
+    const first = await page.getByTestId('console-entry').first().textContent();
+    assert.match(first, /> kind: Pod/);
+    assert.match(first, /pod\/solo created/);
+    assert.match(await lastOutput(page), /^NAME   READY   STATUS/);
+    assertClean(session);
+  } finally {
+    await session.context.close();
+  }
+});
+
+test('the lesson opens on its first step and runs steps with the Run button', async () => {
+  const session = await open();
+  const { page } = session;
+  try {
+    const progress = page.getByTestId('lesson-progress');
+    assert.match(await progress.textContent(), /^Step 1 of \d+$/);
+    assert.match(await page.getByTestId('lesson-command').textContent(), /minikube start/);
+    assert.ok((await page.getByTestId('lesson-narrative').textContent()).length > 40);
+    await page.screenshot({ path: `${SCREENSHOTS}lesson-start.png` });
+
+    for (let i = 0; i < 3; i++) await page.getByTestId('lesson-run').click();
+    assert.match(await progress.textContent(), /^Step 4 of \d+$/);
+    const origins = await page
+      .getByTestId('console-entry')
+      .evaluateAll((els) => els.map((e) => e.dataset.origin));
+    assert.deepEqual(origins, ['lesson', 'lesson', 'lesson']);
+    assert.equal(await lastOutput(page), 'storageclass.storage.k8s.io/csi-hostpath-sc patched\n');
+
+    // Off-script and back: the lesson keeps its place.
+    await run(page, 'kubectl get sc');
+    await page.getByTestId('lesson-off-script').waitFor();
+    assert.match(await progress.textContent(), /^Step 4 of \d+$/);
+    await page.getByTestId('lesson-run').click();
+    assert.match(await progress.textContent(), /^Step 5 of \d+$/);
+    assert.equal(await lastOutput(page), 'storageclass.storage.k8s.io/standard patched\n');
+    await page.screenshot({ path: `${SCREENSHOTS}lesson.png` });
+    assertClean(session);
+  } finally {
+    await session.context.close();
+  }
+});
+
+test('scrubbing back shows the pod before it was deleted; back to now; replay from here', async () => {
+  const session = await open();
+  const { page } = session;
+  try {
+    const start = Number(await page.getByTestId('scrubber').getAttribute('min'));
+    await paste(page, `${POD}sleep 30s\nkubectl delete pod solo\nsleep 30s\n`);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="console-entry"]').length === 4);
+    const killing = page.locator('[data-testid="event-row"]', { hasText: 'Killing' });
+    const soloRows = page.locator('[data-testid="event-row"]', { hasText: 'pod/solo' });
+    await killing.first().waitFor();
+
+    // Halfway through the first sleep the pod is running and nothing has killed it.
+    await scrubTo(page, start + 15_000);
+    await page.getByTestId('past-banner').waitFor();
+    assert.equal(await killing.count(), 0, 'no Killing event yet in the past');
+    assert.ok((await soloRows.count()) > 0, 'the pod has events in the past');
+    assert.equal(
+      await page.getByTestId('clock-time').textContent(),
+      new Date(Date.UTC(2026, 0, 1) + start + 15_000).toISOString().slice(11, 19),
+    );
+    // The event log highlights the object a row is about.
+    await soloRows.first().getByTestId('event-object').click();
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('[data-testid="event-row"]')].some((r) => r.classList.contains('selected')),
+    );
+    await page.screenshot({ path: `${SCREENSHOTS}past.png` });
+
+    await page.getByTestId('back-to-now').click();
+    await page.getByTestId('past-banner').waitFor({ state: 'detached' });
+    assert.ok((await killing.count()) > 0, 'the present has the Killing event');
+
+    // Replay from here: the deletion never happened.
+    await scrubTo(page, start + 15_000);
+    await page.getByTestId('replay-from-here').click();
+    await page.getByTestId('past-banner').waitFor({ state: 'detached' });
+    assert.equal(await killing.count(), 0);
+    await run(page, 'kubectl get pod solo');
+    assert.match(await lastOutput(page), /\nsolo   1\/1     Running   0          15s\n$/);
+    assertClean(session);
+  } finally {
+    await session.context.close();
+  }
+});
+
+test('play, step and speed drive virtual time', async () => {
+  const session = await open();
+  const { page } = session;
+  try {
+    await run(page, 'kubectl create deployment web --image=nginx --replicas=2');
+    const clock = page.getByTestId('clock-time');
+    const before = await clock.textContent();
+    await page.getByTestId('step').click();
+    await page.waitForFunction((t) => document.querySelector('[data-testid="clock-time"]').textContent !== t, before);
+    await page.getByTestId('speed').selectOption('8');
+    assert.equal(await page.getByTestId('play').getAttribute('aria-pressed'), 'false');
+    await page.getByTestId('play').click();
+    assert.equal(await page.getByTestId('play').getAttribute('aria-pressed'), 'true');
+    await page.getByTestId('play').click();
+    assert.equal(await page.getByTestId('play').getAttribute('aria-pressed'), 'false');
+    assertClean(session);
+  } finally {
+    await session.context.close();
+  }
+});
+
+test('pasting 10,000 commands shows progress and never freezes the page', async () => {
+  const session = await open();
+  const { page } = session;
+  try {
+    const frames = await watchFrames(page);
+    const started = Date.now();
+    await paste(page, 'kubectl get ns\n'.repeat(10_000));
+    await page.getByTestId('console-progress').waitFor();
+    await page.screenshot({ path: `${SCREENSHOTS}console-batch.png` });
+    await page.getByTestId('console-progress').waitFor({ state: 'detached', timeout: 120_000 });
+    const { frames: n, longest } = await frames();
+    const seconds = (Date.now() - started) / 1000;
+    assert.ok(n > seconds * 5, `the page kept painting: ${n} frames in ${seconds}s`);
+    assert.ok(longest < 1_000, `no frame waited a second (longest ${Math.round(longest)} ms)`);
+    assert.equal(await page.getByTestId('console-command').last().textContent(), 'kubectl get ns');
+    assert.ok((await page.getByTestId('console-entry').count()) <= 200, 'the scrollback is bounded');
+    assertClean(session);
+  } finally {
+    await session.context.close();
+  }
+});
+
+test('editor tabs: new, Apply echoes its kubectl command, rename, close and reopen', async () => {
+  const session = await open();
+  const { page } = session;
+  try {
+    await page.getByTestId('tab-new').click();
+    const panel = page.locator('[data-testid="editor-panel"]:not([hidden])');
+    assert.equal(await panel.getAttribute('data-file'), 'untitled.yaml');
+    await panel.getByTestId('editor-input').fill('apiVersion: v1\nkind: Namespace\nmetadata:\n  name: hello\n');
+    await panel.getByTestId('summary').waitFor();
+    await panel.getByTestId('editor-apply').click();
+    await panel.getByTestId('editor-result').waitFor();
+    assert.match(await panel.getByTestId('editor-result').textContent(), /namespace\/hello created/);
+    const entry = page.getByTestId('console-entry').last();
+    assert.equal(await entry.getAttribute('data-origin'), 'editor');
+    assert.equal(await entry.getByTestId('console-command').textContent(), 'kubectl apply -f untitled.yaml');
+
+    // The console reads the tab as a file too.
+    await run(page, 'cat untitled.yaml');
+    assert.equal(await lastOutput(page), 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: hello\n');
+
+    // Rename (double-click, type, Enter); a bad name is refused and the old one kept.
+    await page.locator('[data-testid="tab"][data-file="untitled.yaml"]').dblclick();
+    await page.getByTestId('tab-rename').fill('my file.yaml');
+    await page.getByTestId('tab-rename').press('Enter');
+    await page.getByTestId('rename-error').waitFor();
+    await page.getByTestId('tab-rename').fill('hello.yaml');
+    await page.getByTestId('tab-rename').press('Enter');
+    await page.locator('[data-testid="tab"][data-file="hello.yaml"]').waitFor();
+
+    // Close and reopen: the text is not lost.
+    const tabs = await page.getByTestId('tab').count();
+    await page.getByRole('button', { name: 'Close hello.yaml' }).click();
+    assert.equal(await page.getByTestId('tab').count(), tabs - 1);
+    await page.getByTestId('tab-reopen').click();
+    await page.locator('[data-testid="tab"][data-file="hello.yaml"]').waitFor();
+    assert.match(
+      await page.locator('[data-testid="editor-panel"]:not([hidden])').getByTestId('editor-input').inputValue(),
+      /name: hello/,
+    );
+
+    // An error keeps the user's text.
+    const broken = 'apiVersion: v1\nkind: Namespace\nmetadata: [\n';
+    await panel.getByTestId('editor-input').fill(broken);
+    await page.locator('[data-testid="editor-panel"]:not([hidden])').getByTestId('editor-apply').click();
+    await page.locator('[data-testid="editor-panel"]:not([hidden])').getByTestId('editor-result').waitFor();
+    assert.equal(
+      await page.locator('[data-testid="editor-panel"]:not([hidden])').getByTestId('editor-input').inputValue(),
+      broken,
+    );
+    await page.screenshot({ path: `${SCREENSHOTS}editor.png` });
+    assertClean(session);
+  } finally {
+    await session.context.close();
+  }
+});
+
+test('a 2 MB manifest pasted into the editor is parsed off the keystroke path', async (t) => {
+  if (!existsSync(ARGO_CD)) {
+    t.skip(`fixture not found: ${ARGO_CD}`);
+    return;
+  }
+  const big = readFileSync(ARGO_CD, 'utf8');
+  const session = await open();
+  const { page } = session;
+  try {
+    await page.getByTestId('tab-new').click();
+    const panel = page.locator('[data-testid="editor-panel"]:not([hidden])');
+    // What a paste does: a new value, then an `input` event. (Playwright's `fill` types
+    // through the browser's editing commands, which take minutes for 2 MB.)
+    const handler = await panel.getByTestId('editor-input').evaluate((el, text) => {
+      el.value = text;
+      const t0 = performance.now();
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+      return performance.now() - t0;
+    }, big);
+    assert.ok(handler < 50, `the input handler returns at once (${handler} ms)`);
+    await panel.getByTestId('checking').waitFor();
+    // More keystrokes while it waits: still cheap.
+    const key = await panel.getByTestId('editor-input').evaluate((el) => {
+      el.value += '\n# a comment';
+      const t0 = performance.now();
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+      return performance.now() - t0;
+    });
+    assert.ok(key < 50, `a keystroke on a large text is cheap (${key} ms)`);
+    await panel.getByTestId('checking').waitFor({ state: 'detached', timeout: 60_000 });
+    assert.equal(await panel.getByTestId('summary').textContent(), '59 documents parsed');
+    assert.equal((await panel.getByTestId('editor-input').inputValue()).length, big.length + '\n# a comment'.length);
+    assertClean(session);
+  } finally {
+    await session.context.close();
+  }
+});
+
+test('screenshots: 1280×720 and a 390-px phone, light and dark', async () => {
+  for (const [width, height, colorScheme] of [
+    [1280, 720, 'light'],
+    [1280, 720, 'dark'],
+    [390, 844, 'light'],
+    [390, 844, 'dark'],
+  ]) {
+    const session = await open({ width, height, colorScheme });
+    const { page } = session;
+    try {
+      for (let i = 0; i < 5; i++) await page.getByTestId('lesson-run').click();
+      await run(page, 'kubectl get sc');
+      const name = `controls-${width}-${colorScheme}`;
+      await page.screenshot({ path: `${SCREENSHOTS}${name}.png` });
+      if (width < 500) {
+        await page.getByTestId('console').scrollIntoViewIfNeeded();
+        await page.screenshot({ path: `${SCREENSHOTS}${name}-console.png` });
+        await page.getByTestId('time').scrollIntoViewIfNeeded();
+        await page.screenshot({ path: `${SCREENSHOTS}${name}-time.png` });
+      }
+      assertClean(session);
+    } finally {
+      await session.context.close();
+    }
+  }
+});
