@@ -18,6 +18,7 @@
 // 1), 2 when something could not be measured.
 
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { serve } from '../tests/e2e/server.mjs';
@@ -68,6 +69,7 @@ const median = (xs) => {
 const ms = (x) => (Number.isFinite(x) ? `${x.toFixed(1)} ms` : 'n/a');
 const kib = (x) => `${(x / KiB).toFixed(1)} KB`;
 const mib = (x) => `${(x / MiB).toFixed(1)} MB`;
+const ns = (x) => (x < 1e4 ? `${(x / 1e3).toFixed(2)} µs` : `${(x / 1e6).toFixed(3)} ms`);
 
 async function newPage(browser, site) {
   const context = await browser.newContext({
@@ -222,7 +224,12 @@ async function main() {
     process.exit(2);
   }
   const errors = [];
-  const results = { date: new Date().toISOString(), loads: LOADS };
+  // Other work on the machine slows every row: the load average is part of the result.
+  const results = {
+    date: new Date().toISOString(),
+    loads: LOADS,
+    machine: { cpus: cpus().length, cpu: cpus()[0]?.model, loadavg_before: loadavg() },
+  };
 
   // Bundle: what the page ships (wasm, JS, CSS), compressed as a server would.
   const files = measure(DIST).filter((f) => /\.(wasm|js|css)$/.test(f.name));
@@ -267,6 +274,7 @@ async function main() {
     await browser.close();
     await site.close();
   }
+  results.machine.loadavg_after = loadavg();
   results.criterion = criterion();
   // The simulator's other criterion benchmarks, for context (native, not budgets).
   results.criterion_other = {};
@@ -313,7 +321,7 @@ async function main() {
     c
       ? row(
           'One simulator pass with 5,000 pods ≤ 1 ms (criterion, native)',
-          `${(c.ns / 1e6).toFixed(3)} ms`,
+          ns(c.ns),
           c.ns <= 1e6,
         )
       : row('One simulator pass with 5,000 pods ≤ 1 ms', 'run cargo bench -p orrery --bench sim', null),
@@ -369,9 +377,14 @@ async function main() {
   }
   if (s) console.log(`Scrub: view_at median ${s.view_at.median_ms}, p95 ${s.view_at.p95_ms}, max ${s.view_at.max_ms} ms; to drawn median ${s.to_drawn.median_ms}, p95 ${s.to_drawn.p95_ms}, max ${s.to_drawn.max_ms} ms`);
   for (const [id, c] of Object.entries(results.criterion_other)) {
-    console.log(`Criterion ${id}: ${(c.ns / 1e6).toFixed(3)} ms (native)`);
+    console.log(`Criterion ${id}: ${ns(c.ns)} (native)`);
   }
-  console.log(`\nBudgets (${results.date}, ${results.cores ?? '?'} cores, Chromium ${results.chromium}):\n`);
+  const load = (l) => l.map((x) => x.toFixed(1)).join(' ');
+  console.log(
+    `\nBudgets (${results.date}; ${results.machine.cpus} cores, ${results.machine.cpu}; ` +
+      `load average ${load(results.machine.loadavg_before)} before, ${load(results.machine.loadavg_after)} after; ` +
+      `Chromium ${results.chromium}):\n`,
+  );
   console.log(md);
   if (errors.length) {
     console.log(`\nProblems while measuring:\n${errors.map((e) => `  - ${e}`).join('\n')}`);
