@@ -174,6 +174,53 @@ async function pasteBench(browser, site) {
   }
 }
 
+/** Not a budget row: the same paste through the real editor on the default page — the
+ *  text into its textarea, its report (after its pause for large texts), then Apply and
+ *  the result shown. What the editor itself costs on a large file. */
+async function editorPaste(browser, site) {
+  const text = readFileSync(PASTE, 'utf8');
+  const { context, page, problems } = await newPage(browser, site);
+  try {
+    await page.goto(site.url, { waitUntil: 'load' });
+    const panel = page.locator('[data-testid="editor-panel"]:not([hidden])');
+    await panel.getByTestId('editor-input').waitFor();
+    const r = await page.evaluate(async (text) => {
+      const until = (ok) =>
+        new Promise((done) => {
+          const look = () => (ok() ? done(performance.now()) : setTimeout(look, 5));
+          look();
+        });
+      const panel = document.querySelector('[data-testid="editor-panel"]:not([hidden])');
+      const input = panel.querySelector('[data-testid="editor-input"]');
+      const summary = () => panel.querySelector('[data-testid="summary"]')?.textContent ?? '';
+      const before = summary();
+      const t0 = performance.now();
+      input.value = text;
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+      const input_ms = performance.now() - t0;
+      // The report is shown when the summary names the new text's documents.
+      const reported = await until(
+        () => summary() !== before && !panel.querySelector('[data-testid="checking"]'),
+      );
+      const t1 = performance.now();
+      panel.querySelector('[data-testid="editor-apply"]').click();
+      const applied = await until(() => panel.querySelector('[data-testid="editor-result"]'));
+      const long = window.__orreryLongTasks.filter((t) => t.start + t.duration >= t0);
+      return {
+        input_event_ms: input_ms,
+        to_report_ms: reported - t0,
+        apply_to_result_ms: applied - t1,
+        long_tasks: long.map((t) => Math.round(t.duration)),
+        summary: summary(),
+        result: panel.querySelector('[data-testid="editor-result"]')?.textContent.slice(0, 200),
+      };
+    }, text);
+    return { ...r, problems };
+  } finally {
+    await context.close();
+  }
+}
+
 async function pageBench(browser, site) {
   const { context, page, problems } = await newPage(browser, site);
   try {
@@ -256,6 +303,13 @@ async function main() {
       errors.push(...p.errors, ...p.problems.map((x) => `paste page: ${x}`));
     } else {
       errors.push(`no paste fixture at ${PASTE}`);
+    }
+
+    if (existsSync(PASTE)) {
+      process.stderr.write('paste into the editor…\n');
+      const e = await editorPaste(browser, site);
+      results.editor_paste = e;
+      errors.push(...e.problems.map((x) => `editor paste: ${x}`));
     }
 
     process.stderr.write('benchmark page (frames, scrub, memory)…\n');
@@ -376,6 +430,13 @@ async function main() {
     }
   }
   if (s) console.log(`Scrub: view_at median ${s.view_at.median_ms}, p95 ${s.view_at.p95_ms}, max ${s.view_at.max_ms} ms; to drawn median ${s.to_drawn.median_ms}, p95 ${s.to_drawn.p95_ms}, max ${s.to_drawn.max_ms} ms`);
+  const e = results.editor_paste;
+  if (e) {
+    console.log(
+      `Editor paste (not a budget): input event ${ms(e.input_event_ms)}, report shown after ${ms(e.to_report_ms)} ` +
+        `(incl. its pause for large texts), Apply → result ${ms(e.apply_to_result_ms)}, long tasks [${e.long_tasks.join(', ')}] ms`,
+    );
+  }
   for (const [id, c] of Object.entries(results.criterion_other)) {
     console.log(`Criterion ${id}: ${ns(c.ns)} (native)`);
   }

@@ -745,7 +745,16 @@ fn BenchApp(tasks: Tasks) -> impl IntoView {
         spawn_local(run(pg, tasks.clone(), report));
     }
     let on_run = move |_| {
-        let text = input.get_untracked().map(|t| t.value()).unwrap_or_default();
+        // The box is emptied: 2 MB of text in it would be repainted with every frame
+        // and counted against the page.
+        let text = input
+            .get_untracked()
+            .map(|t| {
+                let v = t.value();
+                t.set_value("");
+                v
+            })
+            .unwrap_or_default();
         report.state.set("running");
         spawn_local(paste(pg, text, report));
     };
