@@ -5,9 +5,26 @@
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
-const dir = process.argv[2] ?? 'dist';
+// Raw, gzip -9 and brotli (quality 11) sizes of every file under `dir`, sorted by path.
+// scripts/bench.mjs uses it for the bundle budget.
+export function measure(dir) {
+  const rows = [];
+  for (const path of files(dir)) {
+    const data = readFileSync(path);
+    const gzip = gzipSync(data, { level: 9 }).length;
+    const brotli = brotliCompressSync(data, {
+      params: {
+        [constants.BROTLI_PARAM_QUALITY]: 11,
+        [constants.BROTLI_PARAM_SIZE_HINT]: data.length,
+      },
+    }).length;
+    rows.push({ name: relative(dir, path), raw: data.length, gzip, brotli });
+  }
+  return rows;
+}
 
 function* files(d) {
   for (const name of readdirSync(d).sort()) {
@@ -17,28 +34,19 @@ function* files(d) {
   }
 }
 
-const kb = (n) => `${(n / 1024).toFixed(1)} KiB`.padStart(11);
-const rows = [];
-for (const path of files(dir)) {
-  const data = readFileSync(path);
-  const gzip = gzipSync(data, { level: 9 }).length;
-  const brotli = brotliCompressSync(data, {
-    params: {
-      [constants.BROTLI_PARAM_QUALITY]: 11,
-      [constants.BROTLI_PARAM_SIZE_HINT]: data.length,
-    },
-  }).length;
-  rows.push({ name: relative(dir, path), raw: data.length, gzip, brotli });
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const dir = process.argv[2] ?? 'dist';
+  const rows = measure(dir);
+  if (rows.length === 0) {
+    console.error(`${dir} is empty: run \`make dist\` first`);
+    process.exit(1);
+  }
+  const kb = (n) => `${(n / 1024).toFixed(1)} KiB`.padStart(11);
+  const width = Math.max(5, ...rows.map((r) => r.name.length));
+  const line = (name, raw, gzip, brotli) =>
+    console.log(`${name.padEnd(width)}  ${raw}  ${gzip}  ${brotli}`);
+  line('file', 'raw'.padStart(11), 'gzip'.padStart(11), 'brotli'.padStart(11));
+  for (const r of rows) line(r.name, kb(r.raw), kb(r.gzip), kb(r.brotli));
+  const sum = (k) => rows.reduce((a, r) => a + r[k], 0);
+  line('total', kb(sum('raw')), kb(sum('gzip')), kb(sum('brotli')));
 }
-if (rows.length === 0) {
-  console.error(`${dir} is empty: run \`make dist\` first`);
-  process.exit(1);
-}
-
-const width = Math.max(5, ...rows.map((r) => r.name.length));
-const line = (name, raw, gzip, brotli) =>
-  console.log(`${name.padEnd(width)}  ${raw}  ${gzip}  ${brotli}`);
-line('file', 'raw'.padStart(11), 'gzip'.padStart(11), 'brotli'.padStart(11));
-for (const r of rows) line(r.name, kb(r.raw), kb(r.gzip), kb(r.brotli));
-const sum = (k) => rows.reduce((a, r) => a + r[k], 0);
-line('total', kb(sum('raw')), kb(sum('gzip')), kb(sum('brotli')));

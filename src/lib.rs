@@ -6,6 +6,7 @@
 //! mounts [`App`].
 
 pub mod app;
+pub mod bench;
 pub mod canvas;
 pub mod clock;
 pub mod commands;
