@@ -947,21 +947,7 @@ impl<'s> Ctx<'s> {
 
 /// Reads one document's value from a serde_yaml or serde_json deserializer.
 fn load<'de, D: Deserializer<'de>>(cx: &mut Ctx, d: D) -> Result<Value, D::Error> {
-    ValueSeed { cx }.deserialize(d)
-}
-
-struct ValueSeed<'c, 's> {
-    cx: &'c mut Ctx<'s>,
-}
-
-impl<'de> DeserializeSeed<'de> for ValueSeed<'_, '_> {
-    type Value = Value;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        d.deserialize_any(ValueVisitor {
-            cx: self.cx,
-            merge: false,
-        })
-    }
+    ValueVisitor { cx, merge: false }.deserialize(d)
 }
 
 /// Builds a value. With `merge`, the value of a `<<` key: it must be a mapping or a list
@@ -985,6 +971,14 @@ impl ValueVisitor<'_, '_> {
 
 /// go-yaml's words (kubectl reads YAML with go-yaml).
 const MERGE_SHAPE: &str = "map merge requires map or sequence of maps as the value";
+
+/// The visitor is its own seed: a value inside a list or mapping, or under a custom tag.
+impl<'de> DeserializeSeed<'de> for ValueVisitor<'_, '_> {
+    type Value = Value;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
 
 impl<'de> Visitor<'de> for ValueVisitor<'_, '_> {
     type Value = Value;
@@ -1061,7 +1055,10 @@ impl<'de> Visitor<'de> for ValueVisitor<'_, '_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         self.cx.count()?;
         let mut items = Vec::new();
-        while let Some(item) = seq.next_element_seed(ValueSeed { cx: &mut *self.cx })? {
+        while let Some(item) = seq.next_element_seed(ValueVisitor {
+            cx: &mut *self.cx,
+            merge: false,
+        })? {
             if self.merge && !item.is_object() {
                 return Err(self
                     .cx
@@ -1081,9 +1078,15 @@ impl<'de> Visitor<'de> for ValueVisitor<'_, '_> {
             seen: &out,
         })? {
             match key {
-                Key::Merge => merges.push(map.next_value_seed(MergeSeed { cx: &mut *self.cx })?),
+                Key::Merge => merges.push(map.next_value_seed(ValueVisitor {
+                    cx: &mut *self.cx,
+                    merge: true,
+                })?),
                 Key::Name(name) => {
-                    let value = map.next_value_seed(ValueSeed { cx: &mut *self.cx })?;
+                    let value = map.next_value_seed(ValueVisitor {
+                        cx: &mut *self.cx,
+                        merge: false,
+                    })?;
                     out.insert(name, value);
                 }
             }
@@ -1108,37 +1111,7 @@ impl<'de> Visitor<'de> for ValueVisitor<'_, '_> {
     fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Value, A::Error> {
         // A custom tag (`!Ref x`): kubectl's go-yaml ignores tags it does not know.
         let (_, variant) = data.variant::<de::IgnoredAny>()?;
-        variant.newtype_variant_seed(self.into_seed())
-    }
-}
-
-impl<'c, 's> ValueVisitor<'c, 's> {
-    fn into_seed(self) -> AnySeed<'c, 's> {
-        AnySeed(self)
-    }
-}
-
-/// A visitor passed back as a seed (for tagged values).
-struct AnySeed<'c, 's>(ValueVisitor<'c, 's>);
-
-impl<'de> DeserializeSeed<'de> for AnySeed<'_, '_> {
-    type Value = Value;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        d.deserialize_any(self.0)
-    }
-}
-
-struct MergeSeed<'c, 's> {
-    cx: &'c mut Ctx<'s>,
-}
-
-impl<'de> DeserializeSeed<'de> for MergeSeed<'_, '_> {
-    type Value = Value;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        d.deserialize_any(ValueVisitor {
-            cx: self.cx,
-            merge: true,
-        })
+        variant.newtype_variant_seed(self)
     }
 }
 
