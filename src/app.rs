@@ -41,7 +41,10 @@ pub fn App() -> impl IntoView {
 /// The whole page for one scenario. Needs a `Playground` in context. `files`: the
 /// editor's tabs of a restored session, already in it (else the scenario's files).
 #[component]
-pub fn Page(scenario: Scenario, #[prop(optional_no_strip)] files: Option<Vec<EditorFile>>) -> impl IntoView {
+pub fn Page(
+    scenario: Scenario,
+    #[prop(optional_no_strip)] files: Option<Vec<EditorFile>>,
+) -> impl IntoView {
     let pg = Playground::expect();
     let files: Vec<EditorFile> = match files {
         Some(files) => files,

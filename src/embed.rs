@@ -190,7 +190,13 @@ pub fn root_attrs(o: &EmbedOptions) -> (String, String) {
     }
     let left = o.shows("lesson") || o.shows("editor");
     let right = o.shows("inspector");
-    let centre = if o.shows("canvas") { "canvas" } else if left { "left" } else { "inspector" };
+    let centre = if o.shows("canvas") {
+        "canvas"
+    } else if left {
+        "left"
+    } else {
+        "inspector"
+    };
     let bottom = o.shows("console") || o.shows("time");
     let mut cols = vec![];
     let mut top = vec![];
@@ -211,7 +217,11 @@ pub fn root_attrs(o: &EmbedOptions) -> (String, String) {
     } else {
         format!("\"{top_row}\"")
     };
-    let rows = if bottom { "minmax(0, 1fr) minmax(150px, 36%)" } else { "minmax(0, 1fr)" };
+    let rows = if bottom {
+        "minmax(0, 1fr) minmax(150px, 36%)"
+    } else {
+        "minmax(0, 1fr)"
+    };
     if !left {
         class.push_str(" no-left");
     }
@@ -253,7 +263,11 @@ pub fn EmbedControl(
             step: step.with(|s| s.trim().parse().ok()),
             readonly: readonly.get(),
         };
-        let fragment = if with_scenario.get() { share_fragment.get() } else { None };
+        let fragment = if with_scenario.get() {
+            share_fragment.get()
+        } else {
+            None
+        };
         snippet(&base.get_value(), &o, fragment.as_deref())
     };
     let copy = move |_| {
@@ -390,7 +404,10 @@ mod tests {
         assert_eq!(o.panels, vec!["canvas", "editor"]);
         assert_eq!((o.step, o.readonly), (Some(4), true));
         // Nothing known: the defaults, not an empty page.
-        assert_eq!(parse_query("?embed=1&panels=x").panels, DEFAULT_PANELS.to_vec());
+        assert_eq!(
+            parse_query("?embed=1&panels=x").panels,
+            DEFAULT_PANELS.to_vec()
+        );
         // Read-only needs embed.
         assert!(!parse_query("?readonly=1").readonly);
         assert_eq!(percent_decode("a%2"), "a%2");
@@ -410,10 +427,20 @@ mod tests {
     #[test]
     fn layout_follows_the_panels() {
         let (class, style) = root_attrs(&parse_query("?embed=1&panels=canvas,console"));
-        assert!(class.contains("embed") && class.contains("no-editor") && class.contains("no-left"));
-        assert!(style.contains("--embed-areas: \"canvas\" \"bottom\";"), "{style}");
-        let (_, style) = root_attrs(&parse_query("?embed=1&panels=canvas,console,lesson,inspector"));
-        assert!(style.contains("\"left canvas inspector\" \"bottom bottom bottom\""), "{style}");
+        assert!(
+            class.contains("embed") && class.contains("no-editor") && class.contains("no-left")
+        );
+        assert!(
+            style.contains("--embed-areas: \"canvas\" \"bottom\";"),
+            "{style}"
+        );
+        let (_, style) = root_attrs(&parse_query(
+            "?embed=1&panels=canvas,console,lesson,inspector",
+        ));
+        assert!(
+            style.contains("\"left canvas inspector\" \"bottom bottom bottom\""),
+            "{style}"
+        );
         assert_eq!(root_attrs(&EmbedOptions::default()).0, "app");
     }
 }

@@ -35,7 +35,8 @@ const T_RESTORED: &str = "Restored your session from this browser.";
 const T_RESET: &str = "Reset to default";
 const T_OPENED_LINK: &str = "Opened a shared link. Your own saved session is kept until you change something here; then this session is saved in its place.";
 const T_OPEN_SAVED: &str = "Open my saved session instead";
-const T_SAVED_UNREADABLE: &str = "Your saved session could not be read, so the default scenario is shown:";
+const T_SAVED_UNREADABLE: &str =
+    "Your saved session could not be read, so the default scenario is shown:";
 const T_OPENED_FILE: &str = "Opened the session from";
 const T_OPENED_TAB: &str = "Opened in a new editor tab:";
 const T_NOT_SESSION: &str = "could not be opened as a session:";
@@ -43,11 +44,13 @@ const T_VERSION_DIFFERS: &str = "The session was saved on cluster version";
 const T_VERSION_NOW: &str = "but replays on";
 const T_SAVE_FAILED: &str = "Autosave failed:";
 const T_EXPORT: &str = "Export";
-const T_EXPORT_TITLE: &str = "Download this session as a transcript file (orrery run / orrery check read it)";
+const T_EXPORT_TITLE: &str =
+    "Download this session as a transcript file (orrery run / orrery check read it)";
 const T_OPEN: &str = "Open…";
 const T_OPEN_TITLE: &str = "Open a .yaml file in the editor, or a session or transcript file";
 const T_DISMISS: &str = "Dismiss";
-const T_DROP_HINT: &str = "Drop a .yaml file to open it in the editor, or a session or transcript to open it";
+const T_DROP_HINT: &str =
+    "Drop a .yaml file to open it in the editor, or a session or transcript to open it";
 const T_DOWNLOAD_FAILED: &str = "The download failed:";
 
 /// Where the page's session came from.
@@ -122,7 +125,9 @@ struct Launched {
 /// Decides the start (reading a share link is asynchronous: the view shows a line
 /// until it is read), then builds the page with `build`, again whenever the session is
 /// replaced (import, reset).
-pub fn boot<V: IntoView + 'static>(build: impl Fn(Start) -> V + Send + Sync + 'static) -> impl IntoView {
+pub fn boot<V: IntoView + 'static>(
+    build: impl Fn(Start) -> V + Send + Sync + 'static,
+) -> impl IntoView {
     let start = RwSignal::new(None::<Start>);
     provide_context(Reboot(start));
     let embed = embed::parse_query(&persist::query());
@@ -149,7 +154,9 @@ pub fn boot<V: IntoView + 'static>(build: impl Fn(Start) -> V + Send + Sync + 's
         Fragment::None => start.set(Some(from_storage(embed))),
     }
     move || match start.get() {
-        None => view! { <p class="boot-note" data-testid="boot-note">{T_OPENING_LINK}</p> }.into_any(),
+        None => {
+            view! { <p class="boot-note" data-testid="boot-note">{T_OPENING_LINK}</p> }.into_any()
+        }
         Some(s) => build(s).into_any(),
     }
 }
@@ -158,7 +165,9 @@ fn link_failed(why: &str, embed: EmbedOptions) -> Start {
     Start {
         source: Source::Default,
         doc: None,
-        notice: Some(Notice::error(format!("{T_LINK_FAILED} {why} {T_SHOWING_DEFAULT}"))),
+        notice: Some(Notice::error(format!(
+            "{T_LINK_FAILED} {why} {T_SHOWING_DEFAULT}"
+        ))),
         embed,
     }
 }
@@ -384,7 +393,8 @@ pub fn ReachBar() -> impl IntoView {
     let embed_mode = launched.embed.embed;
     let embed_opts = StoredValue::new(launched.embed.clone());
 
-    let doc_compact = Callback::new(move |()| session_doc::render(&current_doc(pg), Flavour::Compact));
+    let doc_compact =
+        Callback::new(move |()| session_doc::render(&current_doc(pg), Flavour::Compact));
     let download = Callback::new(move |()| {
         if let Err(e) = persist::download(persist::EXPORT_NAME, &export_text(pg)) {
             notice.set(Some(Notice::error(format!("{T_DOWNLOAD_FAILED} {e}"))));
@@ -644,3 +654,118 @@ pub fn ReachBar() -> impl IntoView {
     .into_any()
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lesson::parse_lesson;
+    use crate::scenario::DEFAULT;
+
+    fn fingerprint(pg: Playground) -> String {
+        pg.with_timeline(|t| {
+            let sim = &t.session.sim;
+            let mut out = format!("now={} version={:?}\n", sim.now, sim.version);
+            for o in sim.store.all() {
+                out.push_str(&serde_json::to_string(&o.to_json()).unwrap());
+                out.push('\n');
+            }
+            for e in &sim.events {
+                out.push_str(&format!("{e:?}\n"));
+            }
+            out.push_str(&format!("{:?}\n", t.session.files));
+            out
+        })
+    }
+
+    fn console(pg: Playground) -> Vec<(String, &'static str, String, i32)> {
+        pg.console.with_untracked(|c| {
+            c.iter()
+                .map(|e| (e.command.clone(), e.origin, e.output.clone(), e.code))
+                .collect()
+        })
+    }
+
+    /// The lesson played as a learner plays it — the clock running in frames between
+    /// steps, a few commands of their own, an edited tab — saved as a document, read
+    /// back, and replayed in a fresh playground: the same cluster, files and console.
+    #[test]
+    fn a_saved_session_replays_to_the_same_cluster() {
+        let owner = Owner::new();
+        owner.with(|| {
+            let pg = Playground::new(1);
+            for f in DEFAULT.files {
+                pg.set_file(f.name, f.text);
+            }
+            let lesson = parse_lesson(DEFAULT_LESSON).unwrap();
+            for (i, step) in lesson.steps.iter().enumerate() {
+                pg.run(&step.command, step.heredoc.as_deref(), "lesson");
+                for _ in 0..(i % 5) * 7 {
+                    pg.advance(16 + (i as i64 % 3));
+                }
+                if i == 6 {
+                    pg.run("kubectl get pods -A", None, "console");
+                    pg.run("sleep 5s", None, "console");
+                    pg.stage_file(
+                        "mine.yaml",
+                        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: mine\n",
+                    );
+                    pg.run("kubectl apply -f mine.yaml", None, "editor");
+                }
+            }
+            pg.run("kubectl get pods -n pacman", None, "canvas");
+            pg.advance(1_500);
+            pg.stage_file("mine.yaml", "unsaved: edit\n");
+            let doc = current_doc(pg);
+            let text = session_doc::render(&doc, Flavour::Compact);
+            let read = session_doc::parse(&text).expect("the document reads back");
+            assert_eq!(read, doc);
+            let tabs = session_doc::tab_files(&read);
+            assert!(tabs.contains(&("mine.yaml".into(), "unsaved: edit\n".into())));
+
+            let pg2 = Playground::new(read.seed);
+            replay(pg2, &read);
+            assert_eq!(fingerprint(pg2), fingerprint(pg));
+            assert_eq!(console(pg2), console(pg));
+            // Replaying gives back the same document.
+            assert_eq!(
+                session_doc::steps_from_history(
+                    &pg2.with_timeline(|t| t.entries().to_vec()),
+                    &pg2.console.get_untracked()
+                ),
+                doc.steps
+            );
+
+            // The exported file is a transcript that `orrery check` passes.
+            let full = export_text(pg);
+            let items = orrery::transcript::parse(&full).expect("a transcript");
+            let mut s = orrery::shell::Session::new(1);
+            let ran = orrery::transcript::run(&mut s, &items);
+            assert_eq!(
+                orrery::transcript::check(&ran, "session.txt"),
+                Vec::<String>::new()
+            );
+            // Imported back, the export rebuilds the same session too.
+            let imported = session_doc::parse(&full).expect("an export reads back");
+            let pg3 = Playground::new(1);
+            replay(pg3, &imported);
+            assert_eq!(fingerprint(pg3), fingerprint(pg));
+        });
+    }
+
+    #[test]
+    fn an_embed_step_runs_the_lesson_to_it() {
+        let doc = lesson_doc(3).unwrap();
+        assert_eq!(doc.lesson_step, Some(3));
+        assert_eq!(doc.steps.len(), DEFAULT.files.len() + 3);
+        assert_eq!(
+            lesson_doc(10_000).unwrap().lesson_step,
+            parse_lesson(DEFAULT_LESSON).ok().map(|l| l.steps.len())
+        );
+    }
+
+    #[test]
+    fn picked_file_names_become_tab_names() {
+        assert_eq!(tab_name("my file (1).yaml"), "my-file--1-.yaml");
+        assert_eq!(tab_name(""), "opened.yaml");
+        assert!(is_manifest_name("A.YML") && !is_manifest_name("lesson.txt"));
+    }
+}

@@ -257,7 +257,9 @@ pub fn render(doc: &SessionDoc, flavour: Flavour) -> String {
     let mut out = String::new();
     out.push_str(MAGIC);
     out.push('\n');
-    out.push_str("# An Orrery session: `orrery run FILE` replays it, `orrery check FILE` checks it.\n");
+    out.push_str(
+        "# An Orrery session: `orrery run FILE` replays it, `orrery check FILE` checks it.\n",
+    );
     out.push_str(&format!("#@ seed {}\n", doc.seed));
     if let Some(c) = &doc.cluster {
         out.push_str(&format!("#@ cluster {c}\n"));
@@ -374,17 +376,16 @@ pub fn parse(text: &str) -> Result<SessionDoc, String> {
             match key {
                 "orrery-session" | "tabs" => {}
                 "seed" => {
-                    doc.seed = value
-                        .parse()
-                        .map_err(|_| format!("line {n}: the seed {value:?} is not a whole number."))?
+                    doc.seed = value.parse().map_err(|_| {
+                        format!("line {n}: the seed {value:?} is not a whole number.")
+                    })?
                 }
                 "cluster" => doc.cluster = Some(value.to_string()),
                 "from" => pending_origin = Some(value.to_string()),
                 "nonl" => nonl = true,
                 "default-file" => {
-                    let text = default_text(value).ok_or_else(|| {
-                        format!("line {n}: no default file is named {value:?}.")
-                    })?;
+                    let text = default_text(value)
+                        .ok_or_else(|| format!("line {n}: no default file is named {value:?}."))?;
                     doc.steps.push(Step::File {
                         name: value.to_string(),
                         text: text.to_string(),
@@ -414,7 +415,10 @@ pub fn parse(text: &str) -> Result<SessionDoc, String> {
         if line.starts_with('#') || line.trim().is_empty() {
             continue;
         }
-        let Some(cmd) = line.strip_prefix("$ ").or_else(|| (line == "$").then_some("")) else {
+        let Some(cmd) = line
+            .strip_prefix("$ ")
+            .or_else(|| (line == "$").then_some(""))
+        else {
             if saw_command {
                 // Expected output of the command before: replay prints afresh.
                 continue;
@@ -460,7 +464,12 @@ pub fn parse(text: &str) -> Result<SessionDoc, String> {
             },
             Some("file") => match (file_write_target(cmd), stdin) {
                 (Some(name), Some(text)) => Step::File { name, text },
-                _ => return Err(format!("line {n}: `{}` does not write a file.", shorten(cmd))),
+                _ => {
+                    return Err(format!(
+                        "line {n}: `{}` does not write a file.",
+                        shorten(cmd)
+                    ))
+                }
             },
             other => Step::Run {
                 line: cmd.to_string(),

@@ -181,10 +181,7 @@ async fn read_all(stream: web_sys::ReadableStream, limit: usize) -> Result<Vec<u
         let bytes = js_sys::Uint8Array::new(&value);
         if out.len() + bytes.length() as usize > limit {
             let _ = reader.cancel();
-            return Err(format!(
-                "it unpacks to more than {} bytes.",
-                group(limit)
-            ));
+            return Err(format!("it unpacks to more than {} bytes.", group(limit)));
         }
         let start = out.len();
         out.resize(start + bytes.length() as usize, 0);
@@ -205,9 +202,13 @@ pub async fn decompress(bytes: &[u8], limit: usize) -> Result<Vec<u8>, String> {
     let ds = JsDecompressionStream::new("deflate-raw").map_err(js_error)?;
     let pair: &web_sys::ReadableWritablePair = ds.unchecked_ref();
     let out = stream_of(bytes)?.pipe_through(pair);
-    read_all(out, limit)
-        .await
-        .map_err(|e| if e.starts_with("it ") { e } else { format!("its data is damaged ({e}).") })
+    read_all(out, limit).await.map_err(|e| {
+        if e.starts_with("it ") {
+            e
+        } else {
+            format!("its data is damaged ({e}).")
+        }
+    })
 }
 
 /// The fragment (without `#`) for a session document.
