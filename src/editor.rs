@@ -196,13 +196,20 @@ pub fn Editor(files: Vec<EditorFile>) -> impl IntoView {
     };
 
     if let Some(EditorInbox(inbox)) = use_context::<EditorInbox>() {
+        // The new tabs' signals belong to the editor, not to this effect (whose owner
+        // disposes what it made each time it runs again).
+        let owner = Owner::current();
         Effect::new(move |_| {
             if inbox.with(Vec::is_empty) {
                 return;
             }
             for f in inbox.try_update(std::mem::take).unwrap_or_default() {
                 let name = free_name(&f.name, &names_except(0));
-                let file = OpenFile::new(new_id(), EditorFile { name, text: f.text });
+                let make = || OpenFile::new(new_id(), EditorFile { name, text: f.text });
+                let file = match &owner {
+                    Some(o) => o.with(make),
+                    None => make(),
+                };
                 files.update(|fs| fs.push(file));
                 if let Some(pg) = playground {
                     file.text

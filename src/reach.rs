@@ -157,7 +157,8 @@ pub fn boot<V: IntoView + 'static>(
         None => {
             view! { <p class="boot-note" data-testid="boot-note">{T_OPENING_LINK}</p> }.into_any()
         }
-        Some(s) => build(s).into_any(),
+        // Only a new start rebuilds the page, not a signal read while building it.
+        Some(s) => untrack(|| build(s)).into_any(),
     }
 }
 
@@ -307,8 +308,9 @@ fn cluster_version(pg: Playground) -> String {
     })
 }
 
-/// The session as it stands, as a document.
-pub fn current_doc(pg: Playground) -> SessionDoc {
+/// The session as it stands, as a document. `cursor`: the lesson's (looked up once by
+/// the caller: timers and event handlers run outside the component's context).
+pub fn current_doc(pg: Playground, cursor: Option<LessonCursor>) -> SessionDoc {
     let steps = pg.with_timeline(|t| {
         pg.console
             .with_untracked(|c| session_doc::steps_from_history(t.entries(), c))
@@ -319,7 +321,7 @@ pub fn current_doc(pg: Playground) -> SessionDoc {
         cluster: Some(cluster_version(pg)),
         steps,
         tabs: Some(tabs),
-        lesson_step: use_context::<LessonCursor>().map(|c| c.0.get_untracked()),
+        lesson_step: cursor.map(|c| c.0.get_untracked()),
         view_time: pg.view_time.get_untracked(),
         paused: !pg.playing.get_untracked(),
         native: true,
@@ -340,8 +342,8 @@ fn significant(doc: &SessionDoc) -> String {
 
 /// The exported file: the full document with each command's output, as `orrery run`
 /// prints it, so `orrery check` passes on it.
-pub fn export_text(pg: Playground) -> String {
-    let doc = current_doc(pg);
+pub fn export_text(pg: Playground, cursor: Option<LessonCursor>) -> String {
+    let doc = current_doc(pg, cursor);
     session_doc::with_outputs(&session_doc::render(&doc, Flavour::Full), doc.seed)
 }
 
@@ -392,11 +394,12 @@ pub fn ReachBar() -> impl IntoView {
     let notice = launched.notice;
     let embed_mode = launched.embed.embed;
     let embed_opts = StoredValue::new(launched.embed.clone());
+    let cursor = use_context::<LessonCursor>();
 
     let doc_compact =
-        Callback::new(move |()| session_doc::render(&current_doc(pg), Flavour::Compact));
+        Callback::new(move |()| session_doc::render(&current_doc(pg, cursor), Flavour::Compact));
     let download = Callback::new(move |()| {
-        if let Err(e) = persist::download(persist::EXPORT_NAME, &export_text(pg)) {
+        if let Err(e) = persist::download(persist::EXPORT_NAME, &export_text(pg, cursor)) {
             notice.set(Some(Notice::error(format!("{T_DOWNLOAD_FAILED} {e}"))));
         }
     });
@@ -418,12 +421,12 @@ pub fn ReachBar() -> impl IntoView {
         // a link does not overwrite the saved session), then every change is.
         let baseline = StoredValue::new(match launched.source {
             Source::Import(_) => String::new(),
-            _ => significant(&current_doc(pg)),
+            _ => significant(&current_doc(pg, cursor)),
         });
         let dirty = StoredValue::new(false);
         let last_saved = StoredValue::new(String::new());
         let save_now = move || {
-            let Some(doc) = pg.version.try_with_untracked(|_| current_doc(pg)) else {
+            let Some(doc) = pg.version.try_with_untracked(|_| current_doc(pg, cursor)) else {
                 return;
             };
             if !dirty.get_value() {
@@ -714,7 +717,7 @@ mod tests {
             pg.run("kubectl get pods -n pacman", None, "canvas");
             pg.advance(1_500);
             pg.stage_file("mine.yaml", "unsaved: edit\n");
-            let doc = current_doc(pg);
+            let doc = current_doc(pg, None);
             let text = session_doc::render(&doc, Flavour::Compact);
             let read = session_doc::parse(&text).expect("the document reads back");
             assert_eq!(read, doc);
@@ -735,7 +738,7 @@ mod tests {
             );
 
             // The exported file is a transcript that `orrery check` passes.
-            let full = export_text(pg);
+            let full = export_text(pg, None);
             let items = orrery::transcript::parse(&full).expect("a transcript");
             let mut s = orrery::shell::Session::new(1);
             let ran = orrery::transcript::run(&mut s, &items);
