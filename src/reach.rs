@@ -418,11 +418,10 @@ pub fn ReachBar() -> impl IntoView {
     // ---- autosave: on every command, and once a second for edits and time.
     if !embed_mode {
         // Nothing is written until the session differs from how it opened (so opening
-        // a link does not overwrite the saved session), then every change is.
-        let baseline = StoredValue::new(match launched.source {
-            Source::Import(_) => String::new(),
-            _ => significant(&current_doc(pg, cursor)),
-        });
+        // a link does not overwrite the saved session), then every change is. How it
+        // opened is taken once the page is built (the editor stages its tabs then).
+        let baseline = StoredValue::new(None::<String>);
+        let imported = matches!(launched.source, Source::Import(_));
         let dirty = StoredValue::new(false);
         let last_saved = StoredValue::new(String::new());
         let save_now = move || {
@@ -430,7 +429,8 @@ pub fn ReachBar() -> impl IntoView {
                 return;
             };
             if !dirty.get_value() {
-                if significant(&doc) == baseline.get_value() {
+                let same = baseline.with_value(|b| b.as_ref().is_none_or(|b| *b == significant(&doc)));
+                if same && !imported {
                     return;
                 }
                 dirty.set_value(true);
@@ -452,6 +452,12 @@ pub fn ReachBar() -> impl IntoView {
             let last = pg.console.with(|c| c.last().map_or(0, |e| e.id));
             if prev.is_some() {
                 save_now();
+            } else {
+                let opened = significant(&current_doc(pg, cursor));
+                baseline.set_value(Some(opened));
+                if imported {
+                    save_now();
+                }
             }
             last
         });
