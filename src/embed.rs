@@ -1,6 +1,6 @@
 //! Embed mode: `?embed=1` lays the page out compactly for an `<iframe>` in a course page.
 //! Options: `panels=canvas,console,editor,lesson,inspector,time` (which panels show),
-//! `step=N` (the lesson opens at step N, the steps before it run), `readonly=1` (the
+//! `step=N` (the lesson opens at its step N, counted from 1; the steps before it run), `readonly=1` (the
 //! console and clicks refuse to change the cluster; the lesson still plays). The
 //! "Embed" form in the top bar builds a ready `<iframe>` snippet from these options.
 //!
@@ -169,7 +169,7 @@ pub fn snippet(base: &str, o: &EmbedOptions, fragment: Option<&str>) -> String {
         url.push_str(f);
     }
     format!(
-        "<iframe src=\"{}\" title=\"{}\" width=\"100%\" height=\"560\" style=\"border: 1px solid #d0d7e2; border-radius: 8px;\" loading=\"lazy\"></iframe>",
+        "<iframe src=\"{}\" title=\"{}\" width=\"100%\" height=\"640\" style=\"border: 1px solid #d0d7e2; border-radius: 8px;\" loading=\"lazy\"></iframe>",
         attr_escape(&url),
         attr_escape(T_IFRAME_TITLE)
     )

@@ -197,8 +197,10 @@ fn from_storage(embed: EmbedOptions) -> Start {
     }
 }
 
-/// The default scenario with the lesson run to step `n` (an embed's `step=N`).
+/// The default scenario with the lesson at step `n`, counted from 1 as the lesson panel
+/// shows it ("Step 3 of 29"): the steps before it have run (an embed's `step=N`).
 fn lesson_doc(n: usize) -> Option<SessionDoc> {
+    let n = n.saturating_sub(1);
     let lesson = parse_lesson(DEFAULT_LESSON).ok()?;
     let mut steps: Vec<Step> = crate::scenario::DEFAULT
         .files
@@ -763,8 +765,9 @@ mod tests {
     #[test]
     fn an_embed_step_runs_the_lesson_to_it() {
         let doc = lesson_doc(3).unwrap();
-        assert_eq!(doc.lesson_step, Some(3));
-        assert_eq!(doc.steps.len(), DEFAULT.files.len() + 3);
+        assert_eq!(doc.lesson_step, Some(2), "step 3 shows after two have run");
+        assert_eq!(doc.steps.len(), DEFAULT.files.len() + 2);
+        assert_eq!(lesson_doc(0).unwrap().lesson_step, Some(0));
         assert_eq!(
             lesson_doc(10_000).unwrap().lesson_step,
             parse_lesson(DEFAULT_LESSON).ok().map(|l| l.steps.len())
