@@ -5,44 +5,18 @@
 //
 // Run with `make test-e2e`, or `node --test tests/e2e/reach.test.mjs` after `make dist`.
 
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { serve } from './server.mjs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { SCREENSHOTS, useBrowser } from './harness.mjs';
 
-const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
-const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-let site;
-let browser;
-
-before(async () => {
-  assert.ok(existsSync(`${DIST}index.html`), 'dist/index.html is missing: run `make dist` first');
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  site = await serve(DIST);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-});
-
-after(async () => {
-  await browser?.close();
-  await site?.close();
-});
+// The shared set-up (harness.mjs) serves dist/ and launches Chromium; these tests open
+// their own contexts because they need given addresses (links), shared storage between
+// pages, and init scripts.
+const env = useBrowser();
 
 /** A fresh context (its own storage) that records problems; `url` defaults to the page. */
-async function open({ url = site.url, width = 1280, height = 720, context } = {}) {
+async function open({ url = env.site.url, width = 1280, height = 720, context } = {}) {
   context ??= await newContext({ width, height });
   const page = await context.newPage();
   const problems = [];
@@ -57,7 +31,7 @@ async function open({ url = site.url, width = 1280, height = 720, context } = {}
 }
 
 async function newContext({ width = 1280, height = 720 } = {}) {
-  const context = await browser.newContext({
+  const context = await env.browser.newContext({
     viewport: { width, height },
     deviceScaleFactor: 1,
     serviceWorkers: 'block',
@@ -65,7 +39,7 @@ async function newContext({ width = 1280, height = 720 } = {}) {
   });
   await context.route('**/*', (route) => {
     const url = new URL(route.request().url());
-    return url.hostname === '127.0.0.1' && Number(url.port) === site.port
+    return url.hostname === '127.0.0.1' && Number(url.port) === env.site.port
       ? route.continue()
       : route.abort('blockedbyclient');
   });
@@ -189,7 +163,7 @@ test('a garbage, a tampered and a truncated fragment open the default with a mes
     newer: '#s7=abc',
   };
   for (const [name, fragment] of Object.entries(cases)) {
-    const { context, page, problems } = await open({ url: site.url + fragment });
+    const { context, page, problems } = await open({ url: env.site.url + fragment });
     const notice = page.getByTestId('reach-notice');
     await notice.waitFor();
     assert.equal(await notice.getAttribute('data-kind'), 'error', name);
@@ -219,7 +193,7 @@ test('a 10 MB fragment opens the default with a message, without hanging', async
     }
   });
   const started = Date.now();
-  await page.goto(site.url, { waitUntil: 'load' });
+  await page.goto(env.site.url, { waitUntil: 'load' });
   await page.getByTestId('app').waitFor({ timeout: 30_000 });
   const hash = await page.evaluate(() => location.hash.length);
   const notice = page.getByTestId('reach-notice');
@@ -257,7 +231,7 @@ test('a reload mid-lesson keeps the edits and the commands; reset goes back to t
 
   // A share link wins over the autosave, which is kept until the next change.
   const saved = await page.evaluate(() => localStorage.getItem('orrery.session.v1'));
-  const other = await open({ context, url: site.url });
+  const other = await open({ context, url: env.site.url });
   await other.page.close();
   await page.getByTestId('notice-reset').click();
   await page.getByTestId('reach-notice').waitFor({ state: 'detached' });
@@ -359,7 +333,7 @@ test('the embed snippet works in a test page iframe, compact and read-only', asy
   await page.screenshot({ path: `${SCREENSHOTS}reach-embed-form-1280.png` });
 
   // A course page on the same server (served by the test) with the snippet in it.
-  const course = `${site.url}course-page.html`;
+  const course = `${env.site.url}course-page.html`;
   await context.route(course, (route) =>
     route.fulfill({
       contentType: 'text/html',
