@@ -16,46 +16,24 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
-import { serve } from './server.mjs';
+import { pathToFileURL } from 'node:url';
+import { DIST, SCREENSHOTS, useBrowser } from './harness.mjs';
 
-const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
 const OFFLINE = `${DIST}orrery-offline.html`;
-const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-let site;
-let browser;
+const env = useBrowser();
 let usb;
 
-before(async () => {
-  assert.ok(existsSync(`${DIST}index.html`), 'dist/index.html is missing: run `make dist` first');
+before(() => {
   assert.ok(existsSync(OFFLINE), 'dist/orrery-offline.html is missing: run `make dist` first');
-  mkdirSync(SCREENSHOTS, { recursive: true });
   // The offline file alone in a folder: nothing beside it to lean on.
   usb = mkdtempSync(join(tmpdir(), 'orrery-usb-'));
   copyFileSync(OFFLINE, join(usb, 'orrery-offline.html'));
-  site = await serve(DIST);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 });
 
-after(async () => {
-  await browser?.close();
-  await site?.close();
+after(() => {
   if (usb) rmSync(usb, { recursive: true, force: true });
 });
 
@@ -73,10 +51,11 @@ function recordViolations() {
  * A fresh context and page that record every request (and whether it came before the
  * load event), every console error or warning, uncaught errors and CSP violations.
  * `allowed(url)` says which requests may go through; anything else is aborted, so a
- * leak fails loudly here instead of reaching the network.
+ * leak fails loudly here instead of reaching the network. (harness.mjs's openPage does
+ * the same for the served page, without file://, the load mark or the violations.)
  */
 async function open(url, allowed, { viewport = { width: 1280, height: 720 }, offline = false } = {}) {
-  const context = await browser.newContext({ viewport, deviceScaleFactor: 1, serviceWorkers: 'block' });
+  const context = await env.browser.newContext({ viewport, deviceScaleFactor: 1, serviceWorkers: 'block' });
   if (offline) await context.setOffline(true);
   const requests = [];
   const problems = [];
@@ -150,9 +129,9 @@ async function explore(page) {
 }
 
 test('served: across the whole lesson, only the page\'s own files are requested, all before load, and no CSP violation', async () => {
-  const origin = new URL(site.url).origin;
+  const origin = new URL(env.site.url).origin;
   const { context, page, response, requests, problems, violations } = await open(
-    site.url,
+    env.site.url,
     (u) => new URL(u).origin === origin,
   );
   try {
@@ -178,9 +157,9 @@ test('served: across the whole lesson, only the page\'s own files are requested,
 });
 
 test('served: the ?bench harness runs under the same policy without a violation', async () => {
-  const origin = new URL(site.url).origin;
+  const origin = new URL(env.site.url).origin;
   const { context, page, requests, problems, violations } = await open(
-    `${site.url}?bench=frames&sizes=20`,
+    `${env.site.url}?bench=frames&sizes=20`,
     (u) => new URL(u).origin === origin,
   );
   try {
@@ -239,7 +218,7 @@ const inline = (html, tag) =>
 
 test('policies: the site carries its own as a meta element and a header, the offline file its own', async () => {
   // The site.
-  const res = await fetch(site.url);
+  const res = await fetch(env.site.url);
   const html = await res.text();
   const policy = metaPolicy(html);
   assert.ok(policy, 'dist/index.html has a Content-Security-Policy meta element');
