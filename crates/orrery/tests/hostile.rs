@@ -28,11 +28,16 @@ fn apply(s: &mut Session, text: &str) -> orrery::shell::Output {
 
 /// The YAML "billion laughs": nine levels of nine aliases each, 9^9 values if expanded.
 fn billion_laughs() -> String {
-    let mut y = String::from("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: lol\ndata:\n  a: &a \"lol\"\n");
+    let mut y = String::from(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: lol\ndata:\n  a: &a \"lol\"\n",
+    );
     let names = ["b", "c", "d", "e", "f", "g", "h", "i", "j"];
     let mut prev = "a";
     for n in names {
-        y.push_str(&format!("  {n}: &{n} [{}]\n", vec![format!("*{prev}"); 9].join(",")));
+        y.push_str(&format!(
+            "  {n}: &{n} [{}]\n",
+            vec![format!("*{prev}"); 9].join(",")
+        ));
         prev = n;
     }
     y
@@ -46,14 +51,13 @@ fn billion_laughs_is_refused_with_a_reason_and_nothing_is_created() {
     });
     assert!(parsed.documents.is_empty(), "the bomb must not load");
     let d = &parsed.diagnostics[0];
-    assert!(
-        d.message.contains("values"),
-        "the diagnostic says why: {d}"
-    );
+    assert!(d.message.contains("values"), "the diagnostic says why: {d}");
     let mut s = Session::new(1);
-    let out = within("kubectl apply of the alias bomb", Duration::from_secs(10), || {
-        apply(&mut s, &text)
-    });
+    let out = within(
+        "kubectl apply of the alias bomb",
+        Duration::from_secs(10),
+        || apply(&mut s, &text),
+    );
     assert_ne!(out.code, 0);
     assert!(out.text.contains("error"), "{}", out.text);
     assert!(s.sim.store.find("ConfigMap", "default", "lol").is_none());
@@ -68,35 +72,48 @@ fn ten_thousand_deep_flow_nesting_is_refused_with_the_depth() {
         "[".repeat(10_000),
         "]".repeat(10_000)
     );
-    let parsed = within("parsing 10,000 [", Duration::from_secs(10), || manifest::parse(&text));
+    let parsed = within("parsing 10,000 [", Duration::from_secs(10), || {
+        manifest::parse(&text)
+    });
     assert!(parsed.documents.is_empty());
     assert!(
-        parsed.diagnostics[0].message.contains("nested more than 128 levels"),
+        parsed.diagnostics[0]
+            .message
+            .contains("nested more than 128 levels"),
         "{}",
         parsed.diagnostics[0]
     );
     let mut s = Session::new(1);
     let out = apply(&mut s, &text);
     assert_ne!(out.code, 0);
-    assert!(out.text.contains("nested more than 128 levels"), "{}", out.text);
+    assert!(
+        out.text.contains("nested more than 128 levels"),
+        "{}",
+        out.text
+    );
 }
 
 #[test]
 fn ten_thousand_deep_block_nesting_is_refused_with_the_depth() {
-    // Mappings, each key one space deeper, and a block sequence of sequences.
+    // Block mappings, each key one space deeper (2,000 levels: 10,000 would be 50 MB of
+    // indentation, refused by size first), and 10,000 block sequences on one line.
     let mut maps = String::from("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: deep\nx:\n");
-    for i in 1..10_000 {
+    for i in 1..2_000 {
         maps.push_str(&" ".repeat(i));
         maps.push_str("k:\n");
     }
     let seqs = format!("- {}x\n", "- ".repeat(10_000));
     for text in [maps, seqs] {
-        let parsed = within("parsing 10,000 levels of block nesting", Duration::from_secs(20), || {
-            manifest::parse(&text)
-        });
+        let parsed = within(
+            "parsing 10,000 levels of block nesting",
+            Duration::from_secs(20),
+            || manifest::parse(&text),
+        );
         assert!(parsed.documents.is_empty());
         assert!(
-            parsed.diagnostics[0].message.contains("nested more than 128 levels"),
+            parsed.diagnostics[0]
+                .message
+                .contains("nested more than 128 levels"),
             "{}",
             parsed.diagnostics[0]
         );
@@ -108,10 +125,14 @@ fn a_20_mb_paste_is_refused_by_size_and_kept() {
     let doc = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n  k: v\n---\n";
     let text = doc.repeat(20 * 1024 * 1024 / doc.len() + 1);
     assert!(text.len() > 20 * 1024 * 1024);
-    let parsed = within("parsing 20 MB", Duration::from_secs(10), || manifest::parse(&text));
+    let parsed = within("parsing 20 MB", Duration::from_secs(10), || {
+        manifest::parse(&text)
+    });
     assert!(parsed.documents.is_empty());
     assert!(
-        parsed.diagnostics[0].message.contains("the limit is 16777216 bytes (16 MiB)"),
+        parsed.diagnostics[0]
+            .message
+            .contains("the limit is 16777216 bytes (16 MiB)"),
         "{}",
         parsed.diagnostics[0]
     );
@@ -119,16 +140,22 @@ fn a_20_mb_paste_is_refused_by_size_and_kept() {
     let out = apply(&mut s, &text);
     assert_ne!(out.code, 0);
     assert!(out.text.contains("16 MiB"), "{}", out.text);
-    assert_eq!(s.read_file("hostile.yaml").map(|t| t.len()), Some(text.len()));
+    assert_eq!(
+        s.read_file("hostile.yaml").map(|t| t.len()),
+        Some(text.len())
+    );
 }
 
 #[test]
 fn a_single_1_mb_line_loads_as_a_value() {
     // One scalar of 1 MiB on one line: a legal value, stored and shown whole.
     let value = "x".repeat(1024 * 1024);
-    let text = format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: wide\ndata:\n  k: {value}\n");
+    let text =
+        format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: wide\ndata:\n  k: {value}\n");
     let mut s = Session::new(1);
-    let out = within("applying a 1 MB line", Duration::from_secs(20), || apply(&mut s, &text));
+    let out = within("applying a 1 MB line", Duration::from_secs(20), || {
+        apply(&mut s, &text)
+    });
     assert_eq!(out.text, "configmap/wide created\n");
     let cm = s.sim.store.find("ConfigMap", "default", "wide").unwrap();
     assert_eq!(cm.str_at(&["data", "k"]).map(str::len), Some(value.len()));
@@ -170,18 +197,21 @@ fn markup_and_right_to_left_names_are_refused_by_the_apis_validation() {
         );
         assert_eq!(out.code, 1, "{name}: {}", out.text);
         // The real API server's text: the name, quoted as Go quotes it, is invalid.
+        assert!(out.text.contains("is invalid"), "{name}: {}", out.text);
         assert!(
-            out.text.contains("is invalid: metadata.name: Invalid value:"),
+            out.text.contains("metadata.name: Invalid value: \""),
             "{name}: {}",
             out.text
         );
         assert!(
-            out.text.contains("a lowercase RFC 1123 subdomain must consist of"),
+            out.text
+                .contains("a lowercase RFC 1123 subdomain must consist of"),
             "{name}: {}",
             out.text
         );
         let manifest = format!(
-            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name:?}\ndata:\n  k: v\n"
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {}\ndata:\n  k: v\n",
+            serde_json::to_string(name).unwrap()
         );
         let out = apply(&mut s, &manifest);
         assert_ne!(out.code, 0, "{name}: {}", out.text);
@@ -207,7 +237,11 @@ fn markup_and_right_to_left_text_in_values_is_kept_literally() {
     let parsed = manifest::parse(&yaml);
     let notes = &parsed.documents[0].value["metadata"]["annotations"];
     for (i, text) in HOSTILE_NAMES.iter().enumerate() {
-        assert_eq!(notes[format!("note{i}")].as_str(), Some(*text), "-o yaml reads back");
+        assert_eq!(
+            notes[format!("note{i}")].as_str(),
+            Some(*text),
+            "-o yaml reads back"
+        );
         assert!(describe.contains(text), "describe shows {text:?} literally");
     }
 }
@@ -215,7 +249,10 @@ fn markup_and_right_to_left_text_in_values_is_kept_literally() {
 #[test]
 fn ten_thousand_commands_all_run_in_order() {
     let mut s = Session::new(1);
-    s.exec("kubectl create deployment web --image=nginx --replicas=1", None);
+    s.exec(
+        "kubectl create deployment web --image=nginx --replicas=1",
+        None,
+    );
     within("10,000 commands", Duration::from_secs(120), || {
         for i in 0..10_000 {
             let line = match i % 4 {
@@ -231,8 +268,15 @@ fn ten_thousand_commands_all_run_in_order() {
     // Nothing lost: every command is in the history, the last one's effect is there.
     assert_eq!(s.history.len(), 10_001);
     assert_eq!(s.history.last().map(String::as_str), Some("echo 9999"));
-    let web = s.sim.store.find("Deployment.apps", "default", "web").unwrap();
-    assert_eq!(web.meta.annotations.get("n").map(String::as_str), Some("9997"));
+    let web = s
+        .sim
+        .store
+        .find("Deployment.apps", "default", "web")
+        .unwrap();
+    assert_eq!(
+        web.meta.annotations.get("n").map(String::as_str),
+        Some("9997")
+    );
 }
 
 #[test]
