@@ -8,60 +8,20 @@
 //
 // Run with `make test-e2e`, or `node --test tests/e2e/hostile.test.mjs` after `make dist`.
 
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { serve } from './server.mjs';
+import { assertClean, openPage, SCREENSHOTS, useBrowser } from './harness.mjs';
 
-const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
-const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-component-update',
-  '--disable-sync',
-];
+const env = useBrowser();
 
-let site;
-let browser;
-
-before(async () => {
-  assert.ok(existsSync(`${DIST}index.html`), 'dist/index.html is missing: run `make dist` first');
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  site = await serve(DIST);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-});
-
-after(async () => {
-  await browser?.close();
-  await site?.close();
-});
-
+/** The page, recording problems; an alert dialog (a script that ran) is one too. */
 async function open() {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, serviceWorkers: 'block' });
-  await context.route('**/*', (route) => {
-    const url = new URL(route.request().url());
-    return url.hostname === '127.0.0.1' && Number(url.port) === site.port
-      ? route.continue()
-      : route.abort('blockedbyclient');
-  });
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
-  page.on('dialog', (d) => {
-    problems.push(`a dialog opened: ${d.message()}`);
+  const session = await openPage(env);
+  session.page.on('dialog', (d) => {
+    session.problems.push(`a dialog opened: ${d.message()}`);
     d.dismiss();
   });
-  await page.goto(site.url, { waitUntil: 'load' });
-  await page.getByTestId('app').waitFor();
-  return { context, page, problems };
+  return session;
 }
 
 /** Records the gaps between animation frames until the returned function is called. */
@@ -129,7 +89,8 @@ const CASES = [
 
 for (const [what, text, message] of CASES) {
   test(`${what} in the editor: refused with the reason, the text kept`, async () => {
-    const { context, page, problems } = await open();
+    const session = await open();
+  const { context, page } = session;
     try {
       const longest = await watchFrames(page);
       const panel = await newTab(page, text);
@@ -140,7 +101,7 @@ for (const [what, text, message] of CASES) {
       assert.match(await panel.getByTestId('editor-result').textContent(), /error/);
       assert.equal(await panel.getByTestId('editor-input').inputValue(), text, 'the text stays');
       assert.ok((await longest()) < 2_000, 'the page kept painting');
-      assert.deepEqual(problems, []);
+      assertClean(env, session);
     } finally {
       await context.close();
     }
@@ -148,7 +109,8 @@ for (const [what, text, message] of CASES) {
 }
 
 test('a 20 MB paste: the editor says what it refused, keeps the text and stays responsive', async () => {
-  const { context, page, problems } = await open();
+  const session = await open();
+  const { context, page } = session;
   try {
     const doc = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n  k: v\n---\n';
     const text = doc.repeat(Math.ceil((20 * 1024 * 1024) / doc.length));
@@ -165,14 +127,15 @@ test('a 20 MB paste: the editor says what it refused, keeps the text and stays r
     // Responsive: the console still answers.
     assert.match(await runInConsole(page, 'kubectl get ns default'), /default\s+Active/);
     assert.ok((await longest()) < 5_000, 'no freeze of five seconds');
-    assert.deepEqual(problems, []);
+    assertClean(env, session);
   } finally {
     await context.close();
   }
 });
 
 test('a single 1 MB line loads and applies', async () => {
-  const { context, page, problems } = await open();
+  const session = await open();
+  const { context, page } = session;
   try {
     const text = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: wide\ndata:\n  k: ${'x'.repeat(1024 * 1024)}\n`;
     const panel = await newTab(page, text);
@@ -180,14 +143,15 @@ test('a single 1 MB line loads and applies', async () => {
     await panel.getByTestId('editor-apply').click();
     await panel.getByTestId('editor-result').waitFor();
     assert.match(await panel.getByTestId('editor-result').textContent(), /configmap\/wide created/);
-    assert.deepEqual(problems, []);
+    assertClean(env, session);
   } finally {
     await context.close();
   }
 });
 
 test('markup and right-to-left names: refused by the API, shown as text, nothing injected', async () => {
-  const { context, page, problems } = await open();
+  const session = await open();
+  const { context, page } = session;
   try {
     const before = await page.evaluate(() => ({
       scripts: document.querySelectorAll('script').length,
@@ -210,7 +174,7 @@ test('markup and right-to-left names: refused by the API, shown as text, nothing
     }));
     assert.deepEqual(after, before, 'no element was injected');
     await page.screenshot({ path: `${SCREENSHOTS}hostile-names.png` });
-    assert.deepEqual(problems, [], 'no script ran (no alert dialog)');
+    assertClean(env, session); // no script ran: no alert dialog
   } finally {
     await context.close();
   }
