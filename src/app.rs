@@ -12,7 +12,9 @@ use crate::canvas::Canvas;
 use crate::clock;
 use crate::console::ConsolePanel;
 use crate::editor::{Editor, EditorFile};
+use crate::i18n::{I18n, T};
 use crate::inspector::Inspector;
+use crate::lang::{self, LangSwitch};
 use crate::lesson::LessonPanel;
 use crate::scenario::{self, Scenario};
 use crate::state::Playground;
@@ -25,6 +27,7 @@ pub fn App() -> impl IntoView {
     // then it is the default one-node cluster.
     let pg = Playground::new(1);
     provide_context(pg);
+    lang::provide_language();
     clock::use_clock(pg);
     // A live cluster: time flows until the user pauses, as on a real one.
     pg.playing.set(true);
@@ -48,6 +51,16 @@ pub fn Page(scenario: Scenario) -> impl IntoView {
             text: f.text.to_string(),
         })
         .collect();
+    let i18n = I18n::expect();
+    let title = scenario.title;
+    // The default scenario's title in the page's language; another scenario's as written.
+    let scenario_title = move || {
+        if title == scenario::DEFAULT.title {
+            i18n.t(T::ScenarioPacman)
+        } else {
+            title
+        }
+    };
     view! {
         <div class="app" data-testid="app">
             <header class="topbar">
@@ -55,11 +68,12 @@ pub fn Page(scenario: Scenario) -> impl IntoView {
                     <Logo />
                     <h1 data-testid="product-name">"Orrery"</h1>
                 </div>
-                <p class="tagline">"A Kubernetes control plane in a browser tab"</p>
+                <p class="tagline">{move || i18n.t(T::Tagline)}</p>
                 <p class="scenario" data-testid="scenario">
-                    <span class="scenario-label">"Scenario"</span>
-                    <span class="scenario-title">{scenario.title}</span>
+                    <span class="scenario-label">{move || i18n.t(T::ScenarioLabel)}</span>
+                    <span class="scenario-title">{scenario_title}</span>
                 </p>
+                <LangSwitch />
                 <ThemeToggle />
             </header>
             <main class="workspace" data-testid="workspace">
