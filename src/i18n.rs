@@ -289,8 +289,8 @@ strings! {
     WhyMountsBound: "It mounts claim {0}, bound to volume {1}" => "볼륨 {1}에 바인딩된 클레임 {0}을(를) 마운트합니다";
     WhyMountsPhase: "It mounts claim {0}, which is {1}" => "클레임 {0}({1})을(를) 마운트합니다";
     WhyClaimOlder: "; the claim is older than this pod (created {0}), so the data on it outlived any earlier pod." => ". 클레임은 이 파드보다 먼저 만들어졌으므로({0}), 그 안의 데이터는 이전 파드가 사라진 뒤에도 남아 있습니다.";
-    WhyTerminatingBy: " by {0}" => " ({0})";
-    WhyTerminating: "It is Terminating: deleted{0}; the kubelet stops it within its grace period of {1}s ({2} left)." => "Terminating 상태입니다. 삭제되었고{0}, kubelet이 유예 기간 {1}초 안에 멈춥니다 ({2} 남음).";
+    WhyTerminatingBy: " by {0}" => "{0}에 의해 ";
+    WhyTerminating: "It is Terminating: deleted{0}; the kubelet stops it within its grace period of {1}s ({2} left)." => "Terminating 상태입니다. {0}삭제되었으며, kubelet이 유예 기간 {1}초 안에 멈춥니다 ({2} 남음).";
     WhyServiceReady: "Service {0} selects it, and it is ready: it receives the Service's traffic." => "서비스 {0}이(가) 이 파드를 선택하고, 파드가 준비되어 있으므로 서비스의 트래픽을 받습니다.";
     WhyServiceNotReady: "Service {0} selects it, but it is not ready: the Service sends it no traffic." => "서비스 {0}이(가) 이 파드를 선택하지만, 파드가 준비되지 않아 서비스가 트래픽을 보내지 않습니다.";
     WhyClaimFromTemplate: "{0} was created by the statefulset controller {1}, from a volumeClaimTemplate. It is not deleted with its pod: a recreated pod of the same ordinal gets it back." => "{0}은(는) {1} 스테이트풀셋 컨트롤러가 volumeClaimTemplate으로 만들었습니다. 파드와 함께 삭제되지 않으며, 같은 서수로 다시 만들어진 파드가 이 클레임을 다시 씁니다.";
@@ -320,8 +320,8 @@ strings! {
     WhyWantsPods: "It wants {0} pods." => "파드 {0}개를 원합니다.";
     WhyServiceNoSelector: "Service {0} has no selector: its endpoints are managed by hand." => "서비스 {0}에는 셀렉터가 없습니다. 엔드포인트를 직접 관리합니다.";
     WhyServiceSelects: "Service {0} selects pods labelled {1}: {2} match, {3} ready. Only ready pods are endpoints that get traffic." => "서비스 {0}은(는) 레이블 {1}인 파드를 선택합니다. {2}개가 일치하고 {3}개가 준비되어 있습니다. 준비된 파드만 트래픽을 받는 엔드포인트가 됩니다.";
-    WhyOtherCreated: "{0} {1} was created {2}{3}." => "{0} {1}은(는) {2} 만들어졌습니다{3}.";
-    WhyOtherBy: " by {0}" => " ({0})";
+    WhyOtherCreated: "{0} {1} was created {2}{3}." => "{0} {1}은(는) {2} {3}만들어졌습니다.";
+    WhyOtherBy: " by {0}" => "{0}에 의해 ";
     WhyNotSimulated: "Orrery stores {0} objects and shows them, but does not simulate what they do." => "Orrery는 {0} 오브젝트를 저장하고 보여 주지만, 그 동작은 시뮬레이션하지 않습니다.";
     WhyLastWarning: "Last warning: {0} — {1}" => "마지막 경고: {0} — {1}";
     ClassExplicit: "storageClassName {0} was set in the manifest." => "매니페스트에 storageClassName {0}이(가) 지정되어 있었습니다.";

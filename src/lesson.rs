@@ -444,4 +444,24 @@ mod tests {
             [(false, "odd ` tick".to_string())]
         );
     }
+
+    fn hangul(s: &str) -> bool {
+        s.chars().any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c))
+    }
+
+    /// The Korean lesson runs the same steps as the English one (so switching language
+    /// keeps the learner's place), and every word of its narrative is Korean.
+    #[test]
+    fn the_korean_lesson_is_the_same_lesson_in_korean() {
+        let en = parse_lesson(DEFAULT_LESSON).unwrap();
+        let ko = parse_lesson(DEFAULT_LESSON_KO).expect("the Korean lesson is a transcript");
+        assert!(same_steps(&en, &ko));
+        assert!(ko.title.as_deref().is_some_and(hangul));
+        for (i, (e, k)) in en.steps.iter().zip(&ko.steps).enumerate() {
+            assert_eq!(e.expected, k.expected, "step {i}: the same expected output");
+            assert_eq!(e.narrative.is_empty(), k.narrative.is_empty(), "step {i}");
+            assert!(k.narrative.iter().all(|p| hangul(p)), "step {i}: {:?}", k.narrative);
+        }
+        assert_eq!(default_lesson(Lang::Ko), DEFAULT_LESSON_KO);
+    }
 }
