@@ -68,9 +68,9 @@ pub fn Page(scenario: Scenario) -> impl IntoView {
                     <Logo />
                     <h1 data-testid="product-name">"Orrery"</h1>
                 </div>
-                <p class="tagline">{move || i18n.t(T::Tagline)}</p>
+                <p class="tagline">{i18n.text(T::Tagline)}</p>
                 <p class="scenario" data-testid="scenario">
-                    <span class="scenario-label">{move || i18n.t(T::ScenarioLabel)}</span>
+                    <span class="scenario-label">{i18n.text(T::ScenarioLabel)}</span>
                     <span class="scenario-title">{scenario_title}</span>
                 </p>
                 <LangSwitch />

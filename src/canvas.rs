@@ -652,23 +652,23 @@ pub fn Canvas() -> impl IntoView {
 
     let i18n = I18n::expect();
     view! {
-        <section class="panel-box canvas-panel" data-testid="canvas" aria-label=move || i18n.t(T::CanvasLabel)>
+        <section class="panel-box canvas-panel" data-testid="canvas" aria-label=i18n.text(T::CanvasLabel)>
             <div class="canvas-toolbar">
-                <h2 class="panel-title">{move || i18n.t(T::Cluster)}</h2>
+                <h2 class="panel-title">{i18n.text(T::Cluster)}</h2>
                 <RequestForm />
-                <div class="zoom" role="group" aria-label=move || i18n.t(T::Zoom)>
-                    <button type="button" class="icon-button" title=move || i18n.t(T::ZoomOut) aria-label=move || i18n.t(T::ZoomOut)
+                <div class="zoom" role="group" aria-label=i18n.text(T::Zoom)>
+                    <button type="button" class="icon-button" title=i18n.text(T::ZoomOut) aria-label=i18n.text(T::ZoomOut)
                         data-testid="zoom-out"
                         on:click=move |_| zoom.update(|z| *z = (*z / 1.25).max(0.2))>"−"</button>
-                    <button type="button" class="zoom-level" title=move || i18n.t(T::ZoomActual) data-testid="zoom-reset"
+                    <button type="button" class="zoom-level" title=i18n.text(T::ZoomActual) data-testid="zoom-reset"
                         on:click=move |_| zoom.set(1.0)>
                         {move || format!("{:.0}%", zoom.get() * 100.0)}
                     </button>
-                    <button type="button" class="icon-button" title=move || i18n.t(T::ZoomIn) aria-label=move || i18n.t(T::ZoomIn)
+                    <button type="button" class="icon-button" title=i18n.text(T::ZoomIn) aria-label=i18n.text(T::ZoomIn)
                         data-testid="zoom-in"
                         on:click=move |_| zoom.update(|z| *z = (*z * 1.25).min(3.0))>"+"</button>
-                    <button type="button" class="zoom-level" title=move || i18n.t(T::ZoomFitTitle)
-                        data-testid="zoom-fit" on:click=fit>{move || i18n.t(T::ZoomFit)}</button>
+                    <button type="button" class="zoom-level" title=i18n.text(T::ZoomFitTitle)
+                        data-testid="zoom-fit" on:click=fit>{i18n.text(T::ZoomFit)}</button>
                 </div>
                 <Legend />
             </div>
@@ -677,7 +677,7 @@ pub fn Canvas() -> impl IntoView {
                     class="canvas"
                     data-testid="canvas-svg"
                     role="group"
-                    aria-label=move || i18n.t(T::CanvasObjects)
+                    aria-label=i18n.text(T::CanvasObjects)
                     viewBox=move || { let (w, h) = size(); format!("0 0 {w} {h}") }
                     width=move || size().0 as f64 * zoom.get()
                     height=move || size().1 as f64 * zoom.get()
@@ -720,9 +720,9 @@ pub fn Canvas() -> impl IntoView {
                 </svg>
                 <Show when=empty>
                     <p class="canvas-empty" data-testid="canvas-empty">
-                        {move || i18n.t(T::CanvasEmptyBefore)}
+                        {i18n.text(T::CanvasEmptyBefore)}
                         <code translate="no">"kubectl create -f pacman-stateful-demo.yaml"</code>
-                        {move || i18n.t(T::CanvasEmptyAfter)}
+                        {i18n.text(T::CanvasEmptyAfter)}
                     </p>
                 </Show>
                 <QuietList layout=layout />
@@ -1005,7 +1005,7 @@ fn Star(index: usize, layout: Memo<Arc<Layout>>) -> impl IntoView {
                 format!("{x}px {y}px")
             }
         >
-            <title>{move || i18n.t(T::DefaultStorageClass)}</title>
+            <title>{i18n.text(T::DefaultStorageClass)}</title>
             <path d="M0 -9 2.6 -3.2 8.6 -2.8 4 1.2 5.4 7.3 0 4.1 -5.4 7.3 -4 1.2 -8.6 -2.8 -2.6 -3.2Z" />
         </g>
     }
@@ -1126,7 +1126,7 @@ fn RequestStatus(layout: Memo<Arc<Layout>>) -> impl IntoView {
                             // kube-proxy report it (like curl's and kubectl's output).
                             <span translate="no">{plan.reason}</span>
                         </p>
-                        <button type="button" class="icon-button" aria-label=move || i18n.t(T::Dismiss)
+                        <button type="button" class="icon-button" aria-label=i18n.text(T::Dismiss)
                             on:click=move |_| dismissed.set(Some(id))>"×"</button>
                     </div>
                 }
@@ -1185,7 +1185,7 @@ fn RequestForm() -> impl IntoView {
         <form class="request-form" data-testid="request-form"
             on:submit=move |ev| { ev.prevent_default(); send(); }>
             <label class="field">
-                <span>{move || i18n.t(T::RequestHost)}</span>
+                <span>{i18n.text(T::RequestHost)}</span>
                 <input type="text" list="orrery-hosts" size="12" spellcheck="false"
                     placeholder="pacman.com" data-testid="request-host"
                     prop:value=move || host.get()
@@ -1197,13 +1197,13 @@ fn RequestForm() -> impl IntoView {
                 </For>
             </datalist>
             <label class="field">
-                <span>{move || i18n.t(T::RequestPath)}</span>
+                <span>{i18n.text(T::RequestPath)}</span>
                 <input type="text" size="8" spellcheck="false" data-testid="request-path"
                     prop:value=move || path.get()
                     on:input=move |ev| path.set(event_target_value(&ev)) />
             </label>
             <button type="submit" class="button primary" data-testid="request-send"
-                title=move || i18n.t(T::RequestSendTitle)>{move || i18n.t(T::RequestSend)}</button>
+                title=i18n.text(T::RequestSendTitle)>{i18n.text(T::RequestSend)}</button>
         </form>
     }
 }
@@ -1232,7 +1232,7 @@ fn QuietList(layout: Memo<Arc<Layout>>) -> impl IntoView {
     view! {
         <Show when=move || layout.with(|l| !l.scene.quiet.is_empty())>
             <div class="quiet" data-testid="quiet-list">
-                <span class="quiet-title">{move || i18n.t(T::QuietTitle)}</span>
+                <span class="quiet-title">{i18n.text(T::QuietTitle)}</span>
                 <ul>
                     <For each=items key=|q| q.0.clone() let:q>
                         <li>
@@ -1263,7 +1263,7 @@ fn Legend() -> impl IntoView {
     let i18n = I18n::expect();
     view! {
         <details class="legend" data-testid="legend">
-            <summary>{move || i18n.t(T::Legend)}</summary>
+            <summary>{i18n.text(T::Legend)}</summary>
             <ul inner_html=move || legend_items(i18n.lang())></ul>
         </details>
     }

@@ -488,22 +488,22 @@ pub fn ConsolePanel() -> impl IntoView {
     };
 
     view! {
-        <section class="panel-box console-panel console" data-testid="console" aria-label=move || i18n.t(T::Console)>
+        <section class="panel-box console-panel console" data-testid="console" aria-label=i18n.text(T::Console)>
             <div
                 class="console-scroll"
                 data-testid="console-output"
                 role="log"
-                aria-label=move || i18n.t(T::ConsoleOutput)
+                aria-label=i18n.text(T::ConsoleOutput)
                 tabindex="0"
                 node_ref=scroll
             >
                 <Show when=move || entries().is_empty() && reader.with(|r| r.pending.is_none())>
                     <p class="console-empty">
-                        {move || i18n.t(T::ConsoleEmptyBefore)}
+                        {i18n.text(T::ConsoleEmptyBefore)}
                         <code translate="no">"kubectl get pods -A"</code>
-                        {move || i18n.t(T::ConsoleEmptyMiddle)}
+                        {i18n.text(T::ConsoleEmptyMiddle)}
                         <code translate="no">"kubectl apply -f - <<EOF"</code>
-                        {move || i18n.t(T::ConsoleEmptyAfter)}
+                        {i18n.text(T::ConsoleEmptyAfter)}
                     </p>
                 </Show>
                 <ol class="console-entries">
@@ -535,14 +535,14 @@ pub fn ConsolePanel() -> impl IntoView {
                                 <span>{move || i18n.f(T::ConsolePasteProgress, &[&p.done, &p.total])}</span>
                                 <progress max=p.total.to_string() value=p.done.to_string()></progress>
                                 <button type="button" class="small" on:click=move |_| stop.set_value(true)>
-                                    {move || i18n.t(T::ConsoleStop)}
+                                    {i18n.text(T::ConsoleStop)}
                                 </button>
                             </div>
                         }
                     })
             }}
             <Show when=move || candidates.with(|c| !c.is_empty())>
-                <ul class="completions" data-testid="console-completions" aria-label=move || i18n.t(T::ConsoleCompletions)>
+                <ul class="completions" data-testid="console-completions" aria-label=i18n.text(T::ConsoleCompletions)>
                     {move || {
                         candidates
                             .get()
@@ -565,7 +565,7 @@ pub fn ConsolePanel() -> impl IntoView {
                     type="text"
                     class="console-input"
                     data-testid="console-input"
-                    aria-label=move || i18n.t(T::ConsoleCommand)
+                    aria-label=i18n.text(T::ConsoleCommand)
                     aria-describedby="console-keys"
                     autocomplete="off"
                     autocapitalize="off"
@@ -582,7 +582,7 @@ pub fn ConsolePanel() -> impl IntoView {
                 />
             </div>
             <p class="console-keys muted" id="console-keys">
-                {move || i18n.t(T::ConsoleKeys)}
+                {i18n.text(T::ConsoleKeys)}
             </p>
         </section>
     }

@@ -234,7 +234,7 @@ pub fn Editor(files: Vec<EditorFile>) -> impl IntoView {
                             <input
                                 class="tab-rename"
                                 data-testid="tab-rename"
-                                aria-label=move || i18n.t(T::FileName)
+                                aria-label=i18n.text(T::FileName)
                                 value=name.get_untracked()
                                 on:keydown=move |ev| match ev.key().as_str() {
                                     "Enter" => {
@@ -268,7 +268,7 @@ pub fn Editor(files: Vec<EditorFile>) -> impl IntoView {
                                 data-testid="tab"
                                 data-file=move || name.get()
                                 aria-selected=move || selected().to_string()
-                                title=move || i18n.t(T::TabRenameTitle)
+                                title=i18n.text(T::TabRenameTitle)
                                 on:click=move |_| active.set(id)
                                 on:dblclick=move |_| renaming.set(Some(id))
                                 on:keydown=move |ev| {
@@ -279,7 +279,7 @@ pub fn Editor(files: Vec<EditorFile>) -> impl IntoView {
                             >
                                 <span class="tab-name" translate="no">{move || name.get()}</span>
                                 <Show when=move || { problems() > 0 }>
-                                    <span class="tab-problems" data-testid="tab-problems" title=move || i18n.t(T::TabProblemsTitle)>
+                                    <span class="tab-problems" data-testid="tab-problems" title=i18n.text(T::TabProblemsTitle)>
                                         {problems}
                                     </span>
                                 </Show>
@@ -296,7 +296,7 @@ pub fn Editor(files: Vec<EditorFile>) -> impl IntoView {
                             class="tab-close"
                             data-testid="tab-close"
                             aria-label=move || i18n.f(T::TabCloseNamed, &[&name.get()])
-                            title=move || i18n.t(T::TabClose)
+                            title=i18n.text(T::TabClose)
                             on:click=move |_| close_tab(id)
                         >
                             "×"
@@ -308,15 +308,15 @@ pub fn Editor(files: Vec<EditorFile>) -> impl IntoView {
     };
 
     view! {
-        <section class="editor" data-testid="editor" aria-label=move || i18n.t(T::Manifests)>
-            <div class="tabs" role="tablist" aria-label=move || i18n.t(T::Files) data-testid="tabs">
+        <section class="editor" data-testid="editor" aria-label=i18n.text(T::Manifests)>
+            <div class="tabs" role="tablist" aria-label=i18n.text(T::Files) data-testid="tabs">
                 {tabs}
                 <button
                     type="button"
                     class="tab-new"
                     data-testid="tab-new"
-                    aria-label=move || i18n.t(T::NewFile)
-                    title=move || i18n.t(T::NewFile)
+                    aria-label=i18n.text(T::NewFile)
+                    title=i18n.text(T::NewFile)
                     on:click=new_tab
                 >
                     "+"
@@ -335,7 +335,7 @@ pub fn Editor(files: Vec<EditorFile>) -> impl IntoView {
                             <p class="closed-note muted" role="status">
                                 {move || i18n.f(T::ClosedNote, &[&f.name.get_untracked()])}
                                 <button type="button" class="link" data-testid="tab-reopen" on:click=reopen>
-                                    {move || i18n.t(T::Reopen)}
+                                    {i18n.text(T::Reopen)}
                                 </button>
                             </p>
                         }
@@ -346,8 +346,8 @@ pub fn Editor(files: Vec<EditorFile>) -> impl IntoView {
             </For>
             <Show when=move || files.with(Vec::is_empty)>
                 <p class="editor-empty muted">
-                    {move || i18n.t(T::NoFilesOpen)}
-                    <button type="button" class="link" on:click=new_tab>{move || i18n.t(T::NewFile)}</button>
+                    {i18n.text(T::NoFilesOpen)}
+                    <button type="button" class="link" on:click=new_tab>{i18n.text(T::NewFile)}</button>
                 </p>
             </Show>
         </section>
@@ -511,7 +511,7 @@ fn FilePanel(
     let initial = text.get_untracked();
     let actions = playground.map(|_| {
         view! {
-            <div class="editor-actions" role="toolbar" aria-label=move || i18n.t(T::SendFileToCluster)>
+            <div class="editor-actions" role="toolbar" aria-label=i18n.text(T::SendFileToCluster)>
                 <button
                     type="button"
                     class="primary"
@@ -520,7 +520,7 @@ fn FilePanel(
                     disabled=move || busy.get()
                     on:click=move |_| act("apply")
                 >
-                    {move || i18n.t(T::Apply)}
+                    {i18n.text(T::Apply)}
                 </button>
                 <button
                     type="button"
@@ -529,7 +529,7 @@ fn FilePanel(
                     disabled=move || busy.get()
                     on:click=move |_| act("create")
                 >
-                    {move || i18n.t(T::Create)}
+                    {i18n.text(T::Create)}
                 </button>
                 <button
                     type="button"
@@ -539,7 +539,7 @@ fn FilePanel(
                     disabled=move || busy.get()
                     on:click=move |_| act("delete")
                 >
-                    {move || i18n.t(T::Delete)}
+                    {i18n.text(T::Delete)}
                 </button>
                 <span class="editor-command muted" aria-live="polite">
                     {move || if busy.get() { i18n.t(T::Working) } else { "" }}
@@ -554,7 +554,7 @@ fn FilePanel(
                 <div class="action-result" class:error=failed data-testid="editor-result">
                     <pre class="console-command" translate="no"><span class="prompt" aria-hidden="true">"$ "</span>{r.command}</pre>
                     <pre class="action-output" translate="no">{r.output}</pre>
-                    <button type="button" class="link small" on:click=move |_| result.set(None)>{move || i18n.t(T::Dismiss)}</button>
+                    <button type="button" class="link small" on:click=move |_| result.set(None)>{i18n.text(T::Dismiss)}</button>
                 </div>
             }
         })
@@ -681,7 +681,7 @@ fn Status(
     view! {
         <div class="status" data-testid="status" aria-live="polite">
             <Show when=move || checking.get()>
-                <p class="status-line muted" data-testid="checking">{move || i18n.t(T::Checking)}</p>
+                <p class="status-line muted" data-testid="checking">{i18n.text(T::Checking)}</p>
             </Show>
             {body}
         </div>

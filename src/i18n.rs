@@ -429,6 +429,13 @@ impl I18n {
         key.get(self.lang())
     }
 
+    /// A string that follows the language, for a view or an attribute. Every call site
+    /// shares this one closure type, so the view code is generated once, not once per
+    /// string (that saved most of the table's cost in the wasm).
+    pub fn text(self, key: T) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+        move || self.t(key)
+    }
+
     /// A template filled, in the language now (tracked).
     pub fn f(self, key: T, args: &[&dyn std::fmt::Display]) -> String {
         key.fill(self.lang(), args)

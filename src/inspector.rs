@@ -524,8 +524,8 @@ pub fn Inspector() -> impl IntoView {
     let tab = RwSignal::new(Tab::Why);
     let i18n = I18n::expect();
     view! {
-        <aside class="panel-box inspector" data-testid="inspector" aria-label=move || i18n.t(T::Inspector)>
-            <h2 class="panel-title">{move || i18n.t(T::Inspector)}</h2>
+        <aside class="panel-box inspector" data-testid="inspector" aria-label=i18n.text(T::Inspector)>
+            <h2 class="panel-title">{i18n.text(T::Inspector)}</h2>
             <div class="inspector-body">
                 {move || match pg.selected.get() {
                     None => view! { <ClusterInfo /> }.into_any(),
@@ -560,16 +560,16 @@ fn ClusterInfo() -> impl IntoView {
         })
     });
     view! {
-        <p class="hint">{move || i18n.t(T::InspectorHint)}</p>
+        <p class="hint">{i18n.text(T::InspectorHint)}</p>
         <dl class="facts" data-testid="cluster-facts">
-            <dt>{move || i18n.t(T::FactNode)}</dt>
+            <dt>{i18n.text(T::FactNode)}</dt>
             <dd translate="no">{move || cluster.with(|c| format!("{} ({})", c.0, c.1))}</dd>
-            <dt>{move || i18n.t(T::FactKubernetes)}</dt>
+            <dt>{i18n.text(T::FactKubernetes)}</dt>
             <dd translate="no">{move || cluster.with(|c| c.2.clone())}</dd>
-            <dt>{move || i18n.t(T::FactObjects)}</dt>
+            <dt>{i18n.text(T::FactObjects)}</dt>
             <dd>{move || cluster.with(|c| c.3)}</dd>
         </dl>
-        <h3 class="section-title">{move || i18n.t(T::MinikubeAddons)}</h3>
+        <h3 class="section-title">{i18n.text(T::MinikubeAddons)}</h3>
         <ul class="addons">
             <For each=move || addons.get() key=|a| a.clone() let:a>
                 <li>
@@ -640,7 +640,7 @@ fn ObjectInfo(uid: String, tab: RwSignal<Tab>) -> impl IntoView {
                             None => view! { <p>{i18n.t(T::GoneUnknown)}</p> }.into_any(),
                         }}
                         <button type="button" class="button quiet" on:click=move |_| pg.selected.set(None)>
-                            {move || i18n.t(T::ShowCluster)}
+                            {i18n.text(T::ShowCluster)}
                         </button>
                     </div>
                 }
@@ -648,7 +648,7 @@ fn ObjectInfo(uid: String, tab: RwSignal<Tab>) -> impl IntoView {
         >
             <ObjectHeader info=info />
             <Actions info=info />
-            <div class="tabs inspector-tabs" role="tablist" aria-label=move || i18n.t(T::AboutObject)>
+            <div class="tabs inspector-tabs" role="tablist" aria-label=i18n.text(T::AboutObject)>
                 {Tab::ALL.into_iter().map(|t| view! {
                     <button type="button" role="tab" class="tab"
                         data-testid=format!("inspector-tab-{}", t.id())
@@ -732,12 +732,12 @@ fn Actions(info: Memo<Option<Info>>) -> impl IntoView {
     view! {
         <div class="actions" data-testid="inspector-actions">
             <Show when=move || replicas().is_some()>
-                <div class="action-row scale" role="group" aria-label=move || i18n.t(T::Scale)>
-                    <span class="action-label">{move || i18n.t(T::Replicas)}</span>
-                    <button type="button" class="icon-button" data-testid="scale-down" aria-label=move || i18n.t(T::ReplicaFewer)
+                <div class="action-row scale" role="group" aria-label=i18n.text(T::Scale)>
+                    <span class="action-label">{i18n.text(T::Replicas)}</span>
+                    <button type="button" class="icon-button" data-testid="scale-down" aria-label=i18n.text(T::ReplicaFewer)
                         on:click=move |_| scale_to(replicas().unwrap_or(0) - 1)>"−"</button>
                     <input type="number" min="0" max="5000" class="replicas" data-testid="scale-input"
-                        aria-label=move || i18n.t(T::Replicas)
+                        aria-label=i18n.text(T::Replicas)
                         prop:value=move || replicas().unwrap_or(0).to_string()
                         on:input=move |ev| typed.set(event_target_value(&ev).trim().parse().ok())
                         on:keydown=move |ev: leptos::ev::KeyboardEvent| {
@@ -746,18 +746,18 @@ fn Actions(info: Memo<Option<Info>>) -> impl IntoView {
                                 if let Some(n) = typed.get_untracked() { scale_to(n); }
                             }
                         } />
-                    <button type="button" class="icon-button" data-testid="scale-up" aria-label=move || i18n.t(T::ReplicaMore)
+                    <button type="button" class="icon-button" data-testid="scale-up" aria-label=i18n.text(T::ReplicaMore)
                         on:click=move |_| scale_to(replicas().unwrap_or(0) + 1)>"+"</button>
                     <button type="button" class="button" data-testid="scale-apply"
                         on:click=move |_| {
                             if let Some(n) = typed.get_untracked().or(replicas()) { scale_to(n); }
-                        }>{move || i18n.t(T::Scale)}</button>
+                        }>{i18n.text(T::Scale)}</button>
                 </div>
             </Show>
             <Show when=move || default_class() == Some(false)>
                 <div class="action-row">
                     <button type="button" class="button" data-testid="make-default"
-                        title=move || i18n.t(T::MakeDefaultTitle)
+                        title=i18n.text(T::MakeDefaultTitle)
                         on:click=move |_| {
                             let Some(i) = info.get_untracked() else { return };
                             let old: Vec<String> = untrack(|| pg.with_sim(|s| {
@@ -768,30 +768,30 @@ fn Actions(info: Memo<Option<Info>>) -> impl IntoView {
                                 run(line);
                             }
                         }>
-                        {move || i18n.t(T::MakeDefault)}
+                        {i18n.text(T::MakeDefault)}
                     </button>
                 </div>
             </Show>
             <Show when=move || info.with(|i| i.as_ref().is_some_and(|i| i.exec_file.is_some()))>
                 <details class="exec-details" data-testid="exec-details">
-                <summary data-testid="exec-open">{move || i18n.t(T::ExecSummary)}<code translate="no">"kubectl exec"</code></summary>
+                <summary data-testid="exec-open">{i18n.text(T::ExecSummary)}<code translate="no">"kubectl exec"</code></summary>
                 <form class="exec" data-testid="exec-form" on:submit=move |ev| { ev.prevent_default(); exec(true); }>
                     <label class="field">
-                        <span>{move || i18n.t(T::ExecFile)}</span>
+                        <span>{i18n.text(T::ExecFile)}</span>
                         <input type="text" spellcheck="false" data-testid="exec-file"
                             prop:value=move || exec_file.get()
                             on:input=move |ev| exec_file.set(event_target_value(&ev)) />
                     </label>
                     <label class="field">
-                        <span>{move || i18n.t(T::ExecText)}</span>
+                        <span>{i18n.text(T::ExecText)}</span>
                         <input type="text" spellcheck="false" data-testid="exec-text"
                             prop:value=move || exec_text.get()
                             on:input=move |ev| exec_text.set(event_target_value(&ev)) />
                     </label>
                     <div class="exec-buttons">
-                        <button type="submit" class="button" data-testid="exec-write">{move || i18n.t(T::ExecWrite)}</button>
+                        <button type="submit" class="button" data-testid="exec-write">{i18n.text(T::ExecWrite)}</button>
                         <button type="button" class="button" data-testid="exec-read"
-                            on:click=move |_| exec(false)>{move || i18n.t(T::ExecRead)}</button>
+                            on:click=move |_| exec(false)>{i18n.text(T::ExecRead)}</button>
                     </div>
                     {move || exec_out.get().map(|(line, text, code)| view! {
                         <pre class=if code == 0 { "exec-output" } else { "exec-output error" } data-testid="exec-output" translate="no">
@@ -878,7 +878,7 @@ fn TabBody(uid: String, info: Memo<Option<Info>>, tab: RwSignal<Tab>) -> impl In
                     <pre class="code-view" translate="no">{move || body.get()}</pre>
                 }.into_any(),
                 Tab::Events => view! {
-                    <Show when=move || body.with(|b| !b.is_empty()) fallback=move || view! { <p class="muted">{move || i18n.t(T::NoObjectEvents)}</p> }>
+                    <Show when=move || body.with(|b| !b.is_empty()) fallback=move || view! { <p class="muted">{i18n.text(T::NoObjectEvents)}</p> }>
                         <ul class="events" translate="no">
                             {move || body.with(|b| b.lines().map(|l| {
                                 let mut parts = l.splitn(4, '\t');

@@ -140,7 +140,7 @@ pub fn LangSwitch() -> impl IntoView {
             class="lang-switch"
             role="group"
             data-testid="lang-switch"
-            aria-label=move || i18n.t(T::LanguageLabel)
+            aria-label=i18n.text(T::LanguageLabel)
         >
             {Lang::ALL.into_iter().map(button).collect_view()}
         </div>

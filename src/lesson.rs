@@ -156,13 +156,13 @@ pub fn LessonPanel() -> impl IntoView {
             view! { <LessonSteps english=lesson korean=korean /> }.into_any()
         }
         Ok(_) => view! {
-            <section class="panel-box lesson-panel lesson" data-testid="lesson" aria-label=move || i18n.t(T::Lesson)>
-                <p class="muted">{move || i18n.t(T::LessonNoCommands)}</p>
+            <section class="panel-box lesson-panel lesson" data-testid="lesson" aria-label=i18n.text(T::Lesson)>
+                <p class="muted">{i18n.text(T::LessonNoCommands)}</p>
             </section>
         }
         .into_any(),
         Err(e) => view! {
-            <section class="panel-box lesson-panel lesson" data-testid="lesson" aria-label=move || i18n.t(T::Lesson)>
+            <section class="panel-box lesson-panel lesson" data-testid="lesson" aria-label=i18n.text(T::Lesson)>
                 <p class="error-text">{move || i18n.f(T::LessonUnreadable, &[&e])}</p>
             </section>
         }
@@ -260,7 +260,7 @@ fn LessonSteps(english: Lesson, korean: Lesson) -> impl IntoView {
                     let text = step.expected.join("\n");
                     view! {
                         <details class="lesson-expected">
-                            <summary>{move || i18n.t(T::LessonWhatItPrints)}</summary>
+                            <summary>{i18n.text(T::LessonWhatItPrints)}</summary>
                             <pre translate="no">{text}</pre>
                         </details>
                     }
@@ -287,7 +287,7 @@ fn LessonSteps(english: Lesson, korean: Lesson) -> impl IntoView {
                 view! {
                     <div class="lesson-step done" data-testid="lesson-step" data-step=i.to_string()>
                         <div class="lesson-narrative" data-testid="lesson-narrative">
-                            <p><strong>{move || i18n.t(T::LessonComplete)}</strong>{move || i18n.t(T::LessonKeepExploring)}</p>
+                            <p><strong>{i18n.text(T::LessonComplete)}</strong>{i18n.text(T::LessonKeepExploring)}</p>
                             {closing.into_iter().map(paragraph_view).collect_view()}
                         </div>
                     </div>
@@ -298,7 +298,7 @@ fn LessonSteps(english: Lesson, korean: Lesson) -> impl IntoView {
     };
 
     view! {
-        <section class="panel-box lesson-panel lesson" data-testid="lesson" aria-label=move || i18n.t(T::Lesson)>
+        <section class="panel-box lesson-panel lesson" data-testid="lesson" aria-label=i18n.text(T::Lesson)>
             <header class="lesson-head">
                 {move || {
                     let title = title().unwrap_or_else(|| i18n.t(T::Lesson).into());
@@ -324,7 +324,7 @@ fn LessonSteps(english: Lesson, korean: Lesson) -> impl IntoView {
             </header>
             <Show when=move || { off_script.get() && position.get() > 0 && position.get() < total }>
                 <p class="off-script muted" role="status" data-testid="lesson-off-script">
-                    {move || i18n.t(T::LessonOffScript)}
+                    {i18n.text(T::LessonOffScript)}
                 </p>
             </Show>
             {step_view}
@@ -338,12 +338,12 @@ fn LessonSteps(english: Lesson, korean: Lesson) -> impl IntoView {
                         on:click=run
                     >
                         <span aria-hidden="true">"▶ "</span>
-                        {move || i18n.t(T::LessonRun)}
+                        {i18n.text(T::LessonRun)}
                     </button>
                     <button
                         type="button"
                         data-testid="lesson-run-all"
-                        title=move || i18n.t(T::LessonRunAllTitle)
+                        title=i18n.text(T::LessonRunAllTitle)
                         on:click=move |ev| {
                             if running.get_untracked() {
                                 running.set(false);
@@ -358,22 +358,22 @@ fn LessonSteps(english: Lesson, korean: Lesson) -> impl IntoView {
                         type="button"
                         class="quiet"
                         data-testid="lesson-skip"
-                        title=move || i18n.t(T::LessonSkipTitle)
+                        title=i18n.text(T::LessonSkipTitle)
                         disabled=move || running.get()
                         on:click=skip
                     >
-                        {move || i18n.t(T::LessonSkip)}
+                        {i18n.text(T::LessonSkip)}
                     </button>
                 </Show>
                 <button
                     type="button"
                     class="quiet"
                     data-testid="lesson-back"
-                    title=move || i18n.t(T::LessonBackTitle)
+                    title=i18n.text(T::LessonBackTitle)
                     disabled=move || running.get() || position.get() == 0
                     on:click=back
                 >
-                    {move || i18n.t(T::LessonBack)}
+                    {i18n.text(T::LessonBack)}
                 </button>
             </div>
         </section>

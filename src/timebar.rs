@@ -108,7 +108,7 @@ fn icon(path: &'static str) -> impl IntoView {
 pub fn TimePanel() -> impl IntoView {
     let i18n = I18n::expect();
     view! {
-        <section class="panel-box time-panel time" data-testid="time" aria-label=move || i18n.t(T::Time)>
+        <section class="panel-box time-panel time" data-testid="time" aria-label=i18n.text(T::Time)>
             <PastBanner />
             <Transport />
             <EventLog />
@@ -136,11 +136,11 @@ pub fn PastBanner() -> impl IntoView {
                             class="past-banner"
                             role="status"
                             data-testid="past-banner"
-                            title=move || i18n.t(T::PastTitle)
+                            title=i18n.text(T::PastTitle)
                         >
                             <span class="past-icon">{icon(PAST)}</span>
                             <p>
-                                <strong>{move || i18n.t(T::PastViewing)}</strong>
+                                <strong>{i18n.text(T::PastViewing)}</strong>
                                 {move || i18n.f(T::PastAgo, &[&ago, &clock(t)])}
                             </p>
                             <div class="past-actions">
@@ -150,15 +150,15 @@ pub fn PastBanner() -> impl IntoView {
                                     data-testid="back-to-now"
                                     on:click=move |_| pg.view_at(pg.now())
                                 >
-                                    {move || i18n.t(T::PastBackToNow)}
+                                    {i18n.text(T::PastBackToNow)}
                                 </button>
                                 <button
                                     type="button"
                                     data-testid="replay-from-here"
-                                    title=move || i18n.t(T::PastReplayTitle)
+                                    title=i18n.text(T::PastReplayTitle)
                                     on:click=move |_| pg.rewind_to_view()
                                 >
-                                    {move || i18n.t(T::PastReplay)}
+                                    {i18n.text(T::PastReplay)}
                                 </button>
                             </div>
                         </div>
@@ -252,14 +252,14 @@ fn Transport() -> impl IntoView {
                 <button
                     type="button"
                     data-testid="step"
-                    title=move || i18n.t(T::StepTitle)
+                    title=i18n.text(T::StepTitle)
                     on:click=step
                 >
                     {icon(STEP)}
-                    {move || i18n.t(T::StepButton)}
+                    {i18n.text(T::StepButton)}
                 </button>
-                <label class="speed" title=move || i18n.t(T::SpeedTitle)>
-                    <span class="visually-hidden">{move || i18n.t(T::Speed)}</span>
+                <label class="speed" title=i18n.text(T::SpeedTitle)>
+                    <span class="visually-hidden">{i18n.text(T::Speed)}</span>
                     <select
                         data-testid="speed"
                         on:change=move |ev| {
@@ -279,10 +279,10 @@ fn Transport() -> impl IntoView {
                 </span>
             </div>
             <Show when=move || idle_note.get()>
-                <p class="idle-note muted" role="status">{move || i18n.t(T::Idle)}</p>
+                <p class="idle-note muted" role="status">{i18n.text(T::Idle)}</p>
             </Show>
             <label class="scrubber">
-                <span class="visually-hidden">{move || i18n.t(T::Time)}</span>
+                <span class="visually-hidden">{i18n.text(T::Time)}</span>
                 <input
                     type="range"
                     data-testid="scrubber"
@@ -341,7 +341,7 @@ fn EventLog() -> impl IntoView {
                     </tbody>
                 </table>
                 <Show when=move || total.get() == 0>
-                    <p class="muted events-empty">{move || i18n.t(T::EventsNone)}</p>
+                    <p class="muted events-empty">{i18n.text(T::EventsNone)}</p>
                 </Show>
             </div>
         </div>
