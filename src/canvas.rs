@@ -160,6 +160,7 @@ pub fn icon(kind: NodeKind, status: Status) -> &'static str {
         (NodeKind::StatefulSet, _) => "i-statefulset",
         (NodeKind::StorageClass, _) => "i-class",
         (NodeKind::Volume, _) => "i-volume",
+        (NodeKind::Machine, _) => "i-ready",
         (NodeKind::Pod | NodeKind::Claim, Status::Neutral) => "i-pending",
     }
 }
@@ -201,6 +202,7 @@ pub fn object_kind(kind: NodeKind) -> Option<&'static str> {
         NodeKind::Claim => "PersistentVolumeClaim",
         NodeKind::Volume => "PersistentVolume",
         NodeKind::StorageClass => "StorageClass",
+        NodeKind::Machine => "Node",
         NodeKind::Client | NodeKind::IngressController | NodeKind::IngressRule => return None,
     })
 }
@@ -219,6 +221,7 @@ pub fn testid(kind: NodeKind) -> &'static str {
         NodeKind::Claim => "claim",
         NodeKind::Volume => "volume",
         NodeKind::StorageClass => "storageclass",
+        NodeKind::Machine => "machine",
     }
 }
 
@@ -235,6 +238,7 @@ fn kind_title(kind: NodeKind, lang: Lang) -> &'static str {
         NodeKind::Claim => T::KindClaim,
         NodeKind::Volume => T::KindVolume,
         NodeKind::StorageClass => T::KindStorageClass,
+        NodeKind::Machine => T::KindNode,
     }
     .get(lang)
 }
@@ -254,6 +258,15 @@ pub fn label_in(node: &Node, lang: Lang) -> String {
 pub fn detail_in(detail: &str, lang: Lang) -> String {
     if detail == "addon disabled" {
         return T::AddonDisabled.get(lang).into();
+    }
+    // A node (machine): `192.168.49.2 · 12 pods`.
+    if let Some((ip, pods)) = detail.rsplit_once(" · ") {
+        let count = pods
+            .strip_suffix(" pods")
+            .or_else(|| pods.strip_suffix(" pod"));
+        if let Some(n) = count.filter(|n| n.parse::<u64>().is_ok()) {
+            return format!("{ip} · {}", T::NodePods.fill(lang, &[&n]));
+        }
     }
     match detail.strip_suffix(" ready") {
         Some(count) if count.split('/').all(|n| n.parse::<i64>().is_ok()) => {
@@ -297,6 +310,25 @@ pub fn explain_in(node: &Node, lang: Lang, claim: Option<String>) -> String {
             }
         }
         NodeKind::Claim => claim.unwrap_or_else(|| e.to_string()),
+        NodeKind::Pod => match e.strip_prefix("Runs on node ") {
+            Some(machine) => T::ExplainRunsOn.fill(lang, &[&machine]),
+            None => e.to_string(),
+        },
+        NodeKind::Machine => {
+            // `Node NAME: N pods scheduled here, system pods included (Ready)`
+            let parsed = e.strip_prefix("Node ").and_then(|rest| {
+                let (name, rest) = rest.split_once(": ")?;
+                let (count, rest) = rest.split_once(' ')?;
+                let (_, state) = rest.rsplit_once(" (")?;
+                Some((name, count, state.trim_end_matches(')')))
+            });
+            match parsed {
+                Some((name, count, state)) => {
+                    T::ExplainMachine.fill(lang, &[&name, &count, &state])
+                }
+                None => e.to_string(),
+            }
+        }
         _ => e.to_string(),
     }
 }
@@ -1390,8 +1422,12 @@ mod tests {
         for n in &l.scene.nodes {
             let claim = (n.kind == NodeKind::Claim).then(|| "클레임".to_string());
             let explain = explain_in(n, Lang::Ko, claim);
-            if !n.explain.is_empty() && n.kind != NodeKind::Pod {
+            let kubernetes_words = n.kind == NodeKind::Pod && !n.explain.starts_with("Runs on");
+            if !n.explain.is_empty() && !kubernetes_words {
                 assert!(hangul(&explain), "{:?}: {explain}", n.kind);
+            }
+            if n.kind == NodeKind::Machine {
+                assert!(detail_in(&n.detail, Lang::Ko).contains("파드"), "{}", n.detail);
             }
             let detail = detail_in(&n.detail, Lang::Ko);
             assert!(!detail.ends_with(" ready") && detail != "addon disabled", "{detail}");
@@ -1417,6 +1453,7 @@ mod tests {
             NodeKind::Claim,
             NodeKind::Volume,
             NodeKind::StorageClass,
+            NodeKind::Machine,
         ];
         let states = [
             Status::Pending,

@@ -353,6 +353,7 @@ strings! {
     KindClaim: "PersistentVolumeClaim" => "퍼시스턴트 볼륨 클레임";
     KindVolume: "PersistentVolume" => "퍼시스턴트 볼륨";
     KindStorageClass: "StorageClass" => "스토리지클래스";
+    KindNode: "Node" => "노드";
     LaneClient: "client" => "클라이언트";
     LaneController: "ingress controller" => "인그레스 컨트롤러";
     AddonDisabled: "addon disabled" => "애드온 꺼짐";
@@ -364,6 +365,9 @@ strings! {
     ExplainDefaultClass: "StorageClass {0} is the default: annotation storageclass.kubernetes.io/is-default-class=\"true\"" => "스토리지클래스 {0}이(가) 기본입니다: 어노테이션 storageclass.kubernetes.io/is-default-class=\"true\"";
     ExplainNotDefaultClass: "StorageClass {0} (not the default)" => "스토리지클래스 {0} (기본 아님)";
     ExplainVolume: "PersistentVolume {0} ({1})" => "퍼시스턴트 볼륨 {0} ({1})";
+    ExplainRunsOn: "Runs on node {0}" => "노드 {0}에서 실행 중";
+    ExplainMachine: "Node {0}: {1} pods scheduled here, system pods included ({2})" => "노드 {0}: 시스템 파드를 포함해 파드 {1}개가 배치됨 ({2})";
+    NodePods: "{0} pods" => "파드 {0}개";
     ExplainIngressRule: "Ingress {0}: host {1}, path {2} ({3})" => "인그레스 {0}: 호스트 {1}, 경로 {2} ({3})";
     OutcomeRefused: "connection refused" => "연결 거부됨";
     OutcomeTimeout: "timed out" => "시간 초과";
