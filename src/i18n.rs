@@ -376,7 +376,7 @@ strings! {
     RequestHost: "Host" => "호스트";
     RequestPath: "Path" => "경로";
     RequestSend: "Send" => "보내기";
-    RequestSendTitle: "Send a request: curl the node's port 80 with this Host header" => "요청 보내기: 이 Host 헤더로 노드의 80번 포트에 curl을 실행합니다";
+    RequestSendTitle: "Send a request: curl the node's port 80 with this Host header" => "요청 보내기: 이 호스트 헤더를 담아 노드의 80번 포트로 curl을 실행합니다";
     QuietTitle: "Stored, not simulated" => "저장만 하고 시뮬레이션하지 않음";
     Legend: "Legend" => "범례";
     LegendStatefulSet: "StatefulSet (badge: ordinal)" => "스테이트풀셋 (배지: 서수)";
