@@ -862,7 +862,7 @@ pub fn build(sim: &Sim) -> Scene {
                 if ready { Status::Ready } else { Status::Failed },
             );
             n.explain = format!(
-                "Node {}: {count} {pods} scheduled here, system pods included ({})",
+                "Node {}: {count} {pods} scheduled here ({})",
                 m.meta.name,
                 if ready { "Ready" } else { "NotReady" }
             );
@@ -1055,10 +1055,17 @@ mod tests {
             .filter(|p| p.str_at(&["spec", "nodeName"]) == Some("minikube"))
             .count();
         assert!(scheduled > 0);
-        assert!(m.detail.ends_with(&format!("{scheduled} pods")), "{}", m.detail);
+        assert!(
+            m.detail.ends_with(&format!("{scheduled} pods")),
+            "{}",
+            m.detail
+        );
         let web0 = scene.nodes.iter().find(|n| n.name == "web-0").unwrap();
         assert_eq!(web0.explain, "Runs on node minikube");
-        assert!(scene.nodes.iter().all(|n| n.y <= m.y || n.kind == NodeKind::Machine));
+        assert!(scene
+            .nodes
+            .iter()
+            .all(|n| n.y <= m.y || n.kind == NodeKind::Machine));
     }
 
     #[test]
