@@ -12,7 +12,9 @@ use crate::canvas::Canvas;
 use crate::clock;
 use crate::console::ConsolePanel;
 use crate::editor::{Editor, EditorFile};
+use crate::i18n::{I18n, T};
 use crate::inspector::Inspector;
+use crate::lang::{self, LangSwitch};
 use crate::lesson::LessonPanel;
 use crate::reach::{self, ReachBar};
 use crate::scenario::{self, Scenario};
@@ -30,6 +32,7 @@ pub fn App() -> impl IntoView {
         // until then it is the default one-node cluster.
         let pg = Playground::new(start.seed());
         provide_context(pg);
+        lang::provide_language();
         clock::use_clock(pg);
         // A live cluster: time flows until the user pauses, as on a real one.
         pg.playing.set(true);
@@ -65,6 +68,16 @@ pub fn Page(
         }
     };
     let (root_class, root_style) = reach::page_attrs();
+    let i18n = I18n::expect();
+    let title = scenario.title;
+    // The default scenario's title in the page's language; another scenario's as written.
+    let scenario_title = move || {
+        if title == scenario::DEFAULT.title {
+            i18n.t(T::ScenarioPacman)
+        } else {
+            title
+        }
+    };
     view! {
         <div class=root_class style=root_style data-testid="app">
             <header class="topbar">
@@ -72,12 +85,13 @@ pub fn Page(
                     <Logo />
                     <h1 data-testid="product-name">"Orrery"</h1>
                 </div>
-                <p class="tagline">"A Kubernetes control plane in a browser tab"</p>
+                <p class="tagline">{i18n.text(T::Tagline)}</p>
                 <p class="scenario" data-testid="scenario">
-                    <span class="scenario-label">"Scenario"</span>
-                    <span class="scenario-title">{scenario.title}</span>
+                    <span class="scenario-label">{i18n.text(T::ScenarioLabel)}</span>
+                    <span class="scenario-title">{scenario_title}</span>
                 </p>
                 <ReachBar />
+                <LangSwitch />
                 <ThemeToggle />
             </header>
             <main class="workspace" data-testid="workspace">
