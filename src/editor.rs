@@ -13,6 +13,8 @@ use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use orrery::manifest::MAX_INPUT_BYTES;
+
 use crate::i18n::{I18n, Lang, T};
 use crate::report::{pieces, FileReport};
 use crate::state::Playground;
@@ -34,6 +36,56 @@ pub const LARGE_TEXT_PAUSE: Duration = Duration::from_millis(400);
 pub const PIECE_BYTES: usize = 32 * 1024;
 /// Longest file name a tab accepts.
 pub const MAX_NAME: usize = 100;
+/// A text with more lines than this is kept out of the textarea: Chromium's own
+/// textarea takes about 45 µs a line to hold a text (1 s for the 34,000-line Argo CD
+/// install, 4.8 s for 100,000 short lines, 77 s for 20 MB of 2.1 million lines), all of
+/// it on the page's main thread. The Argo CD install stays editable.
+pub const HUGE_LINES: usize = 50_000;
+/// A text longer than this (bytes) is kept out of the textarea too, whatever its lines.
+pub const HUGE_BYTES: usize = 4 * 1024 * 1024;
+/// Lines a file kept out of the textarea shows, read-only.
+pub const PREVIEW_LINES: usize = 200;
+
+/// Whether `text` is too large for the textarea (see [`HUGE_LINES`], [`HUGE_BYTES`]).
+pub fn too_large_to_edit(text: &str) -> bool {
+    text.len() > HUGE_BYTES
+        || (text.len() > HUGE_LINES
+            && text
+                .bytes()
+                .filter(|&b| b == b'\n')
+                .nth(HUGE_LINES)
+                .is_some())
+}
+
+/// The first `n` lines of `text` (with their line ends).
+pub fn first_lines(text: &str, n: usize) -> &str {
+    match text.match_indices('\n').nth(n.saturating_sub(1)) {
+        Some((i, _)) if n > 0 => &text[..i + 1],
+        _ if n == 0 => "",
+        _ => text,
+    }
+}
+
+/// `text` with the UTF-16 range `start..end` (a textarea's selection) replaced by
+/// `insert`, as a paste does. Offsets past the end clamp to it.
+pub fn splice_utf16(text: &str, start: u32, end: u32, insert: &str) -> String {
+    let byte = |target: u32| {
+        let mut units = 0u32;
+        for (i, c) in text.char_indices() {
+            if units >= target {
+                return i;
+            }
+            units += c.len_utf16() as u32;
+        }
+        text.len()
+    };
+    let (a, b) = (byte(start.min(end)), byte(start.max(end)));
+    let mut out = String::with_capacity(text.len() - (b - a) + insert.len());
+    out.push_str(&text[..a]);
+    out.push_str(insert);
+    out.push_str(&text[b..]);
+    out
+}
 
 /// An open file: its name and text as the user edits them, and the report of that text.
 #[derive(Clone, Copy)]
@@ -44,12 +96,17 @@ struct OpenFile {
     report: RwSignal<FileReport>,
     /// A large text changed and its report is not up to date yet.
     checking: RwSignal<bool>,
+    /// The text is too large for the textarea ([`too_large_to_edit`]): the tab shows
+    /// its first lines read-only, and keeps the whole text for the session.
+    huge: RwSignal<bool>,
 }
 
 impl OpenFile {
     fn new(id: u64, file: EditorFile) -> OpenFile {
         let report = RwSignal::new(FileReport::of(&file.text));
+        let huge = RwSignal::new(too_large_to_edit(&file.text));
         OpenFile {
+            huge,
             id,
             name: RwSignal::new(file.name),
             text: RwSignal::new(file.text),
@@ -445,23 +502,16 @@ fn FilePanel(
     // large text is parsed a piece at a time (see `report::pieces`), giving the browser
     // the thread back between pieces; a newer edit abandons an older parse.
     let generation = StoredValue::new(0u64);
-    let refresh = move || {
-        if let Some(h) = pending.get_value() {
-            h.clear();
-            pending.set_value(None);
-        }
-        if let Some(t) = textarea.get_untracked() {
-            let value = t.value();
-            if text.with_untracked(|old| *old != value) {
-                text.set(value);
-            }
-        }
+    let huge = file.huge;
+    // Reports on the file's text as it is (not reading the textarea).
+    let report_text = move || {
         if let Some(pg) = playground {
             text.with_untracked(|t| pg.stage_file(&name.get_untracked(), t));
         }
         let g = generation.get_value() + 1;
         generation.set_value(g);
-        if text.with_untracked(|t| t.len() <= LARGE_TEXT) {
+        // Over the parser's own limit the report is the limit's message, at once.
+        if text.with_untracked(|t| t.len() <= LARGE_TEXT || t.len() > MAX_INPUT_BYTES) {
             file.report.set(text.with_untracked(|t| FileReport::of(t)));
             file.checking.set(false);
             return;
@@ -489,6 +539,60 @@ fn FilePanel(
                 file.checking.try_set(false);
             }
         });
+    };
+    // Reads the textarea (when the file is in it) and reports.
+    let refresh = move || {
+        if let Some(h) = pending.get_value() {
+            h.clear();
+            pending.set_value(None);
+        }
+        if !huge.get_untracked() {
+            if let Some(t) = textarea.get_untracked() {
+                let value = t.value();
+                if text.with_untracked(|old| *old != value) {
+                    text.set(value);
+                }
+            }
+        }
+        report_text();
+    };
+
+    // A paste too large for the textarea never reaches it: the text the paste makes
+    // goes into the file, and the tab shows it read-only.
+    let on_paste = move |ev: web_sys::ClipboardEvent| {
+        let Some(pasted) = ev
+            .clipboard_data()
+            .and_then(|d| d.get_data("text/plain").ok())
+        else {
+            return;
+        };
+        if !too_large_to_edit(&pasted) {
+            return;
+        }
+        ev.prevent_default();
+        let whole = match textarea.get_untracked() {
+            Some(t) => {
+                let value = t.value();
+                let end = u32::try_from(value.len()).unwrap_or(u32::MAX);
+                let start = t.selection_start().ok().flatten().unwrap_or(end);
+                let stop = t.selection_end().ok().flatten().unwrap_or(start);
+                splice_utf16(&value, start, stop, &pasted)
+            }
+            None => pasted,
+        };
+        if let Some(h) = pending.get_value() {
+            h.clear();
+            pending.set_value(None);
+        }
+        huge.set(true);
+        text.set(whole);
+        report_text();
+    };
+    let replace_with_empty = move |_| {
+        text.set(String::new());
+        huge.set(false);
+        report_text();
+        focus_editor(id);
     };
 
     let on_input = move |_| {
@@ -553,7 +657,6 @@ fn FilePanel(
         );
     };
 
-    let initial = text.get_untracked();
     let actions = playground.map(|_| {
         view! {
             <div class="editor-actions" role="toolbar" aria-label=i18n.text(T::SendFileToCluster)>
@@ -615,6 +718,11 @@ fn FilePanel(
             hidden=move || active.get() != id
         >
             {actions}
+            {move || if huge.get() {
+                view! { <LargeFile text=text on_replace=replace_with_empty /> }.into_any()
+            } else {
+                let initial = text.get_untracked();
+                view! {
             <div class="code">
                 <div class="gutter" aria-hidden="true" data-testid="gutter">
                     <div
@@ -644,6 +752,7 @@ fn FilePanel(
                     wrap="off"
                     node_ref=textarea
                     on:input=on_input
+                    on:paste=on_paste
                     on:scroll=move |_| sync_gutter()
                 >
                     // The initial text as the element's content (its default value):
@@ -652,8 +761,45 @@ fn FilePanel(
                     {initial}
                 </textarea>
             </div>
+                }.into_any()
+            }}
             <Status report=file.report checking=file.checking on_jump=jump_to />
             {result_view}
+        </div>
+    }
+}
+
+/// A file too large for the textarea: its size, why it is shown read-only, its first
+/// [`PREVIEW_LINES`] lines (as text), and a way back to an empty editable file.
+#[component]
+fn LargeFile(text: RwSignal<String>, on_replace: impl Fn(()) + Copy + 'static) -> impl IntoView {
+    let i18n = I18n::expect();
+    let note = move || {
+        let (bytes, lines) = text.with(|t| (t.len(), line_count(t)));
+        let mib = format!("{:.1}", bytes as f64 / (1024.0 * 1024.0));
+        T::LargeFile.fill(
+            i18n.lang(),
+            &[&mib, &crate::share::group(lines), &PREVIEW_LINES],
+        )
+    };
+    let preview = move || text.with(|t| first_lines(t, PREVIEW_LINES).to_string());
+    view! {
+        <div class="large-file" data-testid="large-file">
+            <div class="large-file-note" role="status">
+                <p data-testid="large-file-note">{note}</p>
+                <button type="button" data-testid="large-file-replace" on:click=move |_| on_replace(())>
+                    {i18n.text(T::LargeFileReplace)}
+                </button>
+            </div>
+            <pre
+                class="large-file-preview"
+                data-testid="large-file-preview"
+                translate="no"
+                tabindex="0"
+                aria-label=move || T::LargeFilePreview.fill(i18n.lang(), &[&PREVIEW_LINES])
+            >
+                {preview}
+            </pre>
         </div>
     }
 }
@@ -838,6 +984,29 @@ mod tests {
         assert_eq!(last, first + GUTTER_LINES - 1);
         // At the end the window stops at the last line.
         assert_eq!(gutter_window(34_417, 34_417 * LINE_HEIGHT_PX).1, 34_417);
+    }
+
+    #[test]
+    fn huge_texts_are_told_apart_and_previewed() {
+        assert!(!too_large_to_edit(""));
+        assert!(!too_large_to_edit(&"a: b\n".repeat(HUGE_LINES)));
+        assert!(too_large_to_edit(&"a: b\n".repeat(HUGE_LINES + 1)));
+        // One long line: bytes decide.
+        assert!(!too_large_to_edit(&"x".repeat(HUGE_BYTES)));
+        assert!(too_large_to_edit(&"x".repeat(HUGE_BYTES + 1)));
+        assert_eq!(first_lines("a\nb\nc\n", 2), "a\nb\n");
+        assert_eq!(first_lines("a\nb", 5), "a\nb");
+        assert_eq!(first_lines("a\nb", 0), "");
+    }
+
+    #[test]
+    fn a_paste_replaces_the_selection() {
+        assert_eq!(splice_utf16("", 0, 0, "xy"), "xy");
+        assert_eq!(splice_utf16("abcd", 1, 3, "-"), "a-d");
+        assert_eq!(splice_utf16("abcd", 3, 1, "-"), "a-d");
+        assert_eq!(splice_utf16("ab", 9, 9, "!"), "ab!");
+        // UTF-16 offsets: the rocket is two units, the syllable one.
+        assert_eq!(splice_utf16("🚀한x", 3, 3, "|"), "🚀한|x");
     }
 
     #[test]

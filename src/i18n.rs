@@ -239,6 +239,9 @@ strings! {
     AndMore: "and {0} more" => "외 {0}개";
     Kinds: "Kinds" => "종류";
     Checking: "Checking…" => "검사 중…";
+    LargeFile: "{0} MiB, {1} lines — too large to edit here; showing the first {2} lines. Apply, Create and Delete use the whole file." => "{0} MiB, {1}줄 — 너무 커서 여기서는 편집할 수 없습니다. 처음 {2}줄만 보여 줍니다. 적용, 생성, 삭제는 파일 전체를 사용합니다.";
+    LargeFilePreview: "The first {0} lines of the file" => "파일의 처음 {0}줄";
+    LargeFileReplace: "Replace with an empty file" => "빈 파일로 바꾸기";
 
     // ---------------------------------------------------------------- inspector.rs
     Inspector: "Inspector" => "인스펙터";
