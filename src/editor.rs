@@ -589,6 +589,9 @@ fn FilePanel(
         report_text();
     };
     let replace_with_empty = move |_| {
+        if let Some(t) = textarea.get_untracked() {
+            t.set_value("");
+        }
         text.set(String::new());
         huge.set(false);
         report_text();
@@ -657,6 +660,7 @@ fn FilePanel(
         );
     };
 
+    let initial = text.get_untracked();
     let actions = playground.map(|_| {
         view! {
             <div class="editor-actions" role="toolbar" aria-label=i18n.text(T::SendFileToCluster)>
@@ -718,12 +722,12 @@ fn FilePanel(
             hidden=move || active.get() != id
         >
             {actions}
-            {move || if huge.get() {
-                view! { <LargeFile text=text on_replace=replace_with_empty /> }.into_any()
-            } else {
-                let initial = text.get_untracked();
-                view! {
-            <div class="code">
+            <Show when=move || huge.get()>
+                <LargeFile text=text on_replace=replace_with_empty />
+            </Show>
+            // The textarea stays on the page (hidden) while the file is too large for it,
+            // so its scroll position, undo history and node stay as they were.
+            <div class="code" hidden=move || huge.get()>
                 <div class="gutter" aria-hidden="true" data-testid="gutter">
                     <div
                         class="gutter-lines"
@@ -761,8 +765,6 @@ fn FilePanel(
                     {initial}
                 </textarea>
             </div>
-                }.into_any()
-            }}
             <Status report=file.report checking=file.checking on_jump=jump_to />
             {result_view}
         </div>

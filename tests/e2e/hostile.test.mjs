@@ -112,6 +112,7 @@ for (const [what, text, message] of CASES) {
  * the text. Returns whether the page took the paste over, and how long its handler took. */
 function pasteInto(panel, text) {
   return panel.getByTestId('editor-input').evaluate((el, text) => {
+    text ??= window.__clipboard;
     el.focus();
     const data = new DataTransfer();
     data.setData('text/plain', text);
@@ -145,9 +146,14 @@ test('a 20 MB paste: kept whole outside the textarea, the page answers, Apply re
     await page.getByTestId('tab-new').click();
     const panel = page.locator('[data-testid="editor-panel"]:not([hidden])');
     const file = await panel.getAttribute('data-file');
+    // The text goes into the page first: handing 20 MB to the page through the test's
+    // protocol takes the page's thread too, and is no part of the paste.
+    await page.evaluate((text) => {
+      window.__clipboard = text;
+    }, text);
     const longest = await watchFrames(page);
     const longestTask = await watchLongTasks(page);
-    const pasted = await pasteInto(panel, text);
+    const pasted = await pasteInto(panel, null);
     assert.ok(pasted.prevented, 'the textarea never gets the 20 MB');
     // Another control answers at once: switching to the first tab and back.
     const t0 = Date.now();
@@ -158,6 +164,7 @@ test('a 20 MB paste: kept whole outside the textarea, the page answers, Apply re
       { timeout: 1_000 },
     );
     const answered = Date.now() - t0;
+    t.diagnostic(`longest task after the paste: ${(await longestTask()).toFixed(0)} ms`);
     await page.locator(`[data-testid="tab"][data-file="${file}"]`).click();
     const lines = text.split('\n').length;
     const note = await panel.getByTestId('large-file-note').textContent();
@@ -171,6 +178,10 @@ test('a 20 MB paste: kept whole outside the textarea, the page answers, Apply re
     // The parser reads at most 16 MiB: the report says so where the user looks.
     assert.match(await panel.getByTestId('diagnostics').textContent(), /limit is 16777216 bytes \(16 MiB\)/);
     await page.screenshot({ path: `${SCREENSHOTS}hostile-20mb.png` });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await panel.getByTestId('large-file-note').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SCREENSHOTS}hostile-20mb-phone.png` });
+    await page.setViewportSize({ width: 1280, height: 720 });
     // Apply takes the whole file: the refusal quotes its every byte.
     const bytes = Buffer.byteLength(text);
     await panel.getByTestId('editor-apply').click();
@@ -178,6 +189,8 @@ test('a 20 MB paste: kept whole outside the textarea, the page answers, Apply re
     const result = await panel.getByTestId('editor-result').textContent();
     assert.match(result, /16 MiB/);
     assert.ok(result.includes(`the input is ${bytes} bytes`), result);
+    await page.screenshot({ path: `${SCREENSHOTS}hostile-20mb-applied.png` });
+    t.diagnostic(`longest task until Apply answered: ${(await longestTask()).toFixed(0)} ms`);
     assert.ok(
       (await runInConsole(page, `kubectl apply -f ${file}`)).includes(`the input is ${bytes} bytes`),
       'kubectl in the console reads the whole file too',
