@@ -22,6 +22,7 @@
 //! Scalars follow YAML 1.2 as serde_yaml reads them: `yes`, `on` and `0644` stay strings.
 //! (kubectl's YAML 1.1 reader would make them `true` and 420.)
 
+use crate::sort::StableSort;
 use std::fmt;
 
 use serde::de::{
@@ -336,8 +337,8 @@ impl Loaded {
             }
         }
         let order = |d: &Diagnostic| (d.index, d.line, d.column);
-        out.diagnostics.sort_by_key(order);
-        out.warnings.sort_by_key(order);
+        out.diagnostics.sort_stable_by_key(order);
+        out.warnings.sort_stable_by_key(order);
         out
     }
 }
