@@ -24,6 +24,7 @@ pub fn App() -> impl IntoView {
     // The lesson's first step is `minikube start …`, which (re)starts this cluster; until
     // then it is the default one-node cluster.
     let pg = Playground::new(1);
+    crate::bench::mark("orrery:playground");
     provide_context(pg);
     clock::use_clock(pg);
     // A live cluster: time flows until the user pauses, as on a real one.

@@ -302,7 +302,9 @@ fn now_ms() -> f64 {
     PERFORMANCE.with(|p| p.now())
 }
 
-fn mark(name: &str) {
+/// `performance.mark(name)`: the page's startup marks (`orrery:*`, BENCHMARKS.md) and
+/// the harness's own.
+pub fn mark(name: &str) {
     PERFORMANCE.with(|p| {
         let _ = p.mark(name);
     });
