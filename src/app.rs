@@ -68,7 +68,18 @@ pub fn Page(
                 .collect()
         }
     };
-    let (root_class, root_style) = reach::page_attrs();
+    let (root_class, root_props) = reach::page_attrs();
+    // The embed layout's grid, as custom properties set through the CSSOM (a `style`
+    // attribute would break the strict Content-Security-Policy).
+    let root_ref = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        if let Some(el) = root_ref.get() {
+            let style = web_sys::HtmlElement::style(&el);
+            for (k, v) in &root_props {
+                let _ = style.set_property(k, v);
+            }
+        }
+    });
     let i18n = I18n::expect();
     let title = scenario.title;
     // The default scenario's title in the page's language; another scenario's as written.
@@ -80,7 +91,7 @@ pub fn Page(
         }
     };
     view! {
-        <div class=root_class style=root_style data-testid="app">
+        <div class=root_class node_ref=root_ref data-testid="app">
             <header class="topbar">
                 <div class="brand">
                     <Logo />

@@ -177,9 +177,11 @@ pub fn snippet(base: &str, o: &EmbedOptions, fragment: Option<&str>) -> String {
 
 /// The page root's classes and style for these options: which panels hide, and the
 /// grid of the compact layout (CSS variables read by style/reach.css).
-pub fn root_attrs(o: &EmbedOptions) -> (String, String) {
+/// The page root's class, and the custom properties the embed layout's grid reads
+/// (set through the CSSOM: the page's Content-Security-Policy refuses `style="…"`).
+pub fn root_attrs(o: &EmbedOptions) -> (String, Vec<(&'static str, String)>) {
     if !o.embed {
-        return ("app".into(), String::new());
+        return ("app".into(), vec![]);
     }
     let mut class = String::from("app embed");
     for (p, _) in PANELS {
@@ -228,11 +230,12 @@ pub fn root_attrs(o: &EmbedOptions) -> (String, String) {
     if !bottom {
         class.push_str(" no-bottom");
     }
-    let style = format!(
-        "--embed-cols: {}; --embed-rows: {rows}; --embed-areas: {areas};",
-        cols.join(" ")
-    );
-    (class, style)
+    let props = vec![
+        ("--embed-cols", cols.join(" ")),
+        ("--embed-rows", rows.to_string()),
+        ("--embed-areas", areas),
+    ];
+    (class, props)
 }
 
 /// The "Embed" button and its form.
@@ -426,7 +429,15 @@ mod tests {
 
     #[test]
     fn layout_follows_the_panels() {
-        let (class, style) = root_attrs(&parse_query("?embed=1&panels=canvas,console"));
+        let css = |props: Vec<(&str, String)>| {
+            props
+                .iter()
+                .map(|(k, v)| format!("{k}: {v};"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let (class, props) = root_attrs(&parse_query("?embed=1&panels=canvas,console"));
+        let style = css(props);
         assert!(
             class.contains("embed") && class.contains("no-editor") && class.contains("no-left")
         );
@@ -434,9 +445,10 @@ mod tests {
             style.contains("--embed-areas: \"canvas\" \"bottom\";"),
             "{style}"
         );
-        let (_, style) = root_attrs(&parse_query(
+        let (_, props) = root_attrs(&parse_query(
             "?embed=1&panels=canvas,console,lesson,inspector",
         ));
+        let style = css(props);
         assert!(
             style.contains("\"left canvas inspector\" \"bottom bottom bottom\""),
             "{style}"

@@ -48,7 +48,10 @@ impl Lang {
     /// The browser's preference list (`navigator.languages`): any Korean entry → Korean,
     /// else English.
     pub fn from_preferences<'a>(tags: impl IntoIterator<Item = &'a str>) -> Lang {
-        if tags.into_iter().any(|t| Lang::from_tag(t) == Some(Lang::Ko)) {
+        if tags
+            .into_iter()
+            .any(|t| Lang::from_tag(t) == Some(Lang::Ko))
+        {
             Lang::Ko
         } else {
             Lang::En
@@ -481,7 +484,10 @@ mod tests {
                 "{k:?}: the placeholders differ"
             );
             let words = k.en().chars().filter(|c| c.is_ascii_alphabetic()).count();
-            let hangul = k.ko().chars().any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c));
+            let hangul = k
+                .ko()
+                .chars()
+                .any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c));
             assert!(
                 words == 0 || hangul || k.en() == k.ko(),
                 "{k:?}: the Korean {:?} has no Hangul",
@@ -516,7 +522,11 @@ mod tests {
         assert_eq!(fill("{1}단계 중 {0}단계", &[&3, &12]), "12단계 중 3단계");
         assert_eq!(fill("{0} of {0} done", &[&5]), "5 of 5 done");
         assert_eq!(fill("{x} {9} {", &[&1]), "{x} {9} {");
-        assert_eq!(fill("a{0}b", &[&"{1}"]), "a{1}b", "arguments are not re-read");
+        assert_eq!(
+            fill("a{0}b", &[&"{1}"]),
+            "a{1}b",
+            "arguments are not re-read"
+        );
     }
 
     #[test]

@@ -350,10 +350,10 @@ pub fn export_text(pg: Playground, cursor: Option<LessonCursor>) -> String {
 }
 
 /// The root element's classes and style (embed layout).
-pub fn page_attrs() -> (String, String) {
+pub fn page_attrs() -> (String, Vec<(&'static str, String)>) {
     match use_context::<Launched>() {
         Some(l) => embed::root_attrs(&l.embed),
-        None => ("app".into(), String::new()),
+        None => ("app".into(), vec![]),
     }
 }
 
@@ -431,7 +431,8 @@ pub fn ReachBar() -> impl IntoView {
                 return;
             };
             if !dirty.get_value() {
-                let same = baseline.with_value(|b| b.as_ref().is_none_or(|b| *b == significant(&doc)));
+                let same =
+                    baseline.with_value(|b| b.as_ref().is_none_or(|b| *b == significant(&doc)));
                 if same && !imported {
                     return;
                 }
