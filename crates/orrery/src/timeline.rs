@@ -48,7 +48,7 @@ const CHECKPOINT_EVERY_STEPS: usize = 150;
 const CHECKPOINT_EVERY_ENTRIES: usize = 64;
 /// At most this many checkpoints: beyond it, the checkpoint whose removal leaves the
 /// smallest gap (in replay work) goes, so memory stays bounded and gaps stay even.
-pub const MAX_CHECKPOINTS: usize = 48;
+pub const MAX_CHECKPOINTS: usize = 24;
 /// Replay work of an entry beside its steps (parsing and running a command line).
 const ENTRY_WORK: usize = 4;
 /// A long advance is recorded in chunks so a seek replays at most this much time.
