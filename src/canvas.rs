@@ -159,6 +159,7 @@ pub fn icon(kind: NodeKind, status: Status) -> &'static str {
         (NodeKind::StatefulSet, _) => "i-statefulset",
         (NodeKind::StorageClass, _) => "i-class",
         (NodeKind::Volume, _) => "i-volume",
+        (NodeKind::Machine, _) => "i-ready",
         (NodeKind::Pod | NodeKind::Claim, Status::Neutral) => "i-pending",
     }
 }
@@ -192,6 +193,7 @@ pub fn object_kind(kind: NodeKind) -> Option<&'static str> {
         NodeKind::Claim => "PersistentVolumeClaim",
         NodeKind::Volume => "PersistentVolume",
         NodeKind::StorageClass => "StorageClass",
+        NodeKind::Machine => "Node",
         NodeKind::Client | NodeKind::IngressController | NodeKind::IngressRule => return None,
     })
 }
@@ -210,6 +212,7 @@ pub fn testid(kind: NodeKind) -> &'static str {
         NodeKind::Claim => "claim",
         NodeKind::Volume => "volume",
         NodeKind::StorageClass => "storageclass",
+        NodeKind::Machine => "machine",
     }
 }
 
@@ -226,6 +229,7 @@ fn kind_title(kind: NodeKind) -> &'static str {
         NodeKind::Claim => "PersistentVolumeClaim",
         NodeKind::Volume => "PersistentVolume",
         NodeKind::StorageClass => "StorageClass",
+        NodeKind::Machine => "Node",
     }
 }
 
@@ -1276,6 +1280,7 @@ mod tests {
             NodeKind::Claim,
             NodeKind::Volume,
             NodeKind::StorageClass,
+            NodeKind::Machine,
         ];
         let states = [
             Status::Pending,

@@ -5,79 +5,20 @@
 //
 // Run with `make test-e2e`, or `node --test tests/e2e/` after `make dist`.
 
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { serve } from './server.mjs';
+import { assertClean as clean, openPage, SCREENSHOTS, useBrowser } from './harness.mjs';
 
-const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
-const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-// Keep Chromium itself quiet on the network too (updates, sync, field trials).
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-let site;
-let browser;
-
-before(async () => {
-  assert.ok(existsSync(`${DIST}index.html`), 'dist/index.html is missing: run `make dist` first');
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  site = await serve(DIST);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-});
-
-after(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const env = useBrowser();
 
 /** Opens the page in a fresh context that records every request and every problem. */
 async function open() {
-  const context = await browser.newContext({
-    viewport: { width: 1280, height: 800 },
-    deviceScaleFactor: 1,
-    serviceWorkers: 'block',
-  });
-  const requests = [];
-  const problems = [];
-  context.on('request', (r) => requests.push(r.url()));
-  // Anything that is not for our server is refused, so a leak fails loudly here
-  // instead of reaching the network.
-  await context.route('**/*', (route) => {
-    const url = new URL(route.request().url());
-    return url.hostname === '127.0.0.1' && Number(url.port) === site.port
-      ? route.continue()
-      : route.abort('blockedbyclient');
-  });
-  const page = await context.newPage();
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console.${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
-  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} (${r.failure()?.errorText})`));
-  page.on('response', (r) => {
-    if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
-  });
-  await page.goto(site.url, { waitUntil: 'load' });
-  await page.getByTestId('app').waitFor();
-  return { context, page, requests, problems };
+  return openPage(env, { height: 800 });
 }
 
 function assertAllLocal(requests) {
   assert.ok(requests.length > 0, 'requests were recorded');
-  const foreign = requests.filter((u) => new URL(u).origin !== new URL(site.url).origin);
-  assert.deepEqual(foreign, [], 'every request goes to the local server');
+  clean(env, { requests, problems: [] });
 }
 
 test('the release build loads, mounts the app and opens the pacman lesson', async () => {

@@ -5,55 +5,14 @@
 //
 // Run with `make test-e2e`, or `node --test tests/e2e/bench.test.mjs` after `make dist`.
 
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { serve } from './server.mjs';
+import { openPage, useBrowser } from './harness.mjs';
 
-const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-let site;
-let browser;
-
-before(async () => {
-  assert.ok(existsSync(`${DIST}index.html`), 'dist/index.html is missing: run `make dist` first');
-  site = await serve(DIST);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-});
-
-after(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const env = useBrowser();
 
 async function open(query) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  await context.route('**/*', (route) =>
-    new URL(route.request().url()).port === String(site.port)
-      ? route.continue()
-      : route.abort('blockedbyclient'),
-  );
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console.error: ${m.text()}`);
-  });
-  await page.goto(site.url + query, { waitUntil: 'load' });
-  return { context, page, problems };
+  return openPage(env, { height: 800, query, waitFor: null, warnings: false });
 }
 
 async function results(page) {

@@ -6,64 +6,19 @@
 //
 // Run with `make test-e2e`, or `node --test tests/e2e/` after `make dist`.
 
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { serve } from './server.mjs';
+import { openPage, SCREENSHOTS, useBrowser } from './harness.mjs';
 
-const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
-const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const PATCH_CSI = `kubectl patch storageclass csi-hostpath-sc -p '{"metadata": {"annotations":{"storageclass.kubernetes.io/is-default-class":"true"}}}'`;
 const PATCH_STANDARD = `kubectl patch storageclass standard -p '{"metadata": {"annotations":{"storageclass.kubernetes.io/is-default-class":"false"}}}'`;
 
-let site;
-let browser;
-
-before(async () => {
-  assert.ok(existsSync(`${DIST}index.html`), 'dist/index.html is missing: run `make dist` first');
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  site = await serve(DIST);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-});
-
-after(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const env = useBrowser();
 
 /** A fresh page that records every problem (console errors and warnings, failed
  * requests) and refuses any request that is not for our server. */
 async function open(viewport, colorScheme = 'light') {
-  const context = await browser.newContext({ viewport, colorScheme, deviceScaleFactor: 1, serviceWorkers: 'block' });
-  const problems = [];
-  await context.route('**/*', (route) => {
-    const url = new URL(route.request().url());
-    return url.hostname === '127.0.0.1' && Number(url.port) === site.port
-      ? route.continue()
-      : route.abort('blockedbyclient');
-  });
-  const page = await context.newPage();
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console.${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
-  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
-  await page.goto(site.url, { waitUntil: 'load' });
-  await page.getByTestId('app').waitFor();
-  return { context, page, problems };
+  return openPage(env, { ...viewport, colorScheme });
 }
 
 /** Helpers bound to one page. */

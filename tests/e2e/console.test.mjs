@@ -5,78 +5,25 @@
 //
 // Run with `make test-e2e`, or `node --test tests/e2e/` after `make dist`.
 
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { serve } from './server.mjs';
+import { assertClean as clean, openPage, SCREENSHOTS, useBrowser } from './harness.mjs';
 
-const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
-const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
-// The shared fixtures sit beside the repository (as the simulator's fixture tests read them).
 const ARGO_CD = fileURLToPath(
   new URL('../../../shared/fixtures/real-world/argoproj__argo-cd/install.yaml', import.meta.url),
 );
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
-let site;
-let browser;
-
-before(async () => {
-  assert.ok(existsSync(`${DIST}index.html`), 'dist/index.html is missing: run `make dist` first');
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  site = await serve(DIST);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-});
-
-after(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const env = useBrowser();
 
 /** Opens the page in a fresh context that records every request and every problem. */
 async function open({ width = 1280, height = 720, colorScheme = 'light' } = {}) {
-  const context = await browser.newContext({
-    viewport: { width, height },
-    deviceScaleFactor: 1,
-    colorScheme,
-    serviceWorkers: 'block',
-  });
-  const requests = [];
-  const problems = [];
-  context.on('request', (r) => requests.push(r.url()));
-  await context.route('**/*', (route) => {
-    const url = new URL(route.request().url());
-    return url.hostname === '127.0.0.1' && Number(url.port) === site.port
-      ? route.continue()
-      : route.abort('blockedbyclient');
-  });
-  const page = await context.newPage();
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console.${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
-  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} (${r.failure()?.errorText})`));
-  await page.goto(site.url, { waitUntil: 'load' });
-  await page.getByTestId('app').waitFor();
-  return { context, page, requests, problems };
+  return openPage(env, { width, height, colorScheme });
 }
 
-function assertClean({ requests, problems }) {
-  assert.deepEqual(problems, [], 'no console errors or failed requests');
-  const foreign = requests.filter((u) => new URL(u).origin !== new URL(site.url).origin);
-  assert.deepEqual(foreign, [], 'every request goes to the local server');
+function assertClean(recorded) {
+  clean(env, recorded);
 }
 
 /** Types a command at the console prompt and runs it. */

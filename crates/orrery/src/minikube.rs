@@ -187,6 +187,9 @@ fn start(s: &mut Session, words: &[String]) -> Output {
     }
     let mut sim = Sim::new(s.seed, version);
     sim.verify_skips = s.sim.verify_skips;
+    // The new cluster starts at the session's present: virtual time never runs backwards
+    // (the page's scrubber and event log order by it), and ages are relative anyway.
+    sim.now = s.sim.now;
     bootstrap(&mut sim, &addons);
     s.sim = sim;
     s.port_forwards.clear();
@@ -252,5 +255,22 @@ fn addons(s: &mut Session, words: &[String]) -> Output {
             format!("Error: unknown command \"{other}\" for \"minikube addons\"\n"),
             1,
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::shell::Session;
+
+    /// A restart keeps the session's clock: time on the page never runs backwards.
+    #[test]
+    fn minikube_start_does_not_turn_the_clock_back() {
+        let mut s = Session::new(1);
+        s.exec("sleep 60s", None);
+        let before = s.sim.now;
+        assert!(before >= 60_000);
+        let out = s.exec("minikube start --kubernetes-version=v1.21.2", None);
+        assert_eq!(out.code, 0, "{}", out.text);
+        assert!(s.sim.now >= before + super::START_MS);
     }
 }

@@ -48,6 +48,8 @@ pub enum NodeKind {
     Claim,
     Volume,
     StorageClass,
+    /// A cluster Node (the machine pods run on).
+    Machine,
 }
 
 /// Visual state: each differs in colour *and* shape/icon on the page.
@@ -574,6 +576,9 @@ pub fn build(sim: &Sim) -> Scene {
                             n.badge = Some(o.to_string());
                         }
                     }
+                    if let Some(node_name) = p.str_at(&["spec", "nodeName"]) {
+                        n.explain = format!("Runs on node {node_name}");
+                    }
                     if st == Status::Pending {
                         n.explain = p
                             .get(&["status", "conditions"])
@@ -822,6 +827,56 @@ pub fn build(sim: &Sim) -> Scene {
         y = sc_y + HEADER_H + GAP;
     }
 
+    // Nodes: the machines pods run on, with how many pods each has (one pass over pods).
+    let machines: Vec<&Object> = sim.store.list("Node", "").collect();
+    if !machines.is_empty() {
+        let mut per_node: BTreeMap<&str, usize> = BTreeMap::new();
+        for p in sim.store.list_all("Pod") {
+            if let Some(n) = p.str_at(&["spec", "nodeName"]) {
+                *per_node.entry(n).or_default() += 1;
+            }
+        }
+        let mut nx = MARGIN + GAP;
+        for m in &machines {
+            let ready = m
+                .get(&["status", "conditions"])
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|c| c["type"] == "Ready" && c["status"] == "True");
+            let ip = m
+                .get(&["status", "addresses"])
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|a| a["type"] == "InternalIP")
+                .and_then(|a| a["address"].as_str())
+                .unwrap_or("");
+            let count = per_node.get(m.meta.name.as_str()).copied().unwrap_or(0);
+            let pods = if count == 1 { "pod" } else { "pods" };
+            let mut n = node(
+                m,
+                NodeKind::Machine,
+                short(&m.meta.name, 18),
+                format!("{ip} · {count} {pods}"),
+                if ready { Status::Ready } else { Status::Failed },
+            );
+            n.explain = format!(
+                "Node {}: {count} {pods} scheduled here ({})",
+                m.meta.name,
+                if ready { "Ready" } else { "NotReady" }
+            );
+            n.x = nx;
+            n.y = y;
+            n.w = 200.0;
+            n.h = HEADER_H;
+            nx += 200.0 + GAP;
+            scene.nodes.push(n);
+        }
+        max_x = max_x.max(nx);
+        y += HEADER_H + GAP;
+    }
+
     // Quiet list: stored, not simulated.
     for t in sim.discovery.types().iter().filter(|t| !t.simulated) {
         for o in sim.store.list_all(&t.gk()) {
@@ -977,6 +1032,40 @@ mod tests {
             .id
             .clone();
         assert_ne!(before, after);
+    }
+
+    /// Issue 5: the canvas shows the node(s) pods run on, with how many each holds.
+    #[test]
+    fn nodes_show_below_with_their_pod_count_and_pods_say_where_they_run() {
+        let s = lesson_like();
+        let scene = build(&s.sim);
+        let machines: Vec<&Node> = scene
+            .nodes
+            .iter()
+            .filter(|n| n.kind == NodeKind::Machine)
+            .collect();
+        assert_eq!(machines.len(), 1);
+        let m = machines[0];
+        assert_eq!(m.name, "minikube");
+        assert_eq!(m.status, Status::Ready);
+        let scheduled = s
+            .sim
+            .store
+            .list_all("Pod")
+            .filter(|p| p.str_at(&["spec", "nodeName"]) == Some("minikube"))
+            .count();
+        assert!(scheduled > 0);
+        assert!(
+            m.detail.ends_with(&format!("{scheduled} pods")),
+            "{}",
+            m.detail
+        );
+        let web0 = scene.nodes.iter().find(|n| n.name == "web-0").unwrap();
+        assert_eq!(web0.explain, "Runs on node minikube");
+        assert!(scene
+            .nodes
+            .iter()
+            .all(|n| n.y <= m.y || n.kind == NodeKind::Machine));
     }
 
     #[test]
