@@ -302,8 +302,9 @@ fn Transport() -> impl IntoView {
 #[component]
 fn EventLog() -> impl IntoView {
     let pg = Playground::expect();
-    let rows =
-        Memo::new(move |_| pg.with_sim(|sim| newest_events(sim.events.iter().map(|e| &**e), MAX_EVENT_ROWS)));
+    let rows = Memo::new(move |_| {
+        pg.with_sim(|sim| newest_events(sim.events.iter().map(|e| &**e), MAX_EVENT_ROWS))
+    });
     let total = Memo::new(move |_| pg.with_sim(|sim| sim.events.len()));
     let sim_now = Memo::new(move |_| pg.with_sim(|sim| sim.now));
     let caption = move || {
@@ -431,7 +432,7 @@ mod tests {
         assert!(rows.windows(2).all(|w| w[0].last_ms >= w[1].last_ms));
         let keys: std::collections::BTreeSet<&str> = rows.iter().map(|r| r.key.as_str()).collect();
         assert_eq!(keys.len(), rows.len(), "keys are unique");
-        let capped = newest_events(s.sim.events.iter(), 3);
+        let capped = newest_events(s.sim.events.iter().map(|e| &**e), 3);
         assert_eq!(capped, rows[..3].to_vec());
         assert!(rows.iter().any(|r| r.reason == "ScalingReplicaSet"));
     }

@@ -25,8 +25,7 @@ unsafe impl GlobalAlloc for Counting {
         System.dealloc(p, l)
     }
     unsafe fn realloc(&self, p: *mut u8, l: Layout, new: usize) -> *mut u8 {
-        let n = LIVE.fetch_add(new as isize - l.size() as isize, Ordering::Relaxed)
-            + new as isize
+        let n = LIVE.fetch_add(new as isize - l.size() as isize, Ordering::Relaxed) + new as isize
             - l.size() as isize;
         PEAK.fetch_max(n as usize, Ordering::Relaxed);
         System.realloc(p, l, new)
@@ -44,9 +43,13 @@ fn pods(sim: &Sim) -> (usize, usize) {
     let mut ready = 0;
     for p in sim.store.list("Pod", "default") {
         n += 1;
-        let r = p.get(&["status", "conditions"]).as_array().is_some_and(|cs| {
-            cs.iter().any(|c| c["type"] == "Ready" && c["status"] == "True")
-        });
+        let r = p
+            .get(&["status", "conditions"])
+            .as_array()
+            .is_some_and(|cs| {
+                cs.iter()
+                    .any(|c| c["type"] == "Ready" && c["status"] == "True")
+            });
         if r && !p.is_deleting() {
             ready += 1;
         }
@@ -88,11 +91,28 @@ fn main() {
     if std::env::var("BARE").is_ok() {
         let mut s = Session::new(1);
         let mut frames = vec![];
-        play_bare(&mut s, &format!("kubectl create deployment history --image=nginx --replicas={n}"), |s| pods(s) == (n, n), &mut frames);
-        play_bare(&mut s, "kubectl scale deployment history --replicas=0", |s| pods(s).0 == 0, &mut frames);
+        play_bare(
+            &mut s,
+            &format!("kubectl create deployment history --image=nginx --replicas={n}"),
+            |s| pods(s) == (n, n),
+            &mut frames,
+        );
+        play_bare(
+            &mut s,
+            "kubectl scale deployment history --replicas=0",
+            |s| pods(s).0 == 0,
+            &mut frames,
+        );
         let mut f = frames.clone();
         f.sort_by(f64::total_cmp);
-        println!("bare sim: {} frames, sum {:.0} ms, max {:.1}, p95 {:.1}, median {:.1}", f.len(), f.iter().sum::<f64>(), f[f.len()-1], f[f.len()*95/100], f[f.len()/2]);
+        println!(
+            "bare sim: {} frames, sum {:.0} ms, max {:.1}, p95 {:.1}, median {:.1}",
+            f.len(),
+            f.iter().sum::<f64>(),
+            f[f.len() - 1],
+            f[f.len() * 95 / 100],
+            f[f.len() / 2]
+        );
         println!("{:?}", frames.iter().map(|x| *x as i64).collect::<Vec<_>>());
         return;
     }
@@ -106,7 +126,12 @@ fn main() {
         &mut frames,
     );
     for _ in 0..3 {
-        play(&mut tl, "kubectl scale deployment history --replicas=0", |s| pods(s).0 == 0, &mut frames);
+        play(
+            &mut tl,
+            "kubectl scale deployment history --replicas=0",
+            |s| pods(s).0 == 0,
+            &mut frames,
+        );
         play(
             &mut tl,
             &format!("kubectl scale deployment history --replicas={n}"),
@@ -125,13 +150,31 @@ fn main() {
         tl.entries().len(),
         tl.session.sim.steps.len()
     );
-    println!("live heap {:.1} MB, peak {:.1} MB", mb(LIVE.load(Ordering::Relaxed)), mb(PEAK.load(Ordering::Relaxed) as isize));
+    println!(
+        "live heap {:.1} MB, peak {:.1} MB",
+        mb(LIVE.load(Ordering::Relaxed)),
+        mb(PEAK.load(Ordering::Relaxed) as isize)
+    );
     let before = LIVE.load(Ordering::Relaxed);
     let c = tl.session.clone();
-    println!("one session clone: {:.1} MB", mb(LIVE.load(Ordering::Relaxed) - before));
+    println!(
+        "one session clone: {:.1} MB",
+        mb(LIVE.load(Ordering::Relaxed) - before)
+    );
     drop(c);
     let sim = &tl.session.sim;
-    macro_rules! size { ($name:expr, $e:expr) => {{ let b = LIVE.load(Ordering::Relaxed); let c = $e; println!("  {}: {:.2} MB", $name, mb(LIVE.load(Ordering::Relaxed) - b)); drop(c); }} }
+    macro_rules! size {
+        ($name:expr, $e:expr) => {{
+            let b = LIVE.load(Ordering::Relaxed);
+            let c = $e;
+            println!(
+                "  {}: {:.2} MB",
+                $name,
+                mb(LIVE.load(Ordering::Relaxed) - b)
+            );
+            drop(c);
+        }};
+    }
     size!("store", sim.store.clone());
     size!("events", sim.events.clone());
     size!("steps", sim.steps.clone());
@@ -141,7 +184,9 @@ fn main() {
     let mut x: u64 = 0x0bb1_7e57;
     let mut jumps = vec![];
     for _ in 0..50 {
-        x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        x = x
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
         let t = start + ((x >> 33) % (end - start) as u64) as i64;
         let t1 = Instant::now();
         let s = tl.state_at(t);
@@ -151,10 +196,20 @@ fn main() {
     jumps.sort_by(|a, b| a.0.total_cmp(&b.0));
     println!(
         "jumps: median {:.1} ms, max {:.1} ms (at {}), p95 {:.1}",
-        jumps[25].0, jumps[49].0, jumps[49].1 - start, jumps[47].0
+        jumps[25].0,
+        jumps[49].0,
+        jumps[49].1 - start,
+        jumps[47].0
     );
     let t1 = Instant::now();
     let sc = orrery::scene::build(&tl.session.sim);
-    println!("scene::build: {:.1} ms, {} nodes", t1.elapsed().as_secs_f64() * 1e3, sc.nodes.len());
-    println!("peak heap {:.1} MB", mb(PEAK.load(Ordering::Relaxed) as isize));
+    println!(
+        "scene::build: {:.1} ms, {} nodes",
+        t1.elapsed().as_secs_f64() * 1e3,
+        sc.nodes.len()
+    );
+    println!(
+        "peak heap {:.1} MB",
+        mb(PEAK.load(Ordering::Relaxed) as isize)
+    );
 }

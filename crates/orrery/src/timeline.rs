@@ -213,7 +213,10 @@ impl Timeline {
             .unwrap_or(&self.checkpoints[0]);
         let mut s = cp.session.clone();
         let live = &self.session.sim.steps;
-        let upto = cp.steps_at.saturating_sub(self.steps_dropped).min(live.len());
+        let upto = cp
+            .steps_at
+            .saturating_sub(self.steps_dropped)
+            .min(live.len());
         s.sim.steps = live[upto.saturating_sub(PAST_STEPS)..upto].to_vec();
         for e in &self.entries[cp.entries..] {
             if e.at() > t {
@@ -325,7 +328,11 @@ mod tests {
                 t.advance(250);
             }
         }
-        assert!(t.checkpoint_count() <= MAX_CHECKPOINTS, "{}", t.checkpoint_count());
+        assert!(
+            t.checkpoint_count() <= MAX_CHECKPOINTS,
+            "{}",
+            t.checkpoint_count()
+        );
         assert!(t.steps_recorded() > 2_000);
         for frac in [1, 3, 5, 7, 9] {
             let at = start + (t.now() - start) * frac / 10;
@@ -338,7 +345,11 @@ mod tests {
                 fresh.exec(line, None);
             }
             fresh.sim.advance(at - fresh.sim.now);
-            assert_eq!(fingerprint(&t.state_at(at)), fingerprint(&fresh), "at {frac}/10");
+            assert_eq!(
+                fingerprint(&t.state_at(at)),
+                fingerprint(&fresh),
+                "at {frac}/10"
+            );
         }
         assert_eq!(fingerprint(&t.state_at(t.now())), fingerprint(&t.session));
     }
