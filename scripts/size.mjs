@@ -1,12 +1,23 @@
 // Prints the size of every file the page ships (dist/ by default): raw, gzip -9 and
-// brotli (quality 11), which is what a web server would send over the wire.
+// brotli (quality 11), which is what a web server would send over the wire; the single
+// offline file (dist/orrery-offline.html) on its own line, outside the site's total.
 //
 //   node scripts/size.mjs [DIR]        (make size)
+//
+// The last line checks issue 7's budget: the wasm, JS and CSS together ≤ 300 KB brotli
+// (KB = 1,024 bytes). Over budget it says FAIL, and exits 1 only when
+// ORRERY_SIZE_STRICT=1 (so `make size` reports, and a strict check can hold the line).
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
+
+/** Issue 7: shipped wasm + JS + CSS, brotli. */
+export const BUDGET_BROTLI = 300 * 1024;
+/** The files that count against the budget. */
+export const SHIPPED = /\.(wasm|js|css)$/;
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { OFFLINE_NAME } from './offline.mjs';
 
 // Raw, gzip -9 and brotli (quality 11) sizes of every file under `dir`, sorted by path.
 // scripts/bench.mjs uses it for the bundle budget.
@@ -45,8 +56,26 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const width = Math.max(5, ...rows.map((r) => r.name.length));
   const line = (name, raw, gzip, brotli) =>
     console.log(`${name.padEnd(width)}  ${raw}  ${gzip}  ${brotli}`);
+  // The single offline file (scripts/offline.mjs) is the whole page again: it is shown
+  // on its own line, not added to the site's total.
+  const site = rows.filter((r) => r.name !== OFFLINE_NAME);
   line('file', 'raw'.padStart(11), 'gzip'.padStart(11), 'brotli'.padStart(11));
-  for (const r of rows) line(r.name, kb(r.raw), kb(r.gzip), kb(r.brotli));
-  const sum = (k) => rows.reduce((a, r) => a + r[k], 0);
+  for (const r of site) line(r.name, kb(r.raw), kb(r.gzip), kb(r.brotli));
+  const sum = (k) => site.reduce((a, r) => a + r[k], 0);
   line('total', kb(sum('raw')), kb(sum('gzip')), kb(sum('brotli')));
+  const offline = rows.find((r) => r.name === OFFLINE_NAME);
+  if (offline) {
+    console.log('');
+    line(offline.name, kb(offline.raw), kb(offline.gzip), kb(offline.brotli));
+  }
+  const shipped = rows.filter((r) => SHIPPED.test(r.name));
+  const brotli = shipped.reduce((a, r) => a + r.brotli, 0);
+  const gzip = shipped.reduce((a, r) => a + r.gzip, 0);
+  const pass = brotli <= BUDGET_BROTLI;
+  console.log(
+    `bundle (wasm + JS + CSS): ${(brotli / 1024).toFixed(1)} KB brotli ` +
+      `(${(gzip / 1024).toFixed(1)} KB gzip); budget ${BUDGET_BROTLI / 1024} KB brotli: ` +
+      (pass ? 'PASS' : 'FAIL'),
+  );
+  if (!pass && process.env.ORRERY_SIZE_STRICT === '1') process.exit(1);
 }

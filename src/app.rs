@@ -12,8 +12,11 @@ use crate::canvas::Canvas;
 use crate::clock;
 use crate::console::ConsolePanel;
 use crate::editor::{Editor, EditorFile};
+use crate::i18n::{I18n, T};
 use crate::inspector::Inspector;
+use crate::lang::{self, LangSwitch};
 use crate::lesson::LessonPanel;
+use crate::reach::{self, ReachBar};
 use crate::scenario::{self, Scenario};
 use crate::state::Playground;
 use crate::theme::ThemeToggle;
@@ -21,45 +24,75 @@ use crate::timebar::TimePanel;
 
 #[component]
 pub fn App() -> impl IntoView {
-    // The lesson's first step is `minikube start …`, which (re)starts this cluster; until
-    // then it is the default one-node cluster.
-    let pg = Playground::new(1);
-    provide_context(pg);
-    clock::use_clock(pg);
-    // A live cluster: time flows until the user pauses, as on a real one.
-    pg.playing.set(true);
-    view! { <Page scenario=scenario::DEFAULT /> }
+    // Which session opens — a share link, the autosave, or the default — and how (embed
+    // options) is decided in src/reach.rs, which builds the page again when the learner
+    // opens a session file or resets.
+    reach::boot(|start| {
+        // The lesson's first step is `minikube start …`, which (re)starts this cluster;
+        // until then it is the default one-node cluster.
+        let pg = Playground::new(start.seed());
+        crate::bench::mark("orrery:playground");
+        provide_context(pg);
+        lang::provide_language();
+        clock::use_clock(pg);
+        // A live cluster: time flows until the user pauses, as on a real one.
+        pg.playing.set(true);
+        let files = reach::restore(pg, &start);
+        view! { <Page scenario=scenario::DEFAULT files=files /> }
+    })
 }
 
-/// The whole page for one scenario. Needs a `Playground` in context.
+/// The whole page for one scenario. Needs a `Playground` in context. `files`: the
+/// editor's tabs of a restored session, already in it (else the scenario's files).
 #[component]
-pub fn Page(scenario: Scenario) -> impl IntoView {
+pub fn Page(
+    scenario: Scenario,
+    #[prop(optional_no_strip)] files: Option<Vec<EditorFile>>,
+) -> impl IntoView {
     let pg = Playground::expect();
-    // The scenario's files are in the session from the start, so `kubectl create -f
-    // pacman-stateful-demo.yaml` works before anything is edited.
-    for f in scenario.files {
-        pg.set_file(f.name, f.text);
-    }
-    let files: Vec<EditorFile> = scenario
-        .files
-        .iter()
-        .map(|f| EditorFile {
-            name: f.name.to_string(),
-            text: f.text.to_string(),
-        })
-        .collect();
+    let files: Vec<EditorFile> = match files {
+        Some(files) => files,
+        None => {
+            // The scenario's files are in the session from the start, so `kubectl
+            // create -f pacman-stateful-demo.yaml` works before anything is edited.
+            for f in scenario.files {
+                pg.set_file(f.name, f.text);
+            }
+            scenario
+                .files
+                .iter()
+                .map(|f| EditorFile {
+                    name: f.name.to_string(),
+                    text: f.text.to_string(),
+                })
+                .collect()
+        }
+    };
+    let (root_class, root_style) = reach::page_attrs();
+    let i18n = I18n::expect();
+    let title = scenario.title;
+    // The default scenario's title in the page's language; another scenario's as written.
+    let scenario_title = move || {
+        if title == scenario::DEFAULT.title {
+            i18n.t(T::ScenarioPacman)
+        } else {
+            title
+        }
+    };
     view! {
-        <div class="app" data-testid="app">
+        <div class=root_class style=root_style data-testid="app">
             <header class="topbar">
                 <div class="brand">
                     <Logo />
                     <h1 data-testid="product-name">"Orrery"</h1>
                 </div>
-                <p class="tagline">"A Kubernetes control plane in a browser tab"</p>
+                <p class="tagline">{i18n.text(T::Tagline)}</p>
                 <p class="scenario" data-testid="scenario">
-                    <span class="scenario-label">"Scenario"</span>
-                    <span class="scenario-title">{scenario.title}</span>
+                    <span class="scenario-label">{i18n.text(T::ScenarioLabel)}</span>
+                    <span class="scenario-title">{scenario_title}</span>
                 </p>
+                <ReachBar />
+                <LangSwitch />
                 <ThemeToggle />
             </header>
             <main class="workspace" data-testid="workspace">

@@ -23,6 +23,7 @@ use orrery::sim::Sim;
 use orrery::time::Millis;
 
 use crate::commands;
+use crate::i18n::{I18n, Lang, T};
 use crate::state::Playground;
 
 // ------------------------------------------------------------------ pure, tested natively
@@ -182,6 +183,14 @@ pub fn status_words(status: Status) -> &'static str {
     }
 }
 
+/// [`status_words`] in `lang`: the words kubectl prints stay as kubectl prints them.
+pub fn status_words_in(status: Status, lang: Lang) -> &'static str {
+    match status {
+        Status::Running => T::StatusRunningNotReady.get(lang),
+        s => status_words(s),
+    }
+}
+
 /// The Kubernetes kind a node stands for, if it is an object one can act on.
 pub fn object_kind(kind: NodeKind) -> Option<&'static str> {
     Some(match kind {
@@ -216,20 +225,122 @@ pub fn testid(kind: NodeKind) -> &'static str {
     }
 }
 
-fn kind_title(kind: NodeKind) -> &'static str {
+fn kind_title(kind: NodeKind, lang: Lang) -> &'static str {
     match kind {
-        NodeKind::Client => "Client",
-        NodeKind::IngressController => "Ingress controller",
-        NodeKind::IngressRule => "Ingress rule",
-        NodeKind::Service => "Service",
-        NodeKind::Deployment => "Deployment",
-        NodeKind::ReplicaSet => "ReplicaSet",
-        NodeKind::StatefulSet => "StatefulSet",
-        NodeKind::Pod => "Pod",
-        NodeKind::Claim => "PersistentVolumeClaim",
-        NodeKind::Volume => "PersistentVolume",
-        NodeKind::StorageClass => "StorageClass",
-        NodeKind::Machine => "Node",
+        NodeKind::Client => T::KindClient,
+        NodeKind::IngressController => T::KindIngressController,
+        NodeKind::IngressRule => T::KindIngressRule,
+        NodeKind::Service => T::KindService,
+        NodeKind::Deployment => T::KindDeployment,
+        NodeKind::ReplicaSet => T::KindReplicaSet,
+        NodeKind::StatefulSet => T::KindStatefulSet,
+        NodeKind::Pod => T::KindPod,
+        NodeKind::Claim => T::KindClaim,
+        NodeKind::Volume => T::KindVolume,
+        NodeKind::StorageClass => T::KindStorageClass,
+        NodeKind::Machine => T::KindNode,
+    }
+    .get(lang)
+}
+
+/// The scene's own words on a node (not kubectl's, not an object's name) in `lang`:
+/// the request lane's `client` and `ingress controller` boxes.
+pub fn label_in(node: &Node, lang: Lang) -> String {
+    match node.kind {
+        NodeKind::Client => T::LaneClient.get(lang).into(),
+        NodeKind::IngressController => T::LaneController.get(lang).into(),
+        _ => node.name.clone(),
+    }
+}
+
+/// A node's second line in `lang`: `addon disabled`, and the `1/1 ready` of a workload;
+/// the rest (a pod's kubectl status, a capacity, an IP) stays as it is.
+pub fn detail_in(detail: &str, lang: Lang) -> String {
+    if detail == "addon disabled" {
+        return T::AddonDisabled.get(lang).into();
+    }
+    // A node (machine): `192.168.49.2 · 12 pods`.
+    if let Some((ip, pods)) = detail.rsplit_once(" · ") {
+        let count = pods
+            .strip_suffix(" pods")
+            .or_else(|| pods.strip_suffix(" pod"));
+        if let Some(n) = count.filter(|n| n.parse::<u64>().is_ok()) {
+            return format!("{ip} · {}", T::NodePods.fill(lang, &[&n]));
+        }
+    }
+    match detail.strip_suffix(" ready") {
+        Some(count) if count.split('/').all(|n| n.parse::<i64>().is_ok()) => {
+            T::NodeReadyCount.fill(lang, &[&count])
+        }
+        _ => detail.to_string(),
+    }
+}
+
+/// A node's hover sentence in `lang`. The scene writes these in English; the ones it
+/// writes itself are rebuilt here from their parts (a pod's waiting message is the
+/// scheduler's or kubelet's, and stays as Kubernetes wrote it). A claim's is `claim`
+/// (how it got its class), which the caller words with the simulator at hand.
+pub fn explain_in(node: &Node, lang: Lang, claim: Option<String>) -> String {
+    let e = node.explain.as_str();
+    if lang == Lang::En || e.is_empty() {
+        return e.to_string();
+    }
+    match node.kind {
+        NodeKind::StorageClass if node.star => T::ExplainDefaultClass.fill(lang, &[&node.name]),
+        NodeKind::StorageClass => T::ExplainNotDefaultClass.fill(lang, &[&node.name]),
+        NodeKind::Volume => {
+            let phase = e
+                .rsplit_once(" (")
+                .map_or("", |(_, p)| p.trim_end_matches(')'));
+            T::ExplainVolume.fill(lang, &[&node.name, &phase])
+        }
+        NodeKind::IngressRule => {
+            // `Ingress NS/NAME: host HOST, path PATH (TYPE)`
+            let parsed = e.strip_prefix("Ingress ").and_then(|rest| {
+                let (ing, rest) = rest.split_once(": host ")?;
+                let (host, rest) = rest.split_once(", path ")?;
+                let (path, ty) = rest.rsplit_once(" (")?;
+                Some((ing, host, path, ty.trim_end_matches(')')))
+            });
+            match parsed {
+                Some((ing, host, path, ty)) => {
+                    T::ExplainIngressRule.fill(lang, &[&ing, &host, &path, &ty])
+                }
+                None => e.to_string(),
+            }
+        }
+        NodeKind::Claim => claim.unwrap_or_else(|| e.to_string()),
+        NodeKind::Pod => match e.strip_prefix("Runs on node ") {
+            Some(machine) => T::ExplainRunsOn.fill(lang, &[&machine]),
+            None => e.to_string(),
+        },
+        NodeKind::Machine => {
+            // `Node NAME: N pods scheduled here, system pods included (Ready)`
+            let parsed = e.strip_prefix("Node ").and_then(|rest| {
+                let (name, rest) = rest.split_once(": ")?;
+                let (count, rest) = rest.split_once(' ')?;
+                let (_, state) = rest.rsplit_once(" (")?;
+                Some((name, count, state.trim_end_matches(')')))
+            });
+            match parsed {
+                Some((name, count, state)) => {
+                    T::ExplainMachine.fill(lang, &[&name, &count, &state])
+                }
+                None => e.to_string(),
+            }
+        }
+        _ => e.to_string(),
+    }
+}
+
+/// How a request ended, in words (`200 OK` is HTTP's and stays).
+pub fn outcome_in(outcome: &Outcome, lang: Lang) -> String {
+    match outcome {
+        Outcome::Response(r) => format!("{} {}", r.status, r.reason),
+        Outcome::ConnectionRefused => T::OutcomeRefused.get(lang).into(),
+        Outcome::Timeout => T::OutcomeTimeout.get(lang).into(),
+        Outcome::EmptyReply => T::OutcomeEmptyReply.get(lang).into(),
+        Outcome::DnsFailure => T::OutcomeDns.get(lang).into(),
     }
 }
 
@@ -571,24 +682,25 @@ pub fn Canvas() -> impl IntoView {
         _ => {}
     };
 
+    let i18n = I18n::expect();
     view! {
-        <section class="panel-box canvas-panel" data-testid="canvas" aria-label="Cluster canvas">
+        <section class="panel-box canvas-panel" data-testid="canvas" aria-label=i18n.text(T::CanvasLabel)>
             <div class="canvas-toolbar">
-                <h2 class="panel-title">"Cluster"</h2>
+                <h2 class="panel-title">{i18n.text(T::Cluster)}</h2>
                 <RequestForm />
-                <div class="zoom" role="group" aria-label="Zoom">
-                    <button type="button" class="icon-button" title="Zoom out" aria-label="Zoom out"
+                <div class="zoom" role="group" aria-label=i18n.text(T::Zoom)>
+                    <button type="button" class="icon-button" title=i18n.text(T::ZoomOut) aria-label=i18n.text(T::ZoomOut)
                         data-testid="zoom-out"
                         on:click=move |_| zoom.update(|z| *z = (*z / 1.25).max(0.2))>"−"</button>
-                    <button type="button" class="zoom-level" title="Actual size" data-testid="zoom-reset"
+                    <button type="button" class="zoom-level" title=i18n.text(T::ZoomActual) data-testid="zoom-reset"
                         on:click=move |_| zoom.set(1.0)>
                         {move || format!("{:.0}%", zoom.get() * 100.0)}
                     </button>
-                    <button type="button" class="icon-button" title="Zoom in" aria-label="Zoom in"
+                    <button type="button" class="icon-button" title=i18n.text(T::ZoomIn) aria-label=i18n.text(T::ZoomIn)
                         data-testid="zoom-in"
                         on:click=move |_| zoom.update(|z| *z = (*z * 1.25).min(3.0))>"+"</button>
-                    <button type="button" class="zoom-level" title="Fit the whole cluster in view"
-                        data-testid="zoom-fit" on:click=fit>"Fit"</button>
+                    <button type="button" class="zoom-level" title=i18n.text(T::ZoomFitTitle)
+                        data-testid="zoom-fit" on:click=fit>{i18n.text(T::ZoomFit)}</button>
                 </div>
                 <Legend />
             </div>
@@ -597,7 +709,7 @@ pub fn Canvas() -> impl IntoView {
                     class="canvas"
                     data-testid="canvas-svg"
                     role="group"
-                    aria-label="Objects in the cluster"
+                    aria-label=i18n.text(T::CanvasObjects)
                     viewBox=move || { let (w, h) = size(); format!("0 0 {w} {h}") }
                     width=move || size().0 as f64 * zoom.get()
                     height=move || size().1 as f64 * zoom.get()
@@ -640,9 +752,9 @@ pub fn Canvas() -> impl IntoView {
                 </svg>
                 <Show when=empty>
                     <p class="canvas-empty" data-testid="canvas-empty">
-                        "Nothing to draw yet. Run the lesson's first steps, or type "
-                        <code>"kubectl create -f pacman-stateful-demo.yaml"</code>
-                        " in the console."
+                        {i18n.text(T::CanvasEmptyBefore)}
+                        <code translate="no">"kubectl create -f pacman-stateful-demo.yaml"</code>
+                        {i18n.text(T::CanvasEmptyAfter)}
                     </p>
                 </Show>
                 <QuietList layout=layout />
@@ -673,7 +785,7 @@ fn RegionView(namespace: String, layout: Memo<Arc<Layout>>) -> impl IntoView {
             style:translate=move || format!("{}px {}px", get().0, get().1)
         >
             <rect class="region-box" rx="12" width=move || get().2 height=move || get().3 />
-            <text class="region-title" x="14" y="19">
+            <text class="region-title" x="14" y="19" translate="no">
                 {format!("namespace/{namespace}")}
                 {move || if get().4 { " · Terminating" } else { "" }}
             </text>
@@ -727,6 +839,7 @@ fn NodeView(
     now: Memo<Millis>,
 ) -> impl IntoView {
     let pg = Playground::expect();
+    let i18n = I18n::expect();
     let Some(initial) = layout.with_untracked(|l| l.node(&id).cloned()) else {
         return ().into_any();
     };
@@ -778,31 +891,34 @@ fn NodeView(
                     return format!("Terminating · {}s", seconds_left(at, now.get()));
                 }
             }
+            let lang = i18n.lang();
+            let detail = detail_in(&detail, lang);
             match k {
                 NodeKind::Deployment | NodeKind::StatefulSet | NodeKind::ReplicaSet
                     if !detail.is_empty() =>
                 {
-                    format!("{} · {detail}", kind_title(k))
+                    format!("{} · {detail}", kind_title(k, lang))
                 }
                 _ => detail,
             }
         }
     };
     let aria = move || {
+        let lang = i18n.lang();
         node.with(|n| {
-            let state = status_words(n.status);
-            let mut s = format!("{} {}", kind_title(n.kind), n.name);
+            let state = status_words_in(n.status, lang);
+            let mut s = format!("{} {}", kind_title(n.kind, lang), label_in(n, lang));
             if !n.namespace.is_empty() {
-                s.push_str(&format!(" in {}", n.namespace));
+                s.push_str(&T::NodeIn.fill(lang, &[&n.namespace]));
             }
             if !state.is_empty() {
                 s.push_str(&format!(", {state}"));
             }
             if let Some(b) = &n.badge {
-                s.push_str(&format!(", ordinal {b}"));
+                s.push_str(&T::NodeOrdinal.fill(lang, &[b]));
             }
             if !n.detail.is_empty() {
-                s.push_str(&format!(" ({})", n.detail));
+                s.push_str(&format!(" ({})", detail_in(&n.detail, lang)));
             }
             s
         })
@@ -863,8 +979,13 @@ fn NodeView(
             <rect class="box" rx="8" width=w height=h />
             <use class="icon" href=move || node.with(|n| format!("#{}", icon(n.kind, n.status)))
                 x="6" y=move || if tall { 6.0 } else { h() / 2.0 - 7.0 } width="14" height="14" />
-            <text class="label" x="23" y=move || if tall { 17.0 } else { h() / 2.0 + 4.0 }>
-                {move || node.with(|n| fit_middle(&n.name, chars_in(n.w - 27.0, 6.4)))}
+            // An object's name is never translated; a lane box's word is.
+            <text class="label" x="23" y=move || if tall { 17.0 } else { h() / 2.0 + 4.0 }
+                translate=move || node.with(|n| (!matches!(n.kind, NodeKind::Client | NodeKind::IngressController)).then_some("no"))>
+                {move || {
+                    let lang = i18n.lang();
+                    node.with(|n| fit_middle(&label_in(n, lang), chars_in(n.w - 27.0, 6.4)))
+                }}
             </text>
             <Show when=move || tall>
                 <text class="detail" x="8" y=move || h() - 9.0>
@@ -882,8 +1003,20 @@ fn NodeView(
                     width=move || w() - 16.0
                     style:transform=move || format!("scaleX({:.3})", grace_fraction()) />
             </Show>
-            {move || node.with(|n| (!n.explain.is_empty()).then(|| n.explain.clone()))
-                .map(|t| view! { <title>{t}</title> })}
+            {move || {
+                let lang = i18n.lang();
+                let claim = (lang != Lang::En && kind == NodeKind::Claim).then(|| {
+                    let uid = node.with(|n| n.id.clone());
+                    untrack(|| pg.with_sim(|s| s.store.by_uid(&uid).map(|o| {
+                        crate::inspector::class_reason_words(
+                            &orrery::controllers::persistentvolume::class_reason(s, o),
+                            lang,
+                        )
+                    })))
+                }).flatten();
+                node.with(|n| (!n.explain.is_empty()).then(|| explain_in(n, lang, claim)))
+                    .map(|t| view! { <title>{t}</title> })
+            }}
         </g>
     }
     .into_any()
@@ -893,6 +1026,7 @@ fn NodeView(
 /// by class, so when the default moves the star glides to the new class.
 #[component]
 fn Star(index: usize, layout: Memo<Arc<Layout>>) -> impl IntoView {
+    let i18n = I18n::expect();
     let at = Memo::new(move |_| layout.with(|l| l.stars().get(index).copied()));
     view! {
         <g
@@ -903,7 +1037,7 @@ fn Star(index: usize, layout: Memo<Arc<Layout>>) -> impl IntoView {
                 format!("{x}px {y}px")
             }
         >
-            <title>"The default StorageClass"</title>
+            <title>{i18n.text(T::DefaultStorageClass)}</title>
             <path d="M0 -9 2.6 -3.2 8.6 -2.8 4 1.2 5.4 7.3 0 4.1 -5.4 7.3 -4 1.2 -8.6 -2.8 -2.6 -3.2Z" />
         </g>
     }
@@ -928,7 +1062,7 @@ fn RequestView(layout: Memo<Arc<Layout>>) -> impl IntoView {
             let hops = plan.points.len().max(1);
             let duration = format!("{:.2}s", 0.5 * hops as f64);
             let name = format!("orrery-request-{}", req.id);
-            let keyframes = route_keyframes(&name, &plan.points);
+            set_route_keyframes(&route_keyframes(&name, &plan.points));
             let mark = if plan.ok { "✓" } else { "✕" };
             let code = plan.result.split(' ').next().unwrap_or("").to_string();
             let code = if code.parse::<u16>().is_ok() {
@@ -952,7 +1086,6 @@ fn RequestView(layout: Memo<Arc<Layout>>) -> impl IntoView {
                     data-end=plan.through.last().cloned()
                     data-through=plan.through.join(" ")
                 >
-                    <style>{keyframes}</style>
                     <path class="request-trail" d=d pathLength="1"
                         style:animation-duration=duration.clone() />
                     <circle class="request-dot" r="7"
@@ -967,6 +1100,36 @@ fn RequestView(layout: Memo<Arc<Layout>>) -> impl IntoView {
             }
         })
     }
+}
+
+thread_local! {
+    static ROUTE_SHEET: std::cell::RefCell<Option<web_sys::CssStyleSheet>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Puts the last request's keyframes in the page's one constructed style sheet (the
+/// CSSOM), replacing the previous request's: the page's Content-Security-Policy refuses
+/// `<style>` elements it has no hash for, but not the CSSOM. If the browser has no
+/// constructed sheets, the dot simply sits at the end, as without motion.
+fn set_route_keyframes(css: &str) {
+    ROUTE_SHEET.with(|cell| {
+        let mut cell = cell.borrow_mut();
+        if cell.is_none() {
+            let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+                return;
+            };
+            let Ok(sheet) = web_sys::CssStyleSheet::new() else {
+                return;
+            };
+            let sheets = document.adopted_style_sheets();
+            sheets.push(&sheet);
+            document.set_adopted_style_sheets(&sheets);
+            *cell = Some(sheet);
+        }
+        if let Some(sheet) = cell.as_ref() {
+            let _ = sheet.replace_sync(css);
+        }
+    });
 }
 
 /// Scrolls the canvas so the node with this id is visible (nothing happens if it is).
@@ -1001,6 +1164,7 @@ fn reveal(id: &str) {
 #[component]
 fn RequestStatus(layout: Memo<Arc<Layout>>) -> impl IntoView {
     let pg = Playground::expect();
+    let i18n = I18n::expect();
     let dismissed = RwSignal::new(None::<u64>);
     move || {
         pg.request
@@ -1014,11 +1178,16 @@ fn RequestStatus(layout: Memo<Arc<Layout>>) -> impl IntoView {
                     <div class=if plan.ok { "request-status ok" } else { "request-status failed" }
                         data-testid="request-result" role="status">
                         <p>
-                            <strong>{plan.result}</strong>
+                            <strong>{
+                                let outcome = req.route.outcome.clone();
+                                move || outcome_in(&outcome, i18n.lang())
+                            }</strong>
                             " — "
-                            <span>{plan.reason}</span>
+                            // The route's trace, as the simulated ingress controller and
+                            // kube-proxy report it (like curl's and kubectl's output).
+                            <span translate="no">{plan.reason}</span>
                         </p>
-                        <button type="button" class="icon-button" aria-label="Dismiss"
+                        <button type="button" class="icon-button" aria-label=i18n.text(T::Dismiss)
                             on:click=move |_| dismissed.set(Some(id))>"×"</button>
                     </div>
                 }
@@ -1030,6 +1199,7 @@ fn RequestStatus(layout: Memo<Arc<Layout>>) -> impl IntoView {
 #[component]
 fn RequestForm() -> impl IntoView {
     let pg = Playground::expect();
+    let i18n = I18n::expect();
     let hosts = Memo::new(move |_| {
         pg.with_sim(|sim| {
             let mut v: Vec<(String, String)> = vec![];
@@ -1076,7 +1246,7 @@ fn RequestForm() -> impl IntoView {
         <form class="request-form" data-testid="request-form"
             on:submit=move |ev| { ev.prevent_default(); send(); }>
             <label class="field">
-                <span>"Host"</span>
+                <span>{i18n.text(T::RequestHost)}</span>
                 <input type="text" list="orrery-hosts" size="12" spellcheck="false"
                     placeholder="pacman.com" data-testid="request-host"
                     prop:value=move || host.get()
@@ -1088,13 +1258,13 @@ fn RequestForm() -> impl IntoView {
                 </For>
             </datalist>
             <label class="field">
-                <span>"Path"</span>
+                <span>{i18n.text(T::RequestPath)}</span>
                 <input type="text" size="8" spellcheck="false" data-testid="request-path"
                     prop:value=move || path.get()
                     on:input=move |ev| path.set(event_target_value(&ev)) />
             </label>
             <button type="submit" class="button primary" data-testid="request-send"
-                title="Send a request: curl the node's port 80 with this Host header">"Send"</button>
+                title=i18n.text(T::RequestSendTitle)>{i18n.text(T::RequestSend)}</button>
         </form>
     }
 }
@@ -1103,6 +1273,7 @@ fn RequestForm() -> impl IntoView {
 #[component]
 fn QuietList(layout: Memo<Arc<Layout>>) -> impl IntoView {
     let pg = Playground::expect();
+    let i18n = I18n::expect();
     let items = move || {
         layout.with(|l| {
             l.scene
@@ -1122,11 +1293,11 @@ fn QuietList(layout: Memo<Arc<Layout>>) -> impl IntoView {
     view! {
         <Show when=move || layout.with(|l| !l.scene.quiet.is_empty())>
             <div class="quiet" data-testid="quiet-list">
-                <span class="quiet-title">"Stored, not simulated"</span>
+                <span class="quiet-title">{i18n.text(T::QuietTitle)}</span>
                 <ul>
                     <For each=items key=|q| q.0.clone() let:q>
                         <li>
-                            <button type="button" class="quiet-item" data-testid="quiet-item"
+                            <button type="button" class="quiet-item" data-testid="quiet-item" translate="no"
                                 data-uid=q.0.clone()
                                 aria-pressed={
                                     let uid = q.0.clone();
@@ -1150,17 +1321,18 @@ fn QuietList(layout: Memo<Arc<Layout>>) -> impl IntoView {
 /// What the shapes and colours mean.
 #[component]
 fn Legend() -> impl IntoView {
+    let i18n = I18n::expect();
     view! {
         <details class="legend" data-testid="legend">
-            <summary>"Legend"</summary>
-            <ul inner_html=legend_items()></ul>
+            <summary>{i18n.text(T::Legend)}</summary>
+            <ul inner_html=move || legend_items(i18n.lang())></ul>
         </details>
     }
 }
 
 /// The legend's items as markup: constants only (never user text), built as one string
 /// rather than as dozens of view nodes.
-fn legend_items() -> String {
+fn legend_items(lang: Lang) -> String {
     let states = [
         Status::Pending,
         Status::Creating,
@@ -1176,25 +1348,29 @@ fn legend_items() -> String {
             r##"<li class="legend-item node pod {}"><svg width="18" height="18" viewBox="0 0 18 18" aria-hidden="true"><rect class="box" x="1" y="1" width="16" height="16" rx="4"/><use class="icon" href="#{}" x="3" y="3" width="12" height="12"/></svg>{}</li>"##,
             s.css(),
             icon(NodeKind::Pod, s),
-            status_words(s)
+            status_words_in(s, lang)
         ));
     }
     for (i, words) in [
-        ("i-service", "Service"),
-        ("i-deployment", "Deployment"),
-        ("i-replicaset", "ReplicaSet"),
-        ("i-statefulset", "StatefulSet (badge: ordinal)"),
-        ("i-bound", "claim or volume, Bound"),
-        ("i-volume", "PersistentVolume"),
-        ("i-class", "StorageClass"),
+        ("i-service", T::KindService),
+        ("i-deployment", T::KindDeployment),
+        ("i-replicaset", T::KindReplicaSet),
+        ("i-statefulset", T::LegendStatefulSet),
+        ("i-bound", T::LegendBound),
+        ("i-volume", T::KindVolume),
+        ("i-class", T::KindStorageClass),
     ] {
+        let words = words.get(lang);
         html.push_str(&format!(
             r##"<li class="legend-item kind"><svg width="18" height="18" viewBox="0 0 18 18" aria-hidden="true"><use href="#{i}" x="2" y="2" width="14" height="14"/></svg>{words}</li>"##
         ));
     }
-    html.push_str(
-        r#"<li class="legend-item"><span class="legend-line solid"></span>Service → ready endpoint</li><li class="legend-item"><span class="legend-line dashed"></span>Service → not-ready endpoint</li><li class="legend-item"><span class="legend-star">★</span>default StorageClass</li>"#,
-    );
+    html.push_str(&format!(
+        r#"<li class="legend-item"><span class="legend-line solid"></span>{}</li><li class="legend-item"><span class="legend-line dashed"></span>{}</li><li class="legend-item"><span class="legend-star">★</span>{}</li>"#,
+        T::LegendReadyEndpoint.get(lang),
+        T::LegendNotReadyEndpoint.get(lang),
+        T::LegendDefaultClass.get(lang),
+    ));
     html
 }
 
@@ -1263,6 +1439,32 @@ mod tests {
         let words: std::collections::BTreeSet<_> =
             states.iter().map(|s| status_words(*s)).collect();
         assert_eq!(words.len(), states.len());
+    }
+
+    /// In Korean, every hover sentence and second line the scene writes itself is
+    /// Korean; only Kubernetes' own words (a pod's status, a waiting message) stay.
+    #[test]
+    fn the_scene_speaks_korean() {
+        let s = lesson();
+        let l = Layout::of(&s.sim);
+        let hangul = |t: &str| t.chars().any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c));
+        for n in &l.scene.nodes {
+            let claim = (n.kind == NodeKind::Claim).then(|| "클레임".to_string());
+            let explain = explain_in(n, Lang::Ko, claim);
+            let kubernetes_words = n.kind == NodeKind::Pod && !n.explain.starts_with("Runs on");
+            if !n.explain.is_empty() && !kubernetes_words {
+                assert!(hangul(&explain), "{:?}: {explain}", n.kind);
+            }
+            if n.kind == NodeKind::Machine {
+                assert!(detail_in(&n.detail, Lang::Ko).contains("파드"), "{}", n.detail);
+            }
+            let detail = detail_in(&n.detail, Lang::Ko);
+            assert!(!detail.ends_with(" ready") && detail != "addon disabled", "{detail}");
+        }
+        assert_eq!(detail_in("1/3 ready", Lang::Ko), "1/3 준비");
+        assert_eq!(detail_in("Running 1/1", Lang::Ko), "Running 1/1");
+        assert!(legend_items(Lang::Ko).contains("스테이트풀셋"));
+        assert!(legend_items(Lang::En).contains("StatefulSet (badge: ordinal)"));
     }
 
     #[test]

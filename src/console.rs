@@ -16,6 +16,7 @@ use orrery::shell::heredoc_marker;
 use orrery::transcript::{self, Item};
 
 use crate::completion::complete;
+use crate::i18n::{I18n, Lang, T};
 use crate::state::{ConsoleEntry, Playground};
 
 /// A command ready to run: its line and the heredoc it feeds, if any.
@@ -253,7 +254,7 @@ fn now_ms() -> f64 {
 }
 
 /// The heredoc lines as the terminal echoed them (`> ` prompts), shortened if long.
-fn heredoc_echo(body: &str, marker: &str) -> String {
+fn heredoc_echo(body: &str, marker: &str, lang: Lang) -> String {
     let lines: Vec<&str> = body.lines().collect();
     let mut out = String::new();
     for l in lines.iter().take(HEREDOC_PREVIEW_LINES) {
@@ -262,10 +263,9 @@ fn heredoc_echo(body: &str, marker: &str) -> String {
         out.push('\n');
     }
     if lines.len() > HEREDOC_PREVIEW_LINES {
-        out.push_str(&format!(
-            "> … {} more lines\n",
-            lines.len() - HEREDOC_PREVIEW_LINES
-        ));
+        out.push_str("> ");
+        out.push_str(&T::ConsoleHeredocMore.fill(lang, &[&(lines.len() - HEREDOC_PREVIEW_LINES)]));
+        out.push('\n');
     }
     out.push_str("> ");
     out.push_str(marker);
@@ -275,9 +275,17 @@ fn heredoc_echo(body: &str, marker: &str) -> String {
 #[component]
 pub fn ConsolePanel() -> impl IntoView {
     let pg = Playground::expect();
+    let i18n = I18n::expect();
     let input = NodeRef::<html::Input>::new();
     let scroll = NodeRef::<html::Div>::new();
-    let history = StoredValue::new(History::default());
+    // ↑ walks what was typed before, also in a restored session.
+    let mut typed = History::default();
+    pg.console.with_untracked(|c| {
+        for e in c.iter().filter(|e| e.origin == "console") {
+            typed.push(&e.command);
+        }
+    });
+    let history = StoredValue::new(typed);
     let reader = RwSignal::new(LineReader::default());
     let candidates = RwSignal::new(Vec::<String>::new());
     let more_candidates = RwSignal::new(0usize);
@@ -487,22 +495,22 @@ pub fn ConsolePanel() -> impl IntoView {
     };
 
     view! {
-        <section class="panel-box console-panel console" data-testid="console" aria-label="Console">
+        <section class="panel-box console-panel console" data-testid="console" aria-label=i18n.text(T::Console)>
             <div
                 class="console-scroll"
                 data-testid="console-output"
                 role="log"
-                aria-label="Console output"
+                aria-label=i18n.text(T::ConsoleOutput)
                 tabindex="0"
                 node_ref=scroll
             >
                 <Show when=move || entries().is_empty() && reader.with(|r| r.pending.is_none())>
                     <p class="console-empty">
-                        "Type a command, e.g. "
-                        <code>"kubectl get pods -A"</code>
-                        ". Paste a manifest with "
-                        <code>"kubectl apply -f - <<EOF"</code>
-                        "."
+                        {i18n.text(T::ConsoleEmptyBefore)}
+                        <code translate="no">"kubectl get pods -A"</code>
+                        {i18n.text(T::ConsoleEmptyMiddle)}
+                        <code translate="no">"kubectl apply -f - <<EOF"</code>
+                        {i18n.text(T::ConsoleEmptyAfter)}
                     </p>
                 </Show>
                 <ol class="console-entries">
@@ -515,7 +523,7 @@ pub fn ConsolePanel() -> impl IntoView {
                         .with(|r| r.pending.clone())
                         .map(|p| {
                             view! {
-                                <pre class="console-pending" data-testid="console-pending">
+                                <pre class="console-pending" data-testid="console-pending" translate="no">
                                     <span class="prompt">"$ "</span>
                                     {p.line.clone()}
                                     "\n"
@@ -531,27 +539,27 @@ pub fn ConsolePanel() -> impl IntoView {
                     .map(|p| {
                         view! {
                             <div class="console-progress" role="status" data-testid="console-progress">
-                                <span>{format!("Running pasted commands: {} of {}", p.done, p.total)}</span>
+                                <span>{move || i18n.f(T::ConsolePasteProgress, &[&p.done, &p.total])}</span>
                                 <progress max=p.total.to_string() value=p.done.to_string()></progress>
                                 <button type="button" class="small" on:click=move |_| stop.set_value(true)>
-                                    "Stop"
+                                    {i18n.text(T::ConsoleStop)}
                                 </button>
                             </div>
                         }
                     })
             }}
             <Show when=move || candidates.with(|c| !c.is_empty())>
-                <ul class="completions" data-testid="console-completions" aria-label="Completions">
+                <ul class="completions" data-testid="console-completions" aria-label=i18n.text(T::ConsoleCompletions)>
                     {move || {
                         candidates
                             .get()
                             .into_iter()
-                            .map(|c| view! { <li>{c}</li> })
+                            .map(|c| view! { <li translate="no">{c}</li> })
                             .collect_view()
                     }}
                     {move || {
                         let n = more_candidates.get();
-                        (n > 0).then(|| view! { <li class="muted">{format!("… {n} more")}</li> })
+                        (n > 0).then(|| view! { <li class="muted">{move || i18n.f(T::ConsoleMore, &[&n])}</li> })
                     }}
                 </ul>
             </Show>
@@ -564,14 +572,14 @@ pub fn ConsolePanel() -> impl IntoView {
                     type="text"
                     class="console-input"
                     data-testid="console-input"
-                    aria-label="Command"
+                    aria-label=i18n.text(T::ConsoleCommand)
                     aria-describedby="console-keys"
                     autocomplete="off"
                     autocapitalize="off"
                     spellcheck="false"
                     placeholder=move || {
                         reader
-                            .with(|r| r.pending.as_ref().map(|p| format!("heredoc: end with {}", p.marker)))
+                            .with(|r| r.pending.as_ref().map(|p| i18n.f(T::ConsoleHeredocPlaceholder, &[&p.marker])))
                             .unwrap_or_else(|| "kubectl get pods".to_string())
                     }
                     node_ref=input
@@ -581,7 +589,7 @@ pub fn ConsolePanel() -> impl IntoView {
                 />
             </div>
             <p class="console-keys muted" id="console-keys">
-                "↑↓ history · Tab completes · Esc, then Tab leaves · Ctrl+C drops the line · Ctrl+L clears"
+                {i18n.text(T::ConsoleKeys)}
             </p>
         </section>
     }
@@ -590,9 +598,10 @@ pub fn ConsolePanel() -> impl IntoView {
 /// One command and what it printed.
 #[component]
 fn Entry(entry: ConsoleEntry) -> impl IntoView {
-    let heredoc = entry.stdin.as_ref().map(|body| {
+    let i18n = I18n::expect();
+    let heredoc = entry.stdin.clone().map(|body| {
         let marker = heredoc_marker(&entry.command).unwrap_or_else(|| "EOF".to_string());
-        view! { <span class="heredoc">{format!("\n{}", heredoc_echo(body, &marker))}</span> }
+        view! { <span class="heredoc">{move || format!("\n{}", heredoc_echo(&body, &marker, i18n.lang()))}</span> }
     });
     let origin = (entry.origin != "console").then_some(entry.origin);
     let failed = entry.code != 0;
@@ -601,17 +610,33 @@ fn Entry(entry: ConsoleEntry) -> impl IntoView {
     let at = orrery::time::rfc3339(entry.at);
     view! {
         <li class="console-entry" data-testid="console-entry" data-origin=entry.origin>
-            <pre class="console-command" title=format!("at {at}")>
+            <pre class="console-command" title=move || i18n.f(T::ConsoleRunAt, &[&at])>
                 <span class="prompt" aria-hidden="true">"$ "</span>
-                <span class="command-text" data-testid="console-command">{entry.command}</span>
+                <span class="command-text" data-testid="console-command" translate="no">{entry.command}</span>
                 {heredoc}
-                {origin.map(|o| view! { <span class=format!("origin origin-{o}") title=format!("run by the {o}")>{o}</span> })}
+                {origin.map(|o| {
+                    let words = move || origin_words(o, i18n.lang());
+                    view! { <span class=format!("origin origin-{o}") title=move || i18n.f(T::ConsoleRunBy, &[&words()])>{words}</span> }
+                })}
             </pre>
             {has_output.then(|| view! {
-                <pre class="console-output" class:error=failed data-testid="console-text">{output}</pre>
+                <pre class="console-output" class:error=failed data-testid="console-text" translate="no">{output}</pre>
             })}
         </li>
     }
+}
+
+/// Where a console entry came from, in words: `lesson` → `레슨`. An origin the table
+/// does not know is shown as it is.
+fn origin_words(origin: &'static str, lang: Lang) -> &'static str {
+    let key = match origin {
+        "lesson" => T::OriginLesson,
+        "editor" => T::OriginEditor,
+        "canvas" => T::OriginCanvas,
+        "console" => T::OriginConsole,
+        other => return other,
+    };
+    key.get(lang)
 }
 
 fn has_selection(el: &web_sys::HtmlInputElement) -> bool {
@@ -747,10 +772,11 @@ mod tests {
     #[test]
     fn heredoc_echo_is_shortened() {
         let body = "a\n".repeat(30);
-        let echo = heredoc_echo(&body, "EOF");
+        let echo = heredoc_echo(&body, "EOF", Lang::En);
         assert!(echo.contains("> … 18 more lines"));
         assert!(echo.ends_with("> EOF"));
-        assert_eq!(heredoc_echo("x\n", "END"), "> x\n> END");
+        assert_eq!(heredoc_echo("x\n", "END", Lang::En), "> x\n> END");
+        assert!(heredoc_echo(&body, "EOF", Lang::Ko).contains("> … 외 18줄"));
     }
 
     #[test]

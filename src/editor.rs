@@ -13,6 +13,7 @@ use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::i18n::{I18n, Lang, T};
 use crate::report::{pieces, FileReport};
 use crate::state::Playground;
 
@@ -61,25 +62,28 @@ impl OpenFile {
 /// Whether `name` can name a new or renamed file: the session reads it with `-f NAME`,
 /// so it must be one shell word; and no other tab may have it.
 pub fn check_name(name: &str, others: &[String]) -> Result<(), String> {
+    check_name_in(name, others, Lang::En)
+}
+
+/// [`check_name`], with the reason in `lang`.
+pub fn check_name_in(name: &str, others: &[String], lang: Lang) -> Result<(), String> {
     if name.is_empty() {
-        return Err("A file needs a name.".into());
+        return Err(T::NameEmpty.get(lang).into());
     }
     if name.len() > MAX_NAME {
-        return Err(format!("Names are at most {MAX_NAME} characters."));
+        return Err(T::NameTooLong.fill(lang, &[&MAX_NAME]));
     }
     if name == "-" {
-        return Err("`-` means standard input to kubectl; pick another name.".into());
+        return Err(T::NameDash.get(lang).into());
     }
     if let Some(c) = name
         .chars()
         .find(|c| c.is_whitespace() || "'\"`$<>|;&\\(){}*?#!".contains(*c))
     {
-        return Err(format!(
-            "A name cannot contain {c:?}: kubectl reads it as `-f NAME`."
-        ));
+        return Err(T::NameBadChar.fill(lang, &[&format!("{c:?}")]));
     }
     if others.iter().any(|o| o == name) {
-        return Err(format!("A tab named {name} is already open."));
+        return Err(T::NameTaken.fill(lang, &[&name]));
     }
     Ok(())
 }
@@ -106,9 +110,30 @@ struct ActionResult {
     code: i32,
 }
 
+/// Files to open in new tabs (a file picked or dropped on the page, src/persist.rs). The
+/// editor takes them out as they arrive; a name already open gets a free variant.
+#[derive(Clone, Copy)]
+pub struct EditorInbox(pub RwSignal<Vec<EditorFile>>);
+
+/// `name` if no tab has it, else `stem-2.ext`, `stem-3.ext`, …
+pub fn free_name(name: &str, others: &[String]) -> String {
+    if !others.iter().any(|o| o == name) {
+        return name.to_string();
+    }
+    let (stem, ext) = match name.rfind('.') {
+        Some(i) if i > 0 => (&name[..i], &name[i..]),
+        _ => (name, ""),
+    };
+    (2..)
+        .map(|n| format!("{stem}-{n}{ext}"))
+        .find(|c| !others.iter().any(|o| o == c))
+        .unwrap_or_default()
+}
+
 #[component]
 pub fn Editor(files: Vec<EditorFile>) -> impl IntoView {
     let playground = use_context::<Playground>();
+    let i18n = I18n::expect();
     let next_id = StoredValue::new(0u64);
     let new_id = move || {
         let id = next_id.get_value() + 1;
@@ -175,6 +200,31 @@ pub fn Editor(files: Vec<EditorFile>) -> impl IntoView {
         closed.set(Some((index, file)));
     };
 
+    if let Some(EditorInbox(inbox)) = use_context::<EditorInbox>() {
+        // The new tabs' signals belong to the editor, not to this effect (whose owner
+        // disposes what it made each time it runs again).
+        let owner = Owner::current();
+        Effect::new(move |_| {
+            if inbox.with(Vec::is_empty) {
+                return;
+            }
+            for f in inbox.try_update(std::mem::take).unwrap_or_default() {
+                let name = free_name(&f.name, &names_except(0));
+                let make = || OpenFile::new(new_id(), EditorFile { name, text: f.text });
+                let file = match &owner {
+                    Some(o) => o.with(make),
+                    None => make(),
+                };
+                files.update(|fs| fs.push(file));
+                if let Some(pg) = playground {
+                    file.text
+                        .with_untracked(|t| pg.stage_file(&file.name.get_untracked(), t));
+                }
+                active.set(file.id);
+            }
+        });
+    }
+
     let reopen = move |_| {
         if let Some((index, file)) = closed.get_untracked() {
             files.update(|fs| fs.insert(index.min(fs.len()), file));
@@ -199,7 +249,7 @@ pub fn Editor(files: Vec<EditorFile>) -> impl IntoView {
             rename_error.set(None);
             return;
         }
-        match check_name(&name, &names_except(id)) {
+        match check_name_in(&name, &names_except(id), i18n.lang_untracked()) {
             Ok(()) => {
                 file.name.set(name.clone());
                 if let Some(pg) = playground {
@@ -229,7 +279,7 @@ pub fn Editor(files: Vec<EditorFile>) -> impl IntoView {
                             <input
                                 class="tab-rename"
                                 data-testid="tab-rename"
-                                aria-label="File name"
+                                aria-label=i18n.text(T::FileName)
                                 value=name.get_untracked()
                                 on:keydown=move |ev| match ev.key().as_str() {
                                     "Enter" => {
@@ -263,7 +313,7 @@ pub fn Editor(files: Vec<EditorFile>) -> impl IntoView {
                                 data-testid="tab"
                                 data-file=move || name.get()
                                 aria-selected=move || selected().to_string()
-                                title="Double-click to rename"
+                                title=i18n.text(T::TabRenameTitle)
                                 on:click=move |_| active.set(id)
                                 on:dblclick=move |_| renaming.set(Some(id))
                                 on:keydown=move |ev| {
@@ -272,9 +322,9 @@ pub fn Editor(files: Vec<EditorFile>) -> impl IntoView {
                                     }
                                 }
                             >
-                                <span class="tab-name">{move || name.get()}</span>
+                                <span class="tab-name" translate="no">{move || name.get()}</span>
                                 <Show when=move || { problems() > 0 }>
-                                    <span class="tab-problems" data-testid="tab-problems" title="Problems in this file">
+                                    <span class="tab-problems" data-testid="tab-problems" title=i18n.text(T::TabProblemsTitle)>
                                         {problems}
                                     </span>
                                 </Show>
@@ -290,8 +340,8 @@ pub fn Editor(files: Vec<EditorFile>) -> impl IntoView {
                             type="button"
                             class="tab-close"
                             data-testid="tab-close"
-                            aria-label=move || format!("Close {}", name.get())
-                            title="Close"
+                            aria-label=move || i18n.f(T::TabCloseNamed, &[&name.get()])
+                            title=i18n.text(T::TabClose)
                             on:click=move |_| close_tab(id)
                         >
                             "×"
@@ -303,15 +353,15 @@ pub fn Editor(files: Vec<EditorFile>) -> impl IntoView {
     };
 
     view! {
-        <section class="editor" data-testid="editor" aria-label="Manifests">
-            <div class="tabs" role="tablist" aria-label="Files" data-testid="tabs">
+        <section class="editor" data-testid="editor" aria-label=i18n.text(T::Manifests)>
+            <div class="tabs" role="tablist" aria-label=i18n.text(T::Files) data-testid="tabs">
                 {tabs}
                 <button
                     type="button"
                     class="tab-new"
                     data-testid="tab-new"
-                    aria-label="New file"
-                    title="New file"
+                    aria-label=i18n.text(T::NewFile)
+                    title=i18n.text(T::NewFile)
                     on:click=new_tab
                 >
                     "+"
@@ -328,9 +378,9 @@ pub fn Editor(files: Vec<EditorFile>) -> impl IntoView {
                     .map(|(_, f)| {
                         view! {
                             <p class="closed-note muted" role="status">
-                                {format!("Closed {}. ", f.name.get_untracked())}
+                                {move || i18n.f(T::ClosedNote, &[&f.name.get_untracked()])}
                                 <button type="button" class="link" data-testid="tab-reopen" on:click=reopen>
-                                    "Reopen"
+                                    {i18n.text(T::Reopen)}
                                 </button>
                             </p>
                         }
@@ -341,8 +391,8 @@ pub fn Editor(files: Vec<EditorFile>) -> impl IntoView {
             </For>
             <Show when=move || files.with(Vec::is_empty)>
                 <p class="editor-empty muted">
-                    "No files open. "
-                    <button type="button" class="link" on:click=new_tab>"New file"</button>
+                    {i18n.text(T::NoFilesOpen)}
+                    <button type="button" class="link" on:click=new_tab>{i18n.text(T::NewFile)}</button>
                 </p>
             </Show>
         </section>
@@ -370,6 +420,7 @@ fn FilePanel(
     active: RwSignal<u64>,
     playground: Option<Playground>,
 ) -> impl IntoView {
+    let i18n = I18n::expect();
     let textarea = NodeRef::<html::Textarea>::new();
     let text = file.text;
     let name = file.name;
@@ -505,7 +556,7 @@ fn FilePanel(
     let initial = text.get_untracked();
     let actions = playground.map(|_| {
         view! {
-            <div class="editor-actions" role="toolbar" aria-label="Send this file to the cluster">
+            <div class="editor-actions" role="toolbar" aria-label=i18n.text(T::SendFileToCluster)>
                 <button
                     type="button"
                     class="primary"
@@ -514,7 +565,7 @@ fn FilePanel(
                     disabled=move || busy.get()
                     on:click=move |_| act("apply")
                 >
-                    "Apply"
+                    {i18n.text(T::Apply)}
                 </button>
                 <button
                     type="button"
@@ -523,7 +574,7 @@ fn FilePanel(
                     disabled=move || busy.get()
                     on:click=move |_| act("create")
                 >
-                    "Create"
+                    {i18n.text(T::Create)}
                 </button>
                 <button
                     type="button"
@@ -533,10 +584,10 @@ fn FilePanel(
                     disabled=move || busy.get()
                     on:click=move |_| act("delete")
                 >
-                    "Delete"
+                    {i18n.text(T::Delete)}
                 </button>
                 <span class="editor-command muted" aria-live="polite">
-                    {move || if busy.get() { "Working…".to_string() } else { String::new() }}
+                    {move || if busy.get() { i18n.t(T::Working) } else { "" }}
                 </span>
             </div>
         }
@@ -546,9 +597,9 @@ fn FilePanel(
             let failed = r.code != 0;
             view! {
                 <div class="action-result" class:error=failed data-testid="editor-result">
-                    <pre class="console-command"><span class="prompt" aria-hidden="true">"$ "</span>{r.command}</pre>
-                    <pre class="action-output">{r.output}</pre>
-                    <button type="button" class="link small" on:click=move |_| result.set(None)>"Dismiss"</button>
+                    <pre class="console-command" translate="no"><span class="prompt" aria-hidden="true">"$ "</span>{r.command}</pre>
+                    <pre class="action-output" translate="no">{r.output}</pre>
+                    <button type="button" class="link small" on:click=move |_| result.set(None)>{i18n.text(T::Dismiss)}</button>
                 </div>
             }
         })
@@ -585,6 +636,7 @@ fn FilePanel(
                 <textarea
                     class="input"
                     data-testid="editor-input"
+                    translate="no"
                     aria-label=move || name.get()
                     spellcheck="false"
                     autocapitalize="off"
@@ -613,7 +665,9 @@ fn Status(
     checking: RwSignal<bool>,
     on_jump: Callback<(usize, usize)>,
 ) -> impl IntoView {
+    let i18n = I18n::expect();
     let body = move || {
+        let lang = i18n.lang();
         report.with(|r| {
             if r.has_errors() {
                 let hidden = r.diagnostics_total - r.diagnostics.len();
@@ -628,13 +682,13 @@ fn Status(
                                     type="button"
                                     class="diagnostic"
                                     data-testid="diagnostic"
-                                    title="Go to this position"
+                                    title=i18n.t(T::GoToPosition)
                                     on:click=move |_| on_jump.run((line, column))
                                 >
                                     <span class="location" data-testid="diagnostic-location">
                                         {format!("{line}:{column}")}
                                     </span>
-                                    <span class="message">{d.message.clone()}</span>
+                                    <span class="message" translate="no">{d.message.clone()}</span>
                                 </button>
                             </li>
                         }
@@ -643,12 +697,12 @@ fn Status(
                 view! {
                     <p class="status-line error">
                         <span class="status-icon" aria-hidden="true">"!"</span>
-                        <strong data-testid="problems">{r.problems_label()}</strong>
-                        <span class="muted">{format!("{} parsed", r.documents_label())}</span>
+                        <strong data-testid="problems">{r.problems_label_in(lang)}</strong>
+                        <span class="muted">{T::Parsed.fill(lang, &[&r.documents_label_in(lang)])}</span>
                     </p>
                     <ul class="diagnostics" data-testid="diagnostics">
                         {items}
-                        {(hidden > 0).then(|| view! { <li class="muted more">{format!("and {hidden} more")}</li> })}
+                        {(hidden > 0).then(|| view! { <li class="muted more">{T::AndMore.fill(lang, &[&hidden])}</li> })}
                     </ul>
                 }
                 .into_any()
@@ -656,14 +710,14 @@ fn Status(
                 let kinds = r
                     .kinds
                     .iter()
-                    .map(|k| view! { <li class="kind" data-testid="kind">{k.label()}</li> })
+                    .map(|k| view! { <li class="kind" data-testid="kind" translate="no">{k.label()}</li> })
                     .collect_view();
                 view! {
                     <p class="status-line ok">
                         <span class="status-icon" aria-hidden="true">"✓"</span>
-                        <strong data-testid="summary">{format!("{} parsed", r.documents_label())}</strong>
+                        <strong data-testid="summary">{T::Parsed.fill(lang, &[&r.documents_label_in(lang)])}</strong>
                     </p>
-                    <ul class="kinds" data-testid="kinds" aria-label="Kinds">{kinds}</ul>
+                    <ul class="kinds" data-testid="kinds" aria-label=T::Kinds.get(lang)>{kinds}</ul>
                 }
                 .into_any()
             }
@@ -672,7 +726,7 @@ fn Status(
     view! {
         <div class="status" data-testid="status" aria-live="polite">
             <Show when=move || checking.get()>
-                <p class="status-line muted" data-testid="checking">"Checking…"</p>
+                <p class="status-line muted" data-testid="checking">{i18n.text(T::Checking)}</p>
             </Show>
             {body}
         </div>
@@ -749,6 +803,10 @@ mod tests {
         assert!(check_name("my file.yaml", &open).is_err());
         assert!(check_name("x;rm.yaml", &open).is_err());
         assert!(check_name(&"x".repeat(MAX_NAME + 1), &open).is_err());
+        assert_eq!(
+            check_name_in("a.yaml", &open, Lang::Ko),
+            Err("a.yaml 탭이 이미 열려 있습니다.".to_string())
+        );
     }
 
     #[test]

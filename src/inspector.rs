@@ -17,12 +17,13 @@ use orrery::sim::{Sim, StepVerb};
 use orrery::time::{human_duration, Millis};
 
 use crate::commands;
+use crate::i18n::{I18n, Lang, T};
 use crate::state::Playground;
 
 // ------------------------------------------------------------------ pure, tested natively
 
-fn ago(sim: &Sim, t: Millis) -> String {
-    format!("{} ago", human_duration(sim.now - t))
+fn ago(sim: &Sim, t: Millis, lang: Lang) -> String {
+    T::Ago.fill(lang, &[&human_duration(sim.now - t)])
 }
 
 fn short_uid(uid: &str) -> &str {
@@ -30,20 +31,35 @@ fn short_uid(uid: &str) -> &str {
 }
 
 /// Who did it, in words: `the statefulset controller`, `a kubectl command`.
-pub fn actor_words(actor: &str) -> String {
+pub fn actor_words(actor: &str, lang: Lang) -> String {
     match actor {
-        "kubectl" => "a kubectl command".into(),
+        "kubectl" => T::ActorKubectl.get(lang).into(),
         a if a.ends_with("-controller") => {
-            format!("the {} controller", a.trim_end_matches("-controller"))
+            T::ActorController.fill(lang, &[&a.trim_end_matches("-controller")])
         }
-        "garbage-collector" => "the garbage collector".into(),
-        "" => "the API server".into(),
+        "garbage-collector" => T::ActorGc.get(lang).into(),
+        "" => T::ActorApiServer.get(lang).into(),
         a => a.to_string(),
     }
 }
 
+/// How a claim got its storage class, in words (the simulator's `ClassReason`).
+pub fn class_reason_words(reason: &pv::ClassReason, lang: Lang) -> String {
+    match reason {
+        pv::ClassReason::Explicit(c) => T::ClassExplicit.fill(lang, &[&format!("{c:?}")]),
+        pv::ClassReason::ExplicitNone => T::ClassExplicitNone.get(lang).into(),
+        pv::ClassReason::DefaultAtAdmission(c) => {
+            T::ClassDefaultAtAdmission.fill(lang, &[&format!("{c:?}")])
+        }
+        pv::ClassReason::Retroactive(c) => T::ClassRetroactive.fill(lang, &[&format!("{c:?}")]),
+        pv::ClassReason::Unset => T::ClassUnset.get(lang).into(),
+    }
+}
+
 /// The causal chain of an object: why it exists and is the way it is, in sentences.
-pub fn why(sim: &Sim, uid: &str) -> Vec<String> {
+pub fn why(sim: &Sim, uid: &str, lang: Lang) -> Vec<String> {
+    let ago = |sim: &Sim, t: Millis| ago(sim, t, lang);
+    let actor_words = |a: &str| actor_words(a, lang);
     let Some(obj) = sim.store.by_uid(uid) else {
         return vec![];
     };
@@ -65,37 +81,39 @@ pub fn why(sim: &Sim, uid: &str) -> Vec<String> {
                     let ordinal = name
                         .strip_prefix(&format!("{}-", o.meta.name))
                         .unwrap_or("?");
-                    lines.push(format!(
-                        "{name} was created by the statefulset controller {when}: StatefulSet {} has replicas {}, and ordinal {ordinal} was missing.",
-                        o.meta.name,
-                        replicas(o)
+                    lines.push(T::WhyPodOfStatefulSet.fill(
+                        lang,
+                        &[name, &when, &o.meta.name, &replicas(o), &ordinal],
                     ));
                 }
                 Some(o) if o.kind == "ReplicaSet" => {
-                    lines.push(format!(
-                        "{name} was created by the replicaset controller {when}: ReplicaSet {} wants {} pods and had fewer. A ReplicaSet's pods get random suffixes.",
-                        o.meta.name,
-                        replicas(o)
+                    lines.push(T::WhyPodOfReplicaSet.fill(
+                        lang,
+                        &[name, &when, &o.meta.name, &replicas(o)],
                     ));
                     if let Some(d) = o
                         .controller_ref()
                         .and_then(|d| sim.store.by_uid(&d.uid))
                     {
-                        lines.push(format!(
-                            "ReplicaSet {} belongs to Deployment {}, which has replicas {}.",
-                            o.meta.name,
-                            d.meta.name,
-                            replicas(d)
+                        lines.push(T::WhyReplicaSetOfDeployment.fill(
+                            lang,
+                            &[&o.meta.name, &d.meta.name, &replicas(d)],
                         ));
                     }
                 }
-                Some(o) => lines.push(format!(
-                    "{name} was created {when} for {} {}.",
-                    o.kind, o.meta.name
+                Some(o) => lines.push(T::WhyCreatedFor.fill(
+                    lang,
+                    &[name, &when, &o.kind, &o.meta.name],
                 )),
-                None => lines.push(format!(
-                    "{name} was created {when} by {}. No controller owns it, so nothing recreates it if it is deleted.",
-                    created_by.clone().unwrap_or_else(|| "a kubectl command".into())
+                None => lines.push(T::WhyPodUnowned.fill(
+                    lang,
+                    &[
+                        name,
+                        &when,
+                        &created_by
+                            .clone()
+                            .unwrap_or_else(|| T::ActorKubectl.get(lang).into()),
+                    ],
                 )),
             }
             // An earlier pod of the same name, removed before this one was created.
@@ -112,12 +130,11 @@ pub fn why(sim: &Sim, uid: &str) -> Vec<String> {
                     .steps
                     .iter()
                     .find(|s| s.uid == prev.uid && s.verb == StepVerb::Deleting)
-                    .map(|s| format!(", deleted by {} {}", actor_words(s.actor), ago(sim, s.time)))
+                    .map(|s| T::WhyDeletedBy.fill(lang, &[&actor_words(s.actor), &ago(sim, s.time)]))
                     .unwrap_or_default();
-                lines.push(format!(
-                    "It replaces an earlier {name} (UID {}…{deleted_by}, removed {}). Same name, new UID: a StatefulSet pod keeps its identity, not its object.",
-                    short_uid(&prev.uid),
-                    ago(sim, prev.time)
+                lines.push(T::WhyReplaces.fill(
+                    lang,
+                    &[name, &short_uid(&prev.uid), &deleted_by, &ago(sim, prev.time)],
                 ));
             }
             for claim in pv::pod_claims(obj) {
@@ -125,23 +142,18 @@ pub fn why(sim: &Sim, uid: &str) -> Vec<String> {
                     sim.store
                         .find("PersistentVolumeClaim", &obj.meta.namespace, &claim)
                 else {
-                    lines.push(format!(
-                        "It mounts claim {claim}, which does not exist: the pod cannot start until it does."
-                    ));
+                    lines.push(T::WhyClaimMissing.fill(lang, &[&claim]));
                     continue;
                 };
                 let phase = pvc.str_at(&["status", "phase"]).unwrap_or("Pending");
                 let volume = pvc.str_at(&["spec", "volumeName"]).unwrap_or("");
                 let mut s = if phase == "Bound" && !volume.is_empty() {
-                    format!("It mounts claim {claim}, bound to volume {volume}")
+                    T::WhyMountsBound.fill(lang, &[&claim, &volume])
                 } else {
-                    format!("It mounts claim {claim}, which is {phase}")
+                    T::WhyMountsPhase.fill(lang, &[&claim, &phase])
                 };
                 if pvc.meta.creation_ms < obj.meta.creation_ms {
-                    s.push_str(&format!(
-                        "; the claim is older than this pod (created {}), so the data on it outlived any earlier pod.",
-                        ago(sim, pvc.meta.creation_ms)
-                    ));
+                    s.push_str(&T::WhyClaimOlder.fill(lang, &[&ago(sim, pvc.meta.creation_ms)]));
                 } else {
                     s.push('.');
                 }
@@ -153,11 +165,11 @@ pub fn why(sim: &Sim, uid: &str) -> Vec<String> {
                     .steps
                     .iter()
                     .find(|s| s.uid == uid && s.verb == StepVerb::Deleting)
-                    .map(|s| format!(" by {}", actor_words(s.actor)))
+                    .map(|s| T::WhyTerminatingBy.fill(lang, &[&actor_words(s.actor)]))
                     .unwrap_or_default();
-                lines.push(format!(
-                    "It is Terminating: deleted{by}; the kubelet stops it within its grace period of {grace}s ({} left).",
-                    human_duration((at - sim.now).max(0))
+                lines.push(T::WhyTerminating.fill(
+                    lang,
+                    &[&by, &grace, &human_duration((at - sim.now).max(0))],
                 ));
             }
             for svc in sim.store.list("Service", &obj.meta.namespace) {
@@ -168,29 +180,34 @@ pub fn why(sim: &Sim, uid: &str) -> Vec<String> {
                 let (ready, total) = orrery::kubectl::printers::pod_ready_counts(obj);
                 let is_ready = ready == total && total > 0 && obj.meta.deletion_ms.is_none();
                 lines.push(if is_ready {
-                    format!("Service {} selects it, and it is ready: it receives the Service's traffic.", svc.meta.name)
+                    T::WhyServiceReady.fill(lang, &[&svc.meta.name])
                 } else {
-                    format!("Service {} selects it, but it is not ready: the Service sends it no traffic.", svc.meta.name)
+                    T::WhyServiceNotReady.fill(lang, &[&svc.meta.name])
                 });
             }
         }
         "PersistentVolumeClaim" => {
+            let by_statefulset = sim
+                .steps
+                .iter()
+                .find(|s| s.uid == uid && s.verb == StepVerb::Created)
+                .is_some_and(|s| s.actor == "statefulset-controller");
             match created_by.as_deref() {
-                Some("the statefulset controller") => lines.push(format!(
-                    "{name} was created by the statefulset controller {when}, from a volumeClaimTemplate. It is not deleted with its pod: a recreated pod of the same ordinal gets it back."
-                )),
-                Some(by) => lines.push(format!("{name} was created {when} by {by}.")),
-                None => lines.push(format!("{name} was created {when}.")),
+                Some(_) if by_statefulset => {
+                    lines.push(T::WhyClaimFromTemplate.fill(lang, &[name, &when]))
+                }
+                Some(by) => lines.push(T::WhyCreatedBy.fill(lang, &[name, &when, &by])),
+                None => lines.push(T::WhyCreated.fill(lang, &[name, &when])),
             }
-            lines.push(pv::class_reason(sim, obj).explain());
+            lines.push(class_reason_words(&pv::class_reason(sim, obj), lang));
             let volume = obj.str_at(&["spec", "volumeName"]).unwrap_or("");
             match sim.store.find("PersistentVolume", "", volume) {
                 Some(v) if !volume.is_empty() => {
                     let how = match v.meta.annotations.get("pv.kubernetes.io/provisioned-by") {
-                        Some(p) => format!(", which {p} provisioned dynamically for this claim"),
-                        None => ", an existing volume that satisfied the claim".into(),
+                        Some(p) => T::WhyProvisionedFor.fill(lang, &[p]),
+                        None => T::WhyExistingVolume.get(lang).into(),
                     };
-                    lines.push(format!("It is bound to volume {volume}{how}."));
+                    lines.push(T::WhyBoundTo.fill(lang, &[&volume, &how]));
                 }
                 _ => {
                     let waiting = sim
@@ -198,11 +215,11 @@ pub fn why(sim: &Sim, uid: &str) -> Vec<String> {
                         .iter()
                         .rev()
                         .find(|e| e.uid == uid)
-                        .map(|e| format!(" The last event says: {}", e.message.trim()))
+                        .map(|e| T::WhyLastEvent.fill(lang, &[&e.message.trim()]))
                         .unwrap_or_default();
-                    lines.push(format!(
-                        "It is {}, not bound to a volume yet.{waiting}",
-                        obj.str_at(&["status", "phase"]).unwrap_or("Pending")
+                    lines.push(T::WhyNotBound.fill(
+                        lang,
+                        &[&obj.str_at(&["status", "phase"]).unwrap_or("Pending"), &waiting],
                     ));
                 }
             }
@@ -213,7 +230,7 @@ pub fn why(sim: &Sim, uid: &str) -> Vec<String> {
                 .map(|p| p.meta.name.as_str())
                 .collect();
             if !users.is_empty() {
-                lines.push(format!("Mounted by pod {}.", users.join(", ")));
+                lines.push(T::WhyMountedBy.fill(lang, &[&users.join(", ")]));
             }
         }
         "PersistentVolume" => {
@@ -222,60 +239,60 @@ pub fn why(sim: &Sim, uid: &str) -> Vec<String> {
                 .annotations
                 .get("pv.kubernetes.io/provisioned-by")
             {
-                Some(p) => lines.push(format!(
-                    "{name} was provisioned dynamically by {p} {when}, for a claim of StorageClass {}.",
-                    pv::volume_class(obj)
+                Some(p) => lines.push(T::WhyPvProvisioned.fill(
+                    lang,
+                    &[name, p, &when, &pv::volume_class(obj)],
                 )),
-                None => lines.push(format!("{name} was created {when} by {}.", created_by.clone().unwrap_or_else(|| "a kubectl command".into()))),
+                None => lines.push(T::WhyCreatedBy.fill(
+                    lang,
+                    &[
+                        name,
+                        &when,
+                        &created_by
+                            .clone()
+                            .unwrap_or_else(|| T::ActorKubectl.get(lang).into()),
+                    ],
+                )),
             }
             if let Some((ns, claim, _)) = pv::claim_ref(obj) {
-                lines.push(format!("It is reserved for claim {ns}/{claim}."));
+                lines.push(T::WhyReservedFor.fill(lang, &[&format!("{ns}/{claim}")]));
             }
             let policy = obj
                 .str_at(&["spec", "persistentVolumeReclaimPolicy"])
                 .unwrap_or("Retain");
             lines.push(match policy {
-                "Delete" => "Reclaim policy Delete: when its claim is deleted, the volume and its data are deleted too.".into(),
-                p => format!("Reclaim policy {p}: when its claim is deleted, the volume stays (Released) with its data."),
+                "Delete" => T::WhyReclaimDelete.get(lang).into(),
+                p => T::WhyReclaimOther.fill(lang, &[&p]),
             });
         }
         "StorageClass" => {
             if pv::is_default_class(obj) {
-                lines.push(format!(
-                    "{name} is the default StorageClass: its annotation storageclass.kubernetes.io/is-default-class is \"true\". A claim created without storageClassName gets this class."
-                ));
+                lines.push(T::WhyDefaultClass.fill(lang, &[name]));
                 let defaults = pv::default_classes(sim).len();
                 if defaults > 1 {
-                    lines.push(format!(
-                        "{defaults} classes are marked default at the moment; take the annotation off the others."
-                    ));
+                    lines.push(T::WhyManyDefaults.fill(lang, &[&defaults]));
                 }
             } else {
-                lines.push(format!(
-                    "{name} is not the default StorageClass: only claims that name it get it."
-                ));
+                lines.push(T::WhyNotDefaultClass.fill(lang, &[name]));
             }
             let claims = sim
                 .store
                 .list_all("PersistentVolumeClaim")
                 .filter(|c| pv::claim_class(c).as_deref() == Some(name.as_str()))
                 .count();
-            lines.push(format!(
-                "Provisioner {}; {claims} claim{} use{} it.",
-                obj.get(&["provisioner"]).as_str().unwrap_or("?"),
-                if claims == 1 { "" } else { "s" },
-                if claims == 1 { "s" } else { "" }
-            ));
+            let provisioner = obj.get(&["provisioner"]).as_str().unwrap_or("?");
+            lines.push(if claims == 1 {
+                T::WhyProvisionerOne.fill(lang, &[&provisioner])
+            } else {
+                T::WhyProvisionerMany.fill(lang, &[&provisioner, &claims])
+            });
         }
         "StatefulSet" => {
             let n = replicas(obj);
-            lines.push(format!(
-                "StatefulSet {name} has replicas {n}: its controller keeps pods {name}-0 … {name}-{} — created in ordinal order, removed in reverse — each with the same name and claims every time.",
-                (n - 1).max(0)
-            ));
-            lines.push(format!(
-                "{} of {n} ready.",
-                obj.i64_at(&["status", "readyReplicas"]).unwrap_or(0)
+            lines.push(T::WhyStatefulSet.fill(lang, &[name, &n, &(n - 1).max(0)]));
+            lines.push(T::WhyReadyOf.fill(
+                lang,
+                &[&obj.i64_at(&["status", "readyReplicas"]).unwrap_or(0), &n],
             ));
         }
         "Deployment" => {
@@ -285,29 +302,32 @@ pub fn why(sim: &Sim, uid: &str) -> Vec<String> {
                 .filter(|o| o.kind == "ReplicaSet")
                 .map(|o| o.meta.name.as_str())
                 .collect();
-            lines.push(format!(
-                "Deployment {name} has replicas {}: the deployment controller keeps a ReplicaSet per pod template ({}), and each ReplicaSet keeps its pods.",
-                replicas(obj),
-                if rs.is_empty() { "none yet".to_string() } else { rs.join(", ") }
-            ));
+            let rs = if rs.is_empty() {
+                T::WhyNoneYet.get(lang).to_string()
+            } else {
+                rs.join(", ")
+            };
+            lines.push(T::WhyDeployment.fill(lang, &[name, &replicas(obj), &rs]));
         }
         "ReplicaSet" => {
             match owner {
-                Some(d) => lines.push(format!(
-                    "{name} was created by the deployment controller {when} for Deployment {}: its name ends with the pod template's hash ({}).",
-                    d.meta.name,
-                    obj.meta.labels.get("pod-template-hash").map(String::as_str).unwrap_or("?")
+                Some(d) => lines.push(T::WhyReplicaSetOwned.fill(
+                    lang,
+                    &[
+                        name,
+                        &when,
+                        &d.meta.name,
+                        &obj.meta.labels.get("pod-template-hash").map(String::as_str).unwrap_or("?"),
+                    ],
                 )),
-                None => lines.push(format!("{name} was created {when}; no Deployment owns it.")),
+                None => lines.push(T::WhyReplicaSetUnowned.fill(lang, &[name, &when])),
             }
-            lines.push(format!("It wants {} pods.", replicas(obj)));
+            lines.push(T::WhyWantsPods.fill(lang, &[&replicas(obj)]));
         }
         "Service" => {
             let sel = orrery::api::object::string_map(Some(obj.get(&["spec", "selector"])));
             if sel.is_empty() {
-                lines.push(format!(
-                    "Service {name} has no selector: its endpoints are managed by hand."
-                ));
+                lines.push(T::WhyServiceNoSelector.fill(lang, &[name]));
             } else {
                 let pods: Vec<&Object> = sim
                     .store
@@ -322,23 +342,20 @@ pub fn why(sim: &Sim, uid: &str) -> Vec<String> {
                     })
                     .count();
                 let sel_text: Vec<String> = sel.iter().map(|(k, v)| format!("{k}={v}")).collect();
-                lines.push(format!(
-                    "Service {name} selects pods labelled {}: {} match, {ready} ready. Only ready pods are endpoints that get traffic.",
-                    sel_text.join(","),
-                    pods.len()
+                lines.push(T::WhyServiceSelects.fill(
+                    lang,
+                    &[name, &sel_text.join(","), &pods.len(), &ready],
                 ));
             }
         }
         kind => {
-            lines.push(format!(
-                "{kind} {name} was created {when}{}.",
-                created_by.map(|b| format!(" by {b}")).unwrap_or_default()
-            ));
+            let by = created_by
+                .map(|b| T::WhyOtherBy.fill(lang, &[&b]))
+                .unwrap_or_default();
+            lines.push(T::WhyOtherCreated.fill(lang, &[&kind, name, &when, &by]));
             let simulated = sim.discovery.by_gk(&obj.gk()).is_some_and(|t| t.simulated);
             if !simulated {
-                lines.push(format!(
-                    "Orrery stores {kind} objects and shows them, but does not simulate what they do."
-                ));
+                lines.push(T::WhyNotSimulated.fill(lang, &[&kind]));
             }
         }
     }
@@ -351,7 +368,7 @@ pub fn why(sim: &Sim, uid: &str) -> Vec<String> {
         .max_by_key(|e| e.last_ms)
         .filter(|e| e.warning)
     {
-        lines.push(format!("Last warning: {} — {}", e.reason, e.message.trim()));
+        lines.push(T::WhyLastWarning.fill(lang, &[&e.reason, &e.message.trim()]));
     }
     lines
 }
@@ -482,12 +499,12 @@ enum Tab {
 impl Tab {
     const ALL: [Tab; 4] = [Tab::Why, Tab::Yaml, Tab::Describe, Tab::Events];
 
-    fn title(self) -> &'static str {
+    fn title(self, lang: Lang) -> &'static str {
         match self {
-            Tab::Why => "Why",
+            Tab::Why => T::TabWhy.get(lang),
             Tab::Yaml => "YAML",
-            Tab::Describe => "Describe",
-            Tab::Events => "Events",
+            Tab::Describe => T::TabDescribe.get(lang),
+            Tab::Events => T::TabEvents.get(lang),
         }
     }
 
@@ -505,9 +522,10 @@ impl Tab {
 pub fn Inspector() -> impl IntoView {
     let pg = Playground::expect();
     let tab = RwSignal::new(Tab::Why);
+    let i18n = I18n::expect();
     view! {
-        <aside class="panel-box inspector" data-testid="inspector" aria-label="Inspector">
-            <h2 class="panel-title">"Inspector"</h2>
+        <aside class="panel-box inspector" data-testid="inspector" aria-label=i18n.text(T::Inspector)>
+            <h2 class="panel-title">{i18n.text(T::Inspector)}</h2>
             <div class="inspector-body">
                 {move || match pg.selected.get() {
                     None => view! { <ClusterInfo /> }.into_any(),
@@ -522,6 +540,7 @@ pub fn Inspector() -> impl IntoView {
 #[component]
 fn ClusterInfo() -> impl IntoView {
     let pg = Playground::expect();
+    let i18n = I18n::expect();
     let cluster = Memo::new(move |_| {
         pg.with_sim(|s| {
             (
@@ -541,16 +560,16 @@ fn ClusterInfo() -> impl IntoView {
         })
     });
     view! {
-        <p class="hint">"Select an object on the canvas to see why it is there, its YAML, its events — and to act on it."</p>
+        <p class="hint">{i18n.text(T::InspectorHint)}</p>
         <dl class="facts" data-testid="cluster-facts">
-            <dt>"Node"</dt>
-            <dd>{move || cluster.with(|c| format!("{} ({})", c.0, c.1))}</dd>
-            <dt>"Kubernetes"</dt>
-            <dd>{move || cluster.with(|c| c.2.clone())}</dd>
-            <dt>"Objects"</dt>
+            <dt>{i18n.text(T::FactNode)}</dt>
+            <dd translate="no">{move || cluster.with(|c| format!("{} ({})", c.0, c.1))}</dd>
+            <dt>{i18n.text(T::FactKubernetes)}</dt>
+            <dd translate="no">{move || cluster.with(|c| c.2.clone())}</dd>
+            <dt>{i18n.text(T::FactObjects)}</dt>
             <dd>{move || cluster.with(|c| c.3)}</dd>
         </dl>
-        <h3 class="section-title">"minikube addons"</h3>
+        <h3 class="section-title">{i18n.text(T::MinikubeAddons)}</h3>
         <ul class="addons">
             <For each=move || addons.get() key=|a| a.clone() let:a>
                 <li>
@@ -567,7 +586,7 @@ fn ClusterInfo() -> impl IntoView {
                                 }
                             }
                         />
-                        <span>{a.0.clone()}</span>
+                        <span translate="no">{a.0.clone()}</span>
                     </label>
                 </li>
             </For>
@@ -578,6 +597,7 @@ fn ClusterInfo() -> impl IntoView {
 #[component]
 fn ObjectInfo(uid: String, tab: RwSignal<Tab>) -> impl IntoView {
     let pg = Playground::expect();
+    let i18n = I18n::expect();
     let info = {
         let uid = uid.clone();
         Memo::new(move |_| pg.with_sim(|s| s.store.by_uid(&uid).map(|o| Info::of(s, o))))
@@ -608,19 +628,19 @@ fn ObjectInfo(uid: String, tab: RwSignal<Tab>) -> impl IntoView {
                     <div class="gone" data-testid="inspector-gone">
                         {move || match gone.get() {
                             Some((kind, name, Some(next))) => view! {
-                                <p>{format!("This {kind} {name} no longer exists. A new {name} took its place.")}</p>
+                                <p>{i18n.f(T::GoneReplaced, &[&kind, &name])}</p>
                                 <button type="button" class="button" data-testid="select-successor"
                                     on:click=move |_| pg.selected.set(Some(next.clone()))>
-                                    {format!("Select the new {name}")}
+                                    {i18n.f(T::SelectNew, &[&name])}
                                 </button>
                             }.into_any(),
                             Some((kind, name, None)) => view! {
-                                <p>{format!("{kind} {name} no longer exists.")}</p>
+                                <p>{i18n.f(T::GoneNamed, &[&kind, &name])}</p>
                             }.into_any(),
-                            None => view! { <p>"The selected object no longer exists."</p> }.into_any(),
+                            None => view! { <p>{i18n.t(T::GoneUnknown)}</p> }.into_any(),
                         }}
                         <button type="button" class="button quiet" on:click=move |_| pg.selected.set(None)>
-                            "Show the cluster"
+                            {i18n.text(T::ShowCluster)}
                         </button>
                     </div>
                 }
@@ -628,13 +648,13 @@ fn ObjectInfo(uid: String, tab: RwSignal<Tab>) -> impl IntoView {
         >
             <ObjectHeader info=info />
             <Actions info=info />
-            <div class="tabs inspector-tabs" role="tablist" aria-label="About this object">
+            <div class="tabs inspector-tabs" role="tablist" aria-label=i18n.text(T::AboutObject)>
                 {Tab::ALL.into_iter().map(|t| view! {
                     <button type="button" role="tab" class="tab"
                         data-testid=format!("inspector-tab-{}", t.id())
                         aria-selected=move || (tab.get() == t).to_string()
                         on:click=move |_| tab.set(t)>
-                        {t.title()}
+                        {move || t.title(i18n.lang())}
                     </button>
                 }).collect_view()}
             </div>
@@ -645,17 +665,22 @@ fn ObjectInfo(uid: String, tab: RwSignal<Tab>) -> impl IntoView {
 
 #[component]
 fn ObjectHeader(info: Memo<Option<Info>>) -> impl IntoView {
+    let i18n = I18n::expect();
     let get =
         move |f: fn(&Info) -> String| move || info.with(|i| i.as_ref().map(f).unwrap_or_default());
     view! {
         <header class="object-header" data-testid="inspector-object">
-            <span class="kind-chip">{get(|i| i.kind.clone())}</span>
-            <h3 class="object-name" data-testid="inspector-name">{get(|i| i.name.clone())}</h3>
+            <span class="kind-chip" translate="no">{get(|i| i.kind.clone())}</span>
+            <h3 class="object-name" data-testid="inspector-name" translate="no">{get(|i| i.name.clone())}</h3>
             <p class="object-meta">
-                {get(|i| if i.namespace.is_empty() { "cluster-scoped".into() } else { format!("namespace {}", i.namespace) })}
-                {get(|i| if i.status.is_empty() { String::new() } else { format!(" · {}", i.status) })}
+                {move || info.with(|i| i.as_ref().map(|i| if i.namespace.is_empty() {
+                    i18n.t(T::ClusterScoped).to_string()
+                } else {
+                    i18n.f(T::InNamespace, &[&i.namespace])
+                }).unwrap_or_default())}
+                <span translate="no">{get(|i| if i.status.is_empty() { String::new() } else { format!(" · {}", i.status) })}</span>
             </p>
-            <p class="object-uid">"UID " <code data-testid="inspector-uid">{get(|i| i.uid.clone())}</code></p>
+            <p class="object-uid">"UID " <code data-testid="inspector-uid" translate="no">{get(|i| i.uid.clone())}</code></p>
         </header>
     }
 }
@@ -663,6 +688,7 @@ fn ObjectHeader(info: Memo<Option<Info>>) -> impl IntoView {
 #[component]
 fn Actions(info: Memo<Option<Info>>) -> impl IntoView {
     let pg = Playground::expect();
+    let i18n = I18n::expect();
     let run = move |line: String| {
         pg.run(&line, None, "canvas");
     };
@@ -706,12 +732,12 @@ fn Actions(info: Memo<Option<Info>>) -> impl IntoView {
     view! {
         <div class="actions" data-testid="inspector-actions">
             <Show when=move || replicas().is_some()>
-                <div class="action-row scale" role="group" aria-label="Scale">
-                    <span class="action-label">"Replicas"</span>
-                    <button type="button" class="icon-button" data-testid="scale-down" aria-label="One replica fewer"
+                <div class="action-row scale" role="group" aria-label=i18n.text(T::Scale)>
+                    <span class="action-label">{i18n.text(T::Replicas)}</span>
+                    <button type="button" class="icon-button" data-testid="scale-down" aria-label=i18n.text(T::ReplicaFewer)
                         on:click=move |_| scale_to(replicas().unwrap_or(0) - 1)>"−"</button>
                     <input type="number" min="0" max="5000" class="replicas" data-testid="scale-input"
-                        aria-label="Replicas"
+                        aria-label=i18n.text(T::Replicas)
                         prop:value=move || replicas().unwrap_or(0).to_string()
                         on:input=move |ev| typed.set(event_target_value(&ev).trim().parse().ok())
                         on:keydown=move |ev: leptos::ev::KeyboardEvent| {
@@ -720,18 +746,18 @@ fn Actions(info: Memo<Option<Info>>) -> impl IntoView {
                                 if let Some(n) = typed.get_untracked() { scale_to(n); }
                             }
                         } />
-                    <button type="button" class="icon-button" data-testid="scale-up" aria-label="One replica more"
+                    <button type="button" class="icon-button" data-testid="scale-up" aria-label=i18n.text(T::ReplicaMore)
                         on:click=move |_| scale_to(replicas().unwrap_or(0) + 1)>"+"</button>
                     <button type="button" class="button" data-testid="scale-apply"
                         on:click=move |_| {
                             if let Some(n) = typed.get_untracked().or(replicas()) { scale_to(n); }
-                        }>"Scale"</button>
+                        }>{i18n.text(T::Scale)}</button>
                 </div>
             </Show>
             <Show when=move || default_class() == Some(false)>
                 <div class="action-row">
                     <button type="button" class="button" data-testid="make-default"
-                        title="Two kubectl patch commands: this class gets the default annotation, the old default loses it"
+                        title=i18n.text(T::MakeDefaultTitle)
                         on:click=move |_| {
                             let Some(i) = info.get_untracked() else { return };
                             let old: Vec<String> = untrack(|| pg.with_sim(|s| {
@@ -742,33 +768,33 @@ fn Actions(info: Memo<Option<Info>>) -> impl IntoView {
                                 run(line);
                             }
                         }>
-                        "★ Make this the default class"
+                        {i18n.text(T::MakeDefault)}
                     </button>
                 </div>
             </Show>
             <Show when=move || info.with(|i| i.as_ref().is_some_and(|i| i.exec_file.is_some()))>
                 <details class="exec-details" data-testid="exec-details">
-                <summary data-testid="exec-open">"Write or read a file in the pod "<code>"kubectl exec"</code></summary>
+                <summary data-testid="exec-open">{i18n.text(T::ExecSummary)}<code translate="no">"kubectl exec"</code></summary>
                 <form class="exec" data-testid="exec-form" on:submit=move |ev| { ev.prevent_default(); exec(true); }>
                     <label class="field">
-                        <span>"File"</span>
+                        <span>{i18n.text(T::ExecFile)}</span>
                         <input type="text" spellcheck="false" data-testid="exec-file"
                             prop:value=move || exec_file.get()
                             on:input=move |ev| exec_file.set(event_target_value(&ev)) />
                     </label>
                     <label class="field">
-                        <span>"Text"</span>
+                        <span>{i18n.text(T::ExecText)}</span>
                         <input type="text" spellcheck="false" data-testid="exec-text"
                             prop:value=move || exec_text.get()
                             on:input=move |ev| exec_text.set(event_target_value(&ev)) />
                     </label>
                     <div class="exec-buttons">
-                        <button type="submit" class="button" data-testid="exec-write">"Write"</button>
+                        <button type="submit" class="button" data-testid="exec-write">{i18n.text(T::ExecWrite)}</button>
                         <button type="button" class="button" data-testid="exec-read"
-                            on:click=move |_| exec(false)>"Read"</button>
+                            on:click=move |_| exec(false)>{i18n.text(T::ExecRead)}</button>
                     </div>
                     {move || exec_out.get().map(|(line, text, code)| view! {
-                        <pre class=if code == 0 { "exec-output" } else { "exec-output error" } data-testid="exec-output">
+                        <pre class=if code == 0 { "exec-output" } else { "exec-output error" } data-testid="exec-output" translate="no">
                             <span class="prompt">{format!("$ {line}\n")}</span>
                             {text}
                         </pre>
@@ -783,9 +809,9 @@ fn Actions(info: Memo<Option<Info>>) -> impl IntoView {
                     on:click=move |_| {
                         if let Some(i) = info.get_untracked() { run(i.delete_line()); }
                     }>
-                    {move || if info.with(|i| i.as_ref().is_some_and(|i| i.deleting)) { "Terminating…" } else { "Delete" }}
+                    {move || i18n.t(if info.with(|i| i.as_ref().is_some_and(|i| i.deleting)) { T::Terminating } else { T::Delete })}
                 </button>
-                <code class="equals">{move || info.with(|i| i.as_ref().map(Info::delete_line).unwrap_or_default())}</code>
+                <code class="equals" translate="no">{move || info.with(|i| i.as_ref().map(Info::delete_line).unwrap_or_default())}</code>
             </div>
         </div>
     }
@@ -794,12 +820,16 @@ fn Actions(info: Memo<Option<Info>>) -> impl IntoView {
 #[component]
 fn TabBody(uid: String, info: Memo<Option<Info>>, tab: RwSignal<Tab>) -> impl IntoView {
     let pg = Playground::expect();
+    let i18n = I18n::expect();
     // Each tab computes only while it shows.
     let body = Memo::new(move |_| {
         let t = tab.get();
         let uid = uid.clone();
         match t {
-            Tab::Why => pg.with_sim(|s| why(s, &uid)).join("\n"),
+            Tab::Why => {
+                let lang = i18n.lang();
+                pg.with_sim(|s| why(s, &uid, lang)).join("\n")
+            }
             Tab::Yaml => pg.with_sim(|s| {
                 s.store
                     .by_uid(&uid)
@@ -840,16 +870,16 @@ fn TabBody(uid: String, info: Memo<Option<Info>>, tab: RwSignal<Tab>) -> impl In
                         {move || body.with(|b| b.lines().map(|l| view! { <li>{l.to_string()}</li> }).collect_view())}
                     </ol>
                 }.into_any(),
-                Tab::Yaml => view! { <pre class="code-view">{move || body.get()}</pre> }.into_any(),
+                Tab::Yaml => view! { <pre class="code-view" translate="no">{move || body.get()}</pre> }.into_any(),
                 Tab::Describe => view! {
                     <p class="equals-line">
-                        <code>{move || format!("$ {}", info.with(|i| i.as_ref().map(Info::describe_line).unwrap_or_default()))}</code>
+                        <code translate="no">{move || format!("$ {}", info.with(|i| i.as_ref().map(Info::describe_line).unwrap_or_default()))}</code>
                     </p>
-                    <pre class="code-view">{move || body.get()}</pre>
+                    <pre class="code-view" translate="no">{move || body.get()}</pre>
                 }.into_any(),
                 Tab::Events => view! {
-                    <Show when=move || body.with(|b| !b.is_empty()) fallback=|| view! { <p class="muted">"No events for this object."</p> }>
-                        <ul class="events">
+                    <Show when=move || body.with(|b| !b.is_empty()) fallback=move || view! { <p class="muted">{i18n.text(T::NoObjectEvents)}</p> }>
+                        <ul class="events" translate="no">
                             {move || body.with(|b| b.lines().map(|l| {
                                 let mut parts = l.splitn(4, '\t');
                                 let age = parts.next().unwrap_or("").to_string();
@@ -890,7 +920,7 @@ mod tests {
         let mut s = lesson();
         let old = uid_of(&s, "Pod", "pacman", "mongo-0");
         s.exec("kubectl delete pod mongo-0 -n pacman", None);
-        let terminating = why(&s.sim, &old).join("\n");
+        let terminating = why(&s.sim, &old, Lang::En).join("\n");
         assert!(
             terminating.contains("Terminating: deleted by a kubectl command"),
             "{terminating}"
@@ -898,7 +928,7 @@ mod tests {
         s.exec("sleep 90s", None);
         let new = uid_of(&s, "Pod", "pacman", "mongo-0");
         assert_ne!(old, new);
-        let text = why(&s.sim, &new).join("\n");
+        let text = why(&s.sim, &new, Lang::En).join("\n");
         assert!(
             text.contains("mongo-0 was created by the statefulset controller")
                 && text.contains("StatefulSet mongo has replicas 1, and ordinal 0 was missing"),
@@ -920,7 +950,7 @@ mod tests {
     fn a_claim_says_why_it_has_its_class() {
         let s = lesson();
         let uid = uid_of(&s, "PersistentVolumeClaim", "pacman", "mongo-storage");
-        let text = why(&s.sim, &uid).join("\n");
+        let text = why(&s.sim, &uid, Lang::En).join("\n");
         assert!(text.contains("csi-hostpath-sc"), "{text}");
         assert!(
             text.contains("provisioned dynamically for this claim"),
@@ -938,7 +968,7 @@ mod tests {
             .list("Pod", "pacman")
             .find(|p| p.meta.name.starts_with("pacman-"))
             .unwrap();
-        let text = why(&s.sim, &pod.meta.uid).join("\n");
+        let text = why(&s.sim, &pod.meta.uid, Lang::En).join("\n");
         assert!(
             text.contains("created by the replicaset controller"),
             "{text}"
@@ -949,9 +979,9 @@ mod tests {
             "{text}"
         );
         let csi = uid_of(&s, "StorageClass.storage.k8s.io", "", "csi-hostpath-sc");
-        assert!(why(&s.sim, &csi)[0].contains("is the default StorageClass"));
+        assert!(why(&s.sim, &csi, Lang::En)[0].contains("is the default StorageClass"));
         let standard = uid_of(&s, "StorageClass.storage.k8s.io", "", "standard");
-        assert!(why(&s.sim, &standard)[0].contains("is not the default"));
+        assert!(why(&s.sim, &standard, Lang::En)[0].contains("is not the default"));
     }
 
     #[test]
@@ -963,7 +993,7 @@ mod tests {
             .all()
             .find(|o| o.kind == "PodSecurityPolicy")
             .unwrap();
-        let text = why(&s.sim, &psp.meta.uid).join("\n");
+        let text = why(&s.sim, &psp.meta.uid, Lang::En).join("\n");
         assert!(text.contains("does not simulate"), "{text}");
         let info = Info::of(&s.sim, psp);
         assert_eq!(
@@ -1000,9 +1030,31 @@ mod tests {
     #[test]
     fn actors_read_as_words() {
         assert_eq!(
-            actor_words("statefulset-controller"),
+            actor_words("statefulset-controller", Lang::En),
             "the statefulset controller"
         );
-        assert_eq!(actor_words("kubectl"), "a kubectl command");
+        assert_eq!(actor_words("kubectl", Lang::En), "a kubectl command");
+        assert_eq!(actor_words("kubectl", Lang::Ko), "kubectl 명령");
+    }
+
+    /// Every sentence of every lesson object's causal chain is in Korean when the page
+    /// is, and says as much as the English (the same number of sentences).
+    #[test]
+    fn the_causal_chain_speaks_korean() {
+        let mut s = lesson();
+        s.exec("kubectl delete pod mongo-0 -n pacman", None);
+        let hangul = |t: &str| t.chars().any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c));
+        let uids: Vec<String> = s.sim.store.all().map(|o| o.meta.uid.clone()).collect();
+        for uid in uids {
+            let en = why(&s.sim, &uid, Lang::En);
+            let ko = why(&s.sim, &uid, Lang::Ko);
+            assert_eq!(en.len(), ko.len(), "{en:?}");
+            for line in &ko {
+                assert!(hangul(line), "{line}");
+            }
+        }
+        let uid = uid_of(&s, "PersistentVolumeClaim", "pacman", "mongo-storage");
+        let text = why(&s.sim, &uid, Lang::Ko).join("\n");
+        assert!(text.contains("DefaultStorageClass 어드미션 플러그인"), "{text}");
     }
 }

@@ -11,10 +11,32 @@ use leptos::task::spawn_local;
 use orrery::shell::heredoc_marker;
 use orrery::transcript::{self, Item};
 
+use crate::i18n::{I18n, Lang, T};
 use crate::state::Playground;
 
 /// The lesson the page opens on.
 pub const DEFAULT_LESSON: &str = include_str!("../lessons/day55.txt");
+/// The same lesson in Korean: the same commands and output, the narrative translated.
+pub const DEFAULT_LESSON_KO: &str = include_str!("../lessons/day55.ko.txt");
+
+/// The default lesson's text in a language.
+pub fn default_lesson(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => DEFAULT_LESSON,
+        Lang::Ko => DEFAULT_LESSON_KO,
+    }
+}
+
+/// Two lessons are translations of each other when they run the same commands with
+/// the same input: then a learner can switch language mid-lesson and keep their place.
+pub fn same_steps(a: &Lesson, b: &Lesson) -> bool {
+    a.steps.len() == b.steps.len()
+        && a
+            .steps
+            .iter()
+            .zip(&b.steps)
+            .all(|(x, y)| x.command == y.command && x.heredoc == y.heredoc)
+}
 
 /// One step: what to read, then what to run.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -110,7 +132,7 @@ fn paragraph_view(p: String) -> impl IntoView {
         .into_iter()
         .map(|(code, text)| {
             if code {
-                view! { <code>{text}</code> }.into_any()
+                view! { <code translate="no">{text}</code> }.into_any()
             } else {
                 text.into_any()
             }
@@ -119,22 +141,35 @@ fn paragraph_view(p: String) -> impl IntoView {
     view! { <p>{spans}</p> }
 }
 
+/// Where the lesson stands (the next step to run), shared with the page so that a share
+/// link or the autosave can save and restore it. Provided by the app root; a lesson
+/// mounted without one keeps its own.
+#[derive(Clone, Copy)]
+pub struct LessonCursor(pub RwSignal<usize>);
+
 #[component]
 pub fn LessonPanel() -> impl IntoView {
+    let i18n = I18n::expect();
     let lesson = parse_lesson(DEFAULT_LESSON);
+    // The Korean narrative, if it reads and runs the same steps; else the English one
+    // serves both (a broken translation must not take the lesson away).
+    let korean = parse_lesson(DEFAULT_LESSON_KO)
+        .ok()
+        .filter(|ko| lesson.as_ref().is_ok_and(|en| same_steps(en, ko)));
     match lesson {
         Ok(lesson) if !lesson.steps.is_empty() => {
-            view! { <LessonSteps lesson=lesson /> }.into_any()
+            let korean = korean.unwrap_or_else(|| lesson.clone());
+            view! { <LessonSteps english=lesson korean=korean /> }.into_any()
         }
         Ok(_) => view! {
-            <section class="panel-box lesson-panel lesson" data-testid="lesson" aria-label="Lesson">
-                <p class="muted">"This lesson has no commands."</p>
+            <section class="panel-box lesson-panel lesson" data-testid="lesson" aria-label=i18n.text(T::Lesson)>
+                <p class="muted">{i18n.text(T::LessonNoCommands)}</p>
             </section>
         }
         .into_any(),
         Err(e) => view! {
-            <section class="panel-box lesson-panel lesson" data-testid="lesson" aria-label="Lesson">
-                <p class="error-text">{format!("The lesson could not be read: {e}")}</p>
+            <section class="panel-box lesson-panel lesson" data-testid="lesson" aria-label=i18n.text(T::Lesson)>
+                <p class="error-text">{move || i18n.f(T::LessonUnreadable, &[&e])}</p>
             </section>
         }
         .into_any(),
@@ -142,15 +177,30 @@ pub fn LessonPanel() -> impl IntoView {
 }
 
 #[component]
-fn LessonSteps(lesson: Lesson) -> impl IntoView {
+fn LessonSteps(english: Lesson, korean: Lesson) -> impl IntoView {
     let pg = Playground::expect();
-    let lesson = StoredValue::new(lesson);
-    let total = lesson.with_value(|l| l.steps.len());
-    let position = RwSignal::new(0usize);
+    let i18n = I18n::expect();
+    let english = StoredValue::new(english);
+    let korean = StoredValue::new(korean);
+    // The lesson in the page's language. Both have the same steps, so the place (a
+    // step index) carries over when the learner switches language.
+    let lesson = move || match i18n.lang() {
+        Lang::En => english,
+        Lang::Ko => korean,
+    };
+    let total = english.with_value(|l| l.steps.len());
+    let position = use_context::<LessonCursor>()
+        .map(|c| c.0)
+        .unwrap_or_else(|| RwSignal::new(0usize));
+    if position.get_untracked() > total {
+        position.set(total);
+    }
     let running = RwSignal::new(false);
     // The console entry the lesson ran last: anything newer from elsewhere is the
-    // learner exploring on their own.
-    let last_lesson_entry = RwSignal::new(0u64);
+    // learner exploring on their own. What the console held before the lesson was shown
+    // (a restored session) is not.
+    let last_lesson_entry =
+        RwSignal::new(pg.console.with_untracked(|c| c.last().map_or(0, |e| e.id)));
     let off_script = Memo::new(move |_| {
         let after = last_lesson_entry.get();
         pg.console.with(|c| {
@@ -162,7 +212,7 @@ fn LessonSteps(lesson: Lesson) -> impl IntoView {
     });
 
     let run_step = move |i: usize| {
-        let Some(step) = lesson.with_value(|l| l.steps.get(i).cloned()) else {
+        let Some(step) = english.with_value(|l| l.steps.get(i).cloned()) else {
             return;
         };
         pg.run(&step.command, step.heredoc.as_deref(), "lesson");
@@ -194,9 +244,10 @@ fn LessonSteps(lesson: Lesson) -> impl IntoView {
     let skip = move |_| position.update(|p| *p = (*p + 1).min(total));
     let back = move |_| position.update(|p| *p = p.saturating_sub(1));
 
-    let title = lesson.with_value(|l| l.title.clone());
+    let title = move || lesson().with_value(|l| l.title.clone());
     let step_view = move || {
         let i = position.get();
+        let lesson = lesson();
         match lesson.with_value(|l| l.steps.get(i).cloned()) {
             Some(step) => {
                 // A command right after another goes on with the narrative before it.
@@ -222,8 +273,8 @@ fn LessonSteps(lesson: Lesson) -> impl IntoView {
                     let text = step.expected.join("\n");
                     view! {
                         <details class="lesson-expected">
-                            <summary>"What it prints"</summary>
-                            <pre>{text}</pre>
+                            <summary>{i18n.text(T::LessonWhatItPrints)}</summary>
+                            <pre translate="no">{text}</pre>
                         </details>
                     }
                 });
@@ -233,7 +284,7 @@ fn LessonSteps(lesson: Lesson) -> impl IntoView {
                             {narrative}
                         </div>
                         <div class="lesson-next">
-                            <pre class="lesson-command" data-testid="lesson-command">
+                            <pre class="lesson-command" data-testid="lesson-command" translate="no">
                                 <span class="prompt" aria-hidden="true">"$ "</span>
                                 {step.command}
                                 {heredoc}
@@ -249,7 +300,7 @@ fn LessonSteps(lesson: Lesson) -> impl IntoView {
                 view! {
                     <div class="lesson-step done" data-testid="lesson-step" data-step=i.to_string()>
                         <div class="lesson-narrative" data-testid="lesson-narrative">
-                            <p><strong>"Lesson complete."</strong>" Keep exploring: the console and the canvas are yours."</p>
+                            <p><strong>{i18n.text(T::LessonComplete)}</strong>{i18n.text(T::LessonKeepExploring)}</p>
                             {closing.into_iter().map(paragraph_view).collect_view()}
                         </div>
                     </div>
@@ -260,20 +311,20 @@ fn LessonSteps(lesson: Lesson) -> impl IntoView {
     };
 
     view! {
-        <section class="panel-box lesson-panel lesson" data-testid="lesson" aria-label="Lesson">
+        <section class="panel-box lesson-panel lesson" data-testid="lesson" aria-label=i18n.text(T::Lesson)>
             <header class="lesson-head">
-                {
-                    let title = title.unwrap_or_else(|| "Lesson".into());
+                {move || {
+                    let title = title().unwrap_or_else(|| i18n.t(T::Lesson).into());
                     let tooltip = title.clone();
-                    view! { <h2 class="lesson-title" title=tooltip>{title}</h2> }
-                }
+                    view! { <h2 class="lesson-title" data-testid="lesson-title" title=tooltip>{title}</h2> }
+                }}
                 <p class="lesson-progress" data-testid="lesson-progress">
                     {move || {
                         let p = position.get();
                         if p < total {
-                            format!("Step {} of {total}", p + 1)
+                            i18n.f(T::LessonStepOf, &[&(p + 1), &total])
                         } else {
-                            format!("{total} of {total} done")
+                            i18n.f(T::LessonAllDone, &[&total])
                         }
                     }}
                 </p>
@@ -286,7 +337,7 @@ fn LessonSteps(lesson: Lesson) -> impl IntoView {
             </header>
             <Show when=move || { off_script.get() && position.get() > 0 && position.get() < total }>
                 <p class="off-script muted" role="status" data-testid="lesson-off-script">
-                    "Off-script: explore freely, the lesson waits here."
+                    {i18n.text(T::LessonOffScript)}
                 </p>
             </Show>
             {step_view}
@@ -300,12 +351,12 @@ fn LessonSteps(lesson: Lesson) -> impl IntoView {
                         on:click=run
                     >
                         <span aria-hidden="true">"▶ "</span>
-                        "Run"
+                        {i18n.text(T::LessonRun)}
                     </button>
                     <button
                         type="button"
                         data-testid="lesson-run-all"
-                        title="Run the remaining steps one after another"
+                        title=i18n.text(T::LessonRunAllTitle)
                         on:click=move |ev| {
                             if running.get_untracked() {
                                 running.set(false);
@@ -314,28 +365,28 @@ fn LessonSteps(lesson: Lesson) -> impl IntoView {
                             }
                         }
                     >
-                        {move || if running.get() { "Stop" } else { "Run all" }}
+                        {move || i18n.t(if running.get() { T::LessonStop } else { T::LessonRunAll })}
                     </button>
                     <button
                         type="button"
                         class="quiet"
                         data-testid="lesson-skip"
-                        title="Go to the next step without running this one"
+                        title=i18n.text(T::LessonSkipTitle)
                         disabled=move || running.get()
                         on:click=skip
                     >
-                        "Skip"
+                        {i18n.text(T::LessonSkip)}
                     </button>
                 </Show>
                 <button
                     type="button"
                     class="quiet"
                     data-testid="lesson-back"
-                    title="Show the previous step again (it does not undo it)"
+                    title=i18n.text(T::LessonBackTitle)
                     disabled=move || running.get() || position.get() == 0
                     on:click=back
                 >
-                    "Back"
+                    {i18n.text(T::LessonBack)}
                 </button>
             </div>
         </section>
@@ -405,5 +456,25 @@ mod tests {
             code_spans("odd ` tick"),
             [(false, "odd ` tick".to_string())]
         );
+    }
+
+    fn hangul(s: &str) -> bool {
+        s.chars().any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c))
+    }
+
+    /// The Korean lesson runs the same steps as the English one (so switching language
+    /// keeps the learner's place), and every word of its narrative is Korean.
+    #[test]
+    fn the_korean_lesson_is_the_same_lesson_in_korean() {
+        let en = parse_lesson(DEFAULT_LESSON).unwrap();
+        let ko = parse_lesson(DEFAULT_LESSON_KO).expect("the Korean lesson is a transcript");
+        assert!(same_steps(&en, &ko));
+        assert!(ko.title.as_deref().is_some_and(hangul));
+        for (i, (e, k)) in en.steps.iter().zip(&ko.steps).enumerate() {
+            assert_eq!(e.expected, k.expected, "step {i}: the same expected output");
+            assert_eq!(e.narrative.is_empty(), k.narrative.is_empty(), "step {i}");
+            assert!(k.narrative.iter().all(|p| hangul(p)), "step {i}: {:?}", k.narrative);
+        }
+        assert_eq!(default_lesson(Lang::Ko), DEFAULT_LESSON_KO);
     }
 }

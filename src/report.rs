@@ -4,6 +4,8 @@
 
 use orrery::manifest::{self, Diagnostic};
 
+use crate::i18n::{Lang, T};
+
 /// At most this many diagnostics are kept for display; a pasted binary file should not
 /// turn into a hundred thousand list items.
 pub const MAX_DIAGNOSTICS: usize = 100;
@@ -91,18 +93,26 @@ impl FileReport {
 
     /// "11 documents", "1 document", "No documents".
     pub fn documents_label(&self) -> String {
+        self.documents_label_in(Lang::En)
+    }
+
+    pub fn documents_label_in(&self, lang: Lang) -> String {
         match self.documents {
-            0 => "No documents".to_string(),
-            1 => "1 document".to_string(),
-            n => format!("{n} documents"),
+            0 => T::DocumentsNone.get(lang).to_string(),
+            1 => T::DocumentsOne.get(lang).to_string(),
+            n => T::DocumentsMany.fill(lang, &[&n]),
         }
     }
 
     /// "2 problems", "1 problem".
     pub fn problems_label(&self) -> String {
+        self.problems_label_in(Lang::En)
+    }
+
+    pub fn problems_label_in(&self, lang: Lang) -> String {
         match self.diagnostics_total {
-            1 => "1 problem".to_string(),
-            n => format!("{n} problems"),
+            1 => T::ProblemsOne.get(lang).to_string(),
+            n => T::ProblemsMany.fill(lang, &[&n]),
         }
     }
 }
@@ -156,6 +166,7 @@ mod tests {
         assert_eq!(labels, ["Service ×2", "Namespace", NO_KIND]);
         assert!(!report.has_errors());
         assert_eq!(report.documents_label(), "4 documents");
+        assert_eq!(report.documents_label_in(Lang::Ko), "문서 4개");
     }
 
     #[test]

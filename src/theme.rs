@@ -5,6 +5,8 @@
 
 use leptos::prelude::*;
 
+use crate::i18n::{I18n, T};
+
 const KEY: &str = "orrery-theme";
 
 fn storage() -> Option<web_sys::Storage> {
@@ -50,17 +52,18 @@ pub fn ThemeToggle() -> impl IntoView {
         }
         chosen.set(Some(next.to_string()));
     };
+    let i18n = I18n::expect();
     view! {
         <button
             type="button"
             class="theme-toggle"
             data-testid="theme-toggle"
             aria-pressed=move || dark().to_string()
-            title=move || if dark() { "Switch to the light theme" } else { "Switch to the dark theme" }
+            title=move || i18n.t(if dark() { T::ThemeToLight } else { T::ThemeToDark })
             on:click=toggle
         >
             <span aria-hidden="true">{move || if dark() { "☀" } else { "☾" }}</span>
-            <span class="theme-label">{move || if dark() { "Light" } else { "Dark" }}</span>
+            <span class="theme-label">{move || i18n.t(if dark() { T::ThemeLight } else { T::ThemeDark })}</span>
         </button>
     }
 }

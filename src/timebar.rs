@@ -11,6 +11,7 @@ use orrery::sim::EventRecord;
 use orrery::time::{human_duration, rfc3339, Millis};
 
 use crate::clock;
+use crate::i18n::{I18n, T};
 use crate::state::Playground;
 
 /// The speeds the speed control offers.
@@ -105,8 +106,9 @@ fn icon(path: &'static str) -> impl IntoView {
 
 #[component]
 pub fn TimePanel() -> impl IntoView {
+    let i18n = I18n::expect();
     view! {
-        <section class="panel-box time-panel time" data-testid="time" aria-label="Time">
+        <section class="panel-box time-panel time" data-testid="time" aria-label=i18n.text(T::Time)>
             <PastBanner />
             <Transport />
             <EventLog />
@@ -118,6 +120,7 @@ pub fn TimePanel() -> impl IntoView {
 #[component]
 pub fn PastBanner() -> impl IntoView {
     let pg = Playground::expect();
+    let i18n = I18n::expect();
     let now = Memo::new(move |_| {
         pg.version.track();
         pg.now()
@@ -133,12 +136,12 @@ pub fn PastBanner() -> impl IntoView {
                             class="past-banner"
                             role="status"
                             data-testid="past-banner"
-                            title="The whole page shows this moment. Running a command returns to now."
+                            title=i18n.text(T::PastTitle)
                         >
                             <span class="past-icon">{icon(PAST)}</span>
                             <p>
-                                <strong>"Viewing the past"</strong>
-                                {format!(" · {ago} ago, at {}", clock(t))}
+                                <strong>{i18n.text(T::PastViewing)}</strong>
+                                {move || i18n.f(T::PastAgo, &[&ago, &clock(t)])}
                             </p>
                             <div class="past-actions">
                                 <button
@@ -147,15 +150,15 @@ pub fn PastBanner() -> impl IntoView {
                                     data-testid="back-to-now"
                                     on:click=move |_| pg.view_at(pg.now())
                                 >
-                                    "Back to now"
+                                    {i18n.text(T::PastBackToNow)}
                                 </button>
                                 <button
                                     type="button"
                                     data-testid="replay-from-here"
-                                    title="Forget what happened after this moment and go on from here"
+                                    title=i18n.text(T::PastReplayTitle)
                                     on:click=move |_| pg.rewind_to_view()
                                 >
-                                    "Replay from here"
+                                    {i18n.text(T::PastReplay)}
                                 </button>
                             </div>
                         </div>
@@ -169,6 +172,7 @@ pub fn PastBanner() -> impl IntoView {
 #[component]
 fn Transport() -> impl IntoView {
     let pg = Playground::expect();
+    let i18n = I18n::expect();
     let now = Memo::new(move |_| {
         pg.version.track();
         pg.now()
@@ -243,19 +247,19 @@ fn Transport() -> impl IntoView {
                     on:click=toggle
                 >
                     {move || if pg.playing.get() { icon(PAUSE) } else { icon(PLAY) }}
-                    {move || if pg.playing.get() { "Pause" } else { "Play" }}
+                    {move || i18n.t(if pg.playing.get() { T::Pause } else { T::Play })}
                 </button>
                 <button
                     type="button"
                     data-testid="step"
-                    title="Advance to the next moment a controller acts"
+                    title=i18n.text(T::StepTitle)
                     on:click=step
                 >
                     {icon(STEP)}
-                    "Step"
+                    {i18n.text(T::StepButton)}
                 </button>
-                <label class="speed" title="Playback speed">
-                    <span class="visually-hidden">"Speed"</span>
+                <label class="speed" title=i18n.text(T::SpeedTitle)>
+                    <span class="visually-hidden">{i18n.text(T::Speed)}</span>
                     <select
                         data-testid="speed"
                         on:change=move |ev| {
@@ -271,14 +275,14 @@ fn Transport() -> impl IntoView {
             <div class="clock" data-testid="clock" aria-live="off">
                 <span class="clock-time" data-testid="clock-time">{move || clock(shown.get())}</span>
                 <span class="clock-age muted" data-testid="clock-age">
-                    {move || format!("age {}", age(start.get(), shown.get()))}
+                    {move || i18n.f(T::ClockAge, &[&age(start.get(), shown.get())])}
                 </span>
             </div>
             <Show when=move || idle_note.get()>
-                <p class="idle-note muted" role="status">"Nothing is scheduled: the cluster is idle."</p>
+                <p class="idle-note muted" role="status">{i18n.text(T::Idle)}</p>
             </Show>
             <label class="scrubber">
-                <span class="visually-hidden">"Time"</span>
+                <span class="visually-hidden">{i18n.text(T::Time)}</span>
                 <input
                     type="range"
                     data-testid="scrubber"
@@ -286,7 +290,7 @@ fn Transport() -> impl IntoView {
                     max=move || now.get().to_string()
                     step="100"
                     prop:value=move || shown.get().to_string()
-                    aria-valuetext=move || format!("{} (age {})", clock(shown.get()), age(start.get(), shown.get()))
+                    aria-valuetext=move || i18n.f(T::ClockValueText, &[&clock(shown.get()), &age(start.get(), shown.get())])
                     on:input=move |ev| {
                         if let Ok(t) = event_target_value(&ev).parse::<f64>() {
                             scrub(t as Millis);
@@ -302,6 +306,7 @@ fn Transport() -> impl IntoView {
 #[component]
 fn EventLog() -> impl IntoView {
     let pg = Playground::expect();
+    let i18n = I18n::expect();
     let rows = Memo::new(move |_| {
         pg.with_sim(|sim| newest_events(sim.events.iter().map(|e| &**e), MAX_EVENT_ROWS))
     });
@@ -310,11 +315,9 @@ fn EventLog() -> impl IntoView {
     let caption = move || {
         let (n, shown) = (total.get(), rows.with(Vec::len));
         if n > shown {
-            format!("Events: the newest {shown} of {n}")
-        } else if n == 1 {
-            "Events: 1".to_string()
+            i18n.f(T::EventsNewest, &[&shown, &n])
         } else {
-            format!("Events: {n}")
+            i18n.f(T::EventsCount, &[&n])
         }
     };
     view! {
@@ -322,7 +325,8 @@ fn EventLog() -> impl IntoView {
             <div class="events-scroll">
                 <table class="events-table">
                     <caption>{caption}</caption>
-                    <thead>
+                    // The rows are `kubectl get events` as kubectl prints it: never translated.
+                    <thead translate="no">
                         <tr>
                             <th scope="col">"LAST SEEN"</th>
                             <th scope="col">"TYPE"</th>
@@ -331,14 +335,14 @@ fn EventLog() -> impl IntoView {
                             <th scope="col">"MESSAGE"</th>
                         </tr>
                     </thead>
-                    <tbody>
+                    <tbody translate="no">
                         <For each=move || rows.get() key=|r| r.key.clone() let:row>
                             <EventLine row=row now=sim_now />
                         </For>
                     </tbody>
                 </table>
                 <Show when=move || total.get() == 0>
-                    <p class="muted events-empty">"No events yet. Run a command or press Play."</p>
+                    <p class="muted events-empty">{i18n.text(T::EventsNone)}</p>
                 </Show>
             </div>
         </div>

@@ -18,6 +18,7 @@
 //! `apps.kubernetes.io/pod-index` label from 1.28; the PVC retention policy from 1.27;
 //! `minReadySeconds` from 1.25 (§13.15 UNVERIFIED; chosen to match the defaulting).
 
+use crate::sort::StableSort;
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{json, Map, Value};
@@ -602,7 +603,7 @@ fn revisions<'a>(sim: &'a Sim, set: &'a Object, out: &mut Out) -> Revisions<'a> 
             all.push(cr);
         }
     }
-    all.sort_by(|a, b| {
+    all.sort_stable_by(|a, b| {
         let ra = a.i64_at(&["revision"]).unwrap_or(0);
         let rb = b.i64_at(&["revision"]).unwrap_or(0);
         (ra, a.meta.creation_ms, &a.meta.name).cmp(&(rb, b.meta.creation_ms, &b.meta.name))
@@ -841,7 +842,15 @@ pub fn pod_create_error(sim: &Sim, pod: &Object) -> Option<String> {
     let rt = sim.discovery.by_gk("Pod")?;
     let causes = crate::validation::validate(sim, rt, pod, None);
     if causes.is_empty() {
-        return None;
+        // Then the (simulated) ResourceQuota admission: sim::MAX_PODS.
+        let ns = if pod.meta.namespace.is_empty() {
+            "default"
+        } else {
+            &pod.meta.namespace
+        };
+        return sim
+            .pod_quota_error(ns, &pod.meta.name, 1)
+            .map(|e| e.message());
     }
     Some(server_invalid_message("Pod", &pod.meta.name, &causes))
 }
@@ -905,7 +914,8 @@ fn sync(sim: &Sim, set: &Object, out: &mut Out) {
     let revs = revisions(sim, set, out);
     let update_template = set.get(&["spec", "template"]).clone();
     let start = start_ordinal(v, set);
-    // Bounded like every loop here: the simulator refuses more replicas at scale time.
+    // Bounded like every loop here: past the simulated pod quota (sim::MAX_PODS) one
+    // more ordinal is looked at, so that its refusal is visible as a FailedCreate.
     let replica_count = spec_replicas(set).min(crate::sim::MAX_REPLICAS);
     let end = start + replica_count - 1;
     let min_ready_ms = if min_ready_seconds_enabled(v) {
@@ -934,7 +944,8 @@ fn sync(sim: &Sim, set: &Object, out: &mut Out) {
             condemned.push(p);
         }
     }
-    condemned.sort_by_key(|p| std::cmp::Reverse(parent_and_ordinal(&p.meta.name).unwrap().1));
+    condemned
+        .sort_stable_by_key(|p| std::cmp::Reverse(parent_and_ordinal(&p.meta.name).unwrap().1));
 
     // R3.7 firstUnhealthyPod: the lowest unhealthy replica (a missing one counts), else
     // the lowest unhealthy condemned pod.
