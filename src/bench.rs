@@ -175,7 +175,7 @@ impl EventCounter {
         e.first_ms == k.0 && e.uid == k.1 && e.reason == k.2 && e.message == k.3
     }
 
-    pub fn observe(&mut self, events: &VecDeque<EventRecord>) {
+    pub fn observe(&mut self, events: &VecDeque<std::sync::Arc<EventRecord>>) {
         let new = match &self.last {
             None => events.len(),
             Some(k) => events

@@ -424,6 +424,7 @@ pub fn last_event<'a>(sim: &'a Sim, uid: &str, reason: &str) -> Option<&'a Event
         .rev()
         .take(EVENT_LOOKBACK)
         .find(|e| e.uid == uid && e.reason == reason)
+        .map(|e| &**e)
 }
 
 /// How far back the controllers look for their own earlier events (bounded work per

@@ -399,6 +399,7 @@ fn describe_events(sim: &Sim, obj: &Object, w: &mut W) {
     let mut evs: Vec<&crate::sim::EventRecord> = sim
         .events
         .iter()
+        .map(|e| &**e)
         .filter(|e| e.uid == obj.meta.uid)
         .collect();
     if evs.is_empty() {

@@ -227,6 +227,7 @@ pub fn events(s: &mut Session, words: &[String]) -> Output {
     let mut list: Vec<(usize, &EventRecord)> = sim
         .events
         .iter()
+        .map(|e| &**e)
         .enumerate()
         .filter(|(_, e)| all || e.namespace == ns)
         .filter(|(_, e)| {
