@@ -2,8 +2,8 @@
 #
 #   make serve   build and serve the page on http://127.0.0.1:8080 (rebuilds on change)
 #   make test    every test layer: native, transcripts, browser (wasm), end-to-end
-#   make dist    the release static site in dist/
-#   make size    raw / gzip / brotli sizes of the files in dist/
+#   make dist    the release static site in dist/, and the single file dist/orrery-offline.html
+#   make size    raw / gzip / brotli sizes of the files in dist/ (and of the offline file)
 #   make cli     the `orrery` command line, in target/release/orrery
 #   make bench   benchmarks and the performance budget table (BENCHMARKS.md; slow, not in make test)
 #   make tools   install every tool the above need (fast when all are present)
@@ -47,11 +47,17 @@ help:
 serve: tools-build
 	trunk serve --offline --dist target/trunk-serve
 
-dist: dist/index.html
+dist: dist/index.html dist/orrery-offline.html
 
 dist/index.html: $(WEB_INPUTS) node_modules/.package-lock.json | tools-build
 	trunk build --release --offline
 	@touch $@
+
+# After Trunk: the Content-Security-Policy in dist/index.html, and the single offline
+# file (scripts/offline.mjs). It rewrites dist/index.html before it writes the offline
+# file, so the offline file stays the newer of the two.
+dist/orrery-offline.html: dist/index.html scripts/offline.mjs
+	node scripts/offline.mjs dist
 
 size: dist
 	@node scripts/size.mjs dist

@@ -1,5 +1,6 @@
 // Prints the size of every file the page ships (dist/ by default): raw, gzip -9 and
-// brotli (quality 11), which is what a web server would send over the wire.
+// brotli (quality 11), which is what a web server would send over the wire; the single
+// offline file (dist/orrery-offline.html) on its own line, outside the site's total.
 //
 //   node scripts/size.mjs [DIR]        (make size)
 
@@ -7,6 +8,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { OFFLINE_NAME } from './offline.mjs';
 
 // Raw, gzip -9 and brotli (quality 11) sizes of every file under `dir`, sorted by path.
 // scripts/bench.mjs uses it for the bundle budget.
@@ -45,8 +47,16 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const width = Math.max(5, ...rows.map((r) => r.name.length));
   const line = (name, raw, gzip, brotli) =>
     console.log(`${name.padEnd(width)}  ${raw}  ${gzip}  ${brotli}`);
+  // The single offline file (scripts/offline.mjs) is the whole page again: it is shown
+  // on its own line, not added to the site's total.
+  const site = rows.filter((r) => r.name !== OFFLINE_NAME);
   line('file', 'raw'.padStart(11), 'gzip'.padStart(11), 'brotli'.padStart(11));
-  for (const r of rows) line(r.name, kb(r.raw), kb(r.gzip), kb(r.brotli));
-  const sum = (k) => rows.reduce((a, r) => a + r[k], 0);
+  for (const r of site) line(r.name, kb(r.raw), kb(r.gzip), kb(r.brotli));
+  const sum = (k) => site.reduce((a, r) => a + r[k], 0);
   line('total', kb(sum('raw')), kb(sum('gzip')), kb(sum('brotli')));
+  const offline = rows.find((r) => r.name === OFFLINE_NAME);
+  if (offline) {
+    console.log('');
+    line(offline.name, kb(offline.raw), kb(offline.gzip), kb(offline.brotli));
+  }
 }

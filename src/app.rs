@@ -16,6 +16,7 @@ use crate::i18n::{I18n, T};
 use crate::inspector::Inspector;
 use crate::lang::{self, LangSwitch};
 use crate::lesson::LessonPanel;
+use crate::reach::{self, ReachBar};
 use crate::scenario::{self, Scenario};
 use crate::state::Playground;
 use crate::theme::ThemeToggle;
@@ -23,34 +24,52 @@ use crate::timebar::TimePanel;
 
 #[component]
 pub fn App() -> impl IntoView {
-    // The lesson's first step is `minikube start …`, which (re)starts this cluster; until
-    // then it is the default one-node cluster.
-    let pg = Playground::new(1);
-    provide_context(pg);
+    // Which session opens — a share link, the autosave, or the default — and how (embed
+    // options) is decided in src/reach.rs, which builds the page again when the learner
+    // opens a session file or resets.
+    // The language lives outside the page that reach rebuilds: opening a session file
+    // or resetting keeps it.
     lang::provide_language();
-    clock::use_clock(pg);
-    // A live cluster: time flows until the user pauses, as on a real one.
-    pg.playing.set(true);
-    view! { <Page scenario=scenario::DEFAULT /> }
+    reach::boot(|start| {
+        // The lesson's first step is `minikube start …`, which (re)starts this cluster;
+        // until then it is the default one-node cluster.
+        let pg = Playground::new(start.seed());
+        provide_context(pg);
+        clock::use_clock(pg);
+        // A live cluster: time flows until the user pauses, as on a real one.
+        pg.playing.set(true);
+        let files = reach::restore(pg, &start);
+        view! { <Page scenario=scenario::DEFAULT files=files /> }
+    })
 }
 
-/// The whole page for one scenario. Needs a `Playground` in context.
+/// The whole page for one scenario. Needs a `Playground` in context. `files`: the
+/// editor's tabs of a restored session, already in it (else the scenario's files).
 #[component]
-pub fn Page(scenario: Scenario) -> impl IntoView {
+pub fn Page(
+    scenario: Scenario,
+    #[prop(optional_no_strip)] files: Option<Vec<EditorFile>>,
+) -> impl IntoView {
     let pg = Playground::expect();
-    // The scenario's files are in the session from the start, so `kubectl create -f
-    // pacman-stateful-demo.yaml` works before anything is edited.
-    for f in scenario.files {
-        pg.set_file(f.name, f.text);
-    }
-    let files: Vec<EditorFile> = scenario
-        .files
-        .iter()
-        .map(|f| EditorFile {
-            name: f.name.to_string(),
-            text: f.text.to_string(),
-        })
-        .collect();
+    let files: Vec<EditorFile> = match files {
+        Some(files) => files,
+        None => {
+            // The scenario's files are in the session from the start, so `kubectl
+            // create -f pacman-stateful-demo.yaml` works before anything is edited.
+            for f in scenario.files {
+                pg.set_file(f.name, f.text);
+            }
+            scenario
+                .files
+                .iter()
+                .map(|f| EditorFile {
+                    name: f.name.to_string(),
+                    text: f.text.to_string(),
+                })
+                .collect()
+        }
+    };
+    let (root_class, root_style) = reach::page_attrs();
     let i18n = I18n::expect();
     let title = scenario.title;
     // The default scenario's title in the page's language; another scenario's as written.
@@ -62,7 +81,7 @@ pub fn Page(scenario: Scenario) -> impl IntoView {
         }
     };
     view! {
-        <div class="app" data-testid="app">
+        <div class=root_class style=root_style data-testid="app">
             <header class="topbar">
                 <div class="brand">
                     <Logo />
@@ -74,6 +93,7 @@ pub fn Page(scenario: Scenario) -> impl IntoView {
                     <span class="scenario-title">{scenario_title}</span>
                 </p>
                 <LangSwitch />
+                <ReachBar />
                 <ThemeToggle />
             </header>
             <main class="workspace" data-testid="workspace">

@@ -766,15 +766,18 @@ fn BenchApp(tasks: Tasks) -> impl IntoView {
         }
     });
     view! {
+        // `style:` sets each property through the CSSOM, which the page's
+        // Content-Security-Policy allows; a `style="…"` attribute it would refuse.
         <section data-testid="bench" aria-label="Benchmark"
-            style="font: 13px/1.4 ui-monospace, monospace; padding: 8px 12px; border-bottom: 1px solid #8884;">
+            style:font="13px/1.4 ui-monospace, monospace" style:padding="8px 12px"
+            style:border-bottom="1px solid #8884">
             <strong>"Orrery benchmark · "</strong>
             <span data-testid="bench-status" aria-live="polite">{move || report.status.get()}</span>
             {paste_box}
             <details>
                 <summary>"Results (JSON)"</summary>
                 <pre data-testid="bench-results" data-state=move || report.state.get()
-                    style="max-height: 40vh; overflow: auto;">{move || report.results.get()}</pre>
+                    style:max-height="40vh" style:overflow="auto">{move || report.results.get()}</pre>
             </details>
         </section>
         <Page scenario=scenario::DEFAULT />

@@ -1062,7 +1062,7 @@ fn RequestView(layout: Memo<Arc<Layout>>) -> impl IntoView {
             let hops = plan.points.len().max(1);
             let duration = format!("{:.2}s", 0.5 * hops as f64);
             let name = format!("orrery-request-{}", req.id);
-            let keyframes = route_keyframes(&name, &plan.points);
+            set_route_keyframes(&route_keyframes(&name, &plan.points));
             let mark = if plan.ok { "✓" } else { "✕" };
             let code = plan.result.split(' ').next().unwrap_or("").to_string();
             let code = if code.parse::<u16>().is_ok() {
@@ -1086,7 +1086,6 @@ fn RequestView(layout: Memo<Arc<Layout>>) -> impl IntoView {
                     data-end=plan.through.last().cloned()
                     data-through=plan.through.join(" ")
                 >
-                    <style>{keyframes}</style>
                     <path class="request-trail" d=d pathLength="1"
                         style:animation-duration=duration.clone() />
                     <circle class="request-dot" r="7"
@@ -1101,6 +1100,36 @@ fn RequestView(layout: Memo<Arc<Layout>>) -> impl IntoView {
             }
         })
     }
+}
+
+thread_local! {
+    static ROUTE_SHEET: std::cell::RefCell<Option<web_sys::CssStyleSheet>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Puts the last request's keyframes in the page's one constructed style sheet (the
+/// CSSOM), replacing the previous request's: the page's Content-Security-Policy refuses
+/// `<style>` elements it has no hash for, but not the CSSOM. If the browser has no
+/// constructed sheets, the dot simply sits at the end, as without motion.
+fn set_route_keyframes(css: &str) {
+    ROUTE_SHEET.with(|cell| {
+        let mut cell = cell.borrow_mut();
+        if cell.is_none() {
+            let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+                return;
+            };
+            let Ok(sheet) = web_sys::CssStyleSheet::new() else {
+                return;
+            };
+            let sheets = document.adopted_style_sheets();
+            sheets.push(&sheet);
+            document.set_adopted_style_sheets(&sheets);
+            *cell = Some(sheet);
+        }
+        if let Some(sheet) = cell.as_ref() {
+            let _ = sheet.replace_sync(css);
+        }
+    });
 }
 
 /// Scrolls the canvas so the node with this id is visible (nothing happens if it is).

@@ -278,7 +278,14 @@ pub fn ConsolePanel() -> impl IntoView {
     let i18n = I18n::expect();
     let input = NodeRef::<html::Input>::new();
     let scroll = NodeRef::<html::Div>::new();
-    let history = StoredValue::new(History::default());
+    // ↑ walks what was typed before, also in a restored session.
+    let mut typed = History::default();
+    pg.console.with_untracked(|c| {
+        for e in c.iter().filter(|e| e.origin == "console") {
+            typed.push(&e.command);
+        }
+    });
+    let history = StoredValue::new(typed);
     let reader = RwSignal::new(LineReader::default());
     let candidates = RwSignal::new(Vec::<String>::new());
     let more_candidates = RwSignal::new(0usize);

@@ -110,6 +110,26 @@ struct ActionResult {
     code: i32,
 }
 
+/// Files to open in new tabs (a file picked or dropped on the page, src/persist.rs). The
+/// editor takes them out as they arrive; a name already open gets a free variant.
+#[derive(Clone, Copy)]
+pub struct EditorInbox(pub RwSignal<Vec<EditorFile>>);
+
+/// `name` if no tab has it, else `stem-2.ext`, `stem-3.ext`, …
+pub fn free_name(name: &str, others: &[String]) -> String {
+    if !others.iter().any(|o| o == name) {
+        return name.to_string();
+    }
+    let (stem, ext) = match name.rfind('.') {
+        Some(i) if i > 0 => (&name[..i], &name[i..]),
+        _ => (name, ""),
+    };
+    (2..)
+        .map(|n| format!("{stem}-{n}{ext}"))
+        .find(|c| !others.iter().any(|o| o == c))
+        .unwrap_or_default()
+}
+
 #[component]
 pub fn Editor(files: Vec<EditorFile>) -> impl IntoView {
     let playground = use_context::<Playground>();
@@ -179,6 +199,31 @@ pub fn Editor(files: Vec<EditorFile>) -> impl IntoView {
         }
         closed.set(Some((index, file)));
     };
+
+    if let Some(EditorInbox(inbox)) = use_context::<EditorInbox>() {
+        // The new tabs' signals belong to the editor, not to this effect (whose owner
+        // disposes what it made each time it runs again).
+        let owner = Owner::current();
+        Effect::new(move |_| {
+            if inbox.with(Vec::is_empty) {
+                return;
+            }
+            for f in inbox.try_update(std::mem::take).unwrap_or_default() {
+                let name = free_name(&f.name, &names_except(0));
+                let make = || OpenFile::new(new_id(), EditorFile { name, text: f.text });
+                let file = match &owner {
+                    Some(o) => o.with(make),
+                    None => make(),
+                };
+                files.update(|fs| fs.push(file));
+                if let Some(pg) = playground {
+                    file.text
+                        .with_untracked(|t| pg.stage_file(&file.name.get_untracked(), t));
+                }
+                active.set(file.id);
+            }
+        });
+    }
 
     let reopen = move |_| {
         if let Some((index, file)) = closed.get_untracked() {

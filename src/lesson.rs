@@ -141,6 +141,12 @@ fn paragraph_view(p: String) -> impl IntoView {
     view! { <p>{spans}</p> }
 }
 
+/// Where the lesson stands (the next step to run), shared with the page so that a share
+/// link or the autosave can save and restore it. Provided by the app root; a lesson
+/// mounted without one keeps its own.
+#[derive(Clone, Copy)]
+pub struct LessonCursor(pub RwSignal<usize>);
+
 #[component]
 pub fn LessonPanel() -> impl IntoView {
     let i18n = I18n::expect();
@@ -183,11 +189,18 @@ fn LessonSteps(english: Lesson, korean: Lesson) -> impl IntoView {
         Lang::Ko => korean,
     };
     let total = english.with_value(|l| l.steps.len());
-    let position = RwSignal::new(0usize);
+    let position = use_context::<LessonCursor>()
+        .map(|c| c.0)
+        .unwrap_or_else(|| RwSignal::new(0usize));
+    if position.get_untracked() > total {
+        position.set(total);
+    }
     let running = RwSignal::new(false);
     // The console entry the lesson ran last: anything newer from elsewhere is the
-    // learner exploring on their own.
-    let last_lesson_entry = RwSignal::new(0u64);
+    // learner exploring on their own. What the console held before the lesson was shown
+    // (a restored session) is not.
+    let last_lesson_entry =
+        RwSignal::new(pg.console.with_untracked(|c| c.last().map_or(0, |e| e.id)));
     let off_script = Memo::new(move |_| {
         let after = last_lesson_entry.get();
         pg.console.with(|c| {

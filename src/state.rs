@@ -67,6 +67,8 @@ pub struct Playground {
     /// The editor's texts: written into the session (and recorded in the timeline, so
     /// scrubbing replays them) just before each command runs, when they changed.
     staged_files: StoredValue<Vec<(String, String)>, LocalStorage>,
+    /// Read-only (an embed with `readonly=1`): only the lesson may run commands.
+    pub readonly: RwSignal<bool>,
 }
 
 impl Playground {
@@ -89,6 +91,7 @@ impl Playground {
             request: RwSignal::new(None),
             next_id: StoredValue::new(0),
             staged_files: StoredValue::new_local(vec![]),
+            readonly: RwSignal::new(false),
         }
     }
 
@@ -110,6 +113,9 @@ impl Playground {
     /// Runs a command line (and heredoc) at the present moment; records it in the
     /// console. Going back in time first returns to the present.
     pub fn run(&self, line: &str, stdin: Option<&str>, origin: &'static str) -> Output {
+        if self.readonly.get_untracked() && origin != "lesson" {
+            return self.refuse(line, stdin, origin);
+        }
         self.view_time.set(None);
         let (out, at, route) = self
             .engine
@@ -160,6 +166,59 @@ impl Playground {
         }
         self.bump();
         out
+    }
+
+    /// A command refused because the page is read-only: shown in the console, not run.
+    fn refuse(&self, line: &str, stdin: Option<&str>, origin: &'static str) -> Output {
+        let out = Output::err(crate::embed::READONLY_REFUSAL.to_string(), 1);
+        let entry = ConsoleEntry {
+            id: self.id(),
+            at: self.now(),
+            command: line.to_string(),
+            stdin: stdin.map(str::to_string),
+            output: out.text.clone(),
+            code: out.code,
+            origin,
+        };
+        self.console.update(|c| {
+            c.push(entry);
+            if c.len() > 500 {
+                c.drain(..c.len() - 500);
+            }
+        });
+        out
+    }
+
+    /// Replays a recorded file write (a restored session): written now, as `set_file`
+    /// writes it, but not staged — the editor stages what its tabs hold.
+    pub fn replay_file(&self, name: &str, text: &str) {
+        self.engine
+            .update_value(|e| write_file(&mut e.timeline, name, text));
+        self.bump();
+    }
+
+    /// Replays time that passed with no command (a restored session): as `advance`,
+    /// without the per-frame cap.
+    pub fn replay_advance(&self, ms: Millis) {
+        if ms <= 0 {
+            return;
+        }
+        self.view_time.set(None);
+        self.engine.update_value(|e| {
+            e.past = None;
+            e.timeline.advance(ms);
+        });
+        self.bump();
+    }
+
+    /// The recorded history (untracked), for saving the session.
+    pub fn with_timeline<R>(&self, f: impl FnOnce(&Timeline) -> R) -> R {
+        self.engine.with_value(|e| f(&e.timeline))
+    }
+
+    /// The editor texts as staged (name, text), in the order first staged.
+    pub fn staged_files(&self) -> Vec<(String, String)> {
+        self.staged_files.get_value()
     }
 
     /// Advances virtual time by `ms` (capped per call), as the play button does.

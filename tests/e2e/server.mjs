@@ -1,5 +1,7 @@
 // A tiny static file server for the end-to-end tests, with no dependencies: it serves
-// one directory (the release build in dist/) on 127.0.0.1 and nothing else.
+// one directory (the release build in dist/) on 127.0.0.1 and nothing else. An HTML page
+// that carries a Content-Security-Policy meta element (scripts/offline.mjs puts one in
+// dist/index.html) is also sent with that policy as a header, as a server would.
 //
 //   import { serve } from './server.mjs'; const site = await serve('dist');
 //   node tests/e2e/server.mjs [DIR] [PORT]     # serve DIR (default dist) by hand
@@ -8,6 +10,7 @@ import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { policyOf } from '../../scripts/offline.mjs';
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -36,11 +39,16 @@ export async function serve(dir, port = 0) {
       if ((await stat(file).catch(() => null))?.isDirectory()) file = join(file, 'index.html');
       const body = await readFile(file).catch(() => null);
       if (body === null) return send(res, 404, 'not found');
-      res.writeHead(200, {
+      const headers = {
         'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
         'content-length': body.length,
         'cache-control': 'no-store',
-      });
+      };
+      if (extname(file) === '.html') {
+        const policy = policyOf(body.toString('utf8'));
+        if (policy) headers['content-security-policy'] = policy;
+      }
+      res.writeHead(200, headers);
       res.end(req.method === 'HEAD' ? undefined : body);
     } catch (error) {
       send(res, 400, String(error));

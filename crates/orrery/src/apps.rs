@@ -361,7 +361,7 @@ pub fn serve(
         steps.push(RouteStep::failed(Hop::Pod, Some(key), why));
         return Outcome::ConnectionRefused;
     }
-    let (_, model) = container_for_port(pod, port).expect("listening implies a container");
+    let (container, model) = container_for_port(pod, port).expect("listening implies a container");
     let mut resp = match model.kind {
         AppKind::WebServer => web_server(pod, port, req),
         AppKind::Mongo => {
@@ -385,6 +385,14 @@ pub fn serve(
             let r = pacman(sim, pod, req, steps);
             let mut r = r;
             stamp(sim, &mut r);
+            let line = format!(
+                "{} {} {} - {} ms",
+                req.method,
+                req.path,
+                r.status,
+                1 + r.body.len() / 1024
+            );
+            log_line(sim, pod, &container, line);
             return Outcome::Response(r);
         }
         AppKind::IngressController => crate::routing::nginx_error_page(404, "nginx"),
@@ -416,6 +424,24 @@ pub fn serve(
     ));
     if model.kind != AppKind::Mongo {
         stamp(sim, &mut resp);
+    }
+    if model.kind == AppKind::WebServer {
+        let agent = req
+            .headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("user-agent"))
+            .map_or("-", |(_, v)| v.as_str());
+        let line = format!(
+            // The client as the pod sees it: the pod network's gateway (a request through
+            // a NodePort, the Ingress controller or a port-forward is forwarded).
+            "10.244.0.1 - - [{}] \"{} {} HTTP/1.1\" {} {} \"-\" \"{agent}\" \"-\"",
+            nginx_time(sim.now),
+            req.method,
+            req.path,
+            resp.status,
+            resp.body.len()
+        );
+        log_line(sim, pod, &container, line);
     }
     Outcome::Response(resp)
 }
@@ -893,4 +919,210 @@ mod tests {
         assert!(!m.serves(80, "/nonexistent"));
         assert!(!m.serves(8080, "/"));
     }
+}
+
+/// Most lines `kubectl logs` keeps per container instance (the oldest go first).
+pub const MAX_LOG_LINES: usize = 1_000;
+
+/// Appends a line to what a running container has written (its access log).
+fn log_line(sim: &mut Sim, pod: &Object, container: &str, line: String) {
+    let now = sim.now;
+    if let Some(c) = sim
+        .runtime
+        .get_mut(&pod.meta.uid)
+        .and_then(|rt| rt.containers.iter_mut().find(|c| c.name == container))
+    {
+        if c.log.len() >= MAX_LOG_LINES {
+            c.log.remove(0);
+        }
+        c.log.push((now, line));
+    }
+}
+
+/// nginx's access-log time: `26/Nov/2026:06:30:00 +0000`.
+fn nginx_time(ms: Millis) -> String {
+    let t = crate::time::rfc3339(ms); // 2026-11-26T06:30:00Z
+    let month = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let m: usize = t[5..7].parse().unwrap_or(1);
+    format!(
+        "{}/{}/{}:{} +0000",
+        &t[8..10],
+        month[(m.clamp(1, 12)) - 1],
+        &t[0..4],
+        &t[11..19]
+    )
+}
+
+/// What a container writes when it starts: simulated lines in the style of the image
+/// (nginx's entrypoint, Bitnami's MongoDB scripts, the pacman Node.js app, a shell's
+/// `echo`s), stamped with the start instant. A MongoDB that finds data on its volume
+/// says so — the learner's evidence that a recreated pod re-attached its old claim.
+pub fn startup_log(
+    sim: &Sim,
+    pod: &Object,
+    container: &str,
+    image: &str,
+    spec: &serde_json::Value,
+    model: &AppModel,
+    now: Millis,
+) -> Vec<(Millis, String)> {
+    let hms = |ms: Millis| crate::time::rfc3339(ms)[11..19].to_string();
+    let date = crate::time::rfc3339(now)[0..10].replace('-', "/");
+    let lines: Vec<String> = match model.kind {
+        AppKind::WebServer => {
+            let tag = image.rsplit_once(':').map_or("1.25.3", |(_, t)| t);
+            let mut v: Vec<String> = [
+                "/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration",
+                "/docker-entrypoint.sh: Looking for shell scripts in /docker-entrypoint.d/",
+                "/docker-entrypoint.sh: Launching /docker-entrypoint.d/10-listen-on-ipv6-by-default.sh",
+                "10-listen-on-ipv6-by-default.sh: info: Getting the checksum of /etc/nginx/conf.d/default.conf",
+                "10-listen-on-ipv6-by-default.sh: info: Enabled listen on IPv6 in /etc/nginx/conf.d/default.conf",
+                "/docker-entrypoint.sh: Launching /docker-entrypoint.d/20-envsubst-on-templates.sh",
+                "/docker-entrypoint.sh: Launching /docker-entrypoint.d/30-tune-worker-processes.sh",
+                "/docker-entrypoint.sh: Configuration complete; ready for start up",
+            ]
+            .iter()
+            .map(|l| l.to_string())
+            .collect();
+            let t = hms(now);
+            v.push(format!(
+                "{date} {t} [notice] 1#1: using the \"epoll\" event method"
+            ));
+            v.push(format!("{date} {t} [notice] 1#1: nginx/{tag}"));
+            v.push(format!("{date} {t} [notice] 1#1: start worker processes"));
+            v
+        }
+        AppKind::Mongo => {
+            let bitnami = image.contains("bitnami");
+            let dir = if bitnami {
+                "/bitnami/mongodb"
+            } else {
+                "/data/db"
+            };
+            let persisted = crate::volumes::list(sim, pod, container, dir)
+                .map(|files| !files.is_empty())
+                .unwrap_or(false);
+            if bitnami {
+                let t = format!("mongodb {}.00", hms(now));
+                vec![
+                    format!("{t} "),
+                    format!("{t} Welcome to the Bitnami mongodb container"),
+                    format!("{t} "),
+                    format!("{t} INFO  ==> ** Starting MongoDB setup **"),
+                    format!("{t} INFO  ==> Validating settings in MONGODB_* env vars..."),
+                    format!("{t} INFO  ==> Initializing MongoDB..."),
+                    if persisted {
+                        format!("{t} INFO  ==> Deploying MongoDB with persisted data...")
+                    } else {
+                        format!("{t} INFO  ==> Deploying MongoDB from scratch...")
+                    },
+                    format!("{t} INFO  ==> ** MongoDB setup finished! **"),
+                    format!("{t} INFO  ==> ** Starting MongoDB **"),
+                ]
+            } else {
+                let ts = crate::time::rfc3339(now).replace('Z', ".000+00:00");
+                let j = |c: &str, id: u32, msg: &str, attr: &str| {
+                    format!("{{\"t\":{{\"$date\":\"{ts}\"}},\"s\":\"I\",  \"c\":\"{c}\", \"id\":{id}, \"ctx\":\"initandlisten\",\"msg\":\"{msg}\",\"attr\":{attr}}}")
+                };
+                vec![
+                    j(
+                        "CONTROL",
+                        4615611,
+                        "MongoDB starting",
+                        "{\"dbPath\":\"/data/db\"}",
+                    ),
+                    if persisted {
+                        j(
+                            "STORAGE",
+                            22315,
+                            "Opening WiredTiger",
+                            "{\"existingData\":true}",
+                        )
+                    } else {
+                        j(
+                            "STORAGE",
+                            22315,
+                            "Opening WiredTiger",
+                            "{\"existingData\":false}",
+                        )
+                    },
+                    j(
+                        "NETWORK",
+                        23016,
+                        "Waiting for connections",
+                        "{\"port\":27017,\"ssl\":\"off\"}",
+                    ),
+                ]
+            }
+        }
+        AppKind::Pacman => vec![
+            String::new(),
+            "> pacman@0.0.1 start".into(),
+            "> node .".into(),
+            String::new(),
+            "Listening on port 8080".into(),
+            "Connected to database server successfully".into(),
+        ],
+        AppKind::Echo => vec![format!(
+            "{date} {} Server is listening on :{}",
+            hms(now),
+            model.ports.first().copied().unwrap_or(5678)
+        )],
+        AppKind::IngressController => vec![
+            "-------------------------------------------------------------------------------"
+                .into(),
+            "NGINX Ingress controller".into(),
+            format!(
+                "  Release:       {}",
+                image
+                    .rsplit_once(':')
+                    .map_or("v1.11.2", |(_, t)| t.split('@').next().unwrap_or(t))
+            ),
+            "  Repository:    https://github.com/kubernetes/ingress-nginx".into(),
+            "-------------------------------------------------------------------------------"
+                .into(),
+        ],
+        AppKind::Shell => shell_echoes(spec),
+    };
+    let _ = container;
+    lines.into_iter().map(|l| (now, l)).collect()
+}
+
+/// The text a shell container's `echo` commands print (`sh -c 'echo hello; sleep 3600'`).
+fn shell_echoes(spec: &serde_json::Value) -> Vec<String> {
+    let mut words: Vec<String> = vec![];
+    for k in ["command", "args"] {
+        for w in spec
+            .get(k)
+            .and_then(serde_json::Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(w) = w.as_str() {
+                words.push(w.to_string());
+            }
+        }
+    }
+    let script = match words.iter().position(|w| w == "-c") {
+        Some(i) => words.get(i + 1).cloned().unwrap_or_default(),
+        None => words.join(" "),
+    };
+    script
+        .split([';', '\n'])
+        .flat_map(|part| part.split("&&"))
+        .filter_map(|part| {
+            let part = part.trim();
+            let rest = part.strip_prefix("echo ")?;
+            let rest = rest.trim();
+            let unquoted = rest
+                .strip_prefix('"')
+                .and_then(|r| r.strip_suffix('"'))
+                .or_else(|| rest.strip_prefix('\'').and_then(|r| r.strip_suffix('\'')))
+                .unwrap_or(rest);
+            Some(unquoted.to_string())
+        })
+        .take(100)
+        .collect()
 }

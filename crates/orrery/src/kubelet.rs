@@ -83,6 +83,11 @@ pub struct ContainerRuntime {
     /// Next probe instant.
     pub next_probe: Option<Millis>,
     pub last_terminated: Option<(String, i32, Millis, Millis)>,
+    /// What the running (or last) instance wrote to stdout/stderr, stamped, for
+    /// `kubectl logs` (simulated lines: `apps::startup_log` and access lines). Bounded.
+    pub log: Vec<(Millis, String)>,
+    /// The previous instance's lines (`kubectl logs --previous`).
+    pub previous_log: Option<Vec<(Millis, String)>>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -325,6 +330,8 @@ fn sync_pod(sim: &Sim, pod: &Object, out: &mut Out) {
                         readiness_failures: 0,
                         next_probe: None,
                         last_terminated: None,
+                        log: vec![],
+                        previous_log: None,
                     });
                 }
             }
@@ -536,6 +543,19 @@ fn step_container(
                 c.state = CState::Running { since: now };
                 c.liveness_failures = 0;
                 c.readiness_failures = 0;
+                // A restart keeps the last instance's lines for `kubectl logs --previous`.
+                if c.restarts > 0 {
+                    c.previous_log = Some(std::mem::take(&mut c.log));
+                }
+                c.log = crate::apps::startup_log(
+                    sim,
+                    pod,
+                    &spec.name,
+                    &spec.image,
+                    spec.c,
+                    &spec.model,
+                    now,
+                );
                 if c.init {
                     c.state = CState::Running { since: now };
                 } else {

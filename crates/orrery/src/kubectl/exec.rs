@@ -171,11 +171,11 @@ fn is_interactive(argv: &[String]) -> bool {
     ) && argv.len() == 1
 }
 
-fn container_names(pod: &Object) -> Vec<String> {
+pub(super) fn container_names(pod: &Object) -> Vec<String> {
     names_in(pod, "containers")
 }
 
-fn init_container_names(pod: &Object) -> Vec<String> {
+pub(super) fn init_container_names(pod: &Object) -> Vec<String> {
     names_in(pod, "initContainers")
 }
 
@@ -205,7 +205,7 @@ fn image_of(pod: &Object, container: &str) -> String {
 }
 
 /// `POD`, `pod/POD`, or `TYPE/NAME` of a workload or Service (its first running pod).
-fn find_pod(sim: &Sim, ns: &str, target: &str) -> Result<Object, Output> {
+pub(super) fn find_pod(sim: &Sim, ns: &str, target: &str) -> Result<Object, Output> {
     let (kind, name) = match target.split_once('/') {
         Some((k, n)) => (k, n),
         None => ("pod", target),

@@ -8,6 +8,7 @@ pub mod events;
 pub mod exec;
 pub mod get;
 pub mod jsonpath;
+pub mod logs;
 pub mod mutate;
 pub mod portforward;
 pub mod print_config;
@@ -103,6 +104,7 @@ pub fn run(s: &mut Session, words: &[String], stdin: Option<&str>) -> Output {
         "set" => rollout::set(s, rest),
         "rollout" => rollout::rollout(s, rest),
         "exec" => exec::exec(s, rest),
+        "logs" => logs::logs(s, rest),
         "version" => version(s, rest),
         "api-resources" => get::api_resources(s, rest),
         "config" => config(rest),
