@@ -6,6 +6,7 @@
 #   make size    raw / gzip / brotli sizes of the files in dist/ (and of the offline file)
 #   make cli     the `orrery` command line, in target/release/orrery
 #   make bench   benchmarks and the performance budget table (BENCHMARKS.md; slow, not in make test)
+#   make fuzz    every cargo-fuzz target for FUZZ_SECONDS each (FUZZING.md; nightly; not in make test)
 #   make tools   install every tool the above need (fast when all are present)
 #
 # A fresh machine needs only rustup, cargo and node: each target installs what it is
@@ -33,7 +34,7 @@ WEB_INPUTS := $(shell find src lessons style public crates .cargo -type f 2>/dev
 	index.html Trunk.toml Cargo.toml Cargo.lock
 TRANSCRIPTS := $(wildcard lessons/*.txt tests/transcripts/*.txt)
 
-.PHONY: help serve dist size cli bench test test-native test-transcripts test-browser test-e2e \
+.PHONY: help serve dist size cli bench fuzz fuzz-cmin tool-cargo-fuzz test test-native test-transcripts test-browser test-e2e \
 	tools tools-build tools-browser tool-wasm32 tool-trunk tool-wasm-bindgen tool-crates \
 	tool-chromium clean
 
@@ -122,6 +123,23 @@ bench: tool-crates tools-browser node_modules/.package-lock.json
 	echo "== page: scripts/bench.mjs (the release build in headless Chromium)"; \
 	node scripts/bench.mjs || failed="$$failed bench.mjs"; \
 	if [ -n "$$failed" ]; then echo "make bench: FAILED:$$failed" >&2; exit 1; fi
+
+# ---------------------------------------------------------------------------- fuzzing
+
+# FUZZING.md. Each target runs FUZZ_SECONDS (600 by default), one after another, niced;
+# a crash or an input taking more than 10 s fails the command. `make fuzz-cmin` shrinks
+# the committed corpus to the inputs that add coverage.
+FUZZ_SECONDS ?= 600
+FUZZ_TARGETS ?= manifest command_line session
+fuzz: tool-cargo-fuzz
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh $(FUZZ_TARGETS)
+
+fuzz-cmin: tool-cargo-fuzz
+	cd fuzz && for t in $(FUZZ_TARGETS); do cargo +nightly fuzz cmin -O -s none $$t corpus/$$t; done
+
+tool-cargo-fuzz:
+	@rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
+	@command -v cargo-fuzz >/dev/null || cargo install --locked cargo-fuzz
 
 # ---------------------------------------------------------------------------- tools
 

@@ -35,6 +35,7 @@ pub fn App() -> impl IntoView {
         // until then it is the default one-node cluster.
         let pg = Playground::new(start.seed());
         provide_context(pg);
+        lang::provide_language();
         clock::use_clock(pg);
         // A live cluster: time flows until the user pauses, as on a real one.
         pg.playing.set(true);
@@ -92,8 +93,8 @@ pub fn Page(
                     <span class="scenario-label">{i18n.text(T::ScenarioLabel)}</span>
                     <span class="scenario-title">{scenario_title}</span>
                 </p>
-                <LangSwitch />
                 <ReachBar />
+                <LangSwitch />
                 <ThemeToggle />
             </header>
             <main class="workspace" data-testid="workspace">

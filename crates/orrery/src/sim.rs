@@ -177,9 +177,17 @@ impl Default for Cluster {
 
 /// Bound on controller rounds at one instant; a model bug that never settles stops here.
 pub const MAX_ROUNDS_PER_INSTANT: usize = 1_000;
-/// The most replicas one workload may ask for. The simulator refuses more the way a
-/// ResourceQuota would (a Forbidden error naming the limit), so the page stays usable.
-pub const MAX_REPLICAS: i64 = 5_000;
+/// The most pods one namespace may hold: the simulator behaves as if every namespace had
+/// a ResourceQuota `orrery-simulator` with `hard: {pods: "5000"}`, so that a workload
+/// scaled to 100,000 replicas is accepted (as the API server accepts it) while the pods
+/// beyond the limit fail to be created, each refusal a FailedCreate event with the quota
+/// plugin's message — and the tab stays usable. ARCHITECTURE.md, "Bounds".
+pub const MAX_PODS: usize = 5_000;
+/// The simulated quota's name, as its messages print it.
+pub const POD_QUOTA: &str = "orrery-simulator";
+/// The StatefulSet controller looks at no more ordinals than this: one past what the
+/// quota admits, so that the refusal of the next pod is visible.
+pub const MAX_REPLICAS: i64 = MAX_PODS as i64 + 1;
 /// Bound on the event log (older events are dropped, as the real TTL does).
 pub const MAX_EVENTS: usize = 5_000;
 
@@ -231,6 +239,10 @@ pub struct Sim {
     /// Run every controller even when it would be skipped, and panic if a skipped one
     /// returns actions or a different wake-up: a test mode guarding the skips.
     pub verify_skips: bool,
+    /// The workqueue rate limiter of the controllers whose pod creations the API server
+    /// refused: owner UID → (time of the last refusal, refusals so far). Read by the
+    /// replicaset controller to back off (`failed_create_retry`).
+    pub create_failures: BTreeMap<String, (Millis, u32)>,
 }
 
 /// What a controller saw when it last ran: the change counters at the start of its pass
@@ -311,6 +323,7 @@ impl Sim {
             settings_seq: 0,
             kubelet_due: BTreeSet::new(),
             verify_skips: false,
+            create_failures: BTreeMap::new(),
         }
     }
 
@@ -361,6 +374,12 @@ impl Sim {
             }
         }
         let obj = admission::admit_create(self, &rt, obj)?;
+        // The ResourceQuota plugin is the last validating admission step.
+        if obj.kind == "Pod" {
+            if let Some(e) = self.pod_quota_error(&obj.meta.namespace, &obj.meta.name, 1) {
+                return Err(e);
+            }
+        }
         if self.store.get(&obj.key()).is_some() {
             return Err(ApiError::AlreadyExists {
                 resource: rt.qualified_plural(),
@@ -368,6 +387,49 @@ impl Sim {
             });
         }
         Ok(self.insert_new(obj))
+    }
+
+    /// Pods counted by the simulated quota in a namespace: every pod not in a terminal
+    /// phase, as ResourceQuota's pod evaluator counts them (terminating pods count until
+    /// they are gone).
+    pub fn pods_in_quota(&self, namespace: &str) -> usize {
+        self.store
+            .list("Pod", namespace)
+            .filter(|p| !matches!(p.str_at(&["status", "phase"]), Some("Succeeded" | "Failed")))
+            .count()
+    }
+
+    /// How many more pods the simulated quota admits in a namespace — exactly, or a lower
+    /// bound of at least `burstReplicas` when the whole store is far from the limit.
+    pub fn pod_quota_room(&self, namespace: &str) -> usize {
+        let lower = MAX_PODS.saturating_sub(self.store.len());
+        if lower >= crate::controllers::replicaset::BURST_REPLICAS {
+            return lower;
+        }
+        MAX_PODS.saturating_sub(self.pods_in_quota(namespace))
+    }
+
+    /// The simulated ResourceQuota `orrery-simulator` (hard `pods: 5000` in every
+    /// namespace, ARCHITECTURE.md): the API server's refusal of `requested` more pods, in
+    /// the quota admission plugin's words, or None when they fit.
+    pub fn pod_quota_error(
+        &self,
+        namespace: &str,
+        name: &str,
+        requested: usize,
+    ) -> Option<ApiError> {
+        // Cheap test first: fewer objects in the whole store than the limit.
+        if self.store.len() + requested <= MAX_PODS {
+            return None;
+        }
+        let used = self.pods_in_quota(namespace);
+        (used + requested > MAX_PODS).then(|| ApiError::Forbidden {
+            resource: "pods".into(),
+            name: name.into(),
+            message: format!(
+                "exceeded quota: {POD_QUOTA}, requested: pods={requested}, used: pods={used}, limited: pods={MAX_PODS}"
+            ),
+        })
     }
 
     fn fresh_generated_name(&mut self, rt: &ResourceType, namespace: &str, base: &str) -> String {
@@ -781,8 +843,6 @@ impl Sim {
         match action {
             Action::Create(obj) => {
                 let owner = obj.controller_ref().cloned();
-                let kind = obj.kind.clone();
-                let name = obj.meta.name.clone();
                 let ns = obj.meta.namespace.clone();
                 match self.create(obj) {
                     Ok(key) => {
@@ -794,6 +854,8 @@ impl Sim {
                         // The controller's FailedCreate event is its own to emit; the
                         // API error is recorded on the owner so it is never silent.
                         if let Some(o) = owner {
+                            let f = self.create_failures.entry(o.uid.clone()).or_default();
+                            *f = (self.now, f.1.saturating_add(1));
                             let key = ObjKey::new(
                                 &crate::api::object::group_kind(
                                     o.api_version.rsplit_once('/').map_or("", |(g, _)| g),
@@ -802,18 +864,14 @@ impl Sim {
                                 &ns,
                                 &o.name,
                             );
-                            let what = if name.is_empty() {
-                                kind.clone()
-                            } else {
-                                format!("{kind} {name}")
-                            };
                             self.event(EventSpec {
                                 regarding: key,
                                 kind: o.kind.clone(),
                                 uid: o.uid.clone(),
                                 warning: true,
                                 reason: "FailedCreate".into(),
-                                message: format!("Error creating: {what}: {}", e.message()),
+                                // The replicaset controller's `"Error creating: %v"`.
+                                message: format!("Error creating: {}", e.message()),
                             });
                         }
                         false

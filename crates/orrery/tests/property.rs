@@ -160,6 +160,10 @@ fn run_seed(seed: u64, steps: usize) -> Result<String, String> {
     let mut transcript = String::new();
     let mut witness = orrery::controllers::persistentvolume::DataWitness::default();
     let mut claims = sts_claims(&s);
+    // Claims the user deleted that are still there: a claim in use by a pod is kept
+    // until the pod is gone (the pvc-protection finalizer, R5.10), so it disappears
+    // later — during a sleep — which is not a loss.
+    let mut deleted = std::collections::BTreeSet::new();
     for step in 0..steps {
         let (line, heredoc) = random_command(&mut rng, &s);
         transcript.push_str(&format!("$ {line}\n"));
@@ -168,10 +172,15 @@ fn run_seed(seed: u64, steps: usize) -> Result<String, String> {
             transcript.push_str("EOF\n");
         }
         let out = s.exec(&line, heredoc.as_deref());
+        for (uid, name) in &claims {
+            if line == format!("kubectl delete pvc/{name}") {
+                deleted.insert(uid.clone());
+            }
+        }
         log.push_str(&out.text);
         let broken = orrery::invariants::check(&s.sim)
             .and_then(|()| witness.check(&s.sim))
-            .and_then(|()| claims_outlive_pods(&claims, &s, &line));
+            .and_then(|()| claims_outlive_pods(&claims, &deleted, &s, &line));
         if let Err(e) = broken {
             return Err(format!("seed {seed}, step {step}: invariant broken: {e}\n--- commands so far ---\n{transcript}"));
         }
@@ -198,11 +207,17 @@ fn sts_claims(s: &Session) -> Vec<(String, String)> {
 }
 
 /// A StatefulSet's claims outlive its pods and the set itself (the default retention
-/// policy is Retain/Retain, R3.9, R3.16): one only goes when the user deletes it.
-fn claims_outlive_pods(before: &[(String, String)], s: &Session, line: &str) -> Result<(), String> {
+/// policy is Retain/Retain, R3.9, R3.16): one only goes when the user deletes it — at
+/// once, or later when a pod still used it (`deleted` remembers the request).
+fn claims_outlive_pods(
+    before: &[(String, String)],
+    deleted: &std::collections::BTreeSet<String>,
+    s: &Session,
+    line: &str,
+) -> Result<(), String> {
     for (uid, name) in before {
         let gone = s.sim.store.by_uid(uid).is_none();
-        if gone && !line.contains(&format!("pvc/{name}")) {
+        if gone && !deleted.contains(uid) {
             return Err(format!(
                 "claim {name} disappeared though nobody deleted it (`{line}`)"
             ));

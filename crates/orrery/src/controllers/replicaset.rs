@@ -493,19 +493,56 @@ fn sync_replica_set(sim: &Sim, rs: &Object, orphans: Option<&[&Object]>, out: &m
     }
 }
 
+/// The workqueue's per-item exponential back-off after `failures` refused creations:
+/// 5 ms doubling per failure, at most 1,000 s.
+fn create_backoff(failures: u32) -> Millis {
+    (5i64 << failures.saturating_sub(1).min(20)).min(1_000_000)
+}
+
 /// R4.4 `manageReplicas`: create or delete the difference, all at once (capped).
 fn manage_replicas(sim: &Sim, rs: &Object, active: &[&Object], out: &mut Out) {
     let want = spec_replicas(rs).max(0) as usize;
     let have = active.len();
     if have < want {
         let template = rs.get(&["spec", "template"]).clone();
-        for _ in 0..(want - have).min(BURST_REPLICAS) {
-            out.push(Action::Create(pod_from_template(rs, &template)));
-            out.push(EventSpec::normal(
-                rs,
-                "SuccessfulCreate",
-                format!("Created pod: {GENERATED_NAME}"),
-            ));
+        // `slowStartBatch`: batches of 1, 2, 4, … (at most burstReplicas in all); a batch
+        // in which a create fails ends the sync. The only refusal known in advance is the
+        // simulated pod quota (sim::MAX_PODS): the creates it refuses are sent anyway, so
+        // each gets its FailedCreate event with the API server's message.
+        let mut room = sim.pod_quota_room(&rs.meta.namespace);
+        let (last, failures) = sim
+            .create_failures
+            .get(&rs.meta.uid)
+            .copied()
+            .unwrap_or((0, 0));
+        if room == 0 && failures > 0 && last + create_backoff(failures) > sim.now {
+            // Refused before and the quota is still full: wait for the back-off (a pod
+            // leaving makes this ReplicaSet dirty and retries at once).
+            out.wake_at(last + create_backoff(failures));
+            return;
+        }
+        let diff = (want - have).min(BURST_REPLICAS);
+        let (mut sent, mut batch) = (0, 1);
+        while sent < diff {
+            let b = batch.min(diff - sent);
+            for _ in 0..b {
+                out.push(Action::Create(pod_from_template(rs, &template)));
+                out.push(EventSpec::normal(
+                    rs,
+                    "SuccessfulCreate",
+                    format!("Created pod: {GENERATED_NAME}"),
+                ));
+            }
+            sent += b;
+            if b > room {
+                // The sync returns the error: the ReplicaSet is requeued with the
+                // workqueue's back-off (the refusals are counted in Sim::create_failures).
+                let refused = (b - room) as u32;
+                out.wake_at(sim.now + create_backoff(failures.saturating_add(refused)));
+                break;
+            }
+            room -= b;
+            batch *= 2;
         }
     } else if have > want {
         let diff = (have - want).min(BURST_REPLICAS);

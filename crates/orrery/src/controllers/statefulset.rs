@@ -841,7 +841,15 @@ pub fn pod_create_error(sim: &Sim, pod: &Object) -> Option<String> {
     let rt = sim.discovery.by_gk("Pod")?;
     let causes = crate::validation::validate(sim, rt, pod, None);
     if causes.is_empty() {
-        return None;
+        // Then the (simulated) ResourceQuota admission: sim::MAX_PODS.
+        let ns = if pod.meta.namespace.is_empty() {
+            "default"
+        } else {
+            &pod.meta.namespace
+        };
+        return sim
+            .pod_quota_error(ns, &pod.meta.name, 1)
+            .map(|e| e.message());
     }
     Some(server_invalid_message("Pod", &pod.meta.name, &causes))
 }
@@ -905,7 +913,8 @@ fn sync(sim: &Sim, set: &Object, out: &mut Out) {
     let revs = revisions(sim, set, out);
     let update_template = set.get(&["spec", "template"]).clone();
     let start = start_ordinal(v, set);
-    // Bounded like every loop here: the simulator refuses more replicas at scale time.
+    // Bounded like every loop here: past the simulated pod quota (sim::MAX_PODS) one
+    // more ordinal is looked at, so that its refusal is visible as a FailedCreate.
     let replica_count = spec_replicas(set).min(crate::sim::MAX_REPLICAS);
     let end = start + replica_count - 1;
     let min_ready_ms = if min_ready_seconds_enabled(v) {

@@ -700,18 +700,8 @@ pub fn scale(s: &mut Session, words: &[String]) -> Output {
                 continue;
             }
         }
-        {
-            let limit = crate::sim::MAX_REPLICAS;
-            if replicas > limit {
-                out.line(&format!(
-                    "Error from server (Forbidden): {} \"{}\" is forbidden: exceeded quota: orrery-simulator, requested: replicas={replicas}, limited: replicas={limit}",
-                    rt.qualified_plural(),
-                    key.name
-                ));
-                out.code = 1;
-                continue;
-            }
-        }
+        // No limit here: the API server accepts any replica count, and the simulated
+        // pod quota (sim::MAX_PODS) refuses the pods beyond it, as a ResourceQuota would.
         obj.set(&["spec", "replicas"], Value::from(replicas));
         match s.sim.update(obj) {
             Ok(_) => out.line(&format!("{}/{} scaled", rt.qualified_singular(), key.name)),

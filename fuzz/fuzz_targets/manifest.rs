@@ -1,0 +1,25 @@
+//! The manifest parser: any text through `manifest::parse` (files, `kubectl apply -f`)
+//! and `manifest::parse_values` (`kubectl patch -p`). Never panics, never hangs; every
+//! diagnostic points inside the text; what loads prints back as YAML that loads again.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use orrery::manifest::{parse, parse_values, to_yaml};
+
+fuzz_target!(|data: &[u8]| {
+    let text = String::from_utf8_lossy(data);
+    for parsed in [parse(&text), parse_values(&text)] {
+        // YAML breaks lines at \n, \r\n and a lone \r.
+        let lines = text.matches(['\n', '\r']).count() + 2;
+        for d in parsed.diagnostics.iter().chain(&parsed.warnings) {
+            assert!(d.line <= lines, "diagnostic line {} outside {lines} lines", d.line);
+        }
+        for doc in &parsed.documents {
+            // The YAML the inspector shows reads back as the same value.
+            let again = parse_values(&to_yaml(&doc.value));
+            assert!(again.diagnostics.is_empty(), "to_yaml output does not parse: {:?}", again.diagnostics);
+            assert_eq!(again.documents.len(), 1, "to_yaml output is not one document");
+            assert_eq!(again.documents[0].value, doc.value, "to_yaml output reads back differently");
+        }
+    }
+});
