@@ -27,6 +27,9 @@ pub fn App() -> impl IntoView {
     // Which session opens — a share link, the autosave, or the default — and how (embed
     // options) is decided in src/reach.rs, which builds the page again when the learner
     // opens a session file or resets.
+    // The language lives outside the page that reach rebuilds: opening a session file
+    // or resetting keeps it.
+    lang::provide_language();
     reach::boot(|start| {
         // The lesson's first step is `minikube start …`, which (re)starts this cluster;
         // until then it is the default one-node cluster.

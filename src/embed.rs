@@ -9,25 +9,13 @@
 
 use leptos::prelude::*;
 
+use crate::i18n::T;
+
 /// What a refused command prints (read-only embeds).
 pub const READONLY_REFUSAL: &str =
     "This embedded cluster is read-only: only the lesson can change it. Open it in Orrery to try your own commands.\n";
 
 // The form's strings, in one place (for translation).
-const T_EMBED: &str = "Embed";
-const T_EMBED_TITLE: &str = "Embed this cluster in a course page";
-const T_PANELS: &str = "Panels";
-const T_START_STEP: &str = "Start at lesson step";
-const T_READONLY: &str = "Read-only (only the lesson changes the cluster)";
-const T_WITH_SCENARIO: &str = "Include this session (its share link)";
-const T_COPY_EMBED: &str = "Copy embed code";
-const T_COPIED: &str = "Copied.";
-const T_COPY_REFUSED: &str =
-    "The browser did not allow copying: select the code above and copy it (Ctrl+C).";
-const T_CLOSE: &str = "Close";
-const T_SNIPPET_LABEL: &str = "Embed code";
-const T_IFRAME_TITLE: &str = "Orrery: a simulated Kubernetes cluster";
-const T_OPEN_FULL: &str = "Open in Orrery ↗";
 
 /// The panels, as named in `panels=`, with their labels in the form.
 pub const PANELS: [(&str, &str); 6] = [
@@ -171,7 +159,7 @@ pub fn snippet(base: &str, o: &EmbedOptions, fragment: Option<&str>) -> String {
     format!(
         "<iframe src=\"{}\" title=\"{}\" width=\"100%\" height=\"640\" style=\"border: 1px solid #d0d7e2; border-radius: 8px;\" loading=\"lazy\"></iframe>",
         attr_escape(&url),
-        attr_escape(T_IFRAME_TITLE)
+        attr_escape(crate::i18n::tr(T::EmbedIframeTitle))
     )
 }
 
@@ -278,12 +266,12 @@ pub fn EmbedControl(
         status.set(None);
         leptos::task::spawn_local(async move {
             let ok = crate::share::copy_text(&text).await;
-            status.set(Some(if ok { T_COPIED } else { T_COPY_REFUSED }));
+            status.set(Some(if ok { crate::i18n::tr(T::EmbedCopied) } else { crate::i18n::tr(T::EmbedCopyRefused) }));
         });
     };
     let boxes = PANELS
         .iter()
-        .map(|(p, label)| {
+        .map(|(p, _label)| {
             let p: &'static str = p;
             view! {
                 <label class="check">
@@ -302,7 +290,14 @@ pub fn EmbedControl(
                             status.set(None);
                         }
                     />
-                    {*label}
+                    {crate::i18n::text(match p {
+                        "canvas" => T::EmbedPanelCanvas,
+                        "console" => T::EmbedPanelConsole,
+                        "editor" => T::EmbedPanelEditor,
+                        "lesson" => T::EmbedPanelLesson,
+                        "inspector" => T::EmbedPanelInspector,
+                        _ => T::EmbedPanelTime,
+                    })}
                 </label>
             }
         })
@@ -316,17 +311,17 @@ pub fn EmbedControl(
                 aria-expanded=move || open.get().to_string()
                 on:click=move |_| open.update(|o| *o = !*o)
             >
-                {T_EMBED}
+                {crate::i18n::text(T::EmbedButton)}
             </button>
             <Show when=move || open.get()>
-                <div class="reach-pop" role="dialog" aria-label=T_EMBED_TITLE data-testid="embed-form">
-                    <p class="reach-pop-title">{T_EMBED_TITLE}</p>
+                <div class="reach-pop" role="dialog" aria-label=crate::i18n::text(T::EmbedTitle) data-testid="embed-form">
+                    <p class="reach-pop-title">{crate::i18n::text(T::EmbedTitle)}</p>
                     <fieldset class="reach-fields">
-                        <legend>{T_PANELS}</legend>
+                        <legend>{crate::i18n::text(T::EmbedPanels)}</legend>
                         {boxes.clone()}
                     </fieldset>
                     <label class="reach-field">
-                        {T_START_STEP}
+                        {crate::i18n::text(T::EmbedStartStep)}
                         <input
                             type="number"
                             min="0"
@@ -343,7 +338,7 @@ pub fn EmbedControl(
                             prop:checked=move || readonly.get()
                             on:change=move |ev| readonly.set(event_target_checked(&ev))
                         />
-                        {T_READONLY}
+                        {crate::i18n::text(T::EmbedReadonly)}
                     </label>
                     <label class="check">
                         <input
@@ -358,22 +353,22 @@ pub fn EmbedControl(
                                 }
                             }
                         />
-                        {T_WITH_SCENARIO}
+                        {crate::i18n::text(T::EmbedWithScenario)}
                     </label>
                     <textarea
                         class="reach-code"
                         readonly
                         rows="4"
-                        aria-label=T_SNIPPET_LABEL
+                        aria-label=crate::i18n::text(T::EmbedSnippetLabel)
                         data-testid="embed-code"
                         prop:value=code
                     ></textarea>
                     <div class="reach-row">
                         <button type="button" class="button primary" data-testid="embed-copy" on:click=copy>
-                            {T_COPY_EMBED}
+                            {crate::i18n::text(T::EmbedCopy)}
                         </button>
                         <button type="button" class="button" on:click=move |_| open.set(false)>
-                            {T_CLOSE}
+                            {crate::i18n::text(T::EmbedClose)}
                         </button>
                     </div>
                     {move || status.get().map(|s| view! { <p class="reach-status" role="status" data-testid="embed-status">{s}</p> })}
@@ -388,7 +383,7 @@ pub fn EmbedControl(
 pub fn OpenFull(href: Signal<String>) -> impl IntoView {
     view! {
         <a class="button open-full" data-testid="open-full" target="_blank" rel="noopener" href=move || href.get()>
-            {T_OPEN_FULL}
+            {crate::i18n::text(T::EmbedOpenFull)}
         </a>
     }
 }
