@@ -3,10 +3,19 @@
 // offline file (dist/orrery-offline.html) on its own line, outside the site's total.
 //
 //   node scripts/size.mjs [DIR]        (make size)
+//
+// The last line checks issue 7's budget: the wasm, JS and CSS together ≤ 300 KB brotli
+// (KB = 1,024 bytes). Over budget it says FAIL, and exits 1 only when
+// ORRERY_SIZE_STRICT=1 (so `make size` reports, and a strict check can hold the line).
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
+
+/** Issue 7: shipped wasm + JS + CSS, brotli. */
+export const BUDGET_BROTLI = 300 * 1024;
+/** The files that count against the budget. */
+export const SHIPPED = /\.(wasm|js|css)$/;
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { OFFLINE_NAME } from './offline.mjs';
 
@@ -59,4 +68,14 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
     console.log('');
     line(offline.name, kb(offline.raw), kb(offline.gzip), kb(offline.brotli));
   }
+  const shipped = rows.filter((r) => SHIPPED.test(r.name));
+  const brotli = shipped.reduce((a, r) => a + r.brotli, 0);
+  const gzip = shipped.reduce((a, r) => a + r.gzip, 0);
+  const pass = brotli <= BUDGET_BROTLI;
+  console.log(
+    `bundle (wasm + JS + CSS): ${(brotli / 1024).toFixed(1)} KB brotli ` +
+      `(${(gzip / 1024).toFixed(1)} KB gzip); budget ${BUDGET_BROTLI / 1024} KB brotli: ` +
+      (pass ? 'PASS' : 'FAIL'),
+  );
+  if (!pass && process.env.ORRERY_SIZE_STRICT === '1') process.exit(1);
 }

@@ -27,10 +27,14 @@ pub fn App() -> impl IntoView {
     // Which session opens — a share link, the autosave, or the default — and how (embed
     // options) is decided in src/reach.rs, which builds the page again when the learner
     // opens a session file or resets.
+    // The language lives outside the page that reach rebuilds: opening a session file
+    // or resetting keeps it.
+    lang::provide_language();
     reach::boot(|start| {
         // The lesson's first step is `minikube start …`, which (re)starts this cluster;
         // until then it is the default one-node cluster.
         let pg = Playground::new(start.seed());
+        crate::bench::mark("orrery:playground");
         provide_context(pg);
         lang::provide_language();
         clock::use_clock(pg);
@@ -67,7 +71,18 @@ pub fn Page(
                 .collect()
         }
     };
-    let (root_class, root_style) = reach::page_attrs();
+    let (root_class, root_props) = reach::page_attrs();
+    // The embed layout's grid, as custom properties set through the CSSOM (a `style`
+    // attribute would break the strict Content-Security-Policy).
+    let root_ref = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        if let Some(el) = root_ref.get() {
+            let style = web_sys::HtmlElement::style(&el);
+            for (k, v) in &root_props {
+                let _ = style.set_property(k, v);
+            }
+        }
+    });
     let i18n = I18n::expect();
     let title = scenario.title;
     // The default scenario's title in the page's language; another scenario's as written.
@@ -79,7 +94,7 @@ pub fn Page(
         }
     };
     view! {
-        <div class=root_class style=root_style data-testid="app">
+        <div class=root_class node_ref=root_ref data-testid="app">
             <header class="topbar">
                 <div class="brand">
                     <Logo />

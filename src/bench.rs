@@ -175,7 +175,7 @@ impl EventCounter {
         e.first_ms == k.0 && e.uid == k.1 && e.reason == k.2 && e.message == k.3
     }
 
-    pub fn observe(&mut self, events: &VecDeque<EventRecord>) {
+    pub fn observe(&mut self, events: &VecDeque<std::sync::Arc<EventRecord>>) {
         let new = match &self.last {
             None => events.len(),
             Some(k) => events
@@ -302,7 +302,9 @@ fn now_ms() -> f64 {
     PERFORMANCE.with(|p| p.now())
 }
 
-fn mark(name: &str) {
+/// `performance.mark(name)`: the page's startup marks (`orrery:*`, BENCHMARKS.md) and
+/// the harness's own.
+pub fn mark(name: &str) {
     PERFORMANCE.with(|p| {
         let _ = p.mark(name);
     });

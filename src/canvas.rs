@@ -1456,10 +1456,17 @@ mod tests {
                 assert!(hangul(&explain), "{:?}: {explain}", n.kind);
             }
             if n.kind == NodeKind::Machine {
-                assert!(detail_in(&n.detail, Lang::Ko).contains("파드"), "{}", n.detail);
+                assert!(
+                    detail_in(&n.detail, Lang::Ko).contains("파드"),
+                    "{}",
+                    n.detail
+                );
             }
             let detail = detail_in(&n.detail, Lang::Ko);
-            assert!(!detail.ends_with(" ready") && detail != "addon disabled", "{detail}");
+            assert!(
+                !detail.ends_with(" ready") && detail != "addon disabled",
+                "{detail}"
+            );
         }
         assert_eq!(detail_in("1/3 ready", Lang::Ko), "1/3 준비");
         assert_eq!(detail_in("Running 1/1", Lang::Ko), "Running 1/1");

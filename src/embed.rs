@@ -9,25 +9,13 @@
 
 use leptos::prelude::*;
 
+use crate::i18n::T;
+
 /// What a refused command prints (read-only embeds).
 pub const READONLY_REFUSAL: &str =
     "This embedded cluster is read-only: only the lesson can change it. Open it in Orrery to try your own commands.\n";
 
 // The form's strings, in one place (for translation).
-const T_EMBED: &str = "Embed";
-const T_EMBED_TITLE: &str = "Embed this cluster in a course page";
-const T_PANELS: &str = "Panels";
-const T_START_STEP: &str = "Start at lesson step";
-const T_READONLY: &str = "Read-only (only the lesson changes the cluster)";
-const T_WITH_SCENARIO: &str = "Include this session (its share link)";
-const T_COPY_EMBED: &str = "Copy embed code";
-const T_COPIED: &str = "Copied.";
-const T_COPY_REFUSED: &str =
-    "The browser did not allow copying: select the code above and copy it (Ctrl+C).";
-const T_CLOSE: &str = "Close";
-const T_SNIPPET_LABEL: &str = "Embed code";
-const T_IFRAME_TITLE: &str = "Orrery: a simulated Kubernetes cluster";
-const T_OPEN_FULL: &str = "Open in Orrery ↗";
 
 /// The panels, as named in `panels=`, with their labels in the form.
 pub const PANELS: [(&str, &str); 6] = [
@@ -171,15 +159,17 @@ pub fn snippet(base: &str, o: &EmbedOptions, fragment: Option<&str>) -> String {
     format!(
         "<iframe src=\"{}\" title=\"{}\" width=\"100%\" height=\"640\" style=\"border: 1px solid #d0d7e2; border-radius: 8px;\" loading=\"lazy\"></iframe>",
         attr_escape(&url),
-        attr_escape(T_IFRAME_TITLE)
+        attr_escape(crate::i18n::tr(T::EmbedIframeTitle))
     )
 }
 
 /// The page root's classes and style for these options: which panels hide, and the
 /// grid of the compact layout (CSS variables read by style/reach.css).
-pub fn root_attrs(o: &EmbedOptions) -> (String, String) {
+/// The page root's class, and the custom properties the embed layout's grid reads
+/// (set through the CSSOM: the page's Content-Security-Policy refuses `style="…"`).
+pub fn root_attrs(o: &EmbedOptions) -> (String, Vec<(&'static str, String)>) {
     if !o.embed {
-        return ("app".into(), String::new());
+        return ("app".into(), vec![]);
     }
     let mut class = String::from("app embed");
     for (p, _) in PANELS {
@@ -228,11 +218,12 @@ pub fn root_attrs(o: &EmbedOptions) -> (String, String) {
     if !bottom {
         class.push_str(" no-bottom");
     }
-    let style = format!(
-        "--embed-cols: {}; --embed-rows: {rows}; --embed-areas: {areas};",
-        cols.join(" ")
-    );
-    (class, style)
+    let props = vec![
+        ("--embed-cols", cols.join(" ")),
+        ("--embed-rows", rows.to_string()),
+        ("--embed-areas", areas),
+    ];
+    (class, props)
 }
 
 /// The "Embed" button and its form.
@@ -275,12 +266,12 @@ pub fn EmbedControl(
         status.set(None);
         leptos::task::spawn_local(async move {
             let ok = crate::share::copy_text(&text).await;
-            status.set(Some(if ok { T_COPIED } else { T_COPY_REFUSED }));
+            status.set(Some(if ok { crate::i18n::tr(T::EmbedCopied) } else { crate::i18n::tr(T::EmbedCopyRefused) }));
         });
     };
     let boxes = PANELS
         .iter()
-        .map(|(p, label)| {
+        .map(|(p, _label)| {
             let p: &'static str = p;
             view! {
                 <label class="check">
@@ -299,7 +290,14 @@ pub fn EmbedControl(
                             status.set(None);
                         }
                     />
-                    {*label}
+                    {crate::i18n::text(match p {
+                        "canvas" => T::EmbedPanelCanvas,
+                        "console" => T::EmbedPanelConsole,
+                        "editor" => T::EmbedPanelEditor,
+                        "lesson" => T::EmbedPanelLesson,
+                        "inspector" => T::EmbedPanelInspector,
+                        _ => T::EmbedPanelTime,
+                    })}
                 </label>
             }
         })
@@ -313,17 +311,17 @@ pub fn EmbedControl(
                 aria-expanded=move || open.get().to_string()
                 on:click=move |_| open.update(|o| *o = !*o)
             >
-                {T_EMBED}
+                {crate::i18n::text(T::EmbedButton)}
             </button>
             <Show when=move || open.get()>
-                <div class="reach-pop" role="dialog" aria-label=T_EMBED_TITLE data-testid="embed-form">
-                    <p class="reach-pop-title">{T_EMBED_TITLE}</p>
+                <div class="reach-pop" role="dialog" aria-label=crate::i18n::text(T::EmbedTitle) data-testid="embed-form">
+                    <p class="reach-pop-title">{crate::i18n::text(T::EmbedTitle)}</p>
                     <fieldset class="reach-fields">
-                        <legend>{T_PANELS}</legend>
+                        <legend>{crate::i18n::text(T::EmbedPanels)}</legend>
                         {boxes.clone()}
                     </fieldset>
                     <label class="reach-field">
-                        {T_START_STEP}
+                        {crate::i18n::text(T::EmbedStartStep)}
                         <input
                             type="number"
                             min="0"
@@ -340,7 +338,7 @@ pub fn EmbedControl(
                             prop:checked=move || readonly.get()
                             on:change=move |ev| readonly.set(event_target_checked(&ev))
                         />
-                        {T_READONLY}
+                        {crate::i18n::text(T::EmbedReadonly)}
                     </label>
                     <label class="check">
                         <input
@@ -355,22 +353,22 @@ pub fn EmbedControl(
                                 }
                             }
                         />
-                        {T_WITH_SCENARIO}
+                        {crate::i18n::text(T::EmbedWithScenario)}
                     </label>
                     <textarea
                         class="reach-code"
                         readonly
                         rows="4"
-                        aria-label=T_SNIPPET_LABEL
+                        aria-label=crate::i18n::text(T::EmbedSnippetLabel)
                         data-testid="embed-code"
                         prop:value=code
                     ></textarea>
                     <div class="reach-row">
                         <button type="button" class="button primary" data-testid="embed-copy" on:click=copy>
-                            {T_COPY_EMBED}
+                            {crate::i18n::text(T::EmbedCopy)}
                         </button>
                         <button type="button" class="button" on:click=move |_| open.set(false)>
-                            {T_CLOSE}
+                            {crate::i18n::text(T::EmbedClose)}
                         </button>
                     </div>
                     {move || status.get().map(|s| view! { <p class="reach-status" role="status" data-testid="embed-status">{s}</p> })}
@@ -385,7 +383,7 @@ pub fn EmbedControl(
 pub fn OpenFull(href: Signal<String>) -> impl IntoView {
     view! {
         <a class="button open-full" data-testid="open-full" target="_blank" rel="noopener" href=move || href.get()>
-            {T_OPEN_FULL}
+            {crate::i18n::text(T::EmbedOpenFull)}
         </a>
     }
 }
@@ -426,7 +424,15 @@ mod tests {
 
     #[test]
     fn layout_follows_the_panels() {
-        let (class, style) = root_attrs(&parse_query("?embed=1&panels=canvas,console"));
+        let css = |props: Vec<(&str, String)>| {
+            props
+                .iter()
+                .map(|(k, v)| format!("{k}: {v};"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let (class, props) = root_attrs(&parse_query("?embed=1&panels=canvas,console"));
+        let style = css(props);
         assert!(
             class.contains("embed") && class.contains("no-editor") && class.contains("no-left")
         );
@@ -434,9 +440,10 @@ mod tests {
             style.contains("--embed-areas: \"canvas\" \"bottom\";"),
             "{style}"
         );
-        let (_, style) = root_attrs(&parse_query(
+        let (_, props) = root_attrs(&parse_query(
             "?embed=1&panels=canvas,console,lesson,inspector",
         ));
+        let style = css(props);
         assert!(
             style.contains("\"left canvas inspector\" \"bottom bottom bottom\""),
             "{style}"

@@ -48,7 +48,10 @@ impl Lang {
     /// The browser's preference list (`navigator.languages`): any Korean entry → Korean,
     /// else English.
     pub fn from_preferences<'a>(tags: impl IntoIterator<Item = &'a str>) -> Lang {
-        if tags.into_iter().any(|t| Lang::from_tag(t) == Some(Lang::Ko)) {
+        if tags
+            .into_iter()
+            .any(|t| Lang::from_tag(t) == Some(Lang::Ko))
+        {
             Lang::Ko
         } else {
             Lang::En
@@ -62,6 +65,23 @@ impl Lang {
             Lang::Ko => "한국어",
         }
     }
+}
+
+thread_local! {
+    /// The language now, for messages composed at a moment (an event handler, a task)
+    /// rather than shown as a view: [`I18n`] keeps it in step with its signal.
+    static CURRENT: std::cell::Cell<Lang> = const { std::cell::Cell::new(Lang::En) };
+}
+
+/// A string in the page's language at this moment (not tracked: for a message that is
+/// written once, such as a notice).
+pub fn tr(key: T) -> &'static str {
+    key.get(CURRENT.with(|c| c.get()))
+}
+
+/// A string that follows the page's language, for a view or an attribute.
+pub fn text(key: T) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    I18n::expect().text(key)
 }
 
 /// Replaces `{0}`, `{1}`… in a template with the arguments.
@@ -387,6 +407,71 @@ strings! {
     LegendReadyEndpoint: "Service → ready endpoint" => "서비스 → 준비된 엔드포인트";
     LegendNotReadyEndpoint: "Service → not-ready endpoint" => "서비스 → 준비 안 된 엔드포인트";
     LegendDefaultClass: "default StorageClass" => "기본 스토리지클래스";
+
+    // ---------------------------------------------------------------- reach.rs, embed.rs, share.rs
+    ReachOpeningLink: "Opening the shared session…" => "공유된 세션을 여는 중…";
+    ReachLinkFailed: "This share link could not be opened:" => "이 공유 링크를 열 수 없습니다:";
+    ReachShowingDefault: "The default scenario is shown instead." => "대신 기본 시나리오를 보여 줍니다.";
+    ReachRestored: "Restored your session from this browser." => "이 브라우저에 저장된 세션을 복원했습니다.";
+    ReachReset: "Reset to default" => "기본 상태로 초기화";
+    ReachOpenedLink: "Opened a shared link. Your own saved session is kept until you change something here; then this session is saved in its place." => "공유 링크를 열었습니다. 여기서 무언가를 바꾸기 전까지는 저장해 둔 내 세션이 그대로 남고, 바꾸면 이 세션이 대신 저장됩니다.";
+    ReachOpenSaved: "Open my saved session instead" => "저장해 둔 내 세션 열기";
+    ReachSavedUnreadable: "Your saved session could not be read, so the default scenario is shown:" => "저장된 세션을 읽을 수 없어 기본 시나리오를 보여 줍니다:";
+    ReachOpenedFile: "Opened the session from" => "세션을 연 파일:";
+    ReachOpenedTab: "Opened in a new editor tab:" => "새 편집기 탭으로 열었습니다:";
+    ReachNotSession: "could not be opened as a session:" => "파일을 세션으로 열 수 없습니다:";
+    ReachVersionDiffers: "The session was saved on cluster version" => "이 세션이 저장된 클러스터 버전은";
+    ReachVersionNow: "but replays on" => "이지만, 다시 실행하는 버전은";
+    ReachSaveFailed: "Autosave failed:" => "자동 저장 실패:";
+    ReachExport: "Export" => "내보내기";
+    ReachExportTitle: "Download this session as a transcript file (orrery run / orrery check read it)" => "이 세션을 트랜스크립트 파일로 내려받습니다 (orrery run / orrery check로 읽을 수 있습니다)";
+    ReachOpen: "Open…" => "열기…";
+    ReachOpenTitle: "Open a .yaml file in the editor, or a session or transcript file" => "편집기에서 .yaml 파일을 열거나, 세션 또는 트랜스크립트 파일을 엽니다";
+    ReachDismiss: "Dismiss" => "닫기";
+    ReachDropHint: "Drop a .yaml file to open it in the editor, or a session or transcript to open it" => ".yaml 파일을 놓으면 편집기에서 열고, 세션이나 트랜스크립트 파일을 놓으면 그 세션을 엽니다";
+    ReachDownloadFailed: "The download failed:" => "내려받기 실패:";
+    EmbedButton: "Embed" => "임베드";
+    EmbedTitle: "Embed this cluster in a course page" => "이 클러스터를 강의 페이지에 넣기";
+    EmbedPanels: "Panels" => "패널";
+    EmbedStartStep: "Start at lesson step" => "시작할 레슨 단계";
+    EmbedReadonly: "Read-only (only the lesson changes the cluster)" => "읽기 전용 (레슨만 클러스터를 바꿀 수 있음)";
+    EmbedWithScenario: "Include this session (its share link)" => "이 세션 포함 (공유 링크로)";
+    EmbedCopy: "Copy embed code" => "임베드 코드 복사";
+    EmbedCopied: "Copied." => "복사했습니다.";
+    EmbedCopyRefused: "The browser did not allow copying: select the code above and copy it (Ctrl+C)." => "브라우저가 복사를 허용하지 않았습니다. 위의 코드를 선택해 복사하세요 (Ctrl+C).";
+    EmbedClose: "Close" => "닫기";
+    EmbedSnippetLabel: "Embed code" => "임베드 코드";
+    EmbedIframeTitle: "Orrery: a simulated Kubernetes cluster" => "Orrery: 시뮬레이션된 쿠버네티스 클러스터";
+    EmbedOpenFull: "Open in Orrery ↗" => "Orrery에서 열기 ↗";
+    ShareButton: "Share" => "공유";
+    ShareTitle: "Share this session as a link" => "이 세션을 링크로 공유";
+    ShareLinkLabel: "Share link" => "공유 링크";
+    ShareCopyLink: "Copy link" => "링크 복사";
+    ShareCopied: "Copied to the clipboard." => "클립보드에 복사했습니다.";
+    ShareCopyRefused: "The browser did not allow copying: select the link above and copy it (Ctrl+C)." => "브라우저가 복사를 허용하지 않았습니다. 위의 링크를 선택해 복사하세요 (Ctrl+C).";
+    ShareMaking: "Making the link…" => "링크를 만드는 중…";
+    ShareLength: "Length (characters):" => "길이 (글자 수):";
+    ShareOversize: "This link is longer than 8,000 characters: chat tools and some browsers cut such links off. Download the session as a file and share the file instead." => "이 링크는 8,000자보다 깁니다. 채팅 도구와 일부 브라우저는 이런 링크를 잘라 버립니다. 세션을 파일로 내려받아 파일을 공유하세요.";
+    ShareDownload: "Download session file" => "세션 파일 내려받기";
+    ShareClose: "Close" => "닫기";
+    ShareFailed: "The link could not be made:" => "링크를 만들 수 없습니다:";
+    EmbedPanelCanvas: "Canvas" => "캔버스";
+    EmbedPanelConsole: "Console" => "콘솔";
+    EmbedPanelEditor: "Editor" => "편집기";
+    EmbedPanelLesson: "Lesson" => "레슨";
+    EmbedPanelInspector: "Inspector" => "인스펙터";
+    EmbedPanelTime: "Time" => "시간";
+    EmbedReadonlyRefusal: "This embedded cluster is read-only: only the lesson can change it. Open it in Orrery to try your own commands." => "이 임베드 클러스터는 읽기 전용입니다. 레슨만 클러스터를 바꿀 수 있습니다. 직접 명령을 실행해 보려면 Orrery에서 여세요.";
+    ShareCutOff: "the link's data is cut off." => "링크의 데이터가 잘려 있습니다.";
+    ShareTooLong: "it is {0} characters long; links of more than {1} characters are not read." => "링크 길이가 {0}자입니다. {1}자가 넘는 링크는 읽지 않습니다.";
+    ShareNoSession: "it holds no session." => "링크에 세션이 없습니다.";
+    ShareNewer: "it was made by a newer version of Orrery." => "더 새로운 버전의 Orrery에서 만든 링크입니다.";
+    ShareDamaged: "its data is damaged ({0})." => "링크의 데이터가 손상되었습니다 ({0}).";
+    ShareNotUtf8: "its data is damaged (not UTF-8 text at byte {0})." => "링크의 데이터가 손상되었습니다 ({0}번째 바이트가 UTF-8 텍스트가 아님).";
+    DocTooLarge: "It is too large ({0} bytes; at most {1} are read)." => "파일이 너무 큽니다 ({0}바이트, 최대 {1}바이트까지 읽습니다).";
+    DocTooMany: "It holds more than {0} commands." => "명령이 {0}개보다 많습니다.";
+    DocNoCommand: "It holds no `$ ` command: it is not a transcript." => "`$ ` 명령이 없으므로 트랜스크립트가 아닙니다.";
+    DocNotUtf8: "{0} is not UTF-8 text: the byte at offset {1} is not valid UTF-8. Nothing was opened and nothing was changed." => "{0}은(는) UTF-8 텍스트가 아닙니다. 오프셋 {1}의 바이트가 올바른 UTF-8이 아닙니다. 아무것도 열지 않았고 아무것도 바꾸지 않았습니다.";
 }
 
 // ------------------------------------------------------------------ the page's language
@@ -400,6 +485,7 @@ pub struct I18n {
 
 impl I18n {
     pub fn new(lang: Lang) -> I18n {
+        CURRENT.with(|c| c.set(lang));
         I18n {
             lang: RwSignal::new(lang),
         }
@@ -428,6 +514,7 @@ impl I18n {
     }
 
     pub fn set(self, lang: Lang) {
+        CURRENT.with(|c| c.set(lang));
         self.lang.set(lang);
     }
 
@@ -484,7 +571,10 @@ mod tests {
                 "{k:?}: the placeholders differ"
             );
             let words = k.en().chars().filter(|c| c.is_ascii_alphabetic()).count();
-            let hangul = k.ko().chars().any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c));
+            let hangul = k
+                .ko()
+                .chars()
+                .any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c));
             assert!(
                 words == 0 || hangul || k.en() == k.ko(),
                 "{k:?}: the Korean {:?} has no Hangul",
@@ -519,7 +609,11 @@ mod tests {
         assert_eq!(fill("{1}단계 중 {0}단계", &[&3, &12]), "12단계 중 3단계");
         assert_eq!(fill("{0} of {0} done", &[&5]), "5 of 5 done");
         assert_eq!(fill("{x} {9} {", &[&1]), "{x} {9} {");
-        assert_eq!(fill("a{0}b", &[&"{1}"]), "a{1}b", "arguments are not re-read");
+        assert_eq!(
+            fill("a{0}b", &[&"{1}"]),
+            "a{1}b",
+            "arguments are not re-read"
+        );
     }
 
     #[test]

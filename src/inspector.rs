@@ -81,40 +81,38 @@ pub fn why(sim: &Sim, uid: &str, lang: Lang) -> Vec<String> {
                     let ordinal = name
                         .strip_prefix(&format!("{}-", o.meta.name))
                         .unwrap_or("?");
-                    lines.push(T::WhyPodOfStatefulSet.fill(
-                        lang,
-                        &[name, &when, &o.meta.name, &replicas(o), &ordinal],
-                    ));
+                    lines.push(
+                        T::WhyPodOfStatefulSet
+                            .fill(lang, &[name, &when, &o.meta.name, &replicas(o), &ordinal]),
+                    );
                 }
                 Some(o) if o.kind == "ReplicaSet" => {
-                    lines.push(T::WhyPodOfReplicaSet.fill(
-                        lang,
-                        &[name, &when, &o.meta.name, &replicas(o)],
-                    ));
-                    if let Some(d) = o
-                        .controller_ref()
-                        .and_then(|d| sim.store.by_uid(&d.uid))
-                    {
-                        lines.push(T::WhyReplicaSetOfDeployment.fill(
-                            lang,
-                            &[&o.meta.name, &d.meta.name, &replicas(d)],
-                        ));
+                    lines.push(
+                        T::WhyPodOfReplicaSet
+                            .fill(lang, &[name, &when, &o.meta.name, &replicas(o)]),
+                    );
+                    if let Some(d) = o.controller_ref().and_then(|d| sim.store.by_uid(&d.uid)) {
+                        lines.push(
+                            T::WhyReplicaSetOfDeployment
+                                .fill(lang, &[&o.meta.name, &d.meta.name, &replicas(d)]),
+                        );
                     }
                 }
-                Some(o) => lines.push(T::WhyCreatedFor.fill(
-                    lang,
-                    &[name, &when, &o.kind, &o.meta.name],
-                )),
-                None => lines.push(T::WhyPodUnowned.fill(
-                    lang,
-                    &[
-                        name,
-                        &when,
-                        &created_by
-                            .clone()
-                            .unwrap_or_else(|| T::ActorKubectl.get(lang).into()),
-                    ],
-                )),
+                Some(o) => {
+                    lines.push(T::WhyCreatedFor.fill(lang, &[name, &when, &o.kind, &o.meta.name]))
+                }
+                None => lines.push(
+                    T::WhyPodUnowned.fill(
+                        lang,
+                        &[
+                            name,
+                            &when,
+                            &created_by
+                                .clone()
+                                .unwrap_or_else(|| T::ActorKubectl.get(lang).into()),
+                        ],
+                    ),
+                ),
             }
             // An earlier pod of the same name, removed before this one was created.
             let earlier = sim.steps.iter().rev().find(|s| {
@@ -130,11 +128,18 @@ pub fn why(sim: &Sim, uid: &str, lang: Lang) -> Vec<String> {
                     .steps
                     .iter()
                     .find(|s| s.uid == prev.uid && s.verb == StepVerb::Deleting)
-                    .map(|s| T::WhyDeletedBy.fill(lang, &[&actor_words(s.actor), &ago(sim, s.time)]))
+                    .map(|s| {
+                        T::WhyDeletedBy.fill(lang, &[&actor_words(s.actor), &ago(sim, s.time)])
+                    })
                     .unwrap_or_default();
                 lines.push(T::WhyReplaces.fill(
                     lang,
-                    &[name, &short_uid(&prev.uid), &deleted_by, &ago(sim, prev.time)],
+                    &[
+                        name,
+                        &short_uid(&prev.uid),
+                        &deleted_by,
+                        &ago(sim, prev.time),
+                    ],
                 ));
             }
             for claim in pv::pod_claims(obj) {
@@ -167,10 +172,10 @@ pub fn why(sim: &Sim, uid: &str, lang: Lang) -> Vec<String> {
                     .find(|s| s.uid == uid && s.verb == StepVerb::Deleting)
                     .map(|s| T::WhyTerminatingBy.fill(lang, &[&actor_words(s.actor)]))
                     .unwrap_or_default();
-                lines.push(T::WhyTerminating.fill(
-                    lang,
-                    &[&by, &grace, &human_duration((at - sim.now).max(0))],
-                ));
+                lines.push(
+                    T::WhyTerminating
+                        .fill(lang, &[&by, &grace, &human_duration((at - sim.now).max(0))]),
+                );
             }
             for svc in sim.store.list("Service", &obj.meta.namespace) {
                 let sel = orrery::api::object::string_map(Some(svc.get(&["spec", "selector"])));
@@ -219,7 +224,10 @@ pub fn why(sim: &Sim, uid: &str, lang: Lang) -> Vec<String> {
                         .unwrap_or_default();
                     lines.push(T::WhyNotBound.fill(
                         lang,
-                        &[&obj.str_at(&["status", "phase"]).unwrap_or("Pending"), &waiting],
+                        &[
+                            &obj.str_at(&["status", "phase"]).unwrap_or("Pending"),
+                            &waiting,
+                        ],
                     ));
                 }
             }
@@ -234,25 +242,22 @@ pub fn why(sim: &Sim, uid: &str, lang: Lang) -> Vec<String> {
             }
         }
         "PersistentVolume" => {
-            match obj
-                .meta
-                .annotations
-                .get("pv.kubernetes.io/provisioned-by")
-            {
-                Some(p) => lines.push(T::WhyPvProvisioned.fill(
-                    lang,
-                    &[name, p, &when, &pv::volume_class(obj)],
-                )),
-                None => lines.push(T::WhyCreatedBy.fill(
-                    lang,
-                    &[
-                        name,
-                        &when,
-                        &created_by
-                            .clone()
-                            .unwrap_or_else(|| T::ActorKubectl.get(lang).into()),
-                    ],
-                )),
+            match obj.meta.annotations.get("pv.kubernetes.io/provisioned-by") {
+                Some(p) => lines.push(
+                    T::WhyPvProvisioned.fill(lang, &[name, p, &when, &pv::volume_class(obj)]),
+                ),
+                None => lines.push(
+                    T::WhyCreatedBy.fill(
+                        lang,
+                        &[
+                            name,
+                            &when,
+                            &created_by
+                                .clone()
+                                .unwrap_or_else(|| T::ActorKubectl.get(lang).into()),
+                        ],
+                    ),
+                ),
             }
             if let Some((ns, claim, _)) = pv::claim_ref(obj) {
                 lines.push(T::WhyReservedFor.fill(lang, &[&format!("{ns}/{claim}")]));
@@ -311,15 +316,21 @@ pub fn why(sim: &Sim, uid: &str, lang: Lang) -> Vec<String> {
         }
         "ReplicaSet" => {
             match owner {
-                Some(d) => lines.push(T::WhyReplicaSetOwned.fill(
-                    lang,
-                    &[
-                        name,
-                        &when,
-                        &d.meta.name,
-                        &obj.meta.labels.get("pod-template-hash").map(String::as_str).unwrap_or("?"),
-                    ],
-                )),
+                Some(d) => lines.push(
+                    T::WhyReplicaSetOwned.fill(
+                        lang,
+                        &[
+                            name,
+                            &when,
+                            &d.meta.name,
+                            &obj.meta
+                                .labels
+                                .get("pod-template-hash")
+                                .map(String::as_str)
+                                .unwrap_or("?"),
+                        ],
+                    ),
+                ),
                 None => lines.push(T::WhyReplicaSetUnowned.fill(lang, &[name, &when])),
             }
             lines.push(T::WhyWantsPods.fill(lang, &[&replicas(obj)]));
@@ -342,10 +353,10 @@ pub fn why(sim: &Sim, uid: &str, lang: Lang) -> Vec<String> {
                     })
                     .count();
                 let sel_text: Vec<String> = sel.iter().map(|(k, v)| format!("{k}={v}")).collect();
-                lines.push(T::WhyServiceSelects.fill(
-                    lang,
-                    &[name, &sel_text.join(","), &pods.len(), &ready],
-                ));
+                lines.push(
+                    T::WhyServiceSelects
+                        .fill(lang, &[name, &sel_text.join(","), &pods.len(), &ready]),
+                );
             }
         }
         kind => {
@@ -1055,6 +1066,9 @@ mod tests {
         }
         let uid = uid_of(&s, "PersistentVolumeClaim", "pacman", "mongo-storage");
         let text = why(&s.sim, &uid, Lang::Ko).join("\n");
-        assert!(text.contains("DefaultStorageClass 어드미션 플러그인"), "{text}");
+        assert!(
+            text.contains("DefaultStorageClass 어드미션 플러그인"),
+            "{text}"
+        );
     }
 }

@@ -101,7 +101,8 @@ fn choose(i18n: I18n, lang: Lang) {
         return;
     };
     let location = window.location();
-    let (Ok(search), Ok(path), Ok(hash)) = (location.search(), location.pathname(), location.hash())
+    let (Ok(search), Ok(path), Ok(hash)) =
+        (location.search(), location.pathname(), location.hash())
     else {
         return;
     };

@@ -31,8 +31,7 @@ pub fn default_lesson(lang: Lang) -> &'static str {
 /// the same input: then a learner can switch language mid-lesson and keep their place.
 pub fn same_steps(a: &Lesson, b: &Lesson) -> bool {
     a.steps.len() == b.steps.len()
-        && a
-            .steps
+        && a.steps
             .iter()
             .zip(&b.steps)
             .all(|(x, y)| x.command == y.command && x.heredoc == y.heredoc)
@@ -473,7 +472,11 @@ mod tests {
         for (i, (e, k)) in en.steps.iter().zip(&ko.steps).enumerate() {
             assert_eq!(e.expected, k.expected, "step {i}: the same expected output");
             assert_eq!(e.narrative.is_empty(), k.narrative.is_empty(), "step {i}");
-            assert!(k.narrative.iter().all(|p| hangul(p)), "step {i}: {:?}", k.narrative);
+            assert!(
+                k.narrative.iter().all(|p| hangul(p)),
+                "step {i}: {:?}",
+                k.narrative
+            );
         }
         assert_eq!(default_lesson(Lang::Ko), DEFAULT_LESSON_KO);
     }

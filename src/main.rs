@@ -1,6 +1,8 @@
 //! Entry point of the wasm binary that Trunk builds: mounts the app on `<body>`.
 
 fn main() {
+    // The wasm is fetched, compiled and instantiated: startup marks, BENCHMARKS.md.
+    orrery_web::bench::mark("orrery:wasm-started");
     // A panic in the page is a bug; this puts its message in the console instead of
     // "unreachable executed".
     console_error_panic_hook::set_once();

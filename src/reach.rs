@@ -17,6 +17,8 @@
 
 use leptos::ev;
 use leptos::prelude::*;
+
+use crate::i18n::T;
 use leptos::task::spawn_local;
 
 use crate::editor::{check_name, EditorFile, EditorInbox, MAX_NAME};
@@ -28,30 +30,6 @@ use crate::share::{self, Fragment, ShareControl};
 use crate::state::Playground;
 
 // The strings of this file, in one place (for translation).
-const T_OPENING_LINK: &str = "Opening the shared session…";
-const T_LINK_FAILED: &str = "This share link could not be opened:";
-const T_SHOWING_DEFAULT: &str = "The default scenario is shown instead.";
-const T_RESTORED: &str = "Restored your session from this browser.";
-const T_RESET: &str = "Reset to default";
-const T_OPENED_LINK: &str = "Opened a shared link. Your own saved session is kept until you change something here; then this session is saved in its place.";
-const T_OPEN_SAVED: &str = "Open my saved session instead";
-const T_SAVED_UNREADABLE: &str =
-    "Your saved session could not be read, so the default scenario is shown:";
-const T_OPENED_FILE: &str = "Opened the session from";
-const T_OPENED_TAB: &str = "Opened in a new editor tab:";
-const T_NOT_SESSION: &str = "could not be opened as a session:";
-const T_VERSION_DIFFERS: &str = "The session was saved on cluster version";
-const T_VERSION_NOW: &str = "but replays on";
-const T_SAVE_FAILED: &str = "Autosave failed:";
-const T_EXPORT: &str = "Export";
-const T_EXPORT_TITLE: &str =
-    "Download this session as a transcript file (orrery run / orrery check read it)";
-const T_OPEN: &str = "Open…";
-const T_OPEN_TITLE: &str = "Open a .yaml file in the editor, or a session or transcript file";
-const T_DISMISS: &str = "Dismiss";
-const T_DROP_HINT: &str =
-    "Drop a .yaml file to open it in the editor, or a session or transcript to open it";
-const T_DOWNLOAD_FAILED: &str = "The download failed:";
 
 /// Where the page's session came from.
 #[derive(Clone, Debug, PartialEq)]
@@ -155,7 +133,7 @@ pub fn boot<V: IntoView + 'static>(
     }
     move || match start.get() {
         None => {
-            view! { <p class="boot-note" data-testid="boot-note">{T_OPENING_LINK}</p> }.into_any()
+            view! { <p class="boot-note" data-testid="boot-note">{crate::i18n::text(T::ReachOpeningLink)}</p> }.into_any()
         }
         // Only a new start rebuilds the page, not a signal read while building it.
         Some(s) => untrack(|| build(s)).into_any(),
@@ -167,7 +145,9 @@ fn link_failed(why: &str, embed: EmbedOptions) -> Start {
         source: Source::Default,
         doc: None,
         notice: Some(Notice::error(format!(
-            "{T_LINK_FAILED} {why} {T_SHOWING_DEFAULT}"
+            "{T_LINK_FAILED} {why} {T_SHOWING_DEFAULT}",
+            T_LINK_FAILED = crate::i18n::tr(T::ReachLinkFailed),
+            T_SHOWING_DEFAULT = crate::i18n::tr(T::ReachShowingDefault),
         ))),
         embed,
     }
@@ -189,10 +169,10 @@ fn from_storage(embed: EmbedOptions) -> Start {
             Ok(doc) => Start {
                 source: Source::Saved,
                 doc: Some(doc),
-                notice: Some(Notice::info(T_RESTORED.into(), Some(NoticeAction::Reset))),
+                notice: Some(Notice::info(crate::i18n::tr(T::ReachRestored).into(), Some(NoticeAction::Reset))),
                 embed: embed.clone(),
             },
-            Err(e) => default(Some(Notice::error(format!("{T_SAVED_UNREADABLE} {e}")))),
+            Err(e) => default(Some(Notice::error(format!("{T_SAVED_UNREADABLE} {e}", T_SAVED_UNREADABLE = crate::i18n::tr(T::ReachSavedUnreadable))))),
         },
     }
 }
@@ -255,7 +235,9 @@ pub fn restore(pg: Playground, start: &Start) -> Option<Vec<EditorFile>> {
             let now = cluster_version(pg);
             if *saved != now {
                 notice.set(Some(Notice::error(format!(
-                    "{T_VERSION_DIFFERS} {saved} {T_VERSION_NOW} {now}."
+                    "{T_VERSION_DIFFERS} {saved} {T_VERSION_NOW} {now}.",
+                    T_VERSION_DIFFERS = crate::i18n::tr(T::ReachVersionDiffers),
+                    T_VERSION_NOW = crate::i18n::tr(T::ReachVersionNow),
                 ))));
             }
         }
@@ -265,14 +247,14 @@ pub fn restore(pg: Playground, start: &Start) -> Option<Vec<EditorFile>> {
                 if persist::load().is_some() {
                     notice.update(|n| {
                         n.get_or_insert_with(|| {
-                            Notice::info(T_OPENED_LINK.into(), Some(NoticeAction::OpenSaved))
+                            Notice::info(crate::i18n::tr(T::ReachOpenedLink).into(), Some(NoticeAction::OpenSaved))
                         });
                     });
                 }
             }
             Source::Import(ref name) => {
                 pg.playing.set(!doc.paused);
-                notice.set(Some(Notice::info(format!("{T_OPENED_FILE} {name}."), None)));
+                notice.set(Some(Notice::info(format!("{T_OPENED_FILE} {name}.", T_OPENED_FILE = crate::i18n::tr(T::ReachOpenedFile)), None)));
             }
             _ => pg.playing.set(!doc.paused),
         }
@@ -350,10 +332,10 @@ pub fn export_text(pg: Playground, cursor: Option<LessonCursor>) -> String {
 }
 
 /// The root element's classes and style (embed layout).
-pub fn page_attrs() -> (String, String) {
+pub fn page_attrs() -> (String, Vec<(&'static str, String)>) {
     match use_context::<Launched>() {
         Some(l) => embed::root_attrs(&l.embed),
-        None => ("app".into(), String::new()),
+        None => ("app".into(), vec![]),
     }
 }
 
@@ -402,7 +384,7 @@ pub fn ReachBar() -> impl IntoView {
         Callback::new(move |()| session_doc::render(&current_doc(pg, cursor), Flavour::Compact));
     let download = Callback::new(move |()| {
         if let Err(e) = persist::download(persist::EXPORT_NAME, &export_text(pg, cursor)) {
-            notice.set(Some(Notice::error(format!("{T_DOWNLOAD_FAILED} {e}"))));
+            notice.set(Some(Notice::error(format!("{T_DOWNLOAD_FAILED} {e}", T_DOWNLOAD_FAILED = crate::i18n::tr(T::ReachDownloadFailed)))));
         }
     });
 
@@ -431,7 +413,8 @@ pub fn ReachBar() -> impl IntoView {
                 return;
             };
             if !dirty.get_value() {
-                let same = baseline.with_value(|b| b.as_ref().is_none_or(|b| *b == significant(&doc)));
+                let same =
+                    baseline.with_value(|b| b.as_ref().is_none_or(|b| *b == significant(&doc)));
                 if same && !imported {
                     return;
                 }
@@ -446,7 +429,7 @@ pub fn ReachBar() -> impl IntoView {
             match persist::save(&text) {
                 Ok(()) => last_saved.set_value(text),
                 Err(e) => {
-                    notice.set(Some(Notice::error(format!("{T_SAVE_FAILED} {e}"))));
+                    notice.set(Some(Notice::error(format!("{T_SAVE_FAILED} {e}", T_SAVE_FAILED = crate::i18n::tr(T::ReachSaveFailed)))));
                 }
             }
         };
@@ -494,7 +477,7 @@ pub fn ReachBar() -> impl IntoView {
                             text,
                         })
                     });
-                    notice.try_set(Some(Notice::info(format!("{T_OPENED_TAB} {name}"), None)));
+                    notice.try_set(Some(Notice::info(format!("{T_OPENED_TAB} {name}", T_OPENED_TAB = crate::i18n::tr(T::ReachOpenedTab)), None)));
                 }
                 return;
             }
@@ -511,7 +494,7 @@ pub fn ReachBar() -> impl IntoView {
                     }
                 }
                 Err(e) => {
-                    notice.try_set(Some(Notice::error(format!("{name} {T_NOT_SESSION} {e}"))));
+                    notice.try_set(Some(Notice::error(format!("{name} {T_NOT_SESSION} {e}", T_NOT_SESSION = crate::i18n::tr(T::ReachNotSession)))));
                 }
             }
         });
@@ -594,8 +577,8 @@ pub fn ReachBar() -> impl IntoView {
         notice.get().map(|n| {
             let action = n.action.map(|a| {
                 let (label, testid) = match a {
-                    NoticeAction::Reset => (T_RESET, "notice-reset"),
-                    NoticeAction::OpenSaved => (T_OPEN_SAVED, "notice-open-saved"),
+                    NoticeAction::Reset => (crate::i18n::tr(T::ReachReset), "notice-reset"),
+                    NoticeAction::OpenSaved => (crate::i18n::tr(T::ReachOpenSaved), "notice-open-saved"),
                 };
                 view! {
                     <button type="button" class="link" data-testid=testid on:click=move |_| match a {
@@ -614,7 +597,7 @@ pub fn ReachBar() -> impl IntoView {
                 >
                     <span class="reach-notice-text">{n.text}</span>
                     {action}
-                    <button type="button" class="reach-dismiss" aria-label=T_DISMISS title=T_DISMISS
+                    <button type="button" class="reach-dismiss" aria-label=crate::i18n::text(T::ReachDismiss) title=crate::i18n::text(T::ReachDismiss)
                         on:click=move |_| notice.set(None)>"×"</button>
                 </div>
             }
@@ -645,21 +628,21 @@ pub fn ReachBar() -> impl IntoView {
         <div class="reach-bar" data-testid="reach-bar">
             <ShareControl doc=doc_compact download=download />
             <EmbedControl base=share::page_base() share_fragment=fragment.into() want_fragment=want_fragment />
-            <button type="button" class="button" data-testid="session-export" title=T_EXPORT_TITLE
-                on:click=move |_| download.run(())>{T_EXPORT}</button>
-            <button type="button" class="button" data-testid="session-open" title=T_OPEN_TITLE
+            <button type="button" class="button" data-testid="session-export" title=crate::i18n::text(T::ReachExportTitle)
+                on:click=move |_| download.run(())>{crate::i18n::text(T::ReachExport)}</button>
+            <button type="button" class="button" data-testid="session-open" title=crate::i18n::text(T::ReachOpenTitle)
                 on:click=move |_| {
                     if let Some(i) = picker.get_untracked() {
                         i.click();
                     }
-                }>{T_OPEN}</button>
+                }>{crate::i18n::text(T::ReachOpen)}</button>
             <input type="file" class="visually-hidden" data-testid="session-file" node_ref=picker
                 accept=".yaml,.yml,.json,.txt,.md,text/plain" multiple on:change=on_pick tabindex="-1" aria-hidden="true" />
-            <button type="button" class="button" data-testid="session-reset" on:click=move |_| reset()>{T_RESET}</button>
+            <button type="button" class="button" data-testid="session-reset" on:click=move |_| reset()>{crate::i18n::text(T::ReachReset)}</button>
         </div>
         <div class="reach-notices">{notice_view}</div>
         <Show when=move || dragging.get()>
-            <div class="drop-hint" data-testid="drop-hint" aria-hidden="true"><p>{T_DROP_HINT}</p></div>
+            <div class="drop-hint" data-testid="drop-hint" aria-hidden="true"><p>{crate::i18n::text(T::ReachDropHint)}</p></div>
         </Show>
     }
     .into_any()

@@ -338,10 +338,9 @@ pub fn render(doc: &SessionDoc, flavour: Flavour) -> String {
 /// skipped: replay prints afresh. Errors name the line.
 pub fn parse(text: &str) -> Result<SessionDoc, String> {
     if text.len() > MAX_DOC_BYTES {
-        return Err(format!(
-            "It is too large ({} bytes; at most {} are read).",
-            text.len(),
-            MAX_DOC_BYTES
+        return Err(crate::i18n::fill(
+            crate::i18n::tr(crate::i18n::T::DocTooLarge),
+            &[&text.len(), &MAX_DOC_BYTES],
         ));
     }
     // Split on '\n' only: a tab's text (`#|` lines) keeps any '\r' it had.
@@ -357,7 +356,8 @@ pub fn parse(text: &str) -> Result<SessionDoc, String> {
     let mut tabs: Option<Vec<(&str, Option<Vec<&str>>)>> = None;
     let mut saw_command = false;
     let mut i = 0;
-    let too_many = || format!("It holds more than {MAX_STEPS} commands.");
+    let too_many =
+        || crate::i18n::fill(crate::i18n::tr(crate::i18n::T::DocTooMany), &[&MAX_STEPS]);
     while i < lines.len() {
         let raw = lines[i];
         let line = raw.strip_suffix('\r').unwrap_or(raw);
@@ -481,7 +481,7 @@ pub fn parse(text: &str) -> Result<SessionDoc, String> {
     }
     if !native {
         if !saw_command {
-            return Err("It holds no `$ ` command: it is not a transcript.".into());
+            return Err(crate::i18n::tr(crate::i18n::T::DocNoCommand).into());
         }
         // A plain transcript runs on the default scenario's files, as the page does.
         let mut steps: Vec<Step> = scenario::DEFAULT
@@ -585,7 +585,7 @@ pub fn with_outputs(text: &str, seed: u64) -> String {
 pub fn utf8_text(name: &str, bytes: Vec<u8>) -> Result<String, String> {
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
-        format!("{name} is not UTF-8 text: the byte at offset {at} is not valid UTF-8. Nothing was opened and nothing was changed.")
+        crate::i18n::fill(crate::i18n::tr(crate::i18n::T::DocNotUtf8), &[&name, &at])
     })
 }
 

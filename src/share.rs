@@ -8,6 +8,8 @@
 //! Every failure is a message; the page then opens the default scenario.
 
 use leptos::prelude::*;
+
+use crate::i18n::T;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -23,19 +25,6 @@ pub const SHARE_LIMIT: usize = 8_000;
 pub const MAX_FRAGMENT: usize = 512 * 1024;
 
 // The control's strings, in one place (for translation).
-const T_SHARE: &str = "Share";
-const T_SHARE_TITLE: &str = "Share this session as a link";
-const T_LINK_LABEL: &str = "Share link";
-const T_COPY_LINK: &str = "Copy link";
-const T_COPIED: &str = "Copied to the clipboard.";
-const T_COPY_REFUSED: &str =
-    "The browser did not allow copying: select the link above and copy it (Ctrl+C).";
-const T_MAKING: &str = "Making the link…";
-const T_LENGTH: &str = "Length (characters):";
-const T_OVERSIZE: &str = "This link is longer than 8,000 characters: chat tools and some browsers cut such links off. Download the session as a file and share the file instead.";
-const T_DOWNLOAD: &str = "Download session file";
-const T_CLOSE: &str = "Close";
-const T_FAILED: &str = "The link could not be made:";
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
@@ -84,7 +73,7 @@ pub fn b64url_decode(text: &str) -> Result<Vec<u8>, String> {
         }
     }
     if text.len() % 4 == 1 {
-        return Err("the link's data is cut off.".into());
+        return Err(crate::i18n::tr(T::ShareCutOff).into());
     }
     Ok(out)
 }
@@ -105,21 +94,20 @@ pub fn read_fragment(hash: &str) -> Fragment<'_> {
     let h = hash.strip_prefix('#').unwrap_or(hash);
     if let Some(payload) = h.strip_prefix(PREFIX) {
         if payload.len() > MAX_FRAGMENT {
-            return Fragment::Bad(format!(
-                "it is {} characters long; links of more than {} characters are not read.",
-                group(payload.len()),
-                group(MAX_FRAGMENT)
+            return Fragment::Bad(crate::i18n::fill(
+                crate::i18n::tr(T::ShareTooLong),
+                &[&group(payload.len()), &group(MAX_FRAGMENT)],
             ));
         }
         if payload.is_empty() {
-            return Fragment::Bad("it holds no session.".into());
+            return Fragment::Bad(crate::i18n::tr(T::ShareNoSession).into());
         }
         return Fragment::Link(payload);
     }
     // `s2=…`: a newer format.
     if let Some((v, _)) = h.split_once('=') {
         if v.len() >= 2 && v.starts_with('s') && v[1..].bytes().all(|b| b.is_ascii_digit()) {
-            return Fragment::Bad("it was made by a newer version of Orrery.".into());
+            return Fragment::Bad(crate::i18n::tr(T::ShareNewer).into());
         }
     }
     Fragment::None
@@ -206,7 +194,7 @@ pub async fn decompress(bytes: &[u8], limit: usize) -> Result<Vec<u8>, String> {
         if e.starts_with("it ") {
             e
         } else {
-            format!("its data is damaged ({e}).")
+            crate::i18n::fill(crate::i18n::tr(T::ShareDamaged), &[&e])
         }
     })
 }
@@ -222,9 +210,9 @@ pub async fn decode(payload: &str) -> Result<String, String> {
     let packed = b64url_decode(payload)?;
     let bytes = decompress(&packed, MAX_DOC_BYTES).await?;
     String::from_utf8(bytes).map_err(|e| {
-        format!(
-            "its data is damaged (not UTF-8 text at byte {}).",
-            e.utf8_error().valid_up_to()
+        crate::i18n::fill(
+            crate::i18n::tr(T::ShareNotUtf8),
+            &[&e.utf8_error().valid_up_to()],
         )
     })
 }
@@ -287,7 +275,7 @@ pub fn ShareControl(
         leptos::task::spawn_local(async move {
             let s = match encode(&text).await {
                 Ok(f) => State::Ready(format!("{}#{f}", page_address())),
-                Err(e) => State::Failed(format!("{T_FAILED} {e}")),
+                Err(e) => State::Failed(format!("{T_FAILED} {e}", T_FAILED = crate::i18n::tr(T::ShareFailed))),
             };
             state.try_set(s);
         });
@@ -303,7 +291,7 @@ pub fn ShareControl(
         if let State::Ready(link) = state.get_untracked() {
             leptos::task::spawn_local(async move {
                 let ok = copy_text(&link).await;
-                status.try_set(Some(if ok { T_COPIED } else { T_COPY_REFUSED }));
+                status.try_set(Some(if ok { crate::i18n::tr(T::ShareCopied) } else { crate::i18n::tr(T::ShareCopyRefused) }));
             });
         }
     };
@@ -324,13 +312,13 @@ pub fn ShareControl(
                 aria-expanded=move || open.get().to_string()
                 on:click=toggle
             >
-                {T_SHARE}
+                {crate::i18n::text(T::ShareButton)}
             </button>
             <Show when=move || open.get()>
-                <div class="reach-pop" role="dialog" aria-label=T_SHARE_TITLE data-testid="share-panel">
-                    <p class="reach-pop-title">{T_SHARE_TITLE}</p>
+                <div class="reach-pop" role="dialog" aria-label=crate::i18n::text(T::ShareTitle) data-testid="share-panel">
+                    <p class="reach-pop-title">{crate::i18n::text(T::ShareTitle)}</p>
                     {move || match state.get() {
-                        State::Making => view! { <p class="muted" data-testid="share-making">{T_MAKING}</p> }.into_any(),
+                        State::Making => view! { <p class="muted" data-testid="share-making">{crate::i18n::text(T::ShareMaking)}</p> }.into_any(),
                         State::Failed(e) => view! { <p class="error-text" role="alert" data-testid="share-error">{e}</p> }.into_any(),
                         State::Ready(link) => {
                             let len = link.len();
@@ -340,26 +328,26 @@ pub fn ShareControl(
                                     class="reach-link"
                                     type="text"
                                     readonly
-                                    aria-label=T_LINK_LABEL
+                                    aria-label=crate::i18n::text(T::ShareLinkLabel)
                                     data-testid="share-link"
                                     prop:value=link
                                     on:focus=select_all
                                 />
                                 <p class="reach-length muted">
-                                    {T_LENGTH} " "
+                                    {crate::i18n::text(T::ShareLength)} " "
                                     <span data-testid="share-length" data-length=len.to_string()>{group(len)}</span>
                                 </p>
                                 <Show when=move || oversize>
-                                    <p class="reach-warning" role="alert" data-testid="share-oversize">{T_OVERSIZE}</p>
+                                    <p class="reach-warning" role="alert" data-testid="share-oversize">{crate::i18n::text(T::ShareOversize)}</p>
                                 </Show>
                                 <div class="reach-row">
                                     <button type="button" class=if oversize { "button" } else { "button primary" } data-testid="share-copy" on:click=copy>
-                                        {T_COPY_LINK}
+                                        {crate::i18n::text(T::ShareCopyLink)}
                                     </button>
                                     <button type="button" class=if oversize { "button primary" } else { "button" } data-testid="share-download" on:click=move |_| download.run(())>
-                                        {T_DOWNLOAD}
+                                        {crate::i18n::text(T::ShareDownload)}
                                     </button>
-                                    <button type="button" class="button" on:click=move |_| open.set(false)>{T_CLOSE}</button>
+                                    <button type="button" class="button" on:click=move |_| open.set(false)>{crate::i18n::text(T::ShareClose)}</button>
                                 </div>
                             }
                             .into_any()

@@ -170,7 +170,8 @@ impl Playground {
 
     /// A command refused because the page is read-only: shown in the console, not run.
     fn refuse(&self, line: &str, stdin: Option<&str>, origin: &'static str) -> Output {
-        let out = Output::err(crate::embed::READONLY_REFUSAL.to_string(), 1);
+        let refusal = crate::i18n::tr(crate::i18n::T::EmbedReadonlyRefusal);
+        let out = Output::err(format!("{refusal}\n"), 1);
         let entry = ConsoleEntry {
             id: self.id(),
             at: self.now(),

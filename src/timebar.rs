@@ -307,8 +307,9 @@ fn Transport() -> impl IntoView {
 fn EventLog() -> impl IntoView {
     let pg = Playground::expect();
     let i18n = I18n::expect();
-    let rows =
-        Memo::new(move |_| pg.with_sim(|sim| newest_events(sim.events.iter(), MAX_EVENT_ROWS)));
+    let rows = Memo::new(move |_| {
+        pg.with_sim(|sim| newest_events(sim.events.iter().map(|e| &**e), MAX_EVENT_ROWS))
+    });
     let total = Memo::new(move |_| pg.with_sim(|sim| sim.events.len()));
     let sim_now = Memo::new(move |_| pg.with_sim(|sim| sim.now));
     let caption = move || {
@@ -430,12 +431,12 @@ mod tests {
         s.sim.advance(30_000);
         s.exec("kubectl scale deployment web --replicas=1", None);
         s.sim.advance(60_000);
-        let rows = newest_events(s.sim.events.iter(), 1_000);
+        let rows = newest_events(s.sim.events.iter().map(|e| &**e), 1_000);
         assert_eq!(rows.len(), s.sim.events.len());
         assert!(rows.windows(2).all(|w| w[0].last_ms >= w[1].last_ms));
         let keys: std::collections::BTreeSet<&str> = rows.iter().map(|r| r.key.as_str()).collect();
         assert_eq!(keys.len(), rows.len(), "keys are unique");
-        let capped = newest_events(s.sim.events.iter(), 3);
+        let capped = newest_events(s.sim.events.iter().map(|e| &**e), 3);
         assert_eq!(capped, rows[..3].to_vec());
         assert!(rows.iter().any(|r| r.reason == "ScalingReplicaSet"));
     }

@@ -3,6 +3,7 @@
 //! (R7.8), then validation with the exact texts (R2, R7.2). Updates check immutable
 //! fields (R3.15). Kind-specific rules live in `validation`.
 
+use crate::sort::StableSort;
 use serde_json::{json, Map, Value};
 
 use crate::api::{ObjKey, Object, ResourceType};
@@ -523,7 +524,7 @@ pub fn default_ingress_class(sim: &Sim, obj: &mut Object) -> Result<(), ApiError
         })
         .collect();
     // Newest first; equal timestamps by name.
-    defaults.sort_by(|a, b| {
+    defaults.sort_stable_by(|a, b| {
         b.meta
             .creation_ms
             .cmp(&a.meta.creation_ms)

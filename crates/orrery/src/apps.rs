@@ -7,6 +7,7 @@
 //! start-up of about a second, nginx exits about 1 s after SIGTERM, a Node.js app as
 //! PID 1 ignores SIGTERM and is killed when the grace period ends.
 
+use crate::sort::StableSort;
 use crate::time::Millis;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -767,7 +768,7 @@ fn pacman(
                 .filter_map(|l| serde_json::from_str(l).ok())
                 .collect();
             // Highest first; equal scores in insertion order (a stable sort).
-            docs.sort_by(|a, b| {
+            docs.sort_stable_by(|a, b| {
                 let s = |d: &serde_json::Value| d.get("score").and_then(serde_json::Value::as_i64).unwrap_or(i64::MIN);
                 s(b).cmp(&s(a))
             });

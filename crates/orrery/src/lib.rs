@@ -23,6 +23,7 @@ pub mod routing;
 pub mod scene;
 pub mod shell;
 pub mod sim;
+pub mod sort;
 pub mod time;
 pub mod timeline;
 pub mod transcript;

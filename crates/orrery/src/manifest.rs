@@ -27,6 +27,7 @@
 //! Scalars follow YAML 1.2 as serde_yaml reads them: `yes`, `on` and `0644` stay strings,
 //! where kubectl's YAML 1.1 reader makes them `true`, `true` and 420.
 
+use crate::sort::StableSort;
 use std::borrow::Cow;
 use std::fmt;
 
@@ -332,8 +333,8 @@ impl Loaded {
             }
         }
         let order = |d: &Diagnostic| (d.index, d.line, d.column);
-        out.diagnostics.sort_by_key(order);
-        out.warnings.sort_by_key(order);
+        out.diagnostics.sort_stable_by_key(order);
+        out.warnings.sort_stable_by_key(order);
         out
     }
 }

@@ -9,6 +9,7 @@
 //! Objects that are stored but not simulated go to a quiet list. Every node is keyed by
 //! UID, so a pod recreated with the same name is a new node.
 
+use crate::sort::StableSort;
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
@@ -442,7 +443,7 @@ pub fn build(sim: &Sim) -> Scene {
                 .copied()
                 .filter(|r| r.controller_ref().is_some_and(|o| o.uid == d.meta.uid))
                 .collect();
-            rss.sort_by_key(|r| std::cmp::Reverse(r.meta.creation_ms));
+            rss.sort_stable_by_key(|r| std::cmp::Reverse(r.meta.creation_ms));
             for rs in rss {
                 owned.insert(&rs.meta.uid);
                 let rs_pods: Vec<&Object> = sim
@@ -487,7 +488,7 @@ pub fn build(sim: &Sim) -> Scene {
                 .owned_by(&sts.meta.uid)
                 .filter(|p| p.kind == "Pod")
                 .collect();
-            sp.sort_by_key(|p| (ordinal(sts, p), p.meta.creation_ms));
+            sp.sort_stable_by_key(|p| (ordinal(sts, p), p.meta.creation_ms));
             for p in &sp {
                 owned.insert(&p.meta.uid);
             }

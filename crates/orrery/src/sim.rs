@@ -199,7 +199,8 @@ pub struct Sim {
     pub version: ClusterVersion,
     pub discovery: Discovery,
     pub cluster: Cluster,
-    pub events: VecDeque<EventRecord>,
+    /// Behind `Arc`, so a cloned simulator (a time-travel checkpoint) shares the log.
+    pub events: VecDeque<std::sync::Arc<EventRecord>>,
     /// Steps since the caller last drained them.
     pub steps: Vec<Step>,
     /// Per-volume file trees (issue: data on volumes); keyed by volume identity.
@@ -624,11 +625,12 @@ impl Sim {
                 && r.message == e.message
                 && r.warning == e.warning
         }) {
+            let last = std::sync::Arc::make_mut(last);
             last.count += 1;
             last.last_ms = self.now;
             return;
         }
-        self.events.push_back(EventRecord {
+        self.events.push_back(std::sync::Arc::new(EventRecord {
             first_ms: self.now,
             last_ms: self.now,
             count: 1,
@@ -641,7 +643,7 @@ impl Sim {
             uid: e.uid,
             message: e.message,
             source: self.actor,
-        });
+        }));
         while self.events.len() > MAX_EVENTS {
             self.events.pop_front();
         }

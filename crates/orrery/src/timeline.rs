@@ -30,35 +30,58 @@ impl Entry {
 struct Checkpoint {
     /// Number of entries applied to reach this state.
     entries: usize,
+    /// Absolute number of simulator steps recorded before this state (see
+    /// [`Timeline::steps_recorded`]).
+    steps_at: usize,
+    /// Replay work done before this state (steps + entries × [`ENTRY_WORK`]).
+    work_at: usize,
+    /// The session, with an empty step log: the live session keeps the steps (a
+    /// checkpoint shares the store's objects and the event log with it through `Arc`,
+    /// so it costs the indices and what changed since, not a copy of everything).
     session: Session,
 }
 
-/// Take a checkpoint after this many simulator steps since the last one.
-const CHECKPOINT_EVERY_STEPS: usize = 400;
+/// Take a checkpoint after this many simulator steps since the last one (checked at
+/// every timer of an advance, so one falls right after a busy instant)…
+const CHECKPOINT_EVERY_STEPS: usize = 150;
 /// …or after this many entries, whichever comes first.
-const CHECKPOINT_EVERY_ENTRIES: usize = 32;
+const CHECKPOINT_EVERY_ENTRIES: usize = 64;
+/// At most this many checkpoints: beyond it, the checkpoint whose removal leaves the
+/// smallest gap (in replay work) goes, so memory stays bounded and gaps stay even.
+pub const MAX_CHECKPOINTS: usize = 24;
+/// Replay work of an entry beside its steps (parsing and running a command line).
+const ENTRY_WORK: usize = 4;
 /// A long advance is recorded in chunks so a seek replays at most this much time.
 const ADVANCE_CHUNK_MS: Millis = 60_000;
+/// The live step log is kept to at most this many steps (the oldest half is dropped when
+/// it is exceeded); the page reads it for causal chains and "next change".
+pub const MAX_STEPS: usize = 20_000;
+/// A rebuilt past moment gets at most this many of the steps before its checkpoint.
+const PAST_STEPS: usize = 5_000;
 
 pub struct Timeline {
     pub session: Session,
     entries: Vec<Entry>,
     checkpoints: Vec<Checkpoint>,
     steps_since_checkpoint: usize,
+    /// Steps dropped from the front of the live step log.
+    steps_dropped: usize,
+    /// Replay work of the whole history (steps + entries × ENTRY_WORK).
+    work: usize,
 }
 
 impl Timeline {
     pub fn new(session: Session) -> Timeline {
-        let first = Checkpoint {
-            entries: 0,
-            session: session.clone(),
-        };
-        Timeline {
+        let mut t = Timeline {
             session,
             entries: vec![],
-            checkpoints: vec![first],
+            checkpoints: vec![],
             steps_since_checkpoint: 0,
-        }
+            steps_dropped: 0,
+            work: 0,
+        };
+        t.checkpoint();
+        t
     }
 
     pub fn entries(&self) -> &[Entry] {
@@ -74,17 +97,58 @@ impl Timeline {
         self.checkpoints[0].session.sim.now
     }
 
+    /// How many checkpoints the timeline holds (bounded by [`MAX_CHECKPOINTS`]).
+    pub fn checkpoint_count(&self) -> usize {
+        self.checkpoints.len()
+    }
+
+    /// Steps recorded since the history began, including those dropped from the log.
+    pub fn steps_recorded(&self) -> usize {
+        self.steps_dropped + self.session.sim.steps.len()
+    }
+
+    fn checkpoint(&mut self) {
+        // Clone without the step log (it stays with the live session).
+        let steps = std::mem::take(&mut self.session.sim.steps);
+        let session = self.session.clone();
+        self.session.sim.steps = steps;
+        self.checkpoints.push(Checkpoint {
+            entries: self.entries.len(),
+            steps_at: self.steps_recorded(),
+            work_at: self.work,
+            session,
+        });
+        self.steps_since_checkpoint = 0;
+        self.thin();
+    }
+
+    /// Drops checkpoints beyond [`MAX_CHECKPOINTS`]: each time the one (never the first
+    /// or the last) whose neighbours are closest in replay work.
+    fn thin(&mut self) {
+        while self.checkpoints.len() > MAX_CHECKPOINTS {
+            let c = &self.checkpoints;
+            let Some(i) = (1..c.len() - 1).min_by_key(|&i| c[i + 1].work_at - c[i - 1].work_at)
+            else {
+                return;
+            };
+            self.checkpoints.remove(i);
+        }
+    }
+
     fn after_entry(&mut self, steps: usize) {
         self.steps_since_checkpoint += steps;
+        self.work += steps + ENTRY_WORK;
+        let steps = &mut self.session.sim.steps;
+        if steps.len() > MAX_STEPS {
+            let drop = steps.len() - MAX_STEPS / 2;
+            steps.drain(..drop);
+            self.steps_dropped += drop;
+        }
         let last = self.checkpoints.last().map_or(0, |c| c.entries);
         if self.steps_since_checkpoint >= CHECKPOINT_EVERY_STEPS
             || self.entries.len() - last >= CHECKPOINT_EVERY_ENTRIES
         {
-            self.checkpoints.push(Checkpoint {
-                entries: self.entries.len(),
-                session: self.session.clone(),
-            });
-            self.steps_since_checkpoint = 0;
+            self.checkpoint();
         }
     }
 
@@ -103,24 +167,42 @@ impl Timeline {
         out
     }
 
-    /// Advances time with no command, recorded in chunks.
+    /// Advances time with no command, recorded in chunks: at most
+    /// [`ADVANCE_CHUNK_MS`] each, and cut after the timer at which enough steps
+    /// happened for a checkpoint, so a jump never replays a busy instant it does not need.
     pub fn advance(&mut self, ms: Millis) {
-        let mut left = ms.max(0);
-        while left > 0 {
-            let chunk = left.min(ADVANCE_CHUNK_MS);
+        let end = self.session.sim.now + ms.max(0);
+        while self.session.sim.now < end {
             let at = self.session.sim.now;
+            let chunk_end = (at + ADVANCE_CHUNK_MS).min(end);
             let before = self.session.sim.steps.len();
-            self.session.sim.advance(chunk);
-            self.entries.push(Entry::Advance { at, ms: chunk });
+            loop {
+                let sim = &mut self.session.sim;
+                let stop = match sim.next_wake() {
+                    Some(w) if w.max(sim.now + 1) < chunk_end => w.max(sim.now + 1),
+                    _ => chunk_end,
+                };
+                sim.advance(stop - sim.now);
+                let steps = sim.steps.len().saturating_sub(before);
+                if stop >= chunk_end
+                    || self.steps_since_checkpoint + steps >= CHECKPOINT_EVERY_STEPS
+                {
+                    break;
+                }
+            }
+            self.entries.push(Entry::Advance {
+                at,
+                ms: self.session.sim.now - at,
+            });
             let steps = self.session.sim.steps.len().saturating_sub(before);
             self.after_entry(steps);
-            left -= chunk;
         }
     }
 
     /// The session as it was at virtual time `t`: every entry that started before `t`
     /// applied, an advance that spans `t` cut at `t`. Commands at exactly `t` are
-    /// included. Does not change the timeline.
+    /// included. Does not change the timeline. Its step log holds the steps replayed
+    /// after the nearest checkpoint, after at most [`PAST_STEPS`] of those before it.
     pub fn state_at(&self, t: Millis) -> Session {
         // The last checkpoint taken at or before t (the first one always qualifies).
         let cp = self
@@ -130,6 +212,12 @@ impl Timeline {
             .find(|c| c.session.sim.now <= t)
             .unwrap_or(&self.checkpoints[0]);
         let mut s = cp.session.clone();
+        let live = &self.session.sim.steps;
+        let upto = cp
+            .steps_at
+            .saturating_sub(self.steps_dropped)
+            .min(live.len());
+        s.sim.steps = live[upto.saturating_sub(PAST_STEPS)..upto].to_vec();
         for e in &self.entries[cp.entries..] {
             if e.at() > t {
                 break;
@@ -163,7 +251,14 @@ impl Timeline {
         if self.checkpoints.is_empty() {
             unreachable!("the first checkpoint is at the start of the history");
         }
+        // The rebuilt session's step log is the live one up to `t`, so causal chains
+        // and the work count carry on from there.
+        let mut s = s;
+        let upto = self.session.sim.steps.partition_point(|x| x.time <= t);
+        self.session.sim.steps.truncate(upto);
+        s.sim.steps = std::mem::take(&mut self.session.sim.steps);
         self.session = s;
+        self.work = self.checkpoints.last().map_or(0, |c| c.work_at);
         self.steps_since_checkpoint = 0;
     }
 }
@@ -213,5 +308,49 @@ mod tests {
         assert_eq!(t.now(), mid);
         t.advance(1_000);
         assert_eq!(t.now(), mid + 1_000);
+    }
+
+    #[test]
+    fn checkpoints_stay_bounded_and_seeking_still_equals_replaying() {
+        let mut t = Timeline::new(Session::new(5));
+        let start = t.now();
+        let mut lines = vec![];
+        for i in 0..30 {
+            let line = if i % 2 == 0 {
+                "kubectl create deployment web --image=nginx --replicas=40".to_string()
+            } else {
+                "kubectl delete deployment web".to_string()
+            };
+            t.exec(&line, None);
+            lines.push((t.now(), line));
+            // Played frame by frame, as the page's clock does.
+            for _ in 0..40 {
+                t.advance(250);
+            }
+        }
+        assert!(
+            t.checkpoint_count() <= MAX_CHECKPOINTS,
+            "{}",
+            t.checkpoint_count()
+        );
+        assert!(t.steps_recorded() > 2_000);
+        for frac in [1, 3, 5, 7, 9] {
+            let at = start + (t.now() - start) * frac / 10;
+            let mut fresh = Session::new(5);
+            for (when, line) in &lines {
+                if *when > at {
+                    break;
+                }
+                fresh.sim.advance(*when - fresh.sim.now);
+                fresh.exec(line, None);
+            }
+            fresh.sim.advance(at - fresh.sim.now);
+            assert_eq!(
+                fingerprint(&t.state_at(at)),
+                fingerprint(&fresh),
+                "at {frac}/10"
+            );
+        }
+        assert_eq!(fingerprint(&t.state_at(t.now())), fingerprint(&t.session));
     }
 }

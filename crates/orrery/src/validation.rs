@@ -1,6 +1,7 @@
 //! Validation with the API server's exact texts (R2): object names per kind (R2.5),
 //! required names, and kind-specific rules (R3.15, R4.7, R7.2) as they are modelled.
 
+use crate::sort::StableSort;
 use serde_json::Value;
 
 use crate::api::{Object, ResourceType};
@@ -144,7 +145,7 @@ fn go_string_map(v: &Value) -> String {
                 .iter()
                 .map(|(k, x)| (k, crate::errors::go_quote(x.as_str().unwrap_or(""))))
                 .collect();
-            items.sort();
+            items.sort_stable();
             let body = items
                 .iter()
                 .map(|(k, x)| format!("{}:{x}", crate::errors::go_quote(k)))

@@ -14,6 +14,7 @@
 //! ending in `/` is an (empty) directory made with `mkdir`. Parent directories of any file
 //! exist implicitly.
 
+use crate::sort::StableSort;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -493,7 +494,7 @@ pub fn list(sim: &Sim, pod: &Object, container: &str, path: &str) -> Result<Vec<
                     names.push(mc[abs.len()].clone());
                 }
             }
-            names.sort();
+            names.sort_stable();
             names.dedup();
             Ok(names)
         }

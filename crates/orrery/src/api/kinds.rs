@@ -3,6 +3,7 @@
 //! whether the simulator models them or only stores them. CRDs add kinds at run time.
 
 use super::object::{group_kind, GroupKind};
+use crate::sort::StableSort;
 
 /// A cluster version: `v1.<minor>.<patch>`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -254,7 +255,7 @@ impl Discovery {
         // Prefer the newest API group for names served by two (Ingress: networking over
         // extensions), as kubectl's preferred-version discovery does.
         let mut found: Vec<&ResourceType> = self.types.iter().filter(matches).collect();
-        found.sort_by_key(|t| (t.group == "extensions") as u8);
+        found.sort_stable_by_key(|t| (t.group == "extensions") as u8);
         found.into_iter().next()
     }
 }

@@ -5,12 +5,16 @@
 //! Only the simulator writes to the store (`Sim` applies actions); controllers get `&Store`.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use super::object::{GroupKind, ObjKey, Object};
 
 #[derive(Clone, Debug, Default)]
 pub struct Store {
-    objects: BTreeMap<ObjKey, Object>,
+    /// Objects behind `Arc`, so a cloned store (a time-travel checkpoint) shares every
+    /// object with the original and copies only pointers; a write replaces the `Arc`,
+    /// never mutates a shared object.
+    objects: BTreeMap<ObjKey, Arc<Object>>,
     by_uid: BTreeMap<String, ObjKey>,
     /// owner UID → keys of objects that name it in `ownerReferences`.
     by_owner: BTreeMap<String, BTreeSet<ObjKey>>,
@@ -34,15 +38,20 @@ pub struct Store {
 
 impl Store {
     pub fn get(&self, key: &ObjKey) -> Option<&Object> {
-        self.objects.get(key)
+        self.objects.get(key).map(|o| &**o)
     }
 
     pub fn find(&self, gk: &str, namespace: &str, name: &str) -> Option<&Object> {
-        self.objects.get(&ObjKey::new(gk, namespace, name))
+        self.objects
+            .get(&ObjKey::new(gk, namespace, name))
+            .map(|o| &**o)
     }
 
     pub fn by_uid(&self, uid: &str) -> Option<&Object> {
-        self.by_uid.get(uid).and_then(|k| self.objects.get(k))
+        self.by_uid
+            .get(uid)
+            .and_then(|k| self.objects.get(k))
+            .map(|o| &**o)
     }
 
     pub fn len(&self) -> usize {
@@ -54,7 +63,7 @@ impl Store {
     }
 
     pub fn all(&self) -> impl Iterator<Item = &Object> {
-        self.objects.values()
+        self.objects.values().map(|o| &**o)
     }
 
     /// Objects of one kind in one namespace ("" lists cluster-scoped objects), by name.
@@ -65,7 +74,7 @@ impl Store {
         self.objects
             .range(start..)
             .take_while(move |(k, _)| k.gk == gk && k.namespace == ns)
-            .map(|(_, o)| o)
+            .map(|(_, o)| &**o)
     }
 
     /// Objects of one kind in every namespace, by namespace then name.
@@ -75,7 +84,7 @@ impl Store {
         self.objects
             .range(start..)
             .take_while(move |(k, _)| k.gk == gk)
-            .map(|(_, o)| o)
+            .map(|(_, o)| &**o)
     }
 
     /// Objects of one kind in one namespace without a controller reference, by name.
@@ -90,7 +99,7 @@ impl Store {
         self.uncontrolled
             .range(start..)
             .take_while(move |k| k.gk == gk && k.namespace == ns)
-            .filter_map(|k| self.objects.get(k))
+            .filter_map(|k| self.objects.get(k).map(|o| &**o))
     }
 
     /// Pods in a namespace that carry the label `key=value`, by name.
@@ -104,7 +113,7 @@ impl Store {
             .get(&(namespace.to_string(), key.to_string(), value.to_string()))
             .into_iter()
             .flatten()
-            .filter_map(|k| self.objects.get(k))
+            .filter_map(|k| self.objects.get(k).map(|o| &**o))
     }
 
     /// Services whose `spec.clusterIP` is this address.
@@ -176,7 +185,7 @@ impl Store {
             .get(owner_uid)
             .into_iter()
             .flat_map(|keys| keys.iter())
-            .filter_map(|k| self.objects.get(k))
+            .filter_map(|k| self.objects.get(k).map(|o| &**o))
     }
 
     /// The change counter: bumped by every put and remove.
@@ -199,7 +208,7 @@ impl Store {
     pub fn written_since(&self, rv: u64) -> impl Iterator<Item = &Object> + '_ {
         self.by_rv
             .range(rv + 1..)
-            .filter_map(|(_, k)| self.objects.get(k))
+            .filter_map(|(_, k)| self.objects.get(k).map(|o| &**o))
     }
 
     fn touch(&mut self, gk: &str) {
@@ -225,7 +234,7 @@ impl Store {
         self.touch(&key.gk);
         if let Some(slot) = self.objects.get_mut(&key) {
             // A replacement: re-index only what changed (most writes change a status).
-            let old = std::mem::replace(slot, obj);
+            let old = std::mem::replace(slot, Arc::new(obj));
             let new = &self.objects[&key];
             self.by_rv.remove(&old.meta.resource_version);
             self.by_rv.insert(new.meta.resource_version, key.clone());
@@ -257,7 +266,7 @@ impl Store {
         self.index_service(&key, &obj, true);
         self.by_rv.insert(obj.meta.resource_version, key.clone());
         self.index_identity(&key, &obj);
-        self.objects.entry(key).or_insert(obj)
+        self.objects.entry(key).or_insert(Arc::new(obj))
     }
 
     /// The UID, owner and controller indices.
@@ -294,7 +303,7 @@ impl Store {
         self.touch(&key.gk);
         self.index_labels(key, &old, false);
         self.unindex(key, &old);
-        Some(old)
+        Some(Arc::unwrap_or_clone(old))
     }
 
     fn unindex(&mut self, key: &ObjKey, old: &Object) {

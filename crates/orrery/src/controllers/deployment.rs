@@ -7,6 +7,7 @@
 //! Each pass works on local copies of the Deployment and its ReplicaSets, in the order the
 //! real controller makes its API calls, and returns those calls as actions.
 
+use crate::sort::StableSort;
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -220,7 +221,9 @@ pub fn revision_of(obj: &Object) -> i64 {
 /// The ReplicaSets a Deployment controls, oldest first (`ReplicaSetsByCreationTimestamp`).
 pub fn owned_replica_sets<'a>(sim: &'a Sim, d: &'a Object) -> Vec<&'a Object> {
     let mut rss: Vec<&Object> = controlled_by(sim, &d.meta.uid, "ReplicaSet").collect();
-    rss.sort_by(|a, b| (a.meta.creation_ms, &a.meta.name).cmp(&(b.meta.creation_ms, &b.meta.name)));
+    rss.sort_stable_by(|a, b| {
+        (a.meta.creation_ms, &a.meta.name).cmp(&(b.meta.creation_ms, &b.meta.name))
+    });
     rss
 }
 
@@ -860,7 +863,7 @@ impl<'a> DeploymentSync<'a> {
         let replicas = self.replicas();
         // FindActiveOrLatest.
         let mut olds = self.old_indices();
-        olds.sort_by(|&a, &b| {
+        olds.sort_stable_by(|&a, &b| {
             (self.rss[b].meta.creation_ms, &self.rss[b].meta.name)
                 .cmp(&(self.rss[a].meta.creation_ms, &self.rss[a].meta.name))
         });
@@ -910,9 +913,9 @@ impl<'a> DeploymentSync<'a> {
             })
         };
         if to_add > 0 {
-            all.sort_by(|&a, &b| by_size(self, a, b, true));
+            all.sort_stable_by(|&a, &b| by_size(self, a, b, true));
         } else if to_add < 0 {
-            all.sort_by(|&a, &b| by_size(self, a, b, false));
+            all.sort_stable_by(|&a, &b| by_size(self, a, b, false));
         }
         let mut added = 0i64;
         let mut sizes: Vec<(usize, i64)> = vec![];
@@ -1045,7 +1048,7 @@ impl<'a> DeploymentSync<'a> {
 
     fn by_creation(&self, idx: &[usize]) -> Vec<usize> {
         let mut v = idx.to_vec();
-        v.sort_by(|&a, &b| {
+        v.sort_stable_by(|&a, &b| {
             (self.rss[a].meta.creation_ms, &self.rss[a].meta.name)
                 .cmp(&(self.rss[b].meta.creation_ms, &self.rss[b].meta.name))
         });
@@ -1161,7 +1164,7 @@ impl<'a> DeploymentSync<'a> {
             return;
         }
         // ReplicaSetsByRevision: oldest revision first.
-        cleanable.sort_by(|&a, &b| {
+        cleanable.sort_stable_by(|&a, &b| {
             (
                 revision_of(&self.rss[a]),
                 self.rss[a].meta.creation_ms,

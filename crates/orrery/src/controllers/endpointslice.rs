@@ -16,6 +16,7 @@
 //! - Managed `Endpoints` carry `endpointslice.kubernetes.io/skip-mirror: "true"`, which
 //!   is how the controller marks the ones it owns; they are deleted with their Service.
 
+use crate::sort::StableSort;
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -174,7 +175,7 @@ pub fn desired_groups<'a>(
                 })
             })
             .collect();
-        ports.sort();
+        ports.sort_stable();
         ports
     };
     let shared_ports = all_numeric.then(|| port_set(svc));
@@ -327,7 +328,7 @@ pub fn managed_slices<'a>(sim: &'a Sim, svc: &'a Object) -> Vec<&'a Object> {
         .owned_by(&svc.meta.uid)
         .filter(|o| o.gk() == SLICE_GK && is_managed_slice(o, svc))
         .collect();
-    v.sort_by(|a, b| a.meta.name.cmp(&b.meta.name));
+    v.sort_stable_by(|a, b| a.meta.name.cmp(&b.meta.name));
     v
 }
 
@@ -352,7 +353,7 @@ fn slice_port_set(slice: &Object) -> Vec<EndpointPort> {
                 .map(str::to_string),
         })
         .collect();
-    ports.sort();
+    ports.sort_stable();
     ports
 }
 
@@ -719,8 +720,8 @@ fn reconcile_endpoints(sim: &Sim, svc: &Object, groups: &[EndpointGroup], out: &
         let mut ready: Vec<&DesiredEndpoint> = g.endpoints.iter().filter(|e| e.ready).collect();
         let mut not_ready: Vec<&DesiredEndpoint> =
             g.endpoints.iter().filter(|e| !e.ready).collect();
-        ready.sort_by(|a, b| (a.ip, a.pod_uid).cmp(&(b.ip, b.pod_uid)));
-        not_ready.sort_by(|a, b| (a.ip, a.pod_uid).cmp(&(b.ip, b.pod_uid)));
+        ready.sort_stable_by(|a, b| (a.ip, a.pod_uid).cmp(&(b.ip, b.pod_uid)));
+        not_ready.sort_stable_by(|a, b| (a.ip, a.pod_uid).cmp(&(b.ip, b.pod_uid)));
         subsets.push(Subset {
             ports: &g.ports,
             ready,

@@ -8,6 +8,7 @@
 //! Every orphan found gets a delete request, which makes it Terminating or removes it,
 //! so nothing is missed between passes. The first pass sweeps everything.
 
+use crate::sort::StableSort;
 use std::collections::BTreeSet;
 
 use crate::api::{ObjKey, Object};
@@ -32,7 +33,7 @@ pub fn reconcile(sim: &Sim, out: &mut Out) {
         }
     }
     // In store order, each once, as the full sweep would.
-    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    keyed.sort_stable_by(|a, b| a.0.cmp(&b.0));
     for (key, _) in &keyed {
         if candidates.insert(key) {
             out.push(Action::Delete {

@@ -20,6 +20,7 @@
 //! the node and reports the ClusterIP as the external IP (a modelling choice; Docker
 //! Desktop drivers show 127.0.0.1 instead).
 
+use crate::sort::StableSort;
 use serde_json::{json, Value};
 
 use crate::api::Object;
@@ -62,7 +63,7 @@ pub fn controller_pods(sim: &Sim) -> Vec<&Object> {
                     .all(|(k, v)| p.meta.labels.get(*k).map(String::as_str) == Some(*v))
         })
         .collect();
-    pods.sort_by_key(|p| (p.meta.creation_ms, p.meta.name.clone()));
+    pods.sort_stable_by_key(|p| (p.meta.creation_ms, p.meta.name.clone()));
     pods
 }
 
@@ -102,7 +103,7 @@ pub fn handled_ingresses(sim: &Sim) -> Vec<&Object> {
         .list_all("Ingress.networking.k8s.io")
         .filter(|i| !i.is_deleting() && handles(sim, i))
         .collect();
-    v.sort_by(|a, b| {
+    v.sort_stable_by(|a, b| {
         (a.meta.creation_ms, &a.meta.namespace, &a.meta.name).cmp(&(
             b.meta.creation_ms,
             &b.meta.namespace,

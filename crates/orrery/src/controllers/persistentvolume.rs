@@ -9,6 +9,7 @@
 //! Claims are synced before volumes within one pass; a volume touched by a claim's sync is
 //! not synced again in the same pass, so two whole-object updates never race.
 
+use crate::sort::StableSort;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 
@@ -220,7 +221,7 @@ pub fn default_classes(sim: &Sim) -> Vec<&Object> {
         .list(SC, "")
         .filter(|sc| is_default_class(sc) && !sc.is_deleting())
         .collect();
-    d.sort_by(|a, b| {
+    d.sort_stable_by(|a, b| {
         b.meta
             .creation_ms
             .cmp(&a.meta.creation_ms)
@@ -397,7 +398,7 @@ pub fn find_best_match<'a>(
     let mut sets: Vec<(Vec<String>, Vec<&Object>)> = vec![];
     for pv in sim.store.list(PV, "") {
         let mut modes = access_modes(pv.get(&["spec", "accessModes"]));
-        modes.sort();
+        modes.sort_stable();
         modes.dedup();
         match sets.iter_mut().find(|(m, _)| *m == modes) {
             Some((_, v)) => v.push(pv),
@@ -405,7 +406,7 @@ pub fn find_best_match<'a>(
         }
     }
     sets.retain(|(m, _)| wanted.iter().all(|w| m.contains(w)));
-    sets.sort_by(|a, b| a.0.len().cmp(&b.0.len()).then_with(|| a.0.cmp(&b.0)));
+    sets.sort_stable_by(|a, b| a.0.len().cmp(&b.0.len()).then_with(|| a.0.cmp(&b.0)));
     for (_, vols) in &sets {
         if let Some(pv) = find_matching_volume(pvc, vols, delay_binding, taken) {
             return Some(pv);
@@ -423,6 +424,7 @@ pub fn last_event<'a>(sim: &'a Sim, uid: &str, reason: &str) -> Option<&'a Event
         .rev()
         .take(EVENT_LOOKBACK)
         .find(|e| e.uid == uid && e.reason == reason)
+        .map(|e| &**e)
 }
 
 /// How far back the controllers look for their own earlier events (bounded work per

@@ -18,6 +18,7 @@
 //! `apps.kubernetes.io/pod-index` label from 1.28; the PVC retention policy from 1.27;
 //! `minReadySeconds` from 1.25 (§13.15 UNVERIFIED; chosen to match the defaulting).
 
+use crate::sort::StableSort;
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{json, Map, Value};
@@ -602,7 +603,7 @@ fn revisions<'a>(sim: &'a Sim, set: &'a Object, out: &mut Out) -> Revisions<'a> 
             all.push(cr);
         }
     }
-    all.sort_by(|a, b| {
+    all.sort_stable_by(|a, b| {
         let ra = a.i64_at(&["revision"]).unwrap_or(0);
         let rb = b.i64_at(&["revision"]).unwrap_or(0);
         (ra, a.meta.creation_ms, &a.meta.name).cmp(&(rb, b.meta.creation_ms, &b.meta.name))
@@ -943,7 +944,8 @@ fn sync(sim: &Sim, set: &Object, out: &mut Out) {
             condemned.push(p);
         }
     }
-    condemned.sort_by_key(|p| std::cmp::Reverse(parent_and_ordinal(&p.meta.name).unwrap().1));
+    condemned
+        .sort_stable_by_key(|p| std::cmp::Reverse(parent_and_ordinal(&p.meta.name).unwrap().1));
 
     // R3.7 firstUnhealthyPod: the lowest unhealthy replica (a missing one counts), else
     // the lowest unhealthy condemned pod.

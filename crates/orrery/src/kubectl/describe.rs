@@ -6,6 +6,7 @@
 //! kind gets kubectl's generic describer (Name/Namespace/Labels/Annotations, then the
 //! object's fields with "smart" labels). Each ends with the object's `Events:`.
 
+use crate::sort::StableSort;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -345,17 +346,17 @@ pub fn selector_string(v: &Value) -> String {
     use crate::api::selector::Requirement as R;
     let sel = Selector::from_label_selector(v);
     let mut reqs = sel.requirements.clone();
-    reqs.sort_by(|a, b| req_key(a).cmp(req_key(b)));
+    reqs.sort_stable_by(|a, b| req_key(a).cmp(req_key(b)));
     let reqs: Vec<R> = reqs
         .into_iter()
         .map(|r| match r {
             R::In(k, mut vs) => {
-                vs.sort();
+                vs.sort_stable();
                 vs.dedup();
                 R::In(k, vs)
             }
             R::NotIn(k, mut vs) => {
-                vs.sort();
+                vs.sort_stable();
                 vs.dedup();
                 R::NotIn(k, vs)
             }
@@ -398,13 +399,14 @@ fn describe_events(sim: &Sim, obj: &Object, w: &mut W) {
     let mut evs: Vec<&crate::sim::EventRecord> = sim
         .events
         .iter()
+        .map(|e| &**e)
         .filter(|e| e.uid == obj.meta.uid)
         .collect();
     if evs.is_empty() {
         w.w(0, "Events:\t<none>\n");
         return;
     }
-    evs.sort_by_key(|e| e.last_ms);
+    evs.sort_stable_by_key(|e| e.last_ms);
     w.w(0, "Events:\n  Type\tReason\tAge\tFrom\tMessage\n");
     w.w(1, "----\t------\t----\t----\t-------\n");
     for e in evs {
@@ -744,7 +746,7 @@ fn containers(
         } else {
             w.w(2, "Mounts:\n");
             let mut sorted: Vec<&Value> = mounts.iter().collect();
-            sorted.sort_by(|a, b| s(a, &["mountPath"]).cmp(s(b, &["mountPath"])));
+            sorted.sort_stable_by(|a, b| s(a, &["mountPath"]).cmp(s(b, &["mountPath"])));
             for m in sorted {
                 let mut flags = vec![if m["readOnly"].as_bool().unwrap_or(false) {
                     "ro".to_string()
@@ -1079,7 +1081,7 @@ fn tolerations(w: &mut W, indent: &str, title: &str, list: &[Value]) {
         return;
     }
     let mut sorted: Vec<&Value> = list.iter().collect();
-    sorted.sort_by(|a, b| s(a, &["key"]).cmp(s(b, &["key"])));
+    sorted.sort_stable_by(|a, b| s(a, &["key"]).cmp(s(b, &["key"])));
     for (i, t) in sorted.iter().enumerate() {
         if i > 0 {
             w.w(0, &format!("{indent}\t"));
@@ -1311,7 +1313,7 @@ fn deployment(sim: &Sim, d: &Object, w: &mut W) {
             .copied()
             .filter(|rs| template_without_hash(&rs.spec()["template"]) == want)
             .collect();
-        new.sort_by_key(|rs| (rs.meta.creation_ms, rs.meta.name.clone()));
+        new.sort_stable_by_key(|rs| (rs.meta.creation_ms, rs.meta.name.clone()));
         new.truncate(1);
         let old: Vec<&Object> = owned
             .iter()

@@ -5,6 +5,7 @@
 //! the server's table (LAST SEEN TYPE REASON OBJECT MESSAGE), and `kubectl events` prints
 //! its own table, oldest last-seen first, with `(x3 over 2m)` counts.
 
+use crate::sort::StableSort;
 use serde_json::json;
 
 use super::args::{flag, parse};
@@ -107,7 +108,7 @@ pub fn objects(sim: &Sim, namespace: Option<&str>) -> Vec<Object> {
         .filter(|(_, e)| namespace.is_none_or(|ns| e.namespace == ns))
         .map(|(i, e)| to_object(sim, e, i))
         .collect();
-    v.sort_by(|a, b| {
+    v.sort_stable_by(|a, b| {
         (a.meta.namespace.as_str(), a.meta.name.as_str())
             .cmp(&(b.meta.namespace.as_str(), b.meta.name.as_str()))
     });
@@ -226,6 +227,7 @@ pub fn events(s: &mut Session, words: &[String]) -> Output {
     let mut list: Vec<(usize, &EventRecord)> = sim
         .events
         .iter()
+        .map(|e| &**e)
         .enumerate()
         .filter(|(_, e)| all || e.namespace == ns)
         .filter(|(_, e)| {
@@ -250,10 +252,10 @@ pub fn events(s: &mut Session, words: &[String]) -> Output {
         };
     }
     // The server's order first (name), then kubectl's stable sort by last-seen time.
-    list.sort_by(|(i, x), (j, y)| {
+    list.sort_stable_by(|(i, x), (j, y)| {
         (x.namespace.as_str(), event_name(x, *i)).cmp(&(y.namespace.as_str(), event_name(y, *j)))
     });
-    list.sort_by_key(|(_, e)| e.last_ms);
+    list.sort_stable_by_key(|(_, e)| e.last_ms);
     let mut rows: Vec<Vec<String>> = vec![];
     if !a.bool("no-headers") {
         let mut h = vec![];

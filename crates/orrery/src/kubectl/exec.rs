@@ -7,6 +7,7 @@
 //! Errors read as the image's shell prints them: busybox ash for busybox/alpine images,
 //! dash with GNU coreutils for the Debian-based rest (nginx, mongo, …).
 
+use crate::sort::StableSort;
 use std::collections::BTreeMap;
 
 use super::args::{flag, parse, FlagSpec};
@@ -256,7 +257,7 @@ pub(super) fn find_pod(sim: &Sim, ns: &str, target: &str) -> Result<Object, Outp
         .list("Pod", ns)
         .filter(|p| sel.matches(&p.meta.labels) && !p.is_deleting())
         .collect();
-    pods.sort_by_key(|p| {
+    pods.sort_stable_by_key(|p| {
         (
             p.str_at(&["status", "phase"]) != Some("Running"),
             p.meta.creation_ms,

@@ -1,6 +1,7 @@
 //! `kubectl get` (R8.0–R8.4): kinds and short names, names and `kind/name`, `-n`, `-A`,
 //! `-l`, `-o wide|yaml|json|name`, `--show-labels`, `get all`; and `api-resources`.
 
+use crate::sort::StableSort;
 use serde_json::Value;
 
 use super::args::{flag, parse, Args};
@@ -156,7 +157,7 @@ fn resolve_targets(sim: &Sim, words: &[String]) -> Result<Vec<Target>, Output> {
         if k == "all" {
             let mut all: Vec<&ResourceType> =
                 sim.discovery.types().iter().filter(|t| t.in_all).collect();
-            all.sort_by_key(|t| all_order(&t.kind));
+            all.sort_stable_by_key(|t| all_order(&t.kind));
             for rt in all {
                 targets.push(Target {
                     rt: rt.clone(),
@@ -462,7 +463,7 @@ fn sort_by_path(objs: &mut [&Object], path: &str) {
         })
         .collect();
     let mut order: Vec<usize> = (0..objs.len()).collect();
-    order.sort_by(|&x, &y| {
+    order.sort_stable_by(|&x, &y| {
         let (a, b) = (&keyed[x].0, &keyed[y].0);
         match (a, b) {
             (Value::Number(p), Value::Number(q)) => p
@@ -517,12 +518,12 @@ pub fn api_resources(s: &mut Session, words: &[String]) -> Output {
         return Output::err(format!("error: --output {output} is not available\n"), 1);
     }
     let mut types: Vec<&ResourceType> = s.sim.discovery.types().iter().collect();
-    types.sort_by(|x, y| {
+    types.sort_stable_by(|x, y| {
         (x.group.as_str(), x.plural.as_str()).cmp(&(y.group.as_str(), y.plural.as_str()))
     });
     match a.get("sort-by") {
-        Some("name") => types.sort_by(|x, y| x.plural.cmp(&y.plural)),
-        Some("kind") => types.sort_by(|x, y| x.kind.cmp(&y.kind)),
+        Some("name") => types.sort_stable_by(|x, y| x.plural.cmp(&y.plural)),
+        Some("kind") => types.sort_stable_by(|x, y| x.kind.cmp(&y.kind)),
         Some("") | None => {}
         Some(other) => {
             return Output::err(

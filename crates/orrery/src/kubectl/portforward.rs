@@ -6,6 +6,7 @@
 //! session (`Session::port_forwards`) and dies with its pod; `curl localhost:PORT` uses
 //! it. Messages and errors are kubectl's.
 
+use crate::sort::StableSort;
 use serde_json::Value;
 
 use super::args::{flag, parse};
@@ -291,7 +292,7 @@ fn first_pod(sim: &mut Sim, ns: &str, sel: &Selector, timeout_ms: i64) -> Option
             p.meta.name.clone(),
         )
     };
-    pods.sort_by_key(rank);
+    pods.sort_stable_by_key(rank);
     pods.into_iter().next()
 }
 

@@ -5,6 +5,7 @@
 //! ReplicationController, CSIDriver, LimitRange, and Event (see `events`). Kinds without
 //! a server printer get the default table: `NAME CREATED AT`.
 
+use crate::sort::StableSort;
 use serde_json::Value;
 
 use super::events;
@@ -131,7 +132,7 @@ pub fn row(sim: &Sim, obj: &Object, wide: bool) -> Option<Vec<String>> {
                     keys.extend(m.keys());
                 }
             }
-            keys.sort();
+            keys.sort_stable();
             keys.dedup();
             vec![
                 name,

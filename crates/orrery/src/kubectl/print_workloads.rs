@@ -1,5 +1,6 @@
 //! Table columns for Deployment, ReplicaSet, StatefulSet, ControllerRevision (R3.18, R4.11).
 
+use crate::sort::StableSort;
 use serde_json::Value;
 
 use crate::api::Object;
@@ -138,7 +139,7 @@ pub fn format_label_selector(sel: &Value) -> String {
                 .and_then(Value::as_array)
                 .map(|a| a.iter().filter_map(Value::as_str).collect())
                 .unwrap_or_default();
-            values.sort();
+            values.sort_stable();
             let text = match e.get("operator").and_then(Value::as_str).unwrap_or("") {
                 "In" => format!("{key} in ({})", values.join(",")),
                 "NotIn" => format!("{key} notin ({})", values.join(",")),
@@ -149,7 +150,7 @@ pub fn format_label_selector(sel: &Value) -> String {
             reqs.push((key, text));
         }
     }
-    reqs.sort_by(|a, b| a.0.cmp(&b.0));
+    reqs.sort_stable_by(|a, b| a.0.cmp(&b.0));
     if reqs.is_empty() {
         return "<none>".into();
     }

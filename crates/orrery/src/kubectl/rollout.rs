@@ -3,6 +3,7 @@
 //! viewer). `rollout status` advances virtual time until the rollout finishes, fails, or
 //! `--timeout` passes.
 
+use crate::sort::StableSort;
 use serde_json::{json, Value};
 
 use super::args::{flag, parse, Args, FlagSpec};
@@ -807,7 +808,7 @@ pub fn describe_pod_template(t: &Value, change_cause: &str) -> String {
         .unwrap_or_default();
     if !change_cause.is_empty() && !annotations.iter().any(|(k, _)| k == CHANGE_CAUSE) {
         annotations.push((CHANGE_CAUSE.into(), change_cause.into()));
-        annotations.sort();
+        annotations.sort_stable();
     }
     if !annotations.is_empty() {
         multiline(
@@ -880,7 +881,7 @@ pub fn describe_pod_template(t: &Value, change_cause: &str) -> String {
 fn multiline(w: &mut String, title: &str, items: Option<Vec<String>>) {
     w.push_str(&format!("{title}:\t"));
     let mut items = items.unwrap_or_default();
-    items.sort();
+    items.sort_stable();
     if items.is_empty() {
         w.push_str("<none>\n");
         return;

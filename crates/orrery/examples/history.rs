@@ -1,0 +1,215 @@
+//! The browser benchmark's history, natively: a 1,000-pod Deployment played at the page's
+//! pace (133 virtual ms a frame, as the clock hands it at 8×), scaled down and up until
+//! 10,000+ events, then 50 seeded jumps. Prints time per phase, live heap (counting
+//! allocator) and the slowest jumps. `cargo run --release -p orrery --example history`.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicIsize, AtomicUsize, Ordering};
+use std::time::Instant;
+
+use orrery::shell::Session;
+use orrery::sim::Sim;
+use orrery::timeline::Timeline;
+
+struct Counting;
+static LIVE: AtomicIsize = AtomicIsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
+        let n = LIVE.fetch_add(l.size() as isize, Ordering::Relaxed) + l.size() as isize;
+        PEAK.fetch_max(n as usize, Ordering::Relaxed);
+        System.alloc(l)
+    }
+    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
+        LIVE.fetch_sub(l.size() as isize, Ordering::Relaxed);
+        System.dealloc(p, l)
+    }
+    unsafe fn realloc(&self, p: *mut u8, l: Layout, new: usize) -> *mut u8 {
+        let n = LIVE.fetch_add(new as isize - l.size() as isize, Ordering::Relaxed) + new as isize
+            - l.size() as isize;
+        PEAK.fetch_max(n as usize, Ordering::Relaxed);
+        System.realloc(p, l, new)
+    }
+}
+#[global_allocator]
+static A: Counting = Counting;
+
+fn mb(n: isize) -> f64 {
+    n as f64 / 1024.0 / 1024.0
+}
+
+fn pods(sim: &Sim) -> (usize, usize) {
+    let mut n = 0;
+    let mut ready = 0;
+    for p in sim.store.list("Pod", "default") {
+        n += 1;
+        let r = p
+            .get(&["status", "conditions"])
+            .as_array()
+            .is_some_and(|cs| {
+                cs.iter()
+                    .any(|c| c["type"] == "Ready" && c["status"] == "True")
+            });
+        if r && !p.is_deleting() {
+            ready += 1;
+        }
+    }
+    (n, ready)
+}
+
+fn play(tl: &mut Timeline, line: &str, done: impl Fn(&Sim) -> bool, frames: &mut Vec<f64>) {
+    let t = Instant::now();
+    tl.exec(line, None);
+    frames.push(t.elapsed().as_secs_f64() * 1e3);
+    for _ in 0..2_000 {
+        if done(&tl.session.sim) {
+            return;
+        }
+        let t = Instant::now();
+        tl.advance(133);
+        frames.push(t.elapsed().as_secs_f64() * 1e3);
+    }
+    panic!("{line}: not converged");
+}
+
+fn play_bare(s: &mut Session, line: &str, done: impl Fn(&Sim) -> bool, frames: &mut Vec<f64>) {
+    let t = Instant::now();
+    s.exec(line, None);
+    frames.push(t.elapsed().as_secs_f64() * 1e3);
+    for _ in 0..2_000 {
+        if done(&s.sim) {
+            return;
+        }
+        let t = Instant::now();
+        s.sim.advance(133);
+        frames.push(t.elapsed().as_secs_f64() * 1e3);
+    }
+}
+
+fn main() {
+    let n = 1_000;
+    if std::env::var("BARE").is_ok() {
+        let mut s = Session::new(1);
+        let mut frames = vec![];
+        play_bare(
+            &mut s,
+            &format!("kubectl create deployment history --image=nginx --replicas={n}"),
+            |s| pods(s) == (n, n),
+            &mut frames,
+        );
+        play_bare(
+            &mut s,
+            "kubectl scale deployment history --replicas=0",
+            |s| pods(s).0 == 0,
+            &mut frames,
+        );
+        let mut f = frames.clone();
+        f.sort_by(f64::total_cmp);
+        println!(
+            "bare sim: {} frames, sum {:.0} ms, max {:.1}, p95 {:.1}, median {:.1}",
+            f.len(),
+            f.iter().sum::<f64>(),
+            f[f.len() - 1],
+            f[f.len() * 95 / 100],
+            f[f.len() / 2]
+        );
+        println!("{:?}", frames.iter().map(|x| *x as i64).collect::<Vec<_>>());
+        return;
+    }
+    let mut tl = Timeline::new(Session::new(1));
+    let mut frames = vec![];
+    let t0 = Instant::now();
+    play(
+        &mut tl,
+        &format!("kubectl create deployment history --image=nginx --replicas={n}"),
+        |s| pods(s) == (n, n),
+        &mut frames,
+    );
+    for _ in 0..3 {
+        play(
+            &mut tl,
+            "kubectl scale deployment history --replicas=0",
+            |s| pods(s).0 == 0,
+            &mut frames,
+        );
+        play(
+            &mut tl,
+            &format!("kubectl scale deployment history --replicas={n}"),
+            |s| pods(s) == (n, n),
+            &mut frames,
+        );
+    }
+    let build = t0.elapsed().as_secs_f64() * 1e3;
+    frames.sort_by(f64::total_cmp);
+    println!(
+        "history: {:.0} ms, {} frames, frame max {:.1} ms, p95 {:.1} ms; entries {}, steps {}",
+        build,
+        frames.len(),
+        frames.last().unwrap(),
+        frames[frames.len() * 95 / 100],
+        tl.entries().len(),
+        tl.session.sim.steps.len()
+    );
+    println!(
+        "live heap {:.1} MB, peak {:.1} MB",
+        mb(LIVE.load(Ordering::Relaxed)),
+        mb(PEAK.load(Ordering::Relaxed) as isize)
+    );
+    let before = LIVE.load(Ordering::Relaxed);
+    let c = tl.session.clone();
+    println!(
+        "one session clone: {:.1} MB",
+        mb(LIVE.load(Ordering::Relaxed) - before)
+    );
+    drop(c);
+    let sim = &tl.session.sim;
+    macro_rules! size {
+        ($name:expr, $e:expr) => {{
+            let b = LIVE.load(Ordering::Relaxed);
+            let c = $e;
+            println!(
+                "  {}: {:.2} MB",
+                $name,
+                mb(LIVE.load(Ordering::Relaxed) - b)
+            );
+            drop(c);
+        }};
+    }
+    size!("store", sim.store.clone());
+    size!("events", sim.events.clone());
+    size!("steps", sim.steps.clone());
+    size!("runtime", sim.runtime.clone());
+    size!("history", tl.session.history.clone());
+    let (start, end) = (tl.start(), tl.now());
+    let mut x: u64 = 0x0bb1_7e57;
+    let mut jumps = vec![];
+    for _ in 0..50 {
+        x = x
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        let t = start + ((x >> 33) % (end - start) as u64) as i64;
+        let t1 = Instant::now();
+        let s = tl.state_at(t);
+        jumps.push((t1.elapsed().as_secs_f64() * 1e3, t));
+        drop(s);
+    }
+    jumps.sort_by(|a, b| a.0.total_cmp(&b.0));
+    println!(
+        "jumps: median {:.1} ms, max {:.1} ms (at {}), p95 {:.1}",
+        jumps[25].0,
+        jumps[49].0,
+        jumps[49].1 - start,
+        jumps[47].0
+    );
+    let t1 = Instant::now();
+    let sc = orrery::scene::build(&tl.session.sim);
+    println!(
+        "scene::build: {:.1} ms, {} nodes",
+        t1.elapsed().as_secs_f64() * 1e3,
+        sc.nodes.len()
+    );
+    println!(
+        "peak heap {:.1} MB",
+        mb(PEAK.load(Ordering::Relaxed) as isize)
+    );
+}
