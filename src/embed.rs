@@ -266,7 +266,11 @@ pub fn EmbedControl(
         status.set(None);
         leptos::task::spawn_local(async move {
             let ok = crate::share::copy_text(&text).await;
-            status.set(Some(if ok { crate::i18n::tr(T::EmbedCopied) } else { crate::i18n::tr(T::EmbedCopyRefused) }));
+            status.set(Some(if ok {
+                crate::i18n::tr(T::EmbedCopied)
+            } else {
+                crate::i18n::tr(T::EmbedCopyRefused)
+            }));
         });
     };
     let boxes = PANELS

@@ -423,6 +423,7 @@ strings! {
     ReachVersionDiffers: "The session was saved on cluster version" => "이 세션이 저장된 클러스터 버전은";
     ReachVersionNow: "but replays on" => "이지만, 다시 실행하는 버전은";
     ReachSaveFailed: "Autosave failed:" => "자동 저장 실패:";
+    ReachTooLargeToSave: "This session is too large to keep in this browser; Export saves it as a file." => "이 세션은 너무 커서 브라우저에 저장할 수 없습니다. 내보내기로 파일에 저장하세요.";
     ReachExport: "Export" => "내보내기";
     ReachExportTitle: "Download this session as a transcript file (orrery run / orrery check read it)" => "이 세션을 트랜스크립트 파일로 내려받습니다 (orrery run / orrery check로 읽을 수 있습니다)";
     ReachOpen: "Open…" => "열기…";

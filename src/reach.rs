@@ -131,12 +131,14 @@ pub fn boot<V: IntoView + 'static>(
         Fragment::Bad(why) => start.set(Some(link_failed(&why, embed))),
         Fragment::None => start.set(Some(from_storage(embed))),
     }
-    move || match start.get() {
+    move || {
+        match start.get() {
         None => {
             view! { <p class="boot-note" data-testid="boot-note">{crate::i18n::text(T::ReachOpeningLink)}</p> }.into_any()
         }
         // Only a new start rebuilds the page, not a signal read while building it.
         Some(s) => untrack(|| build(s)).into_any(),
+    }
     }
 }
 
@@ -169,10 +171,16 @@ fn from_storage(embed: EmbedOptions) -> Start {
             Ok(doc) => Start {
                 source: Source::Saved,
                 doc: Some(doc),
-                notice: Some(Notice::info(crate::i18n::tr(T::ReachRestored).into(), Some(NoticeAction::Reset))),
+                notice: Some(Notice::info(
+                    crate::i18n::tr(T::ReachRestored).into(),
+                    Some(NoticeAction::Reset),
+                )),
                 embed: embed.clone(),
             },
-            Err(e) => default(Some(Notice::error(format!("{T_SAVED_UNREADABLE} {e}", T_SAVED_UNREADABLE = crate::i18n::tr(T::ReachSavedUnreadable))))),
+            Err(e) => default(Some(Notice::error(format!(
+                "{T_SAVED_UNREADABLE} {e}",
+                T_SAVED_UNREADABLE = crate::i18n::tr(T::ReachSavedUnreadable)
+            )))),
         },
     }
 }
@@ -247,14 +255,23 @@ pub fn restore(pg: Playground, start: &Start) -> Option<Vec<EditorFile>> {
                 if persist::load().is_some() {
                     notice.update(|n| {
                         n.get_or_insert_with(|| {
-                            Notice::info(crate::i18n::tr(T::ReachOpenedLink).into(), Some(NoticeAction::OpenSaved))
+                            Notice::info(
+                                crate::i18n::tr(T::ReachOpenedLink).into(),
+                                Some(NoticeAction::OpenSaved),
+                            )
                         });
                     });
                 }
             }
             Source::Import(ref name) => {
                 pg.playing.set(!doc.paused);
-                notice.set(Some(Notice::info(format!("{T_OPENED_FILE} {name}.", T_OPENED_FILE = crate::i18n::tr(T::ReachOpenedFile)), None)));
+                notice.set(Some(Notice::info(
+                    format!(
+                        "{T_OPENED_FILE} {name}.",
+                        T_OPENED_FILE = crate::i18n::tr(T::ReachOpenedFile)
+                    ),
+                    None,
+                )));
             }
             _ => pg.playing.set(!doc.paused),
         }
@@ -384,7 +401,10 @@ pub fn ReachBar() -> impl IntoView {
         Callback::new(move |()| session_doc::render(&current_doc(pg, cursor), Flavour::Compact));
     let download = Callback::new(move |()| {
         if let Err(e) = persist::download(persist::EXPORT_NAME, &export_text(pg, cursor)) {
-            notice.set(Some(Notice::error(format!("{T_DOWNLOAD_FAILED} {e}", T_DOWNLOAD_FAILED = crate::i18n::tr(T::ReachDownloadFailed)))));
+            notice.set(Some(Notice::error(format!(
+                "{T_DOWNLOAD_FAILED} {e}",
+                T_DOWNLOAD_FAILED = crate::i18n::tr(T::ReachDownloadFailed)
+            ))));
         }
     });
 
@@ -400,6 +420,8 @@ pub fn ReachBar() -> impl IntoView {
     });
 
     // ---- autosave: on every command, and once a second for edits and time.
+    /// Larger editor texts are not autosaved (the browser's storage would refuse them).
+    const AUTOSAVE_MAX_BYTES: usize = 4 << 20;
     if !embed_mode {
         // Nothing is written until the session differs from how it opened (so opening
         // a link does not overwrite the saved session), then every change is. How it
@@ -408,7 +430,21 @@ pub fn ReachBar() -> impl IntoView {
         let imported = matches!(launched.source, Source::Import(_));
         let dirty = StoredValue::new(false);
         let last_saved = StoredValue::new(String::new());
+        let too_large = StoredValue::new(false);
         let save_now = move || {
+            // localStorage holds about 5 MB a site: a session with a huge file (a 20 MB
+            // paste) is not tried again every second, which would cost the page a
+            // render of the whole session each time; the learner is told once.
+            if pg.staged_bytes() > AUTOSAVE_MAX_BYTES {
+                if !too_large.get_value() {
+                    too_large.set_value(true);
+                    notice.set(Some(Notice::error(
+                        crate::i18n::tr(T::ReachTooLargeToSave).to_string(),
+                    )));
+                }
+                return;
+            }
+            too_large.set_value(false);
             let Some(doc) = pg.version.try_with_untracked(|_| current_doc(pg, cursor)) else {
                 return;
             };
@@ -429,7 +465,12 @@ pub fn ReachBar() -> impl IntoView {
             match persist::save(&text) {
                 Ok(()) => last_saved.set_value(text),
                 Err(e) => {
-                    notice.set(Some(Notice::error(format!("{T_SAVE_FAILED} {e}", T_SAVE_FAILED = crate::i18n::tr(T::ReachSaveFailed)))));
+                    // Not retried until the session changes again.
+                    last_saved.set_value(text);
+                    notice.set(Some(Notice::error(format!(
+                        "{T_SAVE_FAILED} {e}",
+                        T_SAVE_FAILED = crate::i18n::tr(T::ReachSaveFailed)
+                    ))));
                 }
             }
         };
@@ -477,7 +518,13 @@ pub fn ReachBar() -> impl IntoView {
                             text,
                         })
                     });
-                    notice.try_set(Some(Notice::info(format!("{T_OPENED_TAB} {name}", T_OPENED_TAB = crate::i18n::tr(T::ReachOpenedTab)), None)));
+                    notice.try_set(Some(Notice::info(
+                        format!(
+                            "{T_OPENED_TAB} {name}",
+                            T_OPENED_TAB = crate::i18n::tr(T::ReachOpenedTab)
+                        ),
+                        None,
+                    )));
                 }
                 return;
             }
@@ -494,7 +541,10 @@ pub fn ReachBar() -> impl IntoView {
                     }
                 }
                 Err(e) => {
-                    notice.try_set(Some(Notice::error(format!("{name} {T_NOT_SESSION} {e}", T_NOT_SESSION = crate::i18n::tr(T::ReachNotSession)))));
+                    notice.try_set(Some(Notice::error(format!(
+                        "{name} {T_NOT_SESSION} {e}",
+                        T_NOT_SESSION = crate::i18n::tr(T::ReachNotSession)
+                    ))));
                 }
             }
         });

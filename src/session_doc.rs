@@ -356,8 +356,7 @@ pub fn parse(text: &str) -> Result<SessionDoc, String> {
     let mut tabs: Option<Vec<(&str, Option<Vec<&str>>)>> = None;
     let mut saw_command = false;
     let mut i = 0;
-    let too_many =
-        || crate::i18n::fill(crate::i18n::tr(crate::i18n::T::DocTooMany), &[&MAX_STEPS]);
+    let too_many = || crate::i18n::fill(crate::i18n::tr(crate::i18n::T::DocTooMany), &[&MAX_STEPS]);
     while i < lines.len() {
         let raw = lines[i];
         let line = raw.strip_suffix('\r').unwrap_or(raw);

@@ -275,7 +275,10 @@ pub fn ShareControl(
         leptos::task::spawn_local(async move {
             let s = match encode(&text).await {
                 Ok(f) => State::Ready(format!("{}#{f}", page_address())),
-                Err(e) => State::Failed(format!("{T_FAILED} {e}", T_FAILED = crate::i18n::tr(T::ShareFailed))),
+                Err(e) => State::Failed(format!(
+                    "{T_FAILED} {e}",
+                    T_FAILED = crate::i18n::tr(T::ShareFailed)
+                )),
             };
             state.try_set(s);
         });
@@ -291,7 +294,11 @@ pub fn ShareControl(
         if let State::Ready(link) = state.get_untracked() {
             leptos::task::spawn_local(async move {
                 let ok = copy_text(&link).await;
-                status.try_set(Some(if ok { crate::i18n::tr(T::ShareCopied) } else { crate::i18n::tr(T::ShareCopyRefused) }));
+                status.try_set(Some(if ok {
+                    crate::i18n::tr(T::ShareCopied)
+                } else {
+                    crate::i18n::tr(T::ShareCopyRefused)
+                }));
             });
         }
     };

@@ -222,6 +222,12 @@ impl Playground {
         self.staged_files.get_value()
     }
 
+    /// The editor's texts' total size, without copying them.
+    pub fn staged_bytes(&self) -> usize {
+        self.staged_files
+            .with_value(|fs| fs.iter().map(|(n, t)| n.len() + t.len()).sum())
+    }
+
     /// Advances virtual time by `ms` (capped per call), as the play button does.
     pub fn advance(&self, ms: Millis) {
         let ms = ms.clamp(0, MAX_FRAME_ADVANCE_MS);
