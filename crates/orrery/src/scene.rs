@@ -1069,6 +1069,29 @@ mod tests {
             .all(|n| n.y <= m.y || n.kind == NodeKind::Machine));
     }
 
+    /// A bare pod (no controller) sits in its namespace's region, and nothing below the
+    /// region overlaps it.
+    #[test]
+    fn a_bare_pod_does_not_collide_with_the_storage_lane() {
+        let mut s = Session::new(1);
+        s.exec(
+            "kubectl apply -f - <<EOF",
+            Some("apiVersion: v1\nkind: Pod\nmetadata:\n  name: solo\nspec:\n  containers:\n  - name: web\n    image: nginx\n"),
+        );
+        s.exec("sleep 30s", None);
+        let scene = build(&s.sim);
+        assert!(scene.nodes.iter().any(|n| n.name == "solo"));
+        for (i, a) in scene.nodes.iter().enumerate() {
+            for b in &scene.nodes[i + 1..] {
+                assert!(!overlaps(a, b), "{} overlaps {}", a.name, b.name);
+            }
+        }
+        let region = &scene.regions[0];
+        for n in scene.nodes.iter().filter(|n| n.namespace.is_empty()) {
+            assert!(n.y >= region.y + region.h, "{} is inside the region", n.name);
+        }
+    }
+
     #[test]
     fn layout_is_deterministic() {
         assert_eq!(build(&lesson_like().sim), build(&lesson_like().sim));
