@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { assertClean as clean, openPage, SCREENSHOTS, useBrowser } from './harness.mjs';
+import { assertClean as clean, openPage, SCREENSHOTS, useBrowser, runCommand as run, watchFrames } from './harness.mjs';
 
 const ARGO_CD = fileURLToPath(
   new URL('../../../shared/fixtures/real-world/argoproj__argo-cd/install.yaml', import.meta.url),
@@ -24,18 +24,6 @@ async function open({ width = 1280, height = 720, colorScheme = 'light' } = {}) 
 
 function assertClean(recorded) {
   clean(env, recorded);
-}
-
-/** Types a command at the console prompt and runs it. */
-async function run(page, line) {
-  const input = page.getByTestId('console-input');
-  const before = await page.getByTestId('console-entry').count();
-  await input.fill(line);
-  await input.press('Enter');
-  await page.waitForFunction(
-    (n) => document.querySelectorAll('[data-testid="console-entry"]').length !== n,
-    before,
-  );
 }
 
 /** What the newest console entry printed. */
@@ -53,26 +41,6 @@ async function paste(page, text) {
     data.setData('text', text);
     input.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
   }, text);
-}
-
-/** Starts recording the gaps between animation frames; the result says the longest. */
-async function watchFrames(page) {
-  await page.evaluate(() => {
-    window.__frames = { gaps: [], stop: false };
-    let last = performance.now();
-    const tick = (t) => {
-      window.__frames.gaps.push(t - last);
-      last = t;
-      if (!window.__frames.stop) requestAnimationFrame(tick);
-    };
-    requestAnimationFrame(tick);
-  });
-  return () =>
-    page.evaluate(() => {
-      window.__frames.stop = true;
-      const gaps = window.__frames.gaps;
-      return { frames: gaps.length, longest: Math.max(0, ...gaps) };
-    });
 }
 
 /** Pauses the clock (the page opens playing, like a live cluster). */

@@ -86,3 +86,36 @@ export function assertClean(env, { requests, problems }) {
   const foreign = requests.filter((u) => new URL(u).origin !== new URL(env.site.url).origin);
   assert.deepEqual(foreign, [], 'every request goes to the local server');
 }
+
+/** Types a command at the console prompt and runs it; waits for its entry. */
+export async function runCommand(page, line) {
+  const input = page.getByTestId('console-input');
+  const before = await page.getByTestId('console-entry').count();
+  await input.fill(line);
+  await input.press('Enter');
+  await page.waitForFunction(
+    (n) => document.querySelectorAll('[data-testid="console-entry"]').length !== n,
+    before,
+  );
+}
+
+/** Starts recording the gaps between animation frames; the returned function stops it
+ * and says how many frames there were and the longest gap (ms). */
+export async function watchFrames(page) {
+  await page.evaluate(() => {
+    window.__frames = { gaps: [], stop: false };
+    let last = performance.now();
+    const tick = (t) => {
+      window.__frames.gaps.push(t - last);
+      last = t;
+      if (!window.__frames.stop) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+  return () =>
+    page.evaluate(() => {
+      window.__frames.stop = true;
+      const gaps = window.__frames.gaps;
+      return { frames: gaps.length, longest: Math.max(0, ...gaps) };
+    });
+}

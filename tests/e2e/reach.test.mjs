@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { SCREENSHOTS, useBrowser } from './harness.mjs';
+import { SCREENSHOTS, useBrowser, runCommand as run } from './harness.mjs';
 
 // The shared set-up (harness.mjs) serves dist/ and launches Chromium; these tests open
 // their own contexts because they need given addresses (links), shared storage between
@@ -57,18 +57,6 @@ async function pause(page) {
 async function playLesson(page) {
   await page.getByTestId('lesson-run-all').click();
   await page.locator('[data-testid="lesson-step"].done').waitFor({ timeout: 120_000 });
-}
-
-/** Types a command at the console prompt and runs it. */
-async function run(page, line) {
-  const input = page.getByTestId('console-input');
-  const before = await page.getByTestId('console-entry').count();
-  await input.fill(line);
-  await input.press('Enter');
-  await page.waitForFunction(
-    (n) => document.querySelectorAll('[data-testid="console-entry"]').length !== n,
-    before,
-  );
 }
 
 /** What the canvas shows: every object node (kind, UID, name, status), the clock, the step. */
