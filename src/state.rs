@@ -309,6 +309,9 @@ impl Playground {
     /// "Replay from here": the history after the viewed moment is dropped and the
     /// present becomes that moment.
     pub fn rewind_to_view(&self) {
+        if self.readonly.get_untracked() {
+            return;
+        }
         let Some(t) = self.view_time.get_untracked() else {
             return;
         };

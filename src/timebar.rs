@@ -156,6 +156,9 @@ pub fn PastBanner() -> impl IntoView {
                                     type="button"
                                     data-testid="replay-from-here"
                                     title=i18n.text(T::PastReplayTitle)
+                                    // A read-only embed may look back but not rewrite
+                                    // its history.
+                                    disabled=move || pg.readonly.get()
                                     on:click=move |_| pg.rewind_to_view()
                                 >
                                     {i18n.text(T::PastReplay)}

@@ -354,3 +354,27 @@ test('the embed snippet works in a test page iframe, compact and read-only', asy
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('a read-only embed may scrub back but not rewrite its history', async () => {
+  const { context, page, problems } = await open({
+    url: `${env.site.url}?embed=1&panels=canvas,lesson,time&readonly=1`,
+  });
+  try {
+    await pause(page);
+    for (let i = 0; i < 3; i++) await page.getByTestId('lesson-run').click();
+    const now = Number(await page.getByTestId('scrubber').getAttribute('max'));
+    assert.ok(now > 0, 'the lesson moved time on');
+    await page.getByTestId('scrubber').evaluate((el) => {
+      el.value = String(Math.floor(Number(el.max) / 2));
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    const replay = page.getByTestId('replay-from-here');
+    await replay.waitFor();
+    assert.equal(await replay.isDisabled(), true, 'Replay from here is disabled');
+    await page.getByTestId('back-to-now').click();
+    assert.equal(Number(await page.getByTestId('scrubber').getAttribute('max')), now, 'the history is whole');
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});

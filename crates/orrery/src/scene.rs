@@ -1088,7 +1088,11 @@ mod tests {
         }
         let region = &scene.regions[0];
         for n in scene.nodes.iter().filter(|n| n.namespace.is_empty()) {
-            assert!(n.y >= region.y + region.h, "{} is inside the region", n.name);
+            assert!(
+                n.y >= region.y + region.h,
+                "{} is inside the region",
+                n.name
+            );
         }
     }
 
