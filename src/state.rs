@@ -49,6 +49,9 @@ struct Engine {
 /// back does not try to catch up minutes in one frame).
 pub const MAX_FRAME_ADVANCE_MS: Millis = 2_000;
 
+/// Console entries the page keeps.
+const MAX_SCROLLBACK: usize = 500;
+
 #[derive(Clone, Copy)]
 pub struct Playground {
     engine: StoredValue<Engine, LocalStorage>,
@@ -151,13 +154,7 @@ impl Playground {
             code: out.code,
             origin,
         };
-        self.console.update(|c| {
-            c.push(entry);
-            // Bounded scrollback.
-            if c.len() > 500 {
-                c.drain(..c.len() - 500);
-            }
-        });
+        self.record(entry);
         if let Some(route) = route {
             self.request.set(Some(Request {
                 id: self.id(),
@@ -166,6 +163,16 @@ impl Playground {
         }
         self.bump();
         out
+    }
+
+    /// Appends a console entry; the scrollback is bounded.
+    fn record(&self, entry: ConsoleEntry) {
+        self.console.update(|c| {
+            c.push(entry);
+            if c.len() > MAX_SCROLLBACK {
+                c.drain(..c.len() - MAX_SCROLLBACK);
+            }
+        });
     }
 
     /// A command refused because the page is read-only: shown in the console, not run.
@@ -181,12 +188,7 @@ impl Playground {
             code: out.code,
             origin,
         };
-        self.console.update(|c| {
-            c.push(entry);
-            if c.len() > 500 {
-                c.drain(..c.len() - 500);
-            }
-        });
+        self.record(entry);
         out
     }
 
