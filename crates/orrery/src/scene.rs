@@ -25,6 +25,18 @@ pub const HEADER_H: f32 = 40.0;
 pub const SVC_W: f32 = 150.0;
 pub const MARGIN: f32 = 16.0;
 pub const PODS_PER_ROW: usize = 10;
+/// A group (the pods of one ReplicaSet, StatefulSet or Job, or the bare pods of a
+/// namespace) with more pods than this is drawn compactly: each pod a small square glyph
+/// (its state's colour, border and icon, no text), [`GLYPHS_PER_ROW`] to a row. 24 keeps
+/// every group a lesson makes (scale to 10, a StatefulSet of 3) in full boxes with names,
+/// and turns a group into glyphs before it is more than three rows of boxes: a thousand
+/// pods are 25 rows of glyphs (600 px) instead of 100 rows of boxes (5,800 px), and cost
+/// the browser two SVG elements each instead of six or more.
+pub const GLYPH_GROUP: usize = 24;
+/// A glyph's side; with [`GLYPH_GAP`], the pitch of the glyph grid.
+pub const GLYPH: f32 = 20.0;
+pub const GLYPH_GAP: f32 = 4.0;
+pub const GLYPHS_PER_ROW: usize = 40;
 const REGION_TITLE_H: f32 = 28.0;
 const LANE_H: f32 = 56.0;
 
@@ -166,6 +178,29 @@ pub struct Scene {
     pub nodes: Vec<Node>,
     pub edges: Vec<Edge>,
     pub quiet: Vec<Quiet>,
+}
+
+impl Node {
+    /// A pod drawn as a glyph (it belongs to a group of more than [`GLYPH_GROUP`]).
+    pub fn is_glyph(&self) -> bool {
+        self.kind == NodeKind::Pod && self.w <= GLYPH
+    }
+}
+
+/// How a group of `pods` pods is drawn: (pods per row, cell width, cell height, pitch
+/// across, pitch down). Boxes for a small group, glyphs for a big one.
+pub fn pod_grid(pods: usize) -> (usize, f32, f32, f32, f32) {
+    if pods > GLYPH_GROUP {
+        (
+            GLYPHS_PER_ROW,
+            GLYPH,
+            GLYPH,
+            GLYPH + GLYPH_GAP,
+            GLYPH + GLYPH_GAP,
+        )
+    } else {
+        (PODS_PER_ROW, POD_W, POD_H, POD_W + GAP, POD_H + GAP)
+    }
 }
 
 impl Scene {
@@ -511,15 +546,16 @@ pub fn build(sim: &Sim) -> Scene {
 
         let mut cx = MARGIN + GAP;
         let mut region_bottom = cy;
-        let row_h = POD_H + GAP;
         for col in &columns {
             let widest = col
                 .groups
                 .iter()
-                .map(|(_, p)| p.len().clamp(1, PODS_PER_ROW))
-                .max()
-                .unwrap_or(1);
-            let col_w = (widest as f32 * (POD_W + GAP) - GAP).max(170.0);
+                .map(|(_, p)| {
+                    let (per_row, cell_w, _, pitch, _) = pod_grid(p.len());
+                    p.len().clamp(1, per_row) as f32 * pitch - (pitch - cell_w)
+                })
+                .fold(0.0_f32, f32::max);
+            let col_w = widest.max(170.0);
             let mut py = cy;
             if let Some((obj, kind)) = col.header {
                 let detail = match kind {
@@ -568,6 +604,7 @@ pub fn build(sim: &Sim) -> Scene {
                     scene.nodes.push(n);
                     py += HEADER_H - 10.0 + GAP;
                 }
+                let (per_row, cell_w, cell_h, pitch_x, pitch_y) = pod_grid(group_pods.len());
                 for (i, p) in group_pods.iter().enumerate() {
                     let (st, detail) = pod_visual(p);
                     let mut n = node(p, NodeKind::Pod, short(&p.meta.name, 15), detail, st);
@@ -591,10 +628,10 @@ pub fn build(sim: &Sim) -> Scene {
                             })
                             .unwrap_or_default();
                     }
-                    n.x = cx + (i % PODS_PER_ROW) as f32 * (POD_W + GAP);
-                    n.y = py + (i / PODS_PER_ROW) as f32 * row_h;
-                    n.w = POD_W;
-                    n.h = POD_H;
+                    n.x = cx + (i % per_row) as f32 * pitch_x;
+                    n.y = py + (i / per_row) as f32 * pitch_y;
+                    n.w = cell_w;
+                    n.h = cell_h;
                     let owner = rs
                         .map(|r| r.meta.uid.clone())
                         .or_else(|| col.header.map(|(h, _)| h.meta.uid.clone()));
@@ -609,9 +646,13 @@ pub fn build(sim: &Sim) -> Scene {
                 }
                 let rows = group_pods
                     .len()
-                    .div_ceil(PODS_PER_ROW)
+                    .div_ceil(per_row)
                     .max(if group_pods.is_empty() { 0 } else { 1 });
-                py += rows as f32 * row_h;
+                py += rows as f32 * pitch_y;
+                if group_pods.len() > GLYPH_GROUP {
+                    // The glyphs' pitch leaves less room than the boxes' under them.
+                    py += GAP - GLYPH_GAP;
+                }
             }
             // Claims under the pods that mount them.
             let mut claim_x = cx;
@@ -1099,5 +1140,64 @@ mod tests {
     #[test]
     fn layout_is_deterministic() {
         assert_eq!(build(&lesson_like().sim), build(&lesson_like().sim));
+    }
+
+    /// Up to GLYPH_GROUP pods a group keeps its named boxes (the lesson's scale to 10);
+    /// beyond, every pod of the group is a glyph in a grid, inside its region, not
+    /// overlapping anything, and each still carries its state.
+    #[test]
+    fn a_big_group_is_drawn_as_glyphs_and_a_small_one_as_boxes() {
+        let mut s = Session::new(1);
+        s.exec(
+            "kubectl create deployment small --image=nginx --replicas=10",
+            None,
+        );
+        s.exec(
+            &format!(
+                "kubectl create deployment big --image=nginx --replicas={}",
+                GLYPH_GROUP + 1
+            ),
+            None,
+        );
+        s.exec("sleep 60s", None);
+        let scene = build(&s.sim);
+        let pods = |prefix: &str| -> Vec<&Node> {
+            scene
+                .nodes
+                .iter()
+                .filter(|n| n.kind == NodeKind::Pod && n.name.starts_with(prefix))
+                .collect()
+        };
+        let (small, big) = (pods("small-"), pods("big-"));
+        assert_eq!(small.len(), 10);
+        assert_eq!(big.len(), GLYPH_GROUP + 1);
+        assert!(small
+            .iter()
+            .all(|n| !n.is_glyph() && n.w == POD_W && n.h == POD_H));
+        assert!(big
+            .iter()
+            .all(|n| n.is_glyph() && n.w == GLYPH && n.h == GLYPH));
+        assert!(big.iter().all(|n| n.status == Status::Ready));
+        for (i, a) in scene.nodes.iter().enumerate() {
+            for b in &scene.nodes[i + 1..] {
+                assert!(!overlaps(a, b), "{} overlaps {}", a.name, b.name);
+            }
+        }
+        let region = &scene.regions[0];
+        for n in big {
+            assert!(n.x + n.w <= region.x + region.w && n.y + n.h <= region.y + region.h);
+        }
+        // A thousand pods: 25 rows of 40 glyphs.
+        let mut s = Session::new(1);
+        s.exec(
+            "kubectl create deployment big --image=nginx --replicas=1000",
+            None,
+        );
+        let scene = build(&s.sim);
+        let glyphs: Vec<&Node> = scene.nodes.iter().filter(|n| n.is_glyph()).collect();
+        assert_eq!(glyphs.len(), 1000);
+        let top = glyphs.iter().map(|n| n.y).fold(f32::MAX, f32::min);
+        let bottom = glyphs.iter().map(|n| n.y + n.h).fold(0.0, f32::max);
+        assert_eq!(bottom - top, 25.0 * (GLYPH + GLYPH_GAP) - GLYPH_GAP);
     }
 }
