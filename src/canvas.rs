@@ -26,6 +26,10 @@ use crate::commands;
 use crate::i18n::{I18n, Lang, T};
 use crate::state::Playground;
 
+#[path = "canvas_cells.rs"]
+pub mod cells;
+use cells::{EdgeCells, EdgeItem, NodeCells, NodeData, NodeItem};
+
 // ------------------------------------------------------------------ pure, tested natively
 
 /// The scene and what the page draws beside it, for one state of the cluster.
@@ -628,30 +632,33 @@ pub fn Canvas() -> impl IntoView {
     let zoom = RwSignal::new(1.0_f64);
     let speed = move || pg.speed.get().clamp(0.25, 8.0);
 
-    let node_ids = move || {
+    // One diff per new layout writes each node's and edge's own signal, only where it
+    // changed (`cells`). The lists below change only when ids come or go.
+    let i18n = I18n::expect();
+    let node_cells = StoredValue::new(NodeCells::default());
+    let edge_cells = StoredValue::new(EdgeCells::default());
+    let (first_nodes, first_edges) = layout.with_untracked(|l| {
+        let lang = i18n.lang_untracked();
+        (
+            node_cells.try_update_value(|c| c.sync(l, lang).0).flatten(),
+            edge_cells.try_update_value(|c| c.sync(l).0).flatten(),
+        )
+    });
+    let node_list: RwSignal<Vec<NodeItem>> = RwSignal::new(first_nodes.unwrap_or_default());
+    let edge_list: RwSignal<Vec<EdgeItem>> = RwSignal::new(first_edges.unwrap_or_default());
+    // The first sync is above, so the first render has every node; this effect keeps
+    // the cells in step. A view is created only after its cell (the lists come last).
+    Effect::new(move |_| {
+        let lang = i18n.lang();
         layout.with(|l| {
-            l.scene
-                .nodes
-                .iter()
-                .map(|n| n.id.clone())
-                .collect::<Vec<_>>()
-        })
-    };
-    let edge_keys = move || {
-        layout.with(|l| {
-            l.edges
-                .iter()
-                .map(|e| {
-                    (
-                        format!("{}>{}>{:?}", e.from, e.to, e.kind),
-                        e.from.clone(),
-                        e.to.clone(),
-                        e.kind,
-                    )
-                })
-                .collect::<Vec<_>>()
-        })
-    };
+            if let Some(items) = node_cells.try_update_value(|c| c.sync(l, lang).0).flatten() {
+                node_list.set(items);
+            }
+            if let Some(items) = edge_cells.try_update_value(|c| c.sync(l).0).flatten() {
+                edge_list.set(items);
+            }
+        });
+    });
     let regions = move || {
         layout.with(|l| {
             l.scene
@@ -682,7 +689,6 @@ pub fn Canvas() -> impl IntoView {
         _ => {}
     };
 
-    let i18n = I18n::expect();
     view! {
         <section class="panel-box canvas-panel" data-testid="canvas" aria-label=i18n.text(T::CanvasLabel)>
             <div class="canvas-toolbar">
@@ -734,13 +740,13 @@ pub fn Canvas() -> impl IntoView {
                         </For>
                     </g>
                     <g class="edges">
-                        <For each=edge_keys key=|k| k.0.clone() let:k>
-                            <EdgeView from=k.1 to=k.2 kind=k.3 layout=layout />
+                        <For each=move || edge_list.get() key=|k| k.0.clone() let:k>
+                            <EdgeView from=k.1 to=k.2 kind=k.3 d=k.4 />
                         </For>
                     </g>
                     <g class="nodes">
-                        <For each=node_ids key=|id| id.clone() let:id>
-                            <NodeView id=id layout=layout selected=selected.clone() now=now />
+                        <For each=move || node_list.get() key=|n| n.0.clone() let:n>
+                            <NodeView id=n.0 data=n.1 selected=selected.clone() now=now />
                         </For>
                     </g>
                     <g class="stars">
@@ -806,14 +812,8 @@ fn edge_class(kind: EdgeKind) -> &'static str {
 }
 
 #[component]
-fn EdgeView(from: String, to: String, kind: EdgeKind, layout: Memo<Arc<Layout>>) -> impl IntoView {
-    let (a, b) = (from.clone(), to.clone());
-    let d = Memo::new(move |_| {
-        layout.with(|l| match (l.node(&a), l.node(&b)) {
-            (Some(a), Some(b)) => edge_path(Rect::of(a), Rect::of(b)),
-            _ => String::new(),
-        })
-    });
+fn EdgeView(from: String, to: String, kind: EdgeKind, d: ArcRwSignal<String>) -> impl IntoView {
+    let d = RwSignal::from(d);
     // Solid lines draw themselves in (a dash offset over a unit path length); dashed
     // ones keep their real length so the dashes look the same everywhere.
     let drawn = !matches!(kind, EdgeKind::EndpointNotReady | EdgeKind::Owns);
@@ -831,99 +831,65 @@ fn EdgeView(from: String, to: String, kind: EdgeKind, layout: Memo<Arc<Layout>>)
     }
 }
 
+/// A node's words for screen readers: kind, name, namespace, state, ordinal, detail.
+fn aria_words(n: &Node, lang: Lang) -> String {
+    let state = status_words_in(n.status, lang);
+    let mut s = format!("{} {}", kind_title(n.kind, lang), label_in(n, lang));
+    if !n.namespace.is_empty() {
+        s.push_str(&T::NodeIn.fill(lang, &[&n.namespace]));
+    }
+    if !state.is_empty() {
+        s.push_str(&format!(", {state}"));
+    }
+    if let Some(b) = &n.badge {
+        s.push_str(&T::NodeOrdinal.fill(lang, &[b]));
+    }
+    if !n.detail.is_empty() {
+        s.push_str(&format!(" ({})", detail_in(&n.detail, lang)));
+    }
+    s
+}
+
+/// One node: its own cell (`data`) is all it reads, besides its selection (a per-key
+/// `Selector`) and, only while it counts down a grace period, the clock. A pod of a big
+/// group is drawn as a glyph (`Node::is_glyph`): a small box with its state's colour,
+/// border and icon, the name in its tooltip; the same element, test id and label.
 #[component]
 fn NodeView(
     id: String,
-    layout: Memo<Arc<Layout>>,
+    data: ArcRwSignal<NodeData>,
     selected: Selector<Option<String>>,
     now: Memo<Millis>,
 ) -> impl IntoView {
     let pg = Playground::expect();
-    let i18n = I18n::expect();
-    let Some(initial) = layout.with_untracked(|l| l.node(&id).cloned()) else {
-        return ().into_any();
-    };
-    let node = {
-        let id = id.clone();
-        Memo::new(move |prev: Option<&Node>| {
-            layout
-                .with(|l| l.node(&id).cloned())
-                .or_else(|| prev.cloned())
-                .unwrap_or_else(|| initial.clone())
-        })
-    };
-    let (kind, name, namespace) =
-        node.with_untracked(|n| (n.kind, n.name.clone(), n.namespace.clone()));
-    let select_uid = node.with_untracked(selection_of);
+    let data = RwSignal::from(data);
+    let (kind, name, namespace, origin) = data.with_untracked(|d| {
+        (
+            d.node.kind,
+            d.node.name.clone(),
+            d.node.namespace.clone(),
+            d.origin,
+        )
+    });
+    let select_uid = data.with_untracked(|d| selection_of(&d.node));
     let is_selected = {
         let uid = select_uid.clone();
         Memo::new(move |_| uid.is_some() && selected.selected(&uid))
     };
-
-    // A dynamically provisioned volume comes out of its StorageClass.
-    let origin = layout.with_untracked(|l| {
-        l.provisioned_from
-            .get(&id)
-            .and_then(|sc| l.node(sc))
-            .map(|sc| (sc.x + sc.w / 2.0 - scene::POD_W / 2.0, sc.y))
-    });
-
-    let deletion = {
-        let id = id.clone();
-        Memo::new(move |_| layout.with(|l| l.deletion.get(&id).copied()))
-    };
+    let glyph = Memo::new(move |_| data.with(|d| d.node.is_glyph()));
     let class = move || {
-        node.with(|n| {
+        data.with(|d| {
             format!(
-                "node {} {}{}{}",
-                testid(n.kind),
-                n.status.css(),
+                "node {} {}{}{}{}",
+                testid(d.node.kind),
+                d.node.status.css(),
+                if d.node.is_glyph() { " glyph" } else { "" },
                 if origin.is_some() { " emerge" } else { "" },
                 if is_selected.get() { " selected" } else { "" }
             )
         })
     };
-    let detail = {
-        move || {
-            let (status, detail, k) = node.with(|n| (n.status, n.detail.clone(), n.kind));
-            if status == Status::Terminating {
-                if let Some((at, _)) = deletion.get() {
-                    return format!("Terminating · {}s", seconds_left(at, now.get()));
-                }
-            }
-            let lang = i18n.lang();
-            let detail = detail_in(&detail, lang);
-            match k {
-                NodeKind::Deployment | NodeKind::StatefulSet | NodeKind::ReplicaSet
-                    if !detail.is_empty() =>
-                {
-                    format!("{} · {detail}", kind_title(k, lang))
-                }
-                _ => detail,
-            }
-        }
-    };
-    let aria = move || {
-        let lang = i18n.lang();
-        node.with(|n| {
-            let state = status_words_in(n.status, lang);
-            let mut s = format!("{} {}", kind_title(n.kind, lang), label_in(n, lang));
-            if !n.namespace.is_empty() {
-                s.push_str(&T::NodeIn.fill(lang, &[&n.namespace]));
-            }
-            if !state.is_empty() {
-                s.push_str(&format!(", {state}"));
-            }
-            if let Some(b) = &n.badge {
-                s.push_str(&T::NodeOrdinal.fill(lang, &[b]));
-            }
-            if !n.detail.is_empty() {
-                s.push_str(&format!(" ({})", detail_in(&n.detail, lang)));
-            }
-            s
-        })
-    };
-    let tall = node.with_untracked(|n| n.h >= 40.0);
+    let aria = move || data.with(|d| aria_words(&d.node, d.lang));
     let select = {
         let uid = select_uid.clone();
         move || pg.selected.set(uid.clone())
@@ -945,15 +911,13 @@ fn NodeView(
             _ => {}
         }
     };
-    let grace_fraction = move || match deletion.get() {
-        Some((at, grace)) if grace > 0 => {
-            (seconds_left(at, now.get()) as f64 / grace as f64).clamp(0.0, 1.0)
+    let body = move || {
+        if glyph.get() {
+            glyph_body(data).into_any()
+        } else {
+            box_body(data, now).into_any()
         }
-        _ => 0.0,
     };
-    let terminating = Memo::new(move |_| node.with(|n| n.status == Status::Terminating));
-    let w = move || node.with(|n| n.w);
-    let h = move || node.with(|n| n.h);
 
     view! {
         <g
@@ -962,64 +926,125 @@ fn NodeView(
             data-uid=id.clone()
             data-name=name
             data-namespace=namespace
-            data-status=move || node.with(|n| n.status.css())
-            data-badge=move || node.with(|n| n.badge.clone())
+            data-status=move || data.with(|d| d.node.status.css())
+            data-badge=move || data.with(|d| d.node.badge.clone())
             tabindex="0"
             role="button"
             aria-label=aria
             aria-pressed=move || is_selected.get().to_string()
             // Position by `translate`, not `transform`: the grow-in `scale` then scales
             // the node about its own centre, where it stands.
-            style:translate=move || node.with(|n| format!("{}px {}px", n.x, n.y))
+            style:translate=move || data.with(|d| format!("{}px {}px", d.node.x, d.node.y))
             style:--ox=origin.map(|(x, _)| format!("{x}px"))
             style:--oy=origin.map(|(_, y)| format!("{y}px"))
             on:click=move |_| select()
             on:keydown=on_key
         >
-            <rect class="box" rx="8" width=w height=h />
-            <use class="icon" href=move || node.with(|n| format!("#{}", icon(n.kind, n.status)))
-                x="6" y=move || if tall { 6.0 } else { h() / 2.0 - 7.0 } width="14" height="14" />
-            // An object's name is never translated; a lane box's word is.
-            <text class="label" x="23" y=move || if tall { 17.0 } else { h() / 2.0 + 4.0 }
-                translate=move || node.with(|n| (!matches!(n.kind, NodeKind::Client | NodeKind::IngressController)).then_some("no"))>
-                {move || {
-                    let lang = i18n.lang();
-                    node.with(|n| fit_middle(&label_in(n, lang), chars_in(n.w - 27.0, 6.4)))
-                }}
-            </text>
-            <Show when=move || tall>
-                <text class="detail" x="8" y=move || h() - 9.0>
-                    {move || fit_detail(&detail(), chars_in(w() - 14.0, 5.6))}
-                </text>
-            </Show>
-            {move || node.with(|n| n.badge.clone()).map(|b| view! {
-                <g class="badge" style:transform=move || format!("translate({}px, 0px)", w())>
-                    <circle r="10" />
-                    <text y="4">{b}</text>
-                </g>
-            })}
-            <Show when=move || terminating.get()>
-                <rect class="grace" x="8" y=move || h() - 4.0 height="2" rx="1"
-                    width=move || w() - 16.0
-                    style:transform=move || format!("scaleX({:.3})", grace_fraction()) />
-            </Show>
-            {move || {
-                let lang = i18n.lang();
-                let claim = (lang != Lang::En && kind == NodeKind::Claim).then(|| {
-                    let uid = node.with(|n| n.id.clone());
-                    untrack(|| pg.with_sim(|s| s.store.by_uid(&uid).map(|o| {
-                        crate::inspector::class_reason_words(
-                            &orrery::controllers::persistentvolume::class_reason(s, o),
-                            lang,
-                        )
-                    })))
-                }).flatten();
-                node.with(|n| (!n.explain.is_empty()).then(|| explain_in(n, lang, claim)))
-                    .map(|t| view! { <title>{t}</title> })
-            }}
+            {body}
         </g>
     }
-    .into_any()
+}
+
+/// A pod of a big group: a box, its state's icon, and a tooltip with its name and state.
+fn glyph_body(data: RwSignal<NodeData>) -> impl IntoView {
+    let size = scene::GLYPH;
+    let inset = 3.0;
+    view! {
+        <rect class="box" rx="4" width=size height=size />
+        <use class="icon" href=move || data.with(|d| format!("#{}", icon(d.node.kind, d.node.status)))
+            x=inset y=inset width=size - 2.0 * inset height=size - 2.0 * inset />
+        <title>{move || data.with(|d| {
+            let n = &d.node;
+            let state = status_words_in(n.status, d.lang);
+            let mut t = if state.is_empty() { n.name.clone() } else { format!("{} · {state}", n.name) };
+            if !n.explain.is_empty() {
+                t.push_str(" — ");
+                t.push_str(&explain_in(n, d.lang, None));
+            }
+            t
+        })}</title>
+    }
+}
+
+/// A node in full: box, icon, name, detail line, badge, grace bar and tooltip.
+fn box_body(data: RwSignal<NodeData>, now: Memo<Millis>) -> impl IntoView {
+    let pg = Playground::expect();
+    let kind = data.with_untracked(|d| d.node.kind);
+    let detail = move || {
+        let (status, detail, k, deletion, lang) = data.with(|d| {
+            (
+                d.node.status,
+                d.node.detail.clone(),
+                d.node.kind,
+                d.deletion,
+                d.lang,
+            )
+        });
+        if status == Status::Terminating {
+            if let Some((at, _)) = deletion {
+                return format!("Terminating · {}s", seconds_left(at, now.get()));
+            }
+        }
+        let detail = detail_in(&detail, lang);
+        match k {
+            NodeKind::Deployment | NodeKind::StatefulSet | NodeKind::ReplicaSet
+                if !detail.is_empty() =>
+            {
+                format!("{} · {detail}", kind_title(k, lang))
+            }
+            _ => detail,
+        }
+    };
+    let tall = data.with_untracked(|d| d.node.h >= 40.0);
+    let grace_fraction = move || match data.with(|d| d.deletion) {
+        Some((at, grace)) if grace > 0 => {
+            (seconds_left(at, now.get()) as f64 / grace as f64).clamp(0.0, 1.0)
+        }
+        _ => 0.0,
+    };
+    let terminating = Memo::new(move |_| data.with(|d| d.node.status == Status::Terminating));
+    let w = move || data.with(|d| d.node.w);
+    let h = move || data.with(|d| d.node.h);
+    view! {
+        <rect class="box" rx="8" width=w height=h />
+        <use class="icon" href=move || data.with(|d| format!("#{}", icon(d.node.kind, d.node.status)))
+            x="6" y=move || if tall { 6.0 } else { h() / 2.0 - 7.0 } width="14" height="14" />
+        // An object's name is never translated; a lane box's word is.
+        <text class="label" x="23" y=move || if tall { 17.0 } else { h() / 2.0 + 4.0 }
+            translate=move || data.with(|d| (!matches!(d.node.kind, NodeKind::Client | NodeKind::IngressController)).then_some("no"))>
+            {move || data.with(|d| fit_middle(&label_in(&d.node, d.lang), chars_in(d.node.w - 27.0, 6.4)))}
+        </text>
+        <Show when=move || tall>
+            <text class="detail" x="8" y=move || h() - 9.0>
+                {move || fit_detail(&detail(), chars_in(w() - 14.0, 5.6))}
+            </text>
+        </Show>
+        {move || data.with(|d| d.node.badge.clone()).map(|b| view! {
+            <g class="badge" style:transform=move || format!("translate({}px, 0px)", w())>
+                <circle r="10" />
+                <text y="4">{b}</text>
+            </g>
+        })}
+        <Show when=move || terminating.get()>
+            <rect class="grace" x="8" y=move || h() - 4.0 height="2" rx="1"
+                width=move || w() - 16.0
+                style:transform=move || format!("scaleX({:.3})", grace_fraction()) />
+        </Show>
+        {move || {
+            let lang = data.with(|d| d.lang);
+            let claim = (lang != Lang::En && kind == NodeKind::Claim).then(|| {
+                let uid = data.with(|d| d.node.id.clone());
+                untrack(|| pg.with_sim(|s| s.store.by_uid(&uid).map(|o| {
+                    crate::inspector::class_reason_words(
+                        &orrery::controllers::persistentvolume::class_reason(s, o),
+                        lang,
+                    )
+                })))
+            }).flatten();
+            data.with(|d| (!d.node.explain.is_empty()).then(|| explain_in(&d.node, lang, claim)))
+                .map(|t| view! { <title>{t}</title> })
+        }}
+    }
 }
 
 /// The star on a default StorageClass. Stars are keyed by their place in the list, not
