@@ -28,7 +28,9 @@ use crate::state::Playground;
 
 #[path = "canvas_cells.rs"]
 pub mod cells;
-use cells::{EdgeCells, EdgeItem, NodeCells, NodeData, NodeItem};
+#[path = "canvas_glyphs.rs"]
+mod glyphs;
+use cells::{EdgeCells, EdgeItem, GlyphCells, GroupItem, NodeCells, NodeData, NodeItem};
 
 // ------------------------------------------------------------------ pure, tested natively
 
@@ -637,15 +639,20 @@ pub fn Canvas() -> impl IntoView {
     let i18n = I18n::expect();
     let node_cells = StoredValue::new(NodeCells::default());
     let edge_cells = StoredValue::new(EdgeCells::default());
-    let (first_nodes, first_edges) = layout.with_untracked(|l| {
+    let glyph_cells = StoredValue::new(GlyphCells::default());
+    let (first_nodes, first_edges, first_groups) = layout.with_untracked(|l| {
         let lang = i18n.lang_untracked();
         (
             node_cells.try_update_value(|c| c.sync(l, lang).0).flatten(),
             edge_cells.try_update_value(|c| c.sync(l).0).flatten(),
+            glyph_cells
+                .try_update_value(|c| c.sync(l, lang).0)
+                .flatten(),
         )
     });
     let node_list: RwSignal<Vec<NodeItem>> = RwSignal::new(first_nodes.unwrap_or_default());
     let edge_list: RwSignal<Vec<EdgeItem>> = RwSignal::new(first_edges.unwrap_or_default());
+    let group_list: RwSignal<Vec<GroupItem>> = RwSignal::new(first_groups.unwrap_or_default());
     // The first sync is above, so the first render has every node; this effect keeps
     // the cells in step. A view is created only after its cell (the lists come last).
     Effect::new(move |_| {
@@ -656,6 +663,12 @@ pub fn Canvas() -> impl IntoView {
             }
             if let Some(items) = edge_cells.try_update_value(|c| c.sync(l).0).flatten() {
                 edge_list.set(items);
+            }
+            if let Some(items) = glyph_cells
+                .try_update_value(|c| c.sync(l, lang).0)
+                .flatten()
+            {
+                group_list.set(items);
             }
         });
     });
@@ -747,6 +760,9 @@ pub fn Canvas() -> impl IntoView {
                     <g class="nodes">
                         <For each=move || node_list.get() key=|n| n.0.clone() let:n>
                             <NodeView id=n.0 data=n.1 selected=selected.clone() now=now />
+                        </For>
+                        <For each=move || group_list.get() key=|g| g.0.clone() let:g>
+                            <glyphs::GlyphGroup key=g.0 data=g.1 />
                         </For>
                     </g>
                     <g class="stars">
@@ -851,9 +867,8 @@ fn aria_words(n: &Node, lang: Lang) -> String {
 }
 
 /// One node: its own cell (`data`) is all it reads, besides its selection (a per-key
-/// `Selector`) and, only while it counts down a grace period, the clock. A pod of a big
-/// group is drawn as a glyph (`Node::is_glyph`): a small box with its state's colour,
-/// border and icon, the name in its tooltip; the same element, test id and label.
+/// `Selector`) and, only while it counts down a grace period, the clock. (The pods of
+/// a big group are drawn by their group: `glyphs::GlyphGroup`.)
 #[component]
 fn NodeView(
     id: String,
@@ -876,14 +891,12 @@ fn NodeView(
         let uid = select_uid.clone();
         Memo::new(move |_| uid.is_some() && selected.selected(&uid))
     };
-    let glyph = Memo::new(move |_| data.with(|d| d.node.is_glyph()));
     let class = move || {
         data.with(|d| {
             format!(
-                "node {} {}{}{}{}",
+                "node {} {}{}{}",
                 testid(d.node.kind),
                 d.node.status.css(),
-                if d.node.is_glyph() { " glyph" } else { "" },
                 if origin.is_some() { " emerge" } else { "" },
                 if is_selected.get() { " selected" } else { "" }
             )
@@ -911,13 +924,7 @@ fn NodeView(
             _ => {}
         }
     };
-    let body = move || {
-        if glyph.get() {
-            glyph_body(data).into_any()
-        } else {
-            box_body(data, now).into_any()
-        }
-    };
+    let body = box_body(data, now);
 
     view! {
         <g
@@ -942,27 +949,6 @@ fn NodeView(
         >
             {body}
         </g>
-    }
-}
-
-/// A pod of a big group: a box, its state's icon, and a tooltip with its name and state.
-fn glyph_body(data: RwSignal<NodeData>) -> impl IntoView {
-    let size = scene::GLYPH;
-    let inset = 3.0;
-    view! {
-        <rect class="box" rx="4" width=size height=size />
-        <use class="icon" href=move || data.with(|d| format!("#{}", icon(d.node.kind, d.node.status)))
-            x=inset y=inset width=size - 2.0 * inset height=size - 2.0 * inset />
-        <title>{move || data.with(|d| {
-            let n = &d.node;
-            let state = status_words_in(n.status, d.lang);
-            let mut t = if state.is_empty() { n.name.clone() } else { format!("{} · {state}", n.name) };
-            if !n.explain.is_empty() {
-                t.push_str(" — ");
-                t.push_str(&explain_in(n, d.lang, None));
-            }
-            t
-        })}</title>
     }
 }
 

@@ -56,10 +56,16 @@ impl NodeCells {
     /// ids (or their order) changed, and what it did.
     pub fn sync(&mut self, layout: &Layout, lang: Lang) -> (Option<Vec<NodeItem>>, Sync) {
         let mut sync = Sync::default();
-        let nodes = &layout.scene.nodes;
+        // Glyphs are drawn by their group ([`GlyphCells`]), not one view each.
+        let nodes: Vec<&Node> = layout
+            .scene
+            .nodes
+            .iter()
+            .filter(|n| !n.is_glyph())
+            .collect();
         let same_ids =
             nodes.len() == self.ids.len() && nodes.iter().zip(&self.ids).all(|(n, id)| n.id == *id);
-        for n in nodes {
+        for &n in &nodes {
             let deletion = layout.deletion.get(&n.id).copied();
             match self.map.get(&n.id) {
                 Some(cell) => {
@@ -118,6 +124,85 @@ impl NodeCells {
 
     pub fn is_empty(&self) -> bool {
         self.map.is_empty()
+    }
+}
+
+/// What one group of glyphs draws: its pods, in order, and the language.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GroupData {
+    pub nodes: Vec<Node>,
+    pub lang: Lang,
+}
+
+/// A glyph group's key and its cell.
+pub type GroupItem = (String, ArcRwSignal<GroupData>);
+
+/// One cell per group of glyphs, keyed by the group (`Node::group`): a group's view
+/// diffs its pods itself, so a thousand glyphs are one view, one effect.
+#[derive(Default)]
+pub struct GlyphCells {
+    map: HashMap<String, ArcRwSignal<GroupData>>,
+    keys: Vec<String>,
+}
+
+impl GlyphCells {
+    /// As [`NodeCells::sync`], for the groups of glyphs: a group's cell is written
+    /// when any of its pods changed.
+    pub fn sync(&mut self, layout: &Layout, lang: Lang) -> (Option<Vec<GroupItem>>, Sync) {
+        let mut sync = Sync::default();
+        // A group's glyphs are consecutive in the scene.
+        let mut groups: Vec<(&str, Vec<&Node>)> = vec![];
+        for n in &layout.scene.nodes {
+            let Some(g) = n.group.as_deref() else {
+                continue;
+            };
+            match groups.last_mut() {
+                Some((k, v)) if *k == g => v.push(n),
+                _ => groups.push((g, vec![n])),
+            }
+        }
+        for (key, nodes) in &groups {
+            match self.map.get(*key) {
+                Some(cell) => {
+                    let differs = cell.with_untracked(|d| {
+                        d.lang != lang
+                            || d.nodes.len() != nodes.len()
+                            || d.nodes.iter().zip(nodes).any(|(a, b)| a != *b)
+                    });
+                    if differs {
+                        cell.set(GroupData {
+                            nodes: nodes.iter().map(|n| (*n).clone()).collect(),
+                            lang,
+                        });
+                        sync.written += 1;
+                    }
+                }
+                None => {
+                    self.map.insert(
+                        key.to_string(),
+                        ArcRwSignal::new(GroupData {
+                            nodes: nodes.iter().map(|n| (*n).clone()).collect(),
+                            lang,
+                        }),
+                    );
+                    sync.created += 1;
+                }
+            }
+        }
+        if groups.len() == self.keys.len() && groups.iter().zip(&self.keys).all(|(g, k)| g.0 == k) {
+            return (None, sync);
+        }
+        let before = self.map.len();
+        self.map
+            .retain(|k, _| groups.iter().any(|(g, _)| *g == k.as_str()));
+        sync.dropped = before - self.map.len();
+        self.keys = groups.iter().map(|(k, _)| k.to_string()).collect();
+        let items = self
+            .keys
+            .iter()
+            .map(|k| (k.clone(), self.map[k].clone()))
+            .collect();
+        (Some(items), sync)
     }
 }
 
@@ -259,6 +344,42 @@ mod tests {
         let (none, sync) = cells.sync(&Layout::of(&s.sim), Lang::Ko);
         assert!(none.is_none());
         assert_eq!(sync.written, items.len());
+    }
+
+    #[test]
+    fn a_big_group_is_one_cell_written_when_one_pod_changes() {
+        let mut s = Session::new(1);
+        s.exec(
+            "kubectl create deployment big --image=nginx --replicas=30",
+            None,
+        );
+        s.exec("sleep 60s", None);
+        let (mut nodes, mut groups) = (NodeCells::default(), GlyphCells::default());
+        let l = Layout::of(&s.sim);
+        let (node_items, _) = nodes.sync(&l, Lang::En);
+        assert_eq!(
+            pods(&node_items.unwrap()),
+            0,
+            "no pod has a view of its own"
+        );
+        let (items, sync) = groups.sync(&l, Lang::En);
+        let items = items.unwrap();
+        assert_eq!((items.len(), sync.created), (1, 1));
+        assert_eq!(items[0].1.with_untracked(|d| d.nodes.len()), 30);
+        let victim = items[0].1.with_untracked(|d| d.nodes[7].name.clone());
+        s.exec(&format!("kubectl delete pod {victim} --wait=false"), None);
+        let (none, sync) = groups.sync(&Layout::of(&s.sim), Lang::En);
+        assert!(none.is_none(), "the same group");
+        assert_eq!(sync.written, 1);
+        assert_eq!(items[0].1.with_untracked(|d| d.nodes.len()), 31);
+        // Scaled to 10: boxes again, the group's cell goes.
+        s.exec("kubectl scale deployment big --replicas=10", None);
+        s.exec("sleep 60s", None);
+        let l = Layout::of(&s.sim);
+        let (items, sync) = groups.sync(&l, Lang::En);
+        assert_eq!(items.map(|i| i.len()), Some(0));
+        assert_eq!(sync.dropped, 1);
+        assert_eq!(pods(&nodes.sync(&l, Lang::En).0.unwrap()), 10);
     }
 
     #[test]

@@ -124,6 +124,9 @@ pub struct Node {
     pub y: f32,
     pub w: f32,
     pub h: f32,
+    /// For a pod drawn as a glyph: the key of its group (the owner's UID, or
+    /// `bare:NAMESPACE` for pods without one). The page draws a group's glyphs together.
+    pub group: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -183,7 +186,7 @@ pub struct Scene {
 impl Node {
     /// A pod drawn as a glyph (it belongs to a group of more than [`GLYPH_GROUP`]).
     pub fn is_glyph(&self) -> bool {
-        self.kind == NodeKind::Pod && self.w <= GLYPH
+        self.group.is_some()
     }
 }
 
@@ -253,6 +256,7 @@ fn node(obj: &Object, kind: NodeKind, label: String, detail: String, status: Sta
         y: 0.0,
         w: 0.0,
         h: 0.0,
+        group: None,
     }
 }
 
@@ -315,6 +319,7 @@ pub fn build(sim: &Sim) -> Scene {
             y,
             w,
             h: LANE_H - GAP,
+            group: None,
         };
         scene.nodes.push(lane(
             "lane:client",
@@ -635,6 +640,9 @@ pub fn build(sim: &Sim) -> Scene {
                     let owner = rs
                         .map(|r| r.meta.uid.clone())
                         .or_else(|| col.header.map(|(h, _)| h.meta.uid.clone()));
+                    if group_pods.len() > GLYPH_GROUP {
+                        n.group = Some(owner.clone().unwrap_or_else(|| format!("bare:{name}")));
+                    }
                     if let Some(o) = owner {
                         scene.edges.push(Edge {
                             from: o,
