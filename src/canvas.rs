@@ -61,7 +61,12 @@ impl PartialEq for Layout {
 
 impl Layout {
     pub fn of(sim: &Sim) -> Layout {
-        let scene = scene::build(sim);
+        // Pods' states are remembered across builds (a jump or a frame rebuilds the
+        // scene with mostly the same pod versions).
+        thread_local! {
+            static VISUALS: std::cell::RefCell<scene::VisualCache> = Default::default();
+        }
+        let scene = VISUALS.with(|c| scene::build_cached(sim, &mut c.borrow_mut()));
         let index = scene
             .nodes
             .iter()

@@ -17,7 +17,7 @@ use orrery::scene::{self, Node};
 use wasm_bindgen::JsCast;
 
 use super::cells::GroupData;
-use super::{aria_words, explain_in, icon, object_kind, status_words_in, testid};
+use super::{aria_words, explain_in, object_kind, testid};
 use crate::commands;
 use crate::i18n::Lang;
 use crate::state::Playground;
@@ -119,7 +119,7 @@ fn draw(g: &web_sys::Element, d: &GroupData, selected: Option<&str>, drawn: &mut
 fn create(document: &web_sys::Document) -> Option<Drawn> {
     let el = document.create_element_ns(Some(SVG), "g").ok()?;
     let rect = document.create_element_ns(Some(SVG), "rect").ok()?;
-    let use_ = document.create_element_ns(Some(SVG), "use").ok()?;
+    let mark = document.create_element_ns(Some(SVG), "path").ok()?;
     let title = document.create_element_ns(Some(SVG), "title").ok()?;
     let size = scene::GLYPH;
     let inset = 3.0;
@@ -131,20 +131,19 @@ fn create(document: &web_sys::Document) -> Option<Drawn> {
     ] {
         let _ = rect.set_attribute(k, &v);
     }
-    for (k, v) in [
-        ("class", "icon".to_string()),
-        ("x", inset.to_string()),
-        ("y", inset.to_string()),
-        ("width", (size - 2.0 * inset).to_string()),
-        ("height", (size - 2.0 * inset).to_string()),
-    ] {
-        let _ = use_.set_attribute(k, &v);
-    }
+    let _ = mark.set_attribute("class", "icon mark");
+    let _ = mark.set_attribute(
+        "transform",
+        &format!(
+            "translate({inset} {inset}) scale({})",
+            (size - 2.0 * inset) / 16.0
+        ),
+    );
     let _ = el.set_attribute("data-testid", testid(scene::NodeKind::Pod));
     let _ = el.set_attribute("tabindex", "0");
     let _ = el.set_attribute("role", "button");
     let _ = el.append_child(&rect);
-    let _ = el.append_child(&use_);
+    let _ = el.append_child(&mark);
     let _ = el.append_child(&title);
     Some(Drawn {
         el,
@@ -189,8 +188,8 @@ fn apply(d: &mut Drawn, fresh: bool, n: &Node, lang: Lang, selected: bool) {
     }
     if !same_status {
         let _ = el.set_attribute("data-status", n.status.css());
-        if let Some(use_) = el.children().item(1) {
-            let _ = use_.set_attribute("href", &format!("#{}", icon(n.kind, n.status)));
+        if let Some(mark) = el.children().item(1) {
+            let _ = mark.set_attribute("d", mark_of(n.status));
         }
     }
     if old.is_none_or(|o| o.id != n.id) {
@@ -203,7 +202,11 @@ fn apply(d: &mut Drawn, fresh: bool, n: &Node, lang: Lang, selected: bool) {
         let _ = el.set_attribute("data-namespace", &n.namespace);
     }
     if old.is_none_or(|o| o.x != n.x || o.y != n.y) {
-        let _ = el.set_attribute("transform", &format!("translate({} {})", n.x, n.y));
+        // Whole pixels (the grid is): integer formatting is cheaper than a float's.
+        let _ = el.set_attribute(
+            "transform",
+            &format!("translate({} {})", n.x.round() as i32, n.y.round() as i32),
+        );
     }
     let words_changed = old.is_none_or(|o| {
         o.name != n.name
@@ -213,13 +216,9 @@ fn apply(d: &mut Drawn, fresh: bool, n: &Node, lang: Lang, selected: bool) {
             || o.namespace != n.namespace
     }) || d.lang != lang;
     if words_changed {
-        let _ = el.set_attribute("aria-label", &aria_words(n, lang));
-        let state = status_words_in(n.status, lang);
-        let mut t = if state.is_empty() {
-            n.name.clone()
-        } else {
-            format!("{} · {state}", n.name)
-        };
+        // The title is the glyph's accessible name (an SVG element's `<title>`) and its
+        // tooltip: one string for both.
+        let mut t = aria_words(n, lang);
         if !n.explain.is_empty() {
             t.push_str(" — ");
             t.push_str(&explain_in(n, lang, None));
@@ -229,4 +228,52 @@ fn apply(d: &mut Drawn, fresh: bool, n: &Node, lang: Lang, selected: bool) {
     d.node.clone_from(n);
     d.lang = lang;
     d.selected = selected;
+}
+
+/// A glyph's mark for each state: one path in a 16-unit box, stroked, the same idea as
+/// the state's icon (`canvas::SYMBOLS`) drawn with one element instead of a `<use>`
+/// (whose shadow tree costs style and layout a thousand times over).
+pub fn mark_of(status: scene::Status) -> &'static str {
+    use scene::Status::*;
+    match status {
+        // A clock.
+        Pending => "M8 2a6 6 0 1 1 0 12a6 6 0 1 1 0-12M8 4.5V8l2.2 1.6",
+        // Two arcs of a spinner.
+        Creating => "M8 2a6 6 0 0 1 6 6M8 14a6 6 0 0 1-6-6",
+        // A circle cut in half: started, not ready.
+        Running => "M8 2a6 6 0 1 1 0 12a6 6 0 1 1 0-12M8 2v12",
+        // A check.
+        Ready => "M3.6 8.4 6.8 11.4 12.6 4.8",
+        // An hourglass.
+        Terminating => {
+            "M4 1.5h8M4 14.5h8M5 1.5c0 4 6 4 6 6.5s-6 2.5-6 6.5M11 1.5c0 4-6 4-6 6.5s6 2.5 6 6.5"
+        }
+        // A warning sign.
+        Failed | Lost => "M8 1.5 15 14.5H1zM8 6v4M8 12v.6",
+        // A check on a line: done.
+        Succeeded => "M3.4 7.6 6.2 10.2 12 4M3 13.5h10",
+        Bound | Available | Released | Neutral => "",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_pod_state_has_its_own_mark() {
+        use scene::Status::*;
+        let states = [
+            Pending,
+            Creating,
+            Running,
+            Ready,
+            Terminating,
+            Failed,
+            Succeeded,
+        ];
+        let marks: std::collections::HashSet<&str> = states.iter().map(|s| mark_of(*s)).collect();
+        assert_eq!(marks.len(), states.len());
+        assert!(marks.iter().all(|m| m.starts_with('M')));
+    }
 }

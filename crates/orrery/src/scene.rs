@@ -288,8 +288,48 @@ fn ordinal(sts: &Object, pod: &Object) -> u64 {
         .unwrap_or(u64::MAX)
 }
 
+/// Pods' visual states by (UID, resourceVersion): an object with the same UID and
+/// version has the same content, so its kubectl STATUS need not be worked out again.
+/// Scrubbing through time and the frames of a big rollout rebuild the scene over and
+/// over with mostly the same pods; the page keeps one of these across builds.
+#[derive(Default)]
+pub struct VisualCache {
+    map: std::collections::HashMap<(String, u64), (Status, String)>,
+}
+
+impl VisualCache {
+    /// Entries beyond which the cache starts over (about 100 bytes each).
+    pub const MAX: usize = 20_000;
+
+    fn visual(&mut self, pod: &Object) -> (Status, String) {
+        let key = (pod.meta.uid.clone(), pod.meta.resource_version);
+        if let Some(v) = self.map.get(&key) {
+            return v.clone();
+        }
+        if self.map.len() >= Self::MAX {
+            self.map.clear();
+        }
+        let v = pod_visual(pod);
+        self.map.insert(key, v.clone());
+        v
+    }
+
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+}
+
 /// Builds the scene for the current state.
 pub fn build(sim: &Sim) -> Scene {
+    build_cached(sim, &mut VisualCache::default())
+}
+
+/// [`build`], with pods' visual states from (and into) `cache`.
+pub fn build_cached(sim: &Sim, cache: &mut VisualCache) -> Scene {
     let mut scene = Scene::default();
     let mut y = MARGIN;
     let mut max_x: f32 = 0.0;
@@ -611,7 +651,7 @@ pub fn build(sim: &Sim) -> Scene {
                 }
                 let (per_row, cell_w, cell_h, pitch_x, pitch_y) = pod_grid(group_pods.len());
                 for (i, p) in group_pods.iter().enumerate() {
-                    let (st, detail) = pod_visual(p);
+                    let (st, detail) = cache.visual(p);
                     let mut n = node(p, NodeKind::Pod, short(&p.meta.name, 15), detail, st);
                     if let Some((h, NodeKind::StatefulSet)) = col.header {
                         let o = ordinal(h, p);
@@ -1207,5 +1247,18 @@ mod tests {
         let top = glyphs.iter().map(|n| n.y).fold(f32::MAX, f32::min);
         let bottom = glyphs.iter().map(|n| n.y + n.h).fold(0.0, f32::max);
         assert_eq!(bottom - top, 25.0 * (GLYPH + GLYPH_GAP) - GLYPH_GAP);
+    }
+
+    #[test]
+    fn a_cached_build_equals_a_fresh_one() {
+        let mut s = lesson_like();
+        let mut cache = VisualCache::default();
+        assert_eq!(build_cached(&s.sim, &mut cache), build(&s.sim));
+        assert!(!cache.is_empty());
+        s.exec("kubectl delete pod web-0 --wait=false", None);
+        s.exec("sleep 1s", None);
+        assert_eq!(build_cached(&s.sim, &mut cache), build(&s.sim));
+        s.exec("sleep 60s", None);
+        assert_eq!(build_cached(&s.sim, &mut cache), build(&s.sim));
     }
 }
