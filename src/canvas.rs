@@ -5,8 +5,11 @@
 //! region is keyed by UID in a `<For>`: a node keeps its DOM element for as long as its
 //! object lives, so a moved node glides (a CSS transition on its transform), a new one
 //! grows in (a CSS animation), and `mongo-0` recreated is a new element with a new UID,
-//! whose claim line draws anew. Each node reads its own data through a per-node memo over
-//! a UID index, so a change touches only the nodes that changed.
+//! whose claim line draws anew. One effect diffs each new layout against the previous one
+//! and writes per-node and per-edge signals (`cells`, keyed by id): a change notifies only
+//! the nodes that changed, and no view subscribes to the shared layout. A group of more
+//! than `scene::GLYPH_GROUP` pods is drawn as glyphs by one view per group (`glyphs`),
+//! which rewrites only the attributes of the pods that changed.
 //!
 //! Pod states differ in colour, border and icon (`icon`), so the canvas reads in
 //! greyscale. Motion is CSS only and `prefers-reduced-motion` turns it off; nothing here
