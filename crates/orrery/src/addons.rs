@@ -49,275 +49,143 @@ pub fn disable(sim: &mut Sim, name: &str) {
     }
 }
 
-/// The objects as the `json!` builders made them before they became YAML files.
-#[cfg(test)]
-#[allow(clippy::all)]
-pub(crate) mod old {
-    use crate::controllers::ingress::*;
-    use crate::controllers::persistentvolume::CSI_HOSTPATH;
-    use serde_json::{json, Value};
-    const COMPONENT_LABELS: [(&str, &str); 3] = [
-        ("app.kubernetes.io/name", "ingress-nginx"),
-        ("app.kubernetes.io/instance", "ingress-nginx"),
-        ("app.kubernetes.io/component", "controller"),
-    ];
-    fn labels_json() -> Value {
-        let mut m = serde_json::Map::new();
-        for (k, v) in COMPONENT_LABELS {
-            m.insert(k.into(), json!(v));
-        }
-        Value::Object(m)
-    }
-    pub fn ingress() -> Vec<Value> {
-        let mut out = vec![];
-        let labels = labels_json();
-        out.push(json!({"apiVersion": "v1", "kind": "Namespace",
-               "metadata": {"name": NAMESPACE, "labels": {"app.kubernetes.io/name": "ingress-nginx", "app.kubernetes.io/instance": "ingress-nginx"}}}),
-    );
-        out.push(json!({"apiVersion": "v1", "kind": "ServiceAccount",
-               "metadata": {"name": "ingress-nginx", "namespace": NAMESPACE, "labels": labels},
-               "automountServiceAccountToken": true}));
-        out.push(json!({"apiVersion": "v1", "kind": "ConfigMap",
-               "metadata": {"name": "ingress-nginx-controller", "namespace": NAMESPACE, "labels": labels},
-               "data": {"hsts": "false", "allow-snippet-annotations": "true"}}),
-    );
-        out.push(json!({"apiVersion": "v1", "kind": "Service",
-               "metadata": {"name": "ingress-nginx-controller-admission", "namespace": NAMESPACE, "labels": labels},
-               "spec": {"type": "ClusterIP", "selector": labels,
-                        "ports": [{"name": "https-webhook", "port": 443, "targetPort": "webhook", "appProtocol": "https"}]}}),
-    );
-        out.push(json!({"apiVersion": "v1", "kind": "Service",
-               "metadata": {"name": "ingress-nginx-controller", "namespace": NAMESPACE, "labels": labels},
-               "spec": {"type": "NodePort", "selector": labels,
-                        "ports": [{"name": "http", "port": 80, "protocol": "TCP", "targetPort": "http", "appProtocol": "http"},
-                                  {"name": "https", "port": 443, "protocol": "TCP", "targetPort": "https", "appProtocol": "https"}]}}),
-    );
-        let mut pod_labels = labels.clone();
-        pod_labels["gcp-auth-skip-secret"] = json!("true");
-        out.push(json!({"apiVersion": "apps/v1", "kind": "Deployment",
-               "metadata": {"name": "ingress-nginx-controller", "namespace": NAMESPACE, "labels": labels},
-               "spec": {"selector": {"matchLabels": labels}, "revisionHistoryLimit": 10, "minReadySeconds": 0,
-                        "template": {"metadata": {"labels": pod_labels},
-                                     "spec": {"dnsPolicy": "ClusterFirst", "serviceAccountName": "ingress-nginx",
-                                              "containers": [{
-                                                  "name": "controller", "image": CONTROLLER_IMAGE, "imagePullPolicy": "IfNotPresent",
-                                                  "args": ["/nginx-ingress-controller", "--election-id=ingress-controller-leader",
-                                                           "--controller-class=k8s.io/ingress-nginx",
-                                                           "--configmap=$(POD_NAMESPACE)/ingress-nginx-controller",
-                                                           "--report-node-internal-ip-address",
-                                                           "--tcp-services-configmap=$(POD_NAMESPACE)/tcp-services",
-                                                           "--udp-services-configmap=$(POD_NAMESPACE)/udp-services",
-                                                           "--validating-webhook=:8443"],
-                                                  "env": [{"name": "POD_NAME", "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}},
-                                                          {"name": "POD_NAMESPACE", "valueFrom": {"fieldRef": {"fieldPath": "metadata.namespace"}}}],
-                                                  "livenessProbe": {"failureThreshold": 5, "httpGet": {"path": "/healthz", "port": 10254, "scheme": "HTTP"},
-                                                                    "initialDelaySeconds": 10, "periodSeconds": 10, "successThreshold": 1, "timeoutSeconds": 1},
-                                                  "readinessProbe": {"failureThreshold": 3, "httpGet": {"path": "/healthz", "port": 10254, "scheme": "HTTP"},
-                                                                     "initialDelaySeconds": 10, "periodSeconds": 10, "successThreshold": 1, "timeoutSeconds": 1},
-                                                  "ports": [{"name": "http", "containerPort": 80, "protocol": "TCP", "hostPort": 80},
-                                                            {"name": "https", "containerPort": 443, "protocol": "TCP", "hostPort": 443},
-                                                            {"name": "webhook", "containerPort": 8443, "protocol": "TCP"}],
-                                                  "resources": {"requests": {"cpu": "100m", "memory": "90Mi"}}}]}}}}),
-    );
-        out.push(
-            json!({"apiVersion": "networking.k8s.io/v1", "kind": "IngressClass",
-               "metadata": {"name": CLASS_NAME, "labels": labels,
-                            "annotations": {"ingressclass.kubernetes.io/is-default-class": "true"}},
-               "spec": {"controller": CONTROLLER_CLASS}}),
-        );
-
-        out
-    }
-    fn csi_statefulset(name: &str, containers: &[(&str, &str)]) -> Value {
-        let cs: Vec<Value> = containers
-            .iter()
-            .map(|(n, image)| json!({"name": n, "image": image}))
-            .collect();
-        json!({"apiVersion": "apps/v1", "kind": "StatefulSet",
-           "metadata": {"name": name, "namespace": "kube-system",
-                        "labels": {"addonmanager.kubernetes.io/mode": "Reconcile",
-                                   "app.kubernetes.io/instance": "hostpath.csi.k8s.io",
-                                   "app.kubernetes.io/part-of": "csi-driver-host-path",
-                                   "app.kubernetes.io/name": name}},
-           "spec": {"serviceName": name, "replicas": 1,
-                    "selector": {"matchLabels": {"app.kubernetes.io/name": name}},
-                    "template": {"metadata": {"labels": {"app.kubernetes.io/name": name,
-                                                         "app.kubernetes.io/instance": "hostpath.csi.k8s.io",
-                                                         "app.kubernetes.io/part-of": "csi-driver-host-path"}},
-                                 "spec": {"serviceAccountName": format!("{name}-sa"), "containers": cs}}}})
-    }
-
-    const SNAPSHOT_CRDS: &[(&str, &str, &str, &[&str], bool)] = &[
-        (
-            "VolumeSnapshotClass",
-            "volumesnapshotclasses",
-            "volumesnapshotclass",
-            &["vsclass", "vsclasses"],
-            false,
-        ),
-        (
-            "VolumeSnapshotContent",
-            "volumesnapshotcontents",
-            "volumesnapshotcontent",
-            &["vsc", "vscs"],
-            false,
-        ),
-        (
-            "VolumeSnapshot",
-            "volumesnapshots",
-            "volumesnapshot",
-            &["vs"],
-            true,
-        ),
-    ];
-    pub fn pv(name: &str, other_on: bool) -> Vec<Value> {
-        let mut out = vec![];
-        match name {
-            "csi-hostpath-driver" => {
-                out.push(json!({"apiVersion": "storage.k8s.io/v1", "kind": "CSIDriver",
-                       "metadata": {"name": CSI_HOSTPATH, "labels": {"addonmanager.kubernetes.io/mode": "Reconcile",
-                                    "app.kubernetes.io/instance": CSI_HOSTPATH, "app.kubernetes.io/part-of": "csi-driver-host-path"}},
-                       "spec": {"attachRequired": true, "podInfoOnMount": true, "fsGroupPolicy": "File",
-                                "requiresRepublish": false, "storageCapacity": false,
-                                "volumeLifecycleModes": ["Persistent", "Ephemeral"]}}),
-            );
-                out.push(csi_statefulset(
-                    "csi-hostpath-attacher",
-                    &[(
-                        "csi-attacher",
-                        "registry.k8s.io/sig-storage/csi-attacher:v4.0.0",
-                    )],
-                ));
-                out.push(csi_statefulset(
-                    "csi-hostpath-resizer",
-                    &[(
-                        "csi-resizer",
-                        "registry.k8s.io/sig-storage/csi-resizer:v1.6.0",
-                    )],
-                ));
-                out.push(csi_statefulset(
-                    "csi-hostpathplugin",
-                    &[
-                        ("csi-external-health-monitor-controller", "registry.k8s.io/sig-storage/csi-external-health-monitor-controller:v0.7.0"),
-                        ("node-driver-registrar", "registry.k8s.io/sig-storage/csi-node-driver-registrar:v2.6.0"),
-                        ("hostpath", "registry.k8s.io/sig-storage/hostpathplugin:v1.9.0"),
-                        ("liveness-probe", "registry.k8s.io/sig-storage/livenessprobe:v2.8.0"),
-                        ("csi-provisioner", "registry.k8s.io/sig-storage/csi-provisioner:v3.3.0"),
-                        ("csi-snapshotter", "registry.k8s.io/sig-storage/csi-snapshotter:v6.1.0"),
-                    ],
-                ),
-            );
-                // R5.18: not default, no allowVolumeExpansion (prints false).
-                out.push(json!({"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass",
-                       "metadata": {"name": "csi-hostpath-sc", "labels": {"addonmanager.kubernetes.io/mode": "Reconcile"}},
-                       "provisioner": CSI_HOSTPATH, "reclaimPolicy": "Delete", "volumeBindingMode": "Immediate"}),
-            );
-                if other_on {
-                    out.extend(snapclass());
-                }
-            }
-            "volumesnapshots" => {
-                for (kind, plural, singular, short, namespaced) in SNAPSHOT_CRDS {
-                    out.push(json!({"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
-                           "metadata": {"name": format!("{plural}.snapshot.storage.k8s.io"),
-                                        "labels": {"addonmanager.kubernetes.io/mode": "Reconcile"},
-                                        "annotations": {"api-approved.kubernetes.io": "https://github.com/kubernetes-csi/external-snapshotter/pull/665"}},
-                           "spec": {"group": "snapshot.storage.k8s.io",
-                                    "names": {"kind": kind, "listKind": format!("{kind}List"), "plural": plural,
-                                              "singular": singular, "shortNames": short},
-                                    "scope": if *namespaced { "Namespaced" } else { "Cluster" },
-                                    "versions": [{"name": "v1", "served": true, "storage": true},
-                                                 {"name": "v1beta1", "served": false, "storage": false}]}}),
-                );
-                }
-                out.push(json!({"apiVersion": "apps/v1", "kind": "Deployment",
-                       "metadata": {"name": "snapshot-controller", "namespace": "kube-system",
-                                    "labels": {"addonmanager.kubernetes.io/mode": "Reconcile"}},
-                       "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "snapshot-controller"}},
-                                "template": {"metadata": {"labels": {"app": "snapshot-controller"}},
-                                             "spec": {"serviceAccountName": "snapshot-controller",
-                                                      "containers": [{"name": "snapshot-controller",
-                                                                      "image": "registry.k8s.io/sig-storage/snapshot-controller:v6.1.0",
-                                                                      "args": ["--v=5", "--leader-election=false"]}]}}}}),
-            );
-                if other_on {
-                    out.extend(snapclass());
-                }
-            }
-            _ => {}
-        }
-        out
-    }
-    pub fn snapclass() -> Vec<Value> {
-        let mut out = vec![];
-
-        out.push(json!({"apiVersion": "snapshot.storage.k8s.io/v1", "kind": "VolumeSnapshotClass",
-               "metadata": {"name": "csi-hostpath-snapclass", "labels": {"addonmanager.kubernetes.io/mode": "Reconcile"}},
-               "driver": CSI_HOSTPATH, "deletionPolicy": "Delete"}),
-    );
-
-        out
-    }
-    pub fn cluster(node: &str, node_ip: &str) -> Vec<Value> {
-        let mut out = vec![];
-        for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
-            out.push(json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}));
-        }
-        let node = node.to_string();
-        out.push(json!({"apiVersion": "v1", "kind": "Node",
-               "metadata": {"name": node, "labels": {"kubernetes.io/hostname": node, "node-role.kubernetes.io/control-plane": ""}},
-               "status": {"addresses": [{"type": "InternalIP", "address": node_ip}],
-                          "conditions": [{"type": "Ready", "status": "True"}]}}),
-    );
-        // §13.5 (UNVERIFIED, chosen): the kubernetes Service is 10.96.0.1.
-        out.push(json!({"apiVersion": "v1", "kind": "Service",
-               "metadata": {"name": "kubernetes", "namespace": "default", "labels": {"component": "apiserver", "provider": "kubernetes"}},
-               "spec": {"ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 8443}]}}),
-    );
-
-        out
-    }
-    pub fn default_storageclass() -> Vec<Value> {
-        let mut out = vec![];
-        out.push(json!({"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass",
-                   "metadata": {"name": "standard", "labels": {"addonmanager.kubernetes.io/mode": "EnsureExists"},
-                                "annotations": {"storageclass.kubernetes.io/is-default-class": "true"}},
-                   "provisioner": "k8s.io/minikube-hostpath"}),
-        );
-
-        out
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::Object;
+    use crate::controllers::ingress::{
+        CLASS_NAME, COMPONENT_LABELS, CONTROLLER_CLASS, CONTROLLER_IMAGE, NAMESPACE,
+    };
+    use crate::controllers::persistentvolume::{CSI_HOSTPATH, CSI_STATEFULSETS, SNAPSHOT_CRDS};
+
+    /// `kind/name` of each object of a file, in order; every file parses without a
+    /// diagnostic or warning, and every document is an object the store accepts.
+    fn names(text: &str) -> Vec<String> {
+        let parsed = crate::manifest::parse(text);
+        assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+        assert!(parsed.warnings.is_empty(), "{:?}", parsed.warnings);
+        manifests(text)
+            .iter()
+            .map(|v| {
+                let o = Object::from_manifest(v).expect("a well-formed object");
+                format!("{}/{}", o.kind, o.meta.name)
+            })
+            .collect()
+    }
+
+    fn find<'a>(objs: &'a [Value], kind: &str) -> &'a Value {
+        objs.iter().find(|v| v["kind"] == kind).expect(kind)
+    }
 
     #[test]
-    fn files_make_the_objects_the_json_builders_made() {
-        for text in [
-            CLUSTER,
-            DEFAULT_STORAGECLASS,
-            INGRESS,
-            CSI_HOSTPATH_DRIVER,
-            CSI_HOSTPATH_SNAPCLASS,
-            VOLUMESNAPSHOTS,
-        ] {
-            let parsed = crate::manifest::parse(text);
-            assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
-            assert!(parsed.warnings.is_empty(), "{:?}", parsed.warnings);
+    fn cluster_preset_objects() {
+        let mut want: Vec<String> = ["default", "kube-node-lease", "kube-public", "kube-system"]
+            .iter()
+            .map(|n| format!("Namespace/{n}"))
+            .collect();
+        want.extend(["Node/minikube".into(), "Service/kubernetes".into()]);
+        assert_eq!(names(CLUSTER), want);
+        let objs = manifests(CLUSTER);
+        let node = find(&objs, "Node");
+        let cluster = crate::sim::Cluster::default();
+        assert_eq!(node["metadata"]["name"], cluster.node_name.as_str());
+        assert_eq!(
+            node["status"]["addresses"][0]["address"],
+            cluster.node_ip.as_str()
+        );
+        assert_eq!(node["status"]["conditions"][0]["status"], "True");
+        let svc = find(&objs, "Service");
+        assert_eq!(svc["spec"]["ports"][0]["port"], 443);
+        assert_eq!(svc["spec"]["ports"][0]["targetPort"], 8443);
+        assert_eq!(names(DEFAULT_STORAGECLASS), ["StorageClass/standard"]);
+        let sc = &manifests(DEFAULT_STORAGECLASS)[0];
+        assert_eq!(sc["provisioner"], "k8s.io/minikube-hostpath");
+        assert_eq!(
+            sc["metadata"]["annotations"]["storageclass.kubernetes.io/is-default-class"],
+            "true"
+        );
+    }
+
+    #[test]
+    fn ingress_addon_objects_match_the_controller_constants() {
+        assert_eq!(
+            names(INGRESS),
+            [
+                format!("Namespace/{NAMESPACE}"),
+                "ServiceAccount/ingress-nginx".into(),
+                "ConfigMap/ingress-nginx-controller".into(),
+                "Service/ingress-nginx-controller-admission".into(),
+                "Service/ingress-nginx-controller".into(),
+                "Deployment/ingress-nginx-controller".into(),
+                format!("IngressClass/{CLASS_NAME}"),
+            ]
+        );
+        let objs = manifests(INGRESS);
+        for v in &objs[1..6] {
+            assert_eq!(v["metadata"]["namespace"], NAMESPACE, "{v}");
         }
-        assert_eq!(manifests(CLUSTER), old::cluster("minikube", "192.168.49.2"));
-        assert_eq!(manifests(DEFAULT_STORAGECLASS), old::default_storageclass());
-        assert_eq!(manifests(INGRESS), old::ingress());
+        let labels: serde_json::Map<String, Value> = COMPONENT_LABELS
+            .iter()
+            .map(|(k, v)| (k.to_string(), Value::from(*v)))
+            .collect();
+        let deploy = find(&objs, "Deployment");
         assert_eq!(
-            manifests(CSI_HOSTPATH_DRIVER),
-            old::pv("csi-hostpath-driver", false)
+            deploy["spec"]["selector"]["matchLabels"],
+            Value::Object(labels.clone())
+        );
+        let pod = &deploy["spec"]["template"];
+        for (k, v) in COMPONENT_LABELS {
+            assert_eq!(pod["metadata"]["labels"][k], v);
+        }
+        let c = &pod["spec"]["containers"][0];
+        assert_eq!(c["image"], CONTROLLER_IMAGE);
+        assert_eq!(c["readinessProbe"]["httpGet"]["port"], 10254);
+        assert_eq!(c["ports"][0]["hostPort"], 80);
+        let svc = &objs[4];
+        assert_eq!(svc["spec"]["type"], "NodePort");
+        assert_eq!(svc["spec"]["selector"], Value::Object(labels));
+        let class = find(&objs, "IngressClass");
+        assert_eq!(class["spec"]["controller"], CONTROLLER_CLASS);
+    }
+
+    #[test]
+    fn storage_addon_objects_match_the_controller_constants() {
+        let mut want = vec![format!("CSIDriver/{CSI_HOSTPATH}")];
+        want.extend(CSI_STATEFULSETS.iter().map(|n| format!("StatefulSet/{n}")));
+        want.push("StorageClass/csi-hostpath-sc".into());
+        assert_eq!(names(CSI_HOSTPATH_DRIVER), want);
+        let objs = manifests(CSI_HOSTPATH_DRIVER);
+        assert_eq!(find(&objs, "StorageClass")["provisioner"], CSI_HOSTPATH);
+        assert_eq!(
+            objs[3]["spec"]["template"]["spec"]["containers"]
+                .as_array()
+                .map(Vec::len),
+            Some(6)
         );
         assert_eq!(
-            manifests(VOLUMESNAPSHOTS),
-            old::pv("volumesnapshots", false)
+            names(CSI_HOSTPATH_SNAPCLASS),
+            ["VolumeSnapshotClass/csi-hostpath-snapclass"]
         );
-        assert_eq!(manifests(CSI_HOSTPATH_SNAPCLASS), old::snapclass());
+        assert_eq!(manifests(CSI_HOSTPATH_SNAPCLASS)[0]["driver"], CSI_HOSTPATH);
+
+        let mut want: Vec<String> = SNAPSHOT_CRDS
+            .iter()
+            .map(|(_, plural, ..)| {
+                format!("CustomResourceDefinition/{plural}.snapshot.storage.k8s.io")
+            })
+            .collect();
+        want.push("Deployment/snapshot-controller".into());
+        assert_eq!(names(VOLUMESNAPSHOTS), want);
+        let objs = manifests(VOLUMESNAPSHOTS);
+        for ((kind, plural, singular, short, namespaced), crd) in SNAPSHOT_CRDS.iter().zip(&objs) {
+            let n = &crd["spec"]["names"];
+            assert_eq!(n["kind"], *kind);
+            assert_eq!(n["listKind"], format!("{kind}List"));
+            assert_eq!(n["plural"], *plural);
+            assert_eq!(n["singular"], *singular);
+            assert_eq!(n["shortNames"], Value::from(short.to_vec()));
+            let scope = if *namespaced { "Namespaced" } else { "Cluster" };
+            assert_eq!(crd["spec"]["scope"], scope);
+        }
     }
 }

@@ -37,7 +37,7 @@ pub const STATUS_SYNC_MS: Millis = 60_000;
 /// ("Verifying ingress addon...").
 pub const VERIFY_TIMEOUT_MS: Millis = 360_000;
 
-const COMPONENT_LABELS: [(&str, &str); 3] = [
+pub(crate) const COMPONENT_LABELS: [(&str, &str); 3] = [
     ("app.kubernetes.io/name", "ingress-nginx"),
     ("app.kubernetes.io/instance", "ingress-nginx"),
     ("app.kubernetes.io/component", "controller"),

@@ -1551,13 +1551,13 @@ fn delete_preset(sim: &mut Sim, gk: &str, namespace: &str, name: &str) {
     let _ = sim.delete(&ObjKey::new(gk, namespace, name), None);
 }
 
-const CSI_STATEFULSETS: &[&str] = &[
+pub(crate) const CSI_STATEFULSETS: &[&str] = &[
     "csi-hostpath-attacher",
     "csi-hostpath-resizer",
     "csi-hostpathplugin",
 ];
 
-const SNAPSHOT_CRDS: &[(&str, &str, &str, &[&str], bool)] = &[
+pub(crate) const SNAPSHOT_CRDS: &[(&str, &str, &str, &[&str], bool)] = &[
     (
         "VolumeSnapshotClass",
         "volumesnapshotclasses",
