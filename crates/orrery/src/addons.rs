@@ -8,12 +8,37 @@ use serde_json::Value;
 
 // What the preset and the addons create, as manifest text read at run time by the
 // simulator's own parser. As `json!` builders these objects were about 40 KB of wasm
-// code; as text they are a few KB that compress well (BENCHMARKS.md, "Size").
+// code; as text they are a few KB that compress well (BENCHMARKS.md, "Size"). The
+// files carry no comments, since every byte of them ships in the page: their notes are
+// here. The tests below check that each file's objects agree with the constants the
+// controllers use.
+
+/// What `minikube start` creates before the addons, in this order: the system
+/// namespaces, the node and the `kubernetes` Service (§13.5, UNVERIFIED, chosen: it is
+/// 10.96.0.1). `minikube::bootstrap` sets the node's name, hostname label and address
+/// from the cluster; the file holds the defaults.
 pub(crate) const CLUSTER: &str = include_str!("addons/cluster.yaml");
+/// R5.18: minikube's `standard` class, annotated default (the default-storageclass
+/// addon).
 pub(crate) const DEFAULT_STORAGECLASS: &str = include_str!("addons/default-storageclass.yaml");
+/// R7.9: what `minikube addons enable ingress` installs, in this order: the shape of
+/// minikube's `ingress-deploy.yaml.tmpl` for Kubernetes ≥ 1.19, without the admission
+/// webhook and its certificate Jobs, which the simulator does not run. Names match
+/// `controllers::ingress`'s `NAMESPACE`, `CLASS_NAME`, `CONTROLLER_CLASS`,
+/// `CONTROLLER_IMAGE` and `COMPONENT_LABELS`.
 pub(crate) const INGRESS: &str = include_str!("addons/ingress.yaml");
+/// R5.18: what `minikube addons enable csi-hostpath-driver` creates, in this order: the
+/// CSIDriver, the driver's StatefulSets in kube-system (attacher, resizer, plugin;
+/// `CSI_STATEFULSETS`) and the StorageClass `csi-hostpath-sc` (not default, no
+/// allowVolumeExpansion: prints false).
 pub(crate) const CSI_HOSTPATH_DRIVER: &str = include_str!("addons/csi-hostpath-driver.yaml");
+/// `csi-hostpath-snapclass`, which the csi-hostpath-driver addon creates once the
+/// snapshot CRDs exist (whichever of csi-hostpath-driver and volumesnapshots is enabled
+/// second).
 pub(crate) const CSI_HOSTPATH_SNAPCLASS: &str = include_str!("addons/csi-hostpath-snapclass.yaml");
+/// R5.18: what `minikube addons enable volumesnapshots` creates, in this order: the
+/// snapshot.storage.k8s.io CRDs (`SNAPSHOT_CRDS`: stored and listed, not simulated) and
+/// the snapshot-controller Deployment.
 pub(crate) const VOLUMESNAPSHOTS: &str = include_str!("addons/volumesnapshots.yaml");
 
 /// The objects of one of the files above, in file order. The files are known-good (a
