@@ -430,6 +430,11 @@ async function main() {
     }
   }
   if (s) console.log(`Scrub: view_at median ${s.view_at.median_ms}, p95 ${s.view_at.p95_ms}, max ${s.view_at.max_ms} ms; to drawn median ${s.to_drawn.median_ms}, p95 ${s.to_drawn.p95_ms}, max ${s.to_drawn.max_ms} ms`);
+  if (m?.growth?.length) {
+    // The wasm memory never shrinks: the last growths set the memory row's number.
+    const g = m.growth.slice(-8).map((x) => `${x.mb} MB during ${x.during} (+${Math.round(x.real_ms)} ms)`);
+    console.log(`Wasm memory: ${mib(m.wasm_bytes_at_start)} at the start; its last growths: ${g.join('; ')}`);
+  }
   const e = results.editor_paste;
   if (e) {
     console.log(
