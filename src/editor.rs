@@ -67,6 +67,12 @@ pub async fn parse_in_steps(
     if let Some(parsed) = orrery::manifest::remembered(text) {
         return Some(parsed);
     }
+    // The first slice in a task of its own: a future spawned by an event handler starts
+    // in the handler's task (as a microtask), which has done its own work already.
+    gloo_timers::future::sleep(Duration::ZERO).await;
+    if !wanted() {
+        return None;
+    }
     let mut parse = orrery::manifest::Parse::new(text);
     loop {
         let start = now();
