@@ -3334,7 +3334,11 @@ status:
             "{\"apiVersion\": \"v1\", \"kind\": \"Pod\", \"metadata\": {\"name\": \"j\"}}".to_string(),
             format!("%YAML 1.2\n---\n{good}---\n{}", "[".repeat(200)),
         ];
-        samples.push((0..300).map(|i| format!("kind: K{i}\napiVersion: v1\n---\n")).collect());
+        samples.push(
+            (0..300)
+                .map(|i| format!("kind: K{i}\napiVersion: v1\n---\n"))
+                .collect(),
+        );
         samples
     }
 
