@@ -179,7 +179,7 @@ impl OpenFile {
     }
 
     /// An open file whose report is made later ([`OpenFile::report_now`]): the page's
-    /// first paint does not wait for the parse of the scenario's files.
+    /// first paint does not wait for the parse of a large file.
     fn deferred(id: u64, file: EditorFile) -> OpenFile {
         OpenFile {
             huge: RwSignal::new(too_large_to_edit(&file.text)),
@@ -294,18 +294,29 @@ pub fn Editor(files: Vec<EditorFile>) -> impl IntoView {
     };
     let open: Vec<OpenFile> = files
         .into_iter()
-        .map(|f| OpenFile::deferred(new_id(), f))
-        .collect();
-    // The reports of the files the editor opens with come after the first paint (a
-    // restored session's large file is parsed in slices, as a paste is).
-    {
-        let later = open.clone();
-        spawn_local(async move {
-            gloo_timers::future::sleep(Duration::ZERO).await;
-            for f in later {
-                f.report_now().await;
+        .map(|f| {
+            if f.text.len() > LARGE_TEXT && f.text.len() <= MAX_INPUT_BYTES {
+                OpenFile::deferred(new_id(), f)
+            } else {
+                OpenFile::new(new_id(), f)
             }
-        });
+        })
+        .collect();
+    // A restored session's large file is reported on after the first paint, parsed in
+    // slices as a paste is (its report in the page's first task took it 0.2–0.4 s).
+    {
+        let later: Vec<OpenFile> = open
+            .iter()
+            .filter(|f| f.checking.get_untracked())
+            .copied()
+            .collect();
+        if !later.is_empty() {
+            spawn_local(async move {
+                for f in later {
+                    f.report_now().await;
+                }
+            });
+        }
     }
     // The session reads the tabs with `-f NAME`.
     if let Some(pg) = playground {
