@@ -18,7 +18,8 @@
 //! - `memory`: then, back at the present with 1,000 pods: the wasm memory and the JS heap
 //!   (`performance.memory`, Chromium only).
 //! - `paste` (`?bench=paste`, driven by the script): the text put in the harness's text
-//!   box is parsed as the editor does (`FileReport::of`), applied (`kubectl apply -f`),
+//!   box is parsed as the editor does (`editor::parse_in_steps`), applied (`kubectl apply -f`,
+//!   which re-uses that parse, as after a paste in the editor),
 //!   converged (30 virtual seconds, as the simulator's criterion benchmark does, in
 //!   steps of the most one frame may advance) and drawn. Each stage is its own task, as
 //!   in the editor and the clock; `performance.mark`s around it let the script pick the
@@ -464,9 +465,27 @@ struct Bench {
     frames: Sampler,
     events: EventCounter,
     errors: Vec<String>,
+    /// Where the wasm memory grew (it never shrinks, so this finds its high-water mark):
+    /// what was happening, and the new size.
+    growth: Vec<Value>,
+    memory_seen: f64,
 }
 
 impl Bench {
+    /// Notes the wasm memory's size if it grew since the last look.
+    fn watch_memory(&mut self, during: &str, real_ms: f64) {
+        let bytes = wasm_memory_bytes();
+        if bytes > self.memory_seen {
+            self.memory_seen = bytes;
+            self.growth.push(json!({
+                "during": during,
+                "real_ms": round2(real_ms),
+                "virtual_ms": self.pg.now(),
+                "mb": round2(bytes / 1_048_576.0),
+            }));
+        }
+    }
+
     fn count_events(&mut self) {
         let events = &mut self.events;
         untrack(|| self.pg.with_sim(|s| events.observe(&s.events)));
@@ -486,10 +505,12 @@ impl Bench {
         let v0 = self.pg.now();
         let t0 = now_ms();
         self.run(line);
+        self.watch_memory(line, now_ms() - t0);
         self.pg.playing.set(true);
         let mut converged = false;
         while now_ms() - t0 < PHASE_TIMEOUT_MS {
             TimeoutFuture::new(30).await;
+            self.watch_memory(line, now_ms() - t0);
             self.count_events();
             if untrack(|| self.pg.with_sim(&done)) {
                 converged = true;
@@ -519,7 +540,10 @@ async fn run(pg: Playground, tasks: Tasks, report: Report) {
         frames: Sampler::start(),
         events: EventCounter::default(),
         errors: vec![],
+        growth: vec![],
+        memory_seen: wasm_memory_bytes(),
     };
+    let memory_at_start = wasm_memory_bytes();
     let mut out = json!({
         "speed": SPEED,
         "user_agent": NAVIGATOR.with(|n| n.user_agent()),
@@ -629,6 +653,7 @@ async fn run(pg: Playground, tasks: Tasks, report: Report) {
             let t1 = now_ms();
             settle().await;
             let t2 = now_ms();
+            b.watch_memory(&format!("scrub jump {}", i + 1), t2 - t0);
             sim_ms.push(t1 - t0);
             drawn_ms.push(t2 - t0);
             if untrack(|| pg.with_sim(|s| s.now)) != t {
@@ -658,6 +683,8 @@ async fn run(pg: Playground, tasks: Tasks, report: Report) {
             "pods": pods,
             "ready": ready,
             "events": b.events.total,
+            "wasm_bytes_at_start": memory_at_start,
+            "growth": b.growth.clone(),
         });
     }
 
@@ -672,8 +699,13 @@ async fn paste(pg: Playground, text: String, report: Report) {
     settle().await;
     mark("orrery-bench:paste-start");
     let t0 = now_ms();
-    // The editor's report on the text (diagnostics and kinds), as on paste.
-    let file = FileReport::of(&text);
+    // The editor's report on the text (diagnostics and kinds), as on paste: parsed a
+    // few documents at a time, the browser getting the thread back in between, and
+    // remembered for the apply.
+    let file = match crate::editor::parse_in_steps(&text, || true).await {
+        Some(parsed) => FileReport::of_parsed(&parsed),
+        None => FileReport::of(&text),
+    };
     settle().await;
     let t_parse = now_ms();
     pg.set_file("install.yaml", &text);

@@ -16,7 +16,7 @@ use leptos::task::spawn_local;
 use orrery::manifest::MAX_INPUT_BYTES;
 
 use crate::i18n::{I18n, Lang, T};
-use crate::report::{pieces, FileReport};
+use crate::report::FileReport;
 use crate::state::Playground;
 
 /// A file to open in the editor.
@@ -31,8 +31,8 @@ pub struct EditorFile {
 pub const LARGE_TEXT: usize = 64 * 1024;
 /// The pause after which a large text is parsed.
 pub const LARGE_TEXT_PAUSE: Duration = Duration::from_millis(400);
-/// A large text is parsed in pieces of about this many bytes, one per turn of the
-/// browser's event loop.
+/// A large text is parsed a document at a time, in steps of about this many bytes; the
+/// browser gets the thread back between steps every [`PARSE_SLICE_MS`].
 pub const PIECE_BYTES: usize = 32 * 1024;
 /// Longest file name a tab accepts.
 pub const MAX_NAME: usize = 100;
@@ -45,6 +45,69 @@ pub const HUGE_LINES: usize = 50_000;
 pub const HUGE_BYTES: usize = 4 * 1024 * 1024;
 /// Lines a file kept out of the textarea shows, read-only.
 pub const PREVIEW_LINES: usize = 200;
+
+/// The longest stretch of parsing done in one turn of the browser's event loop (ms): the
+/// page stays responsive and no task comes near the 200 ms of a long task.
+pub const PARSE_SLICE_MS: f64 = 40.0;
+
+/// Parses a large text as [`orrery::manifest::parse`] does, [`PIECE_BYTES`] at a time,
+/// handing the thread back to the browser every [`PARSE_SLICE_MS`]; the result is
+/// remembered, so that `kubectl apply -f` of the same text does not parse it again.
+/// `None` when `wanted` turns false (a newer edit) before the end.
+pub async fn parse_in_steps(
+    text: &str,
+    wanted: impl Fn() -> bool,
+) -> Option<std::sync::Arc<orrery::manifest::Parsed>> {
+    let now = || {
+        web_sys::window()
+            .and_then(|w| w.performance())
+            .map(|p| p.now())
+            .unwrap_or(0.0)
+    };
+    if let Some(parsed) = orrery::manifest::remembered(text) {
+        return Some(parsed);
+    }
+    // The first slice in a task of its own: a future spawned by an event handler starts
+    // in the handler's task (as a microtask), which has done its own work already.
+    gloo_timers::future::sleep(Duration::ZERO).await;
+    if !wanted() {
+        return None;
+    }
+    let mut parse = orrery::manifest::Parse::new(text);
+    loop {
+        let start = now();
+        let mut done = false;
+        while !done && now() - start < PARSE_SLICE_MS {
+            done = parse.step(PIECE_BYTES);
+        }
+        if done {
+            break;
+        }
+        gloo_timers::future::sleep(Duration::ZERO).await;
+        if !wanted() {
+            return None;
+        }
+    }
+    Some(parse.finish_shared(text))
+}
+
+/// A paste of more lines than this goes to the read-only view too, although it could be
+/// edited: Chromium lays a textarea's text out in one task, at about 33 µs a line on the
+/// development VM (1.1 s for the Argo CD install's 34,000 lines), which froze the page
+/// for a second after the paste. 5,000 lines stay under issue 7's 200 ms long-task budget.
+/// A file typed or opened (not pasted) stays editable up to [`HUGE_LINES`].
+pub const PASTE_EDIT_LINES: usize = 5_000;
+
+/// Whether a pasted `text` goes to the read-only view ([`PASTE_EDIT_LINES`]).
+pub fn too_large_to_paste(text: &str) -> bool {
+    too_large_to_edit(text)
+        || (text.len() > PASTE_EDIT_LINES
+            && text
+                .bytes()
+                .filter(|&b| b == b'\n')
+                .nth(PASTE_EDIT_LINES)
+                .is_some())
+}
 
 /// Whether `text` is too large for the textarea (see [`HUGE_LINES`], [`HUGE_BYTES`]).
 pub fn too_large_to_edit(text: &str) -> bool {
@@ -112,6 +175,38 @@ impl OpenFile {
             text: RwSignal::new(file.text),
             report,
             checking: RwSignal::new(false),
+        }
+    }
+
+    /// An open file whose report is made later ([`OpenFile::report_now`]): the page's
+    /// first paint does not wait for the parse of a large file.
+    fn deferred(id: u64, file: EditorFile) -> OpenFile {
+        OpenFile {
+            huge: RwSignal::new(too_large_to_edit(&file.text)),
+            id,
+            name: RwSignal::new(file.name),
+            text: RwSignal::new(file.text),
+            report: RwSignal::new(FileReport::default()),
+            checking: RwSignal::new(true),
+        }
+    }
+
+    async fn report_now(self) {
+        let Some(text) = self.text.try_get_untracked() else {
+            return;
+        };
+        let report = if text.len() > LARGE_TEXT && text.len() <= MAX_INPUT_BYTES {
+            match parse_in_steps(&text, || true).await {
+                Some(parsed) => FileReport::of_parsed(&parsed),
+                None => return,
+            }
+        } else {
+            FileReport::of(&text)
+        };
+        // An edit since has made its own report.
+        if self.text.try_with_untracked(|t| *t == text) == Some(true) {
+            self.report.try_set(report);
+            self.checking.try_set(false);
         }
     }
 }
@@ -199,8 +294,30 @@ pub fn Editor(files: Vec<EditorFile>) -> impl IntoView {
     };
     let open: Vec<OpenFile> = files
         .into_iter()
-        .map(|f| OpenFile::new(new_id(), f))
+        .map(|f| {
+            if f.text.len() > LARGE_TEXT && f.text.len() <= MAX_INPUT_BYTES {
+                OpenFile::deferred(new_id(), f)
+            } else {
+                OpenFile::new(new_id(), f)
+            }
+        })
         .collect();
+    // A restored session's large file is reported on after the first paint, parsed in
+    // slices as a paste is (its report in the page's first task took it 0.2–0.4 s).
+    {
+        let later: Vec<OpenFile> = open
+            .iter()
+            .filter(|f| f.checking.get_untracked())
+            .copied()
+            .collect();
+        if !later.is_empty() {
+            spawn_local(async move {
+                for f in later {
+                    f.report_now().await;
+                }
+            });
+        }
+    }
     // The session reads the tabs with `-f NAME`.
     if let Some(pg) = playground {
         for f in &open {
@@ -499,8 +616,8 @@ fn FilePanel(
     let window = Memo::new(move |_| gutter_window(lines.get(), scroll_top.get()));
 
     // Reads the textarea into the file, reports on it and hands it to the session. A
-    // large text is parsed a piece at a time (see `report::pieces`), giving the browser
-    // the thread back between pieces; a newer edit abandons an older parse.
+    // large text is parsed a few documents at a time (see `parse_in_steps`), giving the
+    // browser the thread back in between; a newer edit abandons an older parse.
     let generation = StoredValue::new(0u64);
     let huge = file.huge;
     // Reports on the file's text as it is (not reading the textarea).
@@ -518,24 +635,17 @@ fn FilePanel(
         }
         file.checking.set(true);
         spawn_local(async move {
-            let pieces = text.with_untracked(|t| pieces(t, PIECE_BYTES));
-            let mut report = FileReport::default();
-            for (i, &(start, lines)) in pieces.iter().enumerate() {
-                let end = pieces.get(i + 1).map(|p| p.0);
-                // A newer edit started its own parse, or the tab was closed.
-                if generation.try_get_value() != Some(g) {
-                    return;
-                }
-                let Some(piece) =
-                    text.try_with_untracked(|t| FileReport::of(&t[start..end.unwrap_or(t.len())]))
-                else {
-                    return;
-                };
-                report.append(piece, lines);
-                gloo_timers::future::sleep(Duration::ZERO).await;
-            }
-            if generation.try_get_value() == Some(g) {
-                file.report.try_set(report);
+            // A copy, so that the text can be read across the pauses (a few ms for 2 MB).
+            let Some(whole) = text.try_with_untracked(|t| t.clone()) else {
+                return;
+            };
+            // A newer edit started its own parse, or the tab was closed.
+            let wanted = move || generation.try_get_value() == Some(g);
+            let Some(parsed) = parse_in_steps(&whole, wanted).await else {
+                return;
+            };
+            if wanted() {
+                file.report.try_set(FileReport::of_parsed(&parsed));
                 file.checking.try_set(false);
             }
         });
@@ -566,7 +676,7 @@ fn FilePanel(
         else {
             return;
         };
-        if !too_large_to_edit(&pasted) {
+        if !too_large_to_paste(&pasted) {
             return;
         }
         ev.prevent_default();
@@ -643,21 +753,27 @@ fn FilePanel(
         }
         refresh();
         busy.set(true);
-        set_timeout(
-            move || {
-                let file_name = name.get_untracked();
-                text.with_untracked(|t| pg.set_file(&file_name, t));
-                let command = format!("kubectl {verb} -f {file_name}");
-                let out = pg.run(&command, None, "editor");
-                result.set(Some(ActionResult {
-                    command,
-                    output: out.text,
-                    code: out.code,
-                }));
-                busy.set(false);
-            },
-            Duration::from_millis(16),
-        );
+        spawn_local(async move {
+            gloo_timers::future::sleep(Duration::from_millis(16)).await;
+            // A large text is parsed in steps first (at once when the editor's report has
+            // parsed it already): the command then re-uses the parse, and no one task
+            // holds the page for the whole of it.
+            if text.with_untracked(|t| t.len() > LARGE_TEXT && t.len() <= MAX_INPUT_BYTES) {
+                let whole = text.get_untracked();
+                let _ = parse_in_steps(&whole, || true).await;
+                gloo_timers::future::sleep(Duration::ZERO).await;
+            }
+            let file_name = name.get_untracked();
+            text.with_untracked(|t| pg.set_file(&file_name, t));
+            let command = format!("kubectl {verb} -f {file_name}");
+            let out = pg.run(&command, None, "editor");
+            result.try_set(Some(ActionResult {
+                command,
+                output: out.text,
+                code: out.code,
+            }));
+            busy.try_set(false);
+        });
     };
 
     let initial = text.get_untracked();
@@ -993,6 +1109,9 @@ mod tests {
         assert!(!too_large_to_edit(""));
         assert!(!too_large_to_edit(&"a: b\n".repeat(HUGE_LINES)));
         assert!(too_large_to_edit(&"a: b\n".repeat(HUGE_LINES + 1)));
+        assert!(!too_large_to_paste(&"a: b\n".repeat(PASTE_EDIT_LINES)));
+        assert!(too_large_to_paste(&"a: b\n".repeat(PASTE_EDIT_LINES + 1)));
+        assert!(!too_large_to_edit(&"a: b\n".repeat(PASTE_EDIT_LINES + 1)));
         // One long line: bytes decide.
         assert!(!too_large_to_edit(&"x".repeat(HUGE_BYTES)));
         assert!(too_large_to_edit(&"x".repeat(HUGE_BYTES + 1)));

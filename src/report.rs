@@ -33,7 +33,12 @@ pub struct KindCount {
 
 impl FileReport {
     pub fn of(text: &str) -> FileReport {
-        let parsed = manifest::parse(text);
+        FileReport::of_parsed(&manifest::parse(text))
+    }
+
+    /// The report on a parse (the page parses a large text a few documents at a time with
+    /// [`manifest::Parse`], and `kubectl apply` then re-uses that parse).
+    pub fn of_parsed(parsed: &manifest::Parsed) -> FileReport {
         let mut kinds: Vec<KindCount> = Vec::new();
         for document in &parsed.documents {
             let kind = document
@@ -52,8 +57,7 @@ impl FileReport {
             }
         }
         let diagnostics_total = parsed.diagnostics.len();
-        let mut diagnostics = parsed.diagnostics;
-        diagnostics.truncate(MAX_DIAGNOSTICS);
+        let diagnostics = parsed.diagnostics[..diagnostics_total.min(MAX_DIAGNOSTICS)].to_vec();
         FileReport {
             documents: parsed.documents.len(),
             kinds,

@@ -300,6 +300,9 @@ impl Playground {
         } else {
             self.engine.update_value(|e| {
                 if e.past.as_ref().map(|(pt, _)| *pt) != Some(t) {
+                    // The old moment goes first: two rebuilt pasts alive at once would
+                    // raise the wasm memory's high-water mark (it never shrinks).
+                    e.past = None;
                     e.past = Some((t, e.timeline.state_at(t)));
                 }
             });

@@ -362,6 +362,47 @@ test('a 2 MB manifest pasted into the editor is parsed off the keystroke path', 
   }
 });
 
+test('a pasted 2 MB manifest goes to the read-only view, is parsed in slices and applied without a second parse', async (t) => {
+  if (!existsSync(ARGO_CD)) {
+    t.skip(`fixture not found: ${ARGO_CD}`);
+    return;
+  }
+  const big = readFileSync(ARGO_CD, 'utf8');
+  const session = await open();
+  const { page } = session;
+  try {
+    await page.getByTestId('tab-new').click();
+    const panel = page.locator('[data-testid="editor-panel"]:not([hidden])');
+    await page.evaluate((text) => {
+      window.__clipboard = text;
+      window.__tasks = [];
+      new PerformanceObserver((l) => {
+        for (const e of l.getEntries()) window.__tasks.push(Math.round(e.duration));
+      }).observe({ type: 'longtask' });
+    }, big);
+    // A real paste: a `paste` event carrying the text. 34,000 lines in Chromium's
+    // textarea would take the page's thread for a second, so the editor keeps it.
+    const prevented = await panel.getByTestId('editor-input').evaluate((el) => {
+      el.focus();
+      const data = new DataTransfer();
+      data.setData('text/plain', window.__clipboard);
+      return !el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    });
+    assert.ok(prevented, 'the textarea never gets the 34,000 lines');
+    await panel.getByTestId('large-file-note').waitFor();
+    await panel.getByTestId('checking').waitFor({ state: 'detached', timeout: 60_000 });
+    assert.equal(await panel.getByTestId('summary').textContent(), '59 documents parsed');
+    await panel.getByTestId('editor-apply').click();
+    await panel.getByTestId('editor-result').waitFor({ timeout: 60_000 });
+    const result = await panel.getByTestId('editor-result').textContent();
+    assert.match(result, /customresourcedefinition\.apiextensions\.k8s\.io\/applications\.argoproj\.io created/);
+    t.diagnostic(`long tasks from the paste to Apply's result: [${(await page.evaluate(() => window.__tasks)).join(', ')}] ms`);
+    assertClean(session);
+  } finally {
+    await session.context.close();
+  }
+});
+
 test('screenshots: 1280×720 and a 390-px phone, light and dark', async () => {
   for (const [width, height, colorScheme] of [
     [1280, 720, 'light'],

@@ -212,4 +212,15 @@ fn main() {
         "peak heap {:.1} MB",
         mb(PEAK.load(Ordering::Relaxed) as isize)
     );
+    // What the history costs beyond the present: the live session alone, then nothing.
+    let present = tl.session.clone();
+    let with_both = LIVE.load(Ordering::Relaxed);
+    drop(tl);
+    let session_only = LIVE.load(Ordering::Relaxed);
+    drop(present);
+    println!(
+        "timeline's checkpoints and entries {:.1} MB; the present session alone {:.1} MB",
+        mb(with_both - session_only),
+        mb(session_only - LIVE.load(Ordering::Relaxed))
+    );
 }

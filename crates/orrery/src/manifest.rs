@@ -30,6 +30,7 @@
 use crate::sort::StableSort;
 use std::borrow::Cow;
 use std::fmt;
+use std::sync::Arc;
 
 use serde::de::{
     self, DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess, VariantAccess, Visitor,
@@ -157,39 +158,153 @@ enum Mode {
 }
 
 fn parse_as(text: &str, mode: Mode) -> Parsed {
-    if text.len() > MAX_INPUT_BYTES {
-        let message = format!(
-            "the input is {} bytes; the limit is {MAX_INPUT_BYTES} bytes (16 MiB)",
-            text.len()
-        );
-        let mut out = Loaded::default();
-        out.diagnostic(DiagnosticKind::Limit, 0, (1, 1), message);
-        return out.finish(mode);
+    Parse::with_mode(text, mode).finish()
+}
+
+/// A parse of a file of manifests done a few documents at a time, so that a caller with a
+/// thread to share (the page) can hand it back between steps. The result is exactly
+/// [`parse`]'s: the same loop, only paused between documents. JSON input (text starting
+/// with `{` or `[`) is read in the first step.
+pub struct Parse {
+    /// The text as libyaml reads it (no byte-order mark, lone `\r` made `\n`).
+    text: String,
+    mode: Mode,
+    yaml: Option<YamlRead>,
+    done: Option<Loaded>,
+}
+
+impl Parse {
+    /// Starts parsing `text` as [`parse`] does (splitting it into documents: linear).
+    pub fn new(text: &str) -> Parse {
+        Parse::with_mode(text, Mode::Manifests)
     }
-    // Editors do not show a byte-order mark, so columns on line 1 do not count it.
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let text = lone_cr_to_lf(text);
-    let text = text.as_ref();
-    let first = text.trim_start().as_bytes().first().copied();
-    let loaded = if matches!(first, Some(b'{' | b'[')) {
-        // kubectl reads text starting with `{` as JSON (a stream of objects). JSON that does
-        // not parse may still be YAML (trailing commas, unquoted keys): keep whichever
-        // reading has no errors, else the one that got further before its first error.
-        let json = read_json(text);
-        if json.diagnostics.is_empty() {
-            json
-        } else {
-            let yaml = read_yaml(text);
-            if yaml.first_problem() > json.first_problem() {
-                yaml
-            } else {
+
+    fn with_mode(text: &str, mode: Mode) -> Parse {
+        let mut p = Parse {
+            text: String::new(),
+            mode,
+            yaml: None,
+            done: None,
+        };
+        if text.len() > MAX_INPUT_BYTES {
+            let message = format!(
+                "the input is {} bytes; the limit is {MAX_INPUT_BYTES} bytes (16 MiB)",
+                text.len()
+            );
+            let mut out = Loaded::default();
+            out.diagnostic(DiagnosticKind::Limit, 0, (1, 1), message);
+            p.done = Some(out);
+            return p;
+        }
+        // Editors do not show a byte-order mark, so columns on line 1 do not count it.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        p.text = lone_cr_to_lf(text).into_owned();
+        let text = p.text.as_str();
+        let first = text.trim_start().as_bytes().first().copied();
+        if matches!(first, Some(b'{' | b'[')) {
+            // kubectl reads text starting with `{` as JSON (a stream of objects). JSON that
+            // does not parse may still be YAML (trailing commas, unquoted keys): keep
+            // whichever reading has no errors, else the one that got further before its
+            // first error.
+            let json = read_json(text);
+            p.done = Some(if json.diagnostics.is_empty() {
                 json
+            } else {
+                let yaml = read_yaml(text);
+                if yaml.first_problem() > json.first_problem() {
+                    yaml
+                } else {
+                    json
+                }
+            });
+        } else {
+            p.yaml = Some(YamlRead::new(text));
+        }
+        p
+    }
+
+    /// Parses whole documents until at least `bytes` bytes of text have been read (one
+    /// document at least) or the text is done. True when it is done.
+    pub fn step(&mut self, bytes: usize) -> bool {
+        if let Some(y) = &mut self.yaml {
+            if y.step(&self.text, bytes) {
+                self.done = self.yaml.take().map(|y| y.out);
             }
         }
-    } else {
-        read_yaml(text)
-    };
-    loaded.finish(mode)
+        self.done.is_some()
+    }
+
+    /// How far the parse is, in bytes of text read (for a progress display).
+    pub fn progress(&self) -> (usize, usize) {
+        let at = match &self.yaml {
+            Some(y) => y.read_bytes,
+            None => self.text.len(),
+        };
+        (at, self.text.len())
+    }
+
+    /// Parses what is left and returns the result.
+    pub fn finish(mut self) -> Parsed {
+        self.step(usize::MAX);
+        let mode = self.mode;
+        self.done.take().unwrap_or_default().finish(mode)
+    }
+
+    /// [`Parse::finish`], remembered for [`parse_shared`] under `text` (the text this
+    /// parse was started with).
+    pub fn finish_shared(self, text: &str) -> Arc<Parsed> {
+        let parsed = Arc::new(self.finish());
+        remember(text, &parsed);
+        parsed
+    }
+}
+
+/// Texts at least this long are remembered by [`parse_shared`]: below it, parsing again
+/// is cheaper than keeping the copy.
+pub const REMEMBER_BYTES: usize = 64 * 1024;
+
+thread_local! {
+    /// The last large text parsed through [`parse_shared`] or [`Parse::finish_shared`]
+    /// and its result: one entry, matched by the whole text.
+    static LAST: std::cell::RefCell<Option<(String, Arc<Parsed>)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+fn remember(text: &str, parsed: &Arc<Parsed>) {
+    if text.len() >= REMEMBER_BYTES {
+        LAST.with(|l| *l.borrow_mut() = Some((text.to_string(), parsed.clone())));
+    }
+}
+
+/// [`parse`], sharing the result of the last large text parsed: the page's editor parses
+/// a pasted file to report on it, and `kubectl apply -f` on the same text then reads the
+/// same documents instead of parsing 2 MB again. Parsing is a pure function of the text,
+/// so the result is the same as [`parse`]'s whether or not it was remembered.
+pub fn parse_shared(text: &str) -> Arc<Parsed> {
+    if let Some(p) = remembered(text) {
+        return p;
+    }
+    let parsed = Arc::new(parse(text));
+    remember(text, &parsed);
+    parsed
+}
+
+/// The remembered parse of exactly `text`, if it is the last large text parsed.
+pub fn remembered(text: &str) -> Option<Arc<Parsed>> {
+    if text.len() < REMEMBER_BYTES {
+        return None;
+    }
+    LAST.with(|l| {
+        l.borrow()
+            .as_ref()
+            .filter(|(t, _)| t.len() == text.len() && t == text)
+            .map(|(_, p)| p.clone())
+    })
+}
+
+/// Forgets the remembered parse (its text and values can be megabytes).
+pub fn forget_shared() {
+    LAST.with(|l| *l.borrow_mut() = None);
 }
 
 /// libyaml takes a lone `\r` for a line break; so do we, by making it a `\n` (same
@@ -360,6 +475,7 @@ fn describe(value: &Value) -> String {
 
 /// One document's stretch of text: from its first line (comments and directives before a
 /// `---` belong to the document they precede) to the line before the next document.
+#[derive(Clone, Copy)]
 struct Segment {
     start: usize,
     end: usize,
@@ -433,30 +549,80 @@ fn split_documents(text: &str) -> Vec<Segment> {
 }
 
 fn read_yaml(text: &str) -> Loaded {
-    let mut out = Loaded::default();
-    let mut values_left = MAX_VALUES;
-    let mut index = 0;
-    let mut read = 0;
-    for seg in split_documents(text) {
-        if !seg.is_document() {
-            continue;
+    let mut r = YamlRead::new(text);
+    r.step(text, usize::MAX);
+    r.out
+}
+
+/// [`read_yaml`]'s loop over documents, resumable between documents.
+struct YamlRead {
+    segments: Vec<Segment>,
+    next: usize,
+    out: Loaded,
+    values_left: usize,
+    index: usize,
+    read: usize,
+    /// Bytes of text up to the end of the last document read.
+    read_bytes: usize,
+}
+
+impl YamlRead {
+    fn new(text: &str) -> YamlRead {
+        YamlRead {
+            segments: split_documents(text),
+            next: 0,
+            out: Loaded::default(),
+            values_left: MAX_VALUES,
+            index: 0,
+            read: 0,
+            read_bytes: 0,
         }
-        let this = index;
-        index += 1;
+    }
+
+    /// Reads documents until `bytes` bytes of text have gone by; true when done.
+    fn step(&mut self, text: &str, bytes: usize) -> bool {
+        let stop = self.read_bytes.saturating_add(bytes);
+        let mut first = true;
+        while self.next < self.segments.len() {
+            if self.read_bytes >= stop && !first {
+                return false;
+            }
+            first = false;
+            let seg = self.segments[self.next];
+            self.next += 1;
+            self.read_bytes = seg.end;
+            if !self.document(text, seg) {
+                self.next = self.segments.len();
+            }
+        }
+        true
+    }
+
+    /// Reads one document; false when no more documents may be read.
+    fn document(&mut self, text: &str, seg: Segment) -> bool {
+        let out = &mut self.out;
+        let values_left = &mut self.values_left;
+        let index = &mut self.index;
+        let read = &mut self.read;
+        if !seg.is_document() {
+            return true;
+        }
+        let this = *index;
+        *index += 1;
         if !seg.content {
-            continue; // `---` alone: an empty document
+            return true; // `---` alone: an empty document
         }
         let src = &text[seg.start..seg.end];
         let abs = |(l, c): (usize, usize)| (seg.line + l - 1, c);
-        read += 1;
-        if read > MAX_DOCUMENTS {
+        *read += 1;
+        if *read > MAX_DOCUMENTS {
             out.diagnostic(
                 DiagnosticKind::Limit,
                 this,
                 (seg.line, 1),
                 too_many_documents(),
             );
-            break;
+            return false;
         }
         if src.len() > MAX_DOCUMENT_BYTES {
             out.diagnostic(
@@ -465,10 +631,10 @@ fn read_yaml(text: &str) -> Loaded {
                 (seg.line, 1),
                 document_too_large(src.len()),
             );
-            continue;
+            return true;
         }
-        let scan = Scanner::scan(src, values_left);
-        let Some(root) = scan.root else { continue };
+        let scan = Scanner::scan(src, *values_left);
+        let Some(root) = scan.root else { return true };
         let root = line_col(src, root);
         if let Some(at) = scan.too_deep {
             out.diagnostic(
@@ -477,17 +643,17 @@ fn read_yaml(text: &str) -> Loaded {
                 abs(line_col(src, at)),
                 too_deep(),
             );
-            continue;
+            return true;
         }
         if let Some(at) = scan.too_many {
             let at = abs(line_col(src, at));
             out.diagnostic(DiagnosticKind::Limit, this, at, too_many_values());
-            break;
+            return false;
         }
         let doc_cap = 2 * src.len() + ALIAS_ALLOWANCE;
-        let mut cx = Ctx::new(src, doc_cap, values_left);
+        let mut cx = Ctx::new(src, doc_cap, *values_left);
         let result = load(&mut cx, serde_yaml::Deserializer::from_str(src));
-        values_left -= cx.used();
+        *values_left -= cx.used();
         let problem = |e: &serde_yaml::Error, cx: &Ctx| {
             let (at, kind, message, context) = yaml_problem(e, cx, src, root, seg.line - 1);
             (abs(at), kind, message, context)
@@ -530,12 +696,12 @@ fn read_yaml(text: &str) -> Loaded {
                 };
                 out.diagnostic_in(kind, this, at, message, context);
                 if cx.input_exhausted() {
-                    break;
+                    return false;
                 }
             }
         }
+        true
     }
-    out
 }
 
 fn duplicate_message(first: String, count: usize) -> String {
@@ -3152,5 +3318,74 @@ status:
             to_yaml(&json!([[1, [2]], {}, []])),
             "- - 1\n  - - 2\n- {}\n- []\n"
         );
+    }
+
+    /// Texts with every kind of document and problem: a parse done in steps, whatever
+    /// the step, gives exactly what one `parse` gives.
+    fn stepwise_samples() -> Vec<String> {
+        let good = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  k: v\n";
+        let mut samples = vec![
+            String::new(),
+            "---\n---\n".to_string(),
+            format!("{good}---\n{good}"),
+            format!("# lead\n{good}---\nkind: [\n---\n- 1\n---\n{good}...\n{good}"),
+            format!("{good}---\na: 1\na: 2\n---\napiVersion: v1\nkind: List\nitems:\n- {{apiVersion: v1, kind: Pod, metadata: {{name: p}}}}\n- 3\n"),
+            "\u{feff}a: 1\r\rkind: x\r\n---\r\nb: 2\n".to_string(),
+            "{\"apiVersion\": \"v1\", \"kind\": \"Pod\", \"metadata\": {\"name\": \"j\"}}".to_string(),
+            format!("%YAML 1.2\n---\n{good}---\n{}", "[".repeat(200)),
+        ];
+        samples.push(
+            (0..300)
+                .map(|i| format!("kind: K{i}\napiVersion: v1\n---\n"))
+                .collect(),
+        );
+        samples
+    }
+
+    #[test]
+    fn a_parse_in_steps_is_the_same_parse() {
+        for text in stepwise_samples() {
+            let whole = parse(&text);
+            for bytes in [0, 1, 7, 64, 1_000, usize::MAX] {
+                let mut p = Parse::new(&text);
+                let mut steps = 0;
+                while !p.step(bytes) {
+                    steps += 1;
+                    assert!(steps <= text.len() + 1, "a step always makes progress");
+                    let (at, of) = p.progress();
+                    assert!(at <= of);
+                }
+                assert_eq!(p.finish(), whole, "{text:?} in steps of {bytes}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_remembered_parse_is_the_same_parse() {
+        forget_shared();
+        let doc = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: NAME\n";
+        let text: String = (0..2_000)
+            .map(|i| format!("---\n{}", doc.replace("NAME", &format!("c{i}"))))
+            .collect();
+        assert!(text.len() >= REMEMBER_BYTES);
+        assert!(remembered(&text).is_none());
+        let first = parse_shared(&text);
+        assert_eq!(*first, parse(&text));
+        // The same text again: the same parse, not a new one.
+        let again = parse_shared(&text.clone());
+        assert!(Arc::ptr_eq(&first, &again));
+        // A text that differs in one byte is parsed on its own.
+        let other = text.replacen("c0\n", "d0\n", 1);
+        let third = parse_shared(&other);
+        assert!(!Arc::ptr_eq(&first, &third));
+        assert_eq!(*third, parse(&other));
+        // A parse in steps is remembered too.
+        let stepped = Parse::new(&text).finish_shared(&text);
+        assert!(Arc::ptr_eq(&stepped, &parse_shared(&text)));
+        // Small texts are not remembered.
+        let small = parse_shared(doc);
+        assert!(!Arc::ptr_eq(&small, &parse_shared(doc)));
+        forget_shared();
+        assert!(remembered(&text).is_none());
     }
 }

@@ -71,14 +71,15 @@ fn read_items(
                 }
             }
         };
-        let parsed = manifest::parse(&text);
+        // A large file the page's editor has just parsed is not parsed again.
+        let parsed = manifest::parse_shared(&text);
         for d in &parsed.diagnostics {
             errors.push(format!(
                 "error: error parsing {source}: error converting YAML to JSON: yaml: line {}: {}",
                 d.line, d.message
             ));
         }
-        for doc in parsed.documents {
+        for doc in &parsed.documents {
             items.push(Item {
                 obj: Object::from_manifest(&doc.value),
                 source: source.clone(),
@@ -187,23 +188,23 @@ fn from_files(s: &mut Session, a: &Args, stdin: Option<&str>, is_apply: bool) ->
         if let Some(w) = deprecation_warning(&obj) {
             out.line(&w);
         }
+        // Only the name and namespace are needed after the object has gone to the API
+        // (a CRD can be 100 KB of schema: no whole copy).
+        let (name, namespace) = (obj.meta.name.clone(), obj.meta.namespace.clone());
         let result = if is_apply {
-            apply_one(s, &rt, obj.clone())
+            apply_one(s, &rt, obj)
         } else {
-            create_one(s, obj.clone())
+            create_one(s, obj)
         };
         match result {
             Ok(verb) => out.line(&format!(
                 "{}/{} {verb}",
                 rt.qualified_singular(),
-                obj_name(&s.sim, &rt, &obj)
+                obj_name(&s.sim, &name)
             )),
-            Err((e, verb)) => errors.push(e.kubectl_file_text(
-                verb,
-                &item.source,
-                &obj.meta.name,
-                &obj.meta.namespace,
-            )),
+            Err((e, verb)) => {
+                errors.push(e.kubectl_file_text(verb, &item.source, &name, &namespace))
+            }
         }
     }
     s.sim.settle();
@@ -218,9 +219,9 @@ fn from_files(s: &mut Session, a: &Args, stdin: Option<&str>, is_apply: bool) ->
 
 /// The name to print for a created object (a generated one if the manifest had only
 /// `generateName`).
-fn obj_name(sim: &crate::sim::Sim, _rt: &ResourceType, obj: &Object) -> String {
-    if !obj.meta.name.is_empty() {
-        return obj.meta.name.clone();
+fn obj_name(sim: &crate::sim::Sim, name: &str) -> String {
+    if !name.is_empty() {
+        return name.to_string();
     }
     sim.steps
         .last()

@@ -1,0 +1,52 @@
+//! The paste benchmark natively: the argo-cd install (or `$1`) parsed as the editor does,
+//! applied with `kubectl apply -f` (which re-uses that parse), converged for 30 virtual
+//! seconds in 2 s steps. Prints the time of each stage.
+//! `cargo run --release -p orrery --example paste [FILE]` (`--profile profiling` for perf).
+
+use std::time::Instant;
+
+use orrery::manifest;
+use orrery::shell::Session;
+
+fn main() {
+    let path = std::env::args().nth(1).unwrap_or_else(|| {
+        "../shared/fixtures/real-world/argoproj__argo-cd/install.yaml".to_string()
+    });
+    let text = std::fs::read_to_string(&path).expect("read the manifest");
+    let reps: usize = std::env::var("REPS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(1);
+    for _ in 0..reps {
+        let mut s = Session::new(1);
+        // As the page's editor does: parsed in steps and remembered (`FRESH=1`: not
+        // remembered, so the apply parses again, as before the shared parse).
+        manifest::forget_shared();
+        let t = Instant::now();
+        let parsed = if std::env::var("FRESH").is_ok() {
+            std::sync::Arc::new(manifest::parse(&text))
+        } else {
+            let mut p = manifest::Parse::new(&text);
+            while !p.step(32 * 1024) {}
+            p.finish_shared(&text)
+        };
+        let parse = t.elapsed().as_secs_f64() * 1e3;
+        s.files.insert("install.yaml".into(), text.clone());
+        let t = Instant::now();
+        let out = s.exec("kubectl apply -f install.yaml", None);
+        let apply = t.elapsed().as_secs_f64() * 1e3;
+        let t = Instant::now();
+        for _ in 0..15 {
+            s.sim.advance(2_000);
+        }
+        let converge = t.elapsed().as_secs_f64() * 1e3;
+        println!(
+            "{} bytes, {} documents, {} lines out (code {}), {} objects: parse {parse:.1} ms, apply {apply:.1} ms, converge {converge:.1} ms",
+            text.len(),
+            parsed.documents.len(),
+            out.text.lines().count(),
+            out.code,
+            s.sim.store.len(),
+        );
+    }
+}
