@@ -62,6 +62,7 @@ fn a_deployment_far_beyond_the_pod_quota_settles_with_bounded_work() {
     // The back-off doubles from 5 ms to 1,000 s: about 20 refusals in ten minutes.
     assert!(refusals <= 40, "{refusals} refused creations in ten minutes");
     // A round runs every controller once; the pods start in a few instants each of a few
-    // rounds, and the back-off adds a few rounds per retry.
-    assert!(rounds <= 400, "{rounds} controller rounds in ten minutes");
+    // rounds, and the back-off adds a few rounds per retry: 24 when this test was
+    // written, 144 with a probe timer per container without probes.
+    assert!(rounds <= 60, "{rounds} controller rounds in ten minutes");
 }
