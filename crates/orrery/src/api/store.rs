@@ -37,6 +37,15 @@ pub struct Store {
     /// Per namespace, the pods not in a terminal phase (what the simulated pod quota
     /// counts), kept as pods are written: the quota is checked on every pod creation.
     quota_pods: BTreeMap<String, usize>,
+    /// Pods without `spec.nodeName` (the scheduler's queue), in key order.
+    unbound_pods: BTreeSet<ObjKey>,
+}
+
+/// A pod the scheduler has yet to bind: no `spec.nodeName`.
+fn is_unbound_pod(obj: &Object) -> bool {
+    obj.kind == "Pod"
+        && obj.group().is_empty()
+        && obj.str_at(&["spec", "nodeName"]).is_none_or(str::is_empty)
 }
 
 /// A pod the ResourceQuota pod evaluator counts: not Succeeded or Failed.
@@ -68,6 +77,24 @@ impl Store {
     /// are gone), as ResourceQuota's pod evaluator counts them.
     pub fn quota_pods(&self, namespace: &str) -> usize {
         self.quota_pods.get(namespace).copied().unwrap_or(0)
+    }
+
+    /// Pods without `spec.nodeName`, in every namespace, in the order of `list_all("Pod")`.
+    pub fn unbound_pods(&self) -> impl Iterator<Item = &Object> + '_ {
+        self.unbound_pods
+            .iter()
+            .filter_map(|k| self.objects.get(k).map(|o| &**o))
+    }
+
+    fn index_unbound(&mut self, key: &ObjKey, obj: &Object, add: bool) {
+        if !is_unbound_pod(obj) {
+            return;
+        }
+        if add {
+            self.unbound_pods.insert(key.clone());
+        } else {
+            self.unbound_pods.remove(key);
+        }
     }
 
     fn count_quota(&mut self, obj: &Object, add: bool) {
@@ -270,6 +297,10 @@ impl Store {
                 self.count_quota(&old, false);
                 self.count_quota(&new, true);
             }
+            if is_unbound_pod(&old) != is_unbound_pod(&new) {
+                self.index_unbound(&key, &old, false);
+                self.index_unbound(&key, &new, true);
+            }
             let new = &self.objects[&key];
             self.by_rv.remove(&old.meta.resource_version);
             self.by_rv.insert(new.meta.resource_version, key.clone());
@@ -298,6 +329,7 @@ impl Store {
             return &self.objects[&key];
         }
         self.count_quota(&obj, true);
+        self.index_unbound(&key, &obj, true);
         self.index_labels(&key, &obj, true);
         self.index_service(&key, &obj, true);
         self.by_rv.insert(obj.meta.resource_version, key.clone());
@@ -338,6 +370,7 @@ impl Store {
         let old = self.objects.remove(key)?;
         self.touch(&key.gk);
         self.count_quota(&old, false);
+        self.index_unbound(key, &old, false);
         self.index_labels(key, &old, false);
         self.unindex(key, &old);
         Some(Arc::unwrap_or_clone(old))
