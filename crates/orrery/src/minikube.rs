@@ -2,7 +2,7 @@
 //! `kubernetes` Service, the `standard` StorageClass) and its addons (R5.18, R7.9), plus
 //! the `minikube` commands of TRANSCRIPT.md.
 
-use serde_json::json;
+use serde_json::Value;
 
 use crate::api::{ClusterVersion, Object};
 use crate::kubectl::args::{flag, parse, FlagSpec};
@@ -31,27 +31,17 @@ fn create(sim: &mut Sim, v: serde_json::Value) {
 /// Builds a fresh cluster in `sim` (which must be empty) with the default addons plus
 /// `addons`, then lets `START_MS` of virtual time pass.
 pub fn bootstrap(sim: &mut Sim, addons: &[String]) {
-    for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
-        create(
-            sim,
-            json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}),
-        );
+    // The namespaces, the node and the `kubernetes` Service (addons/cluster.yaml: text,
+    // not `json!` code, BENCHMARKS.md "Size"); the node gets the cluster's name and IP.
+    for mut v in crate::addons::manifests(crate::addons::CLUSTER) {
+        if v["kind"] == "Node" {
+            let node = Value::from(sim.cluster.node_name.as_str());
+            v["metadata"]["name"] = node.clone();
+            v["metadata"]["labels"]["kubernetes.io/hostname"] = node;
+            v["status"]["addresses"][0]["address"] = Value::from(sim.cluster.node_ip.as_str());
+        }
+        create(sim, v);
     }
-    let node = sim.cluster.node_name.clone();
-    create(
-        sim,
-        json!({"apiVersion": "v1", "kind": "Node",
-               "metadata": {"name": node, "labels": {"kubernetes.io/hostname": node, "node-role.kubernetes.io/control-plane": ""}},
-               "status": {"addresses": [{"type": "InternalIP", "address": sim.cluster.node_ip}],
-                          "conditions": [{"type": "Ready", "status": "True"}]}}),
-    );
-    // §13.5 (UNVERIFIED, chosen): the kubernetes Service is 10.96.0.1.
-    create(
-        sim,
-        json!({"apiVersion": "v1", "kind": "Service",
-               "metadata": {"name": "kubernetes", "namespace": "default", "labels": {"component": "apiserver", "provider": "kubernetes"}},
-               "spec": {"ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 8443}]}}),
-    );
     for (name, on) in ADDONS {
         if *on {
             enable_addon(sim, name);
@@ -73,13 +63,9 @@ pub fn enable_addon(sim: &mut Sim, name: &str) -> bool {
     }
     if name == "default-storageclass" {
         // R5.18: minikube's `standard` class, annotated default.
-        create(
-            sim,
-            json!({"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass",
-                   "metadata": {"name": "standard", "labels": {"addonmanager.kubernetes.io/mode": "EnsureExists"},
-                                "annotations": {"storageclass.kubernetes.io/is-default-class": "true"}},
-                   "provisioner": "k8s.io/minikube-hostpath"}),
-        );
+        for v in crate::addons::manifests(crate::addons::DEFAULT_STORAGECLASS) {
+            create(sim, v);
+        }
     }
     crate::addons::enable(sim, name);
     true

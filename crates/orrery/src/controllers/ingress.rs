@@ -37,19 +37,11 @@ pub const STATUS_SYNC_MS: Millis = 60_000;
 /// ("Verifying ingress addon...").
 pub const VERIFY_TIMEOUT_MS: Millis = 360_000;
 
-const COMPONENT_LABELS: [(&str, &str); 3] = [
+pub(crate) const COMPONENT_LABELS: [(&str, &str); 3] = [
     ("app.kubernetes.io/name", "ingress-nginx"),
     ("app.kubernetes.io/instance", "ingress-nginx"),
     ("app.kubernetes.io/component", "controller"),
 ];
-
-fn labels_json() -> Value {
-    let mut m = serde_json::Map::new();
-    for (k, v) in COMPONENT_LABELS {
-        m.insert(k.into(), json!(v));
-    }
-    Value::Object(m)
-}
 
 /// The controller's pods (not being deleted), oldest first.
 pub fn controller_pods(sim: &Sim) -> Vec<&Object> {
@@ -243,83 +235,18 @@ fn create(sim: &mut Sim, v: Value) {
     }
 }
 
-/// R7.9: what `minikube addons enable ingress` installs (the shape of minikube's
-/// `ingress-deploy.yaml.tmpl` for Kubernetes ≥ 1.19, without the admission webhook
-/// and its certificate Jobs, which the simulator does not run). Then, like minikube's
+/// R7.9: what `minikube addons enable ingress` installs (`addons/ingress.yaml`: the shape
+/// of minikube's `ingress-deploy.yaml.tmpl` for Kubernetes ≥ 1.19, without the admission
+/// webhook and its certificate Jobs, which the simulator does not run). Then, like minikube's
 /// "Verifying ingress addon...", waits until the controller pod is Ready (bounded).
 pub fn enable_addon(sim: &mut Sim, name: &str) {
     if name != "ingress" {
         return;
     }
-    let labels = labels_json();
-    create(
-        sim,
-        json!({"apiVersion": "v1", "kind": "Namespace",
-               "metadata": {"name": NAMESPACE, "labels": {"app.kubernetes.io/name": "ingress-nginx", "app.kubernetes.io/instance": "ingress-nginx"}}}),
-    );
-    create(
-        sim,
-        json!({"apiVersion": "v1", "kind": "ServiceAccount",
-               "metadata": {"name": "ingress-nginx", "namespace": NAMESPACE, "labels": labels},
-               "automountServiceAccountToken": true}),
-    );
-    create(
-        sim,
-        json!({"apiVersion": "v1", "kind": "ConfigMap",
-               "metadata": {"name": "ingress-nginx-controller", "namespace": NAMESPACE, "labels": labels},
-               "data": {"hsts": "false", "allow-snippet-annotations": "true"}}),
-    );
-    create(
-        sim,
-        json!({"apiVersion": "v1", "kind": "Service",
-               "metadata": {"name": "ingress-nginx-controller-admission", "namespace": NAMESPACE, "labels": labels},
-               "spec": {"type": "ClusterIP", "selector": labels,
-                        "ports": [{"name": "https-webhook", "port": 443, "targetPort": "webhook", "appProtocol": "https"}]}}),
-    );
-    create(
-        sim,
-        json!({"apiVersion": "v1", "kind": "Service",
-               "metadata": {"name": "ingress-nginx-controller", "namespace": NAMESPACE, "labels": labels},
-               "spec": {"type": "NodePort", "selector": labels,
-                        "ports": [{"name": "http", "port": 80, "protocol": "TCP", "targetPort": "http", "appProtocol": "http"},
-                                  {"name": "https", "port": 443, "protocol": "TCP", "targetPort": "https", "appProtocol": "https"}]}}),
-    );
-    let mut pod_labels = labels.clone();
-    pod_labels["gcp-auth-skip-secret"] = json!("true");
-    create(
-        sim,
-        json!({"apiVersion": "apps/v1", "kind": "Deployment",
-               "metadata": {"name": "ingress-nginx-controller", "namespace": NAMESPACE, "labels": labels},
-               "spec": {"selector": {"matchLabels": labels}, "revisionHistoryLimit": 10, "minReadySeconds": 0,
-                        "template": {"metadata": {"labels": pod_labels},
-                                     "spec": {"dnsPolicy": "ClusterFirst", "serviceAccountName": "ingress-nginx",
-                                              "containers": [{
-                                                  "name": "controller", "image": CONTROLLER_IMAGE, "imagePullPolicy": "IfNotPresent",
-                                                  "args": ["/nginx-ingress-controller", "--election-id=ingress-controller-leader",
-                                                           "--controller-class=k8s.io/ingress-nginx",
-                                                           "--configmap=$(POD_NAMESPACE)/ingress-nginx-controller",
-                                                           "--report-node-internal-ip-address",
-                                                           "--tcp-services-configmap=$(POD_NAMESPACE)/tcp-services",
-                                                           "--udp-services-configmap=$(POD_NAMESPACE)/udp-services",
-                                                           "--validating-webhook=:8443"],
-                                                  "env": [{"name": "POD_NAME", "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}},
-                                                          {"name": "POD_NAMESPACE", "valueFrom": {"fieldRef": {"fieldPath": "metadata.namespace"}}}],
-                                                  "livenessProbe": {"failureThreshold": 5, "httpGet": {"path": "/healthz", "port": 10254, "scheme": "HTTP"},
-                                                                    "initialDelaySeconds": 10, "periodSeconds": 10, "successThreshold": 1, "timeoutSeconds": 1},
-                                                  "readinessProbe": {"failureThreshold": 3, "httpGet": {"path": "/healthz", "port": 10254, "scheme": "HTTP"},
-                                                                     "initialDelaySeconds": 10, "periodSeconds": 10, "successThreshold": 1, "timeoutSeconds": 1},
-                                                  "ports": [{"name": "http", "containerPort": 80, "protocol": "TCP", "hostPort": 80},
-                                                            {"name": "https", "containerPort": 443, "protocol": "TCP", "hostPort": 443},
-                                                            {"name": "webhook", "containerPort": 8443, "protocol": "TCP"}],
-                                                  "resources": {"requests": {"cpu": "100m", "memory": "90Mi"}}}]}}}}),
-    );
-    create(
-        sim,
-        json!({"apiVersion": "networking.k8s.io/v1", "kind": "IngressClass",
-               "metadata": {"name": CLASS_NAME, "labels": labels,
-                            "annotations": {"ingressclass.kubernetes.io/is-default-class": "true"}},
-               "spec": {"controller": CONTROLLER_CLASS}}),
-    );
+    // The objects are text (addons/ingress.yaml), not `json!` code: BENCHMARKS.md, "Size".
+    for v in crate::addons::manifests(crate::addons::INGRESS) {
+        create(sim, v);
+    }
     let deadline = sim.now + VERIFY_TIMEOUT_MS;
     sim.advance_until(deadline, |s| running_controller(s).is_some());
 }

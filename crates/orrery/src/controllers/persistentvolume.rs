@@ -1551,33 +1551,13 @@ fn delete_preset(sim: &mut Sim, gk: &str, namespace: &str, name: &str) {
     let _ = sim.delete(&ObjKey::new(gk, namespace, name), None);
 }
 
-/// A kube-system StatefulSet of the csi-hostpath driver, as the addon deploys it.
-fn csi_statefulset(name: &str, containers: &[(&str, &str)]) -> Value {
-    let cs: Vec<Value> = containers
-        .iter()
-        .map(|(n, image)| json!({"name": n, "image": image}))
-        .collect();
-    json!({"apiVersion": "apps/v1", "kind": "StatefulSet",
-           "metadata": {"name": name, "namespace": "kube-system",
-                        "labels": {"addonmanager.kubernetes.io/mode": "Reconcile",
-                                   "app.kubernetes.io/instance": "hostpath.csi.k8s.io",
-                                   "app.kubernetes.io/part-of": "csi-driver-host-path",
-                                   "app.kubernetes.io/name": name}},
-           "spec": {"serviceName": name, "replicas": 1,
-                    "selector": {"matchLabels": {"app.kubernetes.io/name": name}},
-                    "template": {"metadata": {"labels": {"app.kubernetes.io/name": name,
-                                                         "app.kubernetes.io/instance": "hostpath.csi.k8s.io",
-                                                         "app.kubernetes.io/part-of": "csi-driver-host-path"}},
-                                 "spec": {"serviceAccountName": format!("{name}-sa"), "containers": cs}}}})
-}
-
-const CSI_STATEFULSETS: &[&str] = &[
+pub(crate) const CSI_STATEFULSETS: &[&str] = &[
     "csi-hostpath-attacher",
     "csi-hostpath-resizer",
     "csi-hostpathplugin",
 ];
 
-const SNAPSHOT_CRDS: &[(&str, &str, &str, &[&str], bool)] = &[
+pub(crate) const SNAPSHOT_CRDS: &[(&str, &str, &str, &[&str], bool)] = &[
     (
         "VolumeSnapshotClass",
         "volumesnapshotclasses",
@@ -1610,107 +1590,21 @@ const SNAPSHOT_CRDS: &[(&str, &str, &str, &[&str], bool)] = &[
 ///   the `standard` class). Its kube-system pod is not modelled, so pod IPs stay as the
 ///   other areas expect them.
 pub fn enable_addon(sim: &mut Sim, name: &str) {
-    match name {
-        "csi-hostpath-driver" => {
-            create_preset(
-                sim,
-                json!({"apiVersion": "storage.k8s.io/v1", "kind": "CSIDriver",
-                       "metadata": {"name": CSI_HOSTPATH, "labels": {"addonmanager.kubernetes.io/mode": "Reconcile",
-                                    "app.kubernetes.io/instance": CSI_HOSTPATH, "app.kubernetes.io/part-of": "csi-driver-host-path"}},
-                       "spec": {"attachRequired": true, "podInfoOnMount": true, "fsGroupPolicy": "File",
-                                "requiresRepublish": false, "storageCapacity": false,
-                                "volumeLifecycleModes": ["Persistent", "Ephemeral"]}}),
-            );
-            create_preset(
-                sim,
-                csi_statefulset(
-                    "csi-hostpath-attacher",
-                    &[(
-                        "csi-attacher",
-                        "registry.k8s.io/sig-storage/csi-attacher:v4.0.0",
-                    )],
-                ),
-            );
-            create_preset(
-                sim,
-                csi_statefulset(
-                    "csi-hostpath-resizer",
-                    &[(
-                        "csi-resizer",
-                        "registry.k8s.io/sig-storage/csi-resizer:v1.6.0",
-                    )],
-                ),
-            );
-            create_preset(
-                sim,
-                csi_statefulset(
-                    "csi-hostpathplugin",
-                    &[
-                        ("csi-external-health-monitor-controller", "registry.k8s.io/sig-storage/csi-external-health-monitor-controller:v0.7.0"),
-                        ("node-driver-registrar", "registry.k8s.io/sig-storage/csi-node-driver-registrar:v2.6.0"),
-                        ("hostpath", "registry.k8s.io/sig-storage/hostpathplugin:v1.9.0"),
-                        ("liveness-probe", "registry.k8s.io/sig-storage/livenessprobe:v2.8.0"),
-                        ("csi-provisioner", "registry.k8s.io/sig-storage/csi-provisioner:v3.3.0"),
-                        ("csi-snapshotter", "registry.k8s.io/sig-storage/csi-snapshotter:v6.1.0"),
-                    ],
-                ),
-            );
-            // R5.18: not default, no allowVolumeExpansion (prints false).
-            create_preset(
-                sim,
-                json!({"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass",
-                       "metadata": {"name": "csi-hostpath-sc", "labels": {"addonmanager.kubernetes.io/mode": "Reconcile"}},
-                       "provisioner": CSI_HOSTPATH, "reclaimPolicy": "Delete", "volumeBindingMode": "Immediate"}),
-            );
-            if sim.cluster.addons.contains("volumesnapshots") {
-                create_snapshot_class(sim);
-            }
-        }
-        "volumesnapshots" => {
-            for (kind, plural, singular, short, namespaced) in SNAPSHOT_CRDS {
-                create_preset(
-                    sim,
-                    json!({"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
-                           "metadata": {"name": format!("{plural}.snapshot.storage.k8s.io"),
-                                        "labels": {"addonmanager.kubernetes.io/mode": "Reconcile"},
-                                        "annotations": {"api-approved.kubernetes.io": "https://github.com/kubernetes-csi/external-snapshotter/pull/665"}},
-                           "spec": {"group": "snapshot.storage.k8s.io",
-                                    "names": {"kind": kind, "listKind": format!("{kind}List"), "plural": plural,
-                                              "singular": singular, "shortNames": short},
-                                    "scope": if *namespaced { "Namespaced" } else { "Cluster" },
-                                    "versions": [{"name": "v1", "served": true, "storage": true},
-                                                 {"name": "v1beta1", "served": false, "storage": false}]}}),
-                );
-            }
-            create_preset(
-                sim,
-                json!({"apiVersion": "apps/v1", "kind": "Deployment",
-                       "metadata": {"name": "snapshot-controller", "namespace": "kube-system",
-                                    "labels": {"addonmanager.kubernetes.io/mode": "Reconcile"}},
-                       "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "snapshot-controller"}},
-                                "template": {"metadata": {"labels": {"app": "snapshot-controller"}},
-                                             "spec": {"serviceAccountName": "snapshot-controller",
-                                                      "containers": [{"name": "snapshot-controller",
-                                                                      "image": "registry.k8s.io/sig-storage/snapshot-controller:v6.1.0",
-                                                                      "args": ["--v=5", "--leader-election=false"]}]}}}}),
-            );
-            if sim.cluster.addons.contains("csi-hostpath-driver") {
-                create_snapshot_class(sim);
-            }
-        }
-        _ => {}
+    // The objects are text (addons/*.yaml), not `json!` code: BENCHMARKS.md, "Size".
+    let (text, other) = match name {
+        "csi-hostpath-driver" => (crate::addons::CSI_HOSTPATH_DRIVER, "volumesnapshots"),
+        "volumesnapshots" => (crate::addons::VOLUMESNAPSHOTS, "csi-hostpath-driver"),
+        _ => return,
+    };
+    for v in crate::addons::manifests(text) {
+        create_preset(sim, v);
     }
-}
-
-/// `csi-hostpath-snapclass`, which the csi-hostpath-driver addon creates once the
-/// snapshot CRDs exist.
-fn create_snapshot_class(sim: &mut Sim) {
-    create_preset(
-        sim,
-        json!({"apiVersion": "snapshot.storage.k8s.io/v1", "kind": "VolumeSnapshotClass",
-               "metadata": {"name": "csi-hostpath-snapclass", "labels": {"addonmanager.kubernetes.io/mode": "Reconcile"}},
-               "driver": CSI_HOSTPATH, "deletionPolicy": "Delete"}),
-    );
+    // csi-hostpath-snapclass, once both the driver and the snapshot CRDs are there.
+    if sim.cluster.addons.contains(other) {
+        for v in crate::addons::manifests(crate::addons::CSI_HOSTPATH_SNAPCLASS) {
+            create_preset(sim, v);
+        }
+    }
 }
 
 /// Removes what a minikube addon of this area added.
