@@ -12,6 +12,20 @@ use crate::sim::Sim;
 use crate::validation;
 
 /// Kinds whose `metadata.generation` counts spec changes.
+
+/// Sets `m[key]` to the default when it is absent or null. A macro so that the default is
+/// built only when it is used: admission defaults every pod on every write, and the
+/// defaults (`json!` values) of an already-defaulted pod were allocated to be dropped.
+macro_rules! set_default {
+    ($m:expr, $key:expr, $v:expr $(,)?) => {{
+        let m: &mut Map<String, Value> = $m;
+        let key: &str = $key;
+        if m.get(key).is_none_or(Value::is_null) {
+            m.insert(key.to_string(), $v);
+        }
+    }};
+}
+
 pub fn has_generation(obj: &Object) -> bool {
     matches!(
         obj.gk().as_str(),
@@ -139,14 +153,14 @@ pub fn pod_admission_plugins(obj: &mut Object) {
     let Some(spec) = obj_mut(obj, &["spec"]) else {
         return;
     };
-    set_default(spec, "serviceAccountName", json!("default"));
+    set_default!(spec, "serviceAccountName", json!("default"));
     let sa = spec["serviceAccountName"].clone();
-    set_default(spec, "serviceAccount", sa);
+    set_default!(spec, "serviceAccount", sa);
     if spec.get("priorityClassName").is_none_or(Value::is_null) {
-        set_default(spec, "priority", json!(0));
+        set_default!(spec, "priority", json!(0));
     }
-    set_default(spec, "preemptionPolicy", json!("PreemptLowerPriority"));
-    set_default(spec, "enableServiceLinks", json!(true));
+    set_default!(spec, "preemptionPolicy", json!("PreemptLowerPriority"));
+    set_default!(spec, "enableServiceLinks", json!(true));
     let mut tolerations = spec
         .get("tolerations")
         .and_then(Value::as_array)
@@ -170,11 +184,6 @@ pub fn pod_admission_plugins(obj: &mut Object) {
     spec.insert("tolerations".into(), Value::Array(tolerations));
 }
 
-fn set_default(m: &mut Map<String, Value>, key: &str, v: Value) {
-    if m.get(key).is_none_or(Value::is_null) {
-        m.insert(key.to_string(), v);
-    }
-}
 
 fn obj_mut<'a>(obj: &'a mut Object, path: &[&str]) -> Option<&'a mut Map<String, Value>> {
     let v = obj.get_mut(path);
@@ -212,9 +221,9 @@ fn default_object_except_service(sim: &Sim, obj: &mut Object) {
             let v = sim.version;
             crate::controllers::statefulset::drop_disabled_fields(v, obj);
             if let Some(spec) = obj_mut(obj, &["spec"]) {
-                set_default(spec, "replicas", json!(1));
-                set_default(spec, "podManagementPolicy", json!("OrderedReady"));
-                set_default(
+                set_default!(spec, "replicas", json!(1));
+                set_default!(spec, "podManagementPolicy", json!("OrderedReady"));
+                set_default!(
                     spec,
                     "updateStrategy",
                     json!({"type": "RollingUpdate", "rollingUpdate": {"partition": 0}}),
@@ -224,19 +233,19 @@ fn default_object_except_service(sim: &Sim, obj: &mut Object) {
                     .and_then(Value::as_object_mut)
                 {
                     if us.get("type").and_then(Value::as_str) == Some("RollingUpdate") {
-                        set_default(us, "rollingUpdate", json!({"partition": 0}));
+                        set_default!(us, "rollingUpdate", json!({"partition": 0}));
                     }
                 }
-                set_default(spec, "revisionHistoryLimit", json!(10));
+                set_default!(spec, "revisionHistoryLimit", json!(10));
                 if v.at_least(27) {
-                    set_default(
+                    set_default!(
                         spec,
                         "persistentVolumeClaimRetentionPolicy",
                         json!({"whenDeleted": "Retain", "whenScaled": "Retain"}),
                     );
                 }
                 if v.at_least(25) {
-                    set_default(spec, "minReadySeconds", json!(0));
+                    set_default!(spec, "minReadySeconds", json!(0));
                 }
                 if let Some(t) = spec
                     .get_mut("template")
@@ -248,7 +257,7 @@ fn default_object_except_service(sim: &Sim, obj: &mut Object) {
                 if let Some(Value::Array(tpls)) = spec.get_mut("volumeClaimTemplates") {
                     for t in tpls {
                         if let Some(s) = t.get_mut("spec").and_then(Value::as_object_mut) {
-                            set_default(s, "volumeMode", json!("Filesystem"));
+                            set_default!(s, "volumeMode", json!("Filesystem"));
                         }
                     }
                 }
@@ -257,8 +266,8 @@ fn default_object_except_service(sim: &Sim, obj: &mut Object) {
         "Deployment.apps" => {
             // R4.1
             if let Some(spec) = obj_mut(obj, &["spec"]) {
-                set_default(spec, "replicas", json!(1));
-                set_default(
+                set_default!(spec, "replicas", json!(1));
+                set_default!(
                     spec,
                     "strategy",
                     json!({"type": "RollingUpdate", "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": "25%"}}),
@@ -270,17 +279,17 @@ fn default_object_except_service(sim: &Sim, obj: &mut Object) {
                         .unwrap_or("RollingUpdate")
                         == "RollingUpdate"
                     {
-                        set_default(st, "type", json!("RollingUpdate"));
-                        set_default(st, "rollingUpdate", json!({}));
+                        set_default!(st, "type", json!("RollingUpdate"));
+                        set_default!(st, "rollingUpdate", json!({}));
                         if let Some(ru) = st.get_mut("rollingUpdate").and_then(Value::as_object_mut)
                         {
-                            set_default(ru, "maxSurge", json!("25%"));
-                            set_default(ru, "maxUnavailable", json!("25%"));
+                            set_default!(ru, "maxSurge", json!("25%"));
+                            set_default!(ru, "maxUnavailable", json!("25%"));
                         }
                     }
                 }
-                set_default(spec, "revisionHistoryLimit", json!(10));
-                set_default(spec, "progressDeadlineSeconds", json!(600));
+                set_default!(spec, "revisionHistoryLimit", json!(10));
+                set_default!(spec, "progressDeadlineSeconds", json!(600));
                 if let Some(t) = spec
                     .get_mut("template")
                     .and_then(|t| t.get_mut("spec"))
@@ -292,7 +301,7 @@ fn default_object_except_service(sim: &Sim, obj: &mut Object) {
         }
         "ReplicaSet.apps" => {
             if let Some(spec) = obj_mut(obj, &["spec"]) {
-                set_default(spec, "replicas", json!(1));
+                set_default!(spec, "replicas", json!(1));
                 if let Some(t) = spec
                     .get_mut("template")
                     .and_then(|t| t.get_mut("spec"))
@@ -304,7 +313,7 @@ fn default_object_except_service(sim: &Sim, obj: &mut Object) {
         }
         "PersistentVolumeClaim" => {
             if let Some(spec) = obj_mut(obj, &["spec"]) {
-                set_default(spec, "volumeMode", json!("Filesystem"));
+                set_default!(spec, "volumeMode", json!("Filesystem"));
             }
             if obj.status().is_null() {
                 obj.set(&["status", "phase"], json!("Pending"));
@@ -313,8 +322,8 @@ fn default_object_except_service(sim: &Sim, obj: &mut Object) {
         "PersistentVolume" => {
             if let Some(spec) = obj_mut(obj, &["spec"]) {
                 // R5.9: manually created PVs default to Retain.
-                set_default(spec, "persistentVolumeReclaimPolicy", json!("Retain"));
-                set_default(spec, "volumeMode", json!("Filesystem"));
+                set_default!(spec, "persistentVolumeReclaimPolicy", json!("Retain"));
+                set_default!(spec, "volumeMode", json!("Filesystem"));
             }
             if obj.status().is_null() {
                 obj.set(&["status", "phase"], json!("Pending"));
@@ -322,8 +331,8 @@ fn default_object_except_service(sim: &Sim, obj: &mut Object) {
         }
         "StorageClass.storage.k8s.io" => {
             // R5.16
-            set_default(&mut obj.body, "reclaimPolicy", json!("Delete"));
-            set_default(&mut obj.body, "volumeBindingMode", json!("Immediate"));
+            set_default!(&mut obj.body, "reclaimPolicy", json!("Delete"));
+            set_default!(&mut obj.body, "volumeBindingMode", json!("Immediate"));
         }
         "Namespace" => {
             if obj.get(&["status", "phase"]).is_null() {
@@ -342,11 +351,11 @@ fn default_object_except_service(sim: &Sim, obj: &mut Object) {
 
 /// Pod spec defaults (`pkg/apis/core/v1/defaults.go`).
 pub fn default_pod_spec(spec: &mut Map<String, Value>) {
-    set_default(spec, "restartPolicy", json!("Always"));
-    set_default(spec, "terminationGracePeriodSeconds", json!(30));
-    set_default(spec, "dnsPolicy", json!("ClusterFirst"));
-    set_default(spec, "schedulerName", json!("default-scheduler"));
-    set_default(spec, "securityContext", json!({}));
+    set_default!(spec, "restartPolicy", json!("Always"));
+    set_default!(spec, "terminationGracePeriodSeconds", json!(30));
+    set_default!(spec, "dnsPolicy", json!("ClusterFirst"));
+    set_default!(spec, "schedulerName", json!("default-scheduler"));
+    set_default!(spec, "securityContext", json!({}));
     for list in ["initContainers", "containers"] {
         if let Some(Value::Array(cs)) = spec.get_mut(list) {
             for c in cs {
@@ -357,30 +366,30 @@ pub fn default_pod_spec(spec: &mut Map<String, Value>) {
                     .unwrap_or("")
                     .to_string();
                 let latest = !image.contains(':') || image.ends_with(":latest");
-                set_default(
+                set_default!(
                     c,
                     "imagePullPolicy",
                     json!(if latest { "Always" } else { "IfNotPresent" }),
                 );
-                set_default(c, "terminationMessagePath", json!("/dev/termination-log"));
-                set_default(c, "terminationMessagePolicy", json!("File"));
-                set_default(c, "resources", json!({}));
+                set_default!(c, "terminationMessagePath", json!("/dev/termination-log"));
+                set_default!(c, "terminationMessagePolicy", json!("File"));
+                set_default!(c, "resources", json!({}));
                 if let Some(Value::Array(ports)) = c.get_mut("ports") {
                     for p in ports {
                         if let Some(p) = p.as_object_mut() {
-                            set_default(p, "protocol", json!("TCP"));
+                            set_default!(p, "protocol", json!("TCP"));
                         }
                     }
                 }
                 for probe in ["readinessProbe", "livenessProbe", "startupProbe"] {
                     if let Some(p) = c.get_mut(probe).and_then(Value::as_object_mut) {
-                        set_default(p, "timeoutSeconds", json!(1));
-                        set_default(p, "periodSeconds", json!(10));
-                        set_default(p, "successThreshold", json!(1));
-                        set_default(p, "failureThreshold", json!(3));
+                        set_default!(p, "timeoutSeconds", json!(1));
+                        set_default!(p, "periodSeconds", json!(10));
+                        set_default!(p, "successThreshold", json!(1));
+                        set_default!(p, "failureThreshold", json!(3));
                         if let Some(h) = p.get_mut("httpGet").and_then(Value::as_object_mut) {
-                            set_default(h, "path", json!("/"));
-                            set_default(h, "scheme", json!("HTTP"));
+                            set_default!(h, "path", json!("/"));
+                            set_default!(h, "scheme", json!("HTTP"));
                         }
                     }
                 }
@@ -404,8 +413,8 @@ fn default_service(sim: &mut Sim, obj: &mut Object) {
     let Some(spec) = obj_mut(obj, &["spec"]) else {
         return;
     };
-    set_default(spec, "type", json!(svc_type));
-    set_default(spec, "sessionAffinity", json!("None"));
+    set_default!(spec, "type", json!(svc_type));
+    set_default!(spec, "sessionAffinity", json!("None"));
     if !external {
         let ip = match (&existing_ip, &stored) {
             (Some(ip), _) if !ip.is_empty() => ip.clone(),
@@ -416,15 +425,15 @@ fn default_service(sim: &mut Sim, obj: &mut Object) {
         };
         spec.insert("clusterIP".into(), json!(ip));
         spec.insert("clusterIPs".into(), json!([ip]));
-        set_default(spec, "ipFamilies", json!(["IPv4"]));
-        set_default(spec, "ipFamilyPolicy", json!("SingleStack"));
-        set_default(spec, "internalTrafficPolicy", json!("Cluster"));
+        set_default!(spec, "ipFamilies", json!(["IPv4"]));
+        set_default!(spec, "ipFamilyPolicy", json!("SingleStack"));
+        set_default!(spec, "internalTrafficPolicy", json!("Cluster"));
     }
     let mut needs_node_port = svc_type == "NodePort" || svc_type == "LoadBalancer";
     if needs_node_port {
-        set_default(spec, "externalTrafficPolicy", json!("Cluster"));
+        set_default!(spec, "externalTrafficPolicy", json!("Cluster"));
         if svc_type == "LoadBalancer" {
-            set_default(spec, "allocateLoadBalancerNodePorts", json!(true));
+            set_default!(spec, "allocateLoadBalancerNodePorts", json!(true));
             // R6.7: no node ports for a LoadBalancer that opts out.
             needs_node_port = spec.get("allocateLoadBalancerNodePorts") != Some(&json!(false));
         }
@@ -440,9 +449,9 @@ fn default_service(sim: &mut Sim, obj: &mut Object) {
         .unwrap_or_default();
     for (i, p) in ports.iter_mut().enumerate() {
         let Some(p) = p.as_object_mut() else { continue };
-        set_default(p, "protocol", json!("TCP"));
+        set_default!(p, "protocol", json!("TCP"));
         if let Some(port) = p.get("port").cloned() {
-            set_default(p, "targetPort", port);
+            set_default!(p, "targetPort", port);
         }
         if needs_node_port && p.get("nodePort").is_none_or(Value::is_null) {
             let kept = stored_ports

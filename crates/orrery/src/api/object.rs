@@ -155,6 +155,24 @@ impl Object {
         self.body.get("status").unwrap_or(&Value::Null)
     }
 
+    /// A copy of this object with `status` replaced: the old status is not copied (a
+    /// controller writing the status of 1,000 pods would copy each one's only to drop it).
+    pub fn with_status(&self, status: Value) -> Object {
+        let mut body = Map::new();
+        for (k, v) in &self.body {
+            if k != "status" {
+                body.insert(k.clone(), v.clone());
+            }
+        }
+        body.insert("status".into(), status);
+        Object {
+            api_version: self.api_version.clone(),
+            kind: self.kind.clone(),
+            meta: self.meta.clone(),
+            body,
+        }
+    }
+
     /// A value by path of keys from the body, e.g. `["spec", "replicas"]`.
     pub fn get(&self, path: &[&str]) -> &Value {
         let Some((first, rest)) = path.split_first() else {

@@ -34,6 +34,25 @@ pub struct Store {
     /// "in use" checks).
     services_by_ip: BTreeMap<String, BTreeSet<ObjKey>>,
     services_by_node_port: BTreeMap<i64, BTreeSet<ObjKey>>,
+    /// Per namespace, the pods not in a terminal phase (what the simulated pod quota
+    /// counts), kept as pods are written: the quota is checked on every pod creation.
+    quota_pods: BTreeMap<String, usize>,
+    /// Pods without `spec.nodeName` (the scheduler's queue), in key order.
+    unbound_pods: BTreeSet<ObjKey>,
+}
+
+/// A pod the scheduler has yet to bind: no `spec.nodeName`.
+fn is_unbound_pod(obj: &Object) -> bool {
+    obj.kind == "Pod"
+        && obj.group().is_empty()
+        && obj.str_at(&["spec", "nodeName"]).is_none_or(str::is_empty)
+}
+
+/// A pod the ResourceQuota pod evaluator counts: not Succeeded or Failed.
+fn counts_for_quota(obj: &Object) -> bool {
+    obj.kind == "Pod"
+        && obj.group().is_empty()
+        && !matches!(obj.str_at(&["status", "phase"]), Some("Succeeded" | "Failed"))
 }
 
 impl Store {
@@ -52,6 +71,44 @@ impl Store {
             .get(uid)
             .and_then(|k| self.objects.get(k))
             .map(|o| &**o)
+    }
+
+    /// Pods in a namespace not in a terminal phase (terminating pods count until they
+    /// are gone), as ResourceQuota's pod evaluator counts them.
+    pub fn quota_pods(&self, namespace: &str) -> usize {
+        self.quota_pods.get(namespace).copied().unwrap_or(0)
+    }
+
+    /// Pods without `spec.nodeName`, in every namespace, in the order of `list_all("Pod")`.
+    pub fn unbound_pods(&self) -> impl Iterator<Item = &Object> + '_ {
+        self.unbound_pods
+            .iter()
+            .filter_map(|k| self.objects.get(k).map(|o| &**o))
+    }
+
+    fn index_unbound(&mut self, key: &ObjKey, obj: &Object, add: bool) {
+        if !is_unbound_pod(obj) {
+            return;
+        }
+        if add {
+            self.unbound_pods.insert(key.clone());
+        } else {
+            self.unbound_pods.remove(key);
+        }
+    }
+
+    fn count_quota(&mut self, obj: &Object, add: bool) {
+        if !counts_for_quota(obj) {
+            return;
+        }
+        if add {
+            *self.quota_pods.entry(obj.meta.namespace.clone()).or_default() += 1;
+        } else if let Some(n) = self.quota_pods.get_mut(&obj.meta.namespace) {
+            *n -= 1;
+            if *n == 0 {
+                self.quota_pods.remove(&obj.meta.namespace);
+            }
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -235,6 +292,15 @@ impl Store {
         if let Some(slot) = self.objects.get_mut(&key) {
             // A replacement: re-index only what changed (most writes change a status).
             let old = std::mem::replace(slot, Arc::new(obj));
+            let new = self.objects[&key].clone();
+            if counts_for_quota(&old) != counts_for_quota(&new) {
+                self.count_quota(&old, false);
+                self.count_quota(&new, true);
+            }
+            if is_unbound_pod(&old) != is_unbound_pod(&new) {
+                self.index_unbound(&key, &old, false);
+                self.index_unbound(&key, &new, true);
+            }
             let new = &self.objects[&key];
             self.by_rv.remove(&old.meta.resource_version);
             self.by_rv.insert(new.meta.resource_version, key.clone());
@@ -262,6 +328,8 @@ impl Store {
             }
             return &self.objects[&key];
         }
+        self.count_quota(&obj, true);
+        self.index_unbound(&key, &obj, true);
         self.index_labels(&key, &obj, true);
         self.index_service(&key, &obj, true);
         self.by_rv.insert(obj.meta.resource_version, key.clone());
@@ -301,6 +369,8 @@ impl Store {
     pub fn remove(&mut self, key: &ObjKey) -> Option<Object> {
         let old = self.objects.remove(key)?;
         self.touch(&key.gk);
+        self.count_quota(&old, false);
+        self.index_unbound(key, &old, false);
         self.index_labels(key, &old, false);
         self.unindex(key, &old);
         Some(Arc::unwrap_or_clone(old))

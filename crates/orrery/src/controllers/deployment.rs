@@ -51,12 +51,15 @@ pub fn scaled_value(v: &Value, total: i64, round_up: bool) -> Option<i64> {
         Value::Number(n) => n.as_i64(),
         Value::String(s) => {
             let pct: i64 = s.strip_suffix('%')?.parse().ok()?;
-            let x = pct * total;
-            Some(if round_up {
+            // In i128: 25% of a fuzzed 1.9e18 replicas overflowed i64 (a panic in debug
+            // builds, a wrapped value in release; `tests/quota_work.rs`).
+            let x = pct as i128 * total as i128;
+            let v = if round_up {
                 (x + 99).div_euclid(100)
             } else {
                 x.div_euclid(100)
-            })
+            };
+            Some(v.clamp(i64::MIN as i128, i64::MAX as i128) as i64)
         }
         Value::Null => Some(0),
         _ => None,

@@ -46,7 +46,12 @@ fn ready_condition(pod: &Object) -> Option<&Value> {
 /// When the pod last became Ready: the kubelet's instant (milliseconds) if it runs the
 /// pod, else the Ready condition's `lastTransitionTime`. None when not Ready.
 pub fn ready_since(sim: &Sim, pod: &Object) -> Option<Millis> {
-    if !is_pod_ready(pod) {
+    ready_since_if(sim, pod, is_pod_ready(pod))
+}
+
+/// `ready_since` for a pod whose readiness (`is_pod_ready`) the caller already knows.
+fn ready_since_if(sim: &Sim, pod: &Object, ready: bool) -> Option<Millis> {
+    if !ready {
         return None;
     }
     if let Some(t) = sim
@@ -69,7 +74,17 @@ pub fn pod_availability(
     pod: &Object,
     min_ready_seconds: i64,
 ) -> Result<(), Option<Millis>> {
-    let Some(since) = ready_since(sim, pod) else {
+    availability_if(sim, pod, is_pod_ready(pod), min_ready_seconds)
+}
+
+/// `pod_availability` for a pod whose readiness the caller already knows.
+fn availability_if(
+    sim: &Sim,
+    pod: &Object,
+    ready: bool,
+    min_ready_seconds: i64,
+) -> Result<(), Option<Millis>> {
+    let Some(since) = ready_since_if(sim, pod, ready) else {
         return Err(None);
     };
     if min_ready_seconds <= 0 {
@@ -457,10 +472,12 @@ fn sync_replica_set(sim: &Sim, rs: &Object, orphans: Option<&[&Object]>, out: &m
                 .all(|(k, v)| p.meta.labels.get(k) == Some(v))
         })
         .count();
-    let ready = active.iter().filter(|p| is_pod_ready(p)).count();
+    let mut ready = 0;
     let mut available = 0;
     for p in &active {
-        match pod_availability(sim, p, min_ready) {
+        let is_ready = is_pod_ready(p);
+        ready += is_ready as usize;
+        match availability_if(sim, p, is_ready, min_ready) {
             Ok(()) => available += 1,
             Err(Some(at)) => out.wake_at(at),
             Err(None) => {}

@@ -135,7 +135,9 @@ pub fn check_volumes(sim: &Sim, pod: &Object, taken: &mut BTreeSet<String>) -> V
 pub fn reconcile(sim: &Sim, out: &mut Out) {
     let node = sim.cluster.node_name.clone();
     let mut taken = BTreeSet::new();
-    for pod in sim.store.list_all("Pod") {
+    // The store's queue of pods without a node, in the order of `list_all("Pod")` (a
+    // scan of every pod, each round, was O(pods) per round at 5,000 pods).
+    for pod in sim.store.unbound_pods() {
         if pod.is_deleting()
             || pod
                 .str_at(&["spec", "nodeName"])
