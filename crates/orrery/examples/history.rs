@@ -114,10 +114,16 @@ fn play_bare(s: &mut Session, line: &str, done: impl Fn(&Sim) -> bool, frames: &
 }
 
 fn main() {
-    let n: usize = std::env::var("N").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000);
+    let n: usize = std::env::var("N")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000);
     if std::env::var("BARE").is_ok() {
         // REPEAT=k plays the bare history k times (more samples for perf).
-        let repeat: usize = std::env::var("REPEAT").ok().and_then(|r| r.parse().ok()).unwrap_or(1);
+        let repeat: usize = std::env::var("REPEAT")
+            .ok()
+            .and_then(|r| r.parse().ok())
+            .unwrap_or(1);
         for _ in 1..repeat {
             let mut s = Session::new(1);
             let mut frames = vec![];

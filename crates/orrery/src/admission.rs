@@ -184,7 +184,6 @@ pub fn pod_admission_plugins(obj: &mut Object) {
     spec.insert("tolerations".into(), Value::Array(tolerations));
 }
 
-
 fn obj_mut<'a>(obj: &'a mut Object, path: &[&str]) -> Option<&'a mut Map<String, Value>> {
     let v = obj.get_mut(path);
     if v.is_null() {

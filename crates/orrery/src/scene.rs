@@ -683,7 +683,10 @@ pub fn build_cached(sim: &Sim, cache: &mut VisualCache) -> Scene {
                     if group_pods.len() > GLYPH_GROUP {
                         n.group = Some(owner.clone().unwrap_or_else(|| format!("bare:{name}")));
                     }
-                    if let Some(o) = owner {
+                    // A glyph sits in its owner's grid right under the owner's box: that
+                    // placement says who owns it, and a thousand owner lines would be a
+                    // thousand paths for the browser to lay out on every change.
+                    if let Some(o) = owner.filter(|_| group_pods.len() <= GLYPH_GROUP) {
                         scene.edges.push(Edge {
                             from: o,
                             to: p.meta.uid.clone(),
@@ -744,6 +747,11 @@ pub fn build_cached(sim: &Sim, cache: &mut VisualCache) -> Scene {
         max_x = max_x.max(cx);
 
         // Pod → claim and Service → endpoint lines.
+        let glyph_groups: BTreeMap<&str, &String> = scene
+            .nodes
+            .iter()
+            .filter_map(|n| n.group.as_ref().map(|g| (n.id.as_str(), g)))
+            .collect();
         for p in &pods {
             for c in claim_names(p) {
                 if let Some(pvc) = sim.store.find("PersistentVolumeClaim", name, &c) {
@@ -768,6 +776,10 @@ pub fn build_cached(sim: &Sim, cache: &mut VisualCache) -> Scene {
                     .map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string()))
                     .collect(),
             );
+            // One line per endpoint pod drawn as a box; for a group of glyphs, one line
+            // to the group's first endpoint pod, ready when every endpoint of the group is
+            // (a fan of a thousand lines says no more than one, and costs a thousand paths).
+            let mut group_edges: BTreeMap<&str, usize> = BTreeMap::new();
             for p in &pods {
                 if !sel.matches(&p.meta.labels) || p.get(&["status", "podIP"]).is_null() {
                     continue;
@@ -778,6 +790,15 @@ pub fn build_cached(sim: &Sim, cache: &mut VisualCache) -> Scene {
                 } else {
                     EdgeKind::EndpointNotReady
                 };
+                if let Some(group) = glyph_groups.get(p.meta.uid.as_str()) {
+                    if let Some(&at) = group_edges.get(group.as_str()) {
+                        if kind == EdgeKind::EndpointNotReady {
+                            scene.edges[at].kind = kind;
+                        }
+                        continue;
+                    }
+                    group_edges.insert(group.as_str(), scene.edges.len());
+                }
                 scene.edges.push(Edge {
                     from: id.clone(),
                     to: p.meta.uid.clone(),
@@ -1247,6 +1268,81 @@ mod tests {
         let top = glyphs.iter().map(|n| n.y).fold(f32::MAX, f32::min);
         let bottom = glyphs.iter().map(|n| n.y + n.h).fold(0.0, f32::max);
         assert_eq!(bottom - top, 25.0 * (GLYPH + GLYPH_GAP) - GLYPH_GAP);
+    }
+
+    /// A small group keeps a line from its owner and from its Service to every pod; a
+    /// group of glyphs gets one Service line (not-ready while any endpoint of the group
+    /// is) and no owner lines: its grid sits under its owner.
+    #[test]
+    fn a_glyph_group_gets_one_service_line_and_no_owner_lines() {
+        let mut s = Session::new(1);
+        s.exec(
+            "kubectl create deployment small --image=nginx --replicas=3",
+            None,
+        );
+        s.exec(
+            "kubectl create deployment big --image=nginx --replicas=100",
+            None,
+        );
+        for app in ["small", "big"] {
+            let svc = format!(
+                "apiVersion: v1\nkind: Service\nmetadata:\n  name: {app}\nspec:\n  selector:\n    app: {app}\n  ports:\n  - port: 80\n"
+            );
+            assert_eq!(s.exec("kubectl apply -f -", Some(&svc)).code, 0);
+        }
+        s.exec("sleep 60s", None);
+        let scene = build(&s.sim);
+        let uid_of = |name: &str| -> String {
+            scene
+                .nodes
+                .iter()
+                .find(|n| n.kind == NodeKind::Service && n.name == name)
+                .map(|n| n.id.clone())
+                .unwrap()
+        };
+        let (small_svc, big_svc) = (uid_of("small"), uid_of("big"));
+        let from = |id: &str, kind: EdgeKind| {
+            scene
+                .edges
+                .iter()
+                .filter(|e| e.from == id && e.kind == kind)
+                .count()
+        };
+        assert_eq!(from(&small_svc, EdgeKind::EndpointReady), 3);
+        assert_eq!(from(&big_svc, EdgeKind::EndpointReady), 1);
+        let owns_to_glyphs = scene
+            .edges
+            .iter()
+            .filter(|e| e.kind == EdgeKind::Owns)
+            .filter(|e| scene.node(&e.to).is_some_and(Node::is_glyph))
+            .count();
+        assert_eq!(owns_to_glyphs, 0);
+        assert_eq!(
+            scene
+                .edges
+                .iter()
+                .filter(|e| e.kind == EdgeKind::Owns)
+                .count(),
+            // small: Deployment → RS, RS → 3 pods; big: Deployment → RS.
+            1 + 3 + 1
+        );
+        // One pod of the big group not ready: its group's line says so.
+        let name = s
+            .sim
+            .store
+            .list("Pod", "default")
+            .find(|p| p.meta.name.starts_with("big-"))
+            .map(|p| p.meta.name.clone())
+            .unwrap();
+        s.exec(&format!("kubectl delete pod {name} --wait=false"), None);
+        let scene = build(&s.sim);
+        let kinds: Vec<EdgeKind> = scene
+            .edges
+            .iter()
+            .filter(|e| e.from == big_svc)
+            .map(|e| e.kind)
+            .collect();
+        assert_eq!(kinds, vec![EdgeKind::EndpointNotReady]);
     }
 
     #[test]

@@ -58,9 +58,15 @@ fn a_deployment_far_beyond_the_pod_quota_settles_with_bounded_work() {
     eprintln!("rounds {rounds}, steps {steps}, refused creations {refusals}");
     // Each pod is created, bound, given an IP and its status written a few times as it
     // starts: about 5 writes a pod. Twice that is a regression.
-    assert!(steps <= 10 * MAX_PODS, "{steps} store writes for {MAX_PODS} pods");
+    assert!(
+        steps <= 10 * MAX_PODS,
+        "{steps} store writes for {MAX_PODS} pods"
+    );
     // The back-off doubles from 5 ms to 1,000 s: about 20 refusals in ten minutes.
-    assert!(refusals <= 40, "{refusals} refused creations in ten minutes");
+    assert!(
+        refusals <= 40,
+        "{refusals} refused creations in ten minutes"
+    );
     // A round runs every controller once; the pods start in a few instants each of a few
     // rounds, and the back-off adds a few rounds per retry: 24 when this test was
     // written, 144 with a probe timer per container without probes.

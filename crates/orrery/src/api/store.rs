@@ -52,7 +52,10 @@ fn is_unbound_pod(obj: &Object) -> bool {
 fn counts_for_quota(obj: &Object) -> bool {
     obj.kind == "Pod"
         && obj.group().is_empty()
-        && !matches!(obj.str_at(&["status", "phase"]), Some("Succeeded" | "Failed"))
+        && !matches!(
+            obj.str_at(&["status", "phase"]),
+            Some("Succeeded" | "Failed")
+        )
 }
 
 impl Store {
@@ -102,7 +105,10 @@ impl Store {
             return;
         }
         if add {
-            *self.quota_pods.entry(obj.meta.namespace.clone()).or_default() += 1;
+            *self
+                .quota_pods
+                .entry(obj.meta.namespace.clone())
+                .or_default() += 1;
         } else if let Some(n) = self.quota_pods.get_mut(&obj.meta.namespace) {
             *n -= 1;
             if *n == 0 {
