@@ -190,6 +190,17 @@ pub const POD_QUOTA: &str = "orrery-simulator";
 pub const MAX_REPLICAS: i64 = MAX_PODS as i64 + 1;
 /// Bound on the event log (older events are dropped, as the real TTL does).
 pub const MAX_EVENTS: usize = 5_000;
+/// How far back (in appended records) [`Sim::recent_event`] answers from its index.
+pub const EVENT_INDEX_WINDOW: usize = 1_000;
+
+/// The index key of an event's (object UID, reason[, message]).
+fn event_key(uid: &str, reason: &str, message: Option<&str>) -> u64 {
+    use std::hash::{Hash, Hasher};
+    // Fixed keys: the same on every run and every machine.
+    let mut h = std::hash::DefaultHasher::new();
+    (uid, reason, message).hash(&mut h);
+    h.finish()
+}
 
 #[derive(Clone, Debug)]
 pub struct Sim {
@@ -231,6 +242,13 @@ pub struct Sim {
     runtime_seq: u64,
     images_seq: u64,
     events_seq: u64,
+    /// How many records were ever appended to `events` (the first one still there is
+    /// number `events_pushed - events.len()`), and the newest record number of each
+    /// (object, reason) and (object, reason, message), by hash, among the last
+    /// [`EVENT_INDEX_WINDOW`] appended: [`Sim::recent_event`] answers from it instead of
+    /// scanning back through the log for every waiting object on every pass.
+    events_pushed: u64,
+    event_index: BTreeMap<u64, u64>,
     /// The cluster settings and version as the last round saw them, and a counter
     /// bumped when they differ (they are changed directly, by `minikube` commands).
     settings: Option<(Cluster, ClusterVersion)>,
@@ -326,6 +344,8 @@ impl Sim {
             runtime_seq: 0,
             images_seq: 0,
             events_seq: 0,
+            events_pushed: 0,
+            event_index: BTreeMap::new(),
             settings: None,
             settings_seq: 0,
             kubelet_due: BTreeSet::new(),
@@ -644,6 +664,16 @@ impl Sim {
             last.last_ms = self.now;
             return;
         }
+        let number = self.events_pushed;
+        self.events_pushed += 1;
+        self.event_index
+            .insert(event_key(&e.uid, &e.reason, None), number);
+        self.event_index
+            .insert(event_key(&e.uid, &e.reason, Some(&e.message)), number);
+        if self.event_index.len() > 4 * EVENT_INDEX_WINDOW {
+            let oldest = self.events_pushed.saturating_sub(EVENT_INDEX_WINDOW as u64);
+            self.event_index.retain(|_, n| *n >= oldest);
+        }
         self.events.push_back(std::sync::Arc::new(EventRecord {
             first_ms: self.now,
             last_ms: self.now,
@@ -660,6 +690,46 @@ impl Sim {
         }));
         while self.events.len() > MAX_EVENTS {
             self.events.pop_front();
+        }
+    }
+
+    /// The newest of the last `lookback` events about `uid` with `reason` (and `message`,
+    /// when given): what scanning back through them finds, answered from an index. With
+    /// `lookback` beyond the index's window, or on a hash collision, it scans.
+    pub fn recent_event(
+        &self,
+        uid: &str,
+        reason: &str,
+        message: Option<&str>,
+        lookback: usize,
+    ) -> Option<&EventRecord> {
+        let is = |e: &EventRecord| {
+            e.uid == uid && e.reason == reason && message.is_none_or(|m| e.message == m)
+        };
+        let scan = || {
+            self.events
+                .iter()
+                .rev()
+                .take(lookback)
+                .find(|e| is(e))
+                .map(|e| &**e)
+        };
+        if lookback > EVENT_INDEX_WINDOW {
+            return scan();
+        }
+        let number = *self.event_index.get(&event_key(uid, reason, message))?;
+        let first = self.events_pushed - self.events.len() as u64;
+        let window = self.events_pushed.saturating_sub(lookback as u64);
+        if number < first.max(window) {
+            // The newest record with this key (or a colliding one, which is newer)
+            // is older than the window: nothing in it matches.
+            return None;
+        }
+        let e = &self.events[(number - first) as usize];
+        if is(e) {
+            Some(e)
+        } else {
+            scan()
         }
     }
 

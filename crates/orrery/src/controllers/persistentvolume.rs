@@ -419,12 +419,7 @@ pub fn find_best_match<'a>(
 
 /// The newest event with this reason about this object.
 pub fn last_event<'a>(sim: &'a Sim, uid: &str, reason: &str) -> Option<&'a EventRecord> {
-    sim.events
-        .iter()
-        .rev()
-        .take(EVENT_LOOKBACK)
-        .find(|e| e.uid == uid && e.reason == reason)
-        .map(|e| &**e)
+    sim.recent_event(uid, reason, None, EVENT_LOOKBACK)
 }
 
 /// How far back the controllers look for their own earlier events (bounded work per
@@ -434,12 +429,7 @@ const EVENT_LOOKBACK: usize = 1_000;
 /// Emits an event now unless the same one was emitted within the resync period; asks to
 /// run again when the period ends, so waiting claims repeat their event as kubectl shows.
 fn resync_event(sim: &Sim, out: &mut Out, obj: &Object, warning: bool, reason: &str, msg: String) {
-    let last = sim
-        .events
-        .iter()
-        .rev()
-        .take(EVENT_LOOKBACK)
-        .find(|e| e.uid == obj.meta.uid && e.reason == reason && e.message == msg);
+    let last = sim.recent_event(&obj.meta.uid, reason, Some(&msg), EVENT_LOOKBACK);
     match last {
         Some(e) if sim.now < e.last_ms + RESYNC_MS => out.wake_at(e.last_ms + RESYNC_MS),
         _ => {
