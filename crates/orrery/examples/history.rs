@@ -124,7 +124,8 @@ fn main() {
             .ok()
             .and_then(|r| r.parse().ok())
             .unwrap_or(1);
-        for _ in 1..repeat {
+        // One bare history: create n pods, then scale to 0; its frames.
+        let play_once = || {
             let mut s = Session::new(1);
             let mut frames = vec![];
             play_bare(
@@ -139,21 +140,12 @@ fn main() {
                 |s| pods(s).0 == 0,
                 &mut frames,
             );
+            frames
+        };
+        for _ in 1..repeat {
+            play_once();
         }
-        let mut s = Session::new(1);
-        let mut frames = vec![];
-        play_bare(
-            &mut s,
-            &format!("kubectl create deployment history --image=nginx --replicas={n}"),
-            |s| pods(s) == (n, n),
-            &mut frames,
-        );
-        play_bare(
-            &mut s,
-            "kubectl scale deployment history --replicas=0",
-            |s| pods(s).0 == 0,
-            &mut frames,
-        );
+        let frames = play_once();
         let mut f = frames.clone();
         f.sort_by(f64::total_cmp);
         println!(

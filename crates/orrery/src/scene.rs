@@ -747,11 +747,16 @@ pub fn build_cached(sim: &Sim, cache: &mut VisualCache) -> Scene {
         max_x = max_x.max(cx);
 
         // Pod → claim and Service → endpoint lines.
-        let glyph_groups: BTreeMap<&str, &String> = scene
-            .nodes
-            .iter()
-            .filter_map(|n| n.group.as_ref().map(|g| (n.id.as_str(), g)))
-            .collect();
+        // Only Service lines need to know which pods are glyphs.
+        let glyph_groups: BTreeMap<&str, &String> = if service_nodes.is_empty() {
+            BTreeMap::new()
+        } else {
+            scene
+                .nodes
+                .iter()
+                .filter_map(|n| n.group.as_ref().map(|g| (n.id.as_str(), g)))
+                .collect()
+        };
         for p in &pods {
             for c in claim_names(p) {
                 if let Some(pvc) = sim.store.find("PersistentVolumeClaim", name, &c) {
