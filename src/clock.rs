@@ -24,6 +24,85 @@ use crate::state::Playground;
 pub const MAX_FRAME_REAL_MS: f64 = 100.0;
 /// With nothing due, virtual time is handed over in ticks of this size (ms).
 pub const IDLE_TICK_MS: f64 = 1_000.0;
+/// How much of a frame the simulator's work may take (ms), counted from the frame's
+/// start: a busy instant (1,000 pods created at once) is done this much per frame, and
+/// the rest of the frame is the page's, to draw what exists so far.
+pub const WORK_BUDGET_MS: f64 = 7.0;
+
+/// The page's clock (`performance.now()`, ms); 0 where there is none (native tests).
+pub fn now_ms() -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        PERFORMANCE.with(|p| p.as_ref().map_or(0.0, |p| p.now()))
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        0.0
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+thread_local! {
+    static PERFORMANCE: Option<web_sys::Performance> =
+        web_sys::window().and_then(|w| w.performance());
+}
+
+/// A `should_yield` check for the simulator's work (`Sim::work`): true once
+/// `deadline` ([`now_ms`]) has passed. Natively (tests) never: the work is done in one go.
+pub fn until(deadline: f64) -> impl FnMut() -> bool {
+    #[cfg(target_arch = "wasm32")]
+    {
+        move || now_ms() >= deadline
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = deadline;
+        || false
+    }
+}
+
+/// Works off the playground's pending simulator work, a slice of [`WORK_BUDGET_MS`] at
+/// the start of every other animation frame (the frames between draw it), until none is
+/// left. Runs whether or not time is
+/// playing (a command's busy instant is done even when paused); one loop at a time.
+pub fn drive(pg: Playground) {
+    thread_local! {
+        static DRIVING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+    if DRIVING.with(|d| d.replace(true)) {
+        return;
+    }
+    leptos::task::spawn_local(async move {
+        loop {
+            let t = next_frame().await;
+            let start = t.min(now_ms());
+            pg.work(until(start + WORK_BUDGET_MS));
+            // What the slice did is drawn the frame after: a frame either works or
+            // draws, so neither adds to the other.
+            next_frame().await;
+            pg.show();
+            // (Asked anew: a command may have begun other work meanwhile.)
+            if !pg.pending() {
+                break;
+            }
+        }
+        DRIVING.with(|d| d.set(false));
+    });
+}
+
+/// Resolves at the next animation frame with its timestamp (ms, as [`now_ms`]).
+async fn next_frame() -> f64 {
+    let frame = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.request_animation_frame(&resolve);
+        }
+    });
+    wasm_bindgen_futures::JsFuture::from(frame)
+        .await
+        .ok()
+        .and_then(|t| t.as_f64())
+        .unwrap_or_else(now_ms)
+}
 
 /// Turns animation frames into simulator advances. Pure, tested natively.
 #[derive(Clone, Debug, Default)]
@@ -108,6 +187,12 @@ pub fn use_clock(pg: Playground) {
             state.update_value(|s| s.pacer.pause());
             return;
         }
+        // A busy instant is being done (`drive`): time waits for it.
+        if pg.busy.get_untracked() {
+            state.update_value(|s| s.pacer.pause());
+            request();
+            return;
+        }
         let viewing = pg.view_time.get_untracked();
         let due_in = untrack(|| pg.with_sim(|sim| sim.next_wake().map(|w| w - sim.now)));
         let speed = pg.speed.get_untracked();
@@ -117,7 +202,7 @@ pub fn use_clock(pg: Playground) {
         if ms > 0 {
             match viewing {
                 Some(v) => pg.view_at(v + ms),
-                None => pg.advance(ms),
+                None => pg.play_frame(ms, until(t.min(now_ms()) + WORK_BUDGET_MS)),
             }
         }
         request();

@@ -526,11 +526,14 @@ pub fn build_cached(sim: &Sim, cache: &mut VisualCache) -> Scene {
             rss.sort_stable_by_key(|r| std::cmp::Reverse(r.meta.creation_ms));
             for rs in rss {
                 owned.insert(&rs.meta.uid);
-                let rs_pods: Vec<&Object> = sim
+                let mut rs_pods: Vec<&Object> = sim
                     .store
                     .owned_by(&rs.meta.uid)
                     .filter(|p| p.kind == "Pod")
                     .collect();
+                // Oldest first: a pod created later is added at the end of its group
+                // (the page creates a busy instant's pods a slice per frame).
+                rs_pods.sort_stable_by_key(|p| (p.meta.creation_ms, p.meta.created_seq));
                 let want = rs.i64_at(&["spec", "replicas"]).unwrap_or(0);
                 if rs_pods.is_empty() && want == 0 {
                     continue;

@@ -530,6 +530,7 @@ impl Sim {
     fn insert_new(&mut self, mut obj: Object) -> ObjKey {
         obj.meta.uid = self.rng.uuid();
         obj.meta.creation_ms = self.now;
+        obj.meta.created_seq = self.store.seq();
         obj.meta.deletion_ms = None;
         if admission::has_generation(&obj) {
             obj.meta.generation = 1;
@@ -595,6 +596,7 @@ impl Sim {
     fn finish_update(&self, old: &Object, mut obj: Object) -> Option<(Object, Option<Removed>)> {
         obj.meta.uid.clone_from(&old.meta.uid);
         obj.meta.creation_ms = old.meta.creation_ms;
+        obj.meta.created_seq = old.meta.created_seq;
         obj.meta.deletion_ms = old.meta.deletion_ms;
         obj.meta.deletion_grace_period_seconds = old.meta.deletion_grace_period_seconds;
         obj.meta.generation = old.meta.generation;
