@@ -27,7 +27,7 @@ pub const IDLE_TICK_MS: f64 = 1_000.0;
 /// How much of a frame the simulator's work may take (ms), counted from the frame's
 /// start: a busy instant (1,000 pods created at once) is done this much per frame, and
 /// the rest of the frame is the page's, to draw what exists so far.
-pub const WORK_BUDGET_MS: f64 = 7.0;
+pub const WORK_BUDGET_MS: f64 = 6.0;
 
 /// The page's clock (`performance.now()`, ms); 0 where there is none (native tests).
 pub fn now_ms() -> f64 {
@@ -61,10 +61,17 @@ pub fn until(deadline: f64) -> impl FnMut() -> bool {
     }
 }
 
+/// While the simulator works in slices, the page draws what exists at most this often
+/// (ms), in a frame that does no work: about every other frame at 60 Hz. (Drawing less
+/// often draws more at once: a draw's cost grows with the pods it adds, and 250 ms made
+/// draws of 100–350 ms; BENCHMARKS.md.)
+pub const DRAW_EVERY_MS: f64 = 30.0;
+
 /// Works off the playground's pending simulator work, a slice of [`WORK_BUDGET_MS`] at
-/// the start of every other animation frame (the frames between draw it), until none is
-/// left. Runs whether or not time is
-/// playing (a command's busy instant is done even when paused); one loop at a time.
+/// the start of each animation frame, until none is left; every [`DRAW_EVERY_MS`] a
+/// frame draws instead of working, and the frame after the last slice draws. Runs
+/// whether or not time is playing (a command's busy instant is done even when paused);
+/// one loop at a time.
 pub fn drive(pg: Playground) {
     thread_local! {
         static DRIVING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
@@ -73,18 +80,22 @@ pub fn drive(pg: Playground) {
         return;
     }
     leptos::task::spawn_local(async move {
+        let mut drawn = now_ms();
         loop {
             let t = next_frame().await;
             let start = t.min(now_ms());
-            pg.work(until(start + WORK_BUDGET_MS));
-            // What the slice did is drawn the frame after: a frame either works or
-            // draws, so neither adds to the other.
-            next_frame().await;
-            pg.show();
-            // (Asked anew: a command may have begun other work meanwhile.)
+            // (Asked anew each frame: a command may have finished or begun work.)
             if !pg.pending() {
+                pg.show();
                 break;
             }
+            if start - drawn >= DRAW_EVERY_MS {
+                // A frame either works or draws, so neither adds to the other.
+                pg.show();
+                drawn = start;
+                continue;
+            }
+            pg.work(until(start + WORK_BUDGET_MS));
         }
         DRIVING.with(|d| d.set(false));
     });
