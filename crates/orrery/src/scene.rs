@@ -227,7 +227,10 @@ pub fn pod_visual(pod: &Object) -> (Status, String) {
     let (ready, total) = pod_ready_counts(pod);
     let st = match text.as_str() {
         "Terminating" => Status::Terminating,
-        "Pending" => Status::Pending,
+        // "": a pod just stored, before any status was written (the page can draw the
+        // middle of a busy instant, `Timeline::work`): Pending, as the API server's
+        // create strategy makes a new pod.
+        "Pending" | "" => Status::Pending,
         "ContainerCreating" | "PodInitializing" => Status::Creating,
         t if t.starts_with("Init:") && !t.contains("Err") && !t.contains("BackOff") => {
             Status::Creating
