@@ -97,13 +97,40 @@ fn run(start: u64, scale_to: &str) -> Run {
 
 #[test]
 fn a_parallel_statefulset_with_claims_at_the_pod_quota_settles_with_bounded_work() {
-    let target = std::env::var("STS_REPLICAS").unwrap_or_else(|_| "937980104".into());
+    // The fuzz input's scale in optimised builds; 1,200 in debug builds (`make test`),
+    // which is past the 1,000 events the provisioners once read their claims in progress
+    // from (1,000 claims then never provisioned: 602 rounds in ten minutes, none bound).
+    let default = if cfg!(debug_assertions) {
+        "1200"
+    } else {
+        "937980104"
+    };
+    let target = std::env::var("STS_REPLICAS").unwrap_or_else(|_| default.into());
     let r = run(86, &target);
     let n: usize = target.parse::<usize>().unwrap_or(MAX_PODS).min(MAX_PODS);
     // Real behaviour: every pod and claim exists, every claim is bound and every pod ready
-    // within ten minutes (one provisioning takes about a second, all run at once).
+    // within ten minutes (a provisioning takes about a second, all run at once).
     assert_eq!(r.pods, n);
-    assert_eq!(r.bound, n);
     assert_eq!(r.ready as usize, n);
-    eprintln!("{} rounds, {} steps", r.rounds, r.steps);
+    // Past the quota one more ordinal is tried: its claim is created before the pod is
+    // refused (`createPersistentVolumeClaims` comes first, R3.4), and is provisioned too.
+    assert!(
+        r.bound == n || (n == MAX_PODS && r.bound == n + 1),
+        "{} bound",
+        r.bound
+    );
+    // The work, measured when this test was written: 10 rounds and 35,004 writes at
+    // 5,000 (7 per pod, claim and volume: created, annotated, provisioned, bound, the pod
+    // scheduled, started, ready). Before: 602 rounds at 1,000 replicas (the provisioners
+    // restarting every claim each second) and no claim bound.
+    assert!(
+        r.rounds <= 30,
+        "{} controller rounds in ten minutes",
+        r.rounds
+    );
+    assert!(
+        r.steps <= 10 * n,
+        "{} store writes for {n} pods and their claims",
+        r.steps
+    );
 }
