@@ -254,6 +254,18 @@ pub fn claims_for(set: &Object, ordinal: i64) -> Vec<(String, Object)> {
     out
 }
 
+/// The names of the set's claim templates, in the order of `claims_for`: what a pass
+/// needs to look the ordinals' claims up without building each claim object.
+fn claim_template_names(set: &Object) -> Vec<String> {
+    set.get(&["spec", "volumeClaimTemplates"])
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|t| t.pointer("/metadata/name").and_then(Value::as_str))
+        .map(str::to_string)
+        .collect()
+}
+
 /// R3.3 `newStatefulSetPod` + `setPodRevision`: the pod of one ordinal from a template.
 pub fn new_pod(
     v: ClusterVersion,
@@ -711,6 +723,8 @@ struct Pass<'a, 'o> {
     policy: RetentionPolicy,
     start: i64,
     end: i64,
+    /// `claim_template_names(set)`.
+    templates: Vec<String>,
 }
 
 impl Pass<'_, '_> {
@@ -731,13 +745,19 @@ impl Pass<'_, '_> {
     /// error kubectl's event carries when a claim blocks the pod.
     fn create_missing_claims(&mut self, pod_name: &str, ordinal: i64) -> Result<(), String> {
         let mut errs = vec![];
-        for (_, mut claim) in claims_for(self.set, ordinal) {
+        // The claims are looked up by name; a claim object is built only to be created
+        // (this runs for every Pending pod on every pass).
+        let mut built: Option<Vec<(String, Object)>> = None;
+        for i in 0..self.templates.len() {
+            let name = claim_name(&self.templates[i], &self.set.meta.name, ordinal);
             match self
                 .sim
                 .store
-                .find(CLAIM_GK, &claim.meta.namespace, &claim.meta.name)
+                .find(CLAIM_GK, &self.set.meta.namespace, &name)
             {
                 None => {
+                    let claims = built.get_or_insert_with(|| claims_for(self.set, ordinal));
+                    let mut claim = claims[i].1.clone();
                     claim.meta.owner_references = claim_refs_for_policy(
                         &[],
                         self.policy,
@@ -771,15 +791,27 @@ impl Pass<'_, '_> {
             return false;
         }
         let mut changed = false;
-        for (_, claim) in claims_for(self.set, ordinal) {
-            let Some(existing) =
-                self.sim
-                    .store
-                    .find(CLAIM_GK, &claim.meta.namespace, &claim.meta.name)
+        for tpl in &self.templates {
+            let name = claim_name(tpl, &self.set.meta.name, ordinal);
+            let Some(existing) = self
+                .sim
+                .store
+                .find(CLAIM_GK, &self.set.meta.namespace, &name)
             else {
                 continue;
             };
             if existing.is_deleting() {
+                continue;
+            }
+            // The default policy (Retain, Retain) with neither the set nor the pod among
+            // the owners: nothing to change, and nothing to build to see that.
+            if !self.policy.when_deleted_delete
+                && !self.policy.when_scaled_delete
+                && !existing.meta.owner_references.iter().any(|r| {
+                    r.uid == self.set.meta.uid
+                        || (!pod.meta.uid.is_empty() && r.uid == pod.meta.uid)
+                })
+            {
                 continue;
             }
             let want = claim_refs_for_policy(
@@ -805,10 +837,14 @@ impl Pass<'_, '_> {
         if !self.policy.when_scaled_delete {
             return false;
         }
-        claims_for(self.set, ordinal).iter().any(|(_, c)| {
+        self.templates.iter().any(|tpl| {
             self.sim
                 .store
-                .find(CLAIM_GK, &c.meta.namespace, &c.meta.name)
+                .find(
+                    CLAIM_GK,
+                    &self.set.meta.namespace,
+                    &claim_name(tpl, &self.set.meta.name, ordinal),
+                )
                 .is_some_and(|existing| claim_is_stale(existing, pod_name, ""))
         })
     }
@@ -924,7 +960,8 @@ fn sync(sim: &Sim, set: &Object, out: &mut Out) {
         pods.push(o);
     }
     if !selector.is_empty() {
-        for o in sim.store.list("Pod", ns) {
+        // The store's index of pods without a controller (in the order of `list`).
+        for o in sim.store.uncontrolled("Pod", ns) {
             if o.controller_ref().is_none()
                 && !o.is_deleting()
                 && parent_and_ordinal(&o.meta.name).is_some_and(|(p, _)| p == set.meta.name)
@@ -959,6 +996,7 @@ fn sync(sim: &Sim, set: &Object, out: &mut Out) {
         policy: retention_policy(v, set),
         start,
         end,
+        templates: claim_template_names(set),
     };
 
     // R3.2: in-range replicas by ordinal; the rest are condemned, highest first.
