@@ -152,6 +152,30 @@ pub fn revision_data(template: &Value) -> Value {
     json!({"spec": {"template": Value::Object(t)}})
 }
 
+/// Whether `data` is [`revision_data`]`(template)`, without building it: the set's
+/// template is compared with every revision's on every pass, and a real one (Argo CD's
+/// application controller) is a few hundred values to copy each time.
+fn is_revision_data(data: &Value, template: &Value) -> bool {
+    let Some(t) = data
+        .as_object()
+        .filter(|d| d.len() == 1)
+        .and_then(|d| d.get("spec"))
+        .and_then(Value::as_object)
+        .filter(|s| s.len() == 1)
+        .and_then(|s| s.get("template"))
+        .and_then(Value::as_object)
+    else {
+        return false;
+    };
+    if t.get("$patch").and_then(Value::as_str) != Some("replace") {
+        return false;
+    }
+    let empty = Map::new();
+    let fields = template.as_object().unwrap_or(&empty);
+    let others = || fields.iter().filter(|(k, _)| *k != "$patch");
+    t.len() == others().count() + 1 && others().all(|(k, v)| t.get(k) == Some(v))
+}
+
 /// The template a revision's data carries (`ApplyRevision`).
 fn template_of_revision(cr: &Object) -> Value {
     let mut t = cr.get(&["data", "spec", "template"]).clone();
@@ -586,7 +610,8 @@ struct Revisions<'a> {
     /// Revisions owned by the set, oldest first (by `revision`).
     all: Vec<&'a Object>,
     current_name: String,
-    current_template: Value,
+    /// The current revision, when it is not the set's own template.
+    current: Option<&'a Object>,
     update_name: String,
     collision_count: u32,
 }
@@ -625,13 +650,15 @@ fn revisions<'a>(sim: &'a Sim, set: &'a Object, out: &mut Out) -> Revisions<'a> 
         .and_then(|c| c.i64_at(&["revision"]))
         .unwrap_or(0)
         + 1;
-    let template = set.get(&["spec", "template"]).clone();
-    let data = revision_data(&template);
+    let template = set.get(&["spec", "template"]);
     let mut collision_count = set
         .i64_at(&["status", "collisionCount"])
         .unwrap_or(0)
         .max(0) as u32;
-    let equal: Vec<&&Object> = all.iter().filter(|c| c.get(&["data"]) == &data).collect();
+    let equal: Vec<&&Object> = all
+        .iter()
+        .filter(|c| is_revision_data(c.get(&["data"]), template))
+        .collect();
     let update_name = match (equal.last(), all.last()) {
         (Some(eq), Some(last)) if eq.meta.uid == last.meta.uid => last.meta.name.clone(),
         (Some(eq), _) => {
@@ -643,6 +670,7 @@ fn revisions<'a>(sim: &'a Sim, set: &'a Object, out: &mut Out) -> Revisions<'a> 
         }
         (None, _) => {
             // CreateControllerRevision: a name taken by different data is a collision.
+            let data = revision_data(template);
             let mut name;
             let mut bounded = 0;
             loop {
@@ -656,7 +684,7 @@ fn revisions<'a>(sim: &'a Sim, set: &'a Object, out: &mut Out) -> Revisions<'a> 
                     Some(_) => break,
                     None => {
                         let mut cr = Object::new("apps/v1", "ControllerRevision", ns, &name);
-                        cr.meta.labels = pod_labels_from(&template);
+                        cr.meta.labels = pod_labels_from(template);
                         cr.meta.labels.insert(REVISION_HASH_LABEL.into(), hash);
                         cr.meta.owner_references = vec![set_owner_ref(set)];
                         cr.body.insert("data".into(), data.clone());
@@ -670,17 +698,17 @@ fn revisions<'a>(sim: &'a Sim, set: &'a Object, out: &mut Out) -> Revisions<'a> 
         }
     };
     let status_current = set.str_at(&["status", "currentRevision"]).unwrap_or("");
-    let (current_name, current_template) = match all
+    let (current_name, current) = match all
         .iter()
         .find(|c| !status_current.is_empty() && c.meta.name == status_current)
     {
-        Some(c) => (c.meta.name.clone(), template_of_revision(c)),
-        None => (update_name.clone(), template.clone()),
+        Some(c) => (c.meta.name.clone(), Some(*c)),
+        None => (update_name.clone(), None),
     };
     Revisions {
         all,
         current_name,
-        current_template,
+        current,
         update_name,
         collision_count,
     }
@@ -949,7 +977,7 @@ fn sync(sim: &Sim, set: &Object, out: &mut Out) {
     pods.retain(|p| parent_and_ordinal(&p.meta.name).is_some_and(|(n, _)| n == set.meta.name));
 
     let revs = revisions(sim, set, out);
-    let update_template = set.get(&["spec", "template"]).clone();
+    let update_template = set.get(&["spec", "template"]);
     let start = start_ordinal(v, set);
     // Bounded like every loop here: past the simulated pod quota (sim::MAX_PODS) one
     // more ordinal is looked at, so that its refusal is visible as a FailedCreate.
@@ -1019,9 +1047,12 @@ fn sync(sim: &Sim, set: &Object, out: &mut Out) {
     // current revision; the rest (and every pod under OnDelete, R3.12) at the update one.
     let versioned_pod = |ord: i64| -> Object {
         if rolling && ord < start + partition {
-            new_pod(v, set, &revs.current_template, ord, &revs.current_name)
+            match revs.current {
+                Some(c) => new_pod(v, set, &template_of_revision(c), ord, &revs.current_name),
+                None => new_pod(v, set, update_template, ord, &revs.current_name),
+            }
         } else {
-            new_pod(v, set, &update_template, ord, &revs.update_name)
+            new_pod(v, set, update_template, ord, &revs.update_name)
         }
     };
 
@@ -1248,6 +1279,34 @@ mod tests {
         assert_eq!(claim_name("www", "web", 0), "www-web-0");
         assert_eq!(revision_name("web", "7b9c5d4f8"), "web-7b9c5d4f8");
         assert_eq!(revision_name(&"a".repeat(300), "5").len(), 225);
+    }
+
+    #[test]
+    fn is_revision_data_is_equality_with_the_built_data() {
+        let templates = [
+            json!({"metadata": {"labels": {"app": "a"}}, "spec": {"containers": [{"name": "c"}]}}),
+            json!({"metadata": {"labels": {"app": "a"}}, "spec": {"containers": [{"name": "d"}]}}),
+            json!({"metadata": {"labels": {"app": "a"}}}),
+            json!({"$patch": "merge", "spec": {}}),
+            json!({"$patch": "replace"}),
+            json!({}),
+            json!(null),
+            json!([1]),
+        ];
+        let mut datas: Vec<Value> = templates.iter().map(revision_data).collect();
+        datas.extend([
+            json!(null),
+            json!({"spec": {"template": {"$patch": "merge"}}}),
+            json!({"spec": {"template": {"$patch": "replace"}, "x": 1}}),
+            json!({"spec": {"template": {"$patch": "replace"}}, "x": 1}),
+            json!({"spec": {"template": {"$patch": "replace", "spec": {}, "extra": 1}}}),
+            json!({"spec": {"template": "x"}}),
+        ]);
+        for t in &templates {
+            for d in &datas {
+                assert_eq!(is_revision_data(d, t), *d == revision_data(t), "{d} vs {t}");
+            }
+        }
     }
 
     #[test]
