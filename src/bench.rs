@@ -410,18 +410,11 @@ fn request_frame(cb: &FrameCallback) {
 
 /// Lets the page catch up: a new task (so every pending render effect has run), then a
 /// forced style and layout.
+/// Lets the page render what changed: a new task of the browser's event loop (a message
+/// the page posts to itself, [`crate::editor::next_task`]), then a forced layout. Not a
+/// `setTimeout(0)`: the browser holds a timer nested more than five deep for at least
+/// 4 ms, idle time every phase would have counted from its sixth step on.
 async fn settle() {
-    TimeoutFuture::new(0).await;
-    if let Some(body) = document().body() {
-        let _ = body.offset_height();
-    }
-}
-
-/// [`settle`] for the paste benchmark: the new task is a message, not a timer, as the
-/// editor's own steps are ([`crate::editor::next_task`]): its 17 steps in a row each
-/// waited 4 ms for the browser's clamp on nested timers, time in which the page did
-/// nothing.
-async fn settle_paste() {
     crate::editor::next_task().await;
     if let Some(body) = document().body() {
         let _ = body.offset_height();
@@ -709,7 +702,7 @@ async fn run(pg: Playground, tasks: Tasks, report: Report) {
 async fn paste(pg: Playground, text: String, report: Report) {
     let mut errors = vec![];
     report.say("paste: parsing");
-    settle_paste().await;
+    settle().await;
     mark("orrery-bench:paste-start");
     let t0 = now_ms();
     // The editor's report on the text (diagnostics and kinds), as on paste: parsed a
@@ -719,14 +712,14 @@ async fn paste(pg: Playground, text: String, report: Report) {
         Some(parsed) => FileReport::of_parsed(&parsed),
         None => FileReport::of(&text),
     };
-    settle_paste().await;
+    settle().await;
     let t_parse = now_ms();
     pg.set_file("install.yaml", &text);
     let out = pg.run("kubectl apply -f install.yaml", None, "bench");
     if out.code != 0 {
         errors.push(format!("kubectl apply: {}", out.text.trim()));
     }
-    settle_paste().await;
+    settle().await;
     let t_apply = now_ms();
     let mut chunks = vec![];
     let mut left = PASTE_CONVERGE_MS;
@@ -735,7 +728,7 @@ async fn paste(pg: Playground, text: String, report: Report) {
         let ms = left.min(MAX_FRAME_ADVANCE_MS);
         pg.advance(ms);
         left -= ms;
-        settle_paste().await;
+        settle().await;
         chunks.push(now_ms() - c0);
     }
     let t_end = now_ms();
