@@ -18,7 +18,8 @@ use crate::validation;
 /// defaults (`json!` values) of an already-defaulted pod were allocated to be dropped.
 macro_rules! set_default {
     ($m:expr, $key:expr, $v:expr $(,)?) => {{
-        let m: &mut Map<String, Value> = $m;
+        // A JSON map or an object's `Body`: both have `get` and `insert`.
+        let m = &mut *$m;
         let key: &str = $key;
         if m.get(key).is_none_or(Value::is_null) {
             m.insert(key.to_string(), $v);

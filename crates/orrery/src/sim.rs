@@ -548,6 +548,9 @@ impl Sim {
         obj.meta.deletion_ms = old.meta.deletion_ms;
         obj.meta.deletion_grace_period_seconds = old.meta.deletion_grace_period_seconds;
         obj.meta.generation = old.meta.generation;
+        // One copy of the fields the update leaves as they were (the spec of a status
+        // write), shared with the stored version and so with every checkpoint.
+        obj.body.share_unchanged(&old.body);
         if admission::has_generation(&obj) && obj.body.get("spec") != old.body.get("spec") {
             obj.meta.generation = old.meta.generation + 1;
         }

@@ -4,6 +4,7 @@
 
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::time::{rfc3339, Millis};
 
@@ -101,7 +102,124 @@ pub struct Object {
     pub kind: String,
     pub meta: Meta,
     /// Everything but `apiVersion`, `kind` and `metadata`.
-    pub body: Map<String, Value>,
+    pub body: Body,
+}
+
+/// The top-level fields of an object but `apiVersion`, `kind` and `metadata` (`spec`,
+/// `status`, `data`, …), each behind its own `Arc`: a copy of an object shares every
+/// field with the original, and a write copies only the field it changes. A pod written
+/// for its status shares its `spec` with every earlier version of itself, so a
+/// time-travel checkpoint after 1,000 pods turned Ready holds 1,000 new statuses, not
+/// 1,000 whole pods. The API is a map's (`get`, `insert`, `remove`, iteration in key
+/// order, `["key"]`): a mutable access copies the field first if it is shared.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Body(BTreeMap<String, Arc<Value>>);
+
+impl Body {
+    pub fn new() -> Body {
+        Body(BTreeMap::new())
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.0.get(key).map(|v| &**v)
+    }
+
+    /// The field to change, copied first if another version of the object shares it.
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
+        self.0.get_mut(key).map(Arc::make_mut)
+    }
+
+    /// The field to change, `null` if it was not there.
+    pub fn slot(&mut self, key: &str) -> &mut Value {
+        if !self.0.contains_key(key) {
+            self.0.insert(key.to_string(), Arc::new(Value::Null));
+        }
+        Arc::make_mut(self.0.get_mut(key).expect("inserted above"))
+    }
+
+    pub fn insert(&mut self, key: String, value: Value) {
+        self.0.insert(key, Arc::new(value));
+    }
+
+    /// Sets a field to the same (shared) value another object has.
+    pub fn insert_shared(&mut self, key: String, value: Arc<Value>) {
+        self.0.insert(key, value);
+    }
+
+    /// The field as shared with other versions (to give it to another object uncopied).
+    pub fn get_shared(&self, key: &str) -> Option<&Arc<Value>> {
+        self.0.get(key)
+    }
+
+    pub fn remove(&mut self, key: &str) -> Option<Value> {
+        self.0.remove(key).map(Arc::unwrap_or_clone)
+    }
+
+    /// Makes every field equal to the same field of `old` share `old`'s copy: an update
+    /// that went through defaulting (which writes, so copies, the spec) or was built
+    /// afresh (`kubectl apply`) keeps one copy of what it did not change.
+    pub fn share_unchanged(&mut self, old: &Body) {
+        for (k, v) in self.0.iter_mut() {
+            if let Some(o) = old.0.get(k) {
+                if !Arc::ptr_eq(v, o) && v == o {
+                    *v = o.clone();
+                }
+            }
+        }
+    }
+
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.0.contains_key(key)
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &String> + '_ {
+        self.0.keys()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &Value)> + '_ {
+        self.0.iter().map(|(k, v)| (k, &**v))
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl From<Map<String, Value>> for Body {
+    fn from(m: Map<String, Value>) -> Body {
+        Body(m.into_iter().map(|(k, v)| (k, Arc::new(v))).collect())
+    }
+}
+
+impl<'a> IntoIterator for &'a Body {
+    type Item = (&'a String, &'a Value);
+    type IntoIter = std::iter::Map<
+        std::collections::btree_map::Iter<'a, String, Arc<Value>>,
+        fn((&'a String, &'a Arc<Value>)) -> (&'a String, &'a Value),
+    >;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|(k, v)| (k, &**v))
+    }
+}
+
+/// `body["spec"]`: `null` when the field is not there, as for a JSON value.
+impl std::ops::Index<&str> for Body {
+    type Output = Value;
+    fn index(&self, key: &str) -> &Value {
+        static NULL: Value = Value::Null;
+        self.get(key).unwrap_or(&NULL)
+    }
+}
+
+/// `body["spec"] = …`: the field, created as `null` when missing, copied if shared.
+impl std::ops::IndexMut<&str> for Body {
+    fn index_mut(&mut self, key: &str) -> &mut Value {
+        self.slot(key)
+    }
 }
 
 impl Object {
@@ -114,7 +232,7 @@ impl Object {
                 namespace: namespace.to_string(),
                 ..Meta::default()
             },
-            body: Map::new(),
+            body: Body::new(),
         }
     }
 
@@ -158,12 +276,7 @@ impl Object {
     /// A copy of this object with `status` replaced: the old status is not copied (a
     /// controller writing the status of 1,000 pods would copy each one's only to drop it).
     pub fn with_status(&self, status: Value) -> Object {
-        let mut body = Map::new();
-        for (k, v) in &self.body {
-            if k != "status" {
-                body.insert(k.clone(), v.clone());
-            }
-        }
+        let mut body = self.body.clone();
         body.insert("status".into(), status);
         Object {
             api_version: self.api_version.clone(),
@@ -188,7 +301,7 @@ impl Object {
     /// A mutable value by path, creating empty objects on the way.
     pub fn get_mut(&mut self, path: &[&str]) -> &mut Value {
         let (first, rest) = path.split_first().expect("a path has at least one key");
-        let mut v = self.body.entry(first.to_string()).or_insert(Value::Null);
+        let mut v = self.body.slot(first);
         for k in rest {
             if !v.is_object() {
                 *v = Value::Object(Map::new());
