@@ -223,6 +223,7 @@ fn main() {
     size!("steps", sim.steps.clone());
     size!("runtime", sim.runtime.clone());
     size!("history", tl.session.history.clone());
+    breakdown(&tl);
     let (start, end) = (tl.start(), tl.now());
     let mut x: u64 = 0x0bb1_7e57;
     let mut jumps = vec![];
@@ -265,5 +266,70 @@ fn main() {
         "timeline's checkpoints and entries {:.1} MB; the present session alone {:.1} MB",
         mb(with_both - session_only),
         mb(session_only - LIVE.load(Ordering::Relaxed))
+    );
+}
+
+/// What the checkpoints hold: every distinct pod version (by address; versions are shared
+/// between checkpoints through `Arc`) and the parts of it, and the per-checkpoint copies.
+fn breakdown(tl: &Timeline) {
+    use std::collections::BTreeSet;
+    fn bytes<T: Clone>(x: &T) -> isize {
+        let b = LIVE.load(Ordering::Relaxed);
+        let c = x.clone();
+        let n = LIVE.load(Ordering::Relaxed) - b;
+        drop(c);
+        n
+    }
+    let (mut pods, mut specs, mut statuses) = (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
+    let (mut meta_b, mut spec_b, mut status_b, mut body_b) = (0, 0, 0, 0);
+    let (mut store_b, mut runtime_b, mut other_b, mut n) = (0, 0, 0, 0);
+    let sessions: Vec<&Session> = tl
+        .checkpoint_sessions()
+        .chain(std::iter::once(&tl.session))
+        .collect();
+    for s in &sessions {
+        n += 1;
+        store_b += bytes(&s.sim.store);
+        runtime_b += bytes(&s.sim.runtime);
+        other_b += bytes(&s.files) + bytes(&s.history) + bytes(&s.sim.volumes);
+        for p in s.sim.store.list_all("Pod") {
+            if !pods.insert(p as *const _ as usize) {
+                continue;
+            }
+            meta_b += bytes(&p.meta) + bytes(&p.api_version) + bytes(&p.kind);
+            body_b += bytes(&p.body);
+            if let Some(v) = p.body.get("spec") {
+                if specs.insert(v as *const _ as usize) {
+                    spec_b += bytes(v);
+                }
+            }
+            if let Some(v) = p.body.get("status") {
+                if statuses.insert(v as *const _ as usize) {
+                    status_b += bytes(v);
+                }
+            }
+        }
+    }
+    let kb = |b: isize, k: usize| b as f64 / 1024.0 / k.max(1) as f64;
+    println!(
+        "{} sessions (checkpoints + present): {} distinct pod versions, {} specs, {} statuses",
+        n,
+        pods.len(),
+        specs.len(),
+        statuses.len()
+    );
+    println!(
+        "  per pod version: meta {:.2} KB, body map {:.2} KB; per spec {:.2} KB, per status {:.2} KB",
+        kb(meta_b, pods.len()),
+        kb(body_b, pods.len()),
+        kb(spec_b, specs.len()),
+        kb(status_b, statuses.len())
+    );
+    println!(
+        "  pods in all: {:.1} MB; per session copies: store (indexes, pointers) {:.2} MB, runtime {:.2} MB, files+history+volumes {:.2} MB",
+        mb(meta_b + body_b + spec_b + status_b),
+        mb(store_b) / n as f64,
+        mb(runtime_b) / n as f64,
+        mb(other_b) / n as f64,
     );
 }
