@@ -283,6 +283,8 @@ fn breakdown(tl: &Timeline) {
     let (mut pods, mut specs, mut statuses) = (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
     let (mut meta_b, mut spec_b, mut status_b, mut body_b) = (0, 0, 0, 0);
     let (mut store_b, mut runtime_b, mut other_b, mut n) = (0, 0, 0, 0);
+    // Distinct by value (what interning could share).
+    let (mut spec_texts, mut status_texts) = (BTreeSet::new(), BTreeSet::new());
     let sessions: Vec<&Session> = tl
         .checkpoint_sessions()
         .chain(std::iter::once(&tl.session))
@@ -301,11 +303,13 @@ fn breakdown(tl: &Timeline) {
             if let Some(v) = p.body.get("spec") {
                 if specs.insert(v as *const _ as usize) {
                     spec_b += bytes(v);
+                    spec_texts.insert(v.to_string());
                 }
             }
             if let Some(v) = p.body.get("status") {
                 if statuses.insert(v as *const _ as usize) {
                     status_b += bytes(v);
+                    status_texts.insert(v.to_string());
                 }
             }
         }
@@ -317,6 +321,11 @@ fn breakdown(tl: &Timeline) {
         pods.len(),
         specs.len(),
         statuses.len()
+    );
+    println!(
+        "  distinct by value: {} specs, {} statuses",
+        spec_texts.len(),
+        status_texts.len()
     );
     println!(
         "  per pod version: meta {:.2} KB, body map {:.2} KB; per spec {:.2} KB, per status {:.2} KB",

@@ -39,7 +39,15 @@ pub struct Store {
     quota_pods: BTreeMap<String, usize>,
     /// Pods without `spec.nodeName` (the scheduler's queue), in key order.
     unbound_pods: BTreeSet<ObjKey>,
+    /// The last few distinct pod specs written, newest first: the pods of one template
+    /// have equal specs (defaulted the same, bound to the same node), and a pod written
+    /// with a spec equal to one of these shares it instead of holding its own copy
+    /// (1,000 replicas hold one spec, in the present and in every checkpoint).
+    recent_pod_specs: Vec<Arc<serde_json::Value>>,
 }
+
+/// How many distinct pod specs [`Store::put`] remembers to share.
+const RECENT_POD_SPECS: usize = 8;
 
 /// A pod the scheduler has yet to bind: no `spec.nodeName`.
 fn is_unbound_pod(obj: &Object) -> bool {
@@ -294,6 +302,9 @@ impl Store {
     pub fn put(&mut self, mut obj: Object) -> &Object {
         obj.meta.resource_version = self.next_resource_version();
         let key = obj.key();
+        if key.gk == "Pod" {
+            self.share_pod_spec(&key, &mut obj);
+        }
         self.touch(&key.gk);
         if let Some(slot) = self.objects.get_mut(&key) {
             // A replacement: re-index only what changed (most writes change a status).
@@ -341,6 +352,29 @@ impl Store {
         self.by_rv.insert(obj.meta.resource_version, key.clone());
         self.index_identity(&key, &obj);
         self.objects.entry(key).or_insert(Arc::new(obj))
+    }
+
+    /// Gives a pod whose spec is new (not the stored version's) the equal spec of a
+    /// recently written pod, if there is one; otherwise remembers its spec.
+    fn share_pod_spec(&mut self, key: &ObjKey, obj: &mut Object) {
+        let Some(spec) = obj.body.get_shared("spec") else {
+            return;
+        };
+        let same = |a: &Arc<serde_json::Value>| Arc::ptr_eq(a, spec);
+        let stored = self
+            .objects
+            .get(key)
+            .and_then(|o| o.body.get_shared("spec"));
+        if stored.is_some_and(same) || self.recent_pod_specs.iter().any(same) {
+            return;
+        }
+        if let Some(s) = self.recent_pod_specs.iter().find(|s| ***s == **spec) {
+            let s = s.clone();
+            obj.body.insert_shared("spec".into(), s);
+            return;
+        }
+        self.recent_pod_specs.insert(0, spec.clone());
+        self.recent_pod_specs.truncate(RECENT_POD_SPECS);
     }
 
     /// The UID, owner and controller indices.
