@@ -216,8 +216,9 @@ pub struct Sim {
     pub steps: Vec<Step>,
     /// Per-volume file trees (issue: data on volumes); keyed by volume identity.
     pub volumes: BTreeMap<String, BTreeMap<String, String>>,
-    /// The kubelet's state of each pod, by pod UID.
-    pub runtime: BTreeMap<String, PodRuntime>,
+    /// The kubelet's state of each pod, by pod UID; each behind `Arc`, so a checkpoint
+    /// shares the runtimes that did not change since (a write copies one, `make_mut`).
+    pub runtime: BTreeMap<String, std::sync::Arc<PodRuntime>>,
     /// Why each claim has its storage class, as admission saw it (R5.14, R5.15): the page
     /// explains "explicit" vs "default at admission" vs "retroactive". Keyed by claim.
     pub claim_class_origins: BTreeMap<ObjKey, controllers::persistentvolume::ClassOrigin>,
@@ -1010,7 +1011,7 @@ impl Sim {
                 ok
             }
             Action::Runtime { uid, runtime } => {
-                let changed = self.runtime.get(&uid) != runtime.as_ref();
+                let changed = self.runtime.get(&uid).map(|rt| &**rt) != runtime.as_ref();
                 if changed {
                     self.runtime_seq += 1;
                 }
@@ -1023,7 +1024,7 @@ impl Sim {
                         if let Some(d) = rt.due {
                             self.kubelet_due.insert((d, uid.clone()));
                         }
-                        self.runtime.insert(uid, rt);
+                        self.runtime.insert(uid, std::sync::Arc::new(rt));
                     }
                     _ => {
                         self.runtime.remove(&uid);
@@ -1059,7 +1060,7 @@ impl Sim {
         };
         if let Some(rt) = self.runtime.get_mut(&pod.meta.uid) {
             if rt.synced_rv == seen_rv {
-                rt.synced_rv = pod.meta.resource_version;
+                std::sync::Arc::make_mut(rt).synced_rv = pod.meta.resource_version;
             }
         }
     }
