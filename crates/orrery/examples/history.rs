@@ -162,13 +162,44 @@ fn main() {
     let mut tl = Timeline::new(Session::new(1));
     let mut frames = vec![];
     let t0 = Instant::now();
+    // BROWSER=1: the `?bench` page's whole sequence — the frame benchmark's 100, 500 and
+    // 1,000 pods created, scaled to 0 and deleted in the same history first — and no
+    // churn after the history's create (the frame runs already wrote 10,000+ events).
+    let browser = std::env::var("BROWSER").is_ok();
+    if browser {
+        for k in [100, 500, 1_000] {
+            play(
+                &mut tl,
+                &format!("kubectl create deployment bench --image=nginx --replicas={k}"),
+                |s| pods(s) == (k, k),
+                &mut frames,
+            );
+            play(
+                &mut tl,
+                "kubectl scale deployment bench --replicas=0",
+                |s| pods(s).0 == 0,
+                &mut frames,
+            );
+            play(
+                &mut tl,
+                "kubectl delete deployment bench",
+                |s| s.store.list("ReplicaSet.apps", "default").next().is_none(),
+                &mut frames,
+            );
+            println!(
+                "after the {k}-pod frame run: live heap {:.1} MB, peak {:.1} MB",
+                mb(LIVE.load(Ordering::Relaxed)),
+                mb(PEAK.load(Ordering::Relaxed) as isize)
+            );
+        }
+    }
     play(
         &mut tl,
         &format!("kubectl create deployment history --image=nginx --replicas={n}"),
         |s| pods(s) == (n, n),
         &mut frames,
     );
-    for _ in 0..3 {
+    for _ in 0..if browser { 0 } else { 3 } {
         play(
             &mut tl,
             "kubectl scale deployment history --replicas=0",
