@@ -510,7 +510,7 @@ impl Sim {
                 .unwrap_or(key.gk.clone());
             return Err(ApiError::NotFound {
                 resource,
-                name: key.name,
+                name: key.name.clone(),
             });
         };
         let obj = if admission::defaulting_allocates(&key.gk) {
@@ -686,8 +686,8 @@ impl Sim {
             reason: e.reason,
             object,
             kind: e.kind,
-            namespace: e.regarding.namespace,
-            name: e.regarding.name,
+            namespace: e.regarding.namespace.clone(),
+            name: e.regarding.name.clone(),
             uid: e.uid,
             message: e.message,
             source: self.actor,
@@ -943,7 +943,7 @@ impl Sim {
                 let ns = obj.meta.namespace.clone();
                 match self.create(obj) {
                     Ok(key) => {
-                        self.last_created = Some(key.name);
+                        self.last_created = Some(key.name.clone());
                         true
                     }
                     Err(e) => {

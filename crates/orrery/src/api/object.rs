@@ -13,20 +13,47 @@ use crate::time::{rfc3339, Millis};
 pub type GroupKind = String;
 
 /// Where an object lives: (group-kind, namespace or "" for cluster-scoped, name).
+/// Behind one `Arc`: the store's indices and every checkpoint hold many copies of each
+/// key, and a copy is a pointer, not three strings. Read the parts as fields
+/// (`key.name`); build one with [`ObjKey::new`] or [`ObjKey::from_parts`].
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ObjKey(Arc<KeyParts>);
+
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct ObjKey {
+pub struct KeyParts {
     pub gk: GroupKind,
     pub namespace: String,
     pub name: String,
 }
 
+impl std::ops::Deref for ObjKey {
+    type Target = KeyParts;
+    fn deref(&self) -> &KeyParts {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for ObjKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ObjKey")
+            .field("gk", &self.gk)
+            .field("namespace", &self.namespace)
+            .field("name", &self.name)
+            .finish()
+    }
+}
+
 impl ObjKey {
     pub fn new(gk: &str, namespace: &str, name: &str) -> Self {
-        ObjKey {
-            gk: gk.to_string(),
-            namespace: namespace.to_string(),
-            name: name.to_string(),
-        }
+        ObjKey::from_parts(gk.to_string(), namespace.to_string(), name.to_string())
+    }
+
+    pub fn from_parts(gk: GroupKind, namespace: String, name: String) -> Self {
+        ObjKey(Arc::new(KeyParts {
+            gk,
+            namespace,
+            name,
+        }))
     }
 }
 
@@ -249,11 +276,11 @@ impl Object {
     }
 
     pub fn key(&self) -> ObjKey {
-        ObjKey {
-            gk: self.gk(),
-            namespace: self.meta.namespace.clone(),
-            name: self.meta.name.clone(),
-        }
+        ObjKey::from_parts(
+            self.gk(),
+            self.meta.namespace.clone(),
+            self.meta.name.clone(),
+        )
     }
 
     pub fn is_deleting(&self) -> bool {
