@@ -341,9 +341,11 @@ fn default_object_except_service(sim: &Sim, obj: &mut Object) {
             if obj.get(&["spec", "finalizers"]).is_null() {
                 obj.set(&["spec", "finalizers"], json!(["kubernetes"]));
             }
-            obj.meta
-                .labels
-                .insert("kubernetes.io/metadata.name".into(), obj.meta.name.clone());
+            if obj.meta.labels.get("kubernetes.io/metadata.name") != Some(&obj.meta.name) {
+                let name = obj.meta.name.clone();
+                std::sync::Arc::make_mut(&mut obj.meta.labels)
+                    .insert("kubernetes.io/metadata.name".into(), name);
+            }
         }
         _ => {}
     }

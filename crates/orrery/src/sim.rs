@@ -305,7 +305,7 @@ impl Removed {
         Removed {
             key: key.clone(),
             uid: obj.meta.uid.clone(),
-            labels: obj.meta.labels.clone(),
+            labels: (*obj.meta.labels).clone(),
             controller: obj.controller_ref().map(|r| r.uid.clone()),
         }
     }

@@ -115,7 +115,9 @@ pub struct Meta {
     pub resource_version: u64,
     pub generation: u64,
     pub creation_ms: Millis,
-    pub labels: BTreeMap<String, String>,
+    /// Behind `Arc`: the versions of a pod share their labels, and the replicas of one
+    /// template share one map (see `Store::put`). Change with `Arc::make_mut`.
+    pub labels: Arc<BTreeMap<String, String>>,
     pub annotations: BTreeMap<String, String>,
     pub owner_references: Vec<OwnerRef>,
     pub finalizers: Vec<String>,
@@ -445,7 +447,7 @@ impl Object {
         obj.meta.name = s("name").unwrap_or_default();
         obj.meta.generate_name = s("generateName");
         obj.meta.namespace = s("namespace").unwrap_or_default();
-        obj.meta.labels = string_map(md.get("labels"));
+        obj.meta.labels = Arc::new(string_map(md.get("labels")));
         obj.meta.annotations = string_map(md.get("annotations"));
         if let Some(Value::Array(refs)) = md.get("ownerReferences") {
             obj.meta.owner_references = refs.iter().filter_map(OwnerRef::from_json).collect();

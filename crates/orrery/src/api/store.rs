@@ -44,6 +44,8 @@ pub struct Store {
     /// with a spec equal to one of these shares it instead of holding its own copy
     /// (1,000 replicas hold one spec, in the present and in every checkpoint).
     recent_pod_specs: Vec<Arc<serde_json::Value>>,
+    /// The same for pod labels (the replicas of one template have equal labels).
+    recent_pod_labels: Vec<Arc<BTreeMap<String, String>>>,
 }
 
 /// How many distinct pod specs [`Store::put`] remembers to share.
@@ -234,7 +236,7 @@ impl Store {
         if key.gk != "Pod" {
             return;
         }
-        for (k, v) in &obj.meta.labels {
+        for (k, v) in obj.meta.labels.iter() {
             let ik = (key.namespace.clone(), k.clone(), v.clone());
             if add {
                 self.pods_by_label
@@ -304,6 +306,7 @@ impl Store {
         let key = obj.key();
         if key.gk == "Pod" {
             self.share_pod_spec(&key, &mut obj);
+            self.share_pod_labels(&key, &mut obj);
         }
         self.touch(&key.gk);
         if let Some(slot) = self.objects.get_mut(&key) {
@@ -375,6 +378,28 @@ impl Store {
         }
         self.recent_pod_specs.insert(0, spec.clone());
         self.recent_pod_specs.truncate(RECENT_POD_SPECS);
+    }
+
+    /// [`Store::share_pod_spec`] for labels.
+    fn share_pod_labels(&mut self, key: &ObjKey, obj: &mut Object) {
+        let labels = &obj.meta.labels;
+        let same = |a: &Arc<BTreeMap<String, String>>| Arc::ptr_eq(a, labels);
+        let stored = self.objects.get(key).map(|o| &o.meta.labels);
+        if labels.is_empty() || stored.is_some_and(same) || self.recent_pod_labels.iter().any(same)
+        {
+            return;
+        }
+        if let Some(l) = self
+            .recent_pod_labels
+            .iter()
+            .chain(stored)
+            .find(|l| ***l == **labels)
+        {
+            obj.meta.labels = l.clone();
+            return;
+        }
+        self.recent_pod_labels.insert(0, labels.clone());
+        self.recent_pod_labels.truncate(RECENT_POD_SPECS);
     }
 
     /// The UID, owner and controller indices.
