@@ -258,17 +258,34 @@ fn main() {
     let (start, end) = (tl.start(), tl.now());
     let mut x: u64 = 0x0bb1_7e57;
     let mut jumps = vec![];
+    // Per jump: the most it allocated at once, what the rebuilt session kept, its steps.
+    let mut transient = vec![];
     for _ in 0..50 {
         x = x
             .wrapping_mul(6_364_136_223_846_793_005)
             .wrapping_add(1_442_695_040_888_963_407);
         let t = start + ((x >> 33) % (end - start) as u64) as i64;
+        let live = LIVE.load(Ordering::Relaxed);
+        let peak = PEAK.swap(live as usize, Ordering::Relaxed);
         let t1 = Instant::now();
         let s = tl.state_at(t);
         jumps.push((t1.elapsed().as_secs_f64() * 1e3, t));
+        let kept = LIVE.load(Ordering::Relaxed) - live;
+        let steps = s.sim.steps.len();
         drop(s);
+        let top = PEAK.load(Ordering::Relaxed) as isize - live;
+        transient.push((top, kept, steps, t - start));
+        PEAK.fetch_max(peak, Ordering::Relaxed);
     }
     jumps.sort_by(|a, b| a.0.total_cmp(&b.0));
+    transient.sort();
+    for (top, kept, steps, at) in transient.iter().rev().take(3) {
+        println!(
+            "  jump to {at}: {:.1} MB at its peak, the rebuilt session {:.1} MB ({steps} steps)",
+            mb(*top),
+            mb(*kept)
+        );
+    }
     println!(
         "jumps: median {:.1} ms, max {:.1} ms (at {}), p95 {:.1}",
         jumps[25].0,

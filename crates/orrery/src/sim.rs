@@ -212,8 +212,9 @@ pub struct Sim {
     pub cluster: Cluster,
     /// Behind `Arc`, so a cloned simulator (a time-travel checkpoint) shares the log.
     pub events: VecDeque<std::sync::Arc<EventRecord>>,
-    /// Steps since the caller last drained them.
-    pub steps: Vec<Step>,
+    /// Steps since the caller last drained them. Each behind `Arc`: a past moment
+    /// rebuilt by the timeline gets thousands of the live log's steps, as pointers.
+    pub steps: Vec<std::sync::Arc<Step>>,
     /// Per-volume file trees (issue: data on volumes); keyed by volume identity.
     pub volumes: BTreeMap<String, BTreeMap<String, String>>,
     /// The kubelet's state of each pod, by pod UID; each behind `Arc`, so a checkpoint
@@ -641,7 +642,7 @@ impl Sim {
     }
 
     fn record(&mut self, verb: StepVerb, obj: &Object) {
-        self.steps.push(Step {
+        self.steps.push(std::sync::Arc::new(Step {
             time: self.now,
             actor: self.actor,
             verb,
@@ -649,7 +650,7 @@ impl Sim {
             namespace: obj.meta.namespace.clone(),
             name: obj.meta.name.clone(),
             uid: obj.meta.uid.clone(),
-        });
+        }));
     }
 
     /// Records an Event, counting repeats of the same (object, reason, message) as kubectl
@@ -1130,7 +1131,7 @@ impl Sim {
     }
 
     /// Takes the steps recorded since the last call.
-    pub fn drain_steps(&mut self) -> Vec<Step> {
+    pub fn drain_steps(&mut self) -> Vec<std::sync::Arc<Step>> {
         std::mem::take(&mut self.steps)
     }
 }
