@@ -734,6 +734,10 @@ pub fn Canvas() -> impl IntoView {
             <div class="canvas-scroll" node_ref=scroller on:keydown=on_key>
                 <svg
                     class="canvas"
+                    // While a busy instant is drawn a slice per frame the layout grows
+                    // every few frames: boxes jump to their place instead of gliding,
+                    // so a growing grid of pods never overlaps the boxes below it.
+                    class:busy=move || pg.busy.get()
                     data-testid="canvas-svg"
                     role="group"
                     aria-label=i18n.text(T::CanvasObjects)

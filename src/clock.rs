@@ -24,6 +24,96 @@ use crate::state::Playground;
 pub const MAX_FRAME_REAL_MS: f64 = 100.0;
 /// With nothing due, virtual time is handed over in ticks of this size (ms).
 pub const IDLE_TICK_MS: f64 = 1_000.0;
+/// How much of a frame the simulator's work may take (ms), counted from the frame's
+/// start: a busy instant (1,000 pods created at once) is done this much per frame, and
+/// the rest of the frame is the page's, to draw what exists so far.
+pub const WORK_BUDGET_MS: f64 = 6.0;
+
+/// The page's clock (`performance.now()`, ms); 0 where there is none (native tests).
+pub fn now_ms() -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        PERFORMANCE.with(|p| p.as_ref().map_or(0.0, |p| p.now()))
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        0.0
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+thread_local! {
+    static PERFORMANCE: Option<web_sys::Performance> =
+        web_sys::window().and_then(|w| w.performance());
+}
+
+/// A `should_yield` check for the simulator's work (`Sim::work`): true once
+/// `deadline` ([`now_ms`]) has passed. Natively (tests) never: the work is done in one go.
+pub fn until(deadline: f64) -> impl FnMut() -> bool {
+    #[cfg(target_arch = "wasm32")]
+    {
+        move || now_ms() >= deadline
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = deadline;
+        || false
+    }
+}
+
+/// While the simulator works in slices, the page draws what exists at most this often
+/// (ms), in a frame that does no work: about every other frame at 60 Hz. (Drawing less
+/// often draws more at once: a draw's cost grows with the pods it adds, and 250 ms made
+/// draws of 100–350 ms; BENCHMARKS.md.)
+pub const DRAW_EVERY_MS: f64 = 30.0;
+
+/// Works off the playground's pending simulator work, a slice of [`WORK_BUDGET_MS`] at
+/// the start of each animation frame, until none is left; every [`DRAW_EVERY_MS`] a
+/// frame draws instead of working, and the frame after the last slice draws. Runs
+/// whether or not time is playing (a command's busy instant is done even when paused);
+/// one loop at a time.
+pub fn drive(pg: Playground) {
+    thread_local! {
+        static DRIVING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+    if DRIVING.with(|d| d.replace(true)) {
+        return;
+    }
+    leptos::task::spawn_local(async move {
+        let mut drawn = now_ms();
+        loop {
+            let t = next_frame().await;
+            let start = t.min(now_ms());
+            // (Asked anew each frame: a command may have finished or begun work.)
+            if !pg.pending() {
+                pg.show();
+                break;
+            }
+            if start - drawn >= DRAW_EVERY_MS {
+                // A frame either works or draws, so neither adds to the other.
+                pg.show();
+                drawn = start;
+                continue;
+            }
+            pg.work(until(start + WORK_BUDGET_MS));
+        }
+        DRIVING.with(|d| d.set(false));
+    });
+}
+
+/// Resolves at the next animation frame with its timestamp (ms, as [`now_ms`]).
+async fn next_frame() -> f64 {
+    let frame = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.request_animation_frame(&resolve);
+        }
+    });
+    wasm_bindgen_futures::JsFuture::from(frame)
+        .await
+        .ok()
+        .and_then(|t| t.as_f64())
+        .unwrap_or_else(now_ms)
+}
 
 /// Turns animation frames into simulator advances. Pure, tested natively.
 #[derive(Clone, Debug, Default)]
@@ -108,6 +198,12 @@ pub fn use_clock(pg: Playground) {
             state.update_value(|s| s.pacer.pause());
             return;
         }
+        // A busy instant is being done (`drive`): time waits for it.
+        if pg.busy.get_untracked() {
+            state.update_value(|s| s.pacer.pause());
+            request();
+            return;
+        }
         let viewing = pg.view_time.get_untracked();
         let due_in = untrack(|| pg.with_sim(|sim| sim.next_wake().map(|w| w - sim.now)));
         let speed = pg.speed.get_untracked();
@@ -117,7 +213,7 @@ pub fn use_clock(pg: Playground) {
         if ms > 0 {
             match viewing {
                 Some(v) => pg.view_at(v + ms),
-                None => pg.advance(ms),
+                None => pg.play_frame(ms, until(t.min(now_ms()) + WORK_BUDGET_MS)),
             }
         }
         request();

@@ -72,6 +72,9 @@ pub struct Playground {
     staged_files: StoredValue<Vec<(String, String)>, LocalStorage>,
     /// Read-only (an embed with `readonly=1`): only the lesson may run commands.
     pub readonly: RwSignal<bool>,
+    /// The simulator has work pending (a busy instant being done a slice per frame,
+    /// `clock::drive`): the page shows the cluster part-way through that instant.
+    pub busy: RwSignal<bool>,
 }
 
 impl Playground {
@@ -95,6 +98,7 @@ impl Playground {
             next_id: StoredValue::new(0),
             staged_files: StoredValue::new_local(vec![]),
             readonly: RwSignal::new(false),
+            busy: RwSignal::new(false),
         }
     }
 
@@ -110,6 +114,7 @@ impl Playground {
     }
 
     fn bump(&self) {
+        self.sync_busy();
         self.version.update(|v| *v += 1);
     }
 
@@ -139,7 +144,15 @@ impl Playground {
                         e.timeline.advance(ms);
                         Output::default()
                     }
-                    None => e.timeline.exec(line, stdin),
+                    // The settle at the command's end is done in slices: the first
+                    // now, the rest a slice per frame (`clock::drive`).
+                    None => {
+                        let out = e.timeline.exec_sliced(line, stdin);
+                        let start = crate::clock::now_ms();
+                        e.timeline
+                            .work(crate::clock::until(start + crate::clock::WORK_BUDGET_MS));
+                        out
+                    }
                 };
                 let route = e.timeline.session.last_route.take();
                 (out, at, route)
@@ -163,6 +176,77 @@ impl Playground {
         }
         self.bump();
         out
+    }
+
+    /// Mirrors the timeline's pending work in `busy`, and starts working it off.
+    fn sync_busy(&self) {
+        let busy = self
+            .engine
+            .try_with_value(|e| e.timeline.busy())
+            .unwrap_or(false);
+        if self.busy.get_untracked() != busy {
+            self.busy.set(busy);
+        }
+        if busy {
+            crate::clock::drive(*self);
+        }
+    }
+
+    /// Continues the simulator's pending work until `should_yield` (a frame's
+    /// budget); returns whether none is left. The page does not re-render yet: call
+    /// [`Playground::show`] (the next frame, `clock::drive`), so that no frame both works
+    /// and draws.
+    pub fn work(&self, should_yield: impl FnMut() -> bool) -> bool {
+        self.engine
+            .try_update_value(|e| e.timeline.work(should_yield))
+            .unwrap_or(true)
+    }
+
+    /// Whether the simulator has work pending (untracked; `busy` is the signal).
+    pub fn pending(&self) -> bool {
+        self.engine
+            .try_with_value(|e| e.timeline.busy())
+            .unwrap_or(false)
+    }
+
+    /// Re-renders what the simulator holds now (after [`Playground::work`]).
+    pub fn show(&self) {
+        if self.engine.try_with_value(|_| ()).is_some() {
+            self.bump();
+        }
+    }
+
+    /// One frame of play (the clock): advances up to `ms` of virtual time, doing its
+    /// busy instants until `should_yield`; a cut advance stops at the busy instant,
+    /// whose work goes on next frame before time moves again.
+    pub fn play_frame(&self, ms: Millis, should_yield: impl FnMut() -> bool) {
+        let ms = ms.clamp(0, MAX_FRAME_ADVANCE_MS);
+        if ms == 0 {
+            return;
+        }
+        self.view_time.set(None);
+        let done = self
+            .engine
+            .try_update_value(|e| {
+                e.past = None;
+                e.timeline.advance_sliced(ms, should_yield)
+            })
+            .unwrap_or(true);
+        if done {
+            self.bump();
+        } else {
+            // This frame did its share of work; `clock::drive` shows it next frame.
+            self.sync_busy();
+        }
+    }
+
+    /// Does the pending simulator work in one go (before anything that needs a settled
+    /// cluster).
+    pub fn finish(&self) {
+        if self.busy.get_untracked() {
+            self.engine.update_value(|e| e.timeline.finish());
+            self.bump();
+        }
     }
 
     /// Appends a console entry; the scrollback is bounded.
@@ -248,6 +332,7 @@ impl Playground {
     /// Advances to the next moment a controller acts (the step button): the next
     /// timer, or nothing if the cluster is idle.
     pub fn step(&self) -> bool {
+        self.finish();
         self.view_time.set(None);
         let moved = self
             .engine
@@ -293,6 +378,7 @@ impl Playground {
     /// Shows the cluster as it was at `t` (the scrubber). `t` at or after the present
     /// returns to the present.
     pub fn view_at(&self, t: Millis) {
+        self.finish();
         let now = self.now();
         if t >= now {
             self.view_time.set(None);
@@ -366,6 +452,7 @@ impl Playground {
         self.stage_file(name, text);
         self.engine
             .update_value(|e| write_file(&mut e.timeline, name, text));
+        self.sync_busy();
     }
 
     /// Remembers an editor text for the session without writing it yet: every command

@@ -18,6 +18,8 @@ use crate::state::Playground;
 pub const SPEEDS: &[f64] = &[0.25, 0.5, 1.0, 2.0, 4.0, 8.0];
 /// At most this many events are shown (the newest).
 pub const MAX_EVENT_ROWS: usize = 200;
+/// The rows the event log shows while the simulator works in slices (`Playground::busy`).
+pub const BUSY_EVENT_ROWS: usize = 40;
 
 /// "0.25×", "1×", "8×".
 pub fn speed_label(speed: f64) -> String {
@@ -311,7 +313,14 @@ fn EventLog() -> impl IntoView {
     let pg = Playground::expect();
     let i18n = I18n::expect();
     let rows = Memo::new(move |_| {
-        pg.with_sim(|sim| newest_events(sim.events.iter().map(|e| &**e), MAX_EVENT_ROWS))
+        // While a busy instant is drawn a slice at a time, fewer rows: each frame that
+        // draws may bring a hundred new events, and a table relays out every row it holds.
+        let limit = if pg.busy.get() {
+            BUSY_EVENT_ROWS
+        } else {
+            MAX_EVENT_ROWS
+        };
+        pg.with_sim(|sim| newest_events(sim.events.iter().map(|e| &**e), limit))
     });
     let total = Memo::new(move |_| pg.with_sim(|sim| sim.events.len()));
     let sim_now = Memo::new(move |_| pg.with_sim(|sim| sim.now));

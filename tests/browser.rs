@@ -795,3 +795,39 @@ async fn time_panel_lists_events_and_scrubs_back() {
         .click();
     until("back at now", || page.all("past-banner").is_empty()).await;
 }
+
+/// A busy instant (a hundred pods created by one command) is done a slice per frame
+/// (`clock::drive`), whether or not time plays: the command returns at once, the canvas
+/// shows the pods as they are created, and the end is the same cluster.
+#[wasm_bindgen_test]
+async fn a_busy_instant_is_drawn_a_slice_at_a_time() {
+    let (page, pg) = mount_canvas();
+    let now = pg.now();
+    let out = pg.run(
+        "kubectl create deployment big --image=nginx --replicas=100",
+        None,
+        "test",
+    );
+    assert_eq!(out.text, "deployment.apps/big created\n");
+    assert!(pg.busy.get_untracked(), "a hundred pods are not made in one task");
+    let mut seen = vec![];
+    for _ in 0..2_000 {
+        let n = nodes(&page, "pod").len();
+        if seen.last() != Some(&n) {
+            seen.push(n);
+        }
+        if n == 100 && !pg.busy.get_untracked() {
+            break;
+        }
+        sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(nodes(&page, "pod").len(), 100, "{seen:?}");
+    assert!(!pg.busy.get_untracked());
+    assert!(
+        seen.iter().any(|&n| n > 0 && n < 100),
+        "pods appear a slice at a time: {seen:?}"
+    );
+    assert_eq!(pg.now(), now, "time waits for the work");
+    let stored = pg.with_sim(|s| s.store.list("Pod", "default").count());
+    assert_eq!(stored, 100);
+}

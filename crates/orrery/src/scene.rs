@@ -227,7 +227,10 @@ pub fn pod_visual(pod: &Object) -> (Status, String) {
     let (ready, total) = pod_ready_counts(pod);
     let st = match text.as_str() {
         "Terminating" => Status::Terminating,
-        "Pending" => Status::Pending,
+        // "": a pod just stored, before any status was written (the page can draw the
+        // middle of a busy instant, `Timeline::work`): Pending, as the API server's
+        // create strategy makes a new pod.
+        "Pending" | "" => Status::Pending,
         "ContainerCreating" | "PodInitializing" => Status::Creating,
         t if t.starts_with("Init:") && !t.contains("Err") && !t.contains("BackOff") => {
             Status::Creating
@@ -526,11 +529,14 @@ pub fn build_cached(sim: &Sim, cache: &mut VisualCache) -> Scene {
             rss.sort_stable_by_key(|r| std::cmp::Reverse(r.meta.creation_ms));
             for rs in rss {
                 owned.insert(&rs.meta.uid);
-                let rs_pods: Vec<&Object> = sim
+                let mut rs_pods: Vec<&Object> = sim
                     .store
                     .owned_by(&rs.meta.uid)
                     .filter(|p| p.kind == "Pod")
                     .collect();
+                // Oldest first: a pod created later is added at the end of its group
+                // (the page creates a busy instant's pods a slice per frame).
+                rs_pods.sort_stable_by_key(|p| (p.meta.creation_ms, p.meta.created_seq));
                 let want = rs.i64_at(&["spec", "replicas"]).unwrap_or(0);
                 if rs_pods.is_empty() && want == 0 {
                     continue;

@@ -105,6 +105,8 @@ impl Session {
 
     /// Runs one command line. `stdin` is a heredoc's body, if the line has one.
     pub fn exec(&mut self, line: &str, stdin: Option<&str>) -> Output {
+        // Work the page left pending is done before anything else.
+        self.sim.finish();
         let line = line.trim();
         if line.is_empty() || line.starts_with('#') {
             return Output::default();

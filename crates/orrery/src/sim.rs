@@ -270,6 +270,52 @@ pub struct Sim {
     spare_actions: Vec<Action>,
     /// Controller rounds run so far (a measure of work, for tests that bound it).
     rounds: u64,
+    /// Work begun and not finished (a settle or an advance cut short by [`Sim::work`]'s
+    /// `should_yield`). Every request and every other way in finishes it first.
+    pending: Option<Box<Pending>>,
+    /// `settle()` only notes that the store must settle, as pending work, instead of
+    /// settling now: the page sets it around a command line so the command's busy instant
+    /// is done in slices, frame by frame ([`Sim::work`]). Not part of the state.
+    pub defer_settle: bool,
+}
+
+/// Work the simulator began and has not finished: a settle (the rounds done so far and
+/// the round in progress), and the advance of time it belongs to, if any. Resuming it
+/// applies exactly what the uninterrupted call would have, in the same order, so the
+/// store, events, resource versions and steps do not depend on where it was cut.
+#[derive(Clone, Debug, Default)]
+struct Pending {
+    settle: Option<Settling>,
+    advance: Option<Advancing>,
+}
+
+/// A settle in progress (see [`Sim::settle`]).
+#[derive(Clone, Debug, Default)]
+struct Settling {
+    /// Rounds finished, for [`MAX_ROUNDS_PER_INSTANT`], and actions applied by them.
+    rounds: usize,
+    total: usize,
+    round: Option<Round>,
+}
+
+/// A round in progress (see [`Sim::round`]): the next controller to consider, and the
+/// actions of the last one that ran, applied up to `pos`.
+#[derive(Clone, Debug)]
+struct Round {
+    next: usize,
+    applied: usize,
+    wake: Option<Millis>,
+    actions: Vec<Action>,
+    pos: usize,
+    actor: &'static str,
+}
+
+/// An advance of time in progress (see [`Sim::advance`]): its deadline, and whether the
+/// settle in progress is the one at the deadline (the last).
+#[derive(Clone, Debug)]
+struct Advancing {
+    deadline: Millis,
+    last: bool,
 }
 
 /// What a controller saw when it last ran: the change counters at the start of its pass
@@ -355,6 +401,8 @@ impl Sim {
             create_failures: BTreeMap::new(),
             spare_actions: Vec::new(),
             rounds: 0,
+            pending: None,
+            defer_settle: false,
         }
     }
 
@@ -373,6 +421,7 @@ impl Sim {
 
     /// A create request: discovery, namespace checks, admission, identity.
     pub fn create(&mut self, mut obj: Object) -> Result<ObjKey, ApiError> {
+        self.finish();
         let rt = self.resource_type(&obj)?;
         if rt.namespaced {
             if obj.meta.namespace.is_empty() {
@@ -483,6 +532,7 @@ impl Sim {
     fn insert_new(&mut self, mut obj: Object) -> ObjKey {
         obj.meta.uid = self.rng.uuid();
         obj.meta.creation_ms = self.now;
+        obj.meta.created_seq = self.store.seq();
         obj.meta.deletion_ms = None;
         if admission::has_generation(&obj) {
             obj.meta.generation = 1;
@@ -502,6 +552,7 @@ impl Sim {
     /// for updates, generation bump on spec change, removal once a deleting object has
     /// no finalizers left.
     pub fn update(&mut self, obj: Object) -> Result<ObjKey, ApiError> {
+        self.finish();
         let key = obj.key();
         let Some(old) = self.store.get(&key) else {
             let resource = self
@@ -547,6 +598,7 @@ impl Sim {
     fn finish_update(&self, old: &Object, mut obj: Object) -> Option<(Object, Option<Removed>)> {
         obj.meta.uid.clone_from(&old.meta.uid);
         obj.meta.creation_ms = old.meta.creation_ms;
+        obj.meta.created_seq = old.meta.created_seq;
         obj.meta.deletion_ms = old.meta.deletion_ms;
         obj.meta.deletion_grace_period_seconds = old.meta.deletion_grace_period_seconds;
         obj.meta.generation = old.meta.generation;
@@ -568,6 +620,7 @@ impl Sim {
     /// A delete request (R5.10, R3.8, §12.3): objects with finalizers, pods on a node
     /// and namespaces get `deletionTimestamp` and linger; others go at once.
     pub fn delete(&mut self, key: &ObjKey, grace_seconds: Option<i64>) -> Result<(), ApiError> {
+        self.finish();
         let Some(obj) = self.store.get(key).cloned() else {
             let resource = self
                 .discovery
@@ -623,6 +676,7 @@ impl Sim {
 
     /// Removes an object from storage. Dependents are left to the garbage collector.
     pub fn remove(&mut self, key: &ObjKey) {
+        self.finish();
         if let Some(obj) = self.store.remove(key) {
             if let Some(rt) = self.runtime.remove(&obj.meta.uid) {
                 self.runtime_seq += 1;
@@ -785,22 +839,71 @@ impl Sim {
     /// pass, and whose wake-up time has not come, is skipped: controllers are functions
     /// of what they read, so its pass would return nothing new.
     pub fn round(&mut self) -> usize {
+        self.finish();
+        let mut r = self.round_begin();
+        self.round_run(&mut r, &mut || false, &mut true);
+        self.round_end(r)
+    }
+
+    fn round_begin(&mut self) -> Round {
         self.rounds += 1;
         self.note_settings();
-        let mut applied = 0;
-        let mut wake: Option<Millis> = None;
-        for (i, (name, controller)) in controllers::ORDER.iter().enumerate() {
+        Round {
+            next: 0,
+            applied: 0,
+            wake: None,
+            actions: std::mem::take(&mut self.spare_actions),
+            pos: 0,
+            actor: "kubectl",
+        }
+    }
+
+    /// Runs the round from where it stands until it is done (true) or, once something
+    /// was done (`progress`), `should_yield` says to stop (false): asked before each
+    /// action applied and before each controller pass.
+    fn round_run(
+        &mut self,
+        r: &mut Round,
+        should_yield: &mut dyn FnMut() -> bool,
+        progress: &mut bool,
+    ) -> bool {
+        loop {
+            while r.pos < r.actions.len() {
+                if *progress && should_yield() {
+                    return false;
+                }
+                // A placeholder that owns nothing takes the action's place.
+                let action =
+                    std::mem::replace(&mut r.actions[r.pos], Action::ImagePresent(String::new()));
+                r.pos += 1;
+                self.actor = r.actor;
+                r.applied += self.apply(action) as usize;
+                self.actor = "kubectl";
+                *progress = true;
+            }
+            r.actions.clear();
+            r.pos = 0;
+            let Some((name, controller)) = controllers::ORDER.get(r.next) else {
+                return true;
+            };
+            let i = r.next;
             let pass = self.pass_start();
             let skip = self.passes[i]
                 .as_ref()
                 .is_some_and(|last| self.unchanged_for(&controllers::WATCHES[i], last));
             if skip && !self.verify_skips {
                 let w = self.passes[i].as_ref().and_then(|p| p.wake);
-                wake = min_wake(wake, w, self.now);
+                r.wake = min_wake(r.wake, w, self.now);
+                r.next += 1;
                 continue;
             }
+            if *progress && should_yield() {
+                return false;
+            }
+            r.next += 1;
+            *progress = true;
             let mut out = Out {
-                actions: std::mem::take(&mut self.spare_actions),
+                actions: std::mem::take(&mut r.actions),
                 wake: None,
             };
             self.running = Some(i);
@@ -814,26 +917,26 @@ impl Sim {
                         self.now, out.actions, out.wake
                     );
                 }
-                self.spare_actions = out.actions;
-                wake = min_wake(wake, last, self.now);
+                r.actions = out.actions;
+                r.wake = min_wake(r.wake, last, self.now);
                 continue;
             }
-            wake = min_wake(wake, out.wake, self.now);
+            r.wake = min_wake(r.wake, out.wake, self.now);
             self.passes[i] = Some(Pass {
                 wake: out.wake,
                 ..pass
             });
-            self.actor = name;
-            let mut actions = out.actions;
-            for action in actions.drain(..) {
-                applied += self.apply(action) as usize;
-            }
-            self.spare_actions = actions;
-            self.actor = "kubectl";
+            r.actor = name;
+            r.actions = out.actions;
         }
-        self.wake = wake;
+    }
+
+    fn round_end(&mut self, mut r: Round) -> usize {
+        self.wake = r.wake;
         self.trim_removed();
-        applied
+        r.actions.clear();
+        self.spare_actions = r.actions;
+        r.applied
     }
 
     /// The counters at the start of a pass.
@@ -1082,17 +1185,54 @@ impl Sim {
             .map(|(d, _)| *d)
     }
 
-    /// Runs rounds at the current instant until nothing changes (bounded).
+    /// Runs rounds at the current instant until nothing changes (bounded). Returns the
+    /// number of actions applied. With [`Sim::defer_settle`] it only begins the settle,
+    /// as pending work (and returns 0).
     pub fn settle(&mut self) -> usize {
-        let mut total = 0;
-        for _ in 0..MAX_ROUNDS_PER_INSTANT {
-            let n = self.round();
-            total += n;
+        self.finish();
+        if self.defer_settle {
+            self.pending = Some(Box::new(Pending {
+                settle: Some(Settling::default()),
+                advance: None,
+            }));
+            return 0;
+        }
+        self.settle_now()
+    }
+
+    fn settle_now(&mut self) -> usize {
+        let mut s = Settling::default();
+        self.settle_run(&mut s, &mut || false, &mut true);
+        s.total
+    }
+
+    fn settle_run(
+        &mut self,
+        s: &mut Settling,
+        should_yield: &mut dyn FnMut() -> bool,
+        progress: &mut bool,
+    ) -> bool {
+        loop {
+            let r = match &mut s.round {
+                Some(r) => r,
+                None => {
+                    if s.rounds >= MAX_ROUNDS_PER_INSTANT {
+                        return true;
+                    }
+                    s.round.insert(self.round_begin())
+                }
+            };
+            if !self.round_run(r, should_yield, progress) {
+                return false;
+            }
+            let r = s.round.take().expect("the round just run");
+            let n = self.round_end(r);
+            s.rounds += 1;
+            s.total += n;
             if n == 0 {
-                return total;
+                return true;
             }
         }
-        total
     }
 
     /// Controller rounds run so far.
@@ -1107,15 +1247,77 @@ impl Sim {
 
     /// Advances virtual time by `ms`, running the controllers at every timer on the way.
     pub fn advance(&mut self, ms: Millis) {
-        let target = self.now + ms.max(0);
-        self.advance_until(target, |_| false);
+        self.begin_advance(ms);
+        self.finish();
+    }
+
+    /// Begins an advance of virtual time by `ms` as pending work, done by [`Sim::work`]
+    /// (or [`Sim::finish`]) exactly as [`Sim::advance`] does it.
+    pub fn begin_advance(&mut self, ms: Millis) {
+        self.finish();
+        self.pending = Some(Box::new(Pending {
+            settle: Some(Settling::default()),
+            advance: Some(Advancing {
+                deadline: self.now + ms.max(0),
+                last: false,
+            }),
+        }));
+    }
+
+    /// Whether work was begun and not finished (the store may be between two actions of
+    /// a controller's pass).
+    pub fn busy(&self) -> bool {
+        self.pending.is_some()
+    }
+
+    /// Continues the pending work until it is done (returns true) or `should_yield`
+    /// returns true (false: call again later). It is asked between actions and
+    /// controller passes, never before the first one, so every call makes progress.
+    /// However the work is cut, the result is the same as doing it in one go.
+    pub fn work(&mut self, mut should_yield: impl FnMut() -> bool) -> bool {
+        let Some(mut p) = self.pending.take() else {
+            return true;
+        };
+        let mut progress = false;
+        loop {
+            if let Some(s) = &mut p.settle {
+                if !self.settle_run(s, &mut should_yield, &mut progress) {
+                    self.pending = Some(p);
+                    return false;
+                }
+                p.settle = None;
+            }
+            // `advance_until` with nothing to wait for, step by step.
+            let Some(a) = &mut p.advance else {
+                return true;
+            };
+            if a.last {
+                return true;
+            }
+            match self.wake {
+                Some(w) if w <= a.deadline => self.now = w.max(self.now + 1),
+                _ => {
+                    self.now = self.now.max(a.deadline);
+                    a.last = true;
+                }
+            }
+            p.settle = Some(Settling::default());
+        }
+    }
+
+    /// Does the pending work, if any, in one go.
+    pub fn finish(&mut self) {
+        if self.pending.is_some() {
+            self.work(|| false);
+        }
     }
 
     /// Advances time until `done` holds (checked after each settle) or `deadline`.
     /// Returns whether `done` held.
     pub fn advance_until(&mut self, deadline: Millis, mut done: impl FnMut(&Sim) -> bool) -> bool {
+        self.finish();
         loop {
-            self.settle();
+            self.settle_now();
             if done(self) {
                 return true;
             }
@@ -1123,7 +1325,7 @@ impl Sim {
                 Some(w) if w <= deadline => self.now = w.max(self.now + 1),
                 _ => {
                     self.now = self.now.max(deadline);
-                    self.settle();
+                    self.settle_now();
                     return done(self);
                 }
             }

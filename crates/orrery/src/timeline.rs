@@ -68,6 +68,11 @@ pub struct Timeline {
     steps_dropped: usize,
     /// Replay work of the whole history (steps + entries × ENTRY_WORK).
     work: usize,
+    /// The last entry, while the simulator work it began is pending (`exec_sliced`,
+    /// `advance_sliced`): the step count before it, and its minimum step count. Its
+    /// bookkeeping (and any checkpoint) waits until the work is done, so checkpoints
+    /// only ever hold settled states.
+    open: Option<(usize, usize)>,
 }
 
 impl Timeline {
@@ -79,6 +84,7 @@ impl Timeline {
             steps_since_checkpoint: 0,
             steps_dropped: 0,
             work: 0,
+            open: None,
         };
         t.checkpoint();
         t
@@ -159,6 +165,7 @@ impl Timeline {
 
     /// Runs a command and records it.
     pub fn exec(&mut self, line: &str, stdin: Option<&str>) -> Output {
+        self.finish();
         let before = self.session.sim.steps.len();
         let at = self.session.sim.now;
         let out = self.session.exec(line, stdin);
@@ -176,6 +183,7 @@ impl Timeline {
     /// [`ADVANCE_CHUNK_MS`] each, and cut after the timer at which enough steps
     /// happened for a checkpoint, so a jump never replays a busy instant it does not need.
     pub fn advance(&mut self, ms: Millis) {
+        self.finish();
         let end = self.session.sim.now + ms.max(0);
         while self.session.sim.now < end {
             let at = self.session.sim.now;
@@ -201,6 +209,100 @@ impl Timeline {
             });
             let steps = self.session.sim.steps.len().saturating_sub(before);
             self.after_entry(steps);
+        }
+    }
+
+    // ----- work in slices (the page) ------------------------------------------------
+
+    /// Runs a command as [`Timeline::exec`] does, except that the settle at its end is
+    /// left pending: [`Timeline::work`] does it in slices. The output is the same (a
+    /// command prints before it settles).
+    pub fn exec_sliced(&mut self, line: &str, stdin: Option<&str>) -> Output {
+        self.finish();
+        let before = self.session.sim.steps.len();
+        let at = self.session.sim.now;
+        self.session.sim.defer_settle = true;
+        let out = self.session.exec(line, stdin);
+        self.session.sim.defer_settle = false;
+        self.entries.push(Entry::Exec {
+            at,
+            line: line.to_string(),
+            stdin: stdin.map(str::to_string),
+        });
+        self.open = Some((before, 1));
+        if !self.session.sim.busy() {
+            self.close();
+        }
+        out
+    }
+
+    /// Advances time as [`Timeline::advance`] does, doing the work of each timer until
+    /// `should_yield`; if it says stop with work pending, the advance ends at the instant
+    /// being worked on (the rest of `ms` is not advanced), its entry is recorded as
+    /// reaching that instant, and [`Timeline::work`] carries on. Returns whether it
+    /// finished (nothing pending).
+    pub fn advance_sliced(&mut self, ms: Millis, mut should_yield: impl FnMut() -> bool) -> bool {
+        self.finish();
+        let end = self.session.sim.now + ms.max(0);
+        while self.session.sim.now < end {
+            let at = self.session.sim.now;
+            let chunk_end = (at + ADVANCE_CHUNK_MS).min(end);
+            let before = self.session.sim.steps.len();
+            loop {
+                let sim = &mut self.session.sim;
+                let stop = match sim.next_wake() {
+                    Some(w) if w.max(sim.now + 1) < chunk_end => w.max(sim.now + 1),
+                    _ => chunk_end,
+                };
+                sim.begin_advance(stop - sim.now);
+                if !sim.work(&mut should_yield) {
+                    self.entries.push(Entry::Advance { at, ms: stop - at });
+                    self.open = Some((before, 0));
+                    return false;
+                }
+                let steps = sim.steps.len().saturating_sub(before);
+                if stop >= chunk_end
+                    || self.steps_since_checkpoint + steps >= CHECKPOINT_EVERY_STEPS
+                {
+                    break;
+                }
+            }
+            self.entries.push(Entry::Advance {
+                at,
+                ms: self.session.sim.now - at,
+            });
+            let steps = self.session.sim.steps.len().saturating_sub(before);
+            self.after_entry(steps);
+        }
+        true
+    }
+
+    /// Whether the last entry's simulator work is still pending.
+    pub fn busy(&self) -> bool {
+        self.session.sim.busy()
+    }
+
+    /// Continues the pending work until done (true) or `should_yield` (see
+    /// [`crate::sim::Sim::work`]).
+    pub fn work(&mut self, should_yield: impl FnMut() -> bool) -> bool {
+        let done = self.session.sim.work(should_yield);
+        if done {
+            self.close();
+        }
+        done
+    }
+
+    /// Does the pending work in one go. Everything that needs a settled state calls it.
+    pub fn finish(&mut self) {
+        self.session.sim.finish();
+        self.close();
+    }
+
+    /// The bookkeeping of the entry whose work just finished.
+    fn close(&mut self) {
+        if let Some((before, min)) = self.open.take() {
+            let steps = self.session.sim.steps.len().saturating_sub(before);
+            self.after_entry(steps.max(min));
         }
     }
 
@@ -242,6 +344,7 @@ impl Timeline {
 
     /// Goes back to `t` for good: the history after it is dropped ("replay from here").
     pub fn rewind_to(&mut self, t: Millis) {
+        self.finish();
         let s = self.state_at(t);
         let keep = self.entries.iter().take_while(|e| e.at() <= t).count();
         // An advance that spans t is cut, so the kept history replays to exactly `s`.

@@ -123,6 +123,11 @@ pub struct Meta {
     pub finalizers: Vec<String>,
     pub deletion_ms: Option<Millis>,
     pub deletion_grace_period_seconds: Option<i64>,
+    /// The store's change counter when the object was created (not part of the API
+    /// object): creation order among objects created at the same instant, which the
+    /// canvas draws pods in, so that pods created a slice at a time are added at the
+    /// end of their group instead of shifting the others.
+    pub created_seq: u64,
 }
 
 #[derive(Clone, Debug, PartialEq)]
