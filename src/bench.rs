@@ -417,6 +417,17 @@ async fn settle() {
     }
 }
 
+/// [`settle`] for the paste benchmark: the new task is a message, not a timer, as the
+/// editor's own steps are ([`crate::editor::next_task`]): its 17 steps in a row each
+/// waited 4 ms for the browser's clamp on nested timers, time in which the page did
+/// nothing.
+async fn settle_paste() {
+    crate::editor::next_task().await;
+    if let Some(body) = document().body() {
+        let _ = body.offset_height();
+    }
+}
+
 /// What the harness shows and reports.
 #[derive(Clone, Copy)]
 struct Report {
@@ -698,7 +709,7 @@ async fn run(pg: Playground, tasks: Tasks, report: Report) {
 async fn paste(pg: Playground, text: String, report: Report) {
     let mut errors = vec![];
     report.say("paste: parsing");
-    settle().await;
+    settle_paste().await;
     mark("orrery-bench:paste-start");
     let t0 = now_ms();
     // The editor's report on the text (diagnostics and kinds), as on paste: parsed a
@@ -708,14 +719,14 @@ async fn paste(pg: Playground, text: String, report: Report) {
         Some(parsed) => FileReport::of_parsed(&parsed),
         None => FileReport::of(&text),
     };
-    settle().await;
+    settle_paste().await;
     let t_parse = now_ms();
     pg.set_file("install.yaml", &text);
     let out = pg.run("kubectl apply -f install.yaml", None, "bench");
     if out.code != 0 {
         errors.push(format!("kubectl apply: {}", out.text.trim()));
     }
-    settle().await;
+    settle_paste().await;
     let t_apply = now_ms();
     let mut chunks = vec![];
     let mut left = PASTE_CONVERGE_MS;
@@ -724,7 +735,7 @@ async fn paste(pg: Playground, text: String, report: Report) {
         let ms = left.min(MAX_FRAME_ADVANCE_MS);
         pg.advance(ms);
         left -= ms;
-        settle().await;
+        settle_paste().await;
         chunks.push(now_ms() - c0);
     }
     let t_end = now_ms();

@@ -1,7 +1,8 @@
 //! The paste benchmark natively: the argo-cd install (or `$1`) parsed as the editor does,
 //! applied with `kubectl apply -f` (which re-uses that parse), converged for 30 virtual
 //! seconds in 2 s steps. Prints the time of each stage.
-//! `cargo run --release -p orrery --example paste [FILE]` (`--profile profiling` for perf).
+//! `cargo run --release -p orrery --example paste [FILE]` (`--profile profiling` for perf;
+//! `REPS=20`: twenty runs, then the fastest of each stage).
 
 use std::time::Instant;
 
@@ -17,6 +18,7 @@ fn main() {
         .ok()
         .and_then(|r| r.parse().ok())
         .unwrap_or(1);
+    let mut best = [f64::MAX; 3];
     for _ in 0..reps {
         let mut s = Session::new(1);
         // As the page's editor does: parsed in steps and remembered (`FRESH=1`: not
@@ -40,6 +42,9 @@ fn main() {
             s.sim.advance(2_000);
         }
         let converge = t.elapsed().as_secs_f64() * 1e3;
+        for (b, x) in best.iter_mut().zip([parse, apply, converge]) {
+            *b = b.min(x);
+        }
         println!(
             "{} bytes, {} documents, {} lines out (code {}), {} objects: parse {parse:.1} ms, apply {apply:.1} ms, converge {converge:.1} ms",
             text.len(),
@@ -49,4 +54,9 @@ fn main() {
             s.sim.store.len(),
         );
     }
+    // The fastest of each stage: the least disturbed by other work on the machine.
+    println!(
+        "fastest of {reps}: parse {:.1} ms, apply {:.1} ms, converge {:.1} ms",
+        best[0], best[1], best[2]
+    );
 }

@@ -43,6 +43,9 @@ pub enum Action {
     },
     /// The node now has this image (later pulls of it are fast).
     ImagePresent(String),
+    /// An external provisioner started provisioning a volume for the claim with this
+    /// UID (see `Sim::provisioning`).
+    ProvisioningStarted(String),
     /// A Kubernetes Event about an object.
     Event(EventSpec),
 }
@@ -225,6 +228,12 @@ pub struct Sim {
     pub claim_class_origins: BTreeMap<ObjKey, controllers::persistentvolume::ClassOrigin>,
     /// Images already pulled on the node.
     pub node_images: BTreeSet<String>,
+    /// The external provisioners' claims in progress (the `claimsInProgress` of
+    /// sig-storage-lib-external-provisioner): claim UID → when provisioning started
+    /// (R5.7). Kept until the claim is removed. It was read from the claim's
+    /// `Provisioning` event, which a bounded event log loses once a thousand claims
+    /// provision at once: they then never finished (FUZZING.md, session 4).
+    pub provisioning: BTreeMap<String, Millis>,
     next_pod_ip: u32,
     next_cluster_ip: u32,
     next_node_port: u32,
@@ -379,6 +388,7 @@ impl Sim {
             runtime: BTreeMap::new(),
             claim_class_origins: BTreeMap::new(),
             node_images: BTreeSet::new(),
+            provisioning: BTreeMap::new(),
             next_pod_ip: 2,
             next_cluster_ip: 1,
             next_node_port: 0,
@@ -1140,6 +1150,12 @@ impl Sim {
                 let added = self.node_images.insert(image);
                 self.images_seq += added as u64;
                 added
+            }
+            Action::ProvisioningStarted(uid) => {
+                // It always comes with the provisioner's `Provisioning` event, which
+                // tells the controllers that read it that something changed.
+                self.provisioning.entry(uid).or_insert(self.now);
+                false
             }
             Action::Event(mut e) => {
                 // An event about a generated name (`Created pod: …`) names what the

@@ -551,6 +551,7 @@ pub fn on_removed(sim: &mut Sim, obj: &Object) {
         }
         "PersistentVolumeClaim" => {
             sim.claim_class_origins.remove(&obj.key());
+            sim.provisioning.remove(&obj.meta.uid);
         }
         _ => {}
     }

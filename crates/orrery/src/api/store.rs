@@ -46,6 +46,20 @@ pub struct Store {
     recent_pod_specs: Vec<Arc<serde_json::Value>>,
     /// The same for pod labels (the replicas of one template have equal labels).
     recent_pod_labels: Vec<Arc<BTreeMap<String, String>>>,
+    /// PersistentVolumes by the (namespace, name) of the claim their `spec.claimRef`
+    /// names, and those without a claimRef: the only candidates of a claim's volume
+    /// matching (R5.2(a)), which scanned every volume for every claim on every pass.
+    volumes_by_claim: BTreeMap<(String, String), BTreeSet<ObjKey>>,
+    unclaimed_volumes: BTreeSet<ObjKey>,
+}
+
+/// The (namespace, name) a PersistentVolume's `spec.claimRef` names, if it is an object.
+fn volume_claim_ref(obj: &Object) -> Option<(String, String)> {
+    let r = obj.get(&["spec", "claimRef"]);
+    r.is_object().then(|| {
+        let s = |k: &str| r.get(k).and_then(serde_json::Value::as_str).unwrap_or("");
+        (s("namespace").to_string(), s("name").to_string())
+    })
 }
 
 /// How many distinct pod specs [`Store::put`] remembers to share.
@@ -97,6 +111,57 @@ impl Store {
         self.unbound_pods
             .iter()
             .filter_map(|k| self.objects.get(k).map(|o| &**o))
+    }
+
+    /// PersistentVolumes without a `spec.claimRef`, or whose claimRef names this claim,
+    /// in the order of `list("PersistentVolume", "")`: every volume a claim could match.
+    pub fn volumes_for_claim<'a>(
+        &'a self,
+        namespace: &str,
+        name: &str,
+    ) -> impl Iterator<Item = &'a Object> + 'a {
+        let mut free = self.unclaimed_volumes.iter().peekable();
+        let mut ours = self
+            .volumes_by_claim
+            .get(&(namespace.to_string(), name.to_string()))
+            .into_iter()
+            .flatten()
+            .peekable();
+        std::iter::from_fn(move || match (free.peek(), ours.peek()) {
+            (Some(a), Some(b)) if a <= b => free.next(),
+            (Some(_), Some(_)) | (None, Some(_)) => ours.next(),
+            (Some(_), None) => free.next(),
+            (None, None) => None,
+        })
+        .filter_map(|k| self.objects.get(k).map(|o| &**o))
+    }
+
+    fn index_volume(&mut self, key: &ObjKey, obj: &Object, add: bool) {
+        if key.gk != "PersistentVolume" {
+            return;
+        }
+        match volume_claim_ref(obj) {
+            None if add => {
+                self.unclaimed_volumes.insert(key.clone());
+            }
+            None => {
+                self.unclaimed_volumes.remove(key);
+            }
+            Some(c) if add => {
+                self.volumes_by_claim
+                    .entry(c)
+                    .or_default()
+                    .insert(key.clone());
+            }
+            Some(c) => {
+                if let Some(set) = self.volumes_by_claim.get_mut(&c) {
+                    set.remove(key);
+                    if set.is_empty() {
+                        self.volumes_by_claim.remove(&c);
+                    }
+                }
+            }
+        }
     }
 
     fn index_unbound(&mut self, key: &ObjKey, obj: &Object, add: bool) {
@@ -321,6 +386,10 @@ impl Store {
                 self.index_unbound(&key, &old, false);
                 self.index_unbound(&key, &new, true);
             }
+            if key.gk == "PersistentVolume" && volume_claim_ref(&old) != volume_claim_ref(&new) {
+                self.index_volume(&key, &old, false);
+                self.index_volume(&key, &new, true);
+            }
             let new = &self.objects[&key];
             self.by_rv.remove(&old.meta.resource_version);
             self.by_rv.insert(new.meta.resource_version, key.clone());
@@ -350,6 +419,7 @@ impl Store {
         }
         self.count_quota(&obj, true);
         self.index_unbound(&key, &obj, true);
+        self.index_volume(&key, &obj, true);
         self.index_labels(&key, &obj, true);
         self.index_service(&key, &obj, true);
         self.by_rv.insert(obj.meta.resource_version, key.clone());
@@ -436,6 +506,7 @@ impl Store {
         self.touch(&key.gk);
         self.count_quota(&old, false);
         self.index_unbound(key, &old, false);
+        self.index_volume(key, &old, false);
         self.index_labels(key, &old, false);
         self.unindex(key, &old);
         Some(Arc::unwrap_or_clone(old))

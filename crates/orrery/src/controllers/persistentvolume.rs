@@ -396,7 +396,13 @@ pub fn find_best_match<'a>(
 ) -> Option<&'a Object> {
     let wanted = access_modes(pvc.get(&["spec", "accessModes"]));
     let mut sets: Vec<(Vec<String>, Vec<&Object>)> = vec![];
-    for pv in sim.store.list(PV, "") {
+    // Only volumes without a claimRef or pre-bound to this claim can match (R5.2(a)
+    // skips the rest), in the order of the full listing: the store's index gives them
+    // without a scan of every volume for every claim.
+    for pv in sim
+        .store
+        .volumes_for_claim(&pvc.meta.namespace, &pvc.meta.name)
+    {
         let mut modes = access_modes(pv.get(&["spec", "accessModes"]));
         modes.sort_stable();
         modes.dedup();
@@ -1036,9 +1042,13 @@ fn external_provisioner(sim: &Sim, out: &mut Out, me: &str) {
             );
             continue;
         }
-        let started = last_event(sim, &pvc.meta.uid, "Provisioning").map(|e| e.first_ms);
+        // R5.7: the provisioner's own record of the claims in progress (not its
+        // `Provisioning` event: a bounded log loses those when thousands of claims
+        // provision at once, and the claims then restarted forever).
+        let started = sim.provisioning.get(&pvc.meta.uid).copied();
         match started {
             None => {
+                out.push(Action::ProvisioningStarted(pvc.meta.uid.clone()));
                 out.push(EventSpec::normal(
                     pvc,
                     "Provisioning",

@@ -152,6 +152,30 @@ pub fn revision_data(template: &Value) -> Value {
     json!({"spec": {"template": Value::Object(t)}})
 }
 
+/// Whether `data` is [`revision_data`]`(template)`, without building it: the set's
+/// template is compared with every revision's on every pass, and a real one (Argo CD's
+/// application controller) is a few hundred values to copy each time.
+fn is_revision_data(data: &Value, template: &Value) -> bool {
+    let Some(t) = data
+        .as_object()
+        .filter(|d| d.len() == 1)
+        .and_then(|d| d.get("spec"))
+        .and_then(Value::as_object)
+        .filter(|s| s.len() == 1)
+        .and_then(|s| s.get("template"))
+        .and_then(Value::as_object)
+    else {
+        return false;
+    };
+    if t.get("$patch").and_then(Value::as_str) != Some("replace") {
+        return false;
+    }
+    let empty = Map::new();
+    let fields = template.as_object().unwrap_or(&empty);
+    let others = || fields.iter().filter(|(k, _)| *k != "$patch");
+    t.len() == others().count() + 1 && others().all(|(k, v)| t.get(k) == Some(v))
+}
+
 /// The template a revision's data carries (`ApplyRevision`).
 fn template_of_revision(cr: &Object) -> Value {
     let mut t = cr.get(&["data", "spec", "template"]).clone();
@@ -229,6 +253,18 @@ pub fn claims_for(set: &Object, ordinal: i64) -> Vec<(String, Object)> {
         out.push((tpl.to_string(), claim));
     }
     out
+}
+
+/// The names of the set's claim templates, in the order of `claims_for`: what a pass
+/// needs to look the ordinals' claims up without building each claim object.
+fn claim_template_names(set: &Object) -> Vec<String> {
+    set.get(&["spec", "volumeClaimTemplates"])
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|t| t.pointer("/metadata/name").and_then(Value::as_str))
+        .map(str::to_string)
+        .collect()
 }
 
 /// R3.3 `newStatefulSetPod` + `setPodRevision`: the pod of one ordinal from a template.
@@ -572,7 +608,8 @@ struct Revisions<'a> {
     /// Revisions owned by the set, oldest first (by `revision`).
     all: Vec<&'a Object>,
     current_name: String,
-    current_template: Value,
+    /// The current revision, when it is not the set's own template.
+    current: Option<&'a Object>,
     update_name: String,
     collision_count: u32,
 }
@@ -611,13 +648,15 @@ fn revisions<'a>(sim: &'a Sim, set: &'a Object, out: &mut Out) -> Revisions<'a> 
         .and_then(|c| c.i64_at(&["revision"]))
         .unwrap_or(0)
         + 1;
-    let template = set.get(&["spec", "template"]).clone();
-    let data = revision_data(&template);
+    let template = set.get(&["spec", "template"]);
     let mut collision_count = set
         .i64_at(&["status", "collisionCount"])
         .unwrap_or(0)
         .max(0) as u32;
-    let equal: Vec<&&Object> = all.iter().filter(|c| c.get(&["data"]) == &data).collect();
+    let equal: Vec<&&Object> = all
+        .iter()
+        .filter(|c| is_revision_data(c.get(&["data"]), template))
+        .collect();
     let update_name = match (equal.last(), all.last()) {
         (Some(eq), Some(last)) if eq.meta.uid == last.meta.uid => last.meta.name.clone(),
         (Some(eq), _) => {
@@ -629,6 +668,7 @@ fn revisions<'a>(sim: &'a Sim, set: &'a Object, out: &mut Out) -> Revisions<'a> 
         }
         (None, _) => {
             // CreateControllerRevision: a name taken by different data is a collision.
+            let data = revision_data(template);
             let mut name;
             let mut bounded = 0;
             loop {
@@ -642,7 +682,7 @@ fn revisions<'a>(sim: &'a Sim, set: &'a Object, out: &mut Out) -> Revisions<'a> 
                     Some(_) => break,
                     None => {
                         let mut cr = Object::new("apps/v1", "ControllerRevision", ns, &name);
-                        let mut labels = pod_labels_from(&template);
+                        let mut labels = pod_labels_from(template);
                         labels.insert(REVISION_HASH_LABEL.into(), hash);
                         cr.meta.labels = labels.into();
                         cr.meta.owner_references = vec![set_owner_ref(set)];
@@ -657,17 +697,17 @@ fn revisions<'a>(sim: &'a Sim, set: &'a Object, out: &mut Out) -> Revisions<'a> 
         }
     };
     let status_current = set.str_at(&["status", "currentRevision"]).unwrap_or("");
-    let (current_name, current_template) = match all
+    let (current_name, current) = match all
         .iter()
         .find(|c| !status_current.is_empty() && c.meta.name == status_current)
     {
-        Some(c) => (c.meta.name.clone(), template_of_revision(c)),
-        None => (update_name.clone(), template.clone()),
+        Some(c) => (c.meta.name.clone(), Some(*c)),
+        None => (update_name.clone(), None),
     };
     Revisions {
         all,
         current_name,
-        current_template,
+        current,
         update_name,
         collision_count,
     }
@@ -682,6 +722,8 @@ struct Pass<'a, 'o> {
     policy: RetentionPolicy,
     start: i64,
     end: i64,
+    /// `claim_template_names(set)`.
+    templates: Vec<String>,
 }
 
 impl Pass<'_, '_> {
@@ -702,13 +744,19 @@ impl Pass<'_, '_> {
     /// error kubectl's event carries when a claim blocks the pod.
     fn create_missing_claims(&mut self, pod_name: &str, ordinal: i64) -> Result<(), String> {
         let mut errs = vec![];
-        for (_, mut claim) in claims_for(self.set, ordinal) {
+        // The claims are looked up by name; a claim object is built only to be created
+        // (this runs for every Pending pod on every pass).
+        let mut built: Option<Vec<(String, Object)>> = None;
+        for i in 0..self.templates.len() {
+            let name = claim_name(&self.templates[i], &self.set.meta.name, ordinal);
             match self
                 .sim
                 .store
-                .find(CLAIM_GK, &claim.meta.namespace, &claim.meta.name)
+                .find(CLAIM_GK, &self.set.meta.namespace, &name)
             {
                 None => {
+                    let claims = built.get_or_insert_with(|| claims_for(self.set, ordinal));
+                    let mut claim = claims[i].1.clone();
                     claim.meta.owner_references = claim_refs_for_policy(
                         &[],
                         self.policy,
@@ -742,15 +790,27 @@ impl Pass<'_, '_> {
             return false;
         }
         let mut changed = false;
-        for (_, claim) in claims_for(self.set, ordinal) {
-            let Some(existing) =
-                self.sim
-                    .store
-                    .find(CLAIM_GK, &claim.meta.namespace, &claim.meta.name)
+        for tpl in &self.templates {
+            let name = claim_name(tpl, &self.set.meta.name, ordinal);
+            let Some(existing) = self
+                .sim
+                .store
+                .find(CLAIM_GK, &self.set.meta.namespace, &name)
             else {
                 continue;
             };
             if existing.is_deleting() {
+                continue;
+            }
+            // The default policy (Retain, Retain) with neither the set nor the pod among
+            // the owners: nothing to change, and nothing to build to see that.
+            if !self.policy.when_deleted_delete
+                && !self.policy.when_scaled_delete
+                && !existing.meta.owner_references.iter().any(|r| {
+                    r.uid == self.set.meta.uid
+                        || (!pod.meta.uid.is_empty() && r.uid == pod.meta.uid)
+                })
+            {
                 continue;
             }
             let want = claim_refs_for_policy(
@@ -776,10 +836,14 @@ impl Pass<'_, '_> {
         if !self.policy.when_scaled_delete {
             return false;
         }
-        claims_for(self.set, ordinal).iter().any(|(_, c)| {
+        self.templates.iter().any(|tpl| {
             self.sim
                 .store
-                .find(CLAIM_GK, &c.meta.namespace, &c.meta.name)
+                .find(
+                    CLAIM_GK,
+                    &self.set.meta.namespace,
+                    &claim_name(tpl, &self.set.meta.name, ordinal),
+                )
                 .is_some_and(|existing| claim_is_stale(existing, pod_name, ""))
         })
     }
@@ -895,7 +959,8 @@ fn sync(sim: &Sim, set: &Object, out: &mut Out) {
         pods.push(o);
     }
     if !selector.is_empty() {
-        for o in sim.store.list("Pod", ns) {
+        // The store's index of pods without a controller (in the order of `list`).
+        for o in sim.store.uncontrolled("Pod", ns) {
             if o.controller_ref().is_none()
                 && !o.is_deleting()
                 && parent_and_ordinal(&o.meta.name).is_some_and(|(p, _)| p == set.meta.name)
@@ -911,7 +976,7 @@ fn sync(sim: &Sim, set: &Object, out: &mut Out) {
     pods.retain(|p| parent_and_ordinal(&p.meta.name).is_some_and(|(n, _)| n == set.meta.name));
 
     let revs = revisions(sim, set, out);
-    let update_template = set.get(&["spec", "template"]).clone();
+    let update_template = set.get(&["spec", "template"]);
     let start = start_ordinal(v, set);
     // Bounded like every loop here: past the simulated pod quota (sim::MAX_PODS) one
     // more ordinal is looked at, so that its refusal is visible as a FailedCreate.
@@ -930,6 +995,7 @@ fn sync(sim: &Sim, set: &Object, out: &mut Out) {
         policy: retention_policy(v, set),
         start,
         end,
+        templates: claim_template_names(set),
     };
 
     // R3.2: in-range replicas by ordinal; the rest are condemned, highest first.
@@ -980,9 +1046,12 @@ fn sync(sim: &Sim, set: &Object, out: &mut Out) {
     // current revision; the rest (and every pod under OnDelete, R3.12) at the update one.
     let versioned_pod = |ord: i64| -> Object {
         if rolling && ord < start + partition {
-            new_pod(v, set, &revs.current_template, ord, &revs.current_name)
+            match revs.current {
+                Some(c) => new_pod(v, set, &template_of_revision(c), ord, &revs.current_name),
+                None => new_pod(v, set, update_template, ord, &revs.current_name),
+            }
         } else {
-            new_pod(v, set, &update_template, ord, &revs.update_name)
+            new_pod(v, set, update_template, ord, &revs.update_name)
         }
     };
 
@@ -1209,6 +1278,34 @@ mod tests {
         assert_eq!(claim_name("www", "web", 0), "www-web-0");
         assert_eq!(revision_name("web", "7b9c5d4f8"), "web-7b9c5d4f8");
         assert_eq!(revision_name(&"a".repeat(300), "5").len(), 225);
+    }
+
+    #[test]
+    fn is_revision_data_is_equality_with_the_built_data() {
+        let templates = [
+            json!({"metadata": {"labels": {"app": "a"}}, "spec": {"containers": [{"name": "c"}]}}),
+            json!({"metadata": {"labels": {"app": "a"}}, "spec": {"containers": [{"name": "d"}]}}),
+            json!({"metadata": {"labels": {"app": "a"}}}),
+            json!({"$patch": "merge", "spec": {}}),
+            json!({"$patch": "replace"}),
+            json!({}),
+            json!(null),
+            json!([1]),
+        ];
+        let mut datas: Vec<Value> = templates.iter().map(revision_data).collect();
+        datas.extend([
+            json!(null),
+            json!({"spec": {"template": {"$patch": "merge"}}}),
+            json!({"spec": {"template": {"$patch": "replace"}, "x": 1}}),
+            json!({"spec": {"template": {"$patch": "replace"}}, "x": 1}),
+            json!({"spec": {"template": {"$patch": "replace", "spec": {}, "extra": 1}}}),
+            json!({"spec": {"template": "x"}}),
+        ]);
+        for t in &templates {
+            for d in &datas {
+                assert_eq!(is_revision_data(d, t), *d == revision_data(t), "{d} vs {t}");
+            }
+        }
     }
 
     #[test]
