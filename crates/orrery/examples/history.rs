@@ -162,13 +162,44 @@ fn main() {
     let mut tl = Timeline::new(Session::new(1));
     let mut frames = vec![];
     let t0 = Instant::now();
+    // BROWSER=1: the `?bench` page's whole sequence — the frame benchmark's 100, 500 and
+    // 1,000 pods created, scaled to 0 and deleted in the same history first — and no
+    // churn after the history's create (the frame runs already wrote 10,000+ events).
+    let browser = std::env::var("BROWSER").is_ok();
+    if browser {
+        for k in [100, 500, 1_000] {
+            play(
+                &mut tl,
+                &format!("kubectl create deployment bench --image=nginx --replicas={k}"),
+                |s| pods(s) == (k, k),
+                &mut frames,
+            );
+            play(
+                &mut tl,
+                "kubectl scale deployment bench --replicas=0",
+                |s| pods(s).0 == 0,
+                &mut frames,
+            );
+            play(
+                &mut tl,
+                "kubectl delete deployment bench",
+                |s| s.store.list("ReplicaSet.apps", "default").next().is_none(),
+                &mut frames,
+            );
+            println!(
+                "after the {k}-pod frame run: live heap {:.1} MB, peak {:.1} MB",
+                mb(LIVE.load(Ordering::Relaxed)),
+                mb(PEAK.load(Ordering::Relaxed) as isize)
+            );
+        }
+    }
     play(
         &mut tl,
         &format!("kubectl create deployment history --image=nginx --replicas={n}"),
         |s| pods(s) == (n, n),
         &mut frames,
     );
-    for _ in 0..3 {
+    for _ in 0..if browser { 0 } else { 3 } {
         play(
             &mut tl,
             "kubectl scale deployment history --replicas=0",
@@ -223,20 +254,38 @@ fn main() {
     size!("steps", sim.steps.clone());
     size!("runtime", sim.runtime.clone());
     size!("history", tl.session.history.clone());
+    breakdown(&tl);
     let (start, end) = (tl.start(), tl.now());
     let mut x: u64 = 0x0bb1_7e57;
     let mut jumps = vec![];
+    // Per jump: the most it allocated at once, what the rebuilt session kept, its steps.
+    let mut transient = vec![];
     for _ in 0..50 {
         x = x
             .wrapping_mul(6_364_136_223_846_793_005)
             .wrapping_add(1_442_695_040_888_963_407);
         let t = start + ((x >> 33) % (end - start) as u64) as i64;
+        let live = LIVE.load(Ordering::Relaxed);
+        let peak = PEAK.swap(live as usize, Ordering::Relaxed);
         let t1 = Instant::now();
         let s = tl.state_at(t);
         jumps.push((t1.elapsed().as_secs_f64() * 1e3, t));
+        let kept = LIVE.load(Ordering::Relaxed) - live;
+        let steps = s.sim.steps.len();
         drop(s);
+        let top = PEAK.load(Ordering::Relaxed) as isize - live;
+        transient.push((top, kept, steps, t - start));
+        PEAK.fetch_max(peak, Ordering::Relaxed);
     }
     jumps.sort_by(|a, b| a.0.total_cmp(&b.0));
+    transient.sort();
+    for (top, kept, steps, at) in transient.iter().rev().take(3) {
+        println!(
+            "  jump to {at}: {:.1} MB at its peak, the rebuilt session {:.1} MB ({steps} steps)",
+            mb(*top),
+            mb(*kept)
+        );
+    }
     println!(
         "jumps: median {:.1} ms, max {:.1} ms (at {}), p95 {:.1}",
         jumps[25].0,
@@ -265,5 +314,79 @@ fn main() {
         "timeline's checkpoints and entries {:.1} MB; the present session alone {:.1} MB",
         mb(with_both - session_only),
         mb(session_only - LIVE.load(Ordering::Relaxed))
+    );
+}
+
+/// What the checkpoints hold: every distinct pod version (by address; versions are shared
+/// between checkpoints through `Arc`) and the parts of it, and the per-checkpoint copies.
+fn breakdown(tl: &Timeline) {
+    use std::collections::BTreeSet;
+    fn bytes<T: Clone>(x: &T) -> isize {
+        let b = LIVE.load(Ordering::Relaxed);
+        let c = x.clone();
+        let n = LIVE.load(Ordering::Relaxed) - b;
+        drop(c);
+        n
+    }
+    let (mut pods, mut specs, mut statuses) = (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
+    let (mut meta_b, mut spec_b, mut status_b, mut body_b) = (0, 0, 0, 0);
+    let (mut store_b, mut runtime_b, mut other_b, mut n) = (0, 0, 0, 0);
+    // Distinct by value (what interning could share).
+    let (mut spec_texts, mut status_texts) = (BTreeSet::new(), BTreeSet::new());
+    let sessions: Vec<&Session> = tl
+        .checkpoint_sessions()
+        .chain(std::iter::once(&tl.session))
+        .collect();
+    for s in &sessions {
+        n += 1;
+        store_b += bytes(&s.sim.store);
+        runtime_b += bytes(&s.sim.runtime);
+        other_b += bytes(&s.files) + bytes(&s.history) + bytes(&s.sim.volumes);
+        for p in s.sim.store.list_all("Pod") {
+            if !pods.insert(p as *const _ as usize) {
+                continue;
+            }
+            meta_b += bytes(&p.meta) + bytes(&p.api_version) + bytes(&p.kind);
+            body_b += bytes(&p.body);
+            if let Some(v) = p.body.get("spec") {
+                if specs.insert(v as *const _ as usize) {
+                    spec_b += bytes(v);
+                    spec_texts.insert(v.to_string());
+                }
+            }
+            if let Some(v) = p.body.get("status") {
+                if statuses.insert(v as *const _ as usize) {
+                    status_b += bytes(v);
+                    status_texts.insert(v.to_string());
+                }
+            }
+        }
+    }
+    let kb = |b: isize, k: usize| b as f64 / 1024.0 / k.max(1) as f64;
+    println!(
+        "{} sessions (checkpoints + present): {} distinct pod versions, {} specs, {} statuses",
+        n,
+        pods.len(),
+        specs.len(),
+        statuses.len()
+    );
+    println!(
+        "  distinct by value: {} specs, {} statuses",
+        spec_texts.len(),
+        status_texts.len()
+    );
+    println!(
+        "  per pod version: meta {:.2} KB, body map {:.2} KB; per spec {:.2} KB, per status {:.2} KB",
+        kb(meta_b, pods.len()),
+        kb(body_b, pods.len()),
+        kb(spec_b, specs.len()),
+        kb(status_b, statuses.len())
+    );
+    println!(
+        "  pods in all: {:.1} MB; per session copies: store (indexes, pointers) {:.2} MB, runtime {:.2} MB, files+history+volumes {:.2} MB",
+        mb(meta_b + body_b + spec_b + status_b),
+        mb(store_b) / n as f64,
+        mb(runtime_b) / n as f64,
+        mb(other_b) / n as f64,
     );
 }

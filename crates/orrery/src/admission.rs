@@ -18,7 +18,8 @@ use crate::validation;
 /// defaults (`json!` values) of an already-defaulted pod were allocated to be dropped.
 macro_rules! set_default {
     ($m:expr, $key:expr, $v:expr $(,)?) => {{
-        let m: &mut Map<String, Value> = $m;
+        // A JSON map or an object's `Body`: both have `get` and `insert`.
+        let m = &mut *$m;
         let key: &str = $key;
         if m.get(key).is_none_or(Value::is_null) {
             m.insert(key.to_string(), $v);
@@ -340,9 +341,11 @@ fn default_object_except_service(sim: &Sim, obj: &mut Object) {
             if obj.get(&["spec", "finalizers"]).is_null() {
                 obj.set(&["spec", "finalizers"], json!(["kubernetes"]));
             }
-            obj.meta
-                .labels
-                .insert("kubernetes.io/metadata.name".into(), obj.meta.name.clone());
+            if obj.meta.labels.get("kubernetes.io/metadata.name") != Some(&obj.meta.name) {
+                let name = obj.meta.name.clone();
+                std::sync::Arc::make_mut(&mut obj.meta.labels)
+                    .insert("kubernetes.io/metadata.name".into(), name);
+            }
         }
         _ => {}
     }

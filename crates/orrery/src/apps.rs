@@ -931,6 +931,7 @@ fn log_line(sim: &mut Sim, pod: &Object, container: &str, line: String) {
     if let Some(c) = sim
         .runtime
         .get_mut(&pod.meta.uid)
+        .map(std::sync::Arc::make_mut)
         .and_then(|rt| rt.containers.iter_mut().find(|c| c.name == container))
     {
         if c.log.len() >= MAX_LOG_LINES {

@@ -893,7 +893,7 @@ fn emit(sim: &Sim, pod: &Object, before: &PodRuntime, mut rt: PodRuntime, out: &
     // The pod unchanged since the last sync (whose status the kubelet wrote) and its
     // runtime unchanged in what the status shows: the status renders the same.
     let stored = sim.runtime.get(&pod.meta.uid);
-    let is_stored = stored.is_some_and(|s| std::ptr::eq(s, before) || s == before);
+    let is_stored = stored.is_some_and(|s| std::ptr::eq(&**s, before) || **s == *before);
     let unchanged =
         pod.meta.resource_version == before.synced_rv && is_stored && renders_same(&rt, before);
     if unchanged && !sim.verify_skips {

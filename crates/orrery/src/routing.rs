@@ -818,7 +818,7 @@ fn ingress_route(
                 Some(ingress.clone()),
                 format!("Ingress {}/{}: {why}", ingress.namespace, ingress.name),
             ));
-            (ingress.namespace, backend)
+            (ingress.namespace.clone(), backend)
         }
         IngressDecision::DefaultBackend {
             ingress,
@@ -830,7 +830,7 @@ fn ingress_route(
                 Some(ingress.clone()),
                 why,
             ));
-            (ingress.namespace, backend)
+            (ingress.namespace.clone(), backend)
         }
     };
     let Some(s) = backend.get("service") else {

@@ -215,12 +215,14 @@ pub struct Sim {
     pub cluster: Cluster,
     /// Behind `Arc`, so a cloned simulator (a time-travel checkpoint) shares the log.
     pub events: VecDeque<std::sync::Arc<EventRecord>>,
-    /// Steps since the caller last drained them.
-    pub steps: Vec<Step>,
+    /// Steps since the caller last drained them. Each behind `Arc`: a past moment
+    /// rebuilt by the timeline gets thousands of the live log's steps, as pointers.
+    pub steps: Vec<std::sync::Arc<Step>>,
     /// Per-volume file trees (issue: data on volumes); keyed by volume identity.
     pub volumes: BTreeMap<String, BTreeMap<String, String>>,
-    /// The kubelet's state of each pod, by pod UID.
-    pub runtime: BTreeMap<String, PodRuntime>,
+    /// The kubelet's state of each pod, by pod UID; each behind `Arc`, so a checkpoint
+    /// shares the runtimes that did not change since (a write copies one, `make_mut`).
+    pub runtime: BTreeMap<String, std::sync::Arc<PodRuntime>>,
     /// Why each claim has its storage class, as admission saw it (R5.14, R5.15): the page
     /// explains "explicit" vs "default at admission" vs "retroactive". Keyed by claim.
     pub claim_class_origins: BTreeMap<ObjKey, controllers::persistentvolume::ClassOrigin>,
@@ -359,7 +361,7 @@ impl Removed {
         Removed {
             key: key.clone(),
             uid: obj.meta.uid.clone(),
-            labels: obj.meta.labels.clone(),
+            labels: (*obj.meta.labels).clone(),
             controller: obj.controller_ref().map(|r| r.uid.clone()),
         }
     }
@@ -570,7 +572,7 @@ impl Sim {
                 .unwrap_or(key.gk.clone());
             return Err(ApiError::NotFound {
                 resource,
-                name: key.name,
+                name: key.name.clone(),
             });
         };
         let obj = if admission::defaulting_allocates(&key.gk) {
@@ -610,6 +612,9 @@ impl Sim {
         obj.meta.deletion_ms = old.meta.deletion_ms;
         obj.meta.deletion_grace_period_seconds = old.meta.deletion_grace_period_seconds;
         obj.meta.generation = old.meta.generation;
+        // One copy of the fields the update leaves as they were (the spec of a status
+        // write), shared with the stored version and so with every checkpoint.
+        obj.body.share_unchanged(&old.body);
         if admission::has_generation(&obj) && obj.body.get("spec") != old.body.get("spec") {
             obj.meta.generation = old.meta.generation + 1;
         }
@@ -701,7 +706,7 @@ impl Sim {
     }
 
     fn record(&mut self, verb: StepVerb, obj: &Object) {
-        self.steps.push(Step {
+        self.steps.push(std::sync::Arc::new(Step {
             time: self.now,
             actor: self.actor,
             verb,
@@ -709,7 +714,7 @@ impl Sim {
             namespace: obj.meta.namespace.clone(),
             name: obj.meta.name.clone(),
             uid: obj.meta.uid.clone(),
-        });
+        }));
     }
 
     /// Records an Event, counting repeats of the same (object, reason, message) as kubectl
@@ -746,8 +751,8 @@ impl Sim {
             reason: e.reason,
             object,
             kind: e.kind,
-            namespace: e.regarding.namespace,
-            name: e.regarding.name,
+            namespace: e.regarding.namespace.clone(),
+            name: e.regarding.name.clone(),
             uid: e.uid,
             message: e.message,
             source: self.actor,
@@ -1052,7 +1057,7 @@ impl Sim {
                 let ns = obj.meta.namespace.clone();
                 match self.create(obj) {
                     Ok(key) => {
-                        self.last_created = Some(key.name);
+                        self.last_created = Some(key.name.clone());
                         true
                     }
                     Err(e) => {
@@ -1120,7 +1125,7 @@ impl Sim {
                 ok
             }
             Action::Runtime { uid, runtime } => {
-                let changed = self.runtime.get(&uid) != runtime.as_ref();
+                let changed = self.runtime.get(&uid).map(|rt| &**rt) != runtime.as_ref();
                 if changed {
                     self.runtime_seq += 1;
                 }
@@ -1133,7 +1138,7 @@ impl Sim {
                         if let Some(d) = rt.due {
                             self.kubelet_due.insert((d, uid.clone()));
                         }
-                        self.runtime.insert(uid, rt);
+                        self.runtime.insert(uid, std::sync::Arc::new(rt));
                     }
                     _ => {
                         self.runtime.remove(&uid);
@@ -1175,7 +1180,7 @@ impl Sim {
         };
         if let Some(rt) = self.runtime.get_mut(&pod.meta.uid) {
             if rt.synced_rv == seen_rv {
-                rt.synced_rv = pod.meta.resource_version;
+                std::sync::Arc::make_mut(rt).synced_rv = pod.meta.resource_version;
             }
         }
     }
@@ -1344,7 +1349,7 @@ impl Sim {
     }
 
     /// Takes the steps recorded since the last call.
-    pub fn drain_steps(&mut self) -> Vec<Step> {
+    pub fn drain_steps(&mut self) -> Vec<std::sync::Arc<Step>> {
         std::mem::take(&mut self.steps)
     }
 }

@@ -108,6 +108,11 @@ impl Timeline {
         self.checkpoints.len()
     }
 
+    /// The checkpoints' sessions, oldest first (for measuring what they hold).
+    pub fn checkpoint_sessions(&self) -> impl Iterator<Item = &Session> + '_ {
+        self.checkpoints.iter().map(|c| &c.session)
+    }
+
     /// Steps recorded since the history began, including those dropped from the log.
     pub fn steps_recorded(&self) -> usize {
         self.steps_dropped + self.session.sim.steps.len()

@@ -146,7 +146,7 @@ fn st01_claims_before_pods_and_ordered_ready() {
         .into_iter()
         .filter(|st| st.verb == StepVerb::Created)
         .filter(|st| st.kind == "Pod" || st.kind == "PersistentVolumeClaim")
-        .map(|st| st.name)
+        .map(|st| st.name.clone())
         .collect();
     assert_eq!(
         created,
@@ -307,7 +307,7 @@ fn st13_rolling_update_invariants() {
         .drain_steps()
         .into_iter()
         .filter(|st| st.verb == StepVerb::Deleting && st.kind == "Pod")
-        .map(|st| st.name)
+        .map(|st| st.name.clone())
         .collect();
     assert_eq!(deletes, vec!["web-2", "web-1", "web-0"]);
     let st = set(&s.sim);

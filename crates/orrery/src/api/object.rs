@@ -4,6 +4,7 @@
 
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::time::{rfc3339, Millis};
 
@@ -12,20 +13,47 @@ use crate::time::{rfc3339, Millis};
 pub type GroupKind = String;
 
 /// Where an object lives: (group-kind, namespace or "" for cluster-scoped, name).
+/// Behind one `Arc`: the store's indices and every checkpoint hold many copies of each
+/// key, and a copy is a pointer, not three strings. Read the parts as fields
+/// (`key.name`); build one with [`ObjKey::new`] or [`ObjKey::from_parts`].
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ObjKey(Arc<KeyParts>);
+
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct ObjKey {
+pub struct KeyParts {
     pub gk: GroupKind,
     pub namespace: String,
     pub name: String,
 }
 
+impl std::ops::Deref for ObjKey {
+    type Target = KeyParts;
+    fn deref(&self) -> &KeyParts {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for ObjKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ObjKey")
+            .field("gk", &self.gk)
+            .field("namespace", &self.namespace)
+            .field("name", &self.name)
+            .finish()
+    }
+}
+
 impl ObjKey {
     pub fn new(gk: &str, namespace: &str, name: &str) -> Self {
-        ObjKey {
-            gk: gk.to_string(),
-            namespace: namespace.to_string(),
-            name: name.to_string(),
-        }
+        ObjKey::from_parts(gk.to_string(), namespace.to_string(), name.to_string())
+    }
+
+    pub fn from_parts(gk: GroupKind, namespace: String, name: String) -> Self {
+        ObjKey(Arc::new(KeyParts {
+            gk,
+            namespace,
+            name,
+        }))
     }
 }
 
@@ -87,7 +115,9 @@ pub struct Meta {
     pub resource_version: u64,
     pub generation: u64,
     pub creation_ms: Millis,
-    pub labels: BTreeMap<String, String>,
+    /// Behind `Arc`: the versions of a pod share their labels, and the replicas of one
+    /// template share one map (see `Store::put`). Change with `Arc::make_mut`.
+    pub labels: Arc<BTreeMap<String, String>>,
     pub annotations: BTreeMap<String, String>,
     pub owner_references: Vec<OwnerRef>,
     pub finalizers: Vec<String>,
@@ -106,7 +136,150 @@ pub struct Object {
     pub kind: String,
     pub meta: Meta,
     /// Everything but `apiVersion`, `kind` and `metadata`.
-    pub body: Map<String, Value>,
+    pub body: Body,
+}
+
+/// The top-level fields of an object but `apiVersion`, `kind` and `metadata` (`spec`,
+/// `status`, `data`, …), each behind its own `Arc`: a copy of an object shares every
+/// field with the original, and a write copies only the field it changes. A pod written
+/// for its status shares its `spec` with every earlier version of itself, so a
+/// time-travel checkpoint after 1,000 pods turned Ready holds 1,000 new statuses, not
+/// 1,000 whole pods. The API is a map's (`get`, `insert`, `remove`, iteration in key
+/// order, `["key"]`): a mutable access copies the field first if it is shared.
+///
+/// The fields are a vector sorted by name, sized to fit: a pod has two or three, and a
+/// B-tree node is sized for eleven (the body of every pod version cost ~370 bytes).
+#[derive(Clone, Default, PartialEq)]
+pub struct Body(Vec<(String, Arc<Value>)>);
+
+impl std::fmt::Debug for Body {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+impl Body {
+    pub fn new() -> Body {
+        Body(Vec::new())
+    }
+
+    fn find(&self, key: &str) -> Result<usize, usize> {
+        self.0.binary_search_by(|(k, _)| k.as_str().cmp(key))
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.get_shared(key).map(|v| &**v)
+    }
+
+    /// The field to change, copied first if another version of the object shares it.
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
+        let i = self.find(key).ok()?;
+        Some(Arc::make_mut(&mut self.0[i].1))
+    }
+
+    /// The field to change, `null` if it was not there.
+    pub fn slot(&mut self, key: &str) -> &mut Value {
+        let i = match self.find(key) {
+            Ok(i) => i,
+            Err(i) => {
+                self.0.insert(i, (key.to_string(), Arc::new(Value::Null)));
+                i
+            }
+        };
+        Arc::make_mut(&mut self.0[i].1)
+    }
+
+    pub fn insert(&mut self, key: String, value: Value) {
+        self.insert_shared(key, Arc::new(value));
+    }
+
+    /// Sets a field to the same (shared) value another object has.
+    pub fn insert_shared(&mut self, key: String, value: Arc<Value>) {
+        match self.find(&key) {
+            Ok(i) => self.0[i].1 = value,
+            Err(i) => {
+                self.0.insert(i, (key, value));
+                self.0.shrink_to_fit();
+            }
+        }
+    }
+
+    /// The field as shared with other versions (to give it to another object uncopied).
+    pub fn get_shared(&self, key: &str) -> Option<&Arc<Value>> {
+        self.find(key).ok().map(|i| &self.0[i].1)
+    }
+
+    pub fn remove(&mut self, key: &str) -> Option<Value> {
+        let i = self.find(key).ok()?;
+        Some(Arc::unwrap_or_clone(self.0.remove(i).1))
+    }
+
+    /// Makes every field equal to the same field of `old` share `old`'s copy: an update
+    /// that went through defaulting (which writes, so copies, the spec) or was built
+    /// afresh (`kubectl apply`) keeps one copy of what it did not change.
+    pub fn share_unchanged(&mut self, old: &Body) {
+        for (k, v) in self.0.iter_mut() {
+            if let Some(o) = old.get_shared(k) {
+                if !Arc::ptr_eq(v, o) && v == o {
+                    *v = o.clone();
+                }
+            }
+        }
+    }
+
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.find(key).is_ok()
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &String> + '_ {
+        self.0.iter().map(|(k, _)| k)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &Value)> + '_ {
+        self.0.iter().map(|(k, v)| (k, &**v))
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl From<Map<String, Value>> for Body {
+    fn from(m: Map<String, Value>) -> Body {
+        // A JSON map iterates in key order: the vector is sorted.
+        Body(m.into_iter().map(|(k, v)| (k, Arc::new(v))).collect())
+    }
+}
+
+impl<'a> IntoIterator for &'a Body {
+    type Item = (&'a String, &'a Value);
+    type IntoIter = std::iter::Map<
+        std::slice::Iter<'a, (String, Arc<Value>)>,
+        fn(&'a (String, Arc<Value>)) -> (&'a String, &'a Value),
+    >;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|(k, v)| (k, &**v))
+    }
+}
+
+/// `body["spec"]`: `null` when the field is not there, as for a JSON value.
+impl std::ops::Index<&str> for Body {
+    type Output = Value;
+    fn index(&self, key: &str) -> &Value {
+        static NULL: Value = Value::Null;
+        self.get(key).unwrap_or(&NULL)
+    }
+}
+
+/// `body["spec"] = …`: the field, created as `null` when missing, copied if shared.
+impl std::ops::IndexMut<&str> for Body {
+    fn index_mut(&mut self, key: &str) -> &mut Value {
+        self.slot(key)
+    }
 }
 
 impl Object {
@@ -119,7 +292,7 @@ impl Object {
                 namespace: namespace.to_string(),
                 ..Meta::default()
             },
-            body: Map::new(),
+            body: Body::new(),
         }
     }
 
@@ -136,11 +309,11 @@ impl Object {
     }
 
     pub fn key(&self) -> ObjKey {
-        ObjKey {
-            gk: self.gk(),
-            namespace: self.meta.namespace.clone(),
-            name: self.meta.name.clone(),
-        }
+        ObjKey::from_parts(
+            self.gk(),
+            self.meta.namespace.clone(),
+            self.meta.name.clone(),
+        )
     }
 
     pub fn is_deleting(&self) -> bool {
@@ -163,12 +336,7 @@ impl Object {
     /// A copy of this object with `status` replaced: the old status is not copied (a
     /// controller writing the status of 1,000 pods would copy each one's only to drop it).
     pub fn with_status(&self, status: Value) -> Object {
-        let mut body = Map::new();
-        for (k, v) in &self.body {
-            if k != "status" {
-                body.insert(k.clone(), v.clone());
-            }
-        }
+        let mut body = self.body.clone();
         body.insert("status".into(), status);
         Object {
             api_version: self.api_version.clone(),
@@ -193,7 +361,7 @@ impl Object {
     /// A mutable value by path, creating empty objects on the way.
     pub fn get_mut(&mut self, path: &[&str]) -> &mut Value {
         let (first, rest) = path.split_first().expect("a path has at least one key");
-        let mut v = self.body.entry(first.to_string()).or_insert(Value::Null);
+        let mut v = self.body.slot(first);
         for k in rest {
             if !v.is_object() {
                 *v = Value::Object(Map::new());
@@ -310,7 +478,7 @@ impl Object {
         obj.meta.name = s("name").unwrap_or_default();
         obj.meta.generate_name = s("generateName");
         obj.meta.namespace = s("namespace").unwrap_or_default();
-        obj.meta.labels = string_map(md.get("labels"));
+        obj.meta.labels = Arc::new(string_map(md.get("labels")));
         obj.meta.annotations = string_map(md.get("annotations"));
         if let Some(Value::Array(refs)) = md.get("ownerReferences") {
             obj.meta.owner_references = refs.iter().filter_map(OwnerRef::from_json).collect();

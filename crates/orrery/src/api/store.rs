@@ -39,6 +39,13 @@ pub struct Store {
     quota_pods: BTreeMap<String, usize>,
     /// Pods without `spec.nodeName` (the scheduler's queue), in key order.
     unbound_pods: BTreeSet<ObjKey>,
+    /// The last few distinct pod specs written, newest first: the pods of one template
+    /// have equal specs (defaulted the same, bound to the same node), and a pod written
+    /// with a spec equal to one of these shares it instead of holding its own copy
+    /// (1,000 replicas hold one spec, in the present and in every checkpoint).
+    recent_pod_specs: Vec<Arc<serde_json::Value>>,
+    /// The same for pod labels (the replicas of one template have equal labels).
+    recent_pod_labels: Vec<Arc<BTreeMap<String, String>>>,
     /// PersistentVolumes by the (namespace, name) of the claim their `spec.claimRef`
     /// names, and those without a claimRef: the only candidates of a claim's volume
     /// matching (R5.2(a)), which scanned every volume for every claim on every pass.
@@ -54,6 +61,9 @@ fn volume_claim_ref(obj: &Object) -> Option<(String, String)> {
         (s("namespace").to_string(), s("name").to_string())
     })
 }
+
+/// How many distinct pod specs [`Store::put`] remembers to share.
+const RECENT_POD_SPECS: usize = 8;
 
 /// A pod the scheduler has yet to bind: no `spec.nodeName`.
 fn is_unbound_pod(obj: &Object) -> bool {
@@ -291,7 +301,7 @@ impl Store {
         if key.gk != "Pod" {
             return;
         }
-        for (k, v) in &obj.meta.labels {
+        for (k, v) in obj.meta.labels.iter() {
             let ik = (key.namespace.clone(), k.clone(), v.clone());
             if add {
                 self.pods_by_label
@@ -359,6 +369,10 @@ impl Store {
     pub fn put(&mut self, mut obj: Object) -> &Object {
         obj.meta.resource_version = self.next_resource_version();
         let key = obj.key();
+        if key.gk == "Pod" {
+            self.share_pod_spec(&key, &mut obj);
+            self.share_pod_labels(&key, &mut obj);
+        }
         self.touch(&key.gk);
         if let Some(slot) = self.objects.get_mut(&key) {
             // A replacement: re-index only what changed (most writes change a status).
@@ -411,6 +425,51 @@ impl Store {
         self.by_rv.insert(obj.meta.resource_version, key.clone());
         self.index_identity(&key, &obj);
         self.objects.entry(key).or_insert(Arc::new(obj))
+    }
+
+    /// Gives a pod whose spec is new (not the stored version's) the equal spec of a
+    /// recently written pod, if there is one; otherwise remembers its spec.
+    fn share_pod_spec(&mut self, key: &ObjKey, obj: &mut Object) {
+        let Some(spec) = obj.body.get_shared("spec") else {
+            return;
+        };
+        let same = |a: &Arc<serde_json::Value>| Arc::ptr_eq(a, spec);
+        let stored = self
+            .objects
+            .get(key)
+            .and_then(|o| o.body.get_shared("spec"));
+        if stored.is_some_and(same) || self.recent_pod_specs.iter().any(same) {
+            return;
+        }
+        if let Some(s) = self.recent_pod_specs.iter().find(|s| ***s == **spec) {
+            let s = s.clone();
+            obj.body.insert_shared("spec".into(), s);
+            return;
+        }
+        self.recent_pod_specs.insert(0, spec.clone());
+        self.recent_pod_specs.truncate(RECENT_POD_SPECS);
+    }
+
+    /// [`Store::share_pod_spec`] for labels.
+    fn share_pod_labels(&mut self, key: &ObjKey, obj: &mut Object) {
+        let labels = &obj.meta.labels;
+        let same = |a: &Arc<BTreeMap<String, String>>| Arc::ptr_eq(a, labels);
+        let stored = self.objects.get(key).map(|o| &o.meta.labels);
+        if labels.is_empty() || stored.is_some_and(same) || self.recent_pod_labels.iter().any(same)
+        {
+            return;
+        }
+        if let Some(l) = self
+            .recent_pod_labels
+            .iter()
+            .chain(stored)
+            .find(|l| ***l == **labels)
+        {
+            obj.meta.labels = l.clone();
+            return;
+        }
+        self.recent_pod_labels.insert(0, labels.clone());
+        self.recent_pod_labels.truncate(RECENT_POD_SPECS);
     }
 
     /// The UID, owner and controller indices.

@@ -718,7 +718,8 @@ impl<'a> DeploymentSync<'a> {
         let mut selector = self.d.get(&["spec", "selector"]).clone();
         selector["matchLabels"][HASH_LABEL] = json!(hash);
         let mut rs = Object::new("apps/v1", "ReplicaSet", &ns, &name);
-        rs.meta.labels = crate::api::object::string_map(new_template["metadata"].get("labels"));
+        rs.meta.labels =
+            crate::api::object::string_map(new_template["metadata"].get("labels")).into();
         rs.meta.owner_references = vec![OwnerRef {
             api_version: "apps/v1".into(),
             kind: "Deployment".into(),

@@ -295,7 +295,7 @@ fn slice_endpoints_json(sim: &Sim, ns: &str, endpoints: &[DesiredEndpoint]) -> V
 /// The labels a Service's slices carry (R6.3): the Service's own labels plus the
 /// service-name and managed-by labels, and the headless label for headless Services.
 fn slice_labels(svc: &Object) -> BTreeMap<String, String> {
-    let mut labels = svc.meta.labels.clone();
+    let mut labels = (*svc.meta.labels).clone();
     labels.insert(SERVICE_NAME_LABEL.into(), svc.meta.name.clone());
     labels.insert(MANAGED_BY_LABEL.into(), MANAGED_BY.into());
     if is_headless(svc) {
@@ -543,7 +543,7 @@ fn slice_is_current(
     ns: &str,
     with_conditions: bool,
 ) -> bool {
-    if &old.meta.labels != labels
+    if *old.meta.labels != *labels
         || old.str_at(&["addressType"]) != Some("IPv4")
         || slice_port_set(old) != g.ports
     {
@@ -623,7 +623,7 @@ fn reconcile_slices(sim: &Sim, svc: &Object, mut groups: Vec<EndpointGroup>, out
         match a {
             Some(i) => {
                 let mut s = existing[*i].clone();
-                s.meta.labels = labels.clone();
+                s.meta.labels = labels.clone().into();
                 s.body.insert("addressType".into(), json!("IPv4"));
                 s.body.insert("endpoints".into(), endpoints);
                 s.body.insert("ports".into(), ports);
@@ -632,7 +632,7 @@ fn reconcile_slices(sim: &Sim, svc: &Object, mut groups: Vec<EndpointGroup>, out
             None => {
                 let mut s = Object::new("discovery.k8s.io/v1", "EndpointSlice", ns, "");
                 s.meta.generate_name = Some(format!("{}-", svc.meta.name));
-                s.meta.labels = labels.clone();
+                s.meta.labels = labels.clone().into();
                 s.meta.owner_references = vec![owner_ref(svc)];
                 s.body.insert("addressType".into(), json!("IPv4"));
                 s.body.insert("endpoints".into(), endpoints);
@@ -728,7 +728,7 @@ fn reconcile_endpoints(sim: &Sim, svc: &Object, groups: &[EndpointGroup], out: &
             not_ready,
         });
     }
-    let mut labels = svc.meta.labels.clone();
+    let mut labels = (*svc.meta.labels).clone();
     labels.insert(SKIP_MIRROR_LABEL.into(), "true".into());
     if is_headless(svc) {
         labels.insert(HEADLESS_LABEL.into(), String::new());
@@ -739,7 +739,7 @@ fn reconcile_endpoints(sim: &Sim, svc: &Object, groups: &[EndpointGroup], out: &
             .as_array()
             .map(Vec::as_slice)
             .unwrap_or(&[]);
-        let current = old.meta.labels == labels
+        let current = *old.meta.labels == labels
             && stored.len() == subsets.len()
             && stored.iter().zip(&subsets).all(|(j, ss)| {
                 addresses_match(j.get("addresses"), &ss.ready, ns)
@@ -801,7 +801,7 @@ fn put_endpoints(
     match sim.store.find("Endpoints", ns, name) {
         Some(old) => {
             let mut ep = old.clone();
-            ep.meta.labels = labels;
+            ep.meta.labels = labels.into();
             if subsets.is_empty() {
                 ep.body.remove("subsets");
             } else {
@@ -813,7 +813,7 @@ fn put_endpoints(
         }
         None => {
             let mut ep = Object::new("v1", "Endpoints", ns, name);
-            ep.meta.labels = labels;
+            ep.meta.labels = labels.into();
             if !subsets.is_empty() {
                 ep.body.insert("subsets".into(), Value::Array(subsets));
             }
@@ -863,7 +863,7 @@ fn reconcile_apiserver_endpoints(sim: &Sim, svc: &Object, out: &mut Out) {
                 "default",
                 "kubernetes",
             );
-            s.meta.labels = slice_labels;
+            s.meta.labels = slice_labels.into();
             s.body.insert("addressType".into(), json!("IPv4"));
             s.body.insert("endpoints".into(), endpoints);
             s.body.insert("ports".into(), ports);

@@ -321,7 +321,7 @@ pub fn pod_from_template(owner: &Object, template: &Value) -> Object {
     let mut pod = Object::new("v1", "Pod", &owner.meta.namespace, "");
     pod.meta.generate_name = Some(pods_prefix(&owner.meta.name));
     let md = template.get("metadata");
-    pod.meta.labels = crate::api::object::string_map(md.and_then(|m| m.get("labels")));
+    pod.meta.labels = crate::api::object::string_map(md.and_then(|m| m.get("labels"))).into();
     pod.meta.annotations = crate::api::object::string_map(md.and_then(|m| m.get("annotations")));
     if let Some(Value::Array(f)) = md.and_then(|m| m.get("finalizers")) {
         pod.meta.finalizers = f

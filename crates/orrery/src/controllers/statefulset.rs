@@ -241,8 +241,9 @@ pub fn claims_for(set: &Object, ordinal: i64) -> Vec<(String, Object)> {
         let name = claim_name(tpl, &set.meta.name, ordinal);
         let mut claim = Object::new("v1", "PersistentVolumeClaim", &set.meta.namespace, &name);
         let md = t.get("metadata");
-        claim.meta.labels = crate::api::object::string_map(md.and_then(|m| m.get("labels")));
-        claim.meta.labels.extend(selector_labels.clone());
+        let mut labels = crate::api::object::string_map(md.and_then(|m| m.get("labels")));
+        labels.extend(selector_labels.clone());
+        claim.meta.labels = labels.into();
         claim.meta.annotations =
             crate::api::object::string_map(md.and_then(|m| m.get("annotations")));
         claim.body.insert(
@@ -277,7 +278,7 @@ pub fn new_pod(
     let name = pod_name(&set.meta.name, ordinal);
     let mut pod = Object::new("v1", "Pod", &set.meta.namespace, &name);
     let md = template.get("metadata");
-    pod.meta.labels = pod_labels_from(template);
+    pod.meta.labels = pod_labels_from(template).into();
     pod.meta.annotations = crate::api::object::string_map(md.and_then(|m| m.get("annotations")));
     if let Some(Value::Array(f)) = md.and_then(|m| m.get("finalizers")) {
         pod.meta.finalizers = f
@@ -292,15 +293,12 @@ pub fn new_pod(
         .cloned()
         .unwrap_or_default();
     // R3.3 initIdentity / updateIdentity.
-    pod.meta.labels.insert(POD_NAME_LABEL.into(), name.clone());
+    let labels = std::sync::Arc::make_mut(&mut pod.meta.labels);
+    labels.insert(POD_NAME_LABEL.into(), name.clone());
     if pod_index_label_enabled(v) {
-        pod.meta
-            .labels
-            .insert(POD_INDEX_LABEL.into(), ordinal.to_string());
+        labels.insert(POD_INDEX_LABEL.into(), ordinal.to_string());
     }
-    pod.meta
-        .labels
-        .insert(REVISION_LABEL.into(), revision.to_string());
+    labels.insert(REVISION_LABEL.into(), revision.to_string());
     spec.insert("hostname".into(), json!(name));
     match set
         .str_at(&["spec", "serviceName"])
@@ -684,8 +682,9 @@ fn revisions<'a>(sim: &'a Sim, set: &'a Object, out: &mut Out) -> Revisions<'a> 
                     Some(_) => break,
                     None => {
                         let mut cr = Object::new("apps/v1", "ControllerRevision", ns, &name);
-                        cr.meta.labels = pod_labels_from(template);
-                        cr.meta.labels.insert(REVISION_HASH_LABEL.into(), hash);
+                        let mut labels = pod_labels_from(template);
+                        labels.insert(REVISION_HASH_LABEL.into(), hash);
+                        cr.meta.labels = labels.into();
                         cr.meta.owner_references = vec![set_owner_ref(set)];
                         cr.body.insert("data".into(), data.clone());
                         cr.body.insert("revision".into(), json!(next_revision));
@@ -1120,10 +1119,10 @@ fn sync(sim: &Sim, set: &Object, out: &mut Out) {
             pass.fix_claim_refs(p, ord);
             if !identity_ok {
                 let mut q = p.clone();
-                q.meta.labels.insert(POD_NAME_LABEL.into(), name.clone());
+                std::sync::Arc::make_mut(&mut q.meta.labels)
+                    .insert(POD_NAME_LABEL.into(), name.clone());
                 if pod_index_label_enabled(v) {
-                    q.meta
-                        .labels
+                    std::sync::Arc::make_mut(&mut q.meta.labels)
                         .insert(POD_INDEX_LABEL.into(), ord.to_string());
                 }
                 pass.out.push(Action::Update(q));

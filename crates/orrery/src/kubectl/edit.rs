@@ -777,7 +777,7 @@ fn edit_map(s: &mut Session, words: &[String], which: Which) -> Output {
         }
         let mut obj = stored.clone();
         let map = match which {
-            Which::Labels => &mut obj.meta.labels,
+            Which::Labels => std::sync::Arc::make_mut(&mut obj.meta.labels),
             Which::Annotations => &mut obj.meta.annotations,
         };
         for (k, v) in &set {

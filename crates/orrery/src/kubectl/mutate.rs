@@ -341,9 +341,9 @@ fn apply_one(
     }
     for (mine, theirs, prev) in [
         (
-            &mut merged.meta.labels,
-            &obj.meta.labels,
-            prev_obj.as_ref().map(|p| &p.meta.labels),
+            std::sync::Arc::make_mut(&mut merged.meta.labels),
+            &*obj.meta.labels,
+            prev_obj.as_ref().map(|p| &*p.meta.labels),
         ),
         (
             &mut merged.meta.annotations,

@@ -396,7 +396,7 @@ mod tests {
     fn obj(kind: &str, body: Value) -> Object {
         let mut o = Object::new("v1", kind, "default", "x");
         if let Value::Object(m) = body {
-            o.body = m;
+            o.body = m.into();
         }
         o
     }
