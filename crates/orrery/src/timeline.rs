@@ -183,33 +183,9 @@ impl Timeline {
     /// [`ADVANCE_CHUNK_MS`] each, and cut after the timer at which enough steps
     /// happened for a checkpoint, so a jump never replays a busy instant it does not need.
     pub fn advance(&mut self, ms: Millis) {
-        self.finish();
-        let end = self.session.sim.now + ms.max(0);
-        while self.session.sim.now < end {
-            let at = self.session.sim.now;
-            let chunk_end = (at + ADVANCE_CHUNK_MS).min(end);
-            let before = self.session.sim.steps.len();
-            loop {
-                let sim = &mut self.session.sim;
-                let stop = match sim.next_wake() {
-                    Some(w) if w.max(sim.now + 1) < chunk_end => w.max(sim.now + 1),
-                    _ => chunk_end,
-                };
-                sim.advance(stop - sim.now);
-                let steps = sim.steps.len().saturating_sub(before);
-                if stop >= chunk_end
-                    || self.steps_since_checkpoint + steps >= CHECKPOINT_EVERY_STEPS
-                {
-                    break;
-                }
-            }
-            self.entries.push(Entry::Advance {
-                at,
-                ms: self.session.sim.now - at,
-            });
-            let steps = self.session.sim.steps.len().saturating_sub(before);
-            self.after_entry(steps);
-        }
+        // The sliced advance never told to yield: the same chunks, entries and checkpoints.
+        let done = self.advance_sliced(ms, || false);
+        debug_assert!(done, "an advance that never yields leaves no work pending");
     }
 
     // ----- work in slices (the page) ------------------------------------------------
