@@ -843,7 +843,10 @@ async fn a_busy_instant_is_drawn_a_slice_at_a_time() {
         "test",
     );
     assert_eq!(out.text, "deployment.apps/big created\n");
-    assert!(pg.busy.get_untracked(), "a hundred pods are not made in one task");
+    assert!(
+        pg.busy.get_untracked(),
+        "a hundred pods are not made in one task"
+    );
     let mut seen = vec![];
     for _ in 0..2_000 {
         let n = nodes(&page, "pod").len();
