@@ -255,6 +255,28 @@ fn main() {
     size!("runtime", sim.runtime.clone());
     size!("history", tl.session.history.clone());
     breakdown(&tl);
+    // What thawing a checkpoint's frozen pods costs (Timeline::state_at does it on
+    // every jump), beside deep-copying as many statuses.
+    for s in tl.checkpoint_sessions() {
+        let mut c = s.clone();
+        let t1 = Instant::now();
+        let mut n = 0;
+        c.sim.store.swap_each("Pod", |_, o| {
+            n += 1;
+            o.thawed().map(std::sync::Arc::new)
+        });
+        let thaw = t1.elapsed().as_secs_f64() * 1e3;
+        let t2 = Instant::now();
+        let copies: Vec<_> = c.sim.store.list_all("Pod").map(|p| p.status().clone()).collect();
+        let copy = t2.elapsed().as_secs_f64() * 1e3;
+        if n > 100 {
+            println!(
+                "  checkpoint at {}: {n} pods thawed in {thaw:.2} ms (deep copies of the statuses {copy:.2} ms)",
+                s.sim.now
+            );
+        }
+        drop(copies);
+    }
     let (start, end) = (tl.start(), tl.now());
     let mut x: u64 = 0x0bb1_7e57;
     let mut jumps = vec![];
@@ -333,6 +355,8 @@ fn breakdown(tl: &Timeline) {
     let (mut store_b, mut runtime_b, mut other_b, mut n) = (0, 0, 0, 0);
     // Distinct by value (what interning could share).
     let (mut spec_texts, mut status_texts) = (BTreeSet::new(), BTreeSet::new());
+    // Statuses frozen in the checkpoints (Timeline::freeze_past).
+    let (mut frozen, mut frozen_b) = (BTreeSet::new(), 0);
     let sessions: Vec<&Session> = tl
         .checkpoint_sessions()
         .chain(std::iter::once(&tl.session))
@@ -354,6 +378,11 @@ fn breakdown(tl: &Timeline) {
                     spec_texts.insert(v.to_string());
                 }
             }
+            if let Some(v) = p.body.get(orrery::api::object::FROZEN_STATUS) {
+                if frozen.insert(v as *const _ as usize) {
+                    frozen_b += bytes(v);
+                }
+            }
             if let Some(v) = p.body.get("status") {
                 if statuses.insert(v as *const _ as usize) {
                     status_b += bytes(v);
@@ -371,9 +400,11 @@ fn breakdown(tl: &Timeline) {
         statuses.len()
     );
     println!(
-        "  distinct by value: {} specs, {} statuses",
+        "  distinct by value: {} specs, {} statuses; {} statuses frozen, {:.2} KB each",
         spec_texts.len(),
-        status_texts.len()
+        status_texts.len(),
+        frozen.len(),
+        kb(frozen_b, frozen.len())
     );
     println!(
         "  per pod version: meta {:.2} KB, body map {:.2} KB; per spec {:.2} KB, per status {:.2} KB",
@@ -384,7 +415,7 @@ fn breakdown(tl: &Timeline) {
     );
     println!(
         "  pods in all: {:.1} MB; per session copies: store (indexes, pointers) {:.2} MB, runtime {:.2} MB, files+history+volumes {:.2} MB",
-        mb(meta_b + body_b + spec_b + status_b),
+        mb(meta_b + body_b + spec_b + status_b + frozen_b),
         mb(store_b) / n as f64,
         mb(runtime_b) / n as f64,
         mb(other_b) / n as f64,

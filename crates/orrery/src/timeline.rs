@@ -3,6 +3,10 @@
 //! checkpoint, replay the entries after it deterministically. The page's scrubber and
 //! "replay from here" stand on this.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::api::Object;
 use crate::shell::{Output, Session};
 use crate::time::Millis;
 
@@ -108,7 +112,8 @@ impl Timeline {
         self.checkpoints.len()
     }
 
-    /// The checkpoints' sessions, oldest first (for measuring what they hold).
+    /// The checkpoints' sessions, oldest first (for measuring what they hold): their pod
+    /// versions of the past are frozen ([`crate::api::Object::is_frozen`]).
     pub fn checkpoint_sessions(&self) -> impl Iterator<Item = &Session> + '_ {
         self.checkpoints.iter().map(|c| &c.session)
     }
@@ -131,6 +136,45 @@ impl Timeline {
         });
         self.steps_since_checkpoint = 0;
         self.thin();
+        self.freeze_past();
+    }
+
+    /// Freezes the status of every pod version the checkpoints hold that the present no
+    /// longer does ([`Object::frozen`]): about 7 KB natively as a JSON tree, a few
+    /// hundred bytes frozen, and most versions a checkpoint holds are of the past (after
+    /// 1,000 pods were created, each checkpoint of the way holds 1,000 of its own).
+    /// Versions the present still holds stay shared with it; a version held by several
+    /// checkpoints gets one frozen copy. [`Timeline::state_at`] thaws what it restores.
+    fn freeze_past(&mut self) {
+        let present = &self.session.sim.store;
+        // By the address of the original: (the original, kept alive so that no other
+        // version can take its address during the pass; its frozen copy).
+        let mut done: HashMap<usize, (Arc<Object>, Arc<Object>)> = HashMap::new();
+        let n = self.checkpoints.len();
+        // The newest checkpoint is the present's copy: nothing in it is past yet.
+        for c in &mut self.checkpoints[..n.saturating_sub(1)] {
+            c.session.sim.store.swap_each("Pod", |key, o| {
+                if o.is_frozen() || present.get(key).is_some_and(|p| std::ptr::eq(p, &**o)) {
+                    return None;
+                }
+                let at = Arc::as_ptr(o) as usize;
+                if let Some((_, f)) = done.get(&at) {
+                    return Some(f.clone());
+                }
+                let f = Arc::new(o.frozen()?);
+                done.insert(at, (o.clone(), f.clone()));
+                Some(f)
+            });
+        }
+    }
+
+    /// A checkpoint's session made whole: its frozen pod versions thawed.
+    fn restore(cp: &Checkpoint) -> Session {
+        let mut s = cp.session.clone();
+        s.sim
+            .store
+            .swap_each("Pod", |_, o| o.thawed().map(Arc::new));
+        s
     }
 
     /// Drops checkpoints beyond [`MAX_CHECKPOINTS`]: each time the one (never the first
@@ -294,7 +338,7 @@ impl Timeline {
             .rev()
             .find(|c| c.session.sim.now <= t)
             .unwrap_or(&self.checkpoints[0]);
-        let mut s = cp.session.clone();
+        let mut s = Timeline::restore(cp);
         let live = &self.session.sim.steps;
         let upto = cp
             .steps_at
@@ -436,5 +480,11 @@ mod tests {
             );
         }
         assert_eq!(fingerprint(&t.state_at(t.now())), fingerprint(&t.session));
+        // The past's pod versions are frozen in the checkpoints; never in the present
+        // or in a rebuilt moment.
+        let frozen = |s: &Session| s.sim.store.list_all("Pod").filter(|p| p.is_frozen()).count();
+        assert!(t.checkpoint_sessions().map(frozen).sum::<usize>() > 0);
+        assert_eq!(frozen(&t.session), 0);
+        assert_eq!(frozen(&t.state_at(start + (t.now() - start) / 2)), 0);
     }
 }
