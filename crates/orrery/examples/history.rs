@@ -160,6 +160,19 @@ fn main() {
         return;
     }
     let mut tl = Timeline::new(Session::new(1));
+    // NOFREEZE=1: the checkpoints keep their past pod versions whole (as before
+    // session 5), to compare memory and jump times; THAWED=n: keep the newest n whole
+    // (default `timeline::THAWED_PAST`).
+    if std::env::var("NOFREEZE").is_ok() {
+        tl.set_thawed_past(usize::MAX);
+    }
+    if let Some(n) = std::env::var("THAWED").ok().and_then(|v| v.parse().ok()) {
+        tl.set_thawed_past(n);
+    }
+    // CPSTEPS=n: a checkpoint every n steps (default 150).
+    if let Some(n) = std::env::var("CPSTEPS").ok().and_then(|v| v.parse().ok()) {
+        tl.set_checkpoint_every_steps(n);
+    }
     let mut frames = vec![];
     let t0 = Instant::now();
     // BROWSER=1: the `?bench` page's whole sequence — the frame benchmark's 100, 500 and
@@ -256,19 +269,24 @@ fn main() {
     size!("history", tl.session.history.clone());
     breakdown(&tl);
     // What thawing a checkpoint's frozen pods costs (Timeline::state_at does it on
-    // every jump), beside deep-copying as many statuses.
+    // every jump), beside deep-copying as many statuses; CPU time.
     for s in tl.checkpoint_sessions() {
         let mut c = s.clone();
-        let t1 = Instant::now();
+        let t1 = cpu_ms();
         let mut n = 0;
         c.sim.store.swap_each("Pod", |_, o| {
             n += 1;
             o.thawed().map(std::sync::Arc::new)
         });
-        let thaw = t1.elapsed().as_secs_f64() * 1e3;
-        let t2 = Instant::now();
-        let copies: Vec<_> = c.sim.store.list_all("Pod").map(|p| p.status().clone()).collect();
-        let copy = t2.elapsed().as_secs_f64() * 1e3;
+        let thaw = cpu_ms() - t1;
+        let t2 = cpu_ms();
+        let copies: Vec<_> = c
+            .sim
+            .store
+            .list_all("Pod")
+            .map(|p| p.status().clone())
+            .collect();
+        let copy = cpu_ms() - t2;
         if n > 100 {
             println!(
                 "  checkpoint at {}: {n} pods thawed in {thaw:.2} ms (deep copies of the statuses {copy:.2} ms)",
@@ -280,6 +298,8 @@ fn main() {
     let (start, end) = (tl.start(), tl.now());
     let mut x: u64 = 0x0bb1_7e57;
     let mut jumps = vec![];
+    // The same in this thread's CPU time (less at the mercy of the machine's load).
+    let mut jumps_cpu = vec![];
     // Per jump: the most it allocated at once, what the rebuilt session kept, its steps.
     let mut transient = vec![];
     for _ in 0..50 {
@@ -290,8 +310,10 @@ fn main() {
         let live = LIVE.load(Ordering::Relaxed);
         let peak = PEAK.swap(live as usize, Ordering::Relaxed);
         let t1 = Instant::now();
+        let c1 = cpu_ms();
         let s = tl.state_at(t);
         jumps.push((t1.elapsed().as_secs_f64() * 1e3, t));
+        jumps_cpu.push(cpu_ms() - c1);
         let kept = LIVE.load(Ordering::Relaxed) - live;
         let steps = s.sim.steps.len();
         drop(s);
@@ -300,6 +322,11 @@ fn main() {
         PEAK.fetch_max(peak, Ordering::Relaxed);
     }
     jumps.sort_by(|a, b| a.0.total_cmp(&b.0));
+    jumps_cpu.sort_by(f64::total_cmp);
+    println!(
+        "jumps (CPU time): median {:.1} ms, p95 {:.1}, max {:.1} ms",
+        jumps_cpu[25], jumps_cpu[47], jumps_cpu[49]
+    );
     transient.sort();
     for (top, kept, steps, at) in transient.iter().rev().take(3) {
         println!(

@@ -3,8 +3,8 @@
 //! checkpoint, replay the entries after it deterministically. The page's scrubber and
 //! "replay from here" stand on this.
 
-use std::collections::HashMap;
-use std::sync::Arc;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 
 use crate::api::Object;
 use crate::shell::{Output, Session};
@@ -32,6 +32,8 @@ impl Entry {
 
 #[derive(Clone)]
 struct Checkpoint {
+    /// Which checkpoint this is (for [`Timeline::thawed`]), never reused.
+    id: u64,
     /// Number of entries applied to reach this state.
     entries: usize,
     /// Absolute number of simulator steps recorded before this state (see
@@ -60,6 +62,9 @@ const ADVANCE_CHUNK_MS: Millis = 60_000;
 /// The live step log is kept to at most this many steps (the oldest half is dropped when
 /// it is exceeded); the page reads it for causal chains and "next change".
 pub const MAX_STEPS: usize = 20_000;
+/// The checkpoints keep this many pod versions of the past whole, the newest; older
+/// ones have their status frozen ([`Timeline::freeze_past`]).
+pub const THAWED_PAST: usize = 1_000;
 /// A rebuilt past moment gets at most this many of the steps before its checkpoint.
 const PAST_STEPS: usize = 5_000;
 
@@ -77,6 +82,17 @@ pub struct Timeline {
     /// bookkeeping (and any checkpoint) waits until the work is done, so checkpoints
     /// only ever hold settled states.
     open: Option<(usize, usize)>,
+    /// The checkpoint restored last, thawed (by its id): scrubbing within one
+    /// checkpoint's stretch of time thaws its past pod versions once. Emptied when the
+    /// present moves on (the next checkpoint) and before another checkpoint is thawed,
+    /// so at most one thawed copy is alive — the one the shown past shares anyway.
+    thawed: Mutex<Option<(u64, Session)>>,
+    next_id: u64,
+    /// How many past pod versions stay whole ([`THAWED_PAST`] unless a measurement
+    /// or a test changes it; `usize::MAX`: none is frozen).
+    thawed_past: usize,
+    /// [`CHECKPOINT_EVERY_STEPS`] unless a measurement changes it.
+    every_steps: usize,
 }
 
 impl Timeline {
@@ -89,6 +105,10 @@ impl Timeline {
             steps_dropped: 0,
             work: 0,
             open: None,
+            thawed: Mutex::new(None),
+            next_id: 0,
+            thawed_past: THAWED_PAST,
+            every_steps: CHECKPOINT_EVERY_STEPS,
         };
         t.checkpoint();
         t
@@ -128,7 +148,10 @@ impl Timeline {
         let steps = std::mem::take(&mut self.session.sim.steps);
         let session = self.session.clone();
         self.session.sim.steps = steps;
+        self.next_id += 1;
+        self.forget_thawed();
         self.checkpoints.push(Checkpoint {
+            id: self.next_id,
             entries: self.entries.len(),
             steps_at: self.steps_recorded(),
             work_at: self.work,
@@ -139,20 +162,28 @@ impl Timeline {
         self.freeze_past();
     }
 
-    /// Freezes the status of every pod version the checkpoints hold that the present no
-    /// longer does ([`Object::frozen`]): about 7 KB natively as a JSON tree, a few
-    /// hundred bytes frozen, and most versions a checkpoint holds are of the past (after
-    /// 1,000 pods were created, each checkpoint of the way holds 1,000 of its own).
-    /// Versions the present still holds stay shared with it; a version held by several
-    /// checkpoints gets one frozen copy. [`Timeline::state_at`] thaws what it restores.
+    /// Freezes the status of the pod versions the checkpoints hold that the present no
+    /// longer does ([`Object::frozen`]) — beyond the newest [`THAWED_PAST`] of them:
+    /// about 7 KB natively as a JSON tree, a few hundred bytes frozen, and most versions
+    /// a checkpoint holds are of the past (after 1,000 pods were created, each
+    /// checkpoint of the way holds 1,000 of its own). Versions the present still holds
+    /// stay shared with it; a version held by several checkpoints gets one frozen copy.
+    /// [`Timeline::state_at`] thaws what it restores, which costs a jump about what
+    /// copying those statuses would: a history of a few hundred pods freezes nothing.
     fn freeze_past(&mut self) {
+        let budget = self.thawed_past;
+        if budget == usize::MAX {
+            return;
+        }
         let present = &self.session.sim.store;
         // By the address of the original: (the original, kept alive so that no other
         // version can take its address during the pass; its frozen copy).
         let mut done: HashMap<usize, (Arc<Object>, Arc<Object>)> = HashMap::new();
+        // Past versions left whole, newest first (alive: their checkpoints keep them).
+        let mut kept: HashSet<usize> = HashSet::new();
         let n = self.checkpoints.len();
         // The newest checkpoint is the present's copy: nothing in it is past yet.
-        for c in &mut self.checkpoints[..n.saturating_sub(1)] {
+        for c in self.checkpoints[..n.saturating_sub(1)].iter_mut().rev() {
             c.session.sim.store.swap_each("Pod", |key, o| {
                 if o.is_frozen() || present.get(key).is_some_and(|p| std::ptr::eq(p, &**o)) {
                     return None;
@@ -161,6 +192,9 @@ impl Timeline {
                 if let Some((_, f)) = done.get(&at) {
                     return Some(f.clone());
                 }
+                if kept.contains(&at) || kept.len() < budget && kept.insert(at) {
+                    return None;
+                }
                 let f = Arc::new(o.frozen()?);
                 done.insert(at, (o.clone(), f.clone()));
                 Some(f)
@@ -168,13 +202,46 @@ impl Timeline {
         }
     }
 
-    /// A checkpoint's session made whole: its frozen pod versions thawed.
-    fn restore(cp: &Checkpoint) -> Session {
+    /// A checkpoint's session made whole: its frozen pod versions thawed (once while
+    /// the same checkpoint is restored again and again; see `thawed`).
+    fn restore(&self, cp: &Checkpoint) -> Session {
+        let mut cache = self.thawed.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((id, s)) = &*cache {
+            if *id == cp.id {
+                return s.clone();
+            }
+        }
+        // The other checkpoint's thawed copy goes before this one is made.
+        *cache = None;
         let mut s = cp.session.clone();
-        s.sim
-            .store
-            .swap_each("Pod", |_, o| o.thawed().map(Arc::new));
+        let mut any = false;
+        s.sim.store.swap_each("Pod", |_, o| {
+            let t = o.thawed().map(Arc::new);
+            any |= t.is_some();
+            t
+        });
+        if any {
+            *cache = Some((cp.id, s.clone()));
+        }
         s
+    }
+
+    /// Keeps `n` past pod versions whole instead of [`THAWED_PAST`] (`usize::MAX`:
+    /// freezes none) from the next checkpoint on, to measure what freezing saves and
+    /// costs (`examples/history.rs`).
+    pub fn set_thawed_past(&mut self, n: usize) {
+        self.thawed_past = n;
+    }
+
+    /// Takes a checkpoint every `n` steps instead of [`CHECKPOINT_EVERY_STEPS`], to
+    /// measure what the checkpoints' density costs and saves (`examples/history.rs`).
+    pub fn set_checkpoint_every_steps(&mut self, n: usize) {
+        self.every_steps = n.max(1);
+    }
+
+    /// Drops the thawed copy of the checkpoint restored last (see `thawed`).
+    pub fn forget_thawed(&self) {
+        *self.thawed.lock().unwrap_or_else(|e| e.into_inner()) = None;
     }
 
     /// Drops checkpoints beyond [`MAX_CHECKPOINTS`]: each time the one (never the first
@@ -200,7 +267,7 @@ impl Timeline {
             self.steps_dropped += drop;
         }
         let last = self.checkpoints.last().map_or(0, |c| c.entries);
-        if self.steps_since_checkpoint >= CHECKPOINT_EVERY_STEPS
+        if self.steps_since_checkpoint >= self.every_steps
             || self.entries.len() - last >= CHECKPOINT_EVERY_ENTRIES
         {
             self.checkpoint();
@@ -281,9 +348,7 @@ impl Timeline {
                     return false;
                 }
                 let steps = sim.steps.len().saturating_sub(before);
-                if stop >= chunk_end
-                    || self.steps_since_checkpoint + steps >= CHECKPOINT_EVERY_STEPS
-                {
+                if stop >= chunk_end || self.steps_since_checkpoint + steps >= self.every_steps {
                     break;
                 }
             }
@@ -338,7 +403,7 @@ impl Timeline {
             .rev()
             .find(|c| c.session.sim.now <= t)
             .unwrap_or(&self.checkpoints[0]);
-        let mut s = Timeline::restore(cp);
+        let mut s = self.restore(cp);
         let live = &self.session.sim.steps;
         let upto = cp
             .steps_at
@@ -366,6 +431,7 @@ impl Timeline {
     pub fn rewind_to(&mut self, t: Millis) {
         self.finish();
         let s = self.state_at(t);
+        self.forget_thawed();
         let keep = self.entries.iter().take_while(|e| e.at() <= t).count();
         // An advance that spans t is cut, so the kept history replays to exactly `s`.
         if let Some(Entry::Advance { at, ms }) = self.entries.get_mut(keep.wrapping_sub(1)) {
@@ -441,6 +507,8 @@ mod tests {
     #[test]
     fn checkpoints_stay_bounded_and_seeking_still_equals_replaying() {
         let mut t = Timeline::new(Session::new(5));
+        // Every past pod version frozen, so that every jump below thaws.
+        t.set_thawed_past(0);
         let start = t.now();
         let mut lines = vec![];
         for i in 0..30 {
@@ -482,9 +550,22 @@ mod tests {
         assert_eq!(fingerprint(&t.state_at(t.now())), fingerprint(&t.session));
         // The past's pod versions are frozen in the checkpoints; never in the present
         // or in a rebuilt moment.
-        let frozen = |s: &Session| s.sim.store.list_all("Pod").filter(|p| p.is_frozen()).count();
+        let frozen = |s: &Session| {
+            s.sim
+                .store
+                .list_all("Pod")
+                .filter(|p| p.is_frozen())
+                .count()
+        };
         assert!(t.checkpoint_sessions().map(frozen).sum::<usize>() > 0);
         assert_eq!(frozen(&t.session), 0);
-        assert_eq!(frozen(&t.state_at(start + (t.now() - start) / 2)), 0);
+        let mid = start + (t.now() - start) / 2;
+        assert_eq!(frozen(&t.state_at(mid)), 0);
+        // Again, from the thawed copy kept of the checkpoint: the same moment.
+        assert_eq!(fingerprint(&t.state_at(mid)), fingerprint(&t.state_at(mid)));
+        assert_eq!(fingerprint(&t.state_at(mid + 1)), {
+            t.forget_thawed();
+            fingerprint(&t.state_at(mid + 1))
+        });
     }
 }

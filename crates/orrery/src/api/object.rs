@@ -364,8 +364,10 @@ impl Object {
         let status = self.body.get("status")?;
         let mut o = self.clone();
         o.body.take_shared("status");
-        o.body
-            .insert(FROZEN_STATUS.into(), Value::String(super::frozen::freeze(status)));
+        o.body.insert(
+            FROZEN_STATUS.into(),
+            Value::String(super::frozen::freeze(status)),
+        );
         Some(o)
     }
 
@@ -383,7 +385,8 @@ impl Object {
         debug_assert!(status.is_some(), "a frozen status thaws");
         let mut o = self.clone();
         o.body.take_shared(FROZEN_STATUS);
-        o.body.insert("status".into(), status.unwrap_or(Value::Null));
+        o.body
+            .insert("status".into(), status.unwrap_or(Value::Null));
         Some(o)
     }
 
