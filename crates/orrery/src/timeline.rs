@@ -32,8 +32,6 @@ impl Entry {
 
 #[derive(Clone)]
 struct Checkpoint {
-    /// Which checkpoint this is (for [`Timeline::thawed`]), never reused.
-    id: u64,
     /// Number of entries applied to reach this state.
     entries: usize,
     /// Absolute number of simulator steps recorded before this state (see
@@ -82,12 +80,13 @@ pub struct Timeline {
     /// bookkeeping (and any checkpoint) waits until the work is done, so checkpoints
     /// only ever hold settled states.
     open: Option<(usize, usize)>,
-    /// The checkpoint restored last, thawed (by its id): scrubbing within one
-    /// checkpoint's stretch of time thaws its past pod versions once. Emptied when the
-    /// present moves on (the next checkpoint) and before another checkpoint is thawed,
-    /// so at most one thawed copy is alive — the one the shown past shares anyway.
-    thawed: Mutex<Option<(u64, Session)>>,
-    next_id: u64,
+    /// The pod versions the last restored checkpoint thawed, by the address of their
+    /// frozen copy (kept alive here, so the address stays theirs): scrubbing within one
+    /// checkpoint's stretch of time thaws them once, and the next checkpoint thaws only
+    /// the versions it does not share with it. Only the versions of the checkpoint being
+    /// restored are kept (the others go before it thaws anything), so this holds no
+    /// more than the shown past shares anyway; emptied when the present moves on.
+    thawed: Mutex<HashMap<usize, (Arc<Object>, Arc<Object>)>>,
     /// How many past pod versions stay whole ([`THAWED_PAST`] unless a measurement
     /// or a test changes it; `usize::MAX`: none is frozen).
     thawed_past: usize,
@@ -105,8 +104,7 @@ impl Timeline {
             steps_dropped: 0,
             work: 0,
             open: None,
-            thawed: Mutex::new(None),
-            next_id: 0,
+            thawed: Mutex::new(HashMap::new()),
             thawed_past: THAWED_PAST,
             every_steps: CHECKPOINT_EVERY_STEPS,
         };
@@ -148,10 +146,8 @@ impl Timeline {
         let steps = std::mem::take(&mut self.session.sim.steps);
         let session = self.session.clone();
         self.session.sim.steps = steps;
-        self.next_id += 1;
         self.forget_thawed();
         self.checkpoints.push(Checkpoint {
-            id: self.next_id,
             entries: self.entries.len(),
             steps_at: self.steps_recorded(),
             work_at: self.work,
@@ -206,23 +202,25 @@ impl Timeline {
     /// the same checkpoint is restored again and again; see `thawed`).
     fn restore(&self, cp: &Checkpoint) -> Session {
         let mut cache = self.thawed.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((id, s)) = &*cache {
-            if *id == cp.id {
-                return s.clone();
-            }
-        }
-        // The other checkpoint's thawed copy goes before this one is made.
-        *cache = None;
         let mut s = cp.session.clone();
-        let mut any = false;
+        // The versions this checkpoint does not hold go before any is thawed.
+        let mut ours = HashSet::new();
         s.sim.store.swap_each("Pod", |_, o| {
-            let t = o.thawed().map(Arc::new);
-            any |= t.is_some();
-            t
+            if o.is_frozen() {
+                ours.insert(Arc::as_ptr(o) as usize);
+            }
+            None
         });
-        if any {
-            *cache = Some((cp.id, s.clone()));
-        }
+        cache.retain(|at, _| ours.contains(at));
+        s.sim.store.swap_each("Pod", |_, o| {
+            let at = Arc::as_ptr(o) as usize;
+            if let Some((_, t)) = cache.get(&at) {
+                return Some(t.clone());
+            }
+            let t = Arc::new(o.thawed()?);
+            cache.insert(at, (o.clone(), t.clone()));
+            Some(t)
+        });
         s
     }
 
@@ -241,7 +239,10 @@ impl Timeline {
 
     /// Drops the thawed copy of the checkpoint restored last (see `thawed`).
     pub fn forget_thawed(&self) {
-        *self.thawed.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        self.thawed
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
     }
 
     /// Drops checkpoints beyond [`MAX_CHECKPOINTS`]: each time the one (never the first
