@@ -1,6 +1,7 @@
 //! The manifest parser: any text through `manifest::parse` (files, `kubectl apply -f`)
 //! and `manifest::parse_values` (`kubectl patch -p`). Never panics, never hangs; every
-//! diagnostic points inside the text; what loads prints back as YAML that loads again.
+//! diagnostic points inside the text; what loads prints back as YAML that loads again;
+//! the fast YAML reader (`yaml_fast`) gives what serde_yaml alone gives.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -8,7 +9,12 @@ use orrery::manifest::{parse, parse_values, to_yaml};
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
-    for parsed in [parse(&text), parse_values(&text)] {
+    let both = [parse(&text), parse_values(&text)];
+    orrery::yaml_fast::set_enabled(false);
+    let slow = [parse(&text), parse_values(&text)];
+    orrery::yaml_fast::set_enabled(true);
+    assert_eq!(both, slow, "the fast YAML reader differs from serde_yaml");
+    for parsed in both {
         // YAML breaks lines at \n, \r\n and a lone \r.
         let lines = text.matches(['\n', '\r']).count() + 2;
         for d in parsed.diagnostics.iter().chain(&parsed.warnings) {
