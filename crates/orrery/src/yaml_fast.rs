@@ -676,7 +676,7 @@ impl<'a> Reader<'a> {
                     }
                     // A comment ends the scalar; any other character (even `-` or `"`)
                     // continues it when the line is indented more than the collection.
-                    b'#' => break None,
+                    b'#' | 0 => break None,
                     _ if n > parent => break Some(n),
                     _ => break None,
                 }

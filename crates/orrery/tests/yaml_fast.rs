@@ -160,6 +160,10 @@ const SNIPPETS: &[(bool, &str)] = &[
     (true, "a: |\n  x\n   \n  y\n"),
     (true, "a: >\n\n  x\n\n\n  y\n  \n"),
     (true, "a: x\n\n\n"),
+    (true, "a: x\n   "),
+    (true, "a:\n x{#\n   "),
+    (true, "a: 'x'\n   "),
+    (true, "a: |\n  x\n   "),
     (true, "a: \"é ü 漢字 🎉\"\nb: 漢字\n"),
     (
         false,
