@@ -14,7 +14,9 @@ const sites = await Promise.all(dirs.map((d) => serve(d)));
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-    '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+    '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync',
+    // CHROMIUM_ARGS: extra flags, to try what the browser itself spends (not the row's setup).
+    ...(process.env.CHROMIUM_ARGS ? process.env.CHROMIUM_ARGS.split(' ') : [])],
 });
 const rows = dirs.map(() => []);
 try {

@@ -19,7 +19,9 @@ const sites = await Promise.all(dirs.map((d) => serve(d)));
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-    '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+    '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync',
+    // CHROMIUM_ARGS: extra flags, to try what the browser itself spends (not the row's setup).
+    ...(process.env.CHROMIUM_ARGS ? process.env.CHROMIUM_ARGS.split(' ') : [])],
 });
 const out = path.join(os.tmpdir(), `orrery-first-render-trace-${process.pid}.json`);
 const sum = (xs) => xs.reduce((a, b) => a + b, 0);
@@ -42,7 +44,11 @@ function analyse(ev, marks) {
       if (d <= 4) console.log(`${((e.ts - nav.ts) / 1000).toFixed(1).padStart(7)} ${(e.dur / 1000).toFixed(1).padStart(6)} ${'  '.repeat(d)}${e.name}`);
     }
   }
+  // CPU time of the main thread's tasks before the first paint: less swayed by the
+  // machine's load than wall time (a task waiting for a core does not count).
+  const cpu = sum(main.filter((e) => e.name === 'RunTask' && before(e)).map((e) => e.tdur ?? 0)) / 1000;
   return {
+    cpu,
     started: marks['orrery:wasm-started'], mounted: marks['orrery:first-render'], fcp,
     compileLazy: ms('wasm.CompileLazy'), compileN: n('wasm.CompileLazy'),
     style: ms('UpdateLayoutTree'), layout: ms('Layout'),
