@@ -224,7 +224,9 @@ fn apply(d: &mut Drawn, fresh: bool, n: &Node, lang: Lang, selected: bool) {
         let _ = d.rect.set_attribute("y", &(n.y.round() as i32).to_string());
     }
     if moved || !same_status {
-        let _ = d.mark.set_attribute("d", &mark_at(n.status, n.x.round(), n.y.round()));
+        let _ = d
+            .mark
+            .set_attribute("d", &mark_at(n.status, n.x.round(), n.y.round()));
     }
     let words_changed = old.is_none_or(|o| {
         o.name != n.name
@@ -399,7 +401,12 @@ mod tests {
             "M3.6 8.4 6.8 11.4 12.6 4.8"
         );
         assert_eq!(
-            place_path("M8 2a6 6 0 1 1 0 12a6 6 0 1 1 0-12M8 4.5V8l2.2 1.6", 10.0, 20.0, 0.5),
+            place_path(
+                "M8 2a6 6 0 1 1 0 12a6 6 0 1 1 0-12M8 4.5V8l2.2 1.6",
+                10.0,
+                20.0,
+                0.5
+            ),
             "M14 21a3 3 0 1 1 0 6a3 3 0 1 1 0 -6M14 22.25V24l1.1 0.8"
         );
         assert_eq!(
@@ -412,7 +419,15 @@ mod tests {
         );
         // Every state's mark, at a glyph's place: as many numbers as before, all finite.
         use scene::Status::*;
-        for st in [Pending, Creating, Running, Ready, Terminating, Failed, Succeeded] {
+        for st in [
+            Pending,
+            Creating,
+            Running,
+            Ready,
+            Terminating,
+            Failed,
+            Succeeded,
+        ] {
             let placed = mark_at(st, 40.0, 64.0);
             let count = |d: &str| {
                 d.split(|c: char| c.is_ascii_alphabetic() || c == ' ')
@@ -420,7 +435,10 @@ mod tests {
                     .count()
             };
             assert!(count(&placed) >= count(mark_of(st)), "{st:?}: {placed}");
-            assert!(!placed.contains("NaN") && !placed.contains("inf"), "{placed}");
+            assert!(
+                !placed.contains("NaN") && !placed.contains("inf"),
+                "{placed}"
+            );
         }
     }
 }
