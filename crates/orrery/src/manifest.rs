@@ -685,6 +685,13 @@ impl YamlRead {
             return false;
         }
         let doc_cap = 2 * src.len() + ALIAS_ALLOWANCE;
+        // Plain manifests are read by our own reader; anything it does not read the way
+        // libyaml would (and every error) goes on to serde_yaml below.
+        if let Some((value, used)) = crate::yaml_fast::read(src, doc_cap.min(*values_left)) {
+            *values_left -= used;
+            out.values.push((this, abs(root), value));
+            return true;
+        }
         let mut cx = Ctx::new(src, doc_cap, *values_left);
         let result = load(&mut cx, serde_yaml::Deserializer::from_str(src));
         *values_left -= cx.used();
