@@ -208,12 +208,17 @@ if (globalThis.cpuProfile) {
   for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const name = (n) => n.callFrame.functionName || `(${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber})`;
   let t = p.startTime;
-  const lastFrames = long.length ? long[long.length - 1].ts + long[long.length - 1].dur : Infinity;
+  // Samples in the frame phases (up to the history's first mark) and in the jumps
+  // (from the first jump's mark to the memory phase's); the history's churn is neither.
+  const framesEnd = scrubStart ?? Infinity;
+  const jumpsStart = jumpMarks[0]?.ts ?? Infinity;
+  const jumpsEnd = phaseMarks.find((m) => m.ts > jumpsStart && !m.name.includes('scrub'))?.ts ?? Infinity;
   const phases = { frames: new Map(), scrub: new Map() };
   const incl = { frames: new Map(), scrub: new Map() };
   for (let i = 0; i < p.samples.length; i++) {
     t += p.timeDeltas[i];
-    const ph = t < lastFrames ? 'frames' : 'scrub';
+    const ph = t < framesEnd ? 'frames' : t >= jumpsStart && t < jumpsEnd ? 'scrub' : null;
+    if (!ph) continue;
     const dt = (p.timeDeltas[i + 1] ?? 0) / 1000;
     const n = nodes.get(p.samples[i]);
     const nm = name(n);
