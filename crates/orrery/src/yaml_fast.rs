@@ -23,6 +23,7 @@
 //! without a leading zero are numbers; anything that might be another number (a float,
 //! `0x…`, `0644`, `+1`, `.inf`) is left to serde_yaml.
 
+use std::borrow::Cow;
 use std::cell::Cell;
 
 use serde_json::{Map, Number, Value};
@@ -51,9 +52,9 @@ const MAX_KEY: usize = 1024;
 
 /// Reads one document (the text of one segment: it may start with its `---` line) that
 /// holds a block mapping or a block list, producing at most `budget` values (every
-/// scalar, key, mapping and list counts one, as `manifest`'s reader counts them). Returns
-/// the value and the number of values, or `None` when serde_yaml must read it.
-pub fn read(src: &str, budget: usize) -> Option<(Value, usize)> {
+/// scalar, key, mapping and list counts one, as `manifest`'s reader counts them), or
+/// `None` when serde_yaml must read it.
+pub fn read(src: &str, budget: usize) -> Option<Read> {
     if !enabled() || !printable(src.as_bytes()) {
         return None;
     }
@@ -64,8 +65,21 @@ pub fn read(src: &str, budget: usize) -> Option<(Value, usize)> {
         left: budget,
         depth: 0,
     };
-    let value = r.document()?;
-    Some((value, budget - r.left))
+    let (value, root) = r.document()?;
+    Some(Read {
+        value,
+        used: budget - r.left,
+        root,
+    })
+}
+
+/// A document [`read`] read.
+pub struct Read {
+    pub value: Value,
+    /// Values it holds, as `manifest`'s reader counts them.
+    pub used: usize,
+    /// Byte offset of its root node's first token (as `manifest`'s pre-scan finds it).
+    pub root: usize,
 }
 
 /// No carriage return, byte-order mark, control character or character libyaml reads as a
@@ -167,13 +181,16 @@ impl<'a> Reader<'a> {
     /// Spaces at the start of the line that starts at `self.i`; `None` if a tab follows
     /// them (a tab in the indentation: libyaml's to judge).
     fn indent(&self) -> Option<usize> {
-        let n = self.s[self.i..].iter().take_while(|&&b| b == b' ').count();
-        (self.at(self.i + n) != b'\t').then_some(n)
+        let mut j = self.i;
+        while self.at(j) == b' ' {
+            j += 1;
+        }
+        (self.at(j) != b'\t').then_some(j - self.i)
     }
 
     /// From a line start, skips lines that are empty, blank or comments; stops at the start
-    /// of the next line with content, or at the end.
-    fn skip_blank_lines(&mut self) -> Option<()> {
+    /// of the next line with content, and returns its indentation, or at the end (0).
+    fn skip_blank_lines(&mut self) -> Option<usize> {
         loop {
             let n = self.indent()?;
             match self.at(self.i + n) {
@@ -181,9 +198,9 @@ impl<'a> Reader<'a> {
                 b'#' => self.next_line(),
                 0 => {
                     self.i = self.s.len();
-                    return Some(());
+                    return Some(0);
                 }
-                _ => return Some(()),
+                _ => return Some(n),
             }
         }
     }
@@ -218,7 +235,7 @@ impl<'a> Reader<'a> {
         Some(())
     }
 
-    fn document(&mut self) -> Option<Value> {
+    fn document(&mut self) -> Option<(Value, usize)> {
         self.skip_blank_lines()?;
         if self.s[self.i..].starts_with(b"---") && self.blank_after(self.i + 2) {
             self.i += 3;
@@ -230,15 +247,16 @@ impl<'a> Reader<'a> {
         }
         let col = self.indent()?;
         self.i += col;
+        let root = self.i;
         let value = if self.entry_at(self.i) {
             self.list(col)?
-        } else if self.key_here().is_some() {
-            self.mapping(col)?
+        } else if let Some(key) = self.key_here() {
+            self.mapping(col, key)?
         } else {
             return None;
         };
         self.skip_blank_lines()?;
-        self.eof().then_some(value)
+        self.eof().then_some((value, root))
     }
 
     /// A node that starts at `self.i`, at column `col` of its own line, inside a
@@ -246,8 +264,8 @@ impl<'a> Reader<'a> {
     fn block_node(&mut self, parent: usize, col: usize) -> Option<Value> {
         if self.entry_at(self.i) {
             self.list(col)
-        } else if self.key_here().is_some() {
-            self.mapping(col)
+        } else if let Some(key) = self.key_here() {
+            self.mapping(col, key)
         } else {
             match self.peek() {
                 b'|' | b'>' => None,
@@ -256,25 +274,26 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// A block mapping at column `col`; `self.i` is at its first key.
-    fn mapping(&mut self, col: usize) -> Option<Value> {
+    /// A block mapping at column `col` whose first key (`key_here`'s answer) starts at
+    /// `self.i`.
+    fn mapping(&mut self, col: usize, first: (Cow<'a, str>, usize)) -> Option<Value> {
         self.count()?;
         self.deeper()?;
         let mut map = Map::new();
+        let mut key = first;
         loop {
-            let (key, after) = self.key_here()?;
+            let (name, after) = key;
             self.i = after;
             self.count()?;
-            if map.contains_key(&key) {
+            let value = self.mapping_value(col)?;
+            if map.insert(name.into_owned(), value).is_some() {
+                // A duplicate key: serde_yaml's reader warns where it is.
                 return None;
             }
-            let value = self.mapping_value(col)?;
-            map.insert(key, value);
-            self.skip_blank_lines()?;
+            let n = self.skip_blank_lines()?;
             if self.eof() {
                 break;
             }
-            let n = self.indent()?;
             if n < col {
                 break;
             }
@@ -282,6 +301,7 @@ impl<'a> Reader<'a> {
                 return None;
             }
             self.i += n;
+            key = self.key_here()?;
         }
         self.depth -= 1;
         Some(Value::Object(map))
@@ -298,9 +318,8 @@ impl<'a> Reader<'a> {
             _ => return self.inline(col),
         }
         self.next_line();
-        self.skip_blank_lines()?;
+        let n = self.skip_blank_lines()?;
         if !self.eof() {
-            let n = self.indent()?;
             if n > col {
                 self.i += n;
                 return self.block_node(col, n);
@@ -334,16 +353,15 @@ impl<'a> Reader<'a> {
                         self.list(at)?
                     } else if matches!(self.peek(), b'|' | b'>') {
                         self.block_scalar(col)?
-                    } else if self.key_here().is_some() {
-                        self.mapping(at)?
+                    } else if let Some(key) = self.key_here() {
+                        self.mapping(at, key)?
                     } else {
                         self.inline(col)?
                     }
                 }
                 None => {
                     self.next_line();
-                    self.skip_blank_lines()?;
-                    let n = if self.eof() { 0 } else { self.indent()? };
+                    let n = self.skip_blank_lines()?;
                     if !self.eof() && n > col {
                         self.i += n;
                         self.block_node(col, n)?
@@ -354,11 +372,10 @@ impl<'a> Reader<'a> {
                 }
             };
             items.push(value);
-            self.skip_blank_lines()?;
+            let n = self.skip_blank_lines()?;
             if self.eof() {
                 break;
             }
-            let n = self.indent()?;
             if n != col || !self.entry_at(self.i + n) {
                 // Less indented: the list is over. At its column but no `-`: the key of
                 // the mapping it is the value of (or an error the caller refuses).
@@ -374,7 +391,7 @@ impl<'a> Reader<'a> {
     /// The mapping key that starts at `self.i`, if the line holds one: its text and where
     /// its value starts (just after the `:`). `None` for anything but a string key on one
     /// line followed by `: `.
-    fn key_here(&self) -> Option<(String, usize)> {
+    fn key_here(&self) -> Option<(Cow<'a, str>, usize)> {
         let b = self.peek();
         let (key, end) = match b {
             b'"' | b'\'' => {
@@ -383,7 +400,7 @@ impl<'a> Reader<'a> {
                 while self.at(j) == b' ' {
                     j += 1;
                 }
-                (text, j)
+                (Cow::Owned(text), j)
             }
             _ => {
                 if indicator(b) || b == b' ' || b == b'\t' || b == b'\n' || b == 0 {
@@ -401,11 +418,12 @@ impl<'a> Reader<'a> {
                         _ => j += 1,
                     }
                 }
-                let text = self.src[self.i..self.i + j].trim_end_matches(' ');
-                if text.len() > MAX_KEY || text == "<<" || !is_string(text) {
+                let src: &'a str = self.src;
+                let text = src[self.i..self.i + j].trim_end_matches(' ');
+                if text.len() > MAX_KEY || text == "<<" || !is_plain_string(text) {
                     return None;
                 }
-                (text.to_string(), self.i + j)
+                (Cow::Borrowed(text), self.i + j)
             }
         };
         (self.at(end) == b':' && self.blank_after(end)).then_some((key, end + 1))
@@ -791,9 +809,15 @@ fn memchr(b: u8, s: &[u8]) -> Option<usize> {
     s.iter().position(|&c| c == b)
 }
 
-/// Whether serde_yaml reads this plain scalar as a string.
-fn is_string(s: &str) -> bool {
-    matches!(resolve(s), Some(Value::String(_)))
+/// Whether serde_yaml reads this plain scalar as a string (`resolve` without building it).
+fn is_plain_string(s: &str) -> bool {
+    match s.as_bytes().first() {
+        Some(b) if !(b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.')) => !matches!(
+            s,
+            "~" | "null" | "Null" | "NULL" | "true" | "True" | "TRUE" | "false" | "False" | "FALSE"
+        ),
+        _ => matches!(resolve(s), Some(Value::String(_))),
+    }
 }
 
 /// A plain scalar's value as serde_yaml 0.9 reads it, or `None` when it might be a number

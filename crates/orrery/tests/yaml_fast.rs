@@ -102,7 +102,10 @@ fn the_fuzz_corpus_reads_the_same() {
     files.sort();
     assert!(files.len() > 100, "only {} corpus inputs", files.len());
     for f in &files {
-        let bytes = std::fs::read(f).unwrap();
+        // (A fuzzer running beside the test may have removed the file since.)
+        let Ok(bytes) = std::fs::read(f) else {
+            continue;
+        };
         let text = String::from_utf8_lossy(&bytes);
         same(&f.display().to_string(), &text);
     }
@@ -230,7 +233,7 @@ fn the_count_of_values_is_the_same() {
     // The input's value budget (manifest::MAX_VALUES) counts the same with both readers:
     // a document that fits exactly fits both ways, one over fails both ways.
     let text = "a: 1\nb: [x, y]\nc:\n  d: e\n";
-    let (_, used) = yaml_fast::read(text, usize::MAX).unwrap();
+    let used = yaml_fast::read(text, usize::MAX).unwrap().used;
     // mapping, 3 keys, 1, list, x, y, mapping, key d, e: as `manifest`'s reader counts
     assert_eq!(used, 11);
     assert!(yaml_fast::read(text, 11).is_some());
