@@ -413,8 +413,11 @@ fn sync_pod(sim: &Sim, pod: &Object, out: &mut Out) {
 
     // Containers run in order: init containers one at a time, then all main containers.
     let mut inits_done = true;
+    // A pod's containers cannot change (validation's `pod_update`), so the runtime has one
+    // entry per container of the spec; `min` keeps a broken invariant from panicking.
+    debug_assert_eq!(rt.containers.len(), all_specs.len());
     #[allow(clippy::needless_range_loop)] // two parallel vectors, indexed together
-    for i in 0..rt.containers.len() {
+    for i in 0..rt.containers.len().min(all_specs.len()) {
         let spec = spec_of(&all_specs[i]);
         let is_init = rt.containers[i].init;
         if !is_init && !inits_done {

@@ -115,7 +115,12 @@ pub fn validate(
     ));
     errs.extend(crate::validation_network::validate(sim, rt, obj, old));
     match rt.gk().as_str() {
-        "Pod" => errs.extend(pod_identity(obj)),
+        "Pod" => {
+            errs.extend(pod_identity(obj));
+            if let Some(old) = old {
+                errs.extend(pod_update(obj, old));
+            }
+        }
         "StatefulSet.apps" => errs.extend(statefulset(sim, obj, old)),
         "Deployment.apps" | "ReplicaSet.apps" => errs.extend(validate_replicated(sim, obj, old)),
         _ => {}
@@ -467,6 +472,62 @@ fn pod_identity(pod: &Object) -> Vec<FieldError> {
         }
     }
     errs
+}
+
+/// What `ValidatePodUpdate` says when a pod's spec changes beyond what a pod may change.
+/// Not in the behaviour reference (UNVERIFIED, chosen): the text of Kubernetes 1.27–1.30
+/// (before in-place resize and scheduling gates were added to the list), without the
+/// `core.PodSpec{…}` diff kube-apiserver appends below it.
+pub const POD_UPDATE_FORBIDDEN: &str = "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)";
+
+/// A pod's spec is fixed once created (`ValidatePodUpdate`): only container images,
+/// `activeDeadlineSeconds`, tolerations and `terminationGracePeriodSeconds` may change —
+/// and `nodeName`, set once by the scheduler's binding (a subresource in Kubernetes, an
+/// update here). Without this, an apply that drops a pod's containers reached the
+/// kubelet with a runtime for containers its spec no longer had (found by the
+/// `command_line` fuzz target).
+fn pod_update(pod: &Object, old: &Object) -> Vec<FieldError> {
+    let (new_spec, old_spec) = (pod.get(&["spec"]), old.get(&["spec"]));
+    // Most pod updates are status writes that share the stored spec.
+    if std::ptr::eq(new_spec, old_spec) || new_spec == old_spec {
+        return vec![];
+    }
+    let unbound = old_spec
+        .get("nodeName")
+        .and_then(Value::as_str)
+        .is_none_or(str::is_empty);
+    let fixed = |spec: &Value| -> Value {
+        let mut s = spec.clone();
+        if let Some(m) = s.as_object_mut() {
+            for k in [
+                "activeDeadlineSeconds",
+                "tolerations",
+                "terminationGracePeriodSeconds",
+            ] {
+                m.remove(k);
+            }
+            if unbound {
+                m.remove("nodeName");
+            }
+            for list in ["containers", "initContainers"] {
+                for c in m
+                    .get_mut(list)
+                    .and_then(Value::as_array_mut)
+                    .into_iter()
+                    .flatten()
+                {
+                    if let Some(c) = c.as_object_mut() {
+                        c.remove("image");
+                    }
+                }
+            }
+        }
+        s
+    };
+    if fixed(new_spec) == fixed(old_spec) {
+        return vec![];
+    }
+    vec![FieldError::forbidden("spec", POD_UPDATE_FORBIDDEN)]
 }
 
 /// Go's `%#v` of a `map[string]string`, as field errors print non-string values.
