@@ -10,9 +10,9 @@
 
 use serde_json::{json, Value};
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
-use crate::api::{ObjKey, Object};
+use crate::api::Object;
 use crate::apps::{model_for, AppModel};
 use crate::sim::{Action, EventSpec, Out, Sim};
 use crate::time::{rfc3339, Millis};
@@ -230,24 +230,25 @@ pub fn reconcile(sim: &Sim, out: &mut Out) {
         }
         return;
     };
-    // Candidates in store order, as a full pass would visit them.
-    let mut keys: BTreeSet<ObjKey> = BTreeSet::new();
+    // Candidates in store order, as a full pass would visit them: the store orders pods
+    // by (namespace, name). The stored objects themselves, not keys looked up again.
+    let mut pods: BTreeMap<(&str, &str), &Object> = BTreeMap::new();
     for obj in sim.store.written_since(last.rv) {
         if obj.kind == "Pod" && obj.api_version == "v1" && needs_sync(sim, obj) {
-            keys.insert(obj.key());
+            pods.insert((&obj.meta.namespace, &obj.meta.name), obj);
         }
     }
     for uid in sim.kubelet_due_by(sim.now) {
         if let Some(pod) = sim.store.by_uid(uid) {
-            keys.insert(pod.key());
+            if pod.kind == "Pod" && pod.api_version == "v1" {
+                pods.insert((&pod.meta.namespace, &pod.meta.name), pod);
+            }
         }
     }
     let mut synced: BTreeSet<&str> = BTreeSet::new();
-    for key in &keys {
-        if let Some(pod) = sim.store.get(key) {
-            synced.insert(pod.meta.uid.as_str());
-            sync_bound(sim, pod, out);
-        }
+    for pod in pods.into_values() {
+        synced.insert(pod.meta.uid.as_str());
+        sync_bound(sim, pod, out);
     }
     // The pods not synced keep their wake-up.
     if let Some(w) = sim.kubelet_next_due(|uid| !synced.contains(uid)) {

@@ -21,10 +21,12 @@ pub struct Store {
     resource_version: u64,
     /// Change tracking for the controller loop (not part of the API): a counter bumped
     /// by every put and remove, the counter's value at the last change of each kind, and
-    /// the stored objects by resourceVersion (so "what was written since" is a range).
+    /// the stored objects by resourceVersion (so "what was written since" is a range;
+    /// the objects themselves, not their keys: every controller pass reads this range,
+    /// and a lookup by key per object was a string-compared B-tree search each).
     seq: u64,
     kind_seq: BTreeMap<GroupKind, u64>,
-    by_rv: BTreeMap<u64, ObjKey>,
+    by_rv: BTreeMap<u64, Arc<Object>>,
     /// Objects without a controller reference (adoption candidates), in key order.
     uncontrolled: BTreeSet<ObjKey>,
     /// Pods by (namespace, label key, label value), for selectors (Services select pods
@@ -344,9 +346,7 @@ impl Store {
 
     /// Objects written (created or updated) after resourceVersion `rv`, oldest write first.
     pub fn written_since(&self, rv: u64) -> impl Iterator<Item = &Object> + '_ {
-        self.by_rv
-            .range(rv + 1..)
-            .filter_map(|(_, k)| self.objects.get(k).map(|o| &**o))
+        self.by_rv.range(rv + 1..).map(|(_, o)| &**o)
     }
 
     fn touch(&mut self, gk: &str) {
@@ -376,8 +376,8 @@ impl Store {
         self.touch(&key.gk);
         if let Some(slot) = self.objects.get_mut(&key) {
             // A replacement: re-index only what changed (most writes change a status).
-            let old = std::mem::replace(slot, Arc::new(obj));
-            let new = self.objects[&key].clone();
+            let new = Arc::new(obj);
+            let old = std::mem::replace(slot, new.clone());
             if counts_for_quota(&old) != counts_for_quota(&new) {
                 self.count_quota(&old, false);
                 self.count_quota(&new, true);
@@ -390,9 +390,8 @@ impl Store {
                 self.index_volume(&key, &old, false);
                 self.index_volume(&key, &new, true);
             }
-            let new = &self.objects[&key];
             self.by_rv.remove(&old.meta.resource_version);
-            self.by_rv.insert(new.meta.resource_version, key.clone());
+            self.by_rv.insert(new.meta.resource_version, new.clone());
             let same_identity = old.meta.uid == new.meta.uid
                 && old.meta.owner_references == new.meta.owner_references;
             let same_labels = old.meta.labels == new.meta.labels;
@@ -402,7 +401,6 @@ impl Store {
             if same_identity && same_labels && same_service {
                 return &self.objects[&key];
             }
-            let new = new.clone();
             if !same_labels {
                 self.index_labels(&key, &old, false);
                 self.index_labels(&key, &new, true);
@@ -422,9 +420,10 @@ impl Store {
         self.index_volume(&key, &obj, true);
         self.index_labels(&key, &obj, true);
         self.index_service(&key, &obj, true);
-        self.by_rv.insert(obj.meta.resource_version, key.clone());
         self.index_identity(&key, &obj);
-        self.objects.entry(key).or_insert(Arc::new(obj))
+        let obj = Arc::new(obj);
+        self.by_rv.insert(obj.meta.resource_version, obj.clone());
+        self.objects.entry(key).or_insert(obj)
     }
 
     /// Gives a pod whose spec is new (not the stored version's) the equal spec of a
@@ -503,6 +502,8 @@ impl Store {
 
     pub fn remove(&mut self, key: &ObjKey) -> Option<Object> {
         let old = self.objects.remove(key)?;
+        // The other reference to the object, so that it is taken back without a copy.
+        self.by_rv.remove(&old.meta.resource_version);
         self.touch(&key.gk);
         self.count_quota(&old, false);
         self.index_unbound(key, &old, false);
@@ -514,7 +515,6 @@ impl Store {
 
     fn unindex(&mut self, key: &ObjKey, old: &Object) {
         self.index_service(key, old, false);
-        self.by_rv.remove(&old.meta.resource_version);
         self.unindex_identity(key, old);
     }
 }
