@@ -721,7 +721,6 @@ impl Sim {
     /// shows them (`x3 over 2m`).
     pub fn event(&mut self, e: EventSpec) {
         self.events_seq += 1;
-        let object = format!("{}/{}", e.kind.to_ascii_lowercase(), e.regarding.name);
         if let Some(last) = self.events.iter_mut().rev().take(64).find(|r| {
             r.uid == e.uid
                 && r.reason == e.reason
@@ -733,6 +732,7 @@ impl Sim {
             last.last_ms = self.now;
             return;
         }
+        let object = format!("{}/{}", e.kind.to_ascii_lowercase(), e.regarding.name);
         let number = self.events_pushed;
         self.events_pushed += 1;
         self.event_index

@@ -319,6 +319,12 @@ impl Store {
         }
     }
 
+    /// How many objects' ownerReferences name this UID (what `owned_by` yields): the
+    /// capacity for a list of them, allocated once instead of grown by doubling.
+    pub fn owned_count(&self, owner_uid: &str) -> usize {
+        self.by_owner.get(owner_uid).map_or(0, BTreeSet::len)
+    }
+
     /// Objects whose ownerReferences name this UID.
     pub fn owned_by<'a>(&'a self, owner_uid: &str) -> impl Iterator<Item = &'a Object> + 'a {
         self.by_owner
