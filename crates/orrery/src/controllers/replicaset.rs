@@ -386,13 +386,20 @@ fn dirty_replica_sets(sim: &Sim) -> Option<std::collections::BTreeSet<crate::api
             }
         }
     };
+    // The pods of one ReplicaSet are mostly written one after another (a kubelet pass
+    // over them): their owner, once found, need not be looked up again for each.
+    let mut last_owner: Option<&str> = None;
     for obj in sim.store.written_since(last.rv) {
         match (obj.kind.as_str(), obj.api_version.as_str()) {
             ("ReplicaSet", "apps/v1") => {
                 keys.insert(obj.key());
             }
             ("Pod", "v1") => match obj.controller_ref() {
-                Some(r) => by_uid(&mut keys, &r.uid),
+                Some(r) if last_owner == Some(r.uid.as_str()) => {}
+                Some(r) => {
+                    by_uid(&mut keys, &r.uid);
+                    last_owner = Some(&r.uid);
+                }
                 None => {
                     super::add_matching(
                         sim,
