@@ -46,15 +46,24 @@ fn run(which: &str) {
     match which {
         // timeout-6648…: 5,000 pods in image-pull back-off.
         "backoff" => {
-            s.exec("kubectl apply -f - <<EOF", Some(&deployment("578893479501835005", "nginx:does-not-exist")));
+            s.exec(
+                "kubectl apply -f - <<EOF",
+                Some(&deployment("578893479501835005", "nginx:does-not-exist")),
+            );
         }
         // timeout-d595…
         "deploy" => {
-            s.exec("kubectl apply -f - <<EOF", Some(&deployment("1859887953437935486", "nginx:1.14.2")));
+            s.exec(
+                "kubectl apply -f - <<EOF",
+                Some(&deployment("1859887953437935486", "nginx:1.14.2")),
+            );
         }
         // timeout-3bd3…
         "scale" => {
-            s.exec("kubectl apply -f - <<EOF", Some(&deployment("4", "nginx:1.14.2")));
+            s.exec(
+                "kubectl apply -f - <<EOF",
+                Some(&deployment("4", "nginx:1.14.2")),
+            );
             s.exec("kubectl scale deployment/web --replicas=3035730976", None);
         }
         // timeout-2d21…
@@ -72,7 +81,9 @@ fn run(which: &str) {
     let pods = s.sim.store.list("Pod", "default").count();
     let events = s.sim.events.len();
     let count: u64 = s.sim.events.iter().map(|e| e.count as u64).sum();
-    let digest = s.exec("kubectl get deployments,statefulsets,replicasets", None).text;
+    let digest = s
+        .exec("kubectl get deployments,statefulsets,replicasets", None)
+        .text;
     println!(
         "{which}: {cpu:.2} s CPU; pods {pods}, events {events} (count {count}), rounds {}\n{digest}",
         s.sim.rounds()
@@ -82,7 +93,11 @@ fn run(which: &str) {
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let all = ["backoff", "deploy", "scale", "sts"];
-    let which: Vec<&str> = if args.is_empty() { all.to_vec() } else { args.iter().map(|s| s.as_str()).collect() };
+    let which: Vec<&str> = if args.is_empty() {
+        all.to_vec()
+    } else {
+        args.iter().map(|s| s.as_str()).collect()
+    };
     for w in which {
         run(&w);
     }

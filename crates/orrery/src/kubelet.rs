@@ -10,7 +10,7 @@
 
 use serde_json::{json, Map, Value};
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashSet};
 
 use crate::api::Object;
 use crate::apps::{model_for, AppModel};
@@ -245,7 +245,8 @@ pub fn reconcile(sim: &Sim, out: &mut Out) {
             }
         }
     }
-    let mut synced: BTreeSet<&str> = BTreeSet::new();
+    // Membership only (never iterated): hashed, not compared along a B-tree's path.
+    let mut synced: HashSet<&str> = HashSet::with_capacity(pods.len());
     for pod in pods.into_values() {
         synced.insert(pod.meta.uid.as_str());
         sync_bound(sim, pod, out);

@@ -767,7 +767,10 @@ impl Sim {
     /// for every event compared up to 64 UIDs.
     fn repeat_of(&self, e: &EventSpec) -> Option<usize> {
         let same = |r: &EventRecord| {
-            r.uid == e.uid && r.reason == e.reason && r.message == e.message && r.warning == e.warning
+            r.uid == e.uid
+                && r.reason == e.reason
+                && r.message == e.message
+                && r.warning == e.warning
         };
         let number = *self
             .event_index

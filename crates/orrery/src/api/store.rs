@@ -4,7 +4,7 @@
 //!
 //! Only the simulator writes to the store (`Sim` applies actions); controllers get `&Store`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use super::object::{GroupKind, ObjKey, Object};
@@ -15,7 +15,9 @@ pub struct Store {
     /// object with the original and copies only pointers; a write replaces the `Arc`,
     /// never mutates a shared object.
     objects: BTreeMap<ObjKey, Arc<Object>>,
-    by_uid: BTreeMap<String, ObjKey>,
+    /// UID → the stored object itself (kept current by every write): hashed, and without
+    /// a second, string-compared lookup by key. Never iterated, so its order is no matter.
+    by_uid: HashMap<String, Arc<Object>>,
     /// owner UID → keys of objects that name it in `ownerReferences`.
     by_owner: BTreeMap<String, BTreeSet<ObjKey>>,
     resource_version: u64,
@@ -96,10 +98,7 @@ impl Store {
     }
 
     pub fn by_uid(&self, uid: &str) -> Option<&Object> {
-        self.by_uid
-            .get(uid)
-            .and_then(|k| self.objects.get(k))
-            .map(|o| &**o)
+        self.by_uid.get(uid).map(|o| &**o)
     }
 
     /// Pods in a namespace not in a terminal phase (terminating pods count until they
@@ -404,6 +403,14 @@ impl Store {
             let same_service = key.gk != "Service"
                 || (old.get(&["spec", "clusterIP"]) == new.get(&["spec", "clusterIP"])
                     && old.get(&["spec", "ports"]) == new.get(&["spec", "ports"]));
+            if same_identity {
+                // (Only if the UID named this object: UIDs are unique but for tests.)
+                if let Some(slot) = self.by_uid.get_mut(&new.meta.uid) {
+                    if Arc::ptr_eq(slot, &old) {
+                        *slot = new.clone();
+                    }
+                }
+            }
             if same_identity && same_labels && same_service {
                 return &self.objects[&key];
             }
@@ -426,8 +433,8 @@ impl Store {
         self.index_volume(&key, &obj, true);
         self.index_labels(&key, &obj, true);
         self.index_service(&key, &obj, true);
-        self.index_identity(&key, &obj);
         let obj = Arc::new(obj);
+        self.index_identity(&key, &obj);
         self.by_rv.insert(obj.meta.resource_version, obj.clone());
         self.objects.entry(key).or_insert(obj)
     }
@@ -478,11 +485,11 @@ impl Store {
     }
 
     /// The UID, owner and controller indices.
-    fn index_identity(&mut self, key: &ObjKey, obj: &Object) {
+    fn index_identity(&mut self, key: &ObjKey, obj: &Arc<Object>) {
         if obj.controller_ref().is_none() {
             self.uncontrolled.insert(key.clone());
         }
-        self.by_uid.insert(obj.meta.uid.clone(), key.clone());
+        self.by_uid.insert(obj.meta.uid.clone(), obj.clone());
         for o in &obj.meta.owner_references {
             self.by_owner
                 .entry(o.uid.clone())
