@@ -30,3 +30,4 @@ pub mod transcript;
 pub mod validation;
 pub mod validation_network;
 pub mod volumes;
+pub mod yaml_fast;

@@ -667,6 +667,19 @@ impl YamlRead {
             );
             return true;
         }
+        // Plain manifests are read by our own reader; anything it does not read the way
+        // libyaml would (and every error) goes on to the pre-scan and serde_yaml below.
+        // The pre-scan is not needed for what it reads: it nests at most 100 deep (the
+        // pre-scan's limit is 128), and it counts every value the pre-scan counts (keys,
+        // values, collections) plus empty values and indentless lists, within the same
+        // budget, so the pre-scan's "too many values" could not have been reached.
+        let budget = (2 * src.len() + ALIAS_ALLOWANCE).min(*values_left);
+        if let Some(doc) = crate::yaml_fast::read(src, budget) {
+            *values_left -= doc.used;
+            out.values
+                .push((this, abs(line_col(src, doc.root)), doc.value));
+            return true;
+        }
         let scan = Scanner::scan(src, *values_left);
         let Some(root) = scan.root else { return true };
         let root = line_col(src, root);
