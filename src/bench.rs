@@ -74,6 +74,9 @@ pub struct Tasks {
     pub memory: bool,
     pub paste: bool,
     pub sizes: Vec<usize>,
+    /// `&libyaml`: every document read by serde_yaml (libyaml), without the fast YAML
+    /// reader — to compare the two in one build, at one machine load.
+    pub libyaml: bool,
 }
 
 /// Reads `?bench[=a,b]&sizes=…` or `#bench[=a,b]` (`search` and `hash` as `location`
@@ -116,6 +119,7 @@ pub fn parse_request(search: &str, hash: &str) -> Option<Tasks> {
         memory: on("memory"),
         paste: on("paste"),
         sizes,
+        libyaml: all.iter().any(|(k, _)| k == "libyaml"),
     })
 }
 
@@ -778,6 +782,9 @@ fn BenchApp(tasks: Tasks) -> impl IntoView {
     };
     let input = NodeRef::<leptos::html::Textarea>::new();
     let paste_mode = tasks.paste;
+    if tasks.libyaml {
+        orrery::yaml_fast::set_enabled(false);
+    }
     if paste_mode {
         report.state.set("waiting");
         report.say("paste: put a manifest in the box and press Run");
@@ -842,6 +849,8 @@ mod tests {
         assert_eq!(some.sizes, vec![10, 50]);
         let two = parse_request("?x=1&bench=frames,scrub", "").unwrap();
         assert!(two.frames && two.scrub && !two.memory);
+        assert!(!two.libyaml);
+        assert!(parse_request("?bench=paste&libyaml", "").unwrap().libyaml);
     }
 
     #[test]

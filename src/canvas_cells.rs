@@ -9,6 +9,7 @@
 //! the last value until its `<For>` removes it.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use leptos::prelude::*;
 use orrery::scene::{EdgeKind, Node};
@@ -127,11 +128,27 @@ impl NodeCells {
     }
 }
 
-/// What one group of glyphs draws: its pods, in order, and the language.
-#[derive(Clone, Debug, PartialEq)]
+/// What one group of glyphs draws: its pods, in order (a run of the layout's nodes,
+/// shared, not copied: a thousand pods' nodes cloned on every draw were a good part of
+/// its script), and the language.
+#[derive(Clone, Debug)]
 pub struct GroupData {
-    pub nodes: Vec<Node>,
+    layout: Arc<Layout>,
+    range: std::ops::Range<usize>,
     pub lang: Lang,
+}
+
+impl GroupData {
+    /// The group's pods, in the scene's order.
+    pub fn nodes(&self) -> &[Node] {
+        &self.layout.scene.nodes[self.range.clone()]
+    }
+}
+
+impl PartialEq for GroupData {
+    fn eq(&self, other: &GroupData) -> bool {
+        self.lang == other.lang && self.nodes() == other.nodes()
+    }
 }
 
 /// A glyph group's key and its cell.
@@ -148,43 +165,35 @@ pub struct GlyphCells {
 impl GlyphCells {
     /// As [`NodeCells::sync`], for the groups of glyphs: a group's cell is written
     /// when any of its pods changed.
-    pub fn sync(&mut self, layout: &Layout, lang: Lang) -> (Option<Vec<GroupItem>>, Sync) {
+    pub fn sync(&mut self, layout: &Arc<Layout>, lang: Lang) -> (Option<Vec<GroupItem>>, Sync) {
         let mut sync = Sync::default();
-        // A group's glyphs are consecutive in the scene.
-        let mut groups: Vec<(&str, Vec<&Node>)> = vec![];
-        for n in &layout.scene.nodes {
+        // A group's glyphs are consecutive in the scene: (key, range of nodes).
+        let mut groups: Vec<(&str, std::ops::Range<usize>)> = vec![];
+        for (i, n) in layout.scene.nodes.iter().enumerate() {
             let Some(g) = n.group.as_deref() else {
                 continue;
             };
             match groups.last_mut() {
-                Some((k, v)) if *k == g => v.push(n),
-                _ => groups.push((g, vec![n])),
+                Some((k, r)) if *k == g && r.end == i => r.end = i + 1,
+                _ => groups.push((g, i..i + 1)),
             }
         }
-        for (key, nodes) in &groups {
+        for (key, range) in &groups {
+            let data = GroupData {
+                layout: layout.clone(),
+                range: range.clone(),
+                lang,
+            };
             match self.map.get(*key) {
                 Some(cell) => {
-                    let differs = cell.with_untracked(|d| {
-                        d.lang != lang
-                            || d.nodes.len() != nodes.len()
-                            || d.nodes.iter().zip(nodes).any(|(a, b)| a != *b)
-                    });
-                    if differs {
-                        cell.set(GroupData {
-                            nodes: nodes.iter().map(|n| (*n).clone()).collect(),
-                            lang,
-                        });
+                    // The same nodes in a new layout: keep the old one (nothing to draw).
+                    if cell.with_untracked(|d| *d != data) {
+                        cell.set(data);
                         sync.written += 1;
                     }
                 }
                 None => {
-                    self.map.insert(
-                        key.to_string(),
-                        ArcRwSignal::new(GroupData {
-                            nodes: nodes.iter().map(|n| (*n).clone()).collect(),
-                            lang,
-                        }),
-                    );
+                    self.map.insert(key.to_string(), ArcRwSignal::new(data));
                     sync.created += 1;
                 }
             }
@@ -355,7 +364,7 @@ mod tests {
         );
         s.exec("sleep 60s", None);
         let (mut nodes, mut groups) = (NodeCells::default(), GlyphCells::default());
-        let l = Layout::of(&s.sim);
+        let l = Arc::new(Layout::of(&s.sim));
         let (node_items, _) = nodes.sync(&l, Lang::En);
         assert_eq!(
             pods(&node_items.unwrap()),
@@ -365,17 +374,21 @@ mod tests {
         let (items, sync) = groups.sync(&l, Lang::En);
         let items = items.unwrap();
         assert_eq!((items.len(), sync.created), (1, 1));
-        assert_eq!(items[0].1.with_untracked(|d| d.nodes.len()), 30);
-        let victim = items[0].1.with_untracked(|d| d.nodes[7].name.clone());
+        assert_eq!(items[0].1.with_untracked(|d| d.nodes().len()), 30);
+        let victim = items[0].1.with_untracked(|d| d.nodes()[7].name.clone());
         s.exec(&format!("kubectl delete pod {victim} --wait=false"), None);
-        let (none, sync) = groups.sync(&Layout::of(&s.sim), Lang::En);
+        let (none, sync) = groups.sync(&Arc::new(Layout::of(&s.sim)), Lang::En);
         assert!(none.is_none(), "the same group");
         assert_eq!(sync.written, 1);
-        assert_eq!(items[0].1.with_untracked(|d| d.nodes.len()), 31);
+        assert_eq!(items[0].1.with_untracked(|d| d.nodes().len()), 31);
+        // The same cluster again, in a new layout: nothing written.
+        let (none, sync) = groups.sync(&Arc::new(Layout::of(&s.sim)), Lang::En);
+        assert!(none.is_none());
+        assert_eq!(sync.written, 0);
         // Scaled to 10: boxes again, the group's cell goes.
         s.exec("kubectl scale deployment big --replicas=10", None);
         s.exec("sleep 60s", None);
-        let l = Layout::of(&s.sim);
+        let l = Arc::new(Layout::of(&s.sim));
         let (items, sync) = groups.sync(&l, Lang::En);
         assert_eq!(items.map(|i| i.len()), Some(0));
         assert_eq!(sync.dropped, 1);

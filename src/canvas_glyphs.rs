@@ -27,6 +27,8 @@ const SVG: &str = "http://www.w3.org/2000/svg";
 /// One glyph on the page: its element, and what it shows now.
 struct Drawn {
     el: web_sys::Element,
+    rect: web_sys::Element,
+    mark: web_sys::Element,
     title: web_sys::Element,
     node: Node,
     lang: Lang,
@@ -92,7 +94,12 @@ fn draw(g: &web_sys::Element, d: &GroupData, selected: Option<&str>, drawn: &mut
     let Some(document) = g.owner_document() else {
         return;
     };
-    for (i, n) in d.nodes.iter().enumerate() {
+    let nodes = d.nodes();
+    // New glyphs are copies of one template (one call instead of four elements and
+    // eight attributes each), inserted together at the end in one call.
+    let mut template: Option<web_sys::Element> = None;
+    let fresh = js_sys::Array::new();
+    for (i, n) in nodes.iter().enumerate() {
         let sel = selected == Some(n.id.as_str());
         match drawn.get_mut(i) {
             Some(old) => {
@@ -101,28 +108,33 @@ fn draw(g: &web_sys::Element, d: &GroupData, selected: Option<&str>, drawn: &mut
                 }
             }
             None => {
-                let Some(mut new) = create(&document) else {
-                    return;
+                if template.is_none() {
+                    template = create(&document);
+                }
+                let Some(mut new) = template.as_ref().and_then(copy) else {
+                    break;
                 };
                 apply(&mut new, true, n, d.lang, sel);
-                let _ = g.append_child(&new.el);
+                fresh.push(&new.el);
                 drawn.push(new);
             }
         }
     }
-    for gone in drawn.drain(d.nodes.len().min(drawn.len())..) {
+    if fresh.length() > 0 {
+        let _ = g.append_with_node(&fresh);
+    }
+    for gone in drawn.drain(nodes.len().min(drawn.len())..) {
         gone.el.remove();
     }
 }
 
-/// A glyph's elements: `<g><rect/><use/><title/></g>`, with what never changes.
-fn create(document: &web_sys::Document) -> Option<Drawn> {
+/// A glyph's elements: `<g><rect/><path/><title/></g>`, with what never changes.
+fn create(document: &web_sys::Document) -> Option<web_sys::Element> {
     let el = document.create_element_ns(Some(SVG), "g").ok()?;
     let rect = document.create_element_ns(Some(SVG), "rect").ok()?;
     let mark = document.create_element_ns(Some(SVG), "path").ok()?;
     let title = document.create_element_ns(Some(SVG), "title").ok()?;
     let size = scene::GLYPH;
-    let inset = 3.0;
     for (k, v) in [
         ("class", "box".to_string()),
         ("rx", "4".into()),
@@ -132,21 +144,25 @@ fn create(document: &web_sys::Document) -> Option<Drawn> {
         let _ = rect.set_attribute(k, &v);
     }
     let _ = mark.set_attribute("class", "icon mark");
-    let _ = mark.set_attribute(
-        "transform",
-        &format!(
-            "translate({inset} {inset}) scale({})",
-            (size - 2.0 * inset) / 16.0
-        ),
-    );
     let _ = el.set_attribute("data-testid", testid(scene::NodeKind::Pod));
     let _ = el.set_attribute("tabindex", "0");
     let _ = el.set_attribute("role", "button");
     let _ = el.append_child(&rect);
     let _ = el.append_child(&mark);
     let _ = el.append_child(&title);
+    Some(el)
+}
+
+/// A new glyph: a deep copy of the template, showing nothing yet.
+fn copy(template: &web_sys::Element) -> Option<Drawn> {
+    let el: web_sys::Element = template.clone_node_with_deep(true).ok()?.dyn_into().ok()?;
+    let rect = el.first_element_child()?;
+    let mark = rect.next_element_sibling()?;
+    let title = mark.next_element_sibling()?;
     Some(Drawn {
         el,
+        rect,
+        mark,
         title,
         node: Node {
             id: String::new(),
@@ -188,9 +204,6 @@ fn apply(d: &mut Drawn, fresh: bool, n: &Node, lang: Lang, selected: bool) {
     }
     if !same_status {
         let _ = el.set_attribute("data-status", n.status.css());
-        if let Some(mark) = el.children().item(1) {
-            let _ = mark.set_attribute("d", mark_of(n.status));
-        }
     }
     if old.is_none_or(|o| o.id != n.id) {
         let _ = el.set_attribute("data-uid", &n.id);
@@ -201,12 +214,19 @@ fn apply(d: &mut Drawn, fresh: bool, n: &Node, lang: Lang, selected: bool) {
     if old.is_none_or(|o| o.namespace != n.namespace) {
         let _ = el.set_attribute("data-namespace", &n.namespace);
     }
-    if old.is_none_or(|o| o.x != n.x || o.y != n.y) {
+    // Placed by coordinates, not by a `transform` per glyph: each transform is a node of
+    // the browser's property trees and its own paint chunk, and a thousand of them made
+    // every frame's paint, layerize and commit O(glyphs) (BENCHMARKS.md, session 5).
+    let moved = old.is_none_or(|o| o.x != n.x || o.y != n.y);
+    if moved {
         // Whole pixels (the grid is): integer formatting is cheaper than a float's.
-        let _ = el.set_attribute(
-            "transform",
-            &format!("translate({} {})", n.x.round() as i32, n.y.round() as i32),
-        );
+        let _ = d.rect.set_attribute("x", &(n.x.round() as i32).to_string());
+        let _ = d.rect.set_attribute("y", &(n.y.round() as i32).to_string());
+    }
+    if moved || !same_status {
+        let _ = d
+            .mark
+            .set_attribute("d", &mark_at(n.status, n.x.round(), n.y.round()));
     }
     let words_changed = old.is_none_or(|o| {
         o.name != n.name
@@ -256,6 +276,102 @@ pub fn mark_of(status: scene::Status) -> &'static str {
     }
 }
 
+/// The inset of a glyph's mark in its box, and the mark's scale (its 16-unit box drawn
+/// in `GLYPH - 2 × inset` pixels).
+const MARK_INSET: f32 = 3.0;
+const MARK_SCALE: f32 = (scene::GLYPH - 2.0 * MARK_INSET) / 16.0;
+
+/// [`mark_of`] drawn in the glyph at (`x`, `y`): the path's own coordinates moved and
+/// scaled (absolute commands moved and scaled, relative ones scaled; an arc's radii
+/// scaled, its rotation and flags kept), so that the glyph needs no `transform`.
+pub fn mark_at(status: scene::Status, x: f32, y: f32) -> String {
+    place_path(mark_of(status), x + MARK_INSET, y + MARK_INSET, MARK_SCALE)
+}
+
+/// Moves path `d` (commands M L H V C S Q T A Z, absolute or relative) by (`ox`, `oy`)
+/// after scaling it by `s`.
+pub fn place_path(d: &str, ox: f32, oy: f32, s: f32) -> String {
+    let mut out = String::with_capacity(d.len() + d.len() / 2);
+    let mut cmd = 'M';
+    let mut i = 0; // index of the number within the command's parameter group
+    let bytes = d.as_bytes();
+    let mut p = 0;
+    let num = |v: f32, out: &mut String| {
+        // Two decimals at most, no trailing zeros: `12.25`, `3.5`, `-4`.
+        let r = (v * 100.0).round() / 100.0;
+        let r = if r == 0.0 { 0.0 } else { r };
+        out.push_str(&format!("{r}"));
+    };
+    while p < bytes.len() {
+        let c = bytes[p] as char;
+        if c.is_ascii_alphabetic() {
+            cmd = c;
+            i = 0;
+            out.push(c);
+            p += 1;
+            continue;
+        }
+        if c == ' ' || c == ',' {
+            p += 1;
+            continue;
+        }
+        // A number: sign, digits, one dot, digits (a second dot or a sign starts the next).
+        let start = p;
+        if bytes[p] == b'-' || bytes[p] == b'+' {
+            p += 1;
+        }
+        let mut dot = false;
+        while p < bytes.len() {
+            let b = bytes[p];
+            if b.is_ascii_digit() {
+                p += 1;
+            } else if b == b'.' && !dot {
+                dot = true;
+                p += 1;
+            } else {
+                break;
+            }
+        }
+        let v: f32 = d[start..p].parse().unwrap_or(0.0);
+        let rel = cmd.is_ascii_lowercase();
+        let (group, is_x, is_y) = match cmd.to_ascii_uppercase() {
+            'H' => (1, true, false),
+            'V' => (1, false, true),
+            'A' => (7, i % 7 == 5, i % 7 == 6),
+            'C' => (6, i % 2 == 0, i % 2 == 1),
+            'S' | 'Q' => (4, i % 2 == 0, i % 2 == 1),
+            _ => (2, i % 2 == 0, i % 2 == 1),
+        };
+        let w = if cmd.eq_ignore_ascii_case(&'A') {
+            match i % 7 {
+                0 | 1 => v * s,
+                2..=4 => v,
+                _ if rel => v * s,
+                5 => ox + v * s,
+                _ => oy + v * s,
+            }
+        } else if rel {
+            v * s
+        } else if is_x {
+            ox + v * s
+        } else if is_y {
+            oy + v * s
+        } else {
+            v
+        };
+        if !out.ends_with(|ch: char| ch.is_ascii_alphabetic()) {
+            out.push(' ');
+        }
+        num(w, &mut out);
+        i = (i + 1) % group;
+        // After a move's first pair, further pairs are lines (of the same relativity).
+        if i == 0 && cmd.eq_ignore_ascii_case(&'M') {
+            cmd = if rel { 'l' } else { 'L' };
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -275,5 +391,54 @@ mod tests {
         let marks: std::collections::HashSet<&str> = states.iter().map(|s| mark_of(*s)).collect();
         assert_eq!(marks.len(), states.len());
         assert!(marks.iter().all(|m| m.starts_with('M')));
+    }
+
+    #[test]
+    fn a_placed_mark_is_the_mark_moved_and_scaled() {
+        // Identity: the same numbers back.
+        assert_eq!(
+            place_path("M3.6 8.4 6.8 11.4 12.6 4.8", 0.0, 0.0, 1.0),
+            "M3.6 8.4 6.8 11.4 12.6 4.8"
+        );
+        assert_eq!(
+            place_path(
+                "M8 2a6 6 0 1 1 0 12a6 6 0 1 1 0-12M8 4.5V8l2.2 1.6",
+                10.0,
+                20.0,
+                0.5
+            ),
+            "M14 21a3 3 0 1 1 0 6a3 3 0 1 1 0 -6M14 22.25V24l1.1 0.8"
+        );
+        assert_eq!(
+            place_path("M8 1.5 15 14.5H1zM8 6v4M8 12v.6", 100.0, 0.0, 1.0),
+            "M108 1.5 115 14.5H101zM108 6v4M108 12v0.6"
+        );
+        assert_eq!(
+            place_path("M4 1.5h8M5 1.5c0 4 6 4 6 6.5s-6 2.5-6 6.5", 1.0, 1.0, 2.0),
+            "M9 4h16M11 4c0 8 12 8 12 13s-12 5 -12 13"
+        );
+        // Every state's mark, at a glyph's place: as many numbers as before, all finite.
+        use scene::Status::*;
+        for st in [
+            Pending,
+            Creating,
+            Running,
+            Ready,
+            Terminating,
+            Failed,
+            Succeeded,
+        ] {
+            let placed = mark_at(st, 40.0, 64.0);
+            let count = |d: &str| {
+                d.split(|c: char| c.is_ascii_alphabetic() || c == ' ')
+                    .filter(|t| !t.is_empty())
+                    .count()
+            };
+            assert!(count(&placed) >= count(mark_of(st)), "{st:?}: {placed}");
+            assert!(
+                !placed.contains("NaN") && !placed.contains("inf"),
+                "{placed}"
+            );
+        }
     }
 }

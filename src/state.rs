@@ -382,7 +382,10 @@ impl Playground {
         let now = self.now();
         if t >= now {
             self.view_time.set(None);
-            self.engine.update_value(|e| e.past = None);
+            self.engine.update_value(|e| {
+                e.past = None;
+                e.timeline.forget_thawed();
+            });
         } else {
             self.engine.update_value(|e| {
                 if e.past.as_ref().map(|(pt, _)| *pt) != Some(t) {

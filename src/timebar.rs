@@ -312,10 +312,20 @@ fn Transport() -> impl IntoView {
 fn EventLog() -> impl IntoView {
     let pg = Playground::expect();
     let i18n = I18n::expect();
+    // The log shows its newest BUSY_EVENT_ROWS rows until the learner reaches for it
+    // (pointer over it, focus in it, a scroll); then up to MAX_EVENT_ROWS. Only a few
+    // rows are in view: a jump in time rebuilt 200 rows (each built, styled and laid
+    // out) to show three of them (BENCHMARKS.md, session 5).
+    let more = RwSignal::new(false);
+    let show_more = move || {
+        if !more.get_untracked() {
+            more.set(true);
+        }
+    };
     let rows = Memo::new(move |_| {
         // While a busy instant is drawn a slice at a time, fewer rows: each frame that
         // draws may bring a hundred new events, and a table relays out every row it holds.
-        let limit = if pg.busy.get() {
+        let limit = if pg.busy.get() || !more.get() {
             BUSY_EVENT_ROWS
         } else {
             MAX_EVENT_ROWS
@@ -333,8 +343,12 @@ fn EventLog() -> impl IntoView {
         }
     };
     view! {
-        <div class="events" data-testid="events">
-            <div class="events-scroll">
+        <div class="events" data-testid="events"
+            on:pointerenter=move |_| show_more()
+            on:focusin=move |_| show_more()
+        >
+            // (A scroll does not bubble.)
+            <div class="events-scroll" on:scroll=move |_| show_more()>
                 <table class="events-table">
                     <caption>{caption}</caption>
                     // The rows are `kubectl get events` as kubectl prints it: never translated.

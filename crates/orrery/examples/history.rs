@@ -160,6 +160,19 @@ fn main() {
         return;
     }
     let mut tl = Timeline::new(Session::new(1));
+    // NOFREEZE=1: the checkpoints keep their past pod versions whole (as before
+    // session 5), to compare memory and jump times; THAWED=n: keep the newest n whole
+    // (default `timeline::THAWED_PAST`).
+    if std::env::var("NOFREEZE").is_ok() {
+        tl.set_thawed_past(usize::MAX);
+    }
+    if let Some(n) = std::env::var("THAWED").ok().and_then(|v| v.parse().ok()) {
+        tl.set_thawed_past(n);
+    }
+    // CPSTEPS=n: a checkpoint every n steps (default 150).
+    if let Some(n) = std::env::var("CPSTEPS").ok().and_then(|v| v.parse().ok()) {
+        tl.set_checkpoint_every_steps(n);
+    }
     let mut frames = vec![];
     let t0 = Instant::now();
     // BROWSER=1: the `?bench` page's whole sequence — the frame benchmark's 100, 500 and
@@ -255,9 +268,38 @@ fn main() {
     size!("runtime", sim.runtime.clone());
     size!("history", tl.session.history.clone());
     breakdown(&tl);
+    // What thawing a checkpoint's frozen pods costs (Timeline::state_at does it on
+    // every jump), beside deep-copying as many statuses; CPU time.
+    for s in tl.checkpoint_sessions() {
+        let mut c = s.clone();
+        let t1 = cpu_ms();
+        let mut n = 0;
+        c.sim.store.swap_each("Pod", |_, o| {
+            n += 1;
+            o.thawed().map(std::sync::Arc::new)
+        });
+        let thaw = cpu_ms() - t1;
+        let t2 = cpu_ms();
+        let copies: Vec<_> = c
+            .sim
+            .store
+            .list_all("Pod")
+            .map(|p| p.status().clone())
+            .collect();
+        let copy = cpu_ms() - t2;
+        if n > 100 {
+            println!(
+                "  checkpoint at {}: {n} pods thawed in {thaw:.2} ms (deep copies of the statuses {copy:.2} ms)",
+                s.sim.now
+            );
+        }
+        drop(copies);
+    }
     let (start, end) = (tl.start(), tl.now());
     let mut x: u64 = 0x0bb1_7e57;
     let mut jumps = vec![];
+    // The same in this thread's CPU time (less at the mercy of the machine's load).
+    let mut jumps_cpu = vec![];
     // Per jump: the most it allocated at once, what the rebuilt session kept, its steps.
     let mut transient = vec![];
     for _ in 0..50 {
@@ -268,8 +310,10 @@ fn main() {
         let live = LIVE.load(Ordering::Relaxed);
         let peak = PEAK.swap(live as usize, Ordering::Relaxed);
         let t1 = Instant::now();
+        let c1 = cpu_ms();
         let s = tl.state_at(t);
         jumps.push((t1.elapsed().as_secs_f64() * 1e3, t));
+        jumps_cpu.push(cpu_ms() - c1);
         let kept = LIVE.load(Ordering::Relaxed) - live;
         let steps = s.sim.steps.len();
         drop(s);
@@ -278,6 +322,11 @@ fn main() {
         PEAK.fetch_max(peak, Ordering::Relaxed);
     }
     jumps.sort_by(|a, b| a.0.total_cmp(&b.0));
+    jumps_cpu.sort_by(f64::total_cmp);
+    println!(
+        "jumps (CPU time): median {:.1} ms, p95 {:.1}, max {:.1} ms",
+        jumps_cpu[25], jumps_cpu[47], jumps_cpu[49]
+    );
     transient.sort();
     for (top, kept, steps, at) in transient.iter().rev().take(3) {
         println!(
@@ -333,6 +382,8 @@ fn breakdown(tl: &Timeline) {
     let (mut store_b, mut runtime_b, mut other_b, mut n) = (0, 0, 0, 0);
     // Distinct by value (what interning could share).
     let (mut spec_texts, mut status_texts) = (BTreeSet::new(), BTreeSet::new());
+    // Statuses frozen in the checkpoints (Timeline::freeze_past).
+    let (mut frozen, mut frozen_b) = (BTreeSet::new(), 0);
     let sessions: Vec<&Session> = tl
         .checkpoint_sessions()
         .chain(std::iter::once(&tl.session))
@@ -354,6 +405,11 @@ fn breakdown(tl: &Timeline) {
                     spec_texts.insert(v.to_string());
                 }
             }
+            if let Some(v) = p.body.get(orrery::api::object::FROZEN_STATUS) {
+                if frozen.insert(v as *const _ as usize) {
+                    frozen_b += bytes(v);
+                }
+            }
             if let Some(v) = p.body.get("status") {
                 if statuses.insert(v as *const _ as usize) {
                     status_b += bytes(v);
@@ -371,9 +427,11 @@ fn breakdown(tl: &Timeline) {
         statuses.len()
     );
     println!(
-        "  distinct by value: {} specs, {} statuses",
+        "  distinct by value: {} specs, {} statuses; {} statuses frozen, {:.2} KB each",
         spec_texts.len(),
-        status_texts.len()
+        status_texts.len(),
+        frozen.len(),
+        kb(frozen_b, frozen.len())
     );
     println!(
         "  per pod version: meta {:.2} KB, body map {:.2} KB; per spec {:.2} KB, per status {:.2} KB",
@@ -384,7 +442,7 @@ fn breakdown(tl: &Timeline) {
     );
     println!(
         "  pods in all: {:.1} MB; per session copies: store (indexes, pointers) {:.2} MB, runtime {:.2} MB, files+history+volumes {:.2} MB",
-        mb(meta_b + body_b + spec_b + status_b),
+        mb(meta_b + body_b + spec_b + status_b + frozen_b),
         mb(store_b) / n as f64,
         mb(runtime_b) / n as f64,
         mb(other_b) / n as f64,

@@ -291,30 +291,61 @@ fn ordinal(sts: &Object, pod: &Object) -> u64 {
         .unwrap_or(u64::MAX)
 }
 
-/// Pods' visual states by (UID, resourceVersion): an object with the same UID and
-/// version has the same content, so its kubectl STATUS need not be worked out again.
-/// Scrubbing through time and the frames of a big rollout rebuild the scene over and
-/// over with mostly the same pods; the page keeps one of these across builds.
+/// What a pod's node shows that depends on the pod alone: its label, STATUS text, visual
+/// state and hover sentence.
+#[derive(Clone, Debug, PartialEq)]
+struct PodCard {
+    label: String,
+    detail: String,
+    status: Status,
+    explain: String,
+}
+
+impl PodCard {
+    fn of(p: &Object) -> PodCard {
+        let (status, detail) = pod_visual(p);
+        let mut explain = String::new();
+        if let Some(node_name) = p.str_at(&["spec", "nodeName"]) {
+            explain = format!("Runs on node {node_name}");
+        }
+        if status == Status::Pending {
+            explain = p
+                .get(&["status", "conditions"])
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find_map(|c| c.get("message").and_then(Value::as_str).map(str::to_string))
+                .unwrap_or_default();
+        }
+        PodCard {
+            label: short(&p.meta.name, 15),
+            detail,
+            status,
+            explain,
+        }
+    }
+}
+
+/// Pods' cards (label, STATUS, visual state, hover sentence) by (UID, resourceVersion):
+/// an object with the same UID and version has the same content, so its card need not be
+/// worked out again. Scrubbing through time and the frames of a big rollout rebuild the
+/// scene over and over with mostly the same pods; the page keeps one of these across
+/// builds. A build with a cache equals one without (`a_warm_cache_builds_what_a_cold_one_does`).
 #[derive(Default)]
 pub struct VisualCache {
-    map: std::collections::HashMap<(String, u64), (Status, String)>,
+    map: std::collections::HashMap<(String, u64), PodCard>,
 }
 
 impl VisualCache {
-    /// Entries beyond which the cache starts over (about 100 bytes each).
+    /// Entries beyond which the cache starts over (about 150 bytes each).
     pub const MAX: usize = 20_000;
 
-    fn visual(&mut self, pod: &Object) -> (Status, String) {
+    fn card(&mut self, pod: &Object) -> &PodCard {
         let key = (pod.meta.uid.clone(), pod.meta.resource_version);
-        if let Some(v) = self.map.get(&key) {
-            return v.clone();
-        }
-        if self.map.len() >= Self::MAX {
+        if self.map.len() >= Self::MAX && !self.map.contains_key(&key) {
             self.map.clear();
         }
-        let v = pod_visual(pod);
-        self.map.insert(key, v.clone());
-        v
+        self.map.entry(key).or_insert_with(|| PodCard::of(pod))
     }
 
     pub fn len(&self) -> usize {
@@ -656,45 +687,38 @@ pub fn build_cached(sim: &Sim, cache: &mut VisualCache) -> Scene {
                     py += HEADER_H - 10.0 + GAP;
                 }
                 let (per_row, cell_w, cell_h, pitch_x, pitch_y) = pod_grid(group_pods.len());
+                let owner = rs
+                    .map(|r| r.meta.uid.clone())
+                    .or_else(|| col.header.map(|(h, _)| h.meta.uid.clone()));
+                let glyphs = group_pods.len() > GLYPH_GROUP;
+                let group = glyphs.then(|| owner.clone().unwrap_or_else(|| format!("bare:{name}")));
                 for (i, p) in group_pods.iter().enumerate() {
-                    let (st, detail) = cache.visual(p);
-                    let mut n = node(p, NodeKind::Pod, short(&p.meta.name, 15), detail, st);
+                    let card = cache.card(p);
+                    let mut n = node(
+                        p,
+                        NodeKind::Pod,
+                        card.label.clone(),
+                        card.detail.clone(),
+                        card.status,
+                    );
+                    n.explain.clone_from(&card.explain);
                     if let Some((h, NodeKind::StatefulSet)) = col.header {
                         let o = ordinal(h, p);
                         if o != u64::MAX {
                             n.badge = Some(o.to_string());
                         }
                     }
-                    if let Some(node_name) = p.str_at(&["spec", "nodeName"]) {
-                        n.explain = format!("Runs on node {node_name}");
-                    }
-                    if st == Status::Pending {
-                        n.explain = p
-                            .get(&["status", "conditions"])
-                            .as_array()
-                            .into_iter()
-                            .flatten()
-                            .find_map(|c| {
-                                c.get("message").and_then(Value::as_str).map(str::to_string)
-                            })
-                            .unwrap_or_default();
-                    }
                     n.x = cx + (i % per_row) as f32 * pitch_x;
                     n.y = py + (i / per_row) as f32 * pitch_y;
                     n.w = cell_w;
                     n.h = cell_h;
-                    let owner = rs
-                        .map(|r| r.meta.uid.clone())
-                        .or_else(|| col.header.map(|(h, _)| h.meta.uid.clone()));
-                    if group_pods.len() > GLYPH_GROUP {
-                        n.group = Some(owner.clone().unwrap_or_else(|| format!("bare:{name}")));
-                    }
+                    n.group.clone_from(&group);
                     // A glyph sits in its owner's grid right under the owner's box: that
                     // placement says who owns it, and a thousand owner lines would be a
                     // thousand paths for the browser to lay out on every change.
-                    if let Some(o) = owner.filter(|_| group_pods.len() <= GLYPH_GROUP) {
+                    if let Some(o) = owner.as_ref().filter(|_| !glyphs) {
                         scene.edges.push(Edge {
-                            from: o,
+                            from: o.clone(),
                             to: p.meta.uid.clone(),
                             kind: EdgeKind::Owns,
                         });
@@ -1367,5 +1391,76 @@ mod tests {
         assert_eq!(build_cached(&s.sim, &mut cache), build(&s.sim));
         s.exec("sleep 60s", None);
         assert_eq!(build_cached(&s.sim, &mut cache), build(&s.sim));
+    }
+
+    /// The page keeps one cache across every draw and every jump in time: over random
+    /// histories (deployments, a StatefulSet, bare pods, scaling across the glyph
+    /// threshold, deleted pods, time passing), a build with that warm cache equals a
+    /// cold one, at the present and at earlier moments revisited in random order.
+    #[test]
+    fn a_warm_cache_builds_what_a_cold_one_does() {
+        const STS: &str = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: db\nspec:\n  serviceName: db\n  replicas: 3\n  selector:\n    matchLabels:\n      app: db\n  template:\n    metadata:\n      labels:\n        app: db\n    spec:\n      containers:\n      - name: db\n        image: mongo\n";
+        let seeds: u64 = std::env::var("ORRERY_SCENE_SEEDS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(6);
+        for seed in 0..seeds {
+            let mut rng = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+            let mut next = |n: u64| {
+                rng ^= rng << 13;
+                rng ^= rng >> 7;
+                rng ^= rng << 17;
+                rng % n.max(1)
+            };
+            let mut s = Session::new(seed);
+            let mut cache = VisualCache::default();
+            let mut past: Vec<Session> = vec![];
+            for step in 0..40 {
+                let line = match next(9) {
+                    0 | 1 => format!(
+                        "kubectl create deployment d{} --image=nginx --replicas={}",
+                        next(3),
+                        1 + next(40)
+                    ),
+                    2 => format!(
+                        "kubectl scale deployment d{} --replicas={}",
+                        next(3),
+                        next(45)
+                    ),
+                    3 => {
+                        let pods: Vec<String> = s
+                            .sim
+                            .store
+                            .list("Pod", "default")
+                            .map(|p| p.meta.name.clone())
+                            .collect();
+                        match pods.get(next(pods.len() as u64 + 1) as usize) {
+                            Some(p) => format!("kubectl delete pod {p} --wait=false"),
+                            None => "sleep 1s".into(),
+                        }
+                    }
+                    4 => format!("kubectl run bare{} --image=nginx", next(4)),
+                    5 => format!("kubectl delete deployment d{} --wait=false", next(3)),
+                    6 => "kubectl apply -f -".into(),
+                    _ => format!("sleep {}s", 1 + next(20)),
+                };
+                let stdin = line.ends_with(" -").then_some(STS);
+                s.exec(&line, stdin);
+                assert_eq!(
+                    build_cached(&s.sim, &mut cache),
+                    build(&s.sim),
+                    "seed {seed}, step {step}: {line}"
+                );
+                past.push(s.clone());
+                // A jump back to a random earlier moment, with the same cache.
+                let then = &past[next(past.len() as u64) as usize];
+                assert_eq!(
+                    build_cached(&then.sim, &mut cache),
+                    build(&then.sim),
+                    "seed {seed}, step {step}: an earlier moment"
+                );
+            }
+            assert!(!cache.is_empty());
+        }
     }
 }

@@ -3,6 +3,10 @@
 //! checkpoint, replay the entries after it deterministically. The page's scrubber and
 //! "replay from here" stand on this.
 
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+
+use crate::api::Object;
 use crate::shell::{Output, Session};
 use crate::time::Millis;
 
@@ -56,6 +60,9 @@ const ADVANCE_CHUNK_MS: Millis = 60_000;
 /// The live step log is kept to at most this many steps (the oldest half is dropped when
 /// it is exceeded); the page reads it for causal chains and "next change".
 pub const MAX_STEPS: usize = 20_000;
+/// The checkpoints keep this many pod versions of the past whole, the newest; older
+/// ones have their status frozen ([`Timeline::freeze_past`]).
+pub const THAWED_PAST: usize = 1_000;
 /// A rebuilt past moment gets at most this many of the steps before its checkpoint.
 const PAST_STEPS: usize = 5_000;
 
@@ -73,6 +80,18 @@ pub struct Timeline {
     /// bookkeeping (and any checkpoint) waits until the work is done, so checkpoints
     /// only ever hold settled states.
     open: Option<(usize, usize)>,
+    /// The pod versions the last restored checkpoint thawed, by the address of their
+    /// frozen copy (kept alive here, so the address stays theirs): scrubbing within one
+    /// checkpoint's stretch of time thaws them once, and the next checkpoint thaws only
+    /// the versions it does not share with it. Only the versions of the checkpoint being
+    /// restored are kept (the others go before it thaws anything), so this holds no
+    /// more than the shown past shares anyway; emptied when the present moves on.
+    thawed: Mutex<HashMap<usize, (Arc<Object>, Arc<Object>)>>,
+    /// How many past pod versions stay whole ([`THAWED_PAST`] unless a measurement
+    /// or a test changes it; `usize::MAX`: none is frozen).
+    thawed_past: usize,
+    /// [`CHECKPOINT_EVERY_STEPS`] unless a measurement changes it.
+    every_steps: usize,
 }
 
 impl Timeline {
@@ -85,6 +104,9 @@ impl Timeline {
             steps_dropped: 0,
             work: 0,
             open: None,
+            thawed: Mutex::new(HashMap::new()),
+            thawed_past: THAWED_PAST,
+            every_steps: CHECKPOINT_EVERY_STEPS,
         };
         t.checkpoint();
         t
@@ -108,7 +130,8 @@ impl Timeline {
         self.checkpoints.len()
     }
 
-    /// The checkpoints' sessions, oldest first (for measuring what they hold).
+    /// The checkpoints' sessions, oldest first (for measuring what they hold): their pod
+    /// versions of the past are frozen ([`crate::api::Object::is_frozen`]).
     pub fn checkpoint_sessions(&self) -> impl Iterator<Item = &Session> + '_ {
         self.checkpoints.iter().map(|c| &c.session)
     }
@@ -123,6 +146,7 @@ impl Timeline {
         let steps = std::mem::take(&mut self.session.sim.steps);
         let session = self.session.clone();
         self.session.sim.steps = steps;
+        self.forget_thawed();
         self.checkpoints.push(Checkpoint {
             entries: self.entries.len(),
             steps_at: self.steps_recorded(),
@@ -131,6 +155,94 @@ impl Timeline {
         });
         self.steps_since_checkpoint = 0;
         self.thin();
+        self.freeze_past();
+    }
+
+    /// Freezes the status of the pod versions the checkpoints hold that the present no
+    /// longer does ([`Object::frozen`]) — beyond the newest [`THAWED_PAST`] of them:
+    /// about 7 KB natively as a JSON tree, a few hundred bytes frozen, and most versions
+    /// a checkpoint holds are of the past (after 1,000 pods were created, each
+    /// checkpoint of the way holds 1,000 of its own). Versions the present still holds
+    /// stay shared with it; a version held by several checkpoints gets one frozen copy.
+    /// [`Timeline::state_at`] thaws what it restores, which costs a jump about what
+    /// copying those statuses would: a history of a few hundred pods freezes nothing.
+    fn freeze_past(&mut self) {
+        let budget = self.thawed_past;
+        if budget == usize::MAX {
+            return;
+        }
+        let present = &self.session.sim.store;
+        // By the address of the original: (the original, kept alive so that no other
+        // version can take its address during the pass; its frozen copy).
+        let mut done: HashMap<usize, (Arc<Object>, Arc<Object>)> = HashMap::new();
+        // Past versions left whole, newest first (alive: their checkpoints keep them).
+        let mut kept: HashSet<usize> = HashSet::new();
+        let n = self.checkpoints.len();
+        // The newest checkpoint is the present's copy: nothing in it is past yet.
+        for c in self.checkpoints[..n.saturating_sub(1)].iter_mut().rev() {
+            c.session.sim.store.swap_each("Pod", |key, o| {
+                if o.is_frozen() || present.get(key).is_some_and(|p| std::ptr::eq(p, &**o)) {
+                    return None;
+                }
+                let at = Arc::as_ptr(o) as usize;
+                if let Some((_, f)) = done.get(&at) {
+                    return Some(f.clone());
+                }
+                if kept.contains(&at) || kept.len() < budget && kept.insert(at) {
+                    return None;
+                }
+                let f = Arc::new(o.frozen()?);
+                done.insert(at, (o.clone(), f.clone()));
+                Some(f)
+            });
+        }
+    }
+
+    /// A checkpoint's session made whole: its frozen pod versions thawed (once while
+    /// the same checkpoint is restored again and again; see `thawed`).
+    fn restore(&self, cp: &Checkpoint) -> Session {
+        let mut cache = self.thawed.lock().unwrap_or_else(|e| e.into_inner());
+        let mut s = cp.session.clone();
+        // The versions this checkpoint does not hold go before any is thawed.
+        let mut ours = HashSet::new();
+        s.sim.store.swap_each("Pod", |_, o| {
+            if o.is_frozen() {
+                ours.insert(Arc::as_ptr(o) as usize);
+            }
+            None
+        });
+        cache.retain(|at, _| ours.contains(at));
+        s.sim.store.swap_each("Pod", |_, o| {
+            let at = Arc::as_ptr(o) as usize;
+            if let Some((_, t)) = cache.get(&at) {
+                return Some(t.clone());
+            }
+            let t = Arc::new(o.thawed()?);
+            cache.insert(at, (o.clone(), t.clone()));
+            Some(t)
+        });
+        s
+    }
+
+    /// Keeps `n` past pod versions whole instead of [`THAWED_PAST`] (`usize::MAX`:
+    /// freezes none) from the next checkpoint on, to measure what freezing saves and
+    /// costs (`examples/history.rs`).
+    pub fn set_thawed_past(&mut self, n: usize) {
+        self.thawed_past = n;
+    }
+
+    /// Takes a checkpoint every `n` steps instead of [`CHECKPOINT_EVERY_STEPS`], to
+    /// measure what the checkpoints' density costs and saves (`examples/history.rs`).
+    pub fn set_checkpoint_every_steps(&mut self, n: usize) {
+        self.every_steps = n.max(1);
+    }
+
+    /// Drops the thawed copy of the checkpoint restored last (see `thawed`).
+    pub fn forget_thawed(&self) {
+        self.thawed
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
     }
 
     /// Drops checkpoints beyond [`MAX_CHECKPOINTS`]: each time the one (never the first
@@ -156,7 +268,7 @@ impl Timeline {
             self.steps_dropped += drop;
         }
         let last = self.checkpoints.last().map_or(0, |c| c.entries);
-        if self.steps_since_checkpoint >= CHECKPOINT_EVERY_STEPS
+        if self.steps_since_checkpoint >= self.every_steps
             || self.entries.len() - last >= CHECKPOINT_EVERY_ENTRIES
         {
             self.checkpoint();
@@ -237,9 +349,7 @@ impl Timeline {
                     return false;
                 }
                 let steps = sim.steps.len().saturating_sub(before);
-                if stop >= chunk_end
-                    || self.steps_since_checkpoint + steps >= CHECKPOINT_EVERY_STEPS
-                {
+                if stop >= chunk_end || self.steps_since_checkpoint + steps >= self.every_steps {
                     break;
                 }
             }
@@ -294,7 +404,7 @@ impl Timeline {
             .rev()
             .find(|c| c.session.sim.now <= t)
             .unwrap_or(&self.checkpoints[0]);
-        let mut s = cp.session.clone();
+        let mut s = self.restore(cp);
         let live = &self.session.sim.steps;
         let upto = cp
             .steps_at
@@ -322,6 +432,7 @@ impl Timeline {
     pub fn rewind_to(&mut self, t: Millis) {
         self.finish();
         let s = self.state_at(t);
+        self.forget_thawed();
         let keep = self.entries.iter().take_while(|e| e.at() <= t).count();
         // An advance that spans t is cut, so the kept history replays to exactly `s`.
         if let Some(Entry::Advance { at, ms }) = self.entries.get_mut(keep.wrapping_sub(1)) {
@@ -397,6 +508,8 @@ mod tests {
     #[test]
     fn checkpoints_stay_bounded_and_seeking_still_equals_replaying() {
         let mut t = Timeline::new(Session::new(5));
+        // Every past pod version frozen, so that every jump below thaws.
+        t.set_thawed_past(0);
         let start = t.now();
         let mut lines = vec![];
         for i in 0..30 {
@@ -436,5 +549,24 @@ mod tests {
             );
         }
         assert_eq!(fingerprint(&t.state_at(t.now())), fingerprint(&t.session));
+        // The past's pod versions are frozen in the checkpoints; never in the present
+        // or in a rebuilt moment.
+        let frozen = |s: &Session| {
+            s.sim
+                .store
+                .list_all("Pod")
+                .filter(|p| p.is_frozen())
+                .count()
+        };
+        assert!(t.checkpoint_sessions().map(frozen).sum::<usize>() > 0);
+        assert_eq!(frozen(&t.session), 0);
+        let mid = start + (t.now() - start) / 2;
+        assert_eq!(frozen(&t.state_at(mid)), 0);
+        // Again, from the thawed copy kept of the checkpoint: the same moment.
+        assert_eq!(fingerprint(&t.state_at(mid)), fingerprint(&t.state_at(mid)));
+        assert_eq!(fingerprint(&t.state_at(mid + 1)), {
+            t.forget_thawed();
+            fingerprint(&t.state_at(mid + 1))
+        });
     }
 }

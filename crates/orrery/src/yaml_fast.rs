@@ -181,13 +181,16 @@ impl<'a> Reader<'a> {
     /// Spaces at the start of the line that starts at `self.i`; `None` if a tab follows
     /// them (a tab in the indentation: libyaml's to judge).
     fn indent(&self) -> Option<usize> {
-        let n = self.s[self.i..].iter().take_while(|&&b| b == b' ').count();
-        (self.at(self.i + n) != b'\t').then_some(n)
+        let mut j = self.i;
+        while self.at(j) == b' ' {
+            j += 1;
+        }
+        (self.at(j) != b'\t').then_some(j - self.i)
     }
 
     /// From a line start, skips lines that are empty, blank or comments; stops at the start
-    /// of the next line with content, or at the end.
-    fn skip_blank_lines(&mut self) -> Option<()> {
+    /// of the next line with content, and returns its indentation, or at the end (0).
+    fn skip_blank_lines(&mut self) -> Option<usize> {
         loop {
             let n = self.indent()?;
             match self.at(self.i + n) {
@@ -195,9 +198,9 @@ impl<'a> Reader<'a> {
                 b'#' => self.next_line(),
                 0 => {
                     self.i = self.s.len();
-                    return Some(());
+                    return Some(0);
                 }
-                _ => return Some(()),
+                _ => return Some(n),
             }
         }
     }
@@ -287,11 +290,10 @@ impl<'a> Reader<'a> {
                 // A duplicate key: serde_yaml's reader warns where it is.
                 return None;
             }
-            self.skip_blank_lines()?;
+            let n = self.skip_blank_lines()?;
             if self.eof() {
                 break;
             }
-            let n = self.indent()?;
             if n < col {
                 break;
             }
@@ -316,9 +318,8 @@ impl<'a> Reader<'a> {
             _ => return self.inline(col),
         }
         self.next_line();
-        self.skip_blank_lines()?;
+        let n = self.skip_blank_lines()?;
         if !self.eof() {
-            let n = self.indent()?;
             if n > col {
                 self.i += n;
                 return self.block_node(col, n);
@@ -360,8 +361,7 @@ impl<'a> Reader<'a> {
                 }
                 None => {
                     self.next_line();
-                    self.skip_blank_lines()?;
-                    let n = if self.eof() { 0 } else { self.indent()? };
+                    let n = self.skip_blank_lines()?;
                     if !self.eof() && n > col {
                         self.i += n;
                         self.block_node(col, n)?
@@ -372,11 +372,10 @@ impl<'a> Reader<'a> {
                 }
             };
             items.push(value);
-            self.skip_blank_lines()?;
+            let n = self.skip_blank_lines()?;
             if self.eof() {
                 break;
             }
-            let n = self.indent()?;
             if n != col || !self.entry_at(self.i + n) {
                 // Less indented: the list is over. At its column but no `-`: the key of
                 // the mapping it is the value of (or an error the caller refuses).

@@ -1,5 +1,6 @@
 //! The API server's data: objects, the store, discovery of kinds, label selectors.
 
+pub mod frozen;
 pub mod kinds;
 pub mod object;
 pub mod selector;

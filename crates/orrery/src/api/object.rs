@@ -130,6 +130,10 @@ pub struct Meta {
     pub created_seq: u64,
 }
 
+/// The body field of a checkpoint's frozen pod version that holds its status
+/// ([`Object::frozen`]): no API field name starts with a NUL.
+pub const FROZEN_STATUS: &str = "\u{0}frozen-status";
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Object {
     pub api_version: String,
@@ -225,6 +229,12 @@ impl Body {
                 }
             }
         }
+    }
+
+    /// Removes a field without copying it (it may be shared with other versions).
+    fn take_shared(&mut self, key: &str) -> Option<Arc<Value>> {
+        let i = self.find(key).ok()?;
+        Some(self.0.remove(i).1)
     }
 
     pub fn contains_key(&self, key: &str) -> bool {
@@ -344,6 +354,40 @@ impl Object {
             meta: self.meta.clone(),
             body,
         }
+    }
+
+    /// A copy of this object for a time-travel checkpoint's past: its `status` frozen
+    /// into one compact string ([`super::frozen`]) under [`FROZEN_STATUS`], every other
+    /// field shared. `None` if it has no status or it is frozen already. Such a copy is
+    /// only ever kept in a checkpoint; [`Object::thawed`] gives the object back.
+    pub fn frozen(&self) -> Option<Object> {
+        let status = self.body.get("status")?;
+        let mut o = self.clone();
+        o.body.take_shared("status");
+        o.body.insert(
+            FROZEN_STATUS.into(),
+            Value::String(super::frozen::freeze(status)),
+        );
+        Some(o)
+    }
+
+    /// Whether this is a checkpoint's frozen copy ([`Object::frozen`]).
+    pub fn is_frozen(&self) -> bool {
+        self.body.contains_key(FROZEN_STATUS)
+    }
+
+    /// The object a frozen copy was made from (equal to it); `None` if not frozen.
+    pub fn thawed(&self) -> Option<Object> {
+        let status = match self.body.get(FROZEN_STATUS)? {
+            Value::String(s) => super::frozen::thaw(s),
+            _ => None,
+        };
+        debug_assert!(status.is_some(), "a frozen status thaws");
+        let mut o = self.clone();
+        o.body.take_shared(FROZEN_STATUS);
+        o.body
+            .insert("status".into(), status.unwrap_or(Value::Null));
+        Some(o)
     }
 
     /// A value by path of keys from the body, e.g. `["spec", "replicas"]`.

@@ -226,6 +226,26 @@ impl Store {
             .map(|(_, o)| &**o)
     }
 
+    /// For time-travel checkpoints: offers every stored object of one kind (with its
+    /// `Arc`, to compare versions by address) to `f`, and stores what `f` returns in its
+    /// place — a copy equal in meaning (a pod with its status frozen, or thawed) — without
+    /// touching any index.
+    pub fn swap_each(
+        &mut self,
+        gk: &str,
+        mut f: impl FnMut(&ObjKey, &Arc<Object>) -> Option<Arc<Object>>,
+    ) {
+        let start = ObjKey::new(gk, "", "");
+        for (k, o) in self.objects.range_mut(start..) {
+            if k.gk != gk {
+                break;
+            }
+            if let Some(n) = f(k, o) {
+                *o = n;
+            }
+        }
+    }
+
     /// Objects of one kind in one namespace without a controller reference, by name.
     pub fn uncontrolled<'a>(
         &'a self,
