@@ -228,8 +228,9 @@ impl Store {
 
     /// For time-travel checkpoints: offers every stored object of one kind (with its
     /// `Arc`, to compare versions by address) to `f`, and stores what `f` returns in its
-    /// place — a copy equal in meaning (a pod with its status frozen, or thawed) — without
-    /// touching any index.
+    /// place — a copy equal in meaning (a pod with its status frozen, or thawed). No
+    /// index changes but the two that hold the objects themselves (by resourceVersion and
+    /// by UID), which take the copy too: else they would keep the replaced version alive.
     pub fn swap_each(
         &mut self,
         gk: &str,
@@ -241,6 +242,16 @@ impl Store {
                 break;
             }
             if let Some(n) = f(k, o) {
+                if let Some(slot) = self.by_rv.get_mut(&o.meta.resource_version) {
+                    if Arc::ptr_eq(slot, o) {
+                        *slot = n.clone();
+                    }
+                }
+                if let Some(slot) = self.by_uid.get_mut(&o.meta.uid) {
+                    if Arc::ptr_eq(slot, o) {
+                        *slot = n.clone();
+                    }
+                }
                 *o = n;
             }
         }
