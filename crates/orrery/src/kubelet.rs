@@ -8,11 +8,11 @@
 //! `Sim::runtime`, keyed by pod UID; the pod's `status` is rendered from it, so the API
 //! view always agrees with the runtime. Durations are documented in `apps`.
 
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, HashSet};
 
-use crate::api::{ObjKey, Object};
+use crate::api::Object;
 use crate::apps::{model_for, AppModel};
 use crate::sim::{Action, EventSpec, Out, Sim};
 use crate::time::{rfc3339, Millis};
@@ -230,24 +230,26 @@ pub fn reconcile(sim: &Sim, out: &mut Out) {
         }
         return;
     };
-    // Candidates in store order, as a full pass would visit them.
-    let mut keys: BTreeSet<ObjKey> = BTreeSet::new();
+    // Candidates in store order, as a full pass would visit them: the store orders pods
+    // by (namespace, name). The stored objects themselves, not keys looked up again.
+    let mut pods: BTreeMap<(&str, &str), &Object> = BTreeMap::new();
     for obj in sim.store.written_since(last.rv) {
         if obj.kind == "Pod" && obj.api_version == "v1" && needs_sync(sim, obj) {
-            keys.insert(obj.key());
+            pods.insert((&obj.meta.namespace, &obj.meta.name), obj);
         }
     }
     for uid in sim.kubelet_due_by(sim.now) {
         if let Some(pod) = sim.store.by_uid(uid) {
-            keys.insert(pod.key());
+            if pod.kind == "Pod" && pod.api_version == "v1" {
+                pods.insert((&pod.meta.namespace, &pod.meta.name), pod);
+            }
         }
     }
-    let mut synced: BTreeSet<&str> = BTreeSet::new();
-    for key in &keys {
-        if let Some(pod) = sim.store.get(key) {
-            synced.insert(pod.meta.uid.as_str());
-            sync_bound(sim, pod, out);
-        }
+    // Membership only (never iterated): hashed, not compared along a B-tree's path.
+    let mut synced: HashSet<&str> = HashSet::with_capacity(pods.len());
+    for pod in pods.into_values() {
+        synced.insert(pod.meta.uid.as_str());
+        sync_bound(sim, pod, out);
     }
     // The pods not synced keep their wake-up.
     if let Some(w) = sim.kubelet_next_due(|uid| !synced.contains(uid)) {
@@ -990,19 +992,22 @@ fn state_json(c: &ContainerRuntime) -> Value {
 }
 
 fn container_status(c: &ContainerRuntime) -> Value {
-    let mut v = json!({
-        "name": c.name,
-        "image": c.image,
-        "imageID": "",
-        "ready": c.ready,
-        "restartCount": c.restarts,
-        "started": matches!(c.state, CState::Running { .. }),
-        "state": state_json(c),
-    });
+    // Field by field (see `render_status`): `json!` would copy `state_json`'s tree.
+    let mut v = Map::new();
+    v.insert("name".into(), Value::String(c.name.clone()));
+    v.insert("image".into(), Value::String(c.image.clone()));
+    v.insert("imageID".into(), Value::String(String::new()));
+    v.insert("ready".into(), Value::Bool(c.ready));
+    v.insert("restartCount".into(), Value::from(c.restarts));
+    v.insert(
+        "started".into(),
+        Value::Bool(matches!(c.state, CState::Running { .. })),
+    );
+    v.insert("state".into(), state_json(c));
     if let Some((reason, code, started, finished)) = &c.last_terminated {
-        v["lastState"] = json!({"terminated": {"reason": reason, "exitCode": code, "startedAt": rfc3339(*started), "finishedAt": rfc3339(*finished)}});
+        v.insert("lastState".into(), json!({"terminated": {"reason": reason, "exitCode": code, "startedAt": rfc3339(*started), "finishedAt": rfc3339(*finished)}}));
     }
-    v
+    Value::Object(v)
 }
 
 /// The pod status the API shows for a runtime state.
@@ -1058,33 +1063,47 @@ pub fn render_status(sim: &Sim, pod: &Object, rt: &PodRuntime) -> Value {
                     && c.get("status").and_then(Value::as_str) == Some(status)
             })
             .and_then(|c| c.get("lastTransitionTime").cloned())
-            .unwrap_or_else(|| json!(rfc3339(sim.now)));
-        json!({"type": t, "status": status, "lastProbeTime": null, "lastTransitionTime": since})
+            .unwrap_or_else(|| Value::String(rfc3339(sim.now)));
+        let mut m = Map::new();
+        m.insert("type".into(), Value::String(t.into()));
+        m.insert("status".into(), Value::String(status.into()));
+        m.insert("lastProbeTime".into(), Value::Null);
+        m.insert("lastTransitionTime".into(), since);
+        Value::Object(m)
     };
-    let mut status = json!({
-        "phase": phase,
-        "conditions": [
+    // Built field by field, not with `json!`, which copies every nested value it is given
+    // (through `to_value`): the status of 5,000 pods is rendered on every change.
+    let mut status = Map::new();
+    status.insert("phase".into(), Value::String(phase.into()));
+    status.insert(
+        "conditions".into(),
+        Value::Array(vec![
             cond("PodReadyToStartContainers", true),
             cond("Initialized", initialized),
             cond("Ready", all_ready),
             cond("ContainersReady", all_ready),
             cond("PodScheduled", true),
-        ],
-        "containerStatuses": mains.iter().map(|c| container_status(c)).collect::<Vec<_>>(),
-        "qosClass": "BestEffort",
-        "startTime": rfc3339(rt.started),
-    });
+        ]),
+    );
+    status.insert(
+        "containerStatuses".into(),
+        Value::Array(mains.iter().map(|c| container_status(c)).collect()),
+    );
+    status.insert("qosClass".into(), Value::String("BestEffort".into()));
+    status.insert("startTime".into(), Value::String(rfc3339(rt.started)));
     if !inits.is_empty() {
-        status["initContainerStatuses"] =
-            Value::Array(inits.iter().map(|c| container_status(c)).collect());
+        status.insert(
+            "initContainerStatuses".into(),
+            Value::Array(inits.iter().map(|c| container_status(c)).collect()),
+        );
     }
     for k in ["hostIP", "podIP", "podIPs"] {
         let v = pod.get(&["status", k]);
         if !v.is_null() {
-            status[k] = v.clone();
+            status.insert(k.into(), v.clone());
         }
     }
-    status
+    Value::Object(status)
 }
 
 #[cfg(test)]

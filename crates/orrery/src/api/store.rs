@@ -4,7 +4,7 @@
 //!
 //! Only the simulator writes to the store (`Sim` applies actions); controllers get `&Store`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use super::object::{GroupKind, ObjKey, Object};
@@ -15,16 +15,20 @@ pub struct Store {
     /// object with the original and copies only pointers; a write replaces the `Arc`,
     /// never mutates a shared object.
     objects: BTreeMap<ObjKey, Arc<Object>>,
-    by_uid: BTreeMap<String, ObjKey>,
+    /// UID → the stored object itself (kept current by every write): hashed, and without
+    /// a second, string-compared lookup by key. Never iterated, so its order is no matter.
+    by_uid: HashMap<String, Arc<Object>>,
     /// owner UID → keys of objects that name it in `ownerReferences`.
     by_owner: BTreeMap<String, BTreeSet<ObjKey>>,
     resource_version: u64,
     /// Change tracking for the controller loop (not part of the API): a counter bumped
     /// by every put and remove, the counter's value at the last change of each kind, and
-    /// the stored objects by resourceVersion (so "what was written since" is a range).
+    /// the stored objects by resourceVersion (so "what was written since" is a range;
+    /// the objects themselves, not their keys: every controller pass reads this range,
+    /// and a lookup by key per object was a string-compared B-tree search each).
     seq: u64,
     kind_seq: BTreeMap<GroupKind, u64>,
-    by_rv: BTreeMap<u64, ObjKey>,
+    by_rv: BTreeMap<u64, Arc<Object>>,
     /// Objects without a controller reference (adoption candidates), in key order.
     uncontrolled: BTreeSet<ObjKey>,
     /// Pods by (namespace, label key, label value), for selectors (Services select pods
@@ -94,10 +98,7 @@ impl Store {
     }
 
     pub fn by_uid(&self, uid: &str) -> Option<&Object> {
-        self.by_uid
-            .get(uid)
-            .and_then(|k| self.objects.get(k))
-            .map(|o| &**o)
+        self.by_uid.get(uid).map(|o| &**o)
     }
 
     /// Pods in a namespace not in a terminal phase (terminating pods count until they
@@ -227,8 +228,9 @@ impl Store {
 
     /// For time-travel checkpoints: offers every stored object of one kind (with its
     /// `Arc`, to compare versions by address) to `f`, and stores what `f` returns in its
-    /// place — a copy equal in meaning (a pod with its status frozen, or thawed) — without
-    /// touching any index.
+    /// place — a copy equal in meaning (a pod with its status frozen, or thawed). No
+    /// index changes but the two that hold the objects themselves (by resourceVersion and
+    /// by UID), which take the copy too: else they would keep the replaced version alive.
     pub fn swap_each(
         &mut self,
         gk: &str,
@@ -240,6 +242,16 @@ impl Store {
                 break;
             }
             if let Some(n) = f(k, o) {
+                if let Some(slot) = self.by_rv.get_mut(&o.meta.resource_version) {
+                    if Arc::ptr_eq(slot, o) {
+                        *slot = n.clone();
+                    }
+                }
+                if let Some(slot) = self.by_uid.get_mut(&o.meta.uid) {
+                    if Arc::ptr_eq(slot, o) {
+                        *slot = n.clone();
+                    }
+                }
                 *o = n;
             }
         }
@@ -337,6 +349,12 @@ impl Store {
         }
     }
 
+    /// How many objects' ownerReferences name this UID (what `owned_by` yields): the
+    /// capacity for a list of them, allocated once instead of grown by doubling.
+    pub fn owned_count(&self, owner_uid: &str) -> usize {
+        self.by_owner.get(owner_uid).map_or(0, BTreeSet::len)
+    }
+
     /// Objects whose ownerReferences name this UID.
     pub fn owned_by<'a>(&'a self, owner_uid: &str) -> impl Iterator<Item = &'a Object> + 'a {
         self.by_owner
@@ -364,9 +382,7 @@ impl Store {
 
     /// Objects written (created or updated) after resourceVersion `rv`, oldest write first.
     pub fn written_since(&self, rv: u64) -> impl Iterator<Item = &Object> + '_ {
-        self.by_rv
-            .range(rv + 1..)
-            .filter_map(|(_, k)| self.objects.get(k).map(|o| &**o))
+        self.by_rv.range(rv + 1..).map(|(_, o)| &**o)
     }
 
     fn touch(&mut self, gk: &str) {
@@ -396,8 +412,8 @@ impl Store {
         self.touch(&key.gk);
         if let Some(slot) = self.objects.get_mut(&key) {
             // A replacement: re-index only what changed (most writes change a status).
-            let old = std::mem::replace(slot, Arc::new(obj));
-            let new = self.objects[&key].clone();
+            let new = Arc::new(obj);
+            let old = std::mem::replace(slot, new.clone());
             if counts_for_quota(&old) != counts_for_quota(&new) {
                 self.count_quota(&old, false);
                 self.count_quota(&new, true);
@@ -410,19 +426,25 @@ impl Store {
                 self.index_volume(&key, &old, false);
                 self.index_volume(&key, &new, true);
             }
-            let new = &self.objects[&key];
             self.by_rv.remove(&old.meta.resource_version);
-            self.by_rv.insert(new.meta.resource_version, key.clone());
+            self.by_rv.insert(new.meta.resource_version, new.clone());
             let same_identity = old.meta.uid == new.meta.uid
                 && old.meta.owner_references == new.meta.owner_references;
             let same_labels = old.meta.labels == new.meta.labels;
             let same_service = key.gk != "Service"
                 || (old.get(&["spec", "clusterIP"]) == new.get(&["spec", "clusterIP"])
                     && old.get(&["spec", "ports"]) == new.get(&["spec", "ports"]));
+            if same_identity {
+                // (Only if the UID named this object: UIDs are unique but for tests.)
+                if let Some(slot) = self.by_uid.get_mut(&new.meta.uid) {
+                    if Arc::ptr_eq(slot, &old) {
+                        *slot = new.clone();
+                    }
+                }
+            }
             if same_identity && same_labels && same_service {
                 return &self.objects[&key];
             }
-            let new = new.clone();
             if !same_labels {
                 self.index_labels(&key, &old, false);
                 self.index_labels(&key, &new, true);
@@ -442,9 +464,10 @@ impl Store {
         self.index_volume(&key, &obj, true);
         self.index_labels(&key, &obj, true);
         self.index_service(&key, &obj, true);
-        self.by_rv.insert(obj.meta.resource_version, key.clone());
+        let obj = Arc::new(obj);
         self.index_identity(&key, &obj);
-        self.objects.entry(key).or_insert(Arc::new(obj))
+        self.by_rv.insert(obj.meta.resource_version, obj.clone());
+        self.objects.entry(key).or_insert(obj)
     }
 
     /// Gives a pod whose spec is new (not the stored version's) the equal spec of a
@@ -493,11 +516,11 @@ impl Store {
     }
 
     /// The UID, owner and controller indices.
-    fn index_identity(&mut self, key: &ObjKey, obj: &Object) {
+    fn index_identity(&mut self, key: &ObjKey, obj: &Arc<Object>) {
         if obj.controller_ref().is_none() {
             self.uncontrolled.insert(key.clone());
         }
-        self.by_uid.insert(obj.meta.uid.clone(), key.clone());
+        self.by_uid.insert(obj.meta.uid.clone(), obj.clone());
         for o in &obj.meta.owner_references {
             self.by_owner
                 .entry(o.uid.clone())
@@ -523,6 +546,8 @@ impl Store {
 
     pub fn remove(&mut self, key: &ObjKey) -> Option<Object> {
         let old = self.objects.remove(key)?;
+        // The other reference to the object, so that it is taken back without a copy.
+        self.by_rv.remove(&old.meta.resource_version);
         self.touch(&key.gk);
         self.count_quota(&old, false);
         self.index_unbound(key, &old, false);
@@ -534,7 +559,6 @@ impl Store {
 
     fn unindex(&mut self, key: &ObjKey, old: &Object) {
         self.index_service(key, old, false);
-        self.by_rv.remove(&old.meta.resource_version);
         self.unindex_identity(key, old);
     }
 }

@@ -380,6 +380,7 @@ fn dirty_deployments(sim: &Sim) -> Option<BTreeSet<ObjKey>> {
                 .matches(&rs.meta.labels)
         });
     };
+    let mut last_rs: Option<&str> = None;
     for obj in sim.store.written_since(last.rv) {
         match (obj.kind.as_str(), obj.api_version.as_str()) {
             ("Deployment", "apps/v1") => {
@@ -394,8 +395,13 @@ fn dirty_deployments(sim: &Sim) -> Option<BTreeSet<ObjKey>> {
                 None => orphan_rs(&mut keys, obj),
             },
             ("Pod", "v1") => {
+                // The pods of one ReplicaSet are mostly written one after another: its
+                // owner, once looked up, is not looked up again for each of them.
                 if let Some(r) = obj.controller_ref() {
-                    by_rs(&mut keys, &r.uid);
+                    if last_rs != Some(r.uid.as_str()) {
+                        by_rs(&mut keys, &r.uid);
+                        last_rs = Some(&r.uid);
+                    }
                 }
             }
             _ => {}

@@ -392,15 +392,50 @@ fn full_pass(sim: &Sim, out: &mut Out) {
 fn dirty(sim: &Sim, last: &crate::sim::Pass) -> (BTreeSet<ObjKey>, BTreeSet<ObjKey>) {
     let mut services = BTreeSet::new();
     let mut endpoints = BTreeSet::new();
-    // Pods written or gone, by namespace, with the labels they have or had.
-    let mut pods: Vec<(&str, &BTreeMap<String, String>)> = vec![];
+    // Services by (namespace, first selector pair): a pod can only be selected by the
+    // Services indexed under one of its own labels. Built before the pods are read: with
+    // no selecting Service (a cluster of pods and no Service but `kubernetes`), no pod
+    // written or gone can make one dirty, and 5,000 pods written need not be gathered.
+    // Nested maps so that a pod's labels are looked up without copying them.
+    type Index<'a> = BTreeMap<&'a str, BTreeMap<String, BTreeMap<String, Vec<&'a Object>>>>;
+    let mut index: Index = BTreeMap::new();
+    for svc in sim.store.list_all("Service") {
+        let sel = crate::api::object::string_map(Some(svc.get(&["spec", "selector"])));
+        if let Some((k, v)) = sel.into_iter().next() {
+            index
+                .entry(svc.meta.namespace.as_str())
+                .or_default()
+                .entry(k)
+                .or_default()
+                .entry(v)
+                .or_default()
+                .push(svc);
+        }
+    }
+    let selecting = !index.is_empty();
+    // A pod written or gone, in its namespace, with the labels it has or had.
+    let pod = |services: &mut BTreeSet<ObjKey>, ns: &str, labels: &BTreeMap<String, String>| {
+        let Some(by_key) = index.get(ns) else {
+            return;
+        };
+        for (k, v) in labels {
+            let Some(svcs) = by_key.get(k.as_str()).and_then(|m| m.get(v.as_str())) else {
+                continue;
+            };
+            for svc in svcs {
+                if service_selector(svc).is_some_and(|s| s.matches(labels)) {
+                    services.insert(svc.key());
+                }
+            }
+        }
+    };
     for obj in sim.store.written_since(last.rv) {
         let ns = obj.meta.namespace.as_str();
         match (obj.kind.as_str(), obj.api_version.as_str()) {
             ("Service", "v1") => {
                 services.insert(obj.key());
             }
-            ("Pod", "v1") => pods.push((ns, &obj.meta.labels)),
+            ("Pod", "v1") if selecting => pod(&mut services, ns, &obj.meta.labels),
             ("Endpoints", "v1") => {
                 endpoints.insert(obj.key());
                 if sim.store.find("Service", ns, &obj.meta.name).is_some() {
@@ -426,7 +461,7 @@ fn dirty(sim: &Sim, last: &crate::sim::Pass) -> (BTreeSet<ObjKey>, BTreeSet<ObjK
     }
     for gone in sim.removed_since(last) {
         match gone.key.gk.as_str() {
-            "Pod" => pods.push((gone.key.namespace.as_str(), &gone.labels)),
+            "Pod" if selecting => pod(&mut services, &gone.key.namespace, &gone.labels),
             "Service" => {
                 let ep = ObjKey::new("Endpoints", &gone.key.namespace, &gone.key.name);
                 if sim.store.get(&ep).is_some() {
@@ -434,32 +469,6 @@ fn dirty(sim: &Sim, last: &crate::sim::Pass) -> (BTreeSet<ObjKey>, BTreeSet<ObjK
                 }
             }
             _ => {}
-        }
-    }
-    if !pods.is_empty() {
-        // Services by (namespace, first selector pair): a pod can only be selected by
-        // the Services indexed under one of its own labels.
-        let mut index: BTreeMap<(&str, String, String), Vec<&Object>> = BTreeMap::new();
-        for svc in sim.store.list_all("Service") {
-            let sel = crate::api::object::string_map(Some(svc.get(&["spec", "selector"])));
-            if let Some((k, v)) = sel.into_iter().next() {
-                index
-                    .entry((svc.meta.namespace.as_str(), k, v))
-                    .or_default()
-                    .push(svc);
-            }
-        }
-        for (ns, labels) in pods {
-            for (k, v) in labels {
-                let Some(svcs) = index.get(&(ns, k.clone(), v.clone())) else {
-                    continue;
-                };
-                for svc in svcs {
-                    if service_selector(svc).is_some_and(|s| s.matches(labels)) {
-                        services.insert(svc.key());
-                    }
-                }
-            }
         }
     }
     (services, endpoints)

@@ -20,9 +20,18 @@ pub fn reconcile(sim: &Sim, out: &mut Out) {
     };
     let mut candidates: BTreeSet<&ObjKey> = BTreeSet::new();
     let mut keyed: Vec<(ObjKey, &Object)> = vec![];
+    // An owner found to exist: the objects written one after another mostly share one
+    // (a kubelet pass over the pods of a ReplicaSet), and such an object is no orphan.
+    let mut owner_seen: Option<&str> = None;
     for obj in sim.store.written_since(last.rv) {
+        let refs = &obj.meta.owner_references;
+        if refs.is_empty() || refs.iter().any(|o| owner_seen == Some(o.uid.as_str())) {
+            continue;
+        }
         if is_orphan(sim, obj) {
             keyed.push((obj.key(), obj));
+        } else if let Some(o) = refs.iter().find(|o| sim.store.by_uid(&o.uid).is_some()) {
+            owner_seen = Some(&o.uid);
         }
     }
     for r in sim.removed_since(last) {
