@@ -376,10 +376,10 @@ pub fn place_path(d: &str, ox: f32, oy: f32, s: f32) -> String {
 mod tests {
     use super::*;
 
-    #[test]
-    fn every_pod_state_has_its_own_mark() {
+    /// Every state a pod glyph can be in.
+    const POD_STATES: [scene::Status; 7] = {
         use scene::Status::*;
-        let states = [
+        [
             Pending,
             Creating,
             Running,
@@ -387,9 +387,14 @@ mod tests {
             Terminating,
             Failed,
             Succeeded,
-        ];
-        let marks: std::collections::HashSet<&str> = states.iter().map(|s| mark_of(*s)).collect();
-        assert_eq!(marks.len(), states.len());
+        ]
+    };
+
+    #[test]
+    fn every_pod_state_has_its_own_mark() {
+        let marks: std::collections::HashSet<&str> =
+            POD_STATES.iter().map(|s| mark_of(*s)).collect();
+        assert_eq!(marks.len(), POD_STATES.len());
         assert!(marks.iter().all(|m| m.starts_with('M')));
     }
 
@@ -418,16 +423,7 @@ mod tests {
             "M9 4h16M11 4c0 8 12 8 12 13s-12 5 -12 13"
         );
         // Every state's mark, at a glyph's place: as many numbers as before, all finite.
-        use scene::Status::*;
-        for st in [
-            Pending,
-            Creating,
-            Running,
-            Ready,
-            Terminating,
-            Failed,
-            Succeeded,
-        ] {
+        for st in POD_STATES {
             let placed = mark_at(st, 40.0, 64.0);
             let count = |d: &str| {
                 d.split(|c: char| c.is_ascii_alphabetic() || c == ' ')
