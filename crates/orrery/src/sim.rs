@@ -1135,10 +1135,11 @@ impl Sim {
                 }
             }
             Action::Update(obj) => {
-                let seen = (obj.meta.resource_version, obj.key());
+                let seen = obj.meta.resource_version;
+                let kubelet = (self.actor == "kubelet").then(|| obj.meta.uid.clone());
                 let ok = self.update(obj).is_ok();
-                if ok && self.actor == "kubelet" {
-                    self.kubelet_wrote(&seen.1, seen.0);
+                if let (true, Some(uid)) = (ok, kubelet) {
+                    self.kubelet_wrote(&uid, seen);
                 }
                 ok
             }
@@ -1163,9 +1164,10 @@ impl Sim {
                 pod.set(&["status", "podIP"], Value::String(ip.clone()));
                 pod.set(&["status", "podIPs"], serde_json::json!([{ "ip": ip }]));
                 let seen = pod.meta.resource_version;
+                let uid = pod.meta.uid.clone();
                 let ok = self.update(pod).is_ok();
                 if ok && self.actor == "kubelet" {
-                    self.kubelet_wrote(&key, seen);
+                    self.kubelet_wrote(&uid, seen);
                 }
                 ok
             }
@@ -1219,8 +1221,9 @@ impl Sim {
 
     /// After the kubelet's own write of a pod it saw at `seen_rv`: its runtime is synced
     /// with the written version too (rendering the status again gives the same status).
-    fn kubelet_wrote(&mut self, key: &ObjKey, seen_rv: u64) {
-        let Some(pod) = self.store.get(key) else {
+    fn kubelet_wrote(&mut self, uid: &str, seen_rv: u64) {
+        // By UID (hashed), not by key: the pod the kubelet read and wrote.
+        let Some(pod) = self.store.by_uid(uid) else {
             return;
         };
         if let Some(rt) = self.runtime.get_mut(&pod.meta.uid) {
