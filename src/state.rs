@@ -105,7 +105,7 @@ impl Playground {
         }
     }
 
-    /// Puts `work` off until just after the page's first paint (a task of its own then),
+    /// Puts `work` off until the page's first paint is on screen (a task of its own then),
     /// or until something reads or changes the session, whichever comes first: every
     /// door to the timeline below calls [`Playground::finish_boot`] first, so no command,
     /// completion, share or save sees the session without it. Work is done in the order
@@ -551,30 +551,42 @@ impl Playground {
     }
 }
 
-/// Runs `f` in a task of its own just after the page's next paint: a message posted from
-/// an animation frame callback (which runs before that frame's paint) is handled after
-/// it. Natively (unit tests) it never runs: boot work is then done when first needed.
+/// Runs `f` in a task of its own once the page's first contentful paint is on screen
+/// (the browser's `first-contentful-paint` entry; at most [`BOOT_WAIT_FRAMES`] frames
+/// after the first): the work then neither delays that paint nor competes with its
+/// raster for the CPU. Natively (unit tests), and in a page that gets no frames (a
+/// hidden tab), it does not run: the boot work is then done when it is first needed.
 fn after_first_paint(f: impl FnOnce() + 'static) {
     #[cfg(target_arch = "wasm32")]
-    {
-        use wasm_bindgen::closure::Closure;
-        use wasm_bindgen::JsCast;
+    leptos::task::spawn_local(async move {
         let Some(window) = web_sys::window() else {
             return;
         };
-        let frame = Closure::once_into_js(move || {
-            leptos::task::spawn_local(async move {
-                crate::editor::next_task().await;
-                f();
+        let performance = window.performance();
+        for _ in 0..BOOT_WAIT_FRAMES {
+            // The next animation frame (before its paint).
+            let frame = js_sys::Promise::new(&mut |resolve, _| {
+                let _ = window.request_animation_frame(&resolve);
             });
-        });
-        // A hidden page may get no frame for long: the first command, completion or
-        // save does the work then.
-        let _ = window.request_animation_frame(frame.unchecked_ref());
-    }
+            let _ = wasm_bindgen_futures::JsFuture::from(frame).await;
+            if performance
+                .as_ref()
+                .is_some_and(|p| p.get_entries_by_name("first-contentful-paint").length() > 0)
+            {
+                break;
+            }
+        }
+        // A task after this frame's paint.
+        crate::editor::next_task().await;
+        f();
+    });
     #[cfg(not(target_arch = "wasm32"))]
     drop(f);
 }
+
+/// Frames the boot work waits at most for the first contentful paint to be reported.
+#[cfg(target_arch = "wasm32")]
+const BOOT_WAIT_FRAMES: u32 = 30;
 
 /// `sleep 30s` (also `sleep 1m 30s`): how long it sleeps, capped as the shell caps it.
 /// `None` for anything else, including a sleep the shell would refuse (it prints the
