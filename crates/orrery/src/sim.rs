@@ -616,11 +616,21 @@ impl Sim {
         obj.meta.generation = old.meta.generation;
         // One copy of the fields the update leaves as they were (the spec of a status
         // write), shared with the stored version and so with every checkpoint.
-        obj.body.share_unchanged(&old.body);
-        if admission::has_generation(&obj) && obj.body.get("spec") != old.body.get("spec") {
+        let same_body = obj.body.share_unchanged(&old.body);
+        let spec_same = match (obj.body.get_shared("spec"), old.body.get_shared("spec")) {
+            (Some(a), Some(b)) => std::sync::Arc::ptr_eq(a, b) || a == b,
+            (a, b) => a.is_none() && b.is_none(),
+        };
+        if admission::has_generation(&obj) && !spec_same {
             obj.meta.generation = old.meta.generation + 1;
         }
-        if obj == *old {
+        // The body was compared field by field above: only the rest is compared here.
+        let unchanged = same_body
+            && obj.meta == old.meta
+            && obj.kind == old.kind
+            && obj.api_version == old.api_version;
+        debug_assert_eq!(unchanged, obj == *old);
+        if unchanged {
             return None;
         }
         let departed = (obj.meta.labels != old.meta.labels
