@@ -220,7 +220,11 @@ struct OpenFile {
 
 impl OpenFile {
     fn new(id: u64, file: EditorFile) -> OpenFile {
-        let report = RwSignal::new(FileReport::of(&file.text));
+        // The default scenario's files are not parsed before the first paint: their
+        // report is known (src/scenario.rs).
+        let report = RwSignal::new(
+            crate::scenario::known_report(&file.text).unwrap_or_else(|| FileReport::of(&file.text)),
+        );
         let huge = RwSignal::new(too_large_to_edit(&file.text));
         OpenFile {
             huge,

@@ -479,11 +479,15 @@ pub fn ReachBar() -> impl IntoView {
             if prev.is_some() {
                 save_now();
             } else {
-                let opened = significant(&current_doc(pg, cursor));
-                baseline.set_value(Some(opened));
-                if imported {
-                    save_now();
-                }
+                // Taken after the first paint (the document's render is not needed to
+                // draw), but before any command changes the session: boot work.
+                pg.after_boot(move || {
+                    let opened = significant(&current_doc(pg, cursor));
+                    baseline.try_set_value(Some(opened));
+                    if imported {
+                        save_now();
+                    }
+                });
             }
             last
         });

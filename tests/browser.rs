@@ -686,6 +686,70 @@ async fn console_completes_kinds_with_tab() {
     );
 }
 
+/// The scenario's files are written into the session after the first paint (boot work,
+/// BENCHMARKS.md "First render, session 6"); a completion, a command or a share made
+/// right after the mount, before any frame, finds them as if written at once.
+#[wasm_bindgen_test]
+async fn the_scenario_files_are_there_for_the_first_keystroke() {
+    use orrery_web::app::Page;
+    use orrery_web::scenario;
+    use orrery_web::state::Playground;
+    let page_with = |pg: Playground| {
+        mount(move || {
+            provide_context(pg);
+            view! { <Page scenario=scenario::DEFAULT /> }
+        })
+    };
+
+    // `kubectl apply -f <TAB>` at once: the files are there to complete.
+    let pg = Playground::new(1);
+    let page = page_with(pg);
+    assert!(
+        pg.boot_pending(),
+        "the files are written after the first paint"
+    );
+    let input = page.one("console-input");
+    let field: &HtmlInputElement = input.unchecked_ref();
+    field.set_value("kubectl apply -f pacman-i");
+    press(&input, "Tab");
+    assert_eq!(field.value(), "kubectl apply -f pacman-ingress.yaml ");
+    assert!(!pg.boot_pending());
+    drop(page);
+
+    // A command at once reads the file; the history starts with the two writes.
+    let pg = Playground::new(1);
+    let page = page_with(pg);
+    let out = pg.run("cat pacman-ingress.yaml", None, "console");
+    assert_eq!(out.text, scenario::DEFAULT.files[1].text);
+    let lines: Vec<String> = pg.with_timeline(|t| {
+        t.entries()
+            .iter()
+            .filter_map(|e| match e {
+                orrery::timeline::Entry::Exec { line, .. } => Some(line.clone()),
+                _ => None,
+            })
+            .collect()
+    });
+    assert_eq!(
+        lines,
+        [
+            "cat <<EOF > pacman-stateful-demo.yaml",
+            "cat <<EOF > pacman-ingress.yaml",
+            "cat pacman-ingress.yaml",
+        ]
+    );
+    drop(page);
+
+    // Left alone, the page writes them itself once it has painted.
+    let pg = Playground::new(1);
+    let _page = page_with(pg);
+    until("the boot work is done after the first paint", || {
+        !pg.boot_pending()
+    })
+    .await;
+    assert!(pg.with_session(|s| s.files.len()) == 2);
+}
+
 #[wasm_bindgen_test]
 async fn console_types_a_heredoc_line_by_line() {
     let page = console_page();
