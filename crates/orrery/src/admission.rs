@@ -122,8 +122,28 @@ pub fn admit_update(sim: &mut Sim, old: &Object, mut obj: Object) -> Result<Obje
 /// (`!defaulting_allocates(gk)`): the same as `admit_update`, without `&mut Sim`.
 pub fn admit_update_readonly(sim: &Sim, old: &Object, mut obj: Object) -> Result<Object, ApiError> {
     debug_assert!(!defaulting_allocates(&obj.gk()));
-    default_object_except_service(sim, &mut obj);
+    if !spec_shared_with(&obj, old) {
+        default_object_except_service(sim, &mut obj);
+    }
     validate_update(sim, old, obj)
+}
+
+/// Whether an update carries the stored version's own copy of the spec (a controller's
+/// or the kubelet's status write) and its kind's defaulting reads and writes only the
+/// spec. Then defaulting would change nothing: the stored spec was defaulted when it was
+/// written, and defaulting is idempotent. Skipping it keeps the spec shared, so a status
+/// write neither copies the spec (to default it) nor compares it field by field twice
+/// (to share it again and to validate a pod update) — most of a status write's cost at
+/// thousands of pods.
+fn spec_shared_with(obj: &Object, old: &Object) -> bool {
+    let spec_only = matches!(obj.kind.as_str(), "Pod" | "Deployment" | "ReplicaSet")
+        && obj.kind == old.kind
+        && obj.api_version == old.api_version;
+    spec_only
+        && match (obj.body.get_shared("spec"), old.body.get_shared("spec")) {
+            (Some(a), Some(b)) => std::sync::Arc::ptr_eq(a, b),
+            _ => false,
+        }
 }
 
 fn validate_update(sim: &Sim, old: &Object, obj: Object) -> Result<Object, ApiError> {

@@ -922,7 +922,7 @@ fn emit(sim: &Sim, pod: &Object, before: &PodRuntime, mut rt: PodRuntime, out: &
             runtime: Some(rt),
         });
     }
-    if pod.status() != &status {
+    if !crate::api::object::values_equal(pod.status(), &status) {
         out.push(Action::Update(pod.with_status(status)));
     }
 }
@@ -1054,15 +1054,21 @@ pub fn render_status(sim: &Sim, pod: &Object, rt: &PodRuntime) -> Value {
         .get(&["status", "conditions"])
         .as_array()
         .map_or(&[], Vec::as_slice);
+    // Each old condition's type, status and transition time, read once (not once per
+    // condition rendered).
+    let old_conds: Vec<(&str, &str, Option<&Value>)> = old_conds
+        .iter()
+        .map(|c| {
+            let s = |k| c.get(k).and_then(Value::as_str).unwrap_or("");
+            (s("type"), s("status"), c.get("lastTransitionTime"))
+        })
+        .collect();
     let cond = |t: &str, ok: bool| {
         let status = if ok { "True" } else { "False" };
         let since = old_conds
             .iter()
-            .find(|c| {
-                c.get("type").and_then(Value::as_str) == Some(t)
-                    && c.get("status").and_then(Value::as_str) == Some(status)
-            })
-            .and_then(|c| c.get("lastTransitionTime").cloned())
+            .find(|(ty, st, _)| *ty == t && *st == status)
+            .and_then(|(_, _, since)| since.cloned())
             .unwrap_or_else(|| Value::String(rfc3339(sim.now)));
         let mut m = Map::new();
         m.insert("type".into(), Value::String(t.into()));

@@ -616,11 +616,21 @@ impl Sim {
         obj.meta.generation = old.meta.generation;
         // One copy of the fields the update leaves as they were (the spec of a status
         // write), shared with the stored version and so with every checkpoint.
-        obj.body.share_unchanged(&old.body);
-        if admission::has_generation(&obj) && obj.body.get("spec") != old.body.get("spec") {
+        let same_body = obj.body.share_unchanged(&old.body);
+        let spec_same = match (obj.body.get_shared("spec"), old.body.get_shared("spec")) {
+            (Some(a), Some(b)) => std::sync::Arc::ptr_eq(a, b) || a == b,
+            (a, b) => a.is_none() && b.is_none(),
+        };
+        if admission::has_generation(&obj) && !spec_same {
             obj.meta.generation = old.meta.generation + 1;
         }
-        if obj == *old {
+        // The body was compared field by field above: only the rest is compared here.
+        let unchanged = same_body
+            && obj.meta == old.meta
+            && obj.kind == old.kind
+            && obj.api_version == old.api_version;
+        debug_assert_eq!(unchanged, obj == *old);
+        if unchanged {
             return None;
         }
         let departed = (obj.meta.labels != old.meta.labels
@@ -1125,10 +1135,11 @@ impl Sim {
                 }
             }
             Action::Update(obj) => {
-                let seen = (obj.meta.resource_version, obj.key());
+                let seen = obj.meta.resource_version;
+                let kubelet = (self.actor == "kubelet").then(|| obj.meta.uid.clone());
                 let ok = self.update(obj).is_ok();
-                if ok && self.actor == "kubelet" {
-                    self.kubelet_wrote(&seen.1, seen.0);
+                if let (true, Some(uid)) = (ok, kubelet) {
+                    self.kubelet_wrote(&uid, seen);
                 }
                 ok
             }
@@ -1153,9 +1164,10 @@ impl Sim {
                 pod.set(&["status", "podIP"], Value::String(ip.clone()));
                 pod.set(&["status", "podIPs"], serde_json::json!([{ "ip": ip }]));
                 let seen = pod.meta.resource_version;
+                let uid = pod.meta.uid.clone();
                 let ok = self.update(pod).is_ok();
                 if ok && self.actor == "kubelet" {
-                    self.kubelet_wrote(&key, seen);
+                    self.kubelet_wrote(&uid, seen);
                 }
                 ok
             }
@@ -1209,8 +1221,9 @@ impl Sim {
 
     /// After the kubelet's own write of a pod it saw at `seen_rv`: its runtime is synced
     /// with the written version too (rendering the status again gives the same status).
-    fn kubelet_wrote(&mut self, key: &ObjKey, seen_rv: u64) {
-        let Some(pod) = self.store.get(key) else {
+    fn kubelet_wrote(&mut self, uid: &str, seen_rv: u64) {
+        // By UID (hashed), not by key: the pod the kubelet read and wrote.
+        let Some(pod) = self.store.by_uid(uid) else {
             return;
         };
         if let Some(rt) = self.runtime.get_mut(&pod.meta.uid) {

@@ -116,6 +116,7 @@ pub fn validate(
     errs.extend(crate::validation_network::validate(sim, rt, obj, old));
     match rt.gk().as_str() {
         "Pod" => {
+            errs.extend(containers_required(obj, &["spec"], "spec.containers"));
             errs.extend(pod_identity(obj));
             if let Some(old) = old {
                 errs.extend(pod_update(obj, old));
@@ -318,6 +319,11 @@ fn validate_replicated(sim: &Sim, obj: &Object, old: Option<&Object>) -> Vec<Fie
             "`selector` does not match template `labels`",
         ));
     }
+    errs.extend(containers_required(
+        obj,
+        &["spec", "template", "spec"],
+        "spec.template.spec.containers",
+    ));
     if let Some(p) = obj.str_at(&["spec", "template", "spec", "restartPolicy"]) {
         if p != "Always" {
             errs.push(FieldError::not_supported(
@@ -462,6 +468,17 @@ fn label_values(obj: &Object) -> Vec<FieldError> {
 
 /// `ValidatePodSpec`: `spec.hostname` and `spec.subdomain` are DNS labels (a StatefulSet
 /// pod's hostname is its name: R2.5 on 1.21 with dots, R2.8 with long names).
+/// `validateContainers`: a pod (or a pod template) needs at least one container —
+/// `spec.containers: Required value`. Without it a Deployment whose template lost its
+/// containers (a misspelt `containers:`) made pods that could never run.
+fn containers_required(obj: &Object, spec: &[&str], field: &str) -> Option<FieldError> {
+    let mut path = spec.to_vec();
+    path.push("containers");
+    let c = obj.get(&path);
+    (c.is_null() || c.as_array().is_some_and(Vec::is_empty))
+        .then(|| FieldError::required(field, ""))
+}
+
 fn pod_identity(pod: &Object) -> Vec<FieldError> {
     let mut errs = vec![];
     for field in ["hostname", "subdomain"] {
@@ -635,6 +652,11 @@ fn statefulset(sim: &Sim, obj: &Object, old: Option<&Object>) -> Vec<FieldError>
             "`selector` does not match template `labels`",
         ));
     }
+    errs.extend(containers_required(
+        obj,
+        &["spec", "template", "spec"],
+        "spec.template.spec.containers",
+    ));
     if let Some(p) = obj.str_at(&["spec", "template", "spec", "restartPolicy"]) {
         if p != "Always" {
             errs.push(FieldError::not_supported(
@@ -713,7 +735,7 @@ mod tests {
     fn statefulset_update_rules_by_version() {
         let base = serde_json::json!({"replicas": 3, "serviceName": "nginx",
             "selector": {"matchLabels": {"app": "nginx"}},
-            "template": {"metadata": {"labels": {"app": "nginx"}}},
+            "template": {"metadata": {"labels": {"app": "nginx"}}, "spec": {"containers": [{"name": "nginx", "image": "nginx:1.25"}]}},
             "volumeClaimTemplates": [{"metadata": {"name": "www"}, "spec": {"resources": {"requests": {"storage": "1Gi"}}}}]});
         let old = sts(base.clone());
         let msg = |minor: u32, change: &dyn Fn(&mut serde_json::Value)| {
@@ -734,21 +756,23 @@ mod tests {
         assert!(msg(34, &|s| s["revisionHistoryLimit"] = 2.into()).is_empty());
         assert_eq!(msg(30, &|s| s["revisionHistoryLimit"] = 2.into()).len(), 1);
         assert_eq!(msg(34, &|s| s["serviceName"] = "other".into()).len(), 1);
-        assert!(msg(34, &|s| s["template"]["spec"] = serde_json::json!({"x": 1})).is_empty());
+        assert!(msg(34, &|s| s["template"]["spec"] = serde_json::json!({"x": 1, "containers": [{"name": "nginx", "image": "nginx:1.25"}]})).is_empty());
     }
 
     #[test]
     fn statefulset_selector_must_match_template() {
         let o = sts(
             serde_json::json!({"selector": {"matchLabels": {"app": "web"}},
-            "template": {"metadata": {"labels": {"app": "nginx", "tier": "x"}}}}),
+            "template": {"metadata": {"labels": {"app": "nginx", "tier": "x"}}, "spec": {"containers": [{"name": "nginx", "image": "nginx:1.25"}]}}}),
         );
         let errs: Vec<String> = statefulset(&sim(34), &o, None)
             .iter()
             .map(|e| e.to_string())
             .collect();
         assert_eq!(errs, vec!["spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"nginx\", \"tier\":\"x\"}: `selector` does not match template `labels`"]);
-        let o = sts(serde_json::json!({"template": {"metadata": {"labels": {"app": "nginx"}}}}));
+        let o = sts(
+            serde_json::json!({"template": {"metadata": {"labels": {"app": "nginx"}}, "spec": {"containers": [{"name": "nginx", "image": "nginx:1.25"}]}}}),
+        );
         let errs: Vec<String> = statefulset(&sim(34), &o, None)
             .iter()
             .map(|e| e.to_string())
@@ -758,7 +782,7 @@ mod tests {
         let o = sts(
             serde_json::json!({"replicas": -1, "podManagementPolicy": "Random",
             "selector": {"matchLabels": {"app": "nginx"}},
-            "template": {"metadata": {"labels": {"app": "nginx"}}, "spec": {"restartPolicy": "Never"}}}),
+            "template": {"metadata": {"labels": {"app": "nginx"}}, "spec": {"restartPolicy": "Never", "containers": [{"name": "nginx", "image": "nginx:1.25"}]}}}),
         );
         let errs: Vec<String> = statefulset(&sim(34), &o, None)
             .iter()

@@ -404,16 +404,22 @@ impl Store {
     /// indices true.
     pub fn put(&mut self, mut obj: Object) -> &Object {
         obj.meta.resource_version = self.next_resource_version();
+        let rv = obj.meta.resource_version;
         let key = obj.key();
+        // The stored version, looked up once (each look-up compares the key's strings
+        // along a B-tree path; a kubelet pass writes thousands of pods).
+        let stored = self.objects.get(&key).cloned();
         if key.gk == "Pod" {
-            self.share_pod_spec(&key, &mut obj);
-            self.share_pod_labels(&key, &mut obj);
+            self.share_pod_spec(stored.as_deref(), &mut obj);
+            self.share_pod_labels(stored.as_deref(), &mut obj);
         }
         self.touch(&key.gk);
-        if let Some(slot) = self.objects.get_mut(&key) {
+        if let Some(old) = stored {
             // A replacement: re-index only what changed (most writes change a status).
             let new = Arc::new(obj);
-            let old = std::mem::replace(slot, new.clone());
+            if let Some(slot) = self.objects.get_mut(&key) {
+                *slot = new.clone();
+            }
             if counts_for_quota(&old) != counts_for_quota(&new) {
                 self.count_quota(&old, false);
                 self.count_quota(&new, true);
@@ -443,7 +449,7 @@ impl Store {
                 }
             }
             if same_identity && same_labels && same_service {
-                return &self.objects[&key];
+                return &self.by_rv[&rv];
             }
             if !same_labels {
                 self.index_labels(&key, &old, false);
@@ -457,7 +463,7 @@ impl Store {
                 self.unindex_identity(&key, &old);
                 self.index_identity(&key, &new);
             }
-            return &self.objects[&key];
+            return &self.by_rv[&rv];
         }
         self.count_quota(&obj, true);
         self.index_unbound(&key, &obj, true);
@@ -472,15 +478,12 @@ impl Store {
 
     /// Gives a pod whose spec is new (not the stored version's) the equal spec of a
     /// recently written pod, if there is one; otherwise remembers its spec.
-    fn share_pod_spec(&mut self, key: &ObjKey, obj: &mut Object) {
+    fn share_pod_spec(&mut self, stored: Option<&Object>, obj: &mut Object) {
         let Some(spec) = obj.body.get_shared("spec") else {
             return;
         };
         let same = |a: &Arc<serde_json::Value>| Arc::ptr_eq(a, spec);
-        let stored = self
-            .objects
-            .get(key)
-            .and_then(|o| o.body.get_shared("spec"));
+        let stored = stored.and_then(|o| o.body.get_shared("spec"));
         if stored.is_some_and(same) || self.recent_pod_specs.iter().any(same) {
             return;
         }
@@ -494,10 +497,10 @@ impl Store {
     }
 
     /// [`Store::share_pod_spec`] for labels.
-    fn share_pod_labels(&mut self, key: &ObjKey, obj: &mut Object) {
+    fn share_pod_labels(&mut self, stored: Option<&Object>, obj: &mut Object) {
         let labels = &obj.meta.labels;
         let same = |a: &Arc<BTreeMap<String, String>>| Arc::ptr_eq(a, labels);
-        let stored = self.objects.get(key).map(|o| &o.meta.labels);
+        let stored = stored.map(|o| &o.meta.labels);
         if labels.is_empty() || stored.is_some_and(same) || self.recent_pod_labels.iter().any(same)
         {
             return;
