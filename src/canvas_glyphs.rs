@@ -99,12 +99,13 @@ fn draw(g: &web_sys::Element, d: &GroupData, selected: Option<&str>, drawn: &mut
     // eight attributes each), inserted together at the end in one call.
     let mut template: Option<web_sys::Element> = None;
     let fresh = js_sys::Array::new();
+    let mut batch = Batch::default();
     for (i, n) in nodes.iter().enumerate() {
         let sel = selected == Some(n.id.as_str());
         match drawn.get_mut(i) {
             Some(old) => {
                 if old.node != *n || old.lang != d.lang || old.selected != sel {
-                    apply(old, false, n, d.lang, sel);
+                    apply(old, i, false, n, d.lang, sel, &mut batch);
                 }
             }
             None => {
@@ -114,17 +115,152 @@ fn draw(g: &web_sys::Element, d: &GroupData, selected: Option<&str>, drawn: &mut
                 let Some(mut new) = template.as_ref().and_then(copy) else {
                     break;
                 };
-                apply(&mut new, true, n, d.lang, sel);
+                apply(&mut new, i, true, n, d.lang, sel, &mut batch);
                 fresh.push(&new.el);
                 drawn.push(new);
             }
         }
     }
+    batch.write(drawn);
     if fresh.length() > 0 {
         let _ = g.append_with_node(&fresh);
     }
     for gone in drawn.drain(nodes.len().min(drawn.len())..) {
         gone.el.remove();
+    }
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// An element seen through the two calls below.
+    #[wasm_bindgen(extends = web_sys::Element)]
+    type El;
+    /// `Element.setAttribute` with a name and a value that are already JS strings: no
+    /// text crosses from the wasm memory (web-sys's takes `&str`, two decodes a call).
+    #[wasm_bindgen(method, js_name = setAttribute)]
+    fn set_attribute_js(this: &El, name: &wasm_bindgen::JsValue, value: &wasm_bindgen::JsValue);
+    /// The `textContent` setter, with a JS string.
+    #[wasm_bindgen(method, setter = textContent)]
+    fn set_text_js(this: &El, value: &wasm_bindgen::JsValue);
+}
+
+/// What one glyph attribute write is about: the element and the attribute.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Attr {
+    Class,
+    Pressed,
+    Status,
+    Uid,
+    Name,
+    Namespace,
+    X,
+    Y,
+    D,
+    Title,
+}
+
+impl Attr {
+    const ALL: [Attr; 10] = [
+        Attr::Class,
+        Attr::Pressed,
+        Attr::Status,
+        Attr::Uid,
+        Attr::Name,
+        Attr::Namespace,
+        Attr::X,
+        Attr::Y,
+        Attr::D,
+        Attr::Title,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            Attr::Class => "class",
+            Attr::Pressed => "aria-pressed",
+            Attr::Status => "data-status",
+            Attr::Uid => "data-uid",
+            Attr::Name => "data-name",
+            Attr::Namespace => "data-namespace",
+            Attr::X => "x",
+            Attr::Y => "y",
+            Attr::D => "d",
+            Attr::Title => "",
+        }
+    }
+}
+
+/// A draw's attribute writes, handed to JS at once: every value joined in one string
+/// (one decode instead of two per attribute; the decode dominated a jump's glyph
+/// writes, BENCHMARKS.md "The cost of drawing"), split there into an array, each
+/// value then set from the array. A value that holds the separator is kept aside and
+/// written on its own, so every value arrives exactly as given.
+#[derive(Default)]
+struct Batch {
+    /// (slot, attribute), in the order of the values.
+    ops: Vec<(usize, Attr)>,
+    /// The values, each followed by [`SEP`] (an op kept aside adds an empty one).
+    text: String,
+    /// Values holding [`SEP`]: (index in `ops`, value).
+    aside: Vec<(usize, String)>,
+}
+
+const SEP: char = '\u{1}';
+
+impl Batch {
+    fn set(&mut self, slot: usize, attr: Attr, value: &str) {
+        if value.contains(SEP) {
+            self.aside.push((self.ops.len(), value.to_string()));
+        } else {
+            self.text.push_str(value);
+        }
+        self.text.push(SEP);
+        self.ops.push((slot, attr));
+    }
+
+    /// The values, in order, as the writes will see them (for the tests).
+    #[cfg(test)]
+    fn values(&self) -> Vec<String> {
+        let mut v: Vec<String> = self.text.split(SEP).map(str::to_string).collect();
+        v.pop();
+        for (i, s) in &self.aside {
+            v[*i] = s.clone();
+        }
+        v
+    }
+
+    fn write(self, drawn: &[Drawn]) {
+        if self.ops.is_empty() {
+            return;
+        }
+        let names: Vec<wasm_bindgen::JsValue> = Attr::ALL
+            .iter()
+            .map(|a| wasm_bindgen::JsValue::from_str(a.name()))
+            .collect();
+        let values = js_sys::JsString::from(self.text.as_str()).split(&SEP.to_string());
+        let mut aside = self.aside.into_iter().peekable();
+        for (i, (slot, attr)) in self.ops.into_iter().enumerate() {
+            let Some(d) = drawn.get(slot) else {
+                continue;
+            };
+            let v = match aside.peek() {
+                Some((at, _)) if *at == i => {
+                    let (_, s) = aside.next().unwrap_or_default();
+                    wasm_bindgen::JsValue::from_str(&s)
+                }
+                _ => values.get(i as u32),
+            };
+            let el = match attr {
+                Attr::X | Attr::Y => &d.rect,
+                Attr::D => &d.mark,
+                Attr::Title => {
+                    d.title.unchecked_ref::<El>().set_text_js(&v);
+                    continue;
+                }
+                _ => &d.el,
+            };
+            el.unchecked_ref::<El>()
+                .set_attribute_js(&names[attr as usize], &v);
+        }
     }
 }
 
@@ -186,33 +322,39 @@ fn copy(template: &web_sys::Element) -> Option<Drawn> {
     })
 }
 
-/// Writes the attributes that differ between what `d` shows and `n` (all when `fresh`).
-fn apply(d: &mut Drawn, fresh: bool, n: &Node, lang: Lang, selected: bool) {
+/// Writes the attributes that differ between what `d` shows and `n` (all when `fresh`),
+/// through `batch`; `slot` is the glyph's place in the group.
+fn apply(
+    d: &mut Drawn,
+    slot: usize,
+    fresh: bool,
+    n: &Node,
+    lang: Lang,
+    selected: bool,
+    batch: &mut Batch,
+) {
     let old = (!fresh).then_some(&d.node);
-    let el = &d.el;
     let same_status = old.is_some_and(|o| o.status == n.status);
     if !same_status || d.selected != selected || old.is_none() {
-        let _ = el.set_attribute(
-            "class",
-            &format!(
-                "node pod glyph {}{}",
-                n.status.css(),
-                if selected { " selected" } else { "" }
-            ),
+        let class = format!(
+            "node pod glyph {}{}",
+            n.status.css(),
+            if selected { " selected" } else { "" }
         );
-        let _ = el.set_attribute("aria-pressed", if selected { "true" } else { "false" });
+        batch.set(slot, Attr::Class, &class);
+        batch.set(slot, Attr::Pressed, if selected { "true" } else { "false" });
     }
     if !same_status {
-        let _ = el.set_attribute("data-status", n.status.css());
+        batch.set(slot, Attr::Status, n.status.css());
     }
     if old.is_none_or(|o| o.id != n.id) {
-        let _ = el.set_attribute("data-uid", &n.id);
+        batch.set(slot, Attr::Uid, &n.id);
     }
     if old.is_none_or(|o| o.name != n.name) {
-        let _ = el.set_attribute("data-name", &n.name);
+        batch.set(slot, Attr::Name, &n.name);
     }
     if old.is_none_or(|o| o.namespace != n.namespace) {
-        let _ = el.set_attribute("data-namespace", &n.namespace);
+        batch.set(slot, Attr::Namespace, &n.namespace);
     }
     // Placed by coordinates, not by a `transform` per glyph: each transform is a node of
     // the browser's property trees and its own paint chunk, and a thousand of them made
@@ -220,13 +362,11 @@ fn apply(d: &mut Drawn, fresh: bool, n: &Node, lang: Lang, selected: bool) {
     let moved = old.is_none_or(|o| o.x != n.x || o.y != n.y);
     if moved {
         // Whole pixels (the grid is): integer formatting is cheaper than a float's.
-        let _ = d.rect.set_attribute("x", &(n.x.round() as i32).to_string());
-        let _ = d.rect.set_attribute("y", &(n.y.round() as i32).to_string());
+        batch.set(slot, Attr::X, &(n.x.round() as i32).to_string());
+        batch.set(slot, Attr::Y, &(n.y.round() as i32).to_string());
     }
     if moved || !same_status {
-        let _ = d
-            .mark
-            .set_attribute("d", &mark_at(n.status, n.x.round(), n.y.round()));
+        batch.set(slot, Attr::D, &mark_at(n.status, n.x.round(), n.y.round()));
     }
     let words_changed = old.is_none_or(|o| {
         o.name != n.name
@@ -243,7 +383,7 @@ fn apply(d: &mut Drawn, fresh: bool, n: &Node, lang: Lang, selected: bool) {
             t.push_str(" — ");
             t.push_str(&explain_in(n, lang, None));
         }
-        d.title.set_text_content(Some(&t));
+        batch.set(slot, Attr::Title, &t);
     }
     d.node.clone_from(n);
     d.lang = lang;
@@ -389,6 +529,20 @@ mod tests {
             Succeeded,
         ]
     };
+
+    #[test]
+    fn a_batch_hands_every_value_over_exactly() {
+        let mut b = Batch::default();
+        b.set(0, Attr::Uid, "u-1");
+        b.set(0, Attr::Title, "");
+        b.set(1, Attr::Title, "a\u{1}b");
+        b.set(2, Attr::Name, "web-7f9c");
+        b.set(3, Attr::Title, "\u{1}");
+        assert_eq!(b.values(), ["u-1", "", "a\u{1}b", "web-7f9c", "\u{1}"]);
+        assert_eq!(b.ops.len(), 5);
+        assert_eq!(b.ops[2], (1, Attr::Title));
+        assert!(Attr::ALL.iter().enumerate().all(|(i, a)| *a as usize == i));
+    }
 
     #[test]
     fn every_pod_state_has_its_own_mark() {

@@ -173,6 +173,10 @@ fn main() {
     if let Some(n) = std::env::var("CPSTEPS").ok().and_then(|v| v.parse().ok()) {
         tl.set_checkpoint_every_steps(n);
     }
+    // MAXCP=n: at most n checkpoints (default `timeline::MAX_CHECKPOINTS`).
+    if let Some(n) = std::env::var("MAXCP").ok().and_then(|v| v.parse().ok()) {
+        tl.set_max_checkpoints(n);
+    }
     let mut frames = vec![];
     let t0 = Instant::now();
     // BROWSER=1: the `?bench` page's whole sequence — the frame benchmark's 100, 500 and

@@ -87,11 +87,18 @@ pub struct Timeline {
     /// restored are kept (the others go before it thaws anything), so this holds no
     /// more than the shown past shares anyway; emptied when the present moves on.
     thawed: Mutex<HashMap<usize, (Arc<Object>, Arc<Object>)>>,
+    /// Statuses thawed for a checkpoint restored before and no longer held, kept to thaw
+    /// others over (`frozen::thaw_into`) instead of freeing them now and allocating as
+    /// many later. With the cache above, never more trees than one thawed checkpoint
+    /// held; emptied with it ([`Timeline::forget_thawed`]).
+    spare: Mutex<Vec<serde_json::Value>>,
     /// How many past pod versions stay whole ([`THAWED_PAST`] unless a measurement
     /// or a test changes it; `usize::MAX`: none is frozen).
     thawed_past: usize,
     /// [`CHECKPOINT_EVERY_STEPS`] unless a measurement changes it.
     every_steps: usize,
+    /// [`MAX_CHECKPOINTS`] unless a measurement changes it.
+    max_checkpoints: usize,
 }
 
 impl Timeline {
@@ -105,8 +112,10 @@ impl Timeline {
             work: 0,
             open: None,
             thawed: Mutex::new(HashMap::new()),
+            spare: Mutex::new(vec![]),
             thawed_past: THAWED_PAST,
             every_steps: CHECKPOINT_EVERY_STEPS,
+            max_checkpoints: MAX_CHECKPOINTS,
         };
         t.checkpoint();
         t
@@ -211,13 +220,29 @@ impl Timeline {
             }
             None
         });
-        cache.retain(|at, _| ours.contains(at));
+        // The statuses thawed for the checkpoint restored before, which this one does not
+        // hold, are thawed over rather than freed (a thousand trees freed and as many
+        // allocated were most of a jump, BENCHMARKS.md "Jump, session 6").
+        let gone: Vec<usize> = cache
+            .keys()
+            .filter(|at| !ours.contains(at))
+            .copied()
+            .collect();
+        let mut spare = self.spare.lock().unwrap_or_else(|e| e.into_inner());
+        spare.extend(
+            gone.into_iter()
+                .filter_map(|at| cache.remove(&at))
+                .filter_map(|(_, t)| Object::into_status(t)),
+        );
         s.sim.store.swap_each("Pod", |_, o| {
             let at = Arc::as_ptr(o) as usize;
             if let Some((_, t)) = cache.get(&at) {
                 return Some(t.clone());
             }
-            let t = Arc::new(o.thawed()?);
+            if !o.is_frozen() {
+                return None;
+            }
+            let t = Arc::new(o.thawed_over(spare.pop())?);
             cache.insert(at, (o.clone(), t.clone()));
             Some(t)
         });
@@ -237,18 +262,25 @@ impl Timeline {
         self.every_steps = n.max(1);
     }
 
+    /// Holds at most `n` checkpoints instead of [`MAX_CHECKPOINTS`], to measure what
+    /// their number costs and saves (`examples/history.rs`).
+    pub fn set_max_checkpoints(&mut self, n: usize) {
+        self.max_checkpoints = n.max(2);
+    }
+
     /// Drops the thawed copy of the checkpoint restored last (see `thawed`).
     pub fn forget_thawed(&self) {
         self.thawed
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clear();
+        *self.spare.lock().unwrap_or_else(|e| e.into_inner()) = vec![];
     }
 
     /// Drops checkpoints beyond [`MAX_CHECKPOINTS`]: each time the one (never the first
     /// or the last) whose neighbours are closest in replay work.
     fn thin(&mut self) {
-        while self.checkpoints.len() > MAX_CHECKPOINTS {
+        while self.checkpoints.len() > self.max_checkpoints {
             let c = &self.checkpoints;
             let Some(i) = (1..c.len() - 1).min_by_key(|&i| c[i + 1].work_at - c[i - 1].work_at)
             else {

@@ -406,8 +406,21 @@ impl Object {
 
     /// The object a frozen copy was made from (equal to it); `None` if not frozen.
     pub fn thawed(&self) -> Option<Object> {
-        let status = match self.body.get(FROZEN_STATUS)? {
-            Value::String(s) => super::frozen::thaw(s),
+        self.thawed_over(None)
+    }
+
+    /// [`Object::thawed`], its status thawed over `spare` (a status no longer needed,
+    /// whose allocations it reuses: `frozen::thaw_into`).
+    pub fn thawed_over(&self, spare: Option<Value>) -> Option<Object> {
+        let status = match (self.body.get(FROZEN_STATUS)?, spare) {
+            (Value::String(s), Some(mut v)) => {
+                if super::frozen::thaw_into(s, &mut v) {
+                    Some(v)
+                } else {
+                    super::frozen::thaw(s)
+                }
+            }
+            (Value::String(s), None) => super::frozen::thaw(s),
             _ => None,
         };
         debug_assert!(status.is_some(), "a frozen status thaws");
@@ -416,6 +429,13 @@ impl Object {
         o.body
             .insert("status".into(), status.unwrap_or(Value::Null));
         Some(o)
+    }
+
+    /// The status of an object no one else holds, taken out of it (to thaw another over
+    /// it: [`Object::thawed_over`]); `None` if it is shared.
+    pub fn into_status(this: Arc<Object>) -> Option<Value> {
+        let mut o = Arc::try_unwrap(this).ok()?;
+        Arc::try_unwrap(o.body.take_shared("status")?).ok()
     }
 
     /// A value by path of keys from the body, e.g. `["spec", "replicas"]`.
