@@ -14,6 +14,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use crate::api::Object;
 use crate::apps::{model_for, AppModel};
+use crate::controllers::Slice;
 use crate::sim::{Action, EventSpec, Out, Sim};
 use crate::time::{rfc3339, Millis};
 
@@ -224,9 +225,19 @@ fn run_probe(spec: &Spec, probe: &Value, running_since: Millis, now: Millis) -> 
 /// The others would sync to no change: their state is a function of the pod, the
 /// runtime and the clock, and the clock only matters at their `due` instant.
 pub fn reconcile(sim: &Sim, out: &mut Out) {
+    reconcile_sliced(sim, out, &mut Slice::new(0, true, &mut || false));
+}
+
+/// The pass in items (see [`Slice`]): one per pod synced. A pass over 1,000 pods is one
+/// of the longest there are.
+pub fn reconcile_sliced(sim: &Sim, out: &mut Out, slice: &mut Slice) {
     let Some(last) = sim.last_pass() else {
         for pod in sim.store.list_all("Pod") {
-            sync_bound(sim, pod, out);
+            if slice.next() {
+                sync_bound(sim, pod, out);
+            } else if slice.stopped() {
+                return;
+            }
         }
         return;
     };
@@ -249,7 +260,12 @@ pub fn reconcile(sim: &Sim, out: &mut Out) {
     let mut synced: HashSet<&str> = HashSet::with_capacity(pods.len());
     for pod in pods.into_values() {
         synced.insert(pod.meta.uid.as_str());
-        sync_bound(sim, pod, out);
+        if slice.next() {
+            sync_bound(sim, pod, out);
+        } else if slice.stopped() {
+            // The last call (the one not cut) finds the same pods and ends the pass.
+            return;
+        }
     }
     // The pods not synced keep their wake-up.
     if let Some(w) = sim.kubelet_next_due(|uid| !synced.contains(uid)) {

@@ -89,7 +89,7 @@ impl EventSpec {
 pub const GENERATED_NAME: &str = "{generated-name}";
 
 /// What one controller returns from one pass.
-#[derive(Default, Debug)]
+#[derive(Clone, Default, Debug)]
 pub struct Out {
     pub actions: Vec<Action>,
     /// The earliest virtual time at which this controller wants to run again even if
@@ -319,6 +319,19 @@ struct Round {
     actions: Vec<Action>,
     pos: usize,
     actor: &'static str,
+    /// The controller pass in progress, when `should_yield` cut it.
+    cut: Option<Cut>,
+}
+
+/// A controller pass cut between two of its items (see [`controllers::Slice`]): which
+/// controller, the counters at the start of its pass, what it returned so far, and how
+/// many of its items are done.
+#[derive(Clone, Debug)]
+struct Cut {
+    i: usize,
+    pass: Pass,
+    out: Out,
+    done: usize,
 }
 
 /// An advance of time in progress (see [`Sim::advance`]): its deadline, and whether the
@@ -910,12 +923,14 @@ impl Sim {
             actions: std::mem::take(&mut self.spare_actions),
             pos: 0,
             actor: "kubectl",
+            cut: None,
         }
     }
 
     /// Runs the round from where it stands until it is done (true) or, once something
     /// was done (`progress`), `should_yield` says to stop (false): asked before each
-    /// action applied and before each controller pass.
+    /// action applied, before each controller pass, and before each item of a pass that
+    /// can be cut (`controllers::SLICED`).
     fn round_run(
         &mut self,
         r: &mut Round,
@@ -938,52 +953,99 @@ impl Sim {
             }
             r.actions.clear();
             r.pos = 0;
-            let Some((name, controller)) = controllers::ORDER.get(r.next) else {
-                return true;
+            let (i, pass, mut out, done) = match r.cut.take() {
+                // A pass cut by the last slice: nothing changed since, so it resumes
+                // where it stopped.
+                Some(c) => (c.i, c.pass, c.out, c.done),
+                None => {
+                    let Some((name, controller)) = controllers::ORDER.get(r.next) else {
+                        return true;
+                    };
+                    let i = r.next;
+                    let pass = self.pass_start();
+                    let skip = self.passes[i]
+                        .as_ref()
+                        .is_some_and(|last| self.unchanged_for(&controllers::WATCHES[i], last));
+                    if skip && !self.verify_skips {
+                        let w = self.passes[i].as_ref().and_then(|p| p.wake);
+                        r.wake = min_wake(r.wake, w, self.now);
+                        r.next += 1;
+                        continue;
+                    }
+                    if *progress && should_yield() {
+                        return false;
+                    }
+                    r.next += 1;
+                    let out = Out {
+                        actions: std::mem::take(&mut r.actions),
+                        wake: None,
+                    };
+                    if skip || controllers::SLICED[i].is_none() {
+                        let mut out = out;
+                        *progress = true;
+                        self.running = Some(i);
+                        controller(self, &mut out);
+                        self.running = None;
+                        if skip {
+                            let last = self.passes[i].as_ref().and_then(|p| p.wake);
+                            if !out.actions.is_empty() || out.wake != last {
+                                panic!(
+                                    "controller {name} was skipped at {} ms but its pass returns {:?} (wake {:?}, last wake {last:?})",
+                                    self.now, out.actions, out.wake
+                                );
+                            }
+                            r.actions = out.actions;
+                            r.wake = min_wake(r.wake, last, self.now);
+                            continue;
+                        }
+                        self.pass_end(r, i, pass, out);
+                        continue;
+                    }
+                    (i, pass, out, 0)
+                }
             };
-            let i = r.next;
-            let pass = self.pass_start();
-            let skip = self.passes[i]
-                .as_ref()
-                .is_some_and(|last| self.unchanged_for(&controllers::WATCHES[i], last));
-            if skip && !self.verify_skips {
-                let w = self.passes[i].as_ref().and_then(|p| p.wake);
-                r.wake = min_wake(r.wake, w, self.now);
-                r.next += 1;
-                continue;
-            }
-            if *progress && should_yield() {
+            // A pass that can be cut, begun or resumed.
+            let sliced = controllers::SLICED[i].expect("a pass that can be cut");
+            let mut slice = controllers::Slice::new(done, *progress, &mut *should_yield);
+            self.running = Some(i);
+            sliced(self, &mut out, &mut slice);
+            self.running = None;
+            let (stop, p) = slice.end();
+            *progress = p;
+            if let Some(done) = stop {
+                r.cut = Some(Cut { i, pass, out, done });
                 return false;
             }
-            r.next += 1;
-            *progress = true;
-            let mut out = Out {
-                actions: std::mem::take(&mut r.actions),
-                wake: None,
-            };
-            self.running = Some(i);
-            controller(self, &mut out);
-            self.running = None;
-            if skip {
-                let last = self.passes[i].as_ref().and_then(|p| p.wake);
-                if !out.actions.is_empty() || out.wake != last {
-                    panic!(
-                        "controller {name} was skipped at {} ms but its pass returns {:?} (wake {:?}, last wake {last:?})",
-                        self.now, out.actions, out.wake
-                    );
-                }
-                r.actions = out.actions;
-                r.wake = min_wake(r.wake, last, self.now);
-                continue;
-            }
-            r.wake = min_wake(r.wake, out.wake, self.now);
-            self.passes[i] = Some(Pass {
-                wake: out.wake,
-                ..pass
-            });
-            r.actor = name;
-            r.actions = out.actions;
+            self.pass_end(r, i, pass, out);
         }
+    }
+
+    /// The bookkeeping of a controller's finished pass: its wake-up, what it saw, and its
+    /// actions to apply next.
+    fn pass_end(&mut self, r: &mut Round, i: usize, pass: Pass, out: Out) {
+        r.wake = min_wake(r.wake, out.wake, self.now);
+        self.passes[i] = Some(Pass {
+            wake: out.wake,
+            ..pass
+        });
+        r.actor = controllers::ORDER[i].0;
+        r.actions = out.actions;
+    }
+
+    /// The controller whose pass the pending work stopped in the middle of, if any
+    /// (tests, and the page's benchmark traces).
+    pub fn cut_pass(&self) -> Option<&'static str> {
+        let i = self
+            .pending
+            .as_ref()?
+            .settle
+            .as_ref()?
+            .round
+            .as_ref()?
+            .cut
+            .as_ref()?
+            .i;
+        Some(controllers::ORDER[i].0)
     }
 
     fn round_end(&mut self, mut r: Round) -> usize {
@@ -1335,8 +1397,9 @@ impl Sim {
     }
 
     /// Continues the pending work until it is done (returns true) or `should_yield`
-    /// returns true (false: call again later). It is asked between actions and
-    /// controller passes, never before the first one, so every call makes progress.
+    /// returns true (false: call again later). It is asked between actions, controller
+    /// passes and the items of a long pass (`controllers::Slice`), never before the first
+    /// one, so every call makes progress.
     /// However the work is cut, the result is the same as doing it in one go.
     pub fn work(&mut self, mut should_yield: impl FnMut() -> bool) -> bool {
         let Some(mut p) = self.pending.take() else {

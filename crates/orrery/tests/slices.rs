@@ -230,6 +230,109 @@ fn a_busy_instant_is_done_in_bounded_slices() {
     assert!(!t.busy());
 }
 
+/// The long passes — the ReplicaSet controller creating `burstReplicas` pods, the
+/// kubelet syncing hundreds — are cut in the middle and resumed (`controllers::Slice`),
+/// with the same result as the uncut pass: random budgets over scenarios big enough to
+/// reach the burst cap, compared with the atomic run after every operation.
+#[test]
+fn long_passes_cut_in_the_middle_give_the_same_cluster() {
+    let seeds: u64 = std::env::var("ORRERY_SLICES_SEEDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .map_or(3, |n: u64| n.div_ceil(4));
+    let mut cut_in = std::collections::BTreeSet::new();
+    for seed in 0..seeds {
+        let mut rng = Rng::new(seed ^ 0xca7);
+        let mut atomic = Timeline::new(Session::new(seed));
+        let mut sliced = Timeline::new(Session::new(seed));
+        let n = 520 + rng.below(200);
+        let ops = [
+            format!("kubectl create deployment web --image=nginx --replicas={n}"),
+            "(advance)".into(),
+            format!("kubectl scale deployment web --replicas={}", rng.below(n)),
+            "(advance)".into(),
+            "kubectl set image deployment/web nginx=nginx:1.25".into(),
+            "(advance)".into(),
+            "kubectl delete deployment web".into(),
+            "(advance)".into(),
+        ];
+        for (step, line) in ops.iter().enumerate() {
+            let max = [2, 10, 60][rng.below(3) as usize];
+            let slice =
+                |t: &mut Timeline, rng: &mut Rng, cut_in: &mut std::collections::BTreeSet<_>| {
+                    let done = t.work(budget(rng, max));
+                    if let Some(c) = t.session.sim.cut_pass() {
+                        cut_in.insert(c);
+                    }
+                    done
+                };
+            if line == "(advance)" {
+                let ms = 1_000 + rng.below(20_000) as Millis;
+                let end = atomic.now() + ms;
+                atomic.advance(ms);
+                while sliced.now() < end || sliced.busy() {
+                    if sliced.busy() {
+                        while !slice(&mut sliced, &mut rng, &mut cut_in) {}
+                    } else {
+                        let now = sliced.now();
+                        sliced.advance_sliced(end - now, budget(&mut rng, max));
+                        if let Some(c) = sliced.session.sim.cut_pass() {
+                            cut_in.insert(c);
+                        }
+                    }
+                }
+            } else {
+                let a = atomic.exec(line, None);
+                let b = sliced.exec_sliced(line, None);
+                assert_eq!(a.text, b.text, "seed {seed} step {step}: {line}");
+                while !slice(&mut sliced, &mut rng, &mut cut_in) {}
+            }
+            assert_eq!(
+                fingerprint(&atomic.session),
+                fingerprint(&sliced.session),
+                "seed {seed} step {step}: {line}"
+            );
+        }
+        orrery::invariants::check(&sliced.session.sim).unwrap();
+    }
+    assert!(cut_in.contains("replicaset-controller"), "{cut_in:?}");
+    assert!(cut_in.contains("kubelet"), "{cut_in:?}");
+}
+
+/// A slice of work stops inside a long pass: the ReplicaSet controller's pass creating
+/// 500 pods is done over many slices, none of which applies anything (the store does not
+/// change until the pass has returned all its actions).
+#[test]
+fn a_pass_creating_500_pods_is_cut() {
+    let mut t = Timeline::new(Session::new(1));
+    t.exec_sliced(
+        "kubectl create deployment web --image=nginx --replicas=1000",
+        None,
+    );
+    let mut cuts = 0;
+    let ten = || {
+        let mut asked = 0;
+        move || {
+            asked += 1;
+            asked >= 10
+        }
+    };
+    while !t.work(ten()) {
+        if t.session.sim.cut_pass() == Some("replicaset-controller") {
+            let before = t.session.sim.store.resource_version();
+            cuts += 1;
+            // Resumed: still in the pass, or it ended and its actions began.
+            t.work(ten());
+            if t.session.sim.cut_pass() == Some("replicaset-controller") {
+                assert_eq!(t.session.sim.store.resource_version(), before);
+            }
+        }
+    }
+    // 500 creates in slices of about ten items: dozens of cuts in each of two passes.
+    assert!(cuts > 40, "{cuts}");
+    assert_eq!(t.session.sim.store.list("Pod", "default").count(), 1000);
+}
+
 /// Every transcript prints the same when each command's settle is left pending and
 /// done in slices (as on the page): no command reads the cluster after its settle.
 #[test]

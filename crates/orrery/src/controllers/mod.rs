@@ -32,6 +32,9 @@ pub mod statefulset;
 
 pub type Controller = fn(&Sim, &mut Out);
 
+/// A controller whose pass can be cut into items and resumed (see [`Slice`]).
+pub type SlicedController = fn(&Sim, &mut Out, &mut Slice);
+
 pub const ORDER: &[(&str, Controller)] = &[
     ("namespace-controller", namespace::reconcile),
     ("garbage-collector", garbagecollector::reconcile),
@@ -52,6 +55,97 @@ pub const ORDER: &[(&str, Controller)] = &[
     ("endpointslice-controller", endpointslice::reconcile),
     ("ingress-nginx-controller", ingress::reconcile),
 ];
+
+/// `SLICED[i]` is the resumable form of `ORDER[i]`, if it has one: the same pass, cut
+/// into items. Only the passes that can be long are: the ReplicaSet controller creating
+/// up to `BURST_REPLICAS` pods, and the kubelet syncing every pod.
+pub const SLICED: &[Option<SlicedController>] = &[
+    None,
+    None,
+    None,
+    Some(replicaset::reconcile_sliced),
+    None,
+    None,
+    None,
+    None,
+    None,
+    Some(crate::kubelet::reconcile_sliced),
+    None,
+    None,
+];
+
+const _: () = assert!(SLICED.len() == ORDER.len());
+
+/// A controller pass done in slices. The pass is a sequence of items (a pod synced, a pod
+/// to create, a status written), numbered in the order the pass meets them; before each
+/// item the controller asks [`Slice::next`] whether to do it now. A pass cut before item
+/// `n` is called again later with the items before `n` to skip, and the actions and
+/// wake-up it returned so far kept.
+///
+/// This is exact because a pass only reads the simulator, and nothing changes the
+/// simulator between two calls of a cut pass (every request, command and checkpoint
+/// finishes pending work first): every call meets the same items in the same order. The
+/// contract for a controller: every `out.push` is inside an item whose `next()` returned
+/// true, so each is pushed exactly once; code outside items may only call
+/// `out.wake_at` (a minimum: doing it again changes nothing), and a call that was cut
+/// (`stopped()`) may return at any point after the cut — the last call runs to the end.
+pub struct Slice<'a> {
+    /// Items done by earlier calls of this pass.
+    skip: usize,
+    /// Items met so far in this call.
+    seen: usize,
+    /// Where this call stopped (the first item not done), if it did.
+    stop: Option<usize>,
+    /// Whether anything was done in this slice of work: the first item of a call that
+    /// has not done anything yet is done without asking, so every call makes progress.
+    progress: bool,
+    should_yield: &'a mut dyn FnMut() -> bool,
+}
+
+impl<'a> Slice<'a> {
+    /// A slice that resumes after `skip` items and stops where `should_yield` says,
+    /// asked before every item once something was done (`progress`).
+    pub(crate) fn new(
+        skip: usize,
+        progress: bool,
+        should_yield: &'a mut dyn FnMut() -> bool,
+    ) -> Slice<'a> {
+        Slice {
+            skip,
+            seen: 0,
+            stop: None,
+            progress,
+            should_yield,
+        }
+    }
+
+    /// Whether to do the next item now: false when an earlier call did it, or when the
+    /// pass stops before it (then [`Slice::stopped`]).
+    pub fn next(&mut self) -> bool {
+        let i = self.seen;
+        self.seen += 1;
+        if self.stop.is_some() || i < self.skip {
+            return false;
+        }
+        if self.progress && (self.should_yield)() {
+            self.stop = Some(i);
+            return false;
+        }
+        self.progress = true;
+        true
+    }
+
+    /// Whether this call was cut: the caller returns (what it returns is kept) and
+    /// calls again to do the rest.
+    pub fn stopped(&self) -> bool {
+        self.stop.is_some()
+    }
+
+    /// The first item not done, if the call was cut; whether anything was done.
+    pub(crate) fn end(&self) -> (Option<usize>, bool) {
+        (self.stop, self.progress)
+    }
+}
 
 /// What a controller reads, so that `Sim::round` can skip its pass when none of it
 /// changed since its last pass and its wake-up time has not come: the pass would return

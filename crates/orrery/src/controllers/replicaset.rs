@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value};
 
+use super::Slice;
 use crate::api::{Object, OwnerRef, Selector};
 use crate::sim::{Action, EventSpec, Out, Sim, GENERATED_NAME};
 use crate::time::Millis;
@@ -345,31 +346,48 @@ pub fn pod_from_template(owner: &Object, template: &Value) -> Object {
 }
 
 pub fn reconcile(sim: &Sim, out: &mut Out) {
+    reconcile_sliced(sim, out, &mut Slice::new(0, true, &mut || false));
+}
+
+/// The pass in items (see [`Slice`]): per ReplicaSet synced, each release or adoption,
+/// each pod created (with its event), the surplus deleted (one item: ranking the pods is
+/// the costly part), the status.
+pub fn reconcile_sliced(sim: &Sim, out: &mut Out, slice: &mut Slice) {
     let Some(dirty) = dirty_replica_sets(sim) else {
-        return full_pass(sim, out);
+        return full_pass_sliced(sim, out, slice);
     };
     for key in &dirty {
         if let Some(rs) = sim.store.get(key) {
-            sync_one(sim, rs, out);
+            sync_one(sim, rs, out, slice);
+            if slice.stopped() {
+                return;
+            }
         }
     }
     super::finish_incremental(sim, out, "replicaset", full_pass);
 }
 
 fn full_pass(sim: &Sim, out: &mut Out) {
+    full_pass_sliced(sim, out, &mut Slice::new(0, true, &mut || false));
+}
+
+fn full_pass_sliced(sim: &Sim, out: &mut Out, slice: &mut Slice) {
     for rs in sim.store.list_all("ReplicaSet.apps") {
-        sync_one(sim, rs, out);
+        sync_one(sim, rs, out, slice);
+        if slice.stopped() {
+            return;
+        }
     }
 }
 
-fn sync_one(sim: &Sim, rs: &Object, out: &mut Out) {
+fn sync_one(sim: &Sim, rs: &Object, out: &mut Out, slice: &mut Slice) {
     // Pods without a controller: adoption candidates.
     let orphans: Vec<&Object> = sim
         .store
         .uncontrolled("Pod", &rs.meta.namespace)
         .filter(|p| !p.is_deleting())
         .collect();
-    sync_replica_set(sim, rs, Some(&orphans), out);
+    sync_replica_set(sim, rs, Some(&orphans), out, slice);
 }
 
 /// The ReplicaSets whose sync may do something since this controller's last pass, in
@@ -426,7 +444,13 @@ fn dirty_replica_sets(sim: &Sim) -> Option<std::collections::BTreeSet<crate::api
     Some(keys)
 }
 
-fn sync_replica_set(sim: &Sim, rs: &Object, orphans: Option<&[&Object]>, out: &mut Out) {
+fn sync_replica_set(
+    sim: &Sim,
+    rs: &Object,
+    orphans: Option<&[&Object]>,
+    out: &mut Out,
+    slice: &mut Slice,
+) {
     let selector = Selector::from_label_selector(rs.get(&["spec", "selector"]));
     // Sized once: grown by doubling, a list of 5,000 pods was a dozen large allocations
     // per sync, each making glibc's allocator consolidate its free small chunks.
@@ -437,18 +461,25 @@ fn sync_replica_set(sim: &Sim, rs: &Object, orphans: Option<&[&Object]>, out: &m
     let mut claimed_changed = false;
     for p in &owned {
         if !selector.matches(&p.meta.labels) && !p.is_deleting() {
+            claimed_changed = true;
+            if !slice.next() {
+                continue;
+            }
             let mut released = (*p).clone();
             released
                 .meta
                 .owner_references
                 .retain(|o| o.uid != rs.meta.uid);
             out.push(Action::Update(released));
-            claimed_changed = true;
         }
     }
     if !rs.is_deleting() && !selector.is_empty() {
         for p in orphans.into_iter().flatten() {
             if selector.matches(&p.meta.labels) {
+                claimed_changed = true;
+                if !slice.next() {
+                    continue;
+                }
                 let mut adopted = (*p).clone();
                 adopted.meta.owner_references.push(OwnerRef {
                     api_version: rs.api_version.clone(),
@@ -459,7 +490,6 @@ fn sync_replica_set(sim: &Sim, rs: &Object, orphans: Option<&[&Object]>, out: &m
                     block_owner_deletion: true,
                 });
                 out.push(Action::Update(adopted));
-                claimed_changed = true;
             }
         }
     }
@@ -470,9 +500,13 @@ fn sync_replica_set(sim: &Sim, rs: &Object, orphans: Option<&[&Object]>, out: &m
     let mut active: Vec<&Object> = Vec::with_capacity(owned.len());
     active.extend(owned.iter().copied().filter(|p| is_pod_active(p)));
     if !rs.is_deleting() {
-        manage_replicas(sim, rs, &active, out);
+        manage_replicas(sim, rs, &active, out, slice);
     }
-    // Status, from the pods seen at the start of this sync (as the real controller does).
+    // Status, from the pods seen at the start of this sync (as the real controller does):
+    // one item, its wake-ups included.
+    if !slice.next() {
+        return;
+    }
     let template_labels =
         crate::api::object::string_map(rs.get(&["spec", "template", "metadata", "labels"]).into());
     let fully_labeled = active
@@ -528,11 +562,11 @@ fn create_backoff(failures: u32) -> Millis {
 }
 
 /// R4.4 `manageReplicas`: create or delete the difference, all at once (capped).
-fn manage_replicas(sim: &Sim, rs: &Object, active: &[&Object], out: &mut Out) {
+fn manage_replicas(sim: &Sim, rs: &Object, active: &[&Object], out: &mut Out, slice: &mut Slice) {
     let want = spec_replicas(rs).max(0) as usize;
     let have = active.len();
     if have < want {
-        let template = rs.get(&["spec", "template"]).clone();
+        let template = rs.get(&["spec", "template"]);
         // `slowStartBatch`: batches of 1, 2, 4, … (at most burstReplicas in all); a batch
         // in which a create fails ends the sync. The only refusal known in advance is the
         // simulated pod quota (sim::MAX_PODS): the creates it refuses are sent anyway, so
@@ -550,29 +584,43 @@ fn manage_replicas(sim: &Sim, rs: &Object, active: &[&Object], out: &mut Out) {
             return;
         }
         let diff = (want - have).min(BURST_REPLICAS);
-        let (mut sent, mut batch) = (0, 1);
+        // How many the batches send: all of them, or up to the end of the first batch
+        // the quota refuses part of.
+        let (mut sent, mut batch, mut refused) = (0, 1, None);
         while sent < diff {
             let b = batch.min(diff - sent);
-            for _ in 0..b {
-                out.push(Action::Create(pod_from_template(rs, &template)));
-                out.push(EventSpec::normal(
-                    rs,
-                    "SuccessfulCreate",
-                    format!("Created pod: {GENERATED_NAME}"),
-                ));
-            }
             sent += b;
             if b > room {
-                // The sync returns the error: the ReplicaSet is requeued with the
-                // workqueue's back-off (the refusals are counted in Sim::create_failures).
-                let refused = (b - room) as u32;
-                out.wake_at(sim.now + create_backoff(failures.saturating_add(refused)));
+                refused = Some((b - room) as u32);
                 break;
             }
             room -= b;
             batch *= 2;
         }
+        // One item per pod: a pass creating `burstReplicas` pods is the longest there is.
+        for _ in 0..sent {
+            if !slice.next() {
+                if slice.stopped() {
+                    return;
+                }
+                continue;
+            }
+            out.push(Action::Create(pod_from_template(rs, template)));
+            out.push(EventSpec::normal(
+                rs,
+                "SuccessfulCreate",
+                format!("Created pod: {GENERATED_NAME}"),
+            ));
+        }
+        if let Some(refused) = refused {
+            // The sync returns the error: the ReplicaSet is requeued with the
+            // workqueue's back-off (the refusals are counted in Sim::create_failures).
+            out.wake_at(sim.now + create_backoff(failures.saturating_add(refused)));
+        }
     } else if have > want {
+        if !slice.next() {
+            return;
+        }
         let diff = (have - want).min(BURST_REPLICAS);
         let related = related_pods(sim, rs);
         let related: Vec<&Object> = if related.is_empty() {
