@@ -231,7 +231,7 @@ fn a_busy_instant_is_done_in_bounded_slices() {
 }
 
 /// The long passes — the ReplicaSet controller creating `burstReplicas` pods, the
-/// kubelet syncing hundreds — are cut in the middle and resumed (`controllers::Slice`),
+/// scheduler binding them, the kubelet syncing hundreds — are cut in the middle and resumed (`controllers::Slice`),
 /// with the same result as the uncut pass: random budgets over scenarios big enough to
 /// reach the burst cap, compared with the atomic run after every operation.
 #[test]
@@ -296,6 +296,7 @@ fn long_passes_cut_in_the_middle_give_the_same_cluster() {
         orrery::invariants::check(&sliced.session.sim).unwrap();
     }
     assert!(cut_in.contains("replicaset-controller"), "{cut_in:?}");
+    assert!(cut_in.contains("default-scheduler"), "{cut_in:?}");
     assert!(cut_in.contains("kubelet"), "{cut_in:?}");
 }
 

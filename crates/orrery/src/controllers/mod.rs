@@ -58,7 +58,8 @@ pub const ORDER: &[(&str, Controller)] = &[
 
 /// `SLICED[i]` is the resumable form of `ORDER[i]`, if it has one: the same pass, cut
 /// into items. Only the passes that can be long are: the ReplicaSet controller creating
-/// up to `BURST_REPLICAS` pods, and the kubelet syncing every pod.
+/// up to `BURST_REPLICAS` pods, the scheduler binding them, and the kubelet syncing
+/// every pod.
 pub const SLICED: &[Option<SlicedController>] = &[
     None,
     None,
@@ -68,7 +69,7 @@ pub const SLICED: &[Option<SlicedController>] = &[
     None,
     None,
     None,
-    None,
+    Some(scheduler::reconcile_sliced),
     Some(crate::kubelet::reconcile_sliced),
     None,
     None,

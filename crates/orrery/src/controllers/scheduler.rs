@@ -133,6 +133,13 @@ pub fn check_volumes(sim: &Sim, pod: &Object, taken: &mut BTreeSet<String>) -> V
 }
 
 pub fn reconcile(sim: &Sim, out: &mut Out) {
+    reconcile_sliced(sim, out, &mut super::Slice::new(0, true, &mut || false));
+}
+
+/// The pass in items (see [`super::Slice`]): one per pod without a node. Binding 500
+/// new pods is one of the longest passes. The volume check runs for every pod, done
+/// before or not: it is what fills `taken`, which later pods' checks read.
+pub fn reconcile_sliced(sim: &Sim, out: &mut Out, slice: &mut super::Slice) {
     let node = sim.cluster.node_name.clone();
     let mut taken = BTreeSet::new();
     // The store's queue of pods without a node, in the order of `list_all("Pod")` (a
@@ -145,7 +152,14 @@ pub fn reconcile(sim: &Sim, out: &mut Out) {
         {
             continue;
         }
-        let reason = match check_volumes(sim, pod, &mut taken) {
+        let check = check_volumes(sim, pod, &mut taken);
+        if !slice.next() {
+            if slice.stopped() {
+                return;
+            }
+            continue;
+        }
+        let reason = match check {
             VolumeCheck::Ready => None,
             VolumeCheck::Unschedulable(m) => Some(m),
             VolumeCheck::Waiting(actions) => {
