@@ -35,6 +35,18 @@ fn statefulset(replicas: u64) -> String {
     format!("apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: db\nspec:\n  serviceName: db\n  replicas: {replicas}\n  podManagementPolicy: Parallel\n  selector:\n    matchLabels:\n      app: db\n  template:\n    metadata:\n      labels:\n        app: db\n    spec:\n      terminationGracePeriodSeconds: 5\n      containers:\n      - name: main\n        image: nginx:1.14.2\n        volumeMounts:\n        - name: data\n          mountPath: /data\n  volumeClaimTemplates:\n  - metadata:\n      name: data\n    spec:\n      accessModes: [ReadWriteOnce]\n      resources:\n        requests:\n          storage: 1Gi\n")
 }
 
+/// Static volumes left to the scheduler (WaitForFirstConsumer), fewer than the pods that
+/// want them: in one scheduler pass, the volumes earlier pods took are not offered to
+/// later ones, so a cut pass must see the same ones taken.
+fn local_volumes(volumes: u64, replicas: u64) -> String {
+    let mut y = String::from("apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata:\n  name: local\nprovisioner: kubernetes.io/no-provisioner\nvolumeBindingMode: WaitForFirstConsumer\n");
+    for i in 0..volumes {
+        y.push_str(&format!("---\napiVersion: v1\nkind: PersistentVolume\nmetadata:\n  name: local-{i}\nspec:\n  capacity: {{storage: {}Gi}}\n  accessModes: [ReadWriteOnce]\n  storageClassName: local\n  local: {{path: /mnt/disks/vol{i}}}\n  nodeAffinity:\n    required:\n      nodeSelectorTerms:\n      - matchExpressions:\n        - {{key: kubernetes.io/hostname, operator: In, values: [minikube]}}\n", 1 + i % 3));
+    }
+    y.push_str(&format!("---\napiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: cache\nspec:\n  serviceName: cache\n  replicas: {replicas}\n  podManagementPolicy: Parallel\n  selector:\n    matchLabels:\n      app: cache\n  template:\n    metadata:\n      labels:\n        app: cache\n    spec:\n      containers:\n      - name: main\n        image: nginx:1.14.2\n        volumeMounts:\n        - name: data\n          mountPath: /data\n  volumeClaimTemplates:\n  - metadata:\n      name: data\n    spec:\n      storageClassName: local\n      accessModes: [ReadWriteOnce]\n      resources:\n        requests:\n          storage: 1Gi\n"));
+    y
+}
+
 enum Op {
     Exec(String, Option<String>),
     Advance(Millis),
@@ -48,7 +60,7 @@ fn random_op(rng: &mut Rng, s: &Session) -> Op {
         .map(|p| p.meta.name.clone())
         .collect();
     let cmd = |l: String| Op::Exec(l, None);
-    match rng.below(12) {
+    match rng.below(13) {
         0 => cmd(format!(
             "kubectl create deployment web --image=nginx --replicas={}",
             rng.below(80)
@@ -70,6 +82,10 @@ fn random_op(rng: &mut Rng, s: &Session) -> Op {
         6 => cmd("kubectl expose deployment web --port=80".into()),
         7 => cmd("kubectl delete statefulset db".into()),
         8 => cmd(format!("sleep {}s", 1 + rng.below(20))),
+        9 => Op::Exec(
+            "kubectl apply -f - <<EOF".into(),
+            Some(local_volumes(2 + rng.below(6), 1 + rng.below(10))),
+        ),
         _ => Op::Advance(1 + rng.below(30_000) as Millis),
     }
 }
