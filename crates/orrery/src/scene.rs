@@ -10,7 +10,7 @@
 //! UID, so a pod recreated with the same name is a new node.
 
 use crate::sort::StableSort;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashSet};
 
 use serde_json::Value;
 
@@ -292,13 +292,16 @@ fn ordinal(sts: &Object, pod: &Object) -> u64 {
 }
 
 /// What a pod's node shows that depends on the pod alone: its label, STATUS text, visual
-/// state and hover sentence.
+/// state and hover sentence, and the claims it mounts.
 #[derive(Clone, Debug, PartialEq)]
 struct PodCard {
     label: String,
     detail: String,
     status: Status,
     explain: String,
+    /// [`claim_names`]: read twice per pod and build (claims placed under their pods,
+    /// then the pod → claim lines).
+    claims: Vec<String>,
 }
 
 impl PodCard {
@@ -322,6 +325,7 @@ impl PodCard {
             detail,
             status,
             explain,
+            claims: claim_names(p),
         }
     }
 }
@@ -333,7 +337,11 @@ impl PodCard {
 /// builds. A build with a cache equals one without (`a_warm_cache_builds_what_a_cold_one_does`).
 #[derive(Default)]
 pub struct VisualCache {
-    map: std::collections::HashMap<(String, u64), PodCard>,
+    /// By UID, the cards of the versions seen: (resourceVersion, card). Looked up by the
+    /// UID as it is (a key of (UID, version) cost a copy of the UID per pod and build).
+    map: std::collections::HashMap<String, Vec<(u64, PodCard)>>,
+    /// Cards held, over every UID.
+    len: usize,
 }
 
 impl VisualCache {
@@ -341,19 +349,31 @@ impl VisualCache {
     pub const MAX: usize = 20_000;
 
     fn card(&mut self, pod: &Object) -> &PodCard {
-        let key = (pod.meta.uid.clone(), pod.meta.resource_version);
-        if self.map.len() >= Self::MAX && !self.map.contains_key(&key) {
-            self.map.clear();
+        let (uid, rv) = (pod.meta.uid.as_str(), pod.meta.resource_version);
+        let hit = self
+            .map
+            .get(uid)
+            .and_then(|v| v.iter().position(|(r, _)| *r == rv));
+        if let Some(i) = hit {
+            return &self.map[uid][i].1;
         }
-        self.map.entry(key).or_insert_with(|| PodCard::of(pod))
+        if self.len >= Self::MAX {
+            self.map.clear();
+            self.len = 0;
+        }
+        let versions = self.map.entry(uid.to_string()).or_default();
+        versions.push((rv, PodCard::of(pod)));
+        self.len += 1;
+        let last = versions.len() - 1;
+        &versions[last].1
     }
 
     pub fn len(&self) -> usize {
-        self.map.len()
+        self.len
     }
 
     pub fn is_empty(&self) -> bool {
-        self.map.is_empty()
+        self.len == 0
     }
 }
 
@@ -549,7 +569,8 @@ pub fn build_cached(sim: &Sim, cache: &mut VisualCache) -> Scene {
 
         // Workload columns.
         let mut columns: Vec<Column> = vec![];
-        let mut owned: BTreeSet<&str> = BTreeSet::new();
+        // Hashed: a thousand pods' UIDs went into a B-tree, string-compared, every build.
+        let mut owned: HashSet<&str> = HashSet::new();
         for d in &deployments {
             let mut groups = vec![];
             let mut rss: Vec<&Object> = replicasets
@@ -741,12 +762,12 @@ pub fn build_cached(sim: &Sim, cache: &mut VisualCache) -> Scene {
             let mut any_claim = false;
             for (_, group_pods) in &col.groups {
                 for p in group_pods {
-                    for c in claim_names(p) {
+                    for c in &cache.card(p).claims {
                         let key = (name.to_string(), c.clone());
                         if placed_claims.contains_key(&key) {
                             continue;
                         }
-                        if let Some(pvc) = sim.store.find("PersistentVolumeClaim", name, &c) {
+                        if let Some(pvc) = sim.store.find("PersistentVolumeClaim", name, c) {
                             scene.nodes.push(claim_node(sim, pvc, claim_x, claim_y));
                             placed_claims.insert(key, (claim_x, claim_y));
                             claim_x += POD_W + GAP;
@@ -788,8 +809,8 @@ pub fn build_cached(sim: &Sim, cache: &mut VisualCache) -> Scene {
                 .collect()
         };
         for p in &pods {
-            for c in claim_names(p) {
-                if let Some(pvc) = sim.store.find("PersistentVolumeClaim", name, &c) {
+            for c in &cache.card(p).claims {
+                if let Some(pvc) = sim.store.find("PersistentVolumeClaim", name, c) {
                     scene.edges.push(Edge {
                         from: p.meta.uid.clone(),
                         to: pvc.meta.uid.clone(),
@@ -1416,7 +1437,7 @@ mod tests {
             let mut cache = VisualCache::default();
             let mut past: Vec<Session> = vec![];
             for step in 0..40 {
-                let line = match next(9) {
+                let line = match next(10) {
                     0 | 1 => format!(
                         "kubectl create deployment d{} --image=nginx --replicas={}",
                         next(3),
@@ -1442,9 +1463,21 @@ mod tests {
                     4 => format!("kubectl run bare{} --image=nginx", next(4)),
                     5 => format!("kubectl delete deployment d{} --wait=false", next(3)),
                     6 => "kubectl apply -f -".into(),
+                    // A claim and a bare pod that mounts it (or one that is gone: the
+                    // claims a pod names are part of what a warm cache keeps).
+                    7 => "kubectl create -f -".into(),
                     _ => format!("sleep {}s", 1 + next(20)),
                 };
-                let stdin = line.ends_with(" -").then_some(STS);
+                let claim = format!(
+                    "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: data{n}\nspec:\n  accessModes: [ReadWriteOnce]\n  resources:\n    requests:\n      storage: 1Gi\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: mounts{n}\nspec:\n  containers:\n  - name: c\n    image: nginx\n  volumes:\n  - name: v\n    persistentVolumeClaim:\n      claimName: data{m}\n",
+                    n = next(3),
+                    m = next(4)
+                );
+                let stdin = if line.starts_with("kubectl create -f") {
+                    Some(claim.as_str())
+                } else {
+                    line.ends_with(" -").then_some(STS)
+                };
                 s.exec(&line, stdin);
                 assert_eq!(
                     build_cached(&s.sim, &mut cache),
