@@ -330,6 +330,31 @@ impl PodCard {
     }
 }
 
+/// FNV-1a: the scene's hashed sets and maps are keyed by UIDs, a thousand of them looked
+/// up per build, where SipHash (the default, which resists chosen keys: nothing here is
+/// chosen against the page) was a good part of a build's time in a profile.
+#[derive(Default)]
+struct FnvHasher(u64);
+
+impl std::hash::Hasher for FnvHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type Fnv = std::hash::BuildHasherDefault<FnvHasher>;
+
 /// Pods' cards (label, STATUS, visual state, hover sentence) by (UID, resourceVersion):
 /// an object with the same UID and version has the same content, so its card need not be
 /// worked out again. Scrubbing through time and the frames of a big rollout rebuild the
@@ -339,7 +364,7 @@ impl PodCard {
 pub struct VisualCache {
     /// By UID, the cards of the versions seen: (resourceVersion, card). Looked up by the
     /// UID as it is (a key of (UID, version) cost a copy of the UID per pod and build).
-    map: std::collections::HashMap<String, Vec<(u64, PodCard)>>,
+    map: std::collections::HashMap<String, Vec<(u64, PodCard)>, Fnv>,
     /// Cards held, over every UID.
     len: usize,
 }
@@ -570,7 +595,7 @@ pub fn build_cached(sim: &Sim, cache: &mut VisualCache) -> Scene {
         // Workload columns.
         let mut columns: Vec<Column> = vec![];
         // Hashed: a thousand pods' UIDs went into a B-tree, string-compared, every build.
-        let mut owned: HashSet<&str> = HashSet::new();
+        let mut owned: HashSet<&str, Fnv> = HashSet::default();
         for d in &deployments {
             let mut groups = vec![];
             let mut rss: Vec<&Object> = replicasets
