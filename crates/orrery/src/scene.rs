@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, HashSet};
 use serde_json::Value;
 
 use crate::api::{Object, Selector};
-use crate::kubectl::printers::{pod_ready_counts, pod_status};
+use crate::kubectl::printers::{pod_ready_counts, pod_status, pod_summary};
 use crate::sim::Sim;
 
 pub const POD_W: f32 = 112.0;
@@ -225,6 +225,12 @@ fn short(s: &str, max: usize) -> String {
 pub fn pod_visual(pod: &Object) -> (Status, String) {
     let text = pod_status(pod);
     let (ready, total) = pod_ready_counts(pod);
+    visual(text, ready, total)
+}
+
+/// [`pod_visual`] from the pod's STATUS text and ready counts (the printer's summary of
+/// a pod, worked out once: `pod_status` and `pod_ready_counts` each work it out).
+fn visual(text: String, ready: usize, total: usize) -> (Status, String) {
     let st = match text.as_str() {
         "Terminating" => Status::Terminating,
         // "": a pod just stored, before any status was written (the page can draw the
@@ -305,8 +311,11 @@ struct PodCard {
 }
 
 impl PodCard {
-    fn of(p: &Object) -> PodCard {
-        let (status, detail) = pod_visual(p);
+    fn of(sim: &Sim, p: &Object) -> PodCard {
+        // One summary for the STATUS text and the ready counts (its RESTARTS, which
+        // depends on the time, is not used).
+        let summary = pod_summary(sim, p);
+        let (status, detail) = visual(summary.status, summary.ready, summary.total);
         let mut explain = String::new();
         if let Some(node_name) = p.str_at(&["spec", "nodeName"]) {
             explain = format!("Runs on node {node_name}");
@@ -373,7 +382,7 @@ impl VisualCache {
     /// Entries beyond which the cache starts over (about 150 bytes each).
     pub const MAX: usize = 20_000;
 
-    fn card(&mut self, pod: &Object) -> &PodCard {
+    fn card(&mut self, sim: &Sim, pod: &Object) -> &PodCard {
         let (uid, rv) = (pod.meta.uid.as_str(), pod.meta.resource_version);
         let hit = self
             .map
@@ -387,7 +396,7 @@ impl VisualCache {
             self.len = 0;
         }
         let versions = self.map.entry(uid.to_string()).or_default();
-        versions.push((rv, PodCard::of(pod)));
+        versions.push((rv, PodCard::of(sim, pod)));
         self.len += 1;
         let last = versions.len() - 1;
         &versions[last].1
@@ -739,7 +748,7 @@ pub fn build_cached(sim: &Sim, cache: &mut VisualCache) -> Scene {
                 let glyphs = group_pods.len() > GLYPH_GROUP;
                 let group = glyphs.then(|| owner.clone().unwrap_or_else(|| format!("bare:{name}")));
                 for (i, p) in group_pods.iter().enumerate() {
-                    let card = cache.card(p);
+                    let card = cache.card(sim, p);
                     let mut n = node(
                         p,
                         NodeKind::Pod,
@@ -787,7 +796,7 @@ pub fn build_cached(sim: &Sim, cache: &mut VisualCache) -> Scene {
             let mut any_claim = false;
             for (_, group_pods) in &col.groups {
                 for p in group_pods {
-                    for c in &cache.card(p).claims {
+                    for c in &cache.card(sim, p).claims {
                         let key = (name.to_string(), c.clone());
                         if placed_claims.contains_key(&key) {
                             continue;
@@ -834,7 +843,7 @@ pub fn build_cached(sim: &Sim, cache: &mut VisualCache) -> Scene {
                 .collect()
         };
         for p in &pods {
-            for c in &cache.card(p).claims {
+            for c in &cache.card(sim, p).claims {
                 if let Some(pvc) = sim.store.find("PersistentVolumeClaim", name, c) {
                     scene.edges.push(Edge {
                         from: p.meta.uid.clone(),
@@ -1504,6 +1513,10 @@ mod tests {
                     line.ends_with(" -").then_some(STS)
                 };
                 s.exec(&line, stdin);
+                for p in s.sim.store.list_all("Pod") {
+                    let card = PodCard::of(&s.sim, p);
+                    assert_eq!((card.status, card.detail), pod_visual(p), "{}", p.meta.name);
+                }
                 assert_eq!(
                     build_cached(&s.sim, &mut cache),
                     build(&s.sim),
