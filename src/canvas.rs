@@ -991,8 +991,10 @@ fn NodeView(
     };
     let class = move || {
         data.with(|d| {
+            // `boxed`: what the busy canvas's rules select (style/slices.css), so that
+            // its class going on and off restyles these few nodes, not every glyph.
             format!(
-                "node {} {}{}{}",
+                "node boxed {} {}{}{}",
                 testid(d.node.kind),
                 d.node.status.css(),
                 if origin.is_some() { " emerge" } else { "" },
