@@ -103,26 +103,20 @@ mod tests {
         }
     }
 
+    /// The lesson needs these objects; the table beside each file lists them, and
+    /// `known_reports_are_the_parsers` holds the table to the parser.
     #[test]
     fn default_scenario_holds_the_lesson_objects() {
-        let kinds = |i: usize| FileReport::of(DEFAULT.files[i].text).kinds;
-        let stateful: Vec<(String, usize)> =
-            kinds(0).into_iter().map(|k| (k.kind, k.count)).collect();
-        let expected = [
-            ("Namespace", 1),
-            ("PodSecurityPolicy", 1),
-            ("ClusterRole", 1),
-            ("RoleBinding", 1),
-            ("ClusterRoleBinding", 1),
-            ("Secret", 1),
-            ("PersistentVolumeClaim", 1),
-            ("StatefulSet", 1),
-            ("Deployment", 1),
-            ("Service", 2),
-        ];
-        let expected: Vec<(String, usize)> =
-            expected.iter().map(|(k, n)| (k.to_string(), *n)).collect();
-        assert_eq!(stateful, expected);
-        assert_eq!(kinds(1)[0].kind, "Ingress");
+        let has = |i: usize, kind: &str| DEFAULT.files[i].kinds.iter().any(|(k, _)| *k == kind);
+        for kind in [
+            "Namespace",
+            "PersistentVolumeClaim",
+            "StatefulSet",
+            "Deployment",
+            "Service",
+        ] {
+            assert!(has(0, kind), "{kind}");
+        }
+        assert!(has(1, "Ingress"));
     }
 }
