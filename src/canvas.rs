@@ -41,13 +41,102 @@ use cells::{EdgeCells, EdgeItem, GlyphCells, GroupItem, NodeCells, NodeData, Nod
 #[derive(Clone, Debug, Default)]
 pub struct Layout {
     pub scene: Scene,
-    index: HashMap<String, usize>,
+    index: NodeIndex,
     /// Objects being deleted: (deletionTimestamp, grace period in seconds), by UID.
     pub deletion: HashMap<String, (Millis, i64)>,
     /// Dynamically provisioned volumes, with the UID of the StorageClass they came from.
     pub provisioned_from: HashMap<String, String>,
     /// The edges drawn: the scene's, less the owner lines of crowded groups.
     pub edges: Vec<Edge>,
+}
+
+/// The scene's nodes by id, without a copy of each id (a thousand UIDs copied and hashed
+/// per draw): by a 64-bit hash of the id, the node's own id checked on every lookup. An
+/// id whose hash another id already holds goes to `spill`, searched in turn. For an id
+/// given twice the later node is found, as a map collected from the nodes would give.
+#[derive(Clone, Debug)]
+struct NodeIndex {
+    by_hash: HashMap<u64, usize, std::hash::BuildHasherDefault<Passthrough>>,
+    spill: Vec<usize>,
+    /// [`id_hash`] (another in a test, to make ids collide).
+    hash: fn(&str) -> u64,
+}
+
+impl Default for NodeIndex {
+    fn default() -> NodeIndex {
+        NodeIndex {
+            by_hash: HashMap::default(),
+            spill: vec![],
+            hash: id_hash,
+        }
+    }
+}
+
+/// The hasher of [`NodeIndex`]: its keys are hashes already.
+#[derive(Default)]
+struct Passthrough(u64);
+
+impl std::hash::Hasher for Passthrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = v;
+    }
+}
+
+/// FNV-1a of an id.
+fn id_hash(id: &str) -> u64 {
+    id.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    })
+}
+
+impl NodeIndex {
+    fn of(nodes: &[Node]) -> NodeIndex {
+        Self::hashed_by(nodes, id_hash)
+    }
+
+    fn hashed_by(nodes: &[Node], hash: fn(&str) -> u64) -> NodeIndex {
+        let mut index = NodeIndex {
+            hash,
+            ..NodeIndex::default()
+        };
+        index.by_hash.reserve(nodes.len());
+        for (i, n) in nodes.iter().enumerate() {
+            match index.by_hash.entry(hash(&n.id)) {
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(i);
+                }
+                std::collections::hash_map::Entry::Occupied(mut o) => {
+                    if nodes[*o.get()].id == n.id {
+                        o.insert(i);
+                    } else {
+                        index.spill.push(i);
+                    }
+                }
+            }
+        }
+        index
+    }
+
+    fn find(&self, nodes: &[Node], id: &str) -> Option<usize> {
+        match self.by_hash.get(&(self.hash)(id)) {
+            Some(&i) if nodes.get(i).is_some_and(|n| n.id == id) => Some(i),
+            Some(_) => self
+                .spill
+                .iter()
+                .rev()
+                .copied()
+                .find(|&i| nodes.get(i).is_some_and(|n| n.id == id)),
+            None => None,
+        }
+    }
 }
 
 /// Owner → pod lines are drawn for at most this many pods of one owner; a bigger group
@@ -70,12 +159,7 @@ impl Layout {
             static VISUALS: std::cell::RefCell<scene::VisualCache> = Default::default();
         }
         let scene = VISUALS.with(|c| scene::build_cached(sim, &mut c.borrow_mut()));
-        let index = scene
-            .nodes
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (n.id.clone(), i))
-            .collect();
+        let index = NodeIndex::of(&scene.nodes);
         let mut deletion = HashMap::new();
         let mut provisioned_from = HashMap::new();
         for n in &scene.nodes {
@@ -125,7 +209,9 @@ impl Layout {
     }
 
     pub fn node(&self, id: &str) -> Option<&Node> {
-        self.index.get(id).map(|&i| &self.scene.nodes[i])
+        self.index
+            .find(&self.scene.nodes, id)
+            .map(|i| &self.scene.nodes[i])
     }
 
     /// Where the default-class stars go: the top-right corner of each default class.
@@ -905,8 +991,10 @@ fn NodeView(
     };
     let class = move || {
         data.with(|d| {
+            // `boxed`: what the busy canvas's rules select (style/slices.css), so that
+            // its class going on and off restyles these few nodes, not every glyph.
             format!(
-                "node {} {}{}{}",
+                "node boxed {} {}{}{}",
                 testid(d.node.kind),
                 d.node.status.css(),
                 if origin.is_some() { " emerge" } else { "" },
@@ -1754,6 +1842,32 @@ mod tests {
 
     /// A thousand pods: the layout is built well within a frame's budget natively, and
     /// a change that does not touch the store keeps the stamp (no rebuild).
+    /// The index finds every node where a map from id to position would: with the real
+    /// hash, and with hashes that collide (all, or in two buckets), ids given twice too.
+    #[test]
+    fn the_node_index_finds_what_a_map_of_ids_does() {
+        let s = lesson();
+        let mut nodes = Layout::of(&s.sim).scene.nodes;
+        assert!(nodes.len() > 10);
+        let twice = nodes[3].clone();
+        nodes.push(twice);
+        let map: HashMap<String, usize> = nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.id.clone(), i))
+            .collect();
+        let hashes: [fn(&str) -> u64; 3] = [id_hash, |_| 7, |id| id.len() as u64 % 2];
+        for hash in hashes {
+            let index = NodeIndex::hashed_by(&nodes, hash);
+            for n in &nodes {
+                assert_eq!(index.find(&nodes, &n.id), map.get(&n.id).copied(), "{}", n.id);
+            }
+            for missing in ["", "no-such-uid", "lane:nowhere"] {
+                assert_eq!(index.find(&nodes, missing), None);
+            }
+        }
+    }
+
     #[test]
     // Speed is the frame benchmark's to measure (`?bench=frames`, BENCHMARKS.md), not a
     // timed test's: a wall-clock limit here failed under a loaded machine.

@@ -342,6 +342,10 @@ fn apply(
             if selected { " selected" } else { "" }
         );
         batch.set(slot, Attr::Class, &class);
+    }
+    // Written when the selection changes, not with every change of state (an attribute
+    // some rule of the page's CSS selects on: each write costs the glyph a restyle).
+    if d.selected != selected || old.is_none() {
         batch.set(slot, Attr::Pressed, if selected { "true" } else { "false" });
     }
     if !same_status {
@@ -436,12 +440,7 @@ pub fn place_path(d: &str, ox: f32, oy: f32, s: f32) -> String {
     let mut i = 0; // index of the number within the command's parameter group
     let bytes = d.as_bytes();
     let mut p = 0;
-    let num = |v: f32, out: &mut String| {
-        // Two decimals at most, no trailing zeros: `12.25`, `3.5`, `-4`.
-        let r = (v * 100.0).round() / 100.0;
-        let r = if r == 0.0 { 0.0 } else { r };
-        out.push_str(&format!("{r}"));
-    };
+    let num = |v: f32, out: &mut String| push_hundredths(v, out);
     while p < bytes.len() {
         let c = bytes[p] as char;
         if c.is_ascii_alphabetic() {
@@ -512,9 +511,69 @@ pub fn place_path(d: &str, ox: f32, oy: f32, s: f32) -> String {
     out
 }
 
+/// `v` rounded to two decimals, without trailing zeros: `12.25`, `3.5`, `-4`, `0` — as
+/// `format!("{r}")` of the rounded `f32` writes it, but from the integer number of
+/// hundredths (a float's shortest-digits formatting was most of a placed mark's cost).
+/// Exact for |v| < 10,000, where an `f32` tells hundredths apart; beyond, the float is
+/// formatted as before.
+fn push_hundredths(v: f32, out: &mut String) {
+    use std::fmt::Write;
+    let r = (v * 100.0).round();
+    if r.is_nan() || r.abs() >= 1_000_000.0 {
+        let r = r / 100.0;
+        let r = if r == 0.0 { 0.0 } else { r };
+        let _ = write!(out, "{r}");
+        return;
+    }
+    let k = r as i32;
+    if k < 0 {
+        out.push('-');
+    }
+    let k = k.unsigned_abs();
+    let _ = write!(out, "{}", k / 100);
+    match k % 100 {
+        0 => {}
+        f if f % 10 == 0 => {
+            let _ = write!(out, ".{}", f / 10);
+        }
+        f => {
+            let _ = write!(out, ".{f:02}");
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The integer formatting writes what the float formatting did, for every hundredth
+    /// from -10,000 to 10,000 and for values between them.
+    #[test]
+    fn hundredths_are_written_as_the_float_was() {
+        let float = |v: f32| {
+            let r = (v * 100.0).round() / 100.0;
+            let r = if r == 0.0 { 0.0 } else { r };
+            format!("{r}")
+        };
+        let mut out = String::new();
+        let mut check = |v: f32| {
+            out.clear();
+            push_hundredths(v, &mut out);
+            assert_eq!(out, float(v), "{v}");
+        };
+        for k in -1_000_000..=1_000_000 {
+            check(k as f32 / 100.0);
+        }
+        for v in [0.004, -0.004, 0.005, -0.005, 3.15, 12.345, 9_999.996, 123_456.78, -0.0] {
+            check(v);
+        }
+        let mut x = 0.37_f32;
+        for _ in 0..10_000 {
+            check(x);
+            check(-x);
+            x = x * 1.0013 + 0.0071;
+        }
+    }
 
     /// Every state a pod glyph can be in.
     const POD_STATES: [scene::Status; 7] = {

@@ -10,12 +10,12 @@
 //! UID, so a pod recreated with the same name is a new node.
 
 use crate::sort::StableSort;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashSet};
 
 use serde_json::Value;
 
 use crate::api::{Object, Selector};
-use crate::kubectl::printers::{pod_ready_counts, pod_status};
+use crate::kubectl::printers::{pod_ready_counts, pod_status, pod_summary};
 use crate::sim::Sim;
 
 pub const POD_W: f32 = 112.0;
@@ -225,6 +225,12 @@ fn short(s: &str, max: usize) -> String {
 pub fn pod_visual(pod: &Object) -> (Status, String) {
     let text = pod_status(pod);
     let (ready, total) = pod_ready_counts(pod);
+    visual(text, ready, total)
+}
+
+/// [`pod_visual`] from the pod's STATUS text and ready counts (the printer's summary of
+/// a pod, worked out once: `pod_status` and `pod_ready_counts` each work it out).
+fn visual(text: String, ready: usize, total: usize) -> (Status, String) {
     let st = match text.as_str() {
         "Terminating" => Status::Terminating,
         // "": a pod just stored, before any status was written (the page can draw the
@@ -292,18 +298,24 @@ fn ordinal(sts: &Object, pod: &Object) -> u64 {
 }
 
 /// What a pod's node shows that depends on the pod alone: its label, STATUS text, visual
-/// state and hover sentence.
+/// state and hover sentence, and the claims it mounts.
 #[derive(Clone, Debug, PartialEq)]
 struct PodCard {
     label: String,
     detail: String,
     status: Status,
     explain: String,
+    /// [`claim_names`]: read twice per pod and build (claims placed under their pods,
+    /// then the pod → claim lines).
+    claims: Vec<String>,
 }
 
 impl PodCard {
-    fn of(p: &Object) -> PodCard {
-        let (status, detail) = pod_visual(p);
+    fn of(sim: &Sim, p: &Object) -> PodCard {
+        // One summary for the STATUS text and the ready counts (its RESTARTS, which
+        // depends on the time, is not used).
+        let summary = pod_summary(sim, p);
+        let (status, detail) = visual(summary.status, summary.ready, summary.total);
         let mut explain = String::new();
         if let Some(node_name) = p.str_at(&["spec", "nodeName"]) {
             explain = format!("Runs on node {node_name}");
@@ -322,9 +334,35 @@ impl PodCard {
             detail,
             status,
             explain,
+            claims: claim_names(p),
         }
     }
 }
+
+/// FNV-1a: the scene's hashed sets and maps are keyed by UIDs, a thousand of them looked
+/// up per build, where SipHash (the default, which resists chosen keys: nothing here is
+/// chosen against the page) was a good part of a build's time in a profile.
+#[derive(Default)]
+struct FnvHasher(u64);
+
+impl std::hash::Hasher for FnvHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type Fnv = std::hash::BuildHasherDefault<FnvHasher>;
 
 /// Pods' cards (label, STATUS, visual state, hover sentence) by (UID, resourceVersion):
 /// an object with the same UID and version has the same content, so its card need not be
@@ -333,27 +371,43 @@ impl PodCard {
 /// builds. A build with a cache equals one without (`a_warm_cache_builds_what_a_cold_one_does`).
 #[derive(Default)]
 pub struct VisualCache {
-    map: std::collections::HashMap<(String, u64), PodCard>,
+    /// By UID, the cards of the versions seen: (resourceVersion, card). Looked up by the
+    /// UID as it is (a key of (UID, version) cost a copy of the UID per pod and build).
+    map: std::collections::HashMap<String, Vec<(u64, PodCard)>, Fnv>,
+    /// Cards held, over every UID.
+    len: usize,
 }
 
 impl VisualCache {
     /// Entries beyond which the cache starts over (about 150 bytes each).
     pub const MAX: usize = 20_000;
 
-    fn card(&mut self, pod: &Object) -> &PodCard {
-        let key = (pod.meta.uid.clone(), pod.meta.resource_version);
-        if self.map.len() >= Self::MAX && !self.map.contains_key(&key) {
-            self.map.clear();
+    fn card(&mut self, sim: &Sim, pod: &Object) -> &PodCard {
+        let (uid, rv) = (pod.meta.uid.as_str(), pod.meta.resource_version);
+        let hit = self
+            .map
+            .get(uid)
+            .and_then(|v| v.iter().position(|(r, _)| *r == rv));
+        if let Some(i) = hit {
+            return &self.map[uid][i].1;
         }
-        self.map.entry(key).or_insert_with(|| PodCard::of(pod))
+        if self.len >= Self::MAX {
+            self.map.clear();
+            self.len = 0;
+        }
+        let versions = self.map.entry(uid.to_string()).or_default();
+        versions.push((rv, PodCard::of(sim, pod)));
+        self.len += 1;
+        let last = versions.len() - 1;
+        &versions[last].1
     }
 
     pub fn len(&self) -> usize {
-        self.map.len()
+        self.len
     }
 
     pub fn is_empty(&self) -> bool {
-        self.map.is_empty()
+        self.len == 0
     }
 }
 
@@ -549,7 +603,8 @@ pub fn build_cached(sim: &Sim, cache: &mut VisualCache) -> Scene {
 
         // Workload columns.
         let mut columns: Vec<Column> = vec![];
-        let mut owned: BTreeSet<&str> = BTreeSet::new();
+        // Hashed: a thousand pods' UIDs went into a B-tree, string-compared, every build.
+        let mut owned: HashSet<&str, Fnv> = HashSet::default();
         for d in &deployments {
             let mut groups = vec![];
             let mut rss: Vec<&Object> = replicasets
@@ -693,7 +748,7 @@ pub fn build_cached(sim: &Sim, cache: &mut VisualCache) -> Scene {
                 let glyphs = group_pods.len() > GLYPH_GROUP;
                 let group = glyphs.then(|| owner.clone().unwrap_or_else(|| format!("bare:{name}")));
                 for (i, p) in group_pods.iter().enumerate() {
-                    let card = cache.card(p);
+                    let card = cache.card(sim, p);
                     let mut n = node(
                         p,
                         NodeKind::Pod,
@@ -741,12 +796,12 @@ pub fn build_cached(sim: &Sim, cache: &mut VisualCache) -> Scene {
             let mut any_claim = false;
             for (_, group_pods) in &col.groups {
                 for p in group_pods {
-                    for c in claim_names(p) {
+                    for c in &cache.card(sim, p).claims {
                         let key = (name.to_string(), c.clone());
                         if placed_claims.contains_key(&key) {
                             continue;
                         }
-                        if let Some(pvc) = sim.store.find("PersistentVolumeClaim", name, &c) {
+                        if let Some(pvc) = sim.store.find("PersistentVolumeClaim", name, c) {
                             scene.nodes.push(claim_node(sim, pvc, claim_x, claim_y));
                             placed_claims.insert(key, (claim_x, claim_y));
                             claim_x += POD_W + GAP;
@@ -788,8 +843,8 @@ pub fn build_cached(sim: &Sim, cache: &mut VisualCache) -> Scene {
                 .collect()
         };
         for p in &pods {
-            for c in claim_names(p) {
-                if let Some(pvc) = sim.store.find("PersistentVolumeClaim", name, &c) {
+            for c in &cache.card(sim, p).claims {
+                if let Some(pvc) = sim.store.find("PersistentVolumeClaim", name, c) {
                     scene.edges.push(Edge {
                         from: p.meta.uid.clone(),
                         to: pvc.meta.uid.clone(),
@@ -1416,7 +1471,7 @@ mod tests {
             let mut cache = VisualCache::default();
             let mut past: Vec<Session> = vec![];
             for step in 0..40 {
-                let line = match next(9) {
+                let line = match next(10) {
                     0 | 1 => format!(
                         "kubectl create deployment d{} --image=nginx --replicas={}",
                         next(3),
@@ -1442,10 +1497,26 @@ mod tests {
                     4 => format!("kubectl run bare{} --image=nginx", next(4)),
                     5 => format!("kubectl delete deployment d{} --wait=false", next(3)),
                     6 => "kubectl apply -f -".into(),
+                    // A claim and a bare pod that mounts it (or one that is gone: the
+                    // claims a pod names are part of what a warm cache keeps).
+                    7 => "kubectl create -f -".into(),
                     _ => format!("sleep {}s", 1 + next(20)),
                 };
-                let stdin = line.ends_with(" -").then_some(STS);
+                let claim = format!(
+                    "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: data{n}\nspec:\n  accessModes: [ReadWriteOnce]\n  resources:\n    requests:\n      storage: 1Gi\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: mounts{n}\nspec:\n  containers:\n  - name: c\n    image: nginx\n  volumes:\n  - name: v\n    persistentVolumeClaim:\n      claimName: data{m}\n",
+                    n = next(3),
+                    m = next(4)
+                );
+                let stdin = if line.starts_with("kubectl create -f") {
+                    Some(claim.as_str())
+                } else {
+                    line.ends_with(" -").then_some(STS)
+                };
                 s.exec(&line, stdin);
+                for p in s.sim.store.list_all("Pod") {
+                    let card = PodCard::of(&s.sim, p);
+                    assert_eq!((card.status, card.detail), pod_visual(p), "{}", p.meta.name);
+                }
                 assert_eq!(
                     build_cached(&s.sim, &mut cache),
                     build(&s.sim),
