@@ -1860,7 +1860,12 @@ mod tests {
         for hash in hashes {
             let index = NodeIndex::hashed_by(&nodes, hash);
             for n in &nodes {
-                assert_eq!(index.find(&nodes, &n.id), map.get(&n.id).copied(), "{}", n.id);
+                assert_eq!(
+                    index.find(&nodes, &n.id),
+                    map.get(&n.id).copied(),
+                    "{}",
+                    n.id
+                );
             }
             for missing in ["", "no-such-uid", "lane:nowhere"] {
                 assert_eq!(index.find(&nodes, missing), None);
