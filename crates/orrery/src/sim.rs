@@ -630,11 +630,14 @@ impl Sim {
         // One copy of the fields the update leaves as they were (the spec of a status
         // write), shared with the stored version and so with every checkpoint.
         let same_body = obj.body.share_unchanged(&old.body);
-        let spec_same = match (obj.body.get_shared("spec"), old.body.get_shared("spec")) {
-            (Some(a), Some(b)) => std::sync::Arc::ptr_eq(a, b) || a == b,
+        // `share_unchanged` made an equal spec the stored one's own copy: the same
+        // pointer is the same spec, another pointer another spec.
+        let spec_same = || match (obj.body.get_shared("spec"), old.body.get_shared("spec")) {
+            (Some(a), Some(b)) => std::sync::Arc::ptr_eq(a, b),
             (a, b) => a.is_none() && b.is_none(),
         };
-        if admission::has_generation(&obj) && !spec_same {
+        debug_assert_eq!(spec_same(), obj.body.get("spec") == old.body.get("spec"));
+        if admission::has_generation(&obj) && !spec_same() {
             obj.meta.generation = old.meta.generation + 1;
         }
         // The body was compared field by field above: only the rest is compared here.
