@@ -81,9 +81,7 @@ impl std::hash::Hasher for Passthrough {
         self.0
     }
     fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
-        }
+        self.0 = orrery::scene::fnv1a(self.0, bytes);
     }
     fn write_u64(&mut self, v: u64) {
         self.0 = v;
@@ -92,9 +90,7 @@ impl std::hash::Hasher for Passthrough {
 
 /// FNV-1a of an id.
 fn id_hash(id: &str) -> u64 {
-    id.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
-    })
+    orrery::scene::fnv1a(orrery::scene::FNV_OFFSET, id.as_bytes())
 }
 
 impl NodeIndex {
