@@ -260,6 +260,11 @@ function criterion(file = CRITERION) {
   };
 }
 
+/** Frames of the create, scale and delete phases that missed a vsync (over 25 ms). */
+function lateFrames(f) {
+  return ['create', 'scale_to_0', 'delete'].reduce((n, k) => n + (f[k]?.dropped ?? 0), 0);
+}
+
 function row(budget, measured, pass, note = '') {
   return { budget, measured, result: pass === null ? 'n/a' : pass ? 'PASS' : 'FAIL', note };
 }
@@ -291,6 +296,10 @@ async function main() {
   results.bundle = { files, raw: sum('raw'), gzip: sum('gzip'), brotli: sum('brotli') };
 
   const site = await serve(DIST);
+  // The benchmark page is served cross-origin isolated (COOP/COEP): outside isolation
+  // Chromium coarsens frame timestamps to 100 µs and a perfect 60 Hz frame reads 16.8 ms
+  // one time in ten, so the frames row's p95 could not read 16.7 even on an idle page.
+  const isolatedSite = await serve(DIST, 0, { isolated: true });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   results.chromium = browser.version();
   try {
@@ -320,9 +329,11 @@ async function main() {
     }
 
     process.stderr.write('benchmark page (frames, scrub, memory)…\n');
-    const b = await pageBench(browser, site);
+    const b = await pageBench(browser, isolatedSite);
     Object.assign(results, {
       frames: b.frames,
+      frames_idle: b.frames_idle,
+      cross_origin_isolated: b.cross_origin_isolated,
       history: b.history,
       scrub: b.scrub,
       memory: b.memory,
@@ -334,6 +345,7 @@ async function main() {
   } finally {
     await browser.close();
     await site.close();
+    await isolatedSite.close();
   }
   results.machine.loadavg_after = loadavg();
   results.criterion = criterion();
@@ -392,7 +404,7 @@ async function main() {
     f
       ? row(
           'Frame time while 1,000 pods are created/deleted p95 ≤ 16.7 ms',
-          `p95 ${ms(f.all.p95_ms)} (median ${ms(f.all.median_ms)}, max ${ms(f.all.max_ms)}, ${f.all.count} frames)`,
+          `p95 ${ms(f.all.p95_ms)} (median ${ms(f.all.median_ms)}, max ${ms(f.all.max_ms)}, ${f.all.count} frames, ${lateFrames(f)} late; idle page p95 ${ms(results.frames_idle?.p95_ms)}${results.cross_origin_isolated ? '' : ', NOT cross-origin isolated'})`,
           f.all.count > 0 && f.all.p95_ms <= 16.7,
         )
       : row('Frame time with 1,000 pods p95 ≤ 16.7 ms', 'not measured', null),
@@ -431,6 +443,8 @@ async function main() {
 
   if (results.frames) {
     console.log('Frame times (rAF deltas, ms) while pods are created and deleted at 8×:');
+    const st0 = (x) => `median ${x.median_ms}, p95 ${x.p95_ms}, max ${x.max_ms} (${x.count})`;
+    if (results.frames_idle) console.log(`  idle page (nothing to do, 1 s): ${st0(results.frames_idle)}`);
     for (const [n, v] of Object.entries(results.frames)) {
       const st = (x) => `median ${x.median_ms}, p95 ${x.p95_ms}, max ${x.max_ms} (${x.count})`;
       console.log(`  ${n.padStart(5)} pods  create: ${st(v.create)}  delete: ${st(v.scale_to_0)}  all: ${st(v.all)}`);

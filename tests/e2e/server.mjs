@@ -4,6 +4,8 @@
 // dist/index.html) is also sent with that policy as a header, as a server would.
 //
 //   import { serve } from './server.mjs'; const site = await serve('dist');
+//   serve('dist', 0, { isolated: true })   // also sends COOP/COEP, so the page is
+//                                          // cross-origin isolated (finer timers)
 //   node tests/e2e/server.mjs [DIR] [PORT]     # serve DIR (default dist) by hand
 
 import { createServer } from 'node:http';
@@ -27,8 +29,14 @@ const TYPES = {
   '.yaml': 'text/yaml; charset=utf-8',
 };
 
-/** Serves `dir` on 127.0.0.1:`port` (0 picks a free port). Resolves once listening. */
-export async function serve(dir, port = 0) {
+/**
+ * Serves `dir` on 127.0.0.1:`port` (0 picks a free port). Resolves once listening.
+ * `isolated`: every response also carries Cross-Origin-Opener-Policy and
+ * Cross-Origin-Embedder-Policy, which make the page cross-origin isolated. The benchmark
+ * page needs that: outside isolation Chromium coarsens `performance.now()` and frame
+ * timestamps to 100 µs, so a perfect 60 Hz frame reads 16.6, 16.7 or 16.8 ms.
+ */
+export async function serve(dir, port = 0, { isolated = false } = {}) {
   const root = resolve(dir);
   const server = createServer(async (req, res) => {
     try {
@@ -44,6 +52,10 @@ export async function serve(dir, port = 0) {
         'content-length': body.length,
         'cache-control': 'no-store',
       };
+      if (isolated) {
+        headers['cross-origin-opener-policy'] = 'same-origin';
+        headers['cross-origin-embedder-policy'] = 'require-corp';
+      }
       if (extname(file) === '.html') {
         const policy = policyOf(body.toString('utf8'));
         if (policy) headers['content-security-policy'] = policy;
