@@ -69,7 +69,9 @@ pub const DRAW_EVERY_MS: f64 = 30.0;
 
 /// Works off the playground's pending simulator work, a slice of [`WORK_BUDGET_MS`] at
 /// the start of each animation frame, until none is left; every [`DRAW_EVERY_MS`] a
-/// frame draws instead of working, and the frame after the last slice draws. Runs
+/// frame draws instead of working, and the frame after the last slice draws. Then the
+/// timeline's chores (`Playground::chores`: the checkpoint the work made due, the past's
+/// freeze), a slice per frame, so that none lands in a frame that works or draws. Runs
 /// whether or not time is playing (a command's busy instant is done even when paused);
 /// one loop at a time.
 pub fn drive(pg: Playground) {
@@ -81,21 +83,35 @@ pub fn drive(pg: Playground) {
     }
     leptos::task::spawn_local(async move {
         let mut drawn = now_ms();
+        // Whether what the simulator holds now was shown (chores change none of it):
+        // settled when the loop starts, the caller is showing it.
+        let mut shown = !pg.pending();
         loop {
             let t = next_frame().await;
             let start = t.min(now_ms());
             // (Asked anew each frame: a command may have finished or begun work.)
-            if !pg.pending() {
-                pg.show();
+            let busy = pg.pending();
+            if !busy && !pg.chores() {
+                if !shown {
+                    pg.show();
+                }
                 break;
             }
-            if start - drawn >= DRAW_EVERY_MS {
+            // Busy: a draw every DRAW_EVERY_MS; settled: once, before any chore.
+            let draw = if busy {
+                start - drawn >= DRAW_EVERY_MS
+            } else {
+                !shown
+            };
+            if draw {
                 // A frame either works or draws, so neither adds to the other.
                 pg.show();
                 drawn = start;
+                shown = !busy;
                 continue;
             }
             pg.work(until(start + WORK_BUDGET_MS));
+            shown &= !busy;
         }
         DRIVING.with(|d| d.set(false));
     });
@@ -198,8 +214,9 @@ pub fn use_clock(pg: Playground) {
             state.update_value(|s| s.pacer.pause());
             return;
         }
-        // A busy instant is being done (`drive`): time waits for it.
-        if pg.busy.get_untracked() {
+        // A busy instant is being done (`drive`): time waits for it; and for a checkpoint
+        // due, which `drive` takes in a frame of its own.
+        if pg.busy.get_untracked() || pg.checkpoint_due() {
             state.update_value(|s| s.pacer.pause());
             request();
             return;

@@ -176,6 +176,9 @@ impl Playground {
             .engine
             .try_update_value(|e| {
                 e.past = None;
+                // Pending work done and a due checkpoint taken before the session is
+                // touched below (the checkpoint holds the state the entries left).
+                e.timeline.finish();
                 self.staged_files.with_value(|staged| {
                     for (name, text) in staged {
                         write_file(&mut e.timeline, name, text);
@@ -225,7 +228,8 @@ impl Playground {
         out
     }
 
-    /// Mirrors the timeline's pending work in `busy`, and starts working it off.
+    /// Mirrors the timeline's pending work in `busy`, and starts working it off (and the
+    /// timeline's chores, [`Playground::chores`]).
     fn sync_busy(&self) {
         let busy = self
             .engine
@@ -234,18 +238,26 @@ impl Playground {
         if self.busy.get_untracked() != busy {
             self.busy.set(busy);
         }
-        if busy {
+        if busy || self.chores() {
             crate::clock::drive(*self);
         }
     }
 
     /// Continues the simulator's pending work until `should_yield` (a frame's
-    /// budget); returns whether none is left. The page does not re-render yet: call
+    /// budget), or with none pending the timeline's chores; returns whether the
+    /// simulator's work is done. The page does not re-render yet: call
     /// [`Playground::show`] (the next frame, `clock::drive`), so that no frame both works
     /// and draws.
     pub fn work(&self, should_yield: impl FnMut() -> bool) -> bool {
         self.engine
-            .try_update_value(|e| e.timeline.work(should_yield))
+            .try_update_value(|e| {
+                if e.timeline.busy() {
+                    e.timeline.work(should_yield)
+                } else {
+                    e.timeline.tidy(should_yield);
+                    true
+                }
+            })
             .unwrap_or(true)
     }
 
@@ -253,6 +265,23 @@ impl Playground {
     pub fn pending(&self) -> bool {
         self.engine
             .try_with_value(|e| e.timeline.busy())
+            .unwrap_or(false)
+    }
+
+    /// Whether the timeline has chores left (`Timeline::chores`: a checkpoint due, the
+    /// past's freeze): they change nothing the page shows, and are done a slice per
+    /// frame after the simulator's work ([`Playground::work`]).
+    pub fn chores(&self) -> bool {
+        self.engine
+            .try_with_value(|e| e.timeline.chores())
+            .unwrap_or(false)
+    }
+
+    /// Whether a checkpoint is due (`Timeline::checkpoint_due`): the clock lets it
+    /// have a frame of its own before time moves on.
+    pub fn checkpoint_due(&self) -> bool {
+        self.engine
+            .try_with_value(|e| e.timeline.checkpoint_due())
             .unwrap_or(false)
     }
 

@@ -65,6 +65,11 @@ pub const MAX_STEPS: usize = 20_000;
 pub const THAWED_PAST: usize = 1_000;
 /// A rebuilt past moment gets at most this many of the steps before its checkpoint.
 const PAST_STEPS: usize = 5_000;
+/// [`Timeline::tidy`] frees this many replaced pod versions between two questions.
+const FREE_AT_ONCE: usize = 64;
+/// If no one calls [`Timeline::tidy`], what waits to be freed is freed at the next
+/// checkpoint beyond about this many pod versions (or this many thousandths of sessions).
+const LEFT_TO_FREE: usize = 8_000;
 
 pub struct Timeline {
     pub session: Session,
@@ -99,6 +104,35 @@ pub struct Timeline {
     every_steps: usize,
     /// [`MAX_CHECKPOINTS`] unless a measurement changes it.
     max_checkpoints: usize,
+    /// A checkpoint is due and not taken yet: the work in slices (the page) closes an
+    /// entry at the end of a frame's slice, and the session's clone would make that
+    /// frame long, so it is taken before anything changes the session (every door that
+    /// changes it calls [`Timeline::finish`] first) or by [`Timeline::tidy`] in a frame
+    /// of its own. Nothing reads a checkpoint that is not taken: a moment after it is
+    /// rebuilt from the checkpoint before, with more replay (the same state).
+    due: bool,
+    /// The freeze of the past pod versions ([`Timeline::freeze_past`]) in progress,
+    /// done a slice at a time by [`Timeline::tidy`].
+    freezing: Option<Freezing>,
+    /// Checkpoints thinned out and sessions replaced, freed a slice at a time by
+    /// [`Timeline::tidy`] (freeing a thousand pod versions at once is a long frame).
+    graveyard: Vec<Session>,
+}
+
+/// The state of a freeze of the past done in slices ([`Timeline::freeze_past`]).
+#[derive(Default)]
+struct Freezing {
+    /// The checkpoints still to visit are `..next` (newest first; the newest checkpoint
+    /// is the present's copy and is never visited).
+    next: usize,
+    /// By the address of the original: (the original, kept alive so that no other
+    /// version can take its address while the freeze goes on — new versions are made
+    /// between its slices; its frozen copy).
+    done: HashMap<usize, (Arc<Object>, Arc<Object>)>,
+    /// Past versions left whole, newest first, kept alive for the same reason.
+    kept: HashMap<usize, Arc<Object>>,
+    /// Once every checkpoint is visited: the originals replaced, freed a few at a time.
+    freeing: Vec<(Arc<Object>, Arc<Object>)>,
 }
 
 impl Timeline {
@@ -116,6 +150,9 @@ impl Timeline {
             thawed_past: THAWED_PAST,
             every_steps: CHECKPOINT_EVERY_STEPS,
             max_checkpoints: MAX_CHECKPOINTS,
+            due: false,
+            freezing: None,
+            graveyard: vec![],
         };
         t.checkpoint();
         t
@@ -151,6 +188,7 @@ impl Timeline {
     }
 
     fn checkpoint(&mut self) {
+        self.due = false;
         // Clone without the step log (it stays with the live session).
         let steps = std::mem::take(&mut self.session.sim.steps);
         let session = self.session.clone();
@@ -163,8 +201,64 @@ impl Timeline {
             session,
         });
         self.steps_since_checkpoint = 0;
+        if self.graveyard.len() >= LEFT_TO_FREE / 1_000 {
+            self.graveyard.clear();
+        }
         self.thin();
-        self.freeze_past();
+        self.start_freeze();
+    }
+
+    /// Takes the checkpoint that is due ([`Timeline::due`]), if one is.
+    fn take_due(&mut self) {
+        if self.due {
+            self.checkpoint();
+        }
+    }
+
+    /// Whether a checkpoint is due and not taken yet (the page gives it a frame of its
+    /// own, [`Timeline::tidy`]).
+    pub fn checkpoint_due(&self) -> bool {
+        self.due
+    }
+
+    /// Whether [`Timeline::tidy`] has something to do: a checkpoint due, a freeze of the
+    /// past under way, thinned checkpoints to free. None of it changes any state the
+    /// timeline shows or rebuilds; it is the memory and the replay length that wait.
+    pub fn chores(&self) -> bool {
+        self.due || self.freezing.is_some() || !self.graveyard.is_empty()
+    }
+
+    /// Does the timeline's chores ([`Timeline::chores`]) until `should_yield` says stop
+    /// (asked between pieces: the checkpoint's clone, a pod version frozen, a session
+    /// freed); returns whether none is left. Only once the simulator's work is done
+    /// (a checkpoint holds settled states): with work pending, does nothing.
+    pub fn tidy(&mut self, mut should_yield: impl FnMut() -> bool) -> bool {
+        if self.busy() {
+            return !self.chores();
+        }
+        if self.due {
+            // Its own piece: the caller gives it the start of a frame.
+            self.checkpoint();
+            if should_yield() {
+                return !self.chores();
+            }
+        }
+        if !self.freeze_some(&mut should_yield) {
+            return false;
+        }
+        while !self.graveyard.is_empty() {
+            if should_yield() {
+                return false;
+            }
+            self.graveyard.pop();
+        }
+        true
+    }
+
+    /// Does every chore now ([`Timeline::tidy`] never told to stop).
+    pub fn tidy_all(&mut self) {
+        self.finish();
+        self.tidy(|| false);
     }
 
     /// Freezes the status of the pod versions the checkpoints hold that the present no
@@ -175,36 +269,102 @@ impl Timeline {
     /// stay shared with it; a version held by several checkpoints gets one frozen copy.
     /// [`Timeline::state_at`] thaws what it restores, which costs a jump about what
     /// copying those statuses would: a history of a few hundred pods freezes nothing.
-    fn freeze_past(&mut self) {
-        let budget = self.thawed_past;
-        if budget == usize::MAX {
+    ///
+    /// Begun at every checkpoint (a freeze under way starts over: the checkpoints
+    /// changed) and done in slices ([`Timeline::freeze_some`]): a version frozen stays
+    /// frozen, so starting over only visits again what the last one saw. Frozen or not,
+    /// a checkpoint restores to the same session, so a freeze cut anywhere changes no
+    /// state, only memory.
+    fn start_freeze(&mut self) {
+        if self.thawed_past == usize::MAX {
             return;
         }
-        let present = &self.session.sim.store;
-        // By the address of the original: (the original, kept alive so that no other
-        // version can take its address during the pass; its frozen copy).
-        let mut done: HashMap<usize, (Arc<Object>, Arc<Object>)> = HashMap::new();
-        // Past versions left whole, newest first (alive: their checkpoints keep them).
-        let mut kept: HashSet<usize> = HashSet::new();
-        let n = self.checkpoints.len();
-        // The newest checkpoint is the present's copy: nothing in it is past yet.
-        for c in self.checkpoints[..n.saturating_sub(1)].iter_mut().rev() {
-            c.session.sim.store.swap_each("Pod", |key, o| {
-                if o.is_frozen() || present.get(key).is_some_and(|p| std::ptr::eq(p, &**o)) {
-                    return None;
-                }
-                let at = Arc::as_ptr(o) as usize;
-                if let Some((_, f)) = done.get(&at) {
-                    return Some(f.clone());
-                }
-                if kept.contains(&at) || kept.len() < budget && kept.insert(at) {
-                    return None;
-                }
-                let f = Arc::new(o.frozen()?);
-                done.insert(at, (o.clone(), f.clone()));
-                Some(f)
-            });
+        let mut f = Freezing {
+            next: self.checkpoints.len().saturating_sub(1),
+            ..Freezing::default()
+        };
+        if let Some(old) = self.freezing.take() {
+            // The versions the old freeze froze keep their one frozen copy: a version it
+            // froze in a newer checkpoint and had not reached yet in an older one is
+            // replaced there by the same copy. (Unless no one tidies: then what waits
+            // is not let grow.)
+            f.freeing = old.freeing;
+            if old.done.len() < LEFT_TO_FREE {
+                f.done = old.done;
+            } else {
+                f.freeing.extend(old.done.into_values());
+            }
+            if f.freeing.len() >= LEFT_TO_FREE {
+                f.freeing = vec![];
+            }
         }
+        self.freezing = Some(f);
+    }
+
+    /// Continues the freeze of the past ([`Timeline::start_freeze`]) until
+    /// `should_yield` (asked before each version frozen and each checkpoint visited);
+    /// returns whether it is done.
+    fn freeze_some(&mut self, should_yield: &mut impl FnMut() -> bool) -> bool {
+        let Some(f) = self.freezing.as_mut() else {
+            return true;
+        };
+        let budget = self.thawed_past;
+        let present = &self.session.sim.store;
+        f.next = f.next.min(self.checkpoints.len());
+        while f.next > 0 {
+            if should_yield() {
+                return false;
+            }
+            let mut cut = false;
+            let (done, kept) = (&mut f.done, &mut f.kept);
+            self.checkpoints[f.next - 1]
+                .session
+                .sim
+                .store
+                .swap_each("Pod", |key, o| {
+                    if cut
+                        || o.is_frozen()
+                        || present.get(key).is_some_and(|p| std::ptr::eq(p, &**o))
+                    {
+                        return None;
+                    }
+                    let at = Arc::as_ptr(o) as usize;
+                    if let Some((_, f)) = done.get(&at) {
+                        return Some(f.clone());
+                    }
+                    if kept.contains_key(&at) {
+                        return None;
+                    }
+                    if kept.len() < budget {
+                        kept.insert(at, o.clone());
+                        return None;
+                    }
+                    if should_yield() {
+                        // Visited again from its start next slice: what is frozen or
+                        // kept by now is passed over.
+                        cut = true;
+                        return None;
+                    }
+                    let z = Arc::new(o.frozen()?);
+                    done.insert(at, (o.clone(), z.clone()));
+                    Some(z)
+                });
+            if cut {
+                return false;
+            }
+            f.next -= 1;
+        }
+        f.freeing.extend(std::mem::take(&mut f.done).into_values());
+        f.kept = HashMap::new();
+        while !f.freeing.is_empty() {
+            if should_yield() {
+                return false;
+            }
+            let n = f.freeing.len().saturating_sub(FREE_AT_ONCE);
+            f.freeing.truncate(n);
+        }
+        self.freezing = None;
+        true
     }
 
     /// A checkpoint's session made whole: its frozen pod versions thawed (once while
@@ -286,11 +446,14 @@ impl Timeline {
             else {
                 return;
             };
-            self.checkpoints.remove(i);
+            let gone = self.checkpoints.remove(i);
+            self.graveyard.push(gone.session);
         }
     }
 
-    fn after_entry(&mut self, steps: usize) {
+    /// The bookkeeping after an entry; a checkpoint, if one is due, is taken now, or
+    /// with `defer` only marked due ([`Timeline::due`]).
+    fn after_entry(&mut self, steps: usize, defer: bool) {
         self.steps_since_checkpoint += steps;
         self.work += steps + ENTRY_WORK;
         let steps = &mut self.session.sim.steps;
@@ -303,7 +466,14 @@ impl Timeline {
         if self.steps_since_checkpoint >= self.every_steps
             || self.entries.len() - last >= CHECKPOINT_EVERY_ENTRIES
         {
-            self.checkpoint();
+            self.due = true;
+            if !defer {
+                self.checkpoint();
+                // At once, as before checkpoints could wait: whoever does not work in
+                // slices gets every chore done with the entry.
+                self.freeze_some(&mut || false);
+                self.graveyard.clear();
+            }
         }
     }
 
@@ -319,7 +489,7 @@ impl Timeline {
             stdin: stdin.map(str::to_string),
         });
         let steps = self.session.sim.steps.len().saturating_sub(before);
-        self.after_entry(steps.max(1));
+        self.after_entry(steps.max(1), false);
         out
     }
 
@@ -328,7 +498,7 @@ impl Timeline {
     /// happened for a checkpoint, so a jump never replays a busy instant it does not need.
     pub fn advance(&mut self, ms: Millis) {
         // The sliced advance never told to yield: the same chunks, entries and checkpoints.
-        let done = self.advance_sliced(ms, || false);
+        let done = self.advance_in(ms, || false, false);
         debug_assert!(done, "an advance that never yields leaves no work pending");
     }
 
@@ -360,8 +530,20 @@ impl Timeline {
     /// `should_yield`; if it says stop with work pending, the advance ends at the instant
     /// being worked on (the rest of `ms` is not advanced), its entry is recorded as
     /// reaching that instant, and [`Timeline::work`] carries on. Returns whether it
-    /// finished (nothing pending).
-    pub fn advance_sliced(&mut self, ms: Millis, mut should_yield: impl FnMut() -> bool) -> bool {
+    /// finished (nothing pending). It also ends, with nothing pending, at the end of the
+    /// chunk after which a checkpoint is due: the checkpoint is not taken in the same
+    /// frame as the work ([`Timeline::tidy`], or the next call, takes it), and the rest
+    /// of `ms` is not advanced, as when it yields.
+    pub fn advance_sliced(&mut self, ms: Millis, should_yield: impl FnMut() -> bool) -> bool {
+        self.advance_in(ms, should_yield, true)
+    }
+
+    fn advance_in(
+        &mut self,
+        ms: Millis,
+        mut should_yield: impl FnMut() -> bool,
+        defer: bool,
+    ) -> bool {
         self.finish();
         let end = self.session.sim.now + ms.max(0);
         while self.session.sim.now < end {
@@ -390,7 +572,10 @@ impl Timeline {
                 ms: self.session.sim.now - at,
             });
             let steps = self.session.sim.steps.len().saturating_sub(before);
-            self.after_entry(steps);
+            self.after_entry(steps, defer);
+            if self.due {
+                break;
+            }
         }
         true
     }
@@ -410,17 +595,21 @@ impl Timeline {
         done
     }
 
-    /// Does the pending work in one go. Everything that needs a settled state calls it.
+    /// Does the pending work in one go, and takes the checkpoint that is due (not the
+    /// other chores: [`Timeline::tidy`]). Everything that needs a settled state, and
+    /// everything that changes the session, calls it first.
     pub fn finish(&mut self) {
         self.session.sim.finish();
         self.close();
+        self.take_due();
     }
 
-    /// The bookkeeping of the entry whose work just finished.
+    /// The bookkeeping of the entry whose work just finished; a checkpoint is only
+    /// marked due (this ends a slice of work: [`Timeline::due`]).
     fn close(&mut self) {
         if let Some((before, min)) = self.open.take() {
             let steps = self.session.sim.steps.len().saturating_sub(before);
-            self.after_entry(steps.max(min));
+            self.after_entry(steps.max(min), true);
         }
     }
 
@@ -473,10 +662,18 @@ impl Timeline {
             }
         }
         self.entries.truncate(keep);
-        self.checkpoints
-            .retain(|c| c.entries <= keep && c.session.sim.now <= t);
+        let (kept, gone): (Vec<Checkpoint>, Vec<Checkpoint>) =
+            std::mem::take(&mut self.checkpoints)
+                .into_iter()
+                .partition(|c| c.entries <= keep && c.session.sim.now <= t);
+        self.checkpoints = kept;
+        self.graveyard.extend(gone.into_iter().map(|c| c.session));
         if self.checkpoints.is_empty() {
             unreachable!("the first checkpoint is at the start of the history");
+        }
+        // The freeze under way counted the checkpoints dropped.
+        if self.freezing.is_some() {
+            self.start_freeze();
         }
         // The rebuilt session's step log is the live one up to `t`, so causal chains
         // and the work count carry on from there.
@@ -484,7 +681,8 @@ impl Timeline {
         let upto = self.session.sim.steps.partition_point(|x| x.time <= t);
         self.session.sim.steps.truncate(upto);
         s.sim.steps = std::mem::take(&mut self.session.sim.steps);
-        self.session = s;
+        let old = std::mem::replace(&mut self.session, s);
+        self.graveyard.push(old);
         self.work = self.checkpoints.last().map_or(0, |c| c.work_at);
         self.steps_since_checkpoint = 0;
     }
@@ -600,5 +798,243 @@ mod tests {
             t.forget_thawed();
             fingerprint(&t.state_at(mid + 1))
         });
+    }
+
+    /// The pod versions the checkpoints hold, as distinct allocations: (all, frozen,
+    /// whole and not the present's). A version frozen twice, or a frozen copy not
+    /// shared by the checkpoints holding it, makes `all` grow.
+    fn held(t: &Timeline) -> (usize, usize, usize) {
+        let (mut all, mut frozen, mut whole) = (HashSet::new(), HashSet::new(), HashSet::new());
+        let present = &t.session.sim.store;
+        for s in t.checkpoint_sessions() {
+            for p in s.sim.store.list_all("Pod") {
+                let at = p as *const Object as usize;
+                all.insert(at);
+                if p.is_frozen() {
+                    frozen.insert(at);
+                } else if !present
+                    .get(&crate::api::ObjKey::new(
+                        "Pod",
+                        &p.meta.namespace,
+                        &p.meta.name,
+                    ))
+                    .is_some_and(|q| std::ptr::eq(q, p))
+                {
+                    whole.insert(at);
+                }
+            }
+        }
+        (all.len(), frozen.len(), whole.len())
+    }
+
+    /// A budget of `n` questions.
+    fn questions(n: usize) -> impl FnMut() -> bool {
+        let mut asked = 0;
+        move || {
+            asked += 1;
+            asked > n
+        }
+    }
+
+    /// The page's way (work in slices, chores in slices, or left to the next command)
+    /// against the atomic one: no slice of work takes a checkpoint, and yet the
+    /// checkpoints are the same states, the past as frozen, every moment the same.
+    fn deferred_checkpoints(tidy_every_time: bool) {
+        let mut atomic = Timeline::new(Session::new(11));
+        let mut sliced = Timeline::new(Session::new(11));
+        for t in [&mut atomic, &mut sliced] {
+            t.set_thawed_past(25);
+            t.set_checkpoint_every_steps(60);
+        }
+        let start = atomic.now();
+        let mut rng = crate::rng::Rng::new(if tidy_every_time { 3 } else { 4 });
+        let mut deferred = 0;
+        for i in 0..24 {
+            let line = match i % 3 {
+                0 => "kubectl create deployment web --image=nginx --replicas=45",
+                1 => "kubectl scale deployment web --replicas=20",
+                _ => "kubectl delete deployment web",
+            };
+            atomic.exec(line, None);
+            let n = sliced.checkpoint_count();
+            sliced.exec_sliced(line, None);
+            while !sliced.work(questions(1 + rng.below(6) as usize)) {
+                assert_eq!(
+                    sliced.checkpoint_count(),
+                    n,
+                    "a slice of work took a checkpoint"
+                );
+            }
+            assert_eq!(
+                sliced.checkpoint_count(),
+                n,
+                "a slice of work took a checkpoint"
+            );
+            deferred += sliced.checkpoint_due() as usize;
+            // A chore or two a frame (every chore done, or a few frames of them and the
+            // rest left to the next command); between frames the past is read.
+            let frames_left = if tidy_every_time {
+                usize::MAX
+            } else {
+                [0, 1, 4, 20][rng.below(4) as usize]
+            };
+            let mut frames = 0;
+            while frames < frames_left {
+                if sliced.tidy(questions(rng.below(3) as usize)) {
+                    assert!(!sliced.chores());
+                    break;
+                }
+                frames += 1;
+                if frames % 7 == 0 {
+                    let at = start + rng.below((sliced.now() - start) as u64 + 1) as Millis;
+                    assert_eq!(
+                        fingerprint(&sliced.state_at(at)),
+                        fingerprint(&atomic.state_at(at))
+                    );
+                }
+                assert!(frames < 100_000);
+            }
+            if tidy_every_time {
+                assert_eq!(sliced.checkpoint_count(), atomic.checkpoint_count());
+                assert_eq!(held(&sliced), held(&atomic), "after {line}");
+            }
+            // The clock's advance, which is not sliced here (the next command's finish,
+            // or this advance, takes a checkpoint still due).
+            atomic.advance(30_000);
+            sliced.advance(30_000);
+        }
+        assert!(deferred > 5, "{deferred}");
+        sliced.tidy_all();
+        assert_eq!(sliced.checkpoint_count(), atomic.checkpoint_count());
+        for (i, (a, b)) in atomic
+            .checkpoints
+            .iter()
+            .zip(&sliced.checkpoints)
+            .enumerate()
+        {
+            assert_eq!(
+                (a.entries, a.steps_at, a.work_at),
+                (b.entries, b.steps_at, b.work_at)
+            );
+            assert_eq!(
+                fingerprint(&atomic.restore(a)),
+                fingerprint(&sliced.restore(b)),
+                "checkpoint {i}"
+            );
+            assert_eq!(a.session.history, b.session.history, "checkpoint {i}");
+        }
+        let (a, b) = (held(&atomic), held(&sliced));
+        assert!(a.1 > 100, "{a:?}");
+        if tidy_every_time {
+            assert_eq!(a, b);
+        } else {
+            // Freezes cut short leave other versions whole, never more of them, and never
+            // two copies of one.
+            assert_eq!(a.0, b.0, "{a:?} {b:?}");
+            assert!(b.2 <= 25, "{b:?}");
+        }
+        for frac in 0..=10 {
+            let at = start + (sliced.now() - start) * frac / 10;
+            assert_eq!(
+                fingerprint(&sliced.state_at(at)),
+                fingerprint(&atomic.state_at(at))
+            );
+        }
+    }
+
+    #[test]
+    fn checkpoints_wait_for_a_frame_of_their_own_and_are_the_same() {
+        deferred_checkpoints(true);
+    }
+
+    #[test]
+    fn checkpoints_left_to_the_next_command_are_the_same() {
+        deferred_checkpoints(false);
+    }
+
+    #[test]
+    fn a_sliced_advance_ends_where_a_checkpoint_is_due() {
+        let mut t = Timeline::new(Session::new(2));
+        t.set_checkpoint_every_steps(5);
+        t.exec(
+            "kubectl create deployment web --image=nginx --replicas=30",
+            None,
+        );
+        let start = t.now();
+        let mut checkpoints = t.checkpoint_count();
+        let mut ends = 0;
+        // Frame by frame: an advance that makes a checkpoint due ends there,
+        // without it; the next one takes it before it changes anything.
+        for _ in 0..400 {
+            let due = t.checkpoint_due();
+            let n = t.checkpoint_count();
+            let before = t.now();
+            // (Every other frame never told to yield: a busy instant then ends inside
+            // the advance, not in `work`.)
+            let done = if ends % 2 == 0 {
+                t.advance_sliced(1_000, || false)
+            } else {
+                t.advance_sliced(1_000, questions(50))
+            };
+            if !due {
+                assert_eq!(
+                    t.checkpoint_count(),
+                    n,
+                    "an advance took a checkpoint after its work"
+                );
+            }
+            if done && t.checkpoint_due() && t.now() < before + 1_000 {
+                ends += 1;
+            }
+            while !t.work(questions(50)) {}
+            checkpoints = checkpoints.max(t.checkpoint_count());
+        }
+        assert!(ends > 0);
+        assert!(checkpoints > 3, "{checkpoints}");
+        let mut fresh = Session::new(2);
+        fresh.exec(
+            "kubectl create deployment web --image=nginx --replicas=30",
+            None,
+        );
+        let at = start + (t.now() - start) / 2;
+        fresh.sim.advance(at - fresh.sim.now);
+        assert_eq!(fingerprint(&t.state_at(at)), fingerprint(&fresh));
+    }
+
+    #[test]
+    fn a_freeze_cut_and_begun_again_freezes_each_version_once() {
+        // Versions shared by several checkpoints, then past: a freeze cut after any
+        // number of questions and begun again by the next checkpoint still gives each
+        // one frozen copy, as the freeze in one go does.
+        let build = |t: &mut Timeline| {
+            t.set_thawed_past(0);
+            t.set_checkpoint_every_steps(1);
+            t.exec(
+                "kubectl create deployment web --image=nginx --replicas=6",
+                None,
+            );
+            t.advance(30_000);
+            for _ in 0..3 {
+                t.exec("kubectl get pods", None);
+            }
+        };
+        let mut atomic = Timeline::new(Session::new(5));
+        build(&mut atomic);
+        // The pods' versions the last four checkpoints share become past at once.
+        atomic.exec("kubectl delete deployment web", None);
+        atomic.exec("kubectl get pods", None);
+        let want = held(&atomic);
+        assert!(want.1 >= 6, "{want:?}");
+        for k in 0..80 {
+            let mut t = Timeline::new(Session::new(5));
+            build(&mut t);
+            t.exec_sliced("kubectl delete deployment web", None);
+            while !t.work(|| false) {}
+            assert!(t.checkpoint_due());
+            t.tidy(questions(k));
+            t.exec_sliced("kubectl get pods", None);
+            t.tidy_all();
+            assert_eq!(held(&t), want, "cut after {k} questions");
+        }
     }
 }
