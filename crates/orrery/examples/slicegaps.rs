@@ -107,6 +107,12 @@ fn main() {
                     (None, _) => "work",
                 };
                 record(what, t0, &q);
+            } else if t.checkpoint_due() || t.chores() {
+                // As the page (`clock::drive`): a checkpoint due, the freeze of the past,
+                // in frames of their own before time moves on.
+                let due = t.checkpoint_due();
+                t.tidy(yielder(deadline, q.clone()));
+                record(if due { "tidy: the checkpoint" } else { "tidy" }, t0, &q);
             } else {
                 if done(&t) {
                     break;
