@@ -215,8 +215,8 @@ pub fn use_clock(pg: Playground) {
             return;
         }
         // A busy instant is being done (`drive`): time waits for it; and for a checkpoint
-        // due, which `drive` takes in a frame of its own.
-        if pg.busy.get_untracked() || pg.checkpoint_due() {
+        // due, which `drive` takes in a frame of its own (this one, if it took it).
+        if pg.busy.get_untracked() || pg.checkpoint_due(t.min(now_ms())) {
             state.update_value(|s| s.pacer.pause());
             request();
             return;

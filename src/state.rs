@@ -77,6 +77,9 @@ pub struct Playground {
     pub busy: RwSignal<bool>,
     /// Boot work put off until after the page's first paint ([`Playground::after_boot`]).
     boot_work: StoredValue<Vec<Box<dyn FnOnce()>>, LocalStorage>,
+    /// When ([`crate::clock::now_ms`]) [`Playground::work`] last took a checkpoint: the
+    /// clock does not advance time in the frame that took it.
+    checkpoint_at: StoredValue<f64>,
 }
 
 impl Playground {
@@ -102,6 +105,7 @@ impl Playground {
             readonly: RwSignal::new(false),
             busy: RwSignal::new(false),
             boot_work: StoredValue::new_local(vec![]),
+            checkpoint_at: StoredValue::new(f64::NEG_INFINITY),
         }
     }
 
@@ -254,7 +258,11 @@ impl Playground {
                 if e.timeline.busy() {
                     e.timeline.work(should_yield)
                 } else {
+                    let due = e.timeline.checkpoint_due();
                     e.timeline.tidy(should_yield);
+                    if due && !e.timeline.checkpoint_due() {
+                        self.checkpoint_at.set_value(crate::clock::now_ms());
+                    }
                     true
                 }
             })
@@ -277,12 +285,17 @@ impl Playground {
             .unwrap_or(false)
     }
 
-    /// Whether a checkpoint is due (`Timeline::checkpoint_due`): the clock lets it
-    /// have a frame of its own before time moves on.
-    pub fn checkpoint_due(&self) -> bool {
-        self.engine
-            .try_with_value(|e| e.timeline.checkpoint_due())
-            .unwrap_or(false)
+    /// Whether a checkpoint is due (`Timeline::checkpoint_due`), or was taken at or
+    /// after `frame_start` (ms, [`crate::clock::now_ms`]): the clock lets it have a
+    /// frame of its own before time moves on.
+    pub fn checkpoint_due(&self, frame_start: f64) -> bool {
+        self.checkpoint_at
+            .try_get_value()
+            .is_some_and(|at| at >= frame_start)
+            || self
+                .engine
+                .try_with_value(|e| e.timeline.checkpoint_due())
+                .unwrap_or(false)
     }
 
     /// Re-renders what the simulator holds now (after [`Playground::work`]).
