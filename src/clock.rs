@@ -175,6 +175,9 @@ impl Pacer {
 
 struct Loop {
     pacer: Pacer,
+    /// The last frame advanced time and did not show it: this one shows it, and
+    /// advances nothing (its real time is counted by the next frame that does).
+    owed_show: bool,
     frame: Option<i32>,
     callback: Option<Closure<dyn FnMut(f64)>>,
 }
@@ -189,6 +192,7 @@ pub fn toggle_play(pg: &Playground) {
 pub fn use_clock(pg: Playground) {
     let state = StoredValue::new_local(Loop {
         pacer: Pacer::default(),
+        owed_show: false,
         frame: None,
         callback: None,
     });
@@ -210,8 +214,19 @@ pub fn use_clock(pg: Playground) {
 
     let on_frame = move |t: f64| {
         state.update_value(|s| s.frame = None);
+        // A frame either advances or draws (as in `drive`), so neither adds to the other:
+        // the advance of the last frame is shown in this one, which advances nothing (its
+        // real time is counted by the next frame that does).
+        let owed = state.try_update_value(|s| std::mem::take(&mut s.owed_show)) == Some(true);
+        if owed {
+            pg.show();
+        }
         if !pg.playing.get_untracked() {
             state.update_value(|s| s.pacer.pause());
+            return;
+        }
+        if owed {
+            request();
             return;
         }
         // A busy instant is being done (`drive`): time waits for it; and for a checkpoint
@@ -230,7 +245,11 @@ pub fn use_clock(pg: Playground) {
         if ms > 0 {
             match viewing {
                 Some(v) => pg.view_at(v + ms),
-                None => pg.play_frame(ms, until(t.min(now_ms()) + WORK_BUDGET_MS)),
+                None => {
+                    if pg.advance_frame(ms, until(t.min(now_ms()) + WORK_BUDGET_MS)) {
+                        state.update_value(|s| s.owed_show = true);
+                    }
+                }
             }
         }
         request();
@@ -243,10 +262,14 @@ pub fn use_clock(pg: Playground) {
         } else {
             let frame = state.try_update_value(|s| {
                 s.pacer.pause();
-                s.frame.take()
+                (s.frame.take(), std::mem::take(&mut s.owed_show))
             });
-            if let (Some(Some(id)), Some(w)) = (frame, web_sys::window()) {
+            if let (Some((Some(id), _)), Some(w)) = (frame, web_sys::window()) {
                 let _ = w.cancel_animation_frame(id);
+            }
+            // Paused before the frame that would show the last advance: shown now.
+            if frame.is_some_and(|(_, owed)| owed) {
+                untrack(|| pg.show());
             }
         }
     });

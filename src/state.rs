@@ -309,9 +309,18 @@ impl Playground {
     /// busy instants until `should_yield`; a cut advance stops at the busy instant,
     /// whose work goes on next frame before time moves again.
     pub fn play_frame(&self, ms: Millis, should_yield: impl FnMut() -> bool) {
+        if self.advance_frame(ms, should_yield) {
+            self.show();
+        }
+    }
+
+    /// [`Playground::play_frame`] without the re-render: returns whether what it did
+    /// is still to be shown ([`Playground::show`]; the clock shows it the next frame,
+    /// so that no frame both works and draws).
+    pub fn advance_frame(&self, ms: Millis, should_yield: impl FnMut() -> bool) -> bool {
         let ms = ms.clamp(0, MAX_FRAME_ADVANCE_MS);
         if ms == 0 {
-            return;
+            return false;
         }
         self.finish_boot();
         self.view_time.set(None);
@@ -322,12 +331,11 @@ impl Playground {
                 e.timeline.advance_sliced(ms, should_yield)
             })
             .unwrap_or(true);
-        if done {
-            self.bump();
-        } else {
+        if !done {
             // This frame did its share of work; `clock::drive` shows it next frame.
             self.sync_busy();
         }
+        done
     }
 
     /// Does the pending simulator work in one go (before anything that needs a settled
