@@ -801,6 +801,64 @@ mod tests {
     }
 
     #[test]
+    fn a_checkpoint_is_left_to_a_frame_of_its_own() {
+        let owner = Owner::new();
+        owner.with(|| {
+            let pg = Playground::new(1);
+            let count = |pg: &Playground| pg.with_timeline(|t| t.checkpoint_count());
+            let n = count(&pg);
+            // Enough steps for a checkpoint: the command's work (natively in one slice)
+            // only marks it due.
+            pg.run(
+                "kubectl create deployment web --image=nginx --replicas=60",
+                None,
+                "console",
+            );
+            assert!(!pg.pending());
+            assert!(pg.chores() && pg.checkpoint_due(f64::INFINITY));
+            assert_eq!(count(&pg), n);
+            // The frame that takes it: the clock does not advance time in it.
+            pg.work(|| false);
+            assert_eq!(count(&pg), n + 1);
+            assert!(!pg.chores());
+            assert!(pg.checkpoint_due(f64::NEG_INFINITY) && !pg.checkpoint_due(f64::INFINITY));
+            // Left due, the next command takes it before it changes anything.
+            pg.run(
+                "kubectl create deployment api --image=nginx --replicas=60",
+                None,
+                "console",
+            );
+            assert!(pg.checkpoint_due(f64::INFINITY));
+            assert_eq!(count(&pg), n + 1);
+            pg.run("kubectl get pods", None, "console");
+            assert_eq!(count(&pg), n + 2);
+        });
+    }
+
+    #[test]
+    fn an_advance_of_the_clock_is_shown_by_the_next_frame() {
+        let owner = Owner::new();
+        owner.with(|| {
+            let pg = Playground::new(1);
+            pg.run(
+                "kubectl create deployment web --image=nginx",
+                None,
+                "console",
+            );
+            let v = pg.version.get_untracked();
+            let now = pg.now();
+            assert!(pg.advance_frame(500, || false));
+            assert_eq!(pg.now(), now + 500);
+            assert_eq!(pg.version.get_untracked(), v, "advanced, not drawn");
+            pg.play_frame(500, || false);
+            assert!(
+                pg.version.get_untracked() > v,
+                "play_frame shows what it did"
+            );
+        });
+    }
+
+    #[test]
     fn a_sleep_can_be_scrubbed_into() {
         let owner = Owner::new();
         owner.with(|| {
