@@ -67,6 +67,8 @@ pub const THAWED_PAST: usize = 1_000;
 const PAST_STEPS: usize = 5_000;
 /// [`Timeline::tidy`] frees this many replaced pod versions between two questions.
 const FREE_AT_ONCE: usize = 64;
+/// The freeze asks `should_yield` at least every this many pod versions it visits.
+const ASK_EVERY: usize = 64;
 /// If no one calls [`Timeline::tidy`], what waits to be freed is freed at the next
 /// checkpoint beyond about this many pod versions (or this many thousandths of sessions).
 const LEFT_TO_FREE: usize = 8_000;
@@ -133,6 +135,8 @@ struct Freezing {
     kept: HashMap<usize, Arc<Object>>,
     /// Once every checkpoint is visited: the originals replaced, freed a few at a time.
     freeing: Vec<(Arc<Object>, Arc<Object>)>,
+    /// The visit of checkpoint `next - 1` was cut before this pod: it goes on from here.
+    resume: Option<crate::api::ObjKey>,
 }
 
 impl Timeline {
@@ -316,16 +320,23 @@ impl Timeline {
                 return false;
             }
             let mut cut = false;
-            let (done, kept) = (&mut f.done, &mut f.kept);
+            let mut seen = 0usize;
+            let (done, kept, resume) = (&mut f.done, &mut f.kept, &mut f.resume);
             self.checkpoints[f.next - 1]
                 .session
                 .sim
                 .store
                 .swap_each("Pod", |key, o| {
-                    if cut
-                        || o.is_frozen()
-                        || present.get(key).is_some_and(|p| std::ptr::eq(p, &**o))
-                    {
+                    if cut || resume.as_ref().is_some_and(|r| key < r) {
+                        return None;
+                    }
+                    seen += 1;
+                    if seen % ASK_EVERY == 0 && should_yield() {
+                        cut = true;
+                        *resume = Some(key.clone());
+                        return None;
+                    }
+                    if o.is_frozen() || present.get(key).is_some_and(|p| std::ptr::eq(p, &**o)) {
                         return None;
                     }
                     let at = Arc::as_ptr(o) as usize;
@@ -340,9 +351,8 @@ impl Timeline {
                         return None;
                     }
                     if should_yield() {
-                        // Visited again from its start next slice: what is frozen or
-                        // kept by now is passed over.
                         cut = true;
+                        *resume = Some(key.clone());
                         return None;
                     }
                     let z = Arc::new(o.frozen()?);
@@ -352,6 +362,7 @@ impl Timeline {
             if cut {
                 return false;
             }
+            f.resume = None;
             f.next -= 1;
         }
         f.freeing.extend(std::mem::take(&mut f.done).into_values());
