@@ -386,7 +386,7 @@ fn breakdown(tl: &Timeline) {
     let (mut store_b, mut runtime_b, mut other_b, mut n) = (0, 0, 0, 0);
     // Distinct by value (what interning could share).
     let (mut spec_texts, mut status_texts) = (BTreeSet::new(), BTreeSet::new());
-    // Statuses frozen in the checkpoints (Timeline::freeze_past).
+    // Statuses frozen in the checkpoints (Timeline::start_freeze).
     let (mut frozen, mut frozen_b) = (BTreeSet::new(), 0);
     let sessions: Vec<&Session> = tl
         .checkpoint_sessions()

@@ -61,7 +61,7 @@ const ADVANCE_CHUNK_MS: Millis = 60_000;
 /// it is exceeded); the page reads it for causal chains and "next change".
 pub const MAX_STEPS: usize = 20_000;
 /// The checkpoints keep this many pod versions of the past whole, the newest; older
-/// ones have their status frozen ([`Timeline::freeze_past`]).
+/// ones have their status frozen ([`Timeline::start_freeze`]).
 pub const THAWED_PAST: usize = 1_000;
 /// A rebuilt past moment gets at most this many of the steps before its checkpoint.
 const PAST_STEPS: usize = 5_000;
@@ -113,7 +113,7 @@ pub struct Timeline {
     /// of its own. Nothing reads a checkpoint that is not taken: a moment after it is
     /// rebuilt from the checkpoint before, with more replay (the same state).
     due: bool,
-    /// The freeze of the past pod versions ([`Timeline::freeze_past`]) in progress,
+    /// The freeze of the past pod versions ([`Timeline::start_freeze`]) in progress,
     /// done a slice at a time by [`Timeline::tidy`].
     freezing: Option<Freezing>,
     /// Checkpoints thinned out and sessions replaced, freed a slice at a time by
@@ -121,7 +121,7 @@ pub struct Timeline {
     graveyard: Vec<Session>,
 }
 
-/// The state of a freeze of the past done in slices ([`Timeline::freeze_past`]).
+/// The state of a freeze of the past done in slices ([`Timeline::start_freeze`]).
 #[derive(Default)]
 struct Freezing {
     /// The checkpoints still to visit are `..next` (newest first; the newest checkpoint
@@ -159,6 +159,8 @@ impl Timeline {
             graveyard: vec![],
         };
         t.checkpoint();
+        // One checkpoint: no past to freeze.
+        t.freezing = None;
         t
     }
 
@@ -306,8 +308,9 @@ impl Timeline {
     }
 
     /// Continues the freeze of the past ([`Timeline::start_freeze`]) until
-    /// `should_yield` (asked before each version frozen and each checkpoint visited);
-    /// returns whether it is done.
+    /// `should_yield` (asked before each checkpoint visited, each version frozen, every
+    /// [`ASK_EVERY`] versions visited and every [`FREE_AT_ONCE`] freed); returns whether
+    /// it is done.
     fn freeze_some(&mut self, should_yield: &mut impl FnMut() -> bool) -> bool {
         let Some(f) = self.freezing.as_mut() else {
             return true;
