@@ -23,21 +23,26 @@ flags() {
     ia) echo "$IA" ;;
     loc) echo "$LOC" ;;
     fmt) echo "$FMT" ;;
-    ia-loc) echo "$IA $LOC" ;;
+    ia-loc | ofs) echo "$IA $LOC" ;;
+    share) echo "$IA $LOC -Zshare-generics=y" ;;
     all) echo "$IA $LOC $FMT" ;;
     *) echo "unknown variant $1" >&2; exit 2 ;;
   esac
 }
 
 variants=("$@")
-[ ${#variants[@]} -gt 0 ] || variants=(nightly std ia loc fmt ia-loc all)
+[ ${#variants[@]} -gt 0 ] || variants=(nightly std ia loc fmt ia-loc all ofs share)
 for v in "${variants[@]}"; do
   f=$(flags "$v")
   std=std,panic_abort
   [ "$v" = nightly ] && std=
-  echo "== $v: toolchain $NIGHTLY, build-std '${std}', flags '$f'"
+  # The standard library's own size switch (smaller sorts, number formatting, …).
+  features=
+  [ "$v" = ofs ] && features=optimize_for_size
+  echo "== $v: toolchain $NIGHTLY, build-std '${std}', build-std-features '$features', flags '$f'"
   start=$(date +%s)
   env RUSTUP_TOOLCHAIN="$NIGHTLY" ${std:+CARGO_UNSTABLE_BUILD_STD=$std} \
+    ${features:+CARGO_UNSTABLE_BUILD_STD_FEATURES=$features} \
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$f" CARGO_TARGET_DIR="$OUT/target-$v" \
     trunk build --release --offline --dist "$OUT/dist-$v" >"$OUT/build-$v.log" 2>&1 \
     || { echo "build failed: $OUT/build-$v.log" >&2; tail -20 "$OUT/build-$v.log" >&2; continue; }

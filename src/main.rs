@@ -143,11 +143,12 @@ fn show_crash_notice(embed: bool, reload: &js_sys::Function) {
     let _ = body.append_child(&bar);
 }
 
-/// A bug on purpose, for the end-to-end test of the notice above (tests/e2e/crash.test.mjs):
-/// `wasmBindings.orrery_test_trap(entry)` panics in a Rust callback that the browser calls
-/// — `"timer"` (setTimeout), `"frame"` (requestAnimationFrame), `"event"` (a listener
-/// for the `orrery-test-trap` event on `document`, which the test then dispatches),
-/// `"task"` (a future, as the page's async work runs) — as a bug would.
+// A bug on purpose, for the end-to-end test of the notice above (tests/e2e/crash.test.mjs):
+// `wasmBindings.orrery_test_trap(entry)` panics in a Rust callback that the browser calls
+// — `"timer"` (setTimeout), `"frame"` (requestAnimationFrame), `"event"` (a listener
+// for the `orrery-test-trap` event on `document`, which the test then dispatches),
+// `"task"` (a future, as the page's async work runs) — as a bug would.
+// (Plain comments: wasm-bindgen copies a doc comment into the shipped JS.)
 #[wasm_bindgen]
 pub fn orrery_test_trap(entry: &str) {
     fn bug() {
