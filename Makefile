@@ -33,14 +33,17 @@ APT_PACKAGES := chromium chromium-driver
 
 # The release wasm (`make dist`) is built by this nightly, pinned by date, which compiles
 # the standard library again for the page (-Zbuild-std) with the size settings only that
-# allows: no panic machinery at all (a panic is a trap, and src/main.rs shows the learner
-# a notice when the wasm traps) and no file/line/column strings for panics. Everything
-# else — native builds, tests, the CLI, the browser tests, `make serve` — stays on
-# stable. BENCHMARKS.md, "Size, session 7".
+# allows: the standard library's smaller code paths (`optimize_for_size`: smaller sorts,
+# number formatting and parsing; same results), no panic machinery at all (a panic is a
+# trap, and src/main.rs shows the learner a notice when the wasm traps), and no
+# file/line/column strings for panics. Everything else — native builds, tests, the CLI,
+# the browser tests, `make serve` — stays on stable. BENCHMARKS.md, "Size, session 7".
 NIGHTLY := nightly-2026-05-20
 BUILD_STD := std,panic_abort
+BUILD_STD_FEATURES := optimize_for_size
 RELEASE_WASM_RUSTFLAGS := -Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none
 RELEASE_ENV := RUSTUP_TOOLCHAIN=$(NIGHTLY) CARGO_UNSTABLE_BUILD_STD=$(BUILD_STD) \
+	CARGO_UNSTABLE_BUILD_STD_FEATURES=$(BUILD_STD_FEATURES) \
 	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$(RELEASE_WASM_RUSTFLAGS)"
 
 # Everything the release build reads; dist/ is rebuilt only when one of them changes.
