@@ -67,11 +67,31 @@ fn state_index(s: Status) -> usize {
     STATES.iter().position(|t| *t == s).unwrap_or(STATES.len() - 1)
 }
 
-/// One state's drawing: its `<g>`, and its box and mark paths with what they show.
+/// One block of one state's drawing: its box and mark paths with what they show.
 struct Layer {
     boxes: web_sys::Element,
     marks: web_sys::Element,
     shown: (String, String),
+}
+
+/// A layer's key: the state's index in [`STATES`], then the block of the grid (column,
+/// row) its glyphs stand in. A state's glyphs are cut in blocks of [`BLOCK_COLS`] ×
+/// [`BLOCK_ROWS`] so that a path's bounds stay small: the browser rasters a tile with only
+/// the paths that overlap it, and a change repaints only its blocks (one path for all
+/// of a state's glyphs made every tile of the grid raster all of them, and any change
+/// repaint the whole grid).
+type LayerKey = (usize, i32, i32);
+
+const BLOCK_COLS: f32 = 8.0;
+const BLOCK_ROWS: f32 = 4.0;
+
+fn layer_key(n: &Node) -> LayerKey {
+    let pitch = scene::GLYPH + scene::GLYPH_GAP;
+    (
+        state_index(n.status),
+        (n.x / (pitch * BLOCK_COLS)).floor() as i32,
+        (n.y / (pitch * BLOCK_ROWS)).floor() as i32,
+    )
 }
 
 /// What a group has on the page.
@@ -80,7 +100,9 @@ struct Glyphs {
     slots: Vec<Drawn>,
     /// The `<g>` holding the states' layers (first in the group: under the pods' rects).
     states: Option<web_sys::Element>,
-    layers: Vec<Option<Layer>>,
+    /// Each state's `<g>` (made when a glyph is first in that state).
+    state_groups: Vec<Option<web_sys::Element>>,
+    layers: std::collections::BTreeMap<LayerKey, Layer>,
 }
 
 #[component]
@@ -185,21 +207,25 @@ fn draw(g: &web_sys::Element, d: &GroupData, selected: Option<&str>, glyphs: &mu
     }
 }
 
-/// Writes each state's box and mark paths from the glyphs' shapes, where they changed.
+/// Writes each state's box and mark paths, block by block, where they changed.
 fn draw_states(g: &web_sys::Element, document: &web_sys::Document, glyphs: &mut Glyphs) {
-    let mut paths: Vec<(String, String)> = vec![Default::default(); STATES.len()];
+    let mut paths: std::collections::BTreeMap<LayerKey, (String, String)> = Default::default();
     for d in &glyphs.slots {
-        let (boxes, marks) = &mut paths[state_index(d.node.status)];
+        let (boxes, marks) = paths.entry(layer_key(&d.node)).or_default();
         boxes.push_str(&d.shape);
         marks.push_str(&d.mark);
     }
-    glyphs.layers.resize_with(STATES.len(), || None);
-    for (i, (boxes, marks)) in paths.into_iter().enumerate() {
-        let layer = &mut glyphs.layers[i];
-        if layer.is_none() {
-            if boxes.is_empty() {
-                continue;
-            }
+    // Blocks that no glyph of their state stands in any more are emptied.
+    for (key, layer) in glyphs.layers.iter_mut() {
+        if !paths.contains_key(key) && !layer.shown.0.is_empty() {
+            let _ = layer.boxes.set_attribute("d", "");
+            let _ = layer.marks.set_attribute("d", "");
+            layer.shown = Default::default();
+        }
+    }
+    glyphs.state_groups.resize_with(STATES.len(), || None);
+    for (key, (boxes, marks)) in paths {
+        if !glyphs.layers.contains_key(&key) {
             if glyphs.states.is_none() {
                 let Ok(states) = document.create_element_ns(Some(SVG), "g") else {
                     return;
@@ -212,12 +238,16 @@ fn draw_states(g: &web_sys::Element, document: &web_sys::Document, glyphs: &mut 
             let Some(states) = &glyphs.states else {
                 return;
             };
-            let Some(new) = create_layer(document, states, STATES[i]) else {
+            let group = &mut glyphs.state_groups[key.0];
+            if group.is_none() {
+                *group = create_state(document, states, STATES[key.0]);
+            }
+            let Some(new) = group.as_ref().and_then(|s| create_layer(document, s)) else {
                 return;
             };
-            *layer = Some(new);
+            glyphs.layers.insert(key, new);
         }
-        let Some(layer) = layer else {
+        let Some(layer) = glyphs.layers.get_mut(&key) else {
             continue;
         };
         if layer.shown.0 != boxes {
@@ -231,20 +261,28 @@ fn draw_states(g: &web_sys::Element, document: &web_sys::Document, glyphs: &mut 
     }
 }
 
-/// A state's layer, `<g class="node pod glyph STATE"><path class="box"/><path class="icon
-/// mark"/></g>`, appended to `states` (in [`STATES`] order, as first made: the boxes never
-/// overlap, so the order is only the DOM's).
-fn create_layer(document: &web_sys::Document, states: &web_sys::Element, s: Status) -> Option<Layer> {
+/// A state's `<g class="node pod glyph STATE">`, appended to `states` (the boxes never
+/// overlap, so the states' order is only the DOM's).
+fn create_state(
+    document: &web_sys::Document,
+    states: &web_sys::Element,
+    s: Status,
+) -> Option<web_sys::Element> {
     let g = document.create_element_ns(Some(SVG), "g").ok()?;
-    let boxes = document.create_element_ns(Some(SVG), "path").ok()?;
-    let marks = document.create_element_ns(Some(SVG), "path").ok()?;
     let _ = g.set_attribute("class", &format!("node pod glyph {}", s.css()));
     let _ = g.set_attribute("data-state", s.css());
+    let _ = states.append_child(&g);
+    Some(g)
+}
+
+/// A block of a state: `<path class="box"/><path class="icon mark"/>` in the state's `<g>`.
+fn create_layer(document: &web_sys::Document, state: &web_sys::Element) -> Option<Layer> {
+    let boxes = document.create_element_ns(Some(SVG), "path").ok()?;
+    let marks = document.create_element_ns(Some(SVG), "path").ok()?;
     let _ = boxes.set_attribute("class", "box");
     let _ = marks.set_attribute("class", "icon mark");
-    let _ = g.append_child(&boxes);
-    let _ = g.append_child(&marks);
-    let _ = states.append_child(&g);
+    let _ = state.append_child(&boxes);
+    let _ = state.append_child(&marks);
     Some(Layer {
         boxes,
         marks,
