@@ -776,6 +776,74 @@ mod tests {
         assert!(Attr::ALL.iter().enumerate().all(|(i, a)| *a as usize == i));
     }
 
+    /// A box's path is the outline of the `<rect>` it replaced: side `GLYPH`, corners of
+    /// `BOX_RX` (the arcs' radii are written as 4), starting at (x + rx, y).
+    #[test]
+    fn a_box_is_the_rounded_rect_it_replaced() {
+        assert_eq!(BOX_RX, 4.0, "box_at writes its arcs with a radius of 4");
+        assert_eq!(scene::GLYPH, 20.0);
+        let mut out = String::new();
+        box_at(40.0, 64.0, &mut out);
+        assert_eq!(
+            out,
+            "M44 64h12a4 4 0 0 1 4 4v12a4 4 0 0 1-4 4h-12a4 4 0 0 1-4-4v-12a4 4 0 0 1 4-4z"
+        );
+        // Boxes of one state follow each other in one path: each its own closed subpath.
+        box_at(64.0, 64.0, &mut out);
+        assert_eq!(out.matches('M').count(), 2);
+        assert!(out.ends_with("z"));
+    }
+
+    /// A layer holds the glyphs of one state in one block of the grid: the glyphs of a
+    /// block share its key, a neighbouring block or another state does not.
+    #[test]
+    fn glyphs_are_layered_by_state_and_block() {
+        let pitch = scene::GLYPH + scene::GLYPH_GAP;
+        let at = |col: f32, row: f32, status| {
+            let mut n = copy_node();
+            n.x = 30.0 + col * pitch;
+            n.y = 200.0 + row * pitch;
+            n.status = status;
+            layer_key(&n)
+        };
+        let mut keys = std::collections::BTreeSet::new();
+        for row in 0..25 {
+            for col in 0..40 {
+                keys.insert(at(col as f32, row as f32, Status::Ready));
+            }
+        }
+        // 40 × 25 glyphs from (30, 200): columns cut every 8 from x = 0, rows every 4
+        // from y = 0 — 6 × 8 blocks for the grid's offset, never one per glyph.
+        assert!(keys.len() <= 6 * 8 && keys.len() >= 5 * 7, "{}", keys.len());
+        assert_eq!(at(1.0, 1.0, Status::Ready), at(2.0, 1.0, Status::Ready));
+        assert_ne!(at(1.0, 1.0, Status::Ready), at(1.0, 1.0, Status::Pending));
+        assert_ne!(at(1.0, 1.0, Status::Ready), at(20.0, 1.0, Status::Ready));
+        assert_ne!(at(1.0, 1.0, Status::Ready), at(1.0, 12.0, Status::Ready));
+        // Every state has its own index.
+        let idx: std::collections::HashSet<usize> = STATES.iter().map(|s| state_index(*s)).collect();
+        assert_eq!(idx.len(), STATES.len());
+    }
+
+    fn copy_node() -> Node {
+        Node {
+            id: "u".into(),
+            kind: scene::NodeKind::Pod,
+            namespace: "default".into(),
+            name: "p".into(),
+            label: String::new(),
+            detail: String::new(),
+            status: Status::Neutral,
+            badge: None,
+            star: false,
+            explain: String::new(),
+            x: 0.0,
+            y: 0.0,
+            w: scene::GLYPH,
+            h: scene::GLYPH,
+            group: None,
+        }
+    }
+
     #[test]
     fn every_pod_state_has_its_own_mark() {
         let marks: std::collections::HashSet<&str> =
