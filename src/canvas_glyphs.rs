@@ -64,7 +64,10 @@ const STATES: [Status; 12] = [
 ];
 
 fn state_index(s: Status) -> usize {
-    STATES.iter().position(|t| *t == s).unwrap_or(STATES.len() - 1)
+    STATES
+        .iter()
+        .position(|t| *t == s)
+        .unwrap_or(STATES.len() - 1)
 }
 
 /// One block of one state's drawing: its box and mark paths with what they show.
@@ -820,7 +823,8 @@ mod tests {
         assert_ne!(at(1.0, 1.0, Status::Ready), at(20.0, 1.0, Status::Ready));
         assert_ne!(at(1.0, 1.0, Status::Ready), at(1.0, 12.0, Status::Ready));
         // Every state has its own index.
-        let idx: std::collections::HashSet<usize> = STATES.iter().map(|s| state_index(*s)).collect();
+        let idx: std::collections::HashSet<usize> =
+            STATES.iter().map(|s| state_index(*s)).collect();
         assert_eq!(idx.len(), STATES.len());
     }
 
