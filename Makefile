@@ -11,8 +11,9 @@
 #   make tools   install every tool the above need (fast when all are present)
 #
 # A fresh machine needs only rustup, cargo and node: each target installs what it is
-# missing first. Nothing downloads a prebuilt binary from outside the package registries
-# (crates.io, npm, Debian apt), and Trunk always runs --offline.
+# missing first (for `make dist`, the pinned nightly that builds the release wasm).
+# Nothing downloads a prebuilt binary from outside the package registries (crates.io,
+# npm, Debian apt, and rustup's own toolchains), and Trunk always runs --offline.
 
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -30,13 +31,28 @@ export CHROMIUM ?= /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 APT_PACKAGES := chromium chromium-driver
 
+# The release wasm (`make dist`) is built by this nightly, pinned by date, which compiles
+# the standard library again for the page (-Zbuild-std) with the size settings only that
+# allows: the standard library's smaller code paths (`optimize_for_size`: smaller sorts,
+# number formatting and parsing; same results), no panic machinery at all (a panic is a
+# trap, and src/main.rs shows the learner a notice when the wasm traps), and no
+# file/line/column strings for panics. Everything else — native builds, tests, the CLI,
+# the browser tests, `make serve` — stays on stable. BENCHMARKS.md, "Size, session 7".
+NIGHTLY := nightly-2026-05-20
+BUILD_STD := std,panic_abort
+BUILD_STD_FEATURES := optimize_for_size
+RELEASE_WASM_RUSTFLAGS := -Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none
+RELEASE_ENV := RUSTUP_TOOLCHAIN=$(NIGHTLY) CARGO_UNSTABLE_BUILD_STD=$(BUILD_STD) \
+	CARGO_UNSTABLE_BUILD_STD_FEATURES=$(BUILD_STD_FEATURES) \
+	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$(RELEASE_WASM_RUSTFLAGS)"
+
 # Everything the release build reads; dist/ is rebuilt only when one of them changes.
 WEB_INPUTS := $(shell find src lessons style public crates .cargo -type f 2>/dev/null) \
 	index.html Trunk.toml Cargo.toml Cargo.lock scripts/css-bundle.mjs
 TRANSCRIPTS := $(wildcard lessons/*.txt tests/transcripts/*.txt)
 
 .PHONY: help serve dist size cli bench fuzz fuzz-cmin tool-cargo-fuzz test test-native test-transcripts test-browser test-e2e test-size \
-	tools tools-build tools-browser tool-wasm32 tool-trunk tool-wasm-bindgen tool-crates \
+	tools tools-build tools-browser tool-wasm32 tool-nightly tool-trunk tool-wasm-bindgen tool-crates \
 	tool-chromium clean
 
 help:
@@ -51,8 +67,8 @@ serve: tools-build
 
 dist: dist/index.html dist/orrery-offline.html
 
-dist/index.html: $(WEB_INPUTS) node_modules/.package-lock.json | tools-build
-	trunk build --release --offline
+dist/index.html: $(WEB_INPUTS) Makefile node_modules/.package-lock.json | tools-build tool-nightly
+	$(RELEASE_ENV) trunk build --release --offline
 	@touch $@
 
 # After Trunk: the Content-Security-Policy in dist/index.html, and the single offline
@@ -149,7 +165,7 @@ tool-cargo-fuzz:
 
 # ---------------------------------------------------------------------------- tools
 
-tools: tools-build tools-browser
+tools: tools-build tools-browser tool-nightly
 
 tools-build: tool-wasm32 tool-trunk tool-wasm-bindgen tool-crates node_modules/.package-lock.json
 
@@ -174,6 +190,15 @@ tool-wasm-bindgen:
 # Trunk runs cargo --offline, so the crates must be downloaded beforehand.
 tool-crates:
 	@cargo fetch --quiet
+
+# The release build's nightly with the standard library's source, and the crates the
+# standard library depends on (for Trunk's --offline build). No wasm32 target for it:
+# -Zbuild-std compiles the standard library from rust-src instead of using rustup's.
+# About 20 s on a fresh machine (BENCHMARKS.md); a check of two lists when present.
+tool-nightly:
+	@rustup component list --toolchain $(NIGHTLY) --installed 2>/dev/null | grep -q '^rust-src' \
+		|| rustup toolchain install $(NIGHTLY) --profile minimal --component rust-src
+	@RUSTUP_TOOLCHAIN=$(NIGHTLY) cargo fetch --quiet -Zbuild-std=$(BUILD_STD) --target wasm32-unknown-unknown
 
 # playwright-core and wasm-opt (binaryen), exactly as package-lock.json pins them.
 node_modules/.package-lock.json: package.json package-lock.json

@@ -6,14 +6,24 @@
 //! A thousand pods are then one component and one effect, not a thousand components with
 //! eight effects each: a jump from one moment to another with a thousand other pods
 //! rewrites attributes of elements that are already there instead of removing and
-//! building a thousand views. Each glyph is still its own element with the pod's
-//! `data-testid`, `data-uid`, `data-name`, `data-status`, a role, a label and a tooltip,
-//! so the inspector, the keyboard and the tests see a pod as before. Clicks and keys are
-//! handled once, on the group. Glyphs neither grow in nor glide (canvas.css): their slot
-//! is their place, and a pod's identity is in its attributes.
+//! building a thousand views.
+//!
+//! What a glyph shows is drawn per state, not per pod: for each pod state, one `<g>` (the
+//! state's classes, so canvas.css styles it as a pod node of that state) with two paths —
+//! every box of that state, every mark of that state. A pod's own element is a `<rect>`
+//! over its box, with no fill: the hit area, the focus and selection ring, and the pod's
+//! identity — `data-testid`, `data-uid`, `data-name`, `data-namespace`, `data-status`, a
+//! role, `aria-pressed` and a `<title>` (its accessible name and tooltip) — so the
+//! inspector, the keyboard, a screen reader and the tests see a pod as before. Its class
+//! changes only with the selection. A pod changing state then rewrites two paths of its
+//! old state and two of its new one, and the browser restyles and lays out a handful of
+//! paths, not a thousand glyphs of four elements each (a state's class on a thousand
+//! `<g>`s cost 44 ms of style and layout; BENCHMARKS.md, "Draws and jumps, session 7").
+//! Clicks and keys are handled once, on the group. Glyphs neither grow in nor glide
+//! (canvas.css): their slot is their place, and a pod's identity is in its attributes.
 
 use leptos::prelude::*;
-use orrery::scene::{self, Node};
+use orrery::scene::{self, Node, Status};
 use wasm_bindgen::JsCast;
 
 use super::cells::GroupData;
@@ -27,12 +37,75 @@ const SVG: &str = "http://www.w3.org/2000/svg";
 /// One glyph on the page: its element, and what it shows now.
 struct Drawn {
     el: web_sys::Element,
-    rect: web_sys::Element,
-    mark: web_sys::Element,
     title: web_sys::Element,
     node: Node,
     lang: Lang,
     selected: bool,
+    /// The glyph's box and mark as path data where it stands, in its state (for its
+    /// state's paths).
+    shape: String,
+    mark: String,
+}
+
+/// Every state a node can be in, in the order their layers are drawn.
+const STATES: [Status; 12] = [
+    Status::Pending,
+    Status::Creating,
+    Status::Running,
+    Status::Ready,
+    Status::Terminating,
+    Status::Failed,
+    Status::Succeeded,
+    Status::Bound,
+    Status::Available,
+    Status::Released,
+    Status::Lost,
+    Status::Neutral,
+];
+
+fn state_index(s: Status) -> usize {
+    STATES
+        .iter()
+        .position(|t| *t == s)
+        .unwrap_or(STATES.len() - 1)
+}
+
+/// One block of one state's drawing: its box and mark paths with what they show.
+struct Layer {
+    boxes: web_sys::Element,
+    marks: web_sys::Element,
+    shown: (String, String),
+}
+
+/// A layer's key: the state's index in [`STATES`], then the block of the grid (column,
+/// row) its glyphs stand in. A state's glyphs are cut in blocks of [`BLOCK_COLS`] ×
+/// [`BLOCK_ROWS`] so that a path's bounds stay small: the browser rasters a tile with only
+/// the paths that overlap it, and a change repaints only its blocks (one path for all
+/// of a state's glyphs made every tile of the grid raster all of them, and any change
+/// repaint the whole grid).
+type LayerKey = (usize, i32, i32);
+
+const BLOCK_COLS: f32 = 8.0;
+const BLOCK_ROWS: f32 = 4.0;
+
+fn layer_key(n: &Node) -> LayerKey {
+    let pitch = scene::GLYPH + scene::GLYPH_GAP;
+    (
+        state_index(n.status),
+        (n.x / (pitch * BLOCK_COLS)).floor() as i32,
+        (n.y / (pitch * BLOCK_ROWS)).floor() as i32,
+    )
+}
+
+/// What a group has on the page.
+#[derive(Default)]
+struct Glyphs {
+    slots: Vec<Drawn>,
+    /// The `<g>` holding the states' layers (first in the group: under the pods' rects).
+    states: Option<web_sys::Element>,
+    /// Each state's `<g>` (made when a glyph is first in that state).
+    state_groups: Vec<Option<web_sys::Element>>,
+    layers: std::collections::BTreeMap<LayerKey, Layer>,
 }
 
 #[component]
@@ -40,7 +113,7 @@ pub fn GlyphGroup(key: String, data: ArcRwSignal<GroupData>) -> impl IntoView {
     let pg = Playground::expect();
     let data = RwSignal::from(data);
     let root = NodeRef::<leptos::svg::G>::new();
-    let drawn: StoredValue<Vec<Drawn>, LocalStorage> = StoredValue::new_local(vec![]);
+    let drawn: StoredValue<Glyphs, LocalStorage> = StoredValue::new_local(Glyphs::default());
     Effect::new(move |_| {
         let Some(g) = root.get() else {
             return;
@@ -90,22 +163,26 @@ pub fn GlyphGroup(key: String, data: ArcRwSignal<GroupData>) -> impl IntoView {
 }
 
 /// Brings the group's elements to `d`: slot `i` shows the group's `i`-th pod.
-fn draw(g: &web_sys::Element, d: &GroupData, selected: Option<&str>, drawn: &mut Vec<Drawn>) {
+fn draw(g: &web_sys::Element, d: &GroupData, selected: Option<&str>, glyphs: &mut Glyphs) {
     let Some(document) = g.owner_document() else {
         return;
     };
     let nodes = d.nodes();
-    // New glyphs are copies of one template (one call instead of four elements and
+    let drawn = &mut glyphs.slots;
+    // New glyphs are copies of one template (one call instead of two elements and
     // eight attributes each), inserted together at the end in one call.
     let mut template: Option<web_sys::Element> = None;
     let fresh = js_sys::Array::new();
     let mut batch = Batch::default();
+    // Whether some glyph's box or mark moved or changed state: the states' paths are
+    // then made again.
+    let mut reshaped = drawn.len() != nodes.len();
     for (i, n) in nodes.iter().enumerate() {
         let sel = selected == Some(n.id.as_str());
         match drawn.get_mut(i) {
             Some(old) => {
                 if old.node != *n || old.lang != d.lang || old.selected != sel {
-                    apply(old, i, false, n, d.lang, sel, &mut batch);
+                    reshaped |= apply(old, i, false, n, d.lang, sel, &mut batch);
                 }
             }
             None => {
@@ -128,6 +205,92 @@ fn draw(g: &web_sys::Element, d: &GroupData, selected: Option<&str>, drawn: &mut
     for gone in drawn.drain(nodes.len().min(drawn.len())..) {
         gone.el.remove();
     }
+    if reshaped {
+        draw_states(g, &document, glyphs);
+    }
+}
+
+/// Writes each state's box and mark paths, block by block, where they changed.
+fn draw_states(g: &web_sys::Element, document: &web_sys::Document, glyphs: &mut Glyphs) {
+    let mut paths: std::collections::BTreeMap<LayerKey, (String, String)> = Default::default();
+    for d in &glyphs.slots {
+        let (boxes, marks) = paths.entry(layer_key(&d.node)).or_default();
+        boxes.push_str(&d.shape);
+        marks.push_str(&d.mark);
+    }
+    // Blocks that no glyph of their state stands in any more are emptied.
+    for (key, layer) in glyphs.layers.iter_mut() {
+        if !paths.contains_key(key) && !layer.shown.0.is_empty() {
+            let _ = layer.boxes.set_attribute("d", "");
+            let _ = layer.marks.set_attribute("d", "");
+            layer.shown = Default::default();
+        }
+    }
+    glyphs.state_groups.resize_with(STATES.len(), || None);
+    for (key, (boxes, marks)) in paths {
+        if !glyphs.layers.contains_key(&key) {
+            if glyphs.states.is_none() {
+                let Ok(states) = document.create_element_ns(Some(SVG), "g") else {
+                    return;
+                };
+                let _ = states.set_attribute("class", "glyph-states");
+                let _ = states.set_attribute("aria-hidden", "true");
+                let _ = g.prepend_with_node_1(&states);
+                glyphs.states = Some(states);
+            }
+            let Some(states) = &glyphs.states else {
+                return;
+            };
+            let group = &mut glyphs.state_groups[key.0];
+            if group.is_none() {
+                *group = create_state(document, states, STATES[key.0]);
+            }
+            let Some(new) = group.as_ref().and_then(|s| create_layer(document, s)) else {
+                return;
+            };
+            glyphs.layers.insert(key, new);
+        }
+        let Some(layer) = glyphs.layers.get_mut(&key) else {
+            continue;
+        };
+        if layer.shown.0 != boxes {
+            let _ = layer.boxes.set_attribute("d", &boxes);
+            layer.shown.0 = boxes;
+        }
+        if layer.shown.1 != marks {
+            let _ = layer.marks.set_attribute("d", &marks);
+            layer.shown.1 = marks;
+        }
+    }
+}
+
+/// A state's `<g class="node pod glyph STATE">`, appended to `states` (the boxes never
+/// overlap, so the states' order is only the DOM's).
+fn create_state(
+    document: &web_sys::Document,
+    states: &web_sys::Element,
+    s: Status,
+) -> Option<web_sys::Element> {
+    let g = document.create_element_ns(Some(SVG), "g").ok()?;
+    let _ = g.set_attribute("class", &format!("node pod glyph {}", s.css()));
+    let _ = g.set_attribute("data-state", s.css());
+    let _ = states.append_child(&g);
+    Some(g)
+}
+
+/// A block of a state: `<path class="box"/><path class="icon mark"/>` in the state's `<g>`.
+fn create_layer(document: &web_sys::Document, state: &web_sys::Element) -> Option<Layer> {
+    let boxes = document.create_element_ns(Some(SVG), "path").ok()?;
+    let marks = document.create_element_ns(Some(SVG), "path").ok()?;
+    let _ = boxes.set_attribute("class", "box");
+    let _ = marks.set_attribute("class", "icon mark");
+    let _ = state.append_child(&boxes);
+    let _ = state.append_child(&marks);
+    Some(Layer {
+        boxes,
+        marks,
+        shown: Default::default(),
+    })
 }
 
 #[wasm_bindgen::prelude::wasm_bindgen]
@@ -155,12 +318,11 @@ enum Attr {
     Namespace,
     X,
     Y,
-    D,
     Title,
 }
 
 impl Attr {
-    const ALL: [Attr; 10] = [
+    const ALL: [Attr; 9] = [
         Attr::Class,
         Attr::Pressed,
         Attr::Status,
@@ -169,7 +331,6 @@ impl Attr {
         Attr::Namespace,
         Attr::X,
         Attr::Y,
-        Attr::D,
         Attr::Title,
     ];
 
@@ -183,7 +344,6 @@ impl Attr {
             Attr::Namespace => "data-namespace",
             Attr::X => "x",
             Attr::Y => "y",
-            Attr::D => "d",
             Attr::Title => "",
         }
     }
@@ -249,42 +409,31 @@ impl Batch {
                 }
                 _ => values.get(i as u32),
             };
-            let el = match attr {
-                Attr::X | Attr::Y => &d.rect,
-                Attr::D => &d.mark,
-                Attr::Title => {
-                    d.title.unchecked_ref::<El>().set_text_js(&v);
-                    continue;
-                }
-                _ => &d.el,
-            };
-            el.unchecked_ref::<El>()
+            if attr == Attr::Title {
+                d.title.unchecked_ref::<El>().set_text_js(&v);
+                continue;
+            }
+            d.el.unchecked_ref::<El>()
                 .set_attribute_js(&names[attr as usize], &v);
         }
     }
 }
 
-/// A glyph's elements: `<g><rect/><path/><title/></g>`, with what never changes.
+/// A glyph's element: `<rect><title/></rect>`, with what never changes.
 fn create(document: &web_sys::Document) -> Option<web_sys::Element> {
-    let el = document.create_element_ns(Some(SVG), "g").ok()?;
-    let rect = document.create_element_ns(Some(SVG), "rect").ok()?;
-    let mark = document.create_element_ns(Some(SVG), "path").ok()?;
+    let el = document.create_element_ns(Some(SVG), "rect").ok()?;
     let title = document.create_element_ns(Some(SVG), "title").ok()?;
     let size = scene::GLYPH;
     for (k, v) in [
-        ("class", "box".to_string()),
-        ("rx", "4".into()),
+        ("rx", "4".to_string()),
         ("width", size.to_string()),
         ("height", size.to_string()),
     ] {
-        let _ = rect.set_attribute(k, &v);
+        let _ = el.set_attribute(k, &v);
     }
-    let _ = mark.set_attribute("class", "icon mark");
     let _ = el.set_attribute("data-testid", testid(scene::NodeKind::Pod));
     let _ = el.set_attribute("tabindex", "0");
     let _ = el.set_attribute("role", "button");
-    let _ = el.append_child(&rect);
-    let _ = el.append_child(&mark);
     let _ = el.append_child(&title);
     Some(el)
 }
@@ -292,13 +441,9 @@ fn create(document: &web_sys::Document) -> Option<web_sys::Element> {
 /// A new glyph: a deep copy of the template, showing nothing yet.
 fn copy(template: &web_sys::Element) -> Option<Drawn> {
     let el: web_sys::Element = template.clone_node_with_deep(true).ok()?.dyn_into().ok()?;
-    let rect = el.first_element_child()?;
-    let mark = rect.next_element_sibling()?;
-    let title = mark.next_element_sibling()?;
+    let title = el.first_element_child()?;
     Some(Drawn {
         el,
-        rect,
-        mark,
         title,
         node: Node {
             id: String::new(),
@@ -319,11 +464,14 @@ fn copy(template: &web_sys::Element) -> Option<Drawn> {
         },
         lang: Lang::En,
         selected: false,
+        shape: String::new(),
+        mark: String::new(),
     })
 }
 
 /// Writes the attributes that differ between what `d` shows and `n` (all when `fresh`),
-/// through `batch`; `slot` is the glyph's place in the group.
+/// through `batch`; `slot` is the glyph's place in the group. Says whether the glyph's
+/// box or mark changed (its place or its state): its states' paths are then redrawn.
 fn apply(
     d: &mut Drawn,
     slot: usize,
@@ -332,20 +480,18 @@ fn apply(
     lang: Lang,
     selected: bool,
     batch: &mut Batch,
-) {
+) -> bool {
     let old = (!fresh).then_some(&d.node);
     let same_status = old.is_some_and(|o| o.status == n.status);
-    if !same_status || d.selected != selected || old.is_none() {
-        let class = format!(
-            "node pod glyph {}{}",
-            n.status.css(),
-            if selected { " selected" } else { "" }
-        );
-        batch.set(slot, Attr::Class, &class);
-    }
-    // Written when the selection changes, not with every change of state (an attribute
-    // some rule of the page's CSS selects on: each write costs the glyph a restyle).
+    // The class says only what the rect itself shows: the selection ring. The state is
+    // drawn by the state's layer, so a change of state restyles nothing here.
     if d.selected != selected || old.is_none() {
+        let class = if selected {
+            "node pod glyph selected"
+        } else {
+            "node pod glyph"
+        };
+        batch.set(slot, Attr::Class, class);
         batch.set(slot, Attr::Pressed, if selected { "true" } else { "false" });
     }
     if !same_status {
@@ -364,13 +510,16 @@ fn apply(
     // the browser's property trees and its own paint chunk, and a thousand of them made
     // every frame's paint, layerize and commit O(glyphs) (BENCHMARKS.md, session 5).
     let moved = old.is_none_or(|o| o.x != n.x || o.y != n.y);
+    let (x, y) = (n.x.round(), n.y.round());
     if moved {
         // Whole pixels (the grid is): integer formatting is cheaper than a float's.
-        batch.set(slot, Attr::X, &(n.x.round() as i32).to_string());
-        batch.set(slot, Attr::Y, &(n.y.round() as i32).to_string());
+        batch.set(slot, Attr::X, &(x as i32).to_string());
+        batch.set(slot, Attr::Y, &(y as i32).to_string());
+        d.shape.clear();
+        box_at(x, y, &mut d.shape);
     }
     if moved || !same_status {
-        batch.set(slot, Attr::D, &mark_at(n.status, n.x.round(), n.y.round()));
+        d.mark = mark_at(n.status, x, y);
     }
     let words_changed = old.is_none_or(|o| {
         o.name != n.name
@@ -392,6 +541,31 @@ fn apply(
     d.node.clone_from(n);
     d.lang = lang;
     d.selected = selected;
+    moved || !same_status
+}
+
+/// The corner radius of a glyph's box (as the rect's `rx`).
+const BOX_RX: f32 = 4.0;
+
+/// A glyph's box at (`x`, `y`) as path data: the outline of a `<rect>` of side
+/// `scene::GLYPH` with corners of [`BOX_RX`], started where SVG starts a rounded
+/// rect's outline — (x + rx, y), clockwise — so a dashed border begins where it did.
+pub fn box_at(x: f32, y: f32, out: &mut String) {
+    let r = BOX_RX;
+    let side = scene::GLYPH - 2.0 * r;
+    out.push('M');
+    push_hundredths(x + r, out);
+    out.push(' ');
+    push_hundredths(y, out);
+    out.push('h');
+    push_hundredths(side, out);
+    out.push_str("a4 4 0 0 1 4 4v");
+    push_hundredths(side, out);
+    out.push_str("a4 4 0 0 1-4 4h-");
+    push_hundredths(side, out);
+    out.push_str("a4 4 0 0 1-4-4v-");
+    push_hundredths(side, out);
+    out.push_str("a4 4 0 0 1 4-4z");
 }
 
 /// A glyph's mark for each state: one path in a 16-unit box, stroked, the same idea as
@@ -603,6 +777,75 @@ mod tests {
         assert_eq!(b.ops.len(), 5);
         assert_eq!(b.ops[2], (1, Attr::Title));
         assert!(Attr::ALL.iter().enumerate().all(|(i, a)| *a as usize == i));
+    }
+
+    /// A box's path is the outline of the `<rect>` it replaced: side `GLYPH`, corners of
+    /// `BOX_RX` (the arcs' radii are written as 4), starting at (x + rx, y).
+    #[test]
+    fn a_box_is_the_rounded_rect_it_replaced() {
+        assert_eq!(BOX_RX, 4.0, "box_at writes its arcs with a radius of 4");
+        assert_eq!(scene::GLYPH, 20.0);
+        let mut out = String::new();
+        box_at(40.0, 64.0, &mut out);
+        assert_eq!(
+            out,
+            "M44 64h12a4 4 0 0 1 4 4v12a4 4 0 0 1-4 4h-12a4 4 0 0 1-4-4v-12a4 4 0 0 1 4-4z"
+        );
+        // Boxes of one state follow each other in one path: each its own closed subpath.
+        box_at(64.0, 64.0, &mut out);
+        assert_eq!(out.matches('M').count(), 2);
+        assert!(out.ends_with("z"));
+    }
+
+    /// A layer holds the glyphs of one state in one block of the grid: the glyphs of a
+    /// block share its key, a neighbouring block or another state does not.
+    #[test]
+    fn glyphs_are_layered_by_state_and_block() {
+        let pitch = scene::GLYPH + scene::GLYPH_GAP;
+        let at = |col: f32, row: f32, status| {
+            let mut n = copy_node();
+            n.x = 30.0 + col * pitch;
+            n.y = 200.0 + row * pitch;
+            n.status = status;
+            layer_key(&n)
+        };
+        let mut keys = std::collections::BTreeSet::new();
+        for row in 0..25 {
+            for col in 0..40 {
+                keys.insert(at(col as f32, row as f32, Status::Ready));
+            }
+        }
+        // 40 × 25 glyphs from (30, 200): columns cut every 8 from x = 0, rows every 4
+        // from y = 0 — 6 × 8 blocks for the grid's offset, never one per glyph.
+        assert!(keys.len() <= 6 * 8 && keys.len() >= 5 * 7, "{}", keys.len());
+        assert_eq!(at(1.0, 1.0, Status::Ready), at(2.0, 1.0, Status::Ready));
+        assert_ne!(at(1.0, 1.0, Status::Ready), at(1.0, 1.0, Status::Pending));
+        assert_ne!(at(1.0, 1.0, Status::Ready), at(20.0, 1.0, Status::Ready));
+        assert_ne!(at(1.0, 1.0, Status::Ready), at(1.0, 12.0, Status::Ready));
+        // Every state has its own index.
+        let idx: std::collections::HashSet<usize> =
+            STATES.iter().map(|s| state_index(*s)).collect();
+        assert_eq!(idx.len(), STATES.len());
+    }
+
+    fn copy_node() -> Node {
+        Node {
+            id: "u".into(),
+            kind: scene::NodeKind::Pod,
+            namespace: "default".into(),
+            name: "p".into(),
+            label: String::new(),
+            detail: String::new(),
+            status: Status::Neutral,
+            badge: None,
+            star: false,
+            explain: String::new(),
+            x: 0.0,
+            y: 0.0,
+            w: scene::GLYPH,
+            h: scene::GLYPH,
+            group: None,
+        }
     }
 
     #[test]

@@ -424,6 +424,9 @@ strings! {
     ReachVersionNow: "but replays on" => "이지만, 다시 실행하는 버전은";
     ReachSaveFailed: "Autosave failed:" => "자동 저장 실패:";
     ReachTooLargeToSave: "This session is too large to keep in this browser; Export saves it as a file." => "이 세션은 너무 커서 브라우저에 저장할 수 없습니다. 내보내기로 파일에 저장하세요.";
+    CrashStopped: "Orrery stopped because of a bug. Nothing you typed is lost: it is still on this page to copy, and your session was saved in this browser up to a second ago, so reloading continues from it." => "Orrery가 버그로 멈췄습니다. 입력한 내용은 사라지지 않았습니다. 이 페이지에 그대로 있어 복사할 수 있고, 세션은 1초 전까지 이 브라우저에 저장되어 새로 고치면 이어서 계속합니다.";
+    CrashStoppedEmbed: "Orrery stopped because of a bug. What you typed is still on this page to copy; reloading starts this page over." => "Orrery가 버그로 멈췄습니다. 입력한 내용은 이 페이지에 그대로 있어 복사할 수 있습니다. 새로 고치면 이 페이지가 처음부터 다시 시작됩니다.";
+    CrashReload: "Reload" => "새로 고침";
     ReachExport: "Export" => "내보내기";
     ReachExportTitle: "Download this session as a transcript file (orrery run / orrery check read it)" => "이 세션을 트랜스크립트 파일로 내려받습니다 (orrery run / orrery check로 읽을 수 있습니다)";
     ReachOpen: "Open…" => "열기…";

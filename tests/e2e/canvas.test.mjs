@@ -373,6 +373,49 @@ test('a thousand pods render, and the page stays responsive', async () => {
     await page.keyboard.press('Enter');
     const otherName = await other.getAttribute('data-name');
     await page.waitForFunction((n) => document.querySelector('[data-testid="inspector-name"]')?.textContent === n, otherName);
+    // The states are drawn per state and block (canvas_glyphs.rs): the boxes of the
+    // ready layers are the thousand glyphs' boxes, each where its pod's rect is, and no
+    // other state draws any; each pod's rect is what the pointer finds at its centre.
+    const drawn = () => page.evaluate(() => {
+      const boxes = {};
+      for (const p of document.querySelectorAll('.glyphs .glyph-states [data-state] path.box')) {
+        const st = p.parentElement.dataset.state;
+        for (const m of (p.getAttribute('d') ?? '').matchAll(/M(-?[\d.]+) (-?[\d.]+)/g)) {
+          (boxes[st] ??= []).push(`${Number(m[1]) - 4},${m[2]}`);
+        }
+      }
+      const rects = {};
+      for (const r of document.querySelectorAll('.glyphs [data-testid="pod"]')) {
+        (rects[r.getAttribute('data-status')] ??= []).push(`${r.getAttribute('x')},${r.getAttribute('y')}`);
+      }
+      for (const o of [boxes, rects]) for (const k in o) o[k].sort();
+      return { boxes, rects };
+    });
+    const all = await drawn();
+    assert.deepEqual(Object.keys(all.boxes), ['ready']);
+    assert.equal(all.boxes.ready.length, 1000);
+    assert.deepEqual(all.boxes, all.rects, 'each box where its pod is, in its layer');
+    for (const i of [0, 3, 999]) {
+      const g = page.locator('.glyphs [data-testid="pod"]').nth(i);
+      await g.scrollIntoViewIfNeeded();
+      const uid = await g.getAttribute('data-uid');
+      const hit = await page.evaluate((u) => {
+        const r = document.querySelector(`.glyphs [data-uid="${u}"]`).getBoundingClientRect();
+        return document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2)?.getAttribute('data-uid');
+      }, uid);
+      assert.equal(hit, uid, `glyph ${i} is hit at its centre`);
+    }
+    // Delete on a focused glyph deletes its pod: its rect says terminating, and its box
+    // moves to the terminating layer.
+    await other.focus();
+    await page.keyboard.press('Delete');
+    await page.waitForFunction(
+      (n) => document.querySelector(`.glyphs [data-name="${n}"]`)?.getAttribute('data-status') === 'terminating',
+      otherName,
+    );
+    const after = await drawn();
+    assert.deepEqual(after.boxes, after.rects, 'the layers follow a change of state');
+    assert.ok(after.boxes.terminating?.length >= 1);
     await shot('17-thousand-pods');
     assert.deepEqual(problems, []);
   } finally {
