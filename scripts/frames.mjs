@@ -14,7 +14,7 @@ import { serve } from '../tests/e2e/server.mjs';
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const dist = process.argv[2] || `${ROOT}dist/`;
 const sizes = process.argv[3] || '1000';
-const site = await serve(dist.endsWith('/') ? dist : `${dist}/`);
+const site = await serve(dist.endsWith("/") ? dist : `${dist}/`, 0, { isolated: true }); // as bench.mjs: exact frame timestamps
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],

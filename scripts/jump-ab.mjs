@@ -31,7 +31,7 @@ const f = (x) => (Number.isFinite(x) ? x.toFixed(1) : 'n/a');
 try {
   for (let r = 0; r < Number(rounds); r++) {
     for (const dist of dists) {
-      const site = await serve(dist.endsWith('/') ? dist : `${dist}/`);
+      const site = await serve(dist.endsWith("/") ? dist : `${dist}/`, 0, { isolated: true }); // as bench.mjs: exact frame timestamps
       const context = await browser.newContext({
         viewport: { width: 1280, height: 800 },
         deviceScaleFactor: 1,

@@ -24,7 +24,7 @@ const dist = process.argv[2] || `${ROOT}dist/`;
 const sizes = process.argv[3] || '1000';
 const out = process.argv[4] || `${ROOT}target/bench/trace-draw.json`;
 const tasks = process.env.ORRERY_TRACE_TASKS || 'frames,scrub';
-const site = await serve(dist.endsWith('/') ? dist : `${dist}/`);
+const site = await serve(dist.endsWith("/") ? dist : `${dist}/`, 0, { isolated: true }); // as bench.mjs: exact frame timestamps
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
