@@ -1531,15 +1531,7 @@ mod tests {
 
     #[test]
     fn every_pod_state_has_its_own_icon() {
-        let states = [
-            Status::Pending,
-            Status::Creating,
-            Status::Running,
-            Status::Ready,
-            Status::Terminating,
-            Status::Failed,
-            Status::Succeeded,
-        ];
+        let states = Status::ALL;
         let icons: std::collections::BTreeSet<_> =
             states.iter().map(|s| icon(NodeKind::Pod, *s)).collect();
         assert_eq!(icons.len(), states.len());

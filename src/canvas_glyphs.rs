@@ -48,20 +48,7 @@ struct Drawn {
 }
 
 /// Every state a node can be in, in the order their layers are drawn.
-const STATES: [Status; 12] = [
-    Status::Pending,
-    Status::Creating,
-    Status::Running,
-    Status::Ready,
-    Status::Terminating,
-    Status::Failed,
-    Status::Succeeded,
-    Status::Bound,
-    Status::Available,
-    Status::Released,
-    Status::Lost,
-    Status::Neutral,
-];
+const STATES: [Status; 12] = Status::ALL;
 
 fn state_index(s: Status) -> usize {
     STATES

@@ -84,6 +84,22 @@ pub enum Status {
 }
 
 impl Status {
+    /// Every state, in declaration order (the page draws glyph layers in this order).
+    pub const ALL: [Status; 12] = [
+        Status::Pending,
+        Status::Creating,
+        Status::Running,
+        Status::Ready,
+        Status::Terminating,
+        Status::Failed,
+        Status::Succeeded,
+        Status::Bound,
+        Status::Available,
+        Status::Released,
+        Status::Lost,
+        Status::Neutral,
+    ];
+
     pub fn css(self) -> &'static str {
         match self {
             Status::Pending => "pending",
@@ -1136,6 +1152,28 @@ fn claim_node(sim: &Sim, pvc: &Object, x: f32, y: f32) -> Node {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_status_is_listed_once_in_all() {
+        for (i, s) in Status::ALL.into_iter().enumerate() {
+            // A new variant breaks this match until it is placed in ALL too.
+            let at = match s {
+                Status::Pending => 0,
+                Status::Creating => 1,
+                Status::Running => 2,
+                Status::Ready => 3,
+                Status::Terminating => 4,
+                Status::Failed => 5,
+                Status::Succeeded => 6,
+                Status::Bound => 7,
+                Status::Available => 8,
+                Status::Released => 9,
+                Status::Lost => 10,
+                Status::Neutral => 11,
+            };
+            assert_eq!(at, i, "{s:?}");
+        }
+    }
     use crate::shell::Session;
 
     fn overlaps(a: &Node, b: &Node) -> bool {
