@@ -61,10 +61,6 @@ pub fn until(deadline: f64) -> impl FnMut() -> bool {
     }
 }
 
-/// The simulator's slice in a frame whose rest builds the next frame's layout
-/// (`canvas::prepare`, about 4–6 ms with 1,000 pods): the two fit in a frame.
-pub const WORK_BEFORE_DRAW_MS: f64 = 3.0;
-
 /// While the simulator works in slices, the page draws what exists at most this often
 /// (ms), in a frame that does no work: about every other frame at 60 Hz. (Drawing less
 /// often draws more at once: a draw's cost grows with the pods it adds, and 250 ms made
@@ -119,17 +115,13 @@ pub fn drive(pg: Playground) {
                 shown = !busy;
                 continue;
             }
-            // The next frame draws if DRAW_EVERY_MS will have passed by then: this one
-            // works less, and builds that draw's layout with the rest of its time.
-            let due = start + FRAME_MS - drawn >= DRAW_EVERY_MS;
-            let budget = if busy && due {
-                WORK_BEFORE_DRAW_MS
-            } else {
-                WORK_BUDGET_MS
-            };
-            pg.work(until(start + budget));
+            pg.work(until(start + WORK_BUDGET_MS));
             shown &= !busy;
-            // (The next frame also draws when the work is done.)
+            // The next frame draws (DRAW_EVERY_MS will have passed by then, or the work
+            // is done): the rest of this frame builds that draw's layout. (Working less
+            // here to make room was tried: slices of 3 ms made the busy instant take
+            // three times the frames and twice the work, a cut pass resuming at each.)
+            let due = start + FRAME_MS - drawn >= DRAW_EVERY_MS;
             if busy && (due || !pg.pending()) {
                 prepare_draw(&pg);
             }
