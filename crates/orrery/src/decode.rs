@@ -27,6 +27,12 @@
 //!   raw extensions) are not. Unknown fields are not refused: a real `kubectl apply`
 //!   (`--validate=strict`) refuses them with `strict decoding error: unknown field
 //!   "spec.x"`; the simulator has no complete schema (a known deviation, ARCHITECTURE.md).
+//! - `kubectl apply` of a changed manifest whose object exists sends a strategic merge
+//!   patch; a real server then fails converting the patched object, with a different
+//!   text (`The request is invalid: patch: Invalid value: "map[…]": unrecognized type:
+//!   int32`, from the unstructured converter, with kubectl's patch in Go's map syntax).
+//!   Chosen: the same decoding message, framed as apply's other update errors
+//!   (`error when applying "FILE": …`). `kubectl patch` is not checked (a known gap).
 
 use serde_json::Value;
 
