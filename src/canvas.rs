@@ -246,9 +246,15 @@ pub fn prepare(sim: &Sim) {
 /// now.
 pub fn layout_for(sim: &Sim, s: (u64, usize, usize)) -> Arc<Layout> {
     let ready = PREPARED.with(|p| {
-        p.borrow()
+        let mut p = p.borrow_mut();
+        let ready = p
             .as_ref()
-            .and_then(|(at, l)| (*at == s).then(|| l.clone()))
+            .and_then(|(at, l)| (*at == s).then(|| l.clone()));
+        if ready.is_none() {
+            // Built for another moment: not kept alive beside the one built now.
+            *p = None;
+        }
+        ready
     });
     ready.unwrap_or_else(|| Arc::new(Layout::of(sim)))
 }
@@ -1798,6 +1804,7 @@ mod tests {
         let now = layout_for(&s.sim, b);
         assert!(!Arc::ptr_eq(&ahead, &now));
         assert!(*now == Layout::of(&s.sim) && *now != *ahead);
+        assert_eq!(Arc::strong_count(&ahead), 1, "the stale layout is let go");
         // Built ahead again for the new cluster, and taken.
         prepare(&s.sim);
         let again = layout_for(&s.sim, b);
