@@ -510,11 +510,14 @@ pub fn delete(s: &mut Session, words: &[String], stdin: Option<&str>) -> Output 
         Ok(a) => a,
         Err(e) => return flag_error("delete", &e),
     };
-    let grace: Option<i64> = match a.get("grace-period").map(str::parse::<i64>) {
+    let grace: Option<i64> = match a
+        .get("grace-period")
+        .map(|g| int_flag(g, "--grace-period", 64))
+    {
         None => None,
         Some(Ok(g)) if g >= 0 => Some(g),
         Some(Ok(_)) => None,
-        Some(Err(_)) => return Output::err(format!("error: invalid argument \"{}\" for \"--grace-period\" flag: strconv.ParseInt: parsing \"{}\": invalid syntax\n", a.get("grace-period").unwrap_or(""), a.get("grace-period").unwrap_or("")), 1),
+        Some(Err(e)) => return flag_error("delete", &e),
     };
     let grace = if a.bool("now") { Some(1) } else { grace };
     let grace = if a.bool("force") && grace == Some(0) {
