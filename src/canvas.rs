@@ -247,9 +247,7 @@ pub fn prepare(sim: &Sim) {
 pub fn layout_for(sim: &Sim, s: (u64, usize, usize)) -> Arc<Layout> {
     let ready = PREPARED.with(|p| {
         let mut p = p.borrow_mut();
-        let ready = p
-            .as_ref()
-            .and_then(|(at, l)| (*at == s).then(|| l.clone()));
+        let ready = p.as_ref().and_then(|(at, l)| (*at == s).then(|| l.clone()));
         if ready.is_none() {
             // Built for another moment: not kept alive beside the one built now.
             *p = None;

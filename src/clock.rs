@@ -196,12 +196,14 @@ impl Throttle {
 
     /// The simulator changed at real time `now`; `moving`: time moves by itself.
     pub fn change(&mut self, now: f64, moving: bool) -> Follow {
-        if self.waiting {
-            return Follow::Waiting;
-        }
+        // Time standing still: at once, even with an update waiting (it shows what is
+        // there when it fires).
         if !moving {
             self.last = now;
             return Follow::Now;
+        }
+        if self.waiting {
+            return Follow::Waiting;
         }
         self.waiting = true;
         Follow::After((self.last + self.every - now).clamp(0.0, self.every))
@@ -479,10 +481,17 @@ mod tests {
         // The first change of a moving clock waits for no one (nothing shown lately),
         // but still in a task of its own.
         assert_eq!(at[0], 0.0);
-        // Time standing still: every change at once.
+        // Time standing still: every change at once, also right after moving time with
+        // an update still waiting (a pause, then a command).
         let steps: Vec<(f64, bool)> = (0..5).map(|i| (i as f64 * 100.0, false)).collect();
         let (at, shown) = play_throttle(&steps);
         assert_eq!((at.len(), shown), (5, 5));
+        let (at, _) = play_throttle(&[(0.0, true), (10.0, true), (20.0, false)]);
+        assert_eq!(
+            at[..2],
+            [0.0, 20.0],
+            "the still change is shown at once: {at:?}"
+        );
         // Mixed, random: the last change is always shown, and moving updates never come
         // closer than PANEL_EVERY_MS after the one before.
         let mut x = 0x9e37_79b9_u64;
