@@ -9,10 +9,11 @@
 // families of the stack up through fontconfig and asks the browser process, by a
 // synchronous IPC, how to render that "strike". The results are kept for the life of the
 // renderer process. Meanwhile, from the HTML's arrival until the wasm has streamed in,
-// the main thread mostly waits. The script lays out one invisible line of text per face,
-// one face per task (a task of its own, so the wasm's bytes, which reach the compiler
-// through the main thread, are not held up behind a long one), and stops as soon as the
-// app starts (`orrery:wasm-started`): then `main` finds the fonts already looked up.
+// the main thread mostly waits. The script lays out an invisible line of text, one face
+// after another, in tasks of about 4 ms (so that the page's loading — the wasm's bytes
+// reach the compiler through the main thread — is not held up behind a long one; the
+// first face takes longer, as it starts the browser's font machinery), and stops as soon
+// as the app starts (`orrery:wasm-started`): then `main` finds the fonts looked up.
 //
 // Nothing is shown: the line is `visibility: hidden`, fixed at the top left, out of the
 // page's flow and of the accessibility tree, and src/main.rs removes it before the app
@@ -30,7 +31,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** [stack, size in px, weight, characters beyond "Ag" that the page shows in that face
- * (each one outside the first font of the stack is a fallback look-up of its own)]. */
+ * (each one outside the first font of the stack is a fallback look-up of its own)];
+ * `['controls']` is a check box in the browser's own font for form controls. */
 export const FACES = [
   ['sans', 12, 400, '×→★'],
   ['sans', 13, 500, '▶'],
@@ -57,6 +59,8 @@ export const FACES = [
   ['mono', 13, 700, ''],
   ['mono', 17, 600, ''],
   ['ko', 12, 600, '한국어'],
+  // The form controls' own font (the browser's, 13.33px Arial here): the check boxes.
+  ['controls'],
 ];
 
 export const OUTPUT = 'target/css/fonts.js';
@@ -86,6 +90,7 @@ export function stacks() {
 /** The script index.html inlines. */
 export function script(families = stacks(), faces = FACES) {
   const list = faces.map(([stack, size, weight, text]) => {
+    if (stack === 'controls') return ['', '', ''];
     if (!families[stack]) throw new Error(`FACES: no stack named ${stack}`);
     // Family names in single quotes (the same names to CSS): Trunk's minifier mangles a
     // `\"` inside a string of the inline script into a literal backslash.
@@ -101,19 +106,29 @@ export function script(families = stacks(), faces = FACES) {
   line.setAttribute('aria-hidden', 'true');
   line.style.cssText = 'position:fixed;top:0;left:0;visibility:hidden;white-space:nowrap;pointer-events:none';
   document.documentElement.append(line);
+  const add = ([font, lang, text]) => {
+    let face;
+    if (font) {
+      face = document.createElement('span');
+      face.style.font = font;
+      if (lang) face.lang = lang;
+      face.textContent = text;
+    } else {
+      face = document.createElement('input');
+      face.type = 'checkbox';
+      face.tabIndex = -1;
+    }
+    line.append(face);
+    void line.offsetWidth;
+  };
   const channel = new MessageChannel();
   let i = 0;
   const stop = () => { line.remove(); channel.port1.close(); };
   channel.port1.onmessage = () => {
     if (!line.isConnected || performance.getEntriesByName('orrery:wasm-started').length) return stop();
-    const [font, lang, text] = faces[i];
-    const span = document.createElement('span');
-    span.style.font = font;
-    if (lang) span.lang = lang;
-    span.textContent = text;
-    line.append(span);
-    void line.offsetWidth;
-    if (++i < faces.length) channel.port2.postMessage(0); else stop();
+    const until = performance.now() + 4;
+    do add(faces[i]); while (++i < faces.length && performance.now() < until);
+    if (i < faces.length) channel.port2.postMessage(0); else stop();
   };
   channel.port2.postMessage(0);
 })();

@@ -3,8 +3,8 @@
 // font face while the wasm downloads, so that the app's first layout finds the fonts
 // already looked up. Against the RELEASE build in headless Chromium:
 //
-// - every face the first paint uses (family stack × size × weight of the visible text,
-//   at 1280×800 and 390×844) was warmed, in the page's own stacks — if this fails, the
+// - every face the first paint uses (family stack × size × weight of every element laid
+//   out, at 1280×800 and 390×844) was warmed, in the page's own stacks — if this fails, the
 //   page has a new face: add it to FACES in scripts/boot-fonts.mjs;
 // - the warm-up shows nothing, raises no error or policy violation, requests nothing,
 //   and is gone from the DOM once the app has mounted.
@@ -29,23 +29,20 @@ function recordWarmup() {
       for (const n of r.addedNodes) {
         // The line may be gone by now (the last face is removed with it in its task):
         // keep the face as set, and compute it later.
-        if (r.target.id === 'orrery-fonts') window.__warmed.push(n.style.font);
+        if (r.target.id === 'orrery-fonts') window.__warmed.push([n.tagName, n.style.font]);
       }
       for (const n of r.removedNodes) if (n.id === 'orrery-fonts') window.__warmupGone = true;
     }
   }).observe(document, { childList: true, subtree: true });
 }
 
-/** Family stack × size × weight of every piece of visible text in the page. */
+/** Family stack × size × weight of every element the page lays out: each needs its
+ * font's metrics (line height, baseline, `ch` units) even where it shows no text. */
 function census() {
   const out = new Set();
-  const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  while (walk.nextNode()) {
-    const t = walk.currentNode;
-    if (!t.data.trim()) continue;
-    const el = t.parentElement;
+  for (const el of document.body.getElementsByTagName('*')) {
+    if (el.getClientRects().length === 0) continue;
     const cs = getComputedStyle(el);
-    if (cs.visibility !== 'visible' || el.getClientRects().length === 0) continue;
     out.add(JSON.stringify([cs.fontFamily, cs.fontSize, cs.fontWeight]));
   }
   return [...out].map((s) => JSON.parse(s));
@@ -79,8 +76,9 @@ for (const [width, height] of [[1280, 800], [390, 844]]) {
       await page.waitForFunction(() => performance.getEntriesByName('orrery:first-render').length > 0);
       // Each warmed face as the browser computes it, on a probe in the page.
       const warmed = await page.evaluate(() =>
-        window.__warmed.map((font) => {
-          const probe = document.createElement('span');
+        window.__warmed.map(([tag, font]) => {
+          const probe = document.createElement(tag);
+          if (tag === 'INPUT') probe.type = 'checkbox';
           probe.style.font = font;
           document.body.append(probe);
           const cs = getComputedStyle(probe);
