@@ -4,7 +4,7 @@
 // already looked up. Against the RELEASE build in headless Chromium:
 //
 // - every face the first paint uses (family stack × size × weight of every element laid
-//   out, at 1280×800 and 390×844) was warmed, in the page's own stacks — if this fails, the
+//   out, at 1280×800 and 390×844, and in Korean) was warmed, in the page's own stacks — if this fails, the
 //   page has a new face: add it to FACES in scripts/boot-fonts.mjs;
 // - the warm-up shows nothing, raises no error or policy violation, requests nothing,
 //   and is gone from the DOM once the app has mounted.
@@ -48,8 +48,8 @@ function census() {
   return [...out].map((s) => JSON.parse(s));
 }
 
-for (const [width, height] of [[1280, 800], [390, 844]]) {
-  test(`every font face of the first paint is warmed up before the app starts (${width}×${height})`, async () => {
+for (const [width, height, query] of [[1280, 800, ''], [390, 844, ''], [1280, 800, '?lang=ko']]) {
+  test(`every font face of the first paint is warmed up before the app starts (${width}×${height}${query})`, async () => {
     const { site, browser } = env;
     const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: 1, serviceWorkers: 'block' });
     const requests = [];
@@ -71,7 +71,7 @@ for (const [width, height] of [[1280, 800], [390, 844]]) {
       return route.continue();
     });
     try {
-      await page.goto(site.url, { waitUntil: 'load' });
+      await page.goto(site.url + query, { waitUntil: 'load' });
       await page.getByTestId('app').waitFor();
       await page.waitForFunction(() => performance.getEntriesByName('orrery:first-render').length > 0);
       // Each warmed face as the browser computes it, on a probe in the page.
