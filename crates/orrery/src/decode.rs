@@ -658,6 +658,7 @@ fn value(v: &Value, t: &T, owner: &str, path: &mut String) -> Option<String> {
         (_, Value::Null) | (T::Any, _) => None,
         (T::Str(_), Value::String(_)) | (T::Bool, Value::Bool(_)) => None,
         (T::I32 | T::I64, Value::Number(n)) => {
+            // A whole `3.0` arrived as `3` (manifest.rs, `whole_floats`), as kubectl sends it.
             let fits = match (t, n.as_i64()) {
                 (T::I32, Some(i)) => i32::try_from(i).is_ok(),
                 (_, Some(_)) => true,
