@@ -11,8 +11,12 @@
 //! as a Deployment: json: cannot unmarshal number into Go struct field
 //! EnvVar.spec.template.spec.containers.env.value of type string`; `… Go struct field
 //! ObjectMeta.metadata.labels of type string`). Chosen and UNVERIFIED: the same text on
-//! every simulated version (clusters before ~1.23 decoded with json-iterator and printed
-//! `ReadString: expects " or n …`).
+//! every version that validates fields itself (≥ 1.25). On older clusters kubectl checks
+//! the document against the server's OpenAPI schema before sending it and lists every
+//! mismatch (`error validating data: ValidationError(Deployment.spec.replicas): invalid
+//! type for io.k8s.api.apps.v1.DeploymentSpec.replicas: got "string", expected
+//! "integer"`, the shape public 1.1x reports show; paths of list elements and map values
+//! UNVERIFIED).
 //!
 //! - The field path is the JSON names from the object's root joined by dots, without list
 //!   indices; the struct named is the Go type that holds the field; the type is the
@@ -618,72 +622,192 @@ fn kind_struct(api_version: &str, kind: &str) -> Option<&'static S> {
     })
 }
 
-/// The decoding error of a manifest's document, as the API server's message (without
-/// kubectl's framing), or `None` when it decodes (or its kind is not checked).
-pub fn check(doc: &Value) -> Option<String> {
+/// Who refuses a document whose field has a value of the wrong JSON type.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// The API server, decoding the body (`BadRequest`): its message.
+    Server(String),
+    /// kubectl, validating the document against the server's OpenAPI schema before it
+    /// sends it (servers without field validation): what follows `error validating data: `.
+    Client(String),
+}
+
+/// The refusal of a manifest's document, or `None` when it decodes (or its kind is not
+/// checked). `server_side`: the cluster validates fields itself (≥ 1.25, where kubectl's
+/// default `--validate=strict` asks it to); otherwise kubectl checks the types against
+/// the schema first (R9.1; the boundary and the client-side texts are UNVERIFIED:
+/// server-side field validation was beta and on by default from 1.25, and kubectl falls
+/// back to its schema check when the server does not offer it).
+pub fn check(doc: &Value, server_side: bool) -> Option<Refusal> {
     let m = doc.as_object()?;
     let api_version = m.get("apiVersion")?.as_str()?;
     let kind = m.get("kind")?.as_str()?;
     let s = kind_struct(api_version, kind)?;
-    let mut path = String::new();
-    let err = value(doc, &T::Struct(s), kind, &mut path)?;
+    let mut w = Walk {
+        go_path: String::new(),
+        index_path: kind.to_string(),
+        found: vec![],
+        all: !server_side,
+    };
+    w.check(doc, &T::Struct(s), s.go, "", false);
     let version = api_version.rsplit('/').next().unwrap_or(api_version);
-    Some(format!(
-        "{kind} in version \"{version}\" cannot be handled as a {kind}: json: {err}"
-    ))
-}
-
-/// Decodes the value of field `name` (of Go struct `owner`) at `path`.
-fn field(v: &Value, t: &T, owner: &str, name: &str, path: &mut String) -> Option<String> {
-    let len = path.len();
-    if !path.is_empty() {
-        path.push('.');
-    }
-    path.push_str(name);
-    let err = value(v, t, owner, path);
-    path.truncate(len);
-    err
-}
-
-/// Decodes `v` as a `t` for the field at `path` of Go struct `owner` (a list's elements
-/// and a map's values report the field that holds them).
-fn value(v: &Value, t: &T, owner: &str, path: &mut String) -> Option<String> {
-    let wrong = |found: String| {
-        Some(format!(
-            "cannot unmarshal {found} into Go struct field {owner}.{path} of type {}",
-            go_type(t)
+    let server = |f: &Mismatch| {
+        Refusal::Server(format!(
+            "{kind} in version \"{version}\" cannot be handled as a {kind}: json: cannot unmarshal {} into Go struct field {}.{} of type {}",
+            f.got_go, f.owner, f.go_path, go_type(&f.t)
         ))
     };
-    match (t, v) {
-        (_, Value::Null) | (T::Any, _) => None,
-        (T::Str(_), Value::String(_)) | (T::Bool, Value::Bool(_)) => None,
-        (T::I32 | T::I64, Value::Number(n)) => {
-            // A whole `3.0` arrived as `3` (manifest.rs, `whole_floats`), as kubectl sends it.
-            let fits = match (t, n.as_i64()) {
-                (T::I32, Some(i)) => i32::try_from(i).is_ok(),
-                (_, Some(_)) => true,
-                (_, None) => false,
+    if server_side {
+        return w.found.first().map(server);
+    }
+    // kubectl's schema check sees JSON types, not ranges: an int32 out of range passes
+    // it and is refused by the server's decoding.
+    let client: Vec<String> = w
+        .found
+        .iter()
+        .filter(|f| !f.range_only)
+        .map(|f| {
+            format!(
+                "ValidationError({}): invalid type for {}.{}: got \"{}\", expected \"{}\"",
+                f.index_path,
+                openapi_package(f.schema_owner),
+                f.schema_name,
+                f.got_schema,
+                schema_type(&f.t)
+            )
+        })
+        .collect();
+    match client.len() {
+        0 => w.found.first().map(server),
+        1 => client.into_iter().next().map(Refusal::Client),
+        _ => Some(Refusal::Client(format!("[{}]", client.join(", ")))),
+    }
+}
+
+/// One field whose value does not decode.
+struct Mismatch {
+    /// The Go struct that holds the field, and the field's path without list indices.
+    owner: &'static str,
+    go_path: String,
+    /// The path with list indices from the kind (`Deployment.spec.containers[0].env`).
+    index_path: String,
+    /// The value as Go's decoder names it (`number`, `number 1.5`, `string`).
+    got_go: String,
+    /// The value as the OpenAPI check names it (`integer`, `number`, `string`).
+    got_schema: &'static str,
+    /// The schema's name for what was expected: `Struct.field`, or the element's type.
+    schema_owner: &'static str,
+    schema_name: String,
+    t: T,
+    /// The JSON type is right, the number does not fit (int32 overflow).
+    range_only: bool,
+}
+
+struct Walk {
+    go_path: String,
+    index_path: String,
+    found: Vec<Mismatch>,
+    /// Every mismatch (kubectl's check), or only the first (Go's decoder).
+    all: bool,
+}
+
+impl Walk {
+    fn done(&self) -> bool {
+        !self.all && !self.found.is_empty()
+    }
+
+    fn push(path: &mut String, sep: &str, name: &str) -> usize {
+        let len = path.len();
+        if !path.is_empty() {
+            path.push_str(sep);
+        }
+        path.push_str(name);
+        len
+    }
+
+    /// Decodes `v` as a `t`, the field `field` of Go struct `owner` (for a list's
+    /// element, the field that holds the list: `element`).
+    fn check(&mut self, v: &Value, t: &T, owner: &'static str, field: &str, element: bool) {
+        let mismatch = |w: &Walk, got_go: String, range_only: bool| {
+            // The schema names a struct element by its own type, anything else by the
+            // field that holds it.
+            let (schema_owner, schema_name) = match (element, t) {
+                (true, T::Struct(s)) => (s.go, s.go.to_string()),
+                _ => (owner, format!("{owner}.{field}")),
             };
-            if fits {
-                None
-            } else {
-                wrong(format!("number {n}"))
+            Mismatch {
+                owner,
+                go_path: w.go_path.clone(),
+                index_path: w.index_path.clone(),
+                got_go,
+                got_schema: schema_json_type(v),
+                schema_owner,
+                schema_name,
+                t: *t,
+                range_only,
+            }
+        };
+        match (t, v) {
+            (_, Value::Null) | (T::Any, _) => {}
+            (T::Str(_), Value::String(_)) | (T::Bool, Value::Bool(_)) => {}
+            (T::I32 | T::I64, Value::Number(n)) => {
+                // A whole `3.0` arrived as `3` (manifest.rs, `whole_floats`), as kubectl
+                // sends it.
+                match (t, n.as_i64()) {
+                    (T::I32, Some(i)) if i32::try_from(i).is_err() => {
+                        let m = mismatch(self, format!("number {n}"), true);
+                        self.found.push(m);
+                    }
+                    (_, Some(_)) => {}
+                    (_, None) => {
+                        let range_only = n.as_u64().is_some();
+                        let m = mismatch(self, format!("number {n}"), range_only);
+                        self.found.push(m);
+                    }
+                }
+            }
+            (T::Struct(s), Value::Object(m)) => {
+                let s: &'static S = s;
+                for (k, v) in m {
+                    if self.done() {
+                        return;
+                    }
+                    let Some((_, ft)) = s.fields.iter().find(|(n, _)| n == k) else {
+                        continue;
+                    };
+                    let a = Self::push(&mut self.go_path, ".", k);
+                    let b = Self::push(&mut self.index_path, ".", k);
+                    self.check(v, ft, s.go, k, false);
+                    self.go_path.truncate(a);
+                    self.index_path.truncate(b);
+                }
+            }
+            (T::List(elem, _), Value::Array(items)) => {
+                for (i, item) in items.iter().enumerate() {
+                    if self.done() {
+                        return;
+                    }
+                    let b = self.index_path.len();
+                    self.index_path.push_str(&format!("[{i}]"));
+                    self.check(item, elem, owner, field, true);
+                    self.index_path.truncate(b);
+                }
+            }
+            (T::Map(val, _), Value::Object(m)) => {
+                for (k, item) in m {
+                    if self.done() {
+                        return;
+                    }
+                    let b = Self::push(&mut self.index_path, ".", k);
+                    self.check(item, val, owner, field, false);
+                    self.index_path.truncate(b);
+                }
+            }
+            (_, other) => {
+                let m = mismatch(self, json_type(other).into(), false);
+                self.found.push(m);
             }
         }
-        (T::Struct(s), Value::Object(m)) => {
-            let s: &S = s;
-            m.iter().find_map(|(k, v)| {
-                let (_, ft) = s.fields.iter().find(|(n, _)| n == k)?;
-                field(v, ft, s.go, k, path)
-            })
-        }
-        (T::List(elem, _), Value::Array(items)) => {
-            items.iter().find_map(|item| value(item, elem, owner, path))
-        }
-        (T::Map(val, _), Value::Object(m)) => {
-            m.values().find_map(|item| value(item, val, owner, path))
-        }
-        (_, other) => wrong(json_type(other).into()),
     }
 }
 
@@ -696,6 +820,50 @@ fn json_type(v: &Value) -> &'static str {
         Value::String(_) => "string",
         Value::Array(_) => "array",
         Value::Object(_) => "object",
+    }
+}
+
+/// How kubectl's schema check names a JSON value's type.
+fn schema_json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_f64() => "number",
+        Value::Number(_) => "integer",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+/// The schema's type for a Go field type.
+fn schema_type(t: &T) -> &'static str {
+    match t {
+        T::Str(_) => "string",
+        T::I32 | T::I64 => "integer",
+        T::Bool => "boolean",
+        T::List(..) => "array",
+        T::Map(..) | T::Struct(_) | T::Any => "object",
+    }
+}
+
+/// The OpenAPI definition prefix of a Go struct of the modelled kinds.
+fn openapi_package(go: &str) -> &'static str {
+    const APPS: &[&str] = &["Deployment", "ReplicaSet", "StatefulSet", "RollingUpdate"];
+    const META: &[&str] = &["ObjectMeta", "LabelSelector", "OwnerReference"];
+    if META.iter().any(|p| go.starts_with(p)) {
+        "io.k8s.apimachinery.pkg.apis.meta.v1"
+    } else if APPS.iter().any(|p| go.starts_with(p)) {
+        "io.k8s.api.apps.v1"
+    } else if go.starts_with("Ingress")
+        || go.starts_with("HTTPIngress")
+        || go == "ServiceBackendPort"
+    {
+        "io.k8s.api.networking.v1"
+    } else if go == "StorageClass" {
+        "io.k8s.api.storage.v1"
+    } else {
+        "io.k8s.api.core.v1"
     }
 }
 
@@ -714,6 +882,19 @@ fn go_type(t: &T) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// The server's refusal (≥ 1.25).
+    fn check(doc: &Value) -> Option<String> {
+        match super::check(doc, true)? {
+            Refusal::Server(s) => Some(s),
+            Refusal::Client(c) => panic!("a client refusal on a server that validates: {c}"),
+        }
+    }
+
+    /// kubectl's refusal before it sends (< 1.25).
+    fn client(doc: &Value) -> Option<Refusal> {
+        super::check(doc, false)
+    }
 
     fn deployment(spec: Value) -> Value {
         json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"}, "spec": spec})
@@ -801,5 +982,37 @@ mod tests {
             check(&sc).unwrap(),
             "StorageClass in version \"v1\" cannot be handled as a StorageClass: json: cannot unmarshal string into Go struct field StorageClass.allowVolumeExpansion of type bool"
         );
+    }
+
+    #[test]
+    fn older_clusters_have_kubectl_check_every_type_against_the_schema() {
+        let d = deployment(
+            json!({"replicas": "two", "template": {"spec": {"containers": [
+                {"name": "a", "image": "x", "env": [{"name": "PORT", "value": 8080}]}
+            ]}}}),
+        );
+        assert_eq!(
+            client(&d),
+            Some(Refusal::Client("[ValidationError(Deployment.spec.replicas): invalid type for io.k8s.api.apps.v1.DeploymentSpec.replicas: got \"string\", expected \"integer\", ValidationError(Deployment.spec.template.spec.containers[0].env[0].value): invalid type for io.k8s.api.core.v1.EnvVar.value: got \"integer\", expected \"string\"]".into()))
+        );
+        let d = deployment(json!({"template": {"spec": {"containers": ["nginx"]}}}));
+        assert_eq!(
+            client(&d),
+            Some(Refusal::Client("ValidationError(Deployment.spec.template.spec.containers[0]): invalid type for io.k8s.api.core.v1.Container: got \"string\", expected \"object\"".into()))
+        );
+        let pod = json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "labels": {"version": 5}}});
+        assert_eq!(
+            client(&pod),
+            Some(Refusal::Client("ValidationError(Pod.metadata.labels.version): invalid type for io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta.labels: got \"integer\", expected \"string\"".into()))
+        );
+        let d = deployment(json!({"replicas": 1.5}));
+        assert_eq!(
+            client(&d),
+            Some(Refusal::Client("ValidationError(Deployment.spec.replicas): invalid type for io.k8s.api.apps.v1.DeploymentSpec.replicas: got \"number\", expected \"integer\"".into()))
+        );
+        // The schema check sees types, not ranges: the server's decoding refuses this.
+        let d = deployment(json!({"replicas": 3_000_000_000u64}));
+        assert!(matches!(client(&d), Some(Refusal::Server(s)) if s.contains("number 3000000000")));
+        assert_eq!(client(&deployment(json!({"replicas": 3}))), None);
     }
 }
