@@ -417,6 +417,8 @@ strings! {
     ReachOpenedLink: "Opened a shared link. Your own saved session is kept until you change something here; then this session is saved in its place." => "공유 링크를 열었습니다. 여기서 무언가를 바꾸기 전까지는 저장해 둔 내 세션이 그대로 남고, 바꾸면 이 세션이 대신 저장됩니다.";
     ReachOpenSaved: "Open my saved session instead" => "저장해 둔 내 세션 열기";
     ReachSavedUnreadable: "Your saved session could not be read, so the default scenario is shown:" => "저장된 세션을 읽을 수 없어 기본 시나리오를 보여 줍니다:";
+    ReachCrashedNotReopened: "Orrery stopped twice in a row with this session open, so it was not reopened this time. Your saved session is still kept in this browser." => "이 세션을 연 상태에서 Orrery가 두 번 연달아 멈춰서 이번에는 다시 열지 않았습니다. 저장된 세션은 이 브라우저에 그대로 남아 있습니다.";
+    ReachCrashedLink: "Orrery stopped twice in a row opening this link, so it was not opened this time." => "이 링크를 여는 중에 Orrery가 두 번 연달아 멈춰서 이번에는 열지 않았습니다.";
     ReachOpenedFile: "Opened the session from" => "세션을 연 파일:";
     ReachOpenedTab: "Opened in a new editor tab:" => "새 편집기 탭으로 열었습니다:";
     ReachNotSession: "could not be opened as a session:" => "파일을 세션으로 열 수 없습니다:";

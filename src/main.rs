@@ -79,6 +79,7 @@ fn install_crash_notice() {
         }
     });
     let reload: js_sys::Function = reload.into_js_value().unchecked_into();
+    let count = (!embed).then(CrashCounter::new).flatten();
     let on_error = Closure::<dyn Fn(JsValue)>::new(move |event: JsValue| {
         // `ErrorEvent.error`, or `PromiseRejectionEvent.reason`.
         let thrown = ["error", "reason"]
@@ -86,6 +87,9 @@ fn install_crash_notice() {
             .filter_map(|k| js_sys::Reflect::get(&event, &JsValue::from_str(k)).ok())
             .find(|v| !v.is_undefined());
         if thrown.is_some_and(|e| e.is_instance_of::<js_sys::WebAssembly::RuntimeError>()) {
+            if let Some(c) = &count {
+                c.add_one();
+            }
             show_crash_notice(embed, &reload);
         }
     });
@@ -93,6 +97,47 @@ fn install_crash_notice() {
     let _ = window.add_event_listener_with_callback("error", f);
     let _ = window.add_event_listener_with_callback("unhandledrejection", f);
     on_error.forget();
+}
+
+/// Counts a trap in `localStorage` (`persist::CRASH_KEY`; src/reach.rs does not reopen a
+/// session that stopped the page twice in a row). Made at start, it runs after a trap
+/// with JS values only (`localStorage.getItem` / `setItem`), no Rust allocation. Embeds
+/// do not count (they never reopen a saved session).
+struct CrashCounter {
+    storage: JsValue,
+    key: JsValue,
+    get: js_sys::Function,
+    set: js_sys::Function,
+}
+
+impl CrashCounter {
+    fn new() -> Option<CrashCounter> {
+        let storage: JsValue = web_sys::window()?.local_storage().ok()??.into();
+        let method = |name: &str| -> Option<js_sys::Function> {
+            js_sys::Reflect::get(&storage, &JsValue::from_str(name))
+                .ok()?
+                .dyn_into()
+                .ok()
+        };
+        Some(CrashCounter {
+            get: method("getItem")?,
+            set: method("setItem")?,
+            key: JsValue::from_str(orrery_web::persist::CRASH_KEY),
+            storage,
+        })
+    }
+
+    fn add_one(&self) {
+        // Only "none, one, more" matters (a third opening is refused after two traps), so
+        // the count stops at 2 and nothing is parsed here.
+        let Ok(old) = self.get.call1(&self.storage, &self.key) else {
+            return;
+        };
+        let n = if old.is_null() { 1.0 } else { 2.0 };
+        let _ = self
+            .set
+            .call2(&self.storage, &self.key, &JsValue::from_f64(n));
+    }
 }
 
 /// The notice, once, in the same bar and look as the page's other error notices

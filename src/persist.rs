@@ -29,6 +29,29 @@ pub fn save(text: &str) -> Result<(), String> {
         .map_err(|_| "the browser's storage for the page is full or refused".to_string())
 }
 
+/// The `localStorage` key counting the page's traps since it last ran for
+/// `CRASH_QUIET` without one (src/main.rs counts, src/reach.rs reads and clears): a
+/// saved session or link that stops the page every time it is replayed is not reopened
+/// a third time.
+pub const CRASH_KEY: &str = "orrery.crashes.v1";
+/// How long the page runs without a trap before its count of traps is cleared.
+pub const CRASH_QUIET: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Traps of the page since it last ran `CRASH_QUIET` without one.
+pub fn crashes() -> u32 {
+    storage()
+        .and_then(|s| s.get_item(CRASH_KEY).ok().flatten())
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0)
+}
+
+/// Clears the count of traps (the page ran long enough, or the learner chose to reopen).
+pub fn clear_crashes() {
+    if let Some(s) = storage() {
+        let _ = s.remove_item(CRASH_KEY);
+    }
+}
+
 /// Forgets the autosave.
 pub fn clear() {
     if let Some(s) = storage() {

@@ -110,7 +110,24 @@ pub fn boot<V: IntoView + 'static>(
     provide_context(Reboot(start));
     let embed = embed::parse_query(&persist::query());
     let hash = persist::fragment();
+    // A session that stopped the page twice in a row (a trap each time it was replayed,
+    // src/main.rs counts them) is not opened a third time: the default scenario is, with
+    // the reason. The count is cleared once the page has run `CRASH_QUIET` without a trap.
+    let crashed = !embed.embed && persist::crashes() >= 2;
+    if !embed.embed {
+        set_timeout(persist::clear_crashes, persist::CRASH_QUIET);
+    }
     match share::read_fragment(&hash) {
+        Fragment::Link(_) if crashed => start.set(Some(Start {
+            source: Source::Default,
+            doc: None,
+            notice: Some(Notice::error(format!(
+                "{} {}",
+                crate::i18n::tr(T::ReachCrashedLink),
+                crate::i18n::tr(T::ReachShowingDefault)
+            ))),
+            embed,
+        })),
         Fragment::Link(payload) => {
             let payload = payload.to_string();
             spawn_local(async move {
@@ -168,6 +185,11 @@ fn from_storage(embed: EmbedOptions) -> Start {
     match persist::load() {
         None => default(None),
         Some(text) => match session_doc::parse(&text) {
+            Ok(_) if persist::crashes() >= 2 => default(Some(Notice {
+                error: true,
+                text: crate::i18n::tr(T::ReachCrashedNotReopened).into(),
+                action: Some(NoticeAction::OpenSaved),
+            })),
             Ok(doc) => Start {
                 source: Source::Saved,
                 doc: Some(doc),
@@ -621,6 +643,8 @@ pub fn ReachBar() -> impl IntoView {
         }
     };
     let open_saved = move || {
+        // The learner's choice: open it even if it stopped the page before.
+        persist::clear_crashes();
         persist::drop_fragment();
         if let Some(Reboot(start)) = reboot {
             start.set(Some(from_storage(embed_opts.get_value())));

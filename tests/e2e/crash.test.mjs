@@ -81,3 +81,52 @@ test('after a trap, Reload opens the session as it was saved', async () => {
   assert.ok(commands.includes('kubectl get pods -A'), commands.join('\n'));
   await context.close();
 });
+
+// A session whose replay stops the page would stop it again on every reload: after two
+// traps in a row (counted in localStorage, src/main.rs), the page opens the default
+// scenario instead, says why, and keeps the saved session for the learner to reopen
+// (src/reach.rs).
+const CRASH_KEY = 'orrery.crashes.v1';
+
+test('a session that stopped the page twice in a row is not reopened a third time', async () => {
+  const { context, page } = await openPage(env, { warnings: false });
+  await run(page, 'kubectl get pods -A');
+  await page.waitForTimeout(1_500); // the autosave
+  let notice = await trap(page, 'timer');
+  assert.equal(await page.evaluate((k) => localStorage.getItem(k), CRASH_KEY), '1');
+  await notice.getByTestId('crash-reload').click();
+  await page.getByTestId('app').waitFor();
+  await page.getByTestId('reach-notice').waitFor();
+  // One trap: Reload reopens the session, as the crash notice says.
+  assert.match(await page.getByTestId('reach-notice').textContent(), /Restored your session/);
+  // A second one before the page has run 10 s without a trap.
+  notice = await trap(page, 'frame');
+  assert.equal(await page.evaluate((k) => localStorage.getItem(k), CRASH_KEY), '2');
+  await notice.getByTestId('crash-reload').click();
+  await page.getByTestId('app').waitFor();
+  await page.getByTestId('reach-notice').waitFor();
+  const text = await page.getByTestId('reach-notice').textContent();
+  assert.match(text, /Orrery stopped twice in a row with this session open, so it was not reopened/);
+  let commands = await page.getByTestId('console-command').allTextContents();
+  assert.ok(!commands.includes('kubectl get pods -A'), commands.join('\n'));
+  await page.screenshot({ path: `${SCREENSHOTS}crash-not-reopened-1280.png` });
+  // The saved session was kept; the learner may still open it.
+  await page.getByTestId('notice-open-saved').click();
+  await page.getByText('Restored your session').waitFor();
+  commands = await page.getByTestId('console-command').allTextContents();
+  assert.ok(commands.includes('kubectl get pods -A'), commands.join('\n'));
+  assert.equal(await page.evaluate((k) => localStorage.getItem(k), CRASH_KEY), null);
+  await context.close();
+});
+
+test('the count of traps is cleared once the page has run 10 s without one', async () => {
+  const { context, page } = await openPage(env, { warnings: false });
+  await run(page, 'kubectl get pods -A');
+  await page.waitForTimeout(1_500);
+  const notice = await trap(page, 'timer');
+  await notice.getByTestId('crash-reload').click();
+  await page.getByTestId('app').waitFor();
+  assert.equal(await page.evaluate((k) => localStorage.getItem(k), CRASH_KEY), '1');
+  await page.waitForFunction((k) => localStorage.getItem(k) === null, CRASH_KEY, { timeout: 15_000 });
+  await context.close();
+});

@@ -11,6 +11,7 @@ pub mod api;
 pub mod apps;
 pub mod controllers;
 pub mod curl;
+pub mod decode;
 pub mod errors;
 pub mod invariants;
 pub mod kubectl;

@@ -340,6 +340,25 @@ struct Loaded {
     warnings: Vec<Diagnostic>,
 }
 
+/// kubectl sends a manifest to the server as JSON written by Go, through a float64 for
+/// every number with a point or an exponent: Go writes a whole one without either
+/// (`replicas: 3.0` arrives as `3`, `1e3` as `1000`), and the server decodes it as the
+/// integer it is (decode.rs). So do the documents here; `1.5` stays `1.5`.
+fn whole_floats(v: &mut Value) {
+    match v {
+        Value::Number(n) => {
+            if let Some(f) = n.as_f64().filter(|_| n.is_f64()) {
+                if f.fract() == 0.0 && f.abs() < 9.0e15 {
+                    *v = Value::from(f as i64);
+                }
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(whole_floats),
+        Value::Object(m) => m.values_mut().for_each(whole_floats),
+        _ => {}
+    }
+}
+
 impl Loaded {
     fn diagnostic(
         &mut self,
@@ -389,7 +408,8 @@ impl Loaded {
             diagnostics: self.diagnostics,
             warnings: self.warnings,
         };
-        for (index, (line, column), value) in self.values {
+        for (index, (line, column), mut value) in self.values {
+            whole_floats(&mut value);
             let not_object = |message: String| Diagnostic {
                 index,
                 line,
@@ -2880,7 +2900,12 @@ mod tests {
     fn scalars_follow_yaml_1_2_and_what_json_cannot_hold_is_refused() {
         assert_eq!(
             value("a: yes\nb: on\nc: 0644\nd: 1_000\ne: ~\nf: 1e3\ng: 0x1F\n"),
-            json!({"a": "yes", "b": "on", "c": "0644", "d": "1_000", "e": null, "f": 1000.0, "g": 31})
+            json!({"a": "yes", "b": "on", "c": "0644", "d": "1_000", "e": null, "f": 1000, "g": 31})
+        );
+        // A whole float is the integer kubectl sends (`whole_floats`); others stay floats.
+        assert_eq!(
+            value("a: 3.0\nb: 1.5\nc: -2.0\nd: [1.0, 2.5]\n"),
+            json!({"a": 3, "b": 1.5, "c": -2, "d": [1, 2.5]})
         );
         assert_eq!(
             value("v: 123456789012345678901234567890\n"),

@@ -44,6 +44,8 @@ const DELETE_FLAGS: &[FlagSpec] = &[
 /// One object read from a file, with where it came from (for messages).
 struct Item {
     obj: Result<Object, String>,
+    /// The API server's decoding error for the document, if any (`decode::check`).
+    decode: Option<String>,
     source: String,
 }
 
@@ -82,6 +84,7 @@ fn read_items(
         for doc in &parsed.documents {
             items.push(Item {
                 obj: Object::from_manifest(&doc.value),
+                decode: crate::decode::check(&doc.value),
                 source: source.clone(),
             });
         }
@@ -185,6 +188,27 @@ fn from_files(s: &mut Session, a: &Args, stdin: Option<&str>, is_apply: bool) ->
                 continue;
             }
         };
+        // The server decodes the body before admission: a field of the wrong JSON type
+        // is a BadRequest (R9.1, `decode`). For an object that exists, apply's request is
+        // a patch; its error is framed as apply's other update errors are.
+        if let Some(message) = item.decode {
+            let exists = is_apply && {
+                let key = ObjKey::new(&rt.gk(), &obj.meta.namespace, &obj.meta.name);
+                s.sim.store.get(&key).is_some()
+            };
+            let e = ApiError::Other {
+                reason: "BadRequest".into(),
+                message,
+            };
+            let verb = if exists { "applying" } else { "creating" };
+            errors.push(e.kubectl_file_text(
+                verb,
+                &item.source,
+                &obj.meta.name,
+                &obj.meta.namespace,
+            ));
+            continue;
+        }
         if let Some(w) = deprecation_warning(&obj) {
             out.line(&w);
         }
