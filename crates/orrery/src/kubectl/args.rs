@@ -117,6 +117,55 @@ impl Args {
     }
 }
 
+/// An integer flag's value as pflag reads it (`strconv.ParseInt(s, 0, bits)`: base
+/// prefixes `0x`, `0o`, `0b` and a leading `0` for octal, `_` between digits), or pflag's
+/// error: `invalid argument "x" for "-r, --replicas" flag: strconv.ParseInt: parsing
+/// "x": invalid syntax` (`value out of range` when it does not fit in `bits`). `flag` is
+/// the flag as pflag names it (`-r, --replicas` when it has a short form).
+pub fn int_flag(value: &str, flag: &str, bits: u32) -> Result<i64, String> {
+    let fail = |why: &str| {
+        format!("invalid argument \"{value}\" for \"{flag}\" flag: strconv.ParseInt: parsing \"{value}\": {why}")
+    };
+    let (negative, body) = match value.as_bytes().first() {
+        Some(b'-') => (true, &value[1..]),
+        Some(b'+') => (false, &value[1..]),
+        _ => (false, value),
+    };
+    let lower = body.to_ascii_lowercase();
+    let (radix, digits, prefixed) = if let Some(d) = lower.strip_prefix("0x") {
+        (16, d, true)
+    } else if let Some(d) = lower.strip_prefix("0o") {
+        (8, d, true)
+    } else if let Some(d) = lower.strip_prefix("0b") {
+        (2, d, true)
+    } else if lower.len() > 1 && lower.starts_with('0') {
+        (8, &lower[1..], true)
+    } else {
+        (10, lower.as_str(), false)
+    };
+    // Underscores only between digits (or after a base prefix), as Go's base 0 allows.
+    let bytes = digits.as_bytes();
+    let underscores_ok = bytes.iter().enumerate().all(|(i, &c)| {
+        c != b'_' || ((i > 0 || prefixed) && i + 1 < bytes.len() && bytes[i + 1] != b'_')
+    });
+    let clean: String = digits.chars().filter(|&c| c != '_').collect();
+    if clean.is_empty() || !underscores_ok || !clean.chars().all(|c| c.is_digit(radix)) {
+        return Err(fail("invalid syntax"));
+    }
+    let magnitude = u128::from_str_radix(&clean, radix).map_err(|_| fail("value out of range"))?;
+    let limit = 1u128 << (bits - 1);
+    let fits = if negative {
+        magnitude <= limit
+    } else {
+        magnitude < limit
+    };
+    if !fits {
+        return Err(fail("value out of range"));
+    }
+    let m = magnitude as i128;
+    Ok((if negative { -m } else { m }) as i64)
+}
+
 /// Parses words against flag specs, kubectl style. Errors are kubectl's texts.
 pub fn parse(words: &[String], specs: &[FlagSpec]) -> Result<Args, String> {
     let mut a = Args::default();
@@ -199,6 +248,40 @@ pub fn parse(words: &[String], specs: &[FlagSpec]) -> Result<Args, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn integer_flags_read_as_pflag_reads_them() {
+        assert_eq!(int_flag("3", "--replicas", 64), Ok(3));
+        assert_eq!(int_flag("-2", "--replicas", 64), Ok(-2));
+        assert_eq!(int_flag("0x10", "--replicas", 64), Ok(16));
+        assert_eq!(int_flag("010", "--replicas", 64), Ok(8));
+        assert_eq!(int_flag("1_000", "--replicas", 64), Ok(1000));
+        assert_eq!(int_flag("0", "--replicas", 32), Ok(0));
+        assert_eq!(int_flag("2147483647", "-r, --replicas", 32), Ok(2147483647));
+        assert_eq!(
+            int_flag("-2147483648", "-r, --replicas", 32),
+            Ok(-2147483648)
+        );
+        assert_eq!(
+            int_flag("3000000000", "-r, --replicas", 32).unwrap_err(),
+            "invalid argument \"3000000000\" for \"-r, --replicas\" flag: strconv.ParseInt: parsing \"3000000000\": value out of range"
+        );
+        assert_eq!(
+            int_flag("three", "--replicas", 64).unwrap_err(),
+            "invalid argument \"three\" for \"--replicas\" flag: strconv.ParseInt: parsing \"three\": invalid syntax"
+        );
+        for bad in ["", "-", "_1", "1_", "1__0", "08", "1.5", "0x"] {
+            assert!(
+                int_flag(bad, "--replicas", 64)
+                    .unwrap_err()
+                    .ends_with("invalid syntax"),
+                "{bad}"
+            );
+        }
+        assert!(int_flag("99999999999999999999", "--replicas", 64)
+            .unwrap_err()
+            .ends_with("value out of range"));
+    }
 
     fn words(s: &str) -> Vec<String> {
         tokenize(s).unwrap()

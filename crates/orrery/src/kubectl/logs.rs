@@ -8,7 +8,7 @@
 //! status shows (ContainerCreating for a pod not yet scheduled). `-f` prints what is there
 //! and returns: the simulated stream ends at the present.
 
-use super::args::{flag, parse, FlagSpec};
+use super::args::{self, flag, parse, FlagSpec};
 use super::exec::{container_names, find_pod, init_container_names};
 use super::{flag_error, namespace_of, specs};
 use crate::api::{Object, Selector};
@@ -41,15 +41,10 @@ pub fn logs(s: &mut Session, words: &[String]) -> Output {
     let ns = namespace_of(&a);
     let tail: Option<usize> = match a.get("tail") {
         None => None,
-        Some(t) => match t.parse::<i64>() {
+        Some(t) => match args::int_flag(t, "--tail", 64) {
             Ok(n) if n < 0 => None,
             Ok(n) => Some(n as usize),
-            Err(_) => {
-                return Output::err(
-                    format!("error: invalid argument \"{t}\" for \"--tail\" flag: strconv.ParseInt: parsing \"{t}\": invalid syntax\nSee 'kubectl logs --help' for usage.\n"),
-                    1,
-                )
-            }
+            Err(e) => return flag_error("logs", &e),
         },
     };
     let opts = Opts {

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::args::{flag, parse, Args, FlagSpec};
+use super::args::{flag, int_flag, parse, Args, FlagSpec};
 use super::{flag_error, namespace_of, specs};
 use crate::api::{ObjKey, Object, ResourceType, Selector};
 use crate::errors::ApiError;
@@ -453,7 +453,13 @@ fn create_imperative(s: &mut Session, what: &str, words: &[String]) -> Output {
             let Some(image) = a.get("image") else {
                 return Output::err("error: required flag(s) \"image\" not set\n", 1);
             };
-            let replicas: i64 = a.get("replicas").and_then(|r| r.parse().ok()).unwrap_or(1);
+            // pflag's Int32 (`-r, --replicas`): a value that does not read is refused
+            // before anything is sent.
+            let replicas = match a.get("replicas").map(|r| int_flag(r, "-r, --replicas", 32)) {
+                None => 1,
+                Some(Ok(r)) => r,
+                Some(Err(e)) => return flag_error("create deployment", &e),
+            };
             let base = crate::apps::image_base(image).to_string();
             let mut c = serde_json::json!({"name": base, "image": image});
             if let Some(p) = a.get("port").and_then(|p| p.parse::<i64>().ok()) {
@@ -504,11 +510,14 @@ pub fn delete(s: &mut Session, words: &[String], stdin: Option<&str>) -> Output 
         Ok(a) => a,
         Err(e) => return flag_error("delete", &e),
     };
-    let grace: Option<i64> = match a.get("grace-period").map(str::parse::<i64>) {
+    let grace: Option<i64> = match a
+        .get("grace-period")
+        .map(|g| int_flag(g, "--grace-period", 64))
+    {
         None => None,
         Some(Ok(g)) if g >= 0 => Some(g),
         Some(Ok(_)) => None,
-        Some(Err(_)) => return Output::err(format!("error: invalid argument \"{}\" for \"--grace-period\" flag: strconv.ParseInt: parsing \"{}\": invalid syntax\n", a.get("grace-period").unwrap_or(""), a.get("grace-period").unwrap_or("")), 1),
+        Some(Err(e)) => return flag_error("delete", &e),
     };
     let grace = if a.bool("now") { Some(1) } else { grace };
     let grace = if a.bool("force") && grace == Some(0) {
@@ -692,9 +701,11 @@ pub fn scale(s: &mut Session, words: &[String]) -> Output {
     let Some(replicas) = a.get("replicas") else {
         return Output::err("error: required flag(s) \"replicas\" not set\n", 1);
     };
-    let replicas: i64 = match replicas.parse() {
+    // pflag's Int (`--replicas`), then kubectl scale's own check (scale.go, Validate).
+    let replicas: i64 = match int_flag(replicas, "--replicas", 64) {
         Ok(r) if r >= 0 => r,
-        _ => return Output::err(format!("error: invalid argument \"{replicas}\" for \"--replicas\" flag: strconv.ParseInt: parsing \"{replicas}\": invalid syntax\n"), 1),
+        Ok(_) => return Output::err("error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0\n", 1),
+        Err(e) => return flag_error("scale", &e),
     };
     let ns = namespace_of(&a);
     let targets: Vec<(String, String)> = match a.positional.as_slice() {

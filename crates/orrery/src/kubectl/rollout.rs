@@ -6,7 +6,7 @@
 use crate::sort::StableSort;
 use serde_json::{json, Value};
 
-use super::args::{flag, parse, Args, FlagSpec};
+use super::args::{self, flag, parse, Args, FlagSpec};
 use super::{flag_error, namespace_of, specs};
 use crate::api::{ObjKey, Object, ResourceType};
 use crate::controllers::deployment::{
@@ -568,13 +568,13 @@ fn undo(s: &mut Session, words: &[String]) -> Output {
         Ok(a) => a,
         Err(o) => return o,
     };
-    let to_revision: i64 = match a.get("to-revision").map(str::parse::<i64>) {
+    let to_revision: i64 = match a
+        .get("to-revision")
+        .map(|v| args::int_flag(v, "--to-revision", 64))
+    {
         None => 0,
         Some(Ok(r)) => r,
-        Some(Err(_)) => {
-            let v = a.get("to-revision").unwrap_or("");
-            return Output::err(format!("error: invalid argument \"{v}\" for \"--to-revision\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax\n"), 1);
-        }
+        Some(Err(e)) => return flag_error("rollout undo", &e),
     };
     let ns = namespace_of(&a);
     let targets = match targets(s, &a.positional, &ns) {
