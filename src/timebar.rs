@@ -69,12 +69,17 @@ pub fn newest_events<'a>(
     limit: usize,
 ) -> Vec<EventRow> {
     let mut indexed: Vec<(usize, &EventRecord)> = events.enumerate().collect();
-    // Stable on equal times, so the later-recorded event comes first after reversing.
-    indexed.sort_by_key(|(i, e)| (e.last_ms, *i));
+    // Newest first: by last seen, the later-recorded first on equal times. The keys are
+    // unique (the index), so the order is total and the newest `limit` can be picked
+    // without sorting the whole log (5,000 events on every jump in time) — then sorted.
+    let newest_first = |(i, e): &(usize, &EventRecord)| std::cmp::Reverse((e.last_ms, *i));
+    if indexed.len() > limit && limit > 0 {
+        indexed.select_nth_unstable_by_key(limit - 1, newest_first);
+    }
+    indexed.truncate(limit);
+    indexed.sort_unstable_by_key(newest_first);
     indexed
         .into_iter()
-        .rev()
-        .take(limit)
         .map(|(_, e)| EventRow {
             key: format!(
                 "{}|{}|{}|{}|{}|{}",
@@ -127,49 +132,50 @@ pub fn PastBanner() -> impl IntoView {
         pg.version.track();
         pg.now()
     });
+    // Built once while the past is shown: a jump to another moment rewrites its text.
+    let viewing = Memo::new(move |_| pg.view_time.get().is_some());
+    let text = move || {
+        pg.view_time
+            .get()
+            .map(|t| i18n.f(T::PastAgo, &[&human_duration(now.get() - t), &clock(t)]))
+            .unwrap_or_default()
+    };
     view! {
-        {move || {
-            pg.view_time
-                .get()
-                .map(|t| {
-                    let ago = human_duration(now.get() - t);
-                    view! {
-                        <div
-                            class="past-banner"
-                            role="status"
-                            data-testid="past-banner"
-                            title=i18n.text(T::PastTitle)
-                        >
-                            <span class="past-icon">{icon(PAST)}</span>
-                            <p>
-                                <strong>{i18n.text(T::PastViewing)}</strong>
-                                {move || i18n.f(T::PastAgo, &[&ago, &clock(t)])}
-                            </p>
-                            <div class="past-actions">
-                                <button
-                                    type="button"
-                                    class="primary"
-                                    data-testid="back-to-now"
-                                    on:click=move |_| pg.view_at(pg.now())
-                                >
-                                    {i18n.text(T::PastBackToNow)}
-                                </button>
-                                <button
-                                    type="button"
-                                    data-testid="replay-from-here"
-                                    title=i18n.text(T::PastReplayTitle)
-                                    // A read-only embed may look back but not rewrite
-                                    // its history.
-                                    disabled=move || pg.readonly.get()
-                                    on:click=move |_| pg.rewind_to_view()
-                                >
-                                    {i18n.text(T::PastReplay)}
-                                </button>
-                            </div>
-                        </div>
-                    }
-                })
-        }}
+        <Show when=move || viewing.get()>
+            <div
+                class="past-banner"
+                role="status"
+                data-testid="past-banner"
+                title=i18n.text(T::PastTitle)
+            >
+                <span class="past-icon">{icon(PAST)}</span>
+                <p>
+                    <strong>{i18n.text(T::PastViewing)}</strong>
+                    {text}
+                </p>
+                <div class="past-actions">
+                    <button
+                        type="button"
+                        class="primary"
+                        data-testid="back-to-now"
+                        on:click=move |_| pg.view_at(pg.now())
+                    >
+                        {i18n.text(T::PastBackToNow)}
+                    </button>
+                    <button
+                        type="button"
+                        data-testid="replay-from-here"
+                        title=i18n.text(T::PastReplayTitle)
+                        // A read-only embed may look back but not rewrite
+                        // its history.
+                        disabled=move || pg.readonly.get()
+                        on:click=move |_| pg.rewind_to_view()
+                    >
+                        {i18n.text(T::PastReplay)}
+                    </button>
+                </div>
+            </div>
+        </Show>
     }
 }
 
@@ -362,6 +368,7 @@ fn EventLog() -> impl IntoView {
         tick.track();
         untrack(|| pg.with_sim(|sim| sim.now))
     });
+    let count = Memo::new(move |_| rows.with(Vec::len));
     let caption = move || {
         let (n, shown) = (total.get(), rows.with(Vec::len));
         if n > shown {
@@ -390,8 +397,12 @@ fn EventLog() -> impl IntoView {
                         </tr>
                     </thead>
                     <tbody translate="no">
-                        <For each=move || rows.get() key=|r| r.key.clone() let:row>
-                            <EventLine row=row now=sim_now />
+                        // A row per slot, not per event: a jump in time shows other
+                        // events in the same rows, rewriting the texts that differ,
+                        // instead of building every row anew (BENCHMARKS.md, "Jump,
+                        // session 8").
+                        <For each=move || 0..count.get() key=|i| *i let:slot>
+                            <EventLine index=slot rows=rows now=sim_now />
                         </For>
                     </tbody>
                 </table>
@@ -404,30 +415,46 @@ fn EventLog() -> impl IntoView {
 }
 
 #[component]
-fn EventLine(row: EventRow, now: Memo<Millis>) -> impl IntoView {
+fn EventLine(index: usize, rows: Memo<Vec<EventRow>>, now: Memo<Millis>) -> impl IntoView {
     let pg = Playground::expect();
-    let uid = StoredValue::new(row.uid.clone());
-    let selected = move || {
-        pg.selected
-            .with(|s| uid.with_value(|u| s.as_deref() == Some(u.as_str())))
+    // This slot's event: the row updates only when it is another one.
+    let row = Memo::new(move |_| rows.with(|r| r.get(index).cloned()));
+    let field = move |f: fn(&EventRow) -> String| {
+        move || row.with(|r| r.as_ref().map(f).unwrap_or_default())
     };
-    let select = move || pg.selected.set(Some(uid.get_value()));
-    let (first, last, count) = (row.first_ms, row.last_ms, row.count);
+    let warning = move || row.with(|r| r.as_ref().is_some_and(|r| r.warning));
+    let uid = move || row.with(|r| r.as_ref().map(|r| r.uid.clone()).unwrap_or_default());
+    let selected = move || {
+        pg.selected.with(|s| {
+            row.with(|r| {
+                r.as_ref()
+                    .is_some_and(|r| s.as_deref() == Some(r.uid.as_str()))
+            })
+        })
+    };
+    let select = move || pg.selected.set(Some(untrack(uid)));
+    let seen = move || {
+        row.with(|r| {
+            r.as_ref()
+                .map(|r| last_seen(now.get(), r.first_ms, r.last_ms, r.count))
+                .unwrap_or_default()
+        })
+    };
     view! {
         <tr
             class="event-row"
-            class:warning=row.warning
+            class:warning=warning
             class:selected=selected
             data-testid="event-row"
-            data-uid=row.uid.clone()
+            data-uid=uid
             on:click=move |_| select()
         >
-            <td class="nowrap">{move || last_seen(now.get(), first, last, count)}</td>
+            <td class="nowrap">{seen}</td>
             <td class="nowrap event-type">
-                {row.warning.then(|| view! { <span class="warn-icon" aria-hidden="true">"⚠ "</span> })}
-                {if row.warning { "Warning" } else { "Normal" }}
+                {move || warning().then(|| view! { <span class="warn-icon" aria-hidden="true">"⚠ "</span> })}
+                {move || if warning() { "Warning" } else { "Normal" }}
             </td>
-            <td>{row.reason}</td>
+            <td>{field(|r| r.reason.clone())}</td>
             <td class="event-object">
                 <button
                     type="button"
@@ -439,10 +466,10 @@ fn EventLine(row: EventRow, now: Memo<Millis>) -> impl IntoView {
                         select();
                     }
                 >
-                    {row.object}
+                    {field(|r| r.object.clone())}
                 </button>
             </td>
-            <td class="event-message">{row.message}</td>
+            <td class="event-message">{field(|r| r.message.clone())}</td>
         </tr>
     }
 }
@@ -473,6 +500,44 @@ mod tests {
         assert_eq!(last_seen(10_000, 5_000, 5_000, 1), "5s");
         assert_eq!(last_seen(10_500, 5_900, 5_900, 1), "5s", "whole seconds");
         assert_eq!(last_seen(200_000, 20_000, 190_000, 3), "10s (x3 over 3m)");
+    }
+
+    #[test]
+    fn the_newest_rows_are_the_sorted_log_cut() {
+        // Picking the newest `limit` without sorting the whole log gives what sorting it
+        // gave, ties included (events of one instant: the later-recorded first).
+        let mut s = Session::new(2);
+        s.exec(
+            "kubectl create deployment web --image=nginx --replicas=5",
+            None,
+        );
+        s.sim.advance(20_000);
+        s.exec("kubectl scale deployment web --replicas=2", None);
+        s.sim.advance(20_000);
+        let events: Vec<&EventRecord> = s.sim.events.iter().map(|e| &**e).collect();
+        let mut by_time: Vec<(usize, &EventRecord)> = events.iter().copied().enumerate().collect();
+        by_time.sort_by_key(|(i, e)| (e.last_ms, *i));
+        let id = |uid: &str, reason: &str, last: Millis, message: &str| {
+            format!("{uid} {reason} {last} {message}")
+        };
+        let want: Vec<String> = by_time
+            .iter()
+            .rev()
+            .map(|(_, e)| id(&e.uid, &e.reason, e.last_ms, &e.message))
+            .collect();
+        let ties = by_time
+            .windows(2)
+            .filter(|w| w[0].1.last_ms == w[1].1.last_ms)
+            .count();
+        assert!(ties > 5, "the log has events of one instant: {ties}");
+        for limit in 0..=events.len() + 2 {
+            let rows = newest_events(events.iter().copied(), limit);
+            let got: Vec<String> = rows
+                .iter()
+                .map(|r| id(&r.uid, &r.reason, r.last_ms, &r.message))
+                .collect();
+            assert_eq!(got, want[..limit.min(want.len())], "limit {limit}");
+        }
     }
 
     #[test]

@@ -860,6 +860,81 @@ async fn time_panel_lists_events_and_scrubs_back() {
     until("back at now", || page.all("past-banner").is_empty()).await;
 }
 
+/// A jump in time shows the moment's events in the rows already there (a row per slot,
+/// not per event: building 40 rows anew was a fifth of a jump's script), and each row
+/// says exactly what `newest_events` says of that moment — object, reason, message, the
+/// UID a click selects — there and back again.
+#[wasm_bindgen_test]
+async fn a_jump_rewrites_the_event_rows_in_place() {
+    use orrery_web::timebar::{newest_events, BUSY_EVENT_ROWS};
+    let pg = Playground::new(4);
+    let page = mount(move || {
+        provide_context(pg);
+        view! { <TimePanel /> }
+    });
+    pg.run(
+        "kubectl create deployment web --image=nginx --replicas=4",
+        None,
+        "console",
+    );
+    for _ in 0..10 {
+        pg.advance(2_000);
+    }
+    // Before the scale-down: none of its events yet.
+    let early = pg.now() - 5_000;
+    pg.run("kubectl scale deployment web --replicas=1", None, "console");
+    for _ in 0..10 {
+        pg.advance(2_000);
+    }
+    let expected = || {
+        untrack(|| pg.with_sim(|s| newest_events(s.events.iter().map(|e| &**e), BUSY_EVENT_ROWS)))
+            .into_iter()
+            .map(|r| (r.uid, r.reason, r.object, r.message))
+            .collect::<Vec<_>>()
+    };
+    let shown = || {
+        page.all("event-row")
+            .into_iter()
+            .map(|row| {
+                let cells = row.query_selector_all("td").unwrap();
+                let cell = |i: u32| cells.item(i).unwrap().text_content().unwrap_or_default();
+                (
+                    row.get_attribute("data-uid").unwrap_or_default(),
+                    cell(2),
+                    cell(3),
+                    cell(4),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    until("the present's events are listed", || {
+        !shown().is_empty() && shown() == expected()
+    })
+    .await;
+    let now_rows = expected();
+    let first = page.all("event-row").into_iter().next().unwrap();
+
+    pg.view_at(early);
+    let past_rows = expected();
+    assert_ne!(past_rows, now_rows, "the moments have other events");
+    until("the past's events are listed", || shown() == past_rows).await;
+    let again = page.all("event-row").into_iter().next().unwrap();
+    assert!(
+        again.is_same_node(Some(&first)),
+        "the first row is the same element"
+    );
+    // A click selects the object the row shows now.
+    again.unchecked_ref::<HtmlElement>().click();
+    assert_eq!(pg.selected.get_untracked(), Some(past_rows[0].0.clone()));
+    until("the row is highlighted", || {
+        again.class_list().contains("selected")
+    })
+    .await;
+
+    pg.view_at(pg.now());
+    until("the present's events are back", || shown() == now_rows).await;
+}
+
 /// `editor::next_task`, the large parse's way of giving the thread back: every waiter
 /// resumes, in the order it yielded, each in a task after the one that yielded; and a
 /// chain of them does not wait out the browser's 4 ms clamp on nested timers.

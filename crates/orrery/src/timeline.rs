@@ -4,7 +4,7 @@
 //! "replay from here" stand on this.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 
 use crate::api::Object;
 use crate::shell::{Output, Session};
@@ -127,14 +127,18 @@ struct Freezing {
     /// The checkpoints still to visit are `..next` (newest first; the newest checkpoint
     /// is the present's copy and is never visited).
     next: usize,
-    /// By the address of the original: (the original, kept alive so that no other
-    /// version can take its address while the freeze goes on — new versions are made
-    /// between its slices; its frozen copy).
-    done: HashMap<usize, (Arc<Object>, Arc<Object>)>,
-    /// Past versions left whole, newest first, kept alive for the same reason.
-    kept: HashMap<usize, Arc<Object>>,
-    /// Once every checkpoint is visited: the originals replaced, freed a few at a time.
-    freeing: Vec<(Arc<Object>, Arc<Object>)>,
+    /// By the address of the original: (a weak handle on the original, so that no
+    /// other version can take its address while the freeze goes on — new versions are
+    /// made between its slices; its frozen copy). Weak, not strong: the original's
+    /// status goes as soon as the last checkpoint holding it has its frozen copy, and
+    /// only its small allocation waits (a freeze under way held every original whole
+    /// beside its copy, and a jump thawed on top of both: BENCHMARKS.md, "Jump,
+    /// session 8").
+    done: HashMap<usize, (Weak<Object>, Arc<Object>)>,
+    /// Past versions left whole, newest first, held weakly for the same reason.
+    kept: HashMap<usize, Weak<Object>>,
+    /// Once every checkpoint is visited: the originals' handles, freed a few at a time.
+    freeing: Vec<(Weak<Object>, Arc<Object>)>,
     /// The visit of checkpoint `next - 1` was cut before this pod: it goes on from here.
     resume: Option<crate::api::ObjKey>,
 }
@@ -350,7 +354,7 @@ impl Timeline {
                         return None;
                     }
                     if kept.len() < budget {
-                        kept.insert(at, o.clone());
+                        kept.insert(at, Arc::downgrade(o));
                         return None;
                     }
                     if should_yield() {
@@ -359,7 +363,7 @@ impl Timeline {
                         return None;
                     }
                     let z = Arc::new(o.frozen()?);
-                    done.insert(at, (o.clone(), z.clone()));
+                    done.insert(at, (Arc::downgrade(o), z.clone()));
                     Some(z)
                 });
             if cut {
@@ -1013,6 +1017,59 @@ mod tests {
         let at = start + (t.now() - start) / 2;
         fresh.sim.advance(at - fresh.sim.now);
         assert_eq!(fingerprint(&t.state_at(at)), fingerprint(&fresh));
+    }
+
+    #[test]
+    fn a_freeze_under_way_keeps_no_replaced_original_alive() {
+        // A freeze cut anywhere: every past pod version still alive is one some session
+        // holds (a checkpoint, the present, a thinned one waiting to be freed), never
+        // one only the freeze's bookkeeping holds — a replaced original's status is freed
+        // at once, not kept whole beside its frozen copy until the freeze ends (the
+        // wasm memory's high-water mark rose by both while the page jumped).
+        for k in 0..120 {
+            let mut t = Timeline::new(Session::new(5));
+            t.set_thawed_past(0);
+            t.set_checkpoint_every_steps(1);
+            t.exec(
+                "kubectl create deployment web --image=nginx --replicas=6",
+                None,
+            );
+            t.advance(30_000);
+            for _ in 0..3 {
+                t.exec("kubectl get pods", None);
+            }
+            t.exec_sliced("kubectl delete deployment web", None);
+            while !t.work(|| false) {}
+            assert!(t.checkpoint_due());
+            // Weak handles on every version the checkpoints hold before the freeze.
+            let mut before: Vec<Weak<Object>> = vec![];
+            for c in &mut t.checkpoints {
+                c.session.sim.store.swap_each("Pod", |_, o| {
+                    before.push(Arc::downgrade(o));
+                    None
+                });
+            }
+            assert!(before.len() >= 6, "{}", before.len());
+            t.tidy(questions(k));
+            let mut held = HashSet::new();
+            for s in t
+                .checkpoint_sessions()
+                .chain(t.graveyard.iter())
+                .chain(std::iter::once(&t.session))
+            {
+                for p in s.sim.store.list_all("Pod") {
+                    held.insert(p as *const Object as usize);
+                }
+            }
+            for w in &before {
+                if w.strong_count() > 0 {
+                    assert!(
+                        held.contains(&(w.as_ptr() as usize)),
+                        "cut after {k} questions: a replaced version is kept whole by the freeze alone"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
