@@ -4,7 +4,8 @@
 // style, layout, paint (+ prepaint, layerize, commit) and other, and prints:
 //
 //   - frames: every task of the frame phases longer than 16.7 ms, classed as a draw (it
-//     changed the DOM: style or layout work) or a work frame (script only);
+//     changed the DOM: style or layout work) or a work frame (script only), and the
+//     frame phases' tasks by thread time (CPU, unaffected by other processes' load);
 //   - jumps: the scrub phase's tasks between one jump and the next.
 //
 //   node scripts/trace-draw.mjs [DIST] [SIZES] [OUT.json]
@@ -174,6 +175,23 @@ const allDraws = top
 if (allDraws.length) {
   const d = allDraws.map((r) => r.b.total).sort((a, b) => a - b);
   console.log(`  all draw tasks: ${allDraws.length}, median ${d[d.length >> 1].toFixed(1)} ms, max ${d[d.length - 1].toFixed(1)}; mean ${line(avg(allDraws.map((r) => r.b)))}`);
+}
+// The same tasks by thread time (`tdur`: the CPU the renderer's main thread spent, without
+// the time it was descheduled), from the first phase that creates pods: a measure of the
+// page's own work that holds also when other builds share the cores (session 8).
+{
+  const first = phaseMarks.find((m) => m.name.includes('frames: creating'))?.ts ?? 0;
+  const ph = top.filter((t) => t.ts >= first && (!scrubStart || t.ts < scrubStart));
+  const cpu = (t) => (t.tdur ?? t.dur) / 1000;
+  const drawsCpu = ph
+    .filter((t) => t.dur > 3000)
+    .map((t) => ({ t, b: breakdown(t) }))
+    .filter((r) => r.b.style + r.b.layout > 1)
+    .map((r) => cpu(r.t))
+    .sort((a, b) => a - b);
+  const q = (a, p) => (a.length ? a[Math.min(a.length - 1, Math.floor(a.length * p))].toFixed(1) : '-');
+  const total = ph.reduce((a, t) => a + cpu(t), 0);
+  console.log(`  thread time (CPU) of the frame phases' tasks: ${total.toFixed(0)} ms in ${ph.length} tasks; over 16.7 ms: ${ph.filter((t) => cpu(t) > 16.7).length}, over 12 ms: ${ph.filter((t) => cpu(t) > 12).length}; draws ${drawsCpu.length}, CPU p50 ${q(drawsCpu, 0.5)} p90 ${q(drawsCpu, 0.9)} max ${q(drawsCpu, 1)} ms`);
 }
 if (process.env.ORRERY_TRACE_VERBOSE) for (const r of rows) console.log(`  ${((r.t.ts - top[0].ts) / 1000).toFixed(0).padStart(7)} ms ${line(r.b)}`);
 if (results?.scrub) {

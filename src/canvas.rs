@@ -221,6 +221,42 @@ impl Layout {
     }
 }
 
+thread_local! {
+    /// A layout built ahead of the frame that draws it ([`prepare`]), by its stamp.
+    static PREPARED: std::cell::RefCell<Option<((u64, usize, usize), Arc<Layout>)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Builds the layout of `sim` ahead of the frame that draws it: the clock calls it at
+/// the end of a frame that worked when the next frame draws, so that the draw's frame
+/// does not also build the scene (about a third of its script with 1,000 pods;
+/// BENCHMARKS.md, "Frames, session 8"). The canvas takes it if the cluster's stamp is
+/// still the same when it draws ([`layout_for`]).
+pub fn prepare(sim: &Sim) {
+    let s = stamp(sim);
+    if PREPARED.with(|p| p.borrow().as_ref().is_some_and(|(at, _)| *at == s)) {
+        return;
+    }
+    let layout = Arc::new(Layout::of(sim));
+    PREPARED.with(|p| *p.borrow_mut() = Some((s, layout)));
+}
+
+/// The layout of `sim`, whose stamp is `s`: the one [`prepare`] built if it was built
+/// for this stamp (the scene is a function of what the stamp fingerprints), else built
+/// now.
+pub fn layout_for(sim: &Sim, s: (u64, usize, usize)) -> Arc<Layout> {
+    let ready = PREPARED.with(|p| {
+        let mut p = p.borrow_mut();
+        let ready = p.as_ref().and_then(|(at, l)| (*at == s).then(|| l.clone()));
+        if ready.is_none() {
+            // Built for another moment: not kept alive beside the one built now.
+            *p = None;
+        }
+        ready
+    });
+    ready.unwrap_or_else(|| Arc::new(Layout::of(sim)))
+}
+
 /// A cheap fingerprint of what the scene is built from: any object written raises the
 /// highest resourceVersion, any object removed lowers the count. One scan, no clones.
 pub fn stamp(sim: &Sim) -> (u64, usize, usize) {
@@ -716,8 +752,8 @@ pub fn Canvas() -> impl IntoView {
     let layout: Memo<Arc<Layout>> = Memo::new(move |_| {
         // Read, not just tracked: a memo computes (and subscribes to its own sources)
         // only when read.
-        let _ = stamp.get();
-        Arc::new(untrack(|| pg.with_sim(Layout::of)))
+        let s = stamp.get();
+        untrack(|| pg.with_sim(|sim| layout_for(sim, s)))
     });
     let now = Memo::new(move |_| pg.with_sim(|s| s.now));
     let selected = Selector::new(move || pg.selected.get());
@@ -1743,6 +1779,34 @@ mod tests {
         assert_ne!(a, b);
         s.exec("kubectl delete secret mongodb-users-secret -n pacman", None);
         assert_ne!(stamp(&s.sim), b, "a removal changes it too");
+    }
+
+    #[test]
+    fn a_layout_built_ahead_is_drawn_only_for_the_cluster_it_was_built_for() {
+        let mut s = lesson();
+        let a = stamp(&s.sim);
+        prepare(&s.sim);
+        let ahead = layout_for(&s.sim, a);
+        assert!(*ahead == Layout::of(&s.sim));
+        assert!(
+            Arc::ptr_eq(&ahead, &layout_for(&s.sim, a)),
+            "the draw takes the layout built ahead, and builds none"
+        );
+        // Time alone changes no layout: still the one built ahead.
+        s.exec("sleep 5s", None);
+        prepare(&s.sim);
+        assert!(Arc::ptr_eq(&ahead, &layout_for(&s.sim, stamp(&s.sim))));
+        // The cluster changed after the layout was built: the draw builds its own.
+        s.exec("kubectl delete pod mongo-0 -n pacman", None);
+        let b = stamp(&s.sim);
+        let now = layout_for(&s.sim, b);
+        assert!(!Arc::ptr_eq(&ahead, &now));
+        assert!(*now == Layout::of(&s.sim) && *now != *ahead);
+        assert_eq!(Arc::strong_count(&ahead), 1, "the stale layout is let go");
+        // Built ahead again for the new cluster, and taken.
+        prepare(&s.sim);
+        let again = layout_for(&s.sim, b);
+        assert!(*again == *now && Arc::ptr_eq(&again, &layout_for(&s.sim, b)));
     }
 
     #[test]

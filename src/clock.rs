@@ -117,9 +117,26 @@ pub fn drive(pg: Playground) {
             }
             pg.work(until(start + WORK_BUDGET_MS));
             shown &= !busy;
+            // The next frame draws (DRAW_EVERY_MS will have passed by then, or the work
+            // is done): the rest of this frame builds that draw's layout. (Working less
+            // here to make room was tried: slices of 3 ms made the busy instant take
+            // three times the frames and twice the work, a cut pass resuming at each.)
+            let due = start + FRAME_MS - drawn >= DRAW_EVERY_MS;
+            if busy && (due || !pg.pending()) {
+                prepare_draw(&pg);
+            }
         }
         DRIVING.with(|d| d.set(false));
     });
+}
+
+/// An animation frame at 60 Hz (ms).
+pub const FRAME_MS: f64 = 1_000.0 / 60.0;
+
+/// Builds the canvas's layout of what the simulator holds now, for the next frame's
+/// draw (`canvas::prepare`): a frame that works is shorter than one that draws.
+fn prepare_draw(pg: &Playground) {
+    untrack(|| pg.with_sim(crate::canvas::prepare));
 }
 
 /// Resolves at the next animation frame with its timestamp (ms, as [`now_ms`]).
@@ -134,6 +151,69 @@ async fn next_frame() -> f64 {
         .ok()
         .and_then(|t| t.as_f64())
         .unwrap_or_else(now_ms)
+}
+
+/// While time moves by itself (playing, or a busy instant worked off a slice per frame),
+/// a slow panel (the event log) follows the simulator at most this often (ms of real
+/// time). Each of its updates re-renders and lays out its rows: in every frame that
+/// draws, that was 3–5 ms of script and most of the frame's layout (BENCHMARKS.md,
+/// "Frames, session 8").
+pub const PANEL_EVERY_MS: f64 = 1_000.0;
+
+/// What a [`Throttle`] says to do with a change.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Follow {
+    /// Show it now.
+    Now,
+    /// Show it after this many ms (real time; then call [`Throttle::fired`]).
+    After(f64),
+    /// An update is already waiting, and will show this change too.
+    Waiting,
+}
+
+/// Decides when a slow panel shows a change of the simulator. Pure, tested natively.
+///
+/// A change made while time stands still (a command, a step, a jump) is shown at once;
+/// while time moves, the panel shows the latest state at most every `every` ms, in a
+/// task of its own (a timeout), not in the frame that draws the canvas. No change is
+/// lost: a change that is not shown at once always has an update waiting for it, and
+/// that update shows the state as it is when it fires.
+#[derive(Clone, Debug)]
+pub struct Throttle {
+    every: f64,
+    last: f64,
+    waiting: bool,
+}
+
+impl Throttle {
+    pub fn new(every: f64) -> Throttle {
+        Throttle {
+            every,
+            last: f64::NEG_INFINITY,
+            waiting: false,
+        }
+    }
+
+    /// The simulator changed at real time `now`; `moving`: time moves by itself.
+    pub fn change(&mut self, now: f64, moving: bool) -> Follow {
+        // Time standing still: at once, even with an update waiting (it shows what is
+        // there when it fires).
+        if !moving {
+            self.last = now;
+            return Follow::Now;
+        }
+        if self.waiting {
+            return Follow::Waiting;
+        }
+        self.waiting = true;
+        Follow::After((self.last + self.every - now).clamp(0.0, self.every))
+    }
+
+    /// The waiting update is shown, at real time `now`.
+    pub fn fired(&mut self, now: f64) {
+        self.waiting = false;
+        self.last = now;
+    }
 }
 
 /// Turns animation frames into simulator advances. Pure, tested natively.
@@ -253,6 +333,7 @@ pub fn use_clock(pg: Playground) {
                 None => {
                     if pg.advance_frame(ms, until(t.min(now_ms()) + WORK_BUDGET_MS)) {
                         state.update_value(|s| s.owed_show = true);
+                        prepare_draw(&pg);
                     }
                 }
             }
@@ -346,6 +427,88 @@ mod tests {
         p.pause();
         assert_eq!(p.frame(50_000.0, 1.0, Some(1)), 0);
         assert_eq!(p.frame(50_010.0, 1.0, Some(1)), 10);
+    }
+
+    /// A toy panel driven by a throttle: changes at the given real times, timers fired
+    /// when due. Returns the times the panel updated, and the last change it showed.
+    fn play_throttle(changes: &[(f64, bool)]) -> (Vec<f64>, usize) {
+        let mut th = Throttle::new(PANEL_EVERY_MS);
+        let mut shown_at = vec![];
+        let mut shown = 0; // the index + 1 of the last change the panel showed
+        let mut timer: Option<f64> = None;
+        let mut i = 0;
+        loop {
+            let next_change = changes.get(i).map(|c| c.0);
+            match (timer, next_change) {
+                (Some(t), c) if c.is_none_or(|c| t <= c) => {
+                    timer = None;
+                    th.fired(t);
+                    shown_at.push(t);
+                    shown = i;
+                }
+                (_, Some(c)) => {
+                    i += 1;
+                    match th.change(c, changes[i - 1].1) {
+                        Follow::Now => {
+                            shown_at.push(c);
+                            shown = i;
+                        }
+                        Follow::After(ms) => {
+                            assert!(timer.is_none(), "one timer at a time");
+                            assert!((0.0..=PANEL_EVERY_MS).contains(&ms), "{ms}");
+                            timer = Some(c + ms);
+                        }
+                        Follow::Waiting => assert!(timer.is_some(), "a change is lost at {c}"),
+                    }
+                }
+                (None, None) => break,
+                (Some(_), None) => unreachable!(),
+            }
+        }
+        (shown_at, shown)
+    }
+
+    #[test]
+    fn a_slow_panel_follows_moving_time_once_a_second_and_loses_nothing() {
+        // 8 s of play with a change every frame: about eight updates, a second apart.
+        let frames: Vec<(f64, bool)> = (0..480).map(|i| (i as f64 * 16.7, true)).collect();
+        let (at, shown) = play_throttle(&frames);
+        assert_eq!(shown, frames.len(), "the last change is shown");
+        assert!((8..=10).contains(&at.len()), "{at:?}");
+        for w in at.windows(2) {
+            assert!(w[1] - w[0] >= PANEL_EVERY_MS - 1e-9, "{at:?}");
+        }
+        // The first change of a moving clock waits for no one (nothing shown lately),
+        // but still in a task of its own.
+        assert_eq!(at[0], 0.0);
+        // Time standing still: every change at once, also right after moving time with
+        // an update still waiting (a pause, then a command).
+        let steps: Vec<(f64, bool)> = (0..5).map(|i| (i as f64 * 100.0, false)).collect();
+        let (at, shown) = play_throttle(&steps);
+        assert_eq!((at.len(), shown), (5, 5));
+        let (at, _) = play_throttle(&[(0.0, true), (10.0, true), (20.0, false)]);
+        assert_eq!(
+            at[..2],
+            [0.0, 20.0],
+            "the still change is shown at once: {at:?}"
+        );
+        // Mixed, random: the last change is always shown, and moving updates never come
+        // closer than PANEL_EVERY_MS after the one before.
+        let mut x = 0x9e37_79b9_u64;
+        for _ in 0..200 {
+            let mut t = 0.0;
+            let changes: Vec<(f64, bool)> = (0..60)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    t += (x % 700) as f64;
+                    (t, x % 5 != 0)
+                })
+                .collect();
+            let (_, shown) = play_throttle(&changes);
+            assert_eq!(shown, changes.len());
+        }
     }
 
     #[test]

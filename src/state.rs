@@ -199,7 +199,10 @@ impl Playground {
                         Output::default()
                     }
                     // The settle at the command's end is done in slices: the first
-                    // now, the rest a slice per frame (`clock::drive`).
+                    // now, the rest a slice per frame (`clock::drive`). (Leaving the
+                    // first to the next frame shortened the command's task, but a
+                    // restored session's last command was then still settling when
+                    // it was first drawn: BENCHMARKS.md, "Frames, session 8".)
                     None => {
                         let out = e.timeline.exec_sliced(line, stdin);
                         let start = crate::clock::now_ms();

@@ -328,19 +328,47 @@ fn EventLog() -> impl IntoView {
             more.set(true);
         }
     };
+    // While time moves by itself (playing, a busy instant), the log — its rows and their
+    // ages — follows the simulator at most once a second, in a task of its own
+    // (`clock::Throttle`); a command, a step or a jump with time standing still shows
+    // at once. `tick` says when: the memos below read the simulator untracked.
+    let tick = RwSignal::new(0_u64);
+    let throttle = StoredValue::new(clock::Throttle::new(clock::PANEL_EVERY_MS));
+    Effect::new(move |_| {
+        pg.version.track();
+        let moving = pg.playing.get_untracked() || pg.busy.get_untracked();
+        match throttle.try_update_value(|t| t.change(clock::now_ms(), moving)) {
+            Some(clock::Follow::Now) => tick.update(|t| *t += 1),
+            Some(clock::Follow::After(ms)) => set_timeout(
+                move || {
+                    throttle.update_value(|t| t.fired(clock::now_ms()));
+                    tick.update(|t| *t += 1);
+                },
+                std::time::Duration::from_millis(ms as u64),
+            ),
+            _ => {}
+        }
+    });
     let rows = Memo::new(move |_| {
+        tick.track();
         // While a busy instant is drawn a slice at a time, fewer rows: each frame that
         // draws may bring a hundred new events, and a table relays out every row it holds.
-        let limit = if pg.busy.get() || !more.get() {
+        let limit = if pg.busy.get_untracked() || !more.get() {
             BUSY_EVENT_ROWS
         } else {
             MAX_EVENT_ROWS
         };
-        pg.with_sim(|sim| newest_events(sim.events.iter().map(|e| &**e), limit))
+        untrack(|| pg.with_sim(|sim| newest_events(sim.events.iter().map(|e| &**e), limit)))
     });
-    let total = Memo::new(move |_| pg.with_sim(|sim| sim.events.len()));
+    let total = Memo::new(move |_| {
+        tick.track();
+        untrack(|| pg.with_sim(|sim| sim.events.len()))
+    });
+    let sim_now = Memo::new(move |_| {
+        tick.track();
+        untrack(|| pg.with_sim(|sim| sim.now))
+    });
     let count = Memo::new(move |_| rows.with(Vec::len));
-    let sim_now = Memo::new(move |_| pg.with_sim(|sim| sim.now));
     let caption = move || {
         let (n, shown) = (total.get(), rows.with(Vec::len));
         if n > shown {
