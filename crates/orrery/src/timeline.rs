@@ -1019,6 +1019,21 @@ mod tests {
         assert_eq!(fingerprint(&t.state_at(at)), fingerprint(&fresh));
     }
 
+    /// Six pods whose versions a checkpoint after every step shares, nothing thawed: the
+    /// set-up of the freeze tests.
+    fn six_pods_in_checkpoints(t: &mut Timeline) {
+        t.set_thawed_past(0);
+        t.set_checkpoint_every_steps(1);
+        t.exec(
+            "kubectl create deployment web --image=nginx --replicas=6",
+            None,
+        );
+        t.advance(30_000);
+        for _ in 0..3 {
+            t.exec("kubectl get pods", None);
+        }
+    }
+
     #[test]
     fn a_freeze_under_way_keeps_no_replaced_original_alive() {
         // A freeze cut anywhere: every past pod version still alive is one some session
@@ -1028,16 +1043,7 @@ mod tests {
         // wasm memory's high-water mark rose by both while the page jumped).
         for k in 0..120 {
             let mut t = Timeline::new(Session::new(5));
-            t.set_thawed_past(0);
-            t.set_checkpoint_every_steps(1);
-            t.exec(
-                "kubectl create deployment web --image=nginx --replicas=6",
-                None,
-            );
-            t.advance(30_000);
-            for _ in 0..3 {
-                t.exec("kubectl get pods", None);
-            }
+            six_pods_in_checkpoints(&mut t);
             t.exec_sliced("kubectl delete deployment web", None);
             while !t.work(|| false) {}
             assert!(t.checkpoint_due());
@@ -1077,18 +1083,7 @@ mod tests {
         // Versions shared by several checkpoints, then past: a freeze cut after any
         // number of questions and begun again by the next checkpoint still gives each
         // one frozen copy, as the freeze in one go does.
-        let build = |t: &mut Timeline| {
-            t.set_thawed_past(0);
-            t.set_checkpoint_every_steps(1);
-            t.exec(
-                "kubectl create deployment web --image=nginx --replicas=6",
-                None,
-            );
-            t.advance(30_000);
-            for _ in 0..3 {
-                t.exec("kubectl get pods", None);
-            }
-        };
+        let build = six_pods_in_checkpoints;
         let mut atomic = Timeline::new(Session::new(5));
         build(&mut atomic);
         // The pods' versions the last four checkpoints share become past at once.
