@@ -37,6 +37,16 @@ impl W {
         self.buf.push_str(text);
     }
 
+    /// `w` of formatted text, written straight into the buffer (no `String` per line:
+    /// one shared formatting call instead of `format!` at every call site).
+    fn f(&mut self, level: usize, args: std::fmt::Arguments) {
+        use std::fmt::Write;
+        for _ in 0..level {
+            self.buf.push_str("  ");
+        }
+        let _ = self.buf.write_fmt(args);
+    }
+
     fn done(self) -> String {
         tabwriter::format(&self.buf, 0, 2)
     }
@@ -279,16 +289,16 @@ fn since(sim: &Sim, ms: Millis) -> String {
 
 /// `printLabelsMultilineWithIndent`.
 fn labels_multiline(w: &mut W, indent: &str, title: &str, labels: &BTreeMap<String, String>) {
-    w.w(0, &format!("{indent}{title}:\t"));
+    w.f(0, format_args!("{indent}{title}:\t"));
     if labels.is_empty() {
         w.w(0, "<none>\n");
         return;
     }
     for (i, (k, v)) in labels.iter().enumerate() {
         if i > 0 {
-            w.w(0, &format!("{indent}\t"));
+            w.f(0, format_args!("{indent}\t"));
         }
-        w.w(0, &format!("{k}={v}\n"));
+        w.f(0, format_args!("{k}={v}\n"));
     }
 }
 
@@ -299,7 +309,7 @@ fn string_map(v: &Value) -> BTreeMap<String, String> {
 /// `printAnnotationsMultiline`: the last-applied annotation is skipped, long or
 /// multi-line values go on their own lines, shortened.
 fn annotations_multiline(w: &mut W, title: &str, annotations: &BTreeMap<String, String>) {
-    w.w(0, &format!("{title}:\t"));
+    w.f(0, format_args!("{title}:\t"));
     let keys: Vec<&String> = annotations
         .keys()
         .filter(|k| !SKIP_ANNOTATIONS.contains(&k.as_str()))
@@ -316,15 +326,15 @@ fn annotations_multiline(w: &mut W, title: &str, annotations: &BTreeMap<String, 
             .strip_suffix('\n')
             .unwrap_or(&annotations[*k]);
         if value.len() + k.len() + 2 > MAX_ANNOTATION_LEN || value.contains('\n') {
-            w.w(0, &format!("{k}:\n"));
+            w.f(0, format_args!("{k}:\n"));
             for line in value.split('\n') {
-                w.w(
+                w.f(
                     0,
-                    &format!("\t  {}\n", shorten(line, MAX_ANNOTATION_LEN - 2)),
+                    format_args!("\t  {}\n", shorten(line, MAX_ANNOTATION_LEN - 2)),
                 );
             }
         } else {
-            w.w(0, &format!("{k}: {value}\n"));
+            w.f(0, format_args!("{k}: {value}\n"));
         }
     }
 }
@@ -410,9 +420,9 @@ fn describe_events(sim: &Sim, obj: &Object, w: &mut W) {
     w.w(0, "Events:\n  Type\tReason\tAge\tFrom\tMessage\n");
     w.w(1, "----\t------\t----\t----\t-------\n");
     for e in evs {
-        w.w(
+        w.f(
             1,
-            &format!(
+            format_args!(
                 "{}\t{}\t{}\t{}\t{}\n",
                 if e.warning { "Warning" } else { "Normal" },
                 e.reason,
@@ -447,40 +457,43 @@ fn pod_status_counts(sim: &Sim, owner: &Object) -> String {
 fn pod(sim: &Sim, p: &Object, w: &mut W) {
     let spec = p.spec();
     let status = p.status();
-    w.w(0, &format!("Name:\t{}\n", p.meta.name));
-    w.w(0, &format!("Namespace:\t{}\n", p.meta.namespace));
+    w.f(0, format_args!("Name:\t{}\n", p.meta.name));
+    w.f(0, format_args!("Namespace:\t{}\n", p.meta.namespace));
     if let Some(prio) = spec.get("priority").and_then(Value::as_i64) {
-        w.w(0, &format!("Priority:\t{prio}\n"));
+        w.f(0, format_args!("Priority:\t{prio}\n"));
     }
     if !s(spec, &["priorityClassName"]).is_empty() {
-        w.w(
+        w.f(
             0,
-            &format!(
+            format_args!(
                 "Priority Class Name:\t{}\n",
                 s(spec, &["priorityClassName"])
             ),
         );
     }
     if !s(spec, &["runtimeClassName"]).is_empty() {
-        w.w(
+        w.f(
             0,
-            &format!("Runtime Class Name:\t{}\n", s(spec, &["runtimeClassName"])),
+            format_args!("Runtime Class Name:\t{}\n", s(spec, &["runtimeClassName"])),
         );
     }
     if !s(spec, &["serviceAccountName"]).is_empty() {
-        w.w(
+        w.f(
             0,
-            &format!("Service Account:\t{}\n", s(spec, &["serviceAccountName"])),
+            format_args!("Service Account:\t{}\n", s(spec, &["serviceAccountName"])),
         );
     }
     let node = s(spec, &["nodeName"]);
     if node.is_empty() {
         w.w(0, "Node:\t<none>\n");
     } else {
-        w.w(0, &format!("Node:\t{node}/{}\n", s(status, &["hostIP"])));
+        w.f(
+            0,
+            format_args!("Node:\t{node}/{}\n", s(status, &["hostIP"])),
+        );
     }
     if let Some(t) = status.get("startTime").filter(|t| !t.is_null()) {
-        w.w(0, &format!("Start Time:\t{}\n", stamp(t)));
+        w.f(0, format_args!("Start Time:\t{}\n", stamp(t)));
     }
     labels_multiline(w, "", "Labels", &p.meta.labels);
     annotations_multiline(w, "Annotations", &p.meta.annotations);
@@ -489,47 +502,47 @@ fn pod(sim: &Sim, p: &Object, w: &mut W) {
         Some(d) if phase != "Failed" && phase != "Succeeded" => {
             // The deletion timestamp lies in the future for a pod in its grace period,
             // so this prints `<invalid>`, exactly as kubectl does.
-            w.w(
+            w.f(
                 0,
-                &format!("Status:\tTerminating (lasts {})\n", since(sim, d)),
+                format_args!("Status:\tTerminating (lasts {})\n", since(sim, d)),
             );
-            w.w(
+            w.f(
                 0,
-                &format!(
+                format_args!(
                     "Termination Grace Period:\t{}s\n",
                     p.meta.deletion_grace_period_seconds.unwrap_or(0)
                 ),
             );
         }
-        _ => w.w(0, &format!("Status:\t{phase}\n")),
+        _ => w.f(0, format_args!("Status:\t{phase}\n")),
     }
     if !s(status, &["reason"]).is_empty() {
-        w.w(0, &format!("Reason:\t{}\n", s(status, &["reason"])));
+        w.f(0, format_args!("Reason:\t{}\n", s(status, &["reason"])));
     }
     if !s(status, &["message"]).is_empty() {
-        w.w(0, &format!("Message:\t{}\n", s(status, &["message"])));
+        w.f(0, format_args!("Message:\t{}\n", s(status, &["message"])));
     }
     let seccomp = s(spec, &["securityContext", "seccompProfile", "type"]);
     if !seccomp.is_empty() {
-        w.w(0, &format!("SeccompProfile:\t{seccomp}\n"));
+        w.f(0, format_args!("SeccompProfile:\t{seccomp}\n"));
     }
-    w.w(0, &format!("IP:\t{}\n", s(status, &["podIP"])));
+    w.f(0, format_args!("IP:\t{}\n", s(status, &["podIP"])));
     let ips = arr(status, "podIPs");
     if ips.is_empty() {
         w.w(0, "IPs:\t<none>\n");
     } else {
         w.w(0, "IPs:\n");
         for ip in ips {
-            w.w(1, &format!("IP:\t{}\n", s(ip, &["ip"])));
+            w.f(1, format_args!("IP:\t{}\n", s(ip, &["ip"])));
         }
     }
     if let Some(c) = controlled_by(p) {
-        w.w(0, &format!("Controlled By:\t{c}\n"));
+        w.f(0, format_args!("Controlled By:\t{c}\n"));
     }
     if !s(status, &["nominatedNodeName"]).is_empty() {
-        w.w(
+        w.f(
             0,
-            &format!(
+            format_args!(
                 "NominatedNodeName:\t{}\n",
                 s(status, &["nominatedNodeName"])
             ),
@@ -561,14 +574,14 @@ fn pod(sim: &Sim, p: &Object, w: &mut W) {
     if !conditions.is_empty() {
         w.w(0, "Conditions:\n  Type\tStatus\n");
         for c in conditions {
-            w.w(
+            w.f(
                 1,
-                &format!("{} \t{} \n", s(c, &["type"]), s(c, &["status"])),
+                format_args!("{} \t{} \n", s(c, &["type"]), s(c, &["status"])),
             );
         }
     }
     volumes(w, arr(spec, "volumes"), "");
-    w.w(0, &format!("QoS Class:\t{}\n", qos_class(spec)));
+    w.f(0, format_args!("QoS Class:\t{}\n", qos_class(spec)));
     labels_multiline(w, "", "Node-Selectors", &string_map(&spec["nodeSelector"]));
     tolerations(w, "", "Tolerations", arr(spec, "tolerations"));
 }
@@ -620,18 +633,21 @@ fn containers(
     space: &str,
 ) {
     let none = if list.is_empty() { " <none>" } else { "" };
-    w.w(0, &format!("{space}{label}:{none}\n"));
+    w.f(0, format_args!("{space}{label}:{none}\n"));
     let name_indent = if space.is_empty() { "" } else { " " };
     for c in list {
         let name = s(c, &["name"]);
         let status = statuses.and_then(|st| st.iter().find(|x| s(x, &["name"]) == name));
-        w.w(1, &format!("{name_indent}{name}:\n"));
+        w.f(1, format_args!("{name_indent}{name}:\n"));
         if let Some(st) = status {
-            w.w(2, &format!("Container ID:\t{}\n", s(st, &["containerID"])));
+            w.f(
+                2,
+                format_args!("Container ID:\t{}\n", s(st, &["containerID"])),
+            );
         }
-        w.w(2, &format!("Image:\t{}\n", s(c, &["image"])));
+        w.f(2, format_args!("Image:\t{}\n", s(c, &["image"])));
         if let Some(st) = status {
-            w.w(2, &format!("Image ID:\t{}\n", s(st, &["imageID"])));
+            w.f(2, format_args!("Image ID:\t{}\n", s(st, &["imageID"])));
         }
         let ports = arr(c, "ports");
         let port_list: Vec<String> = ports
@@ -655,19 +671,19 @@ fn containers(
             })
             .collect();
         if port_list.len() > 1 {
-            w.w(2, &format!("Ports:\t{}\n", port_list.join(", ")));
-            w.w(2, &format!("Host Ports:\t{}\n", host_list.join(", ")));
+            w.f(2, format_args!("Ports:\t{}\n", port_list.join(", ")));
+            w.f(2, format_args!("Host Ports:\t{}\n", host_list.join(", ")));
         } else {
-            w.w(
+            w.f(
                 2,
-                &format!(
+                format_args!(
                     "Port:\t{}\n",
                     port_list.first().map_or("<none>", String::as_str)
                 ),
             );
-            w.w(
+            w.f(
                 2,
-                &format!(
+                format_args!(
                     "Host Port:\t{}\n",
                     host_list.first().map_or("<none>", String::as_str)
                 ),
@@ -676,10 +692,10 @@ fn containers(
         for (key, title) in [("command", "Command"), ("args", "Args")] {
             let items = arr(c, key);
             if !items.is_empty() {
-                w.w(2, &format!("{title}:\n"));
+                w.f(2, format_args!("{title}:\n"));
                 for item in items {
                     for line in item.as_str().unwrap_or("").split('\n') {
-                        w.w(3, &format!("{line}\n"));
+                        w.f(3, format_args!("{line}\n"));
                     }
                 }
             }
@@ -690,13 +706,13 @@ fn containers(
                 container_state(w, "Last State", &st["lastState"]);
             }
             let ready = st["ready"].as_bool().unwrap_or(false);
-            w.w(
+            w.f(
                 2,
-                &format!("Ready:\t{}\n", if ready { "True" } else { "False" }),
+                format_args!("Ready:\t{}\n", if ready { "True" } else { "False" }),
             );
-            w.w(
+            w.f(
                 2,
-                &format!(
+                format_args!(
                     "Restart Count:\t{}\n",
                     st["restartCount"].as_i64().unwrap_or(0)
                 ),
@@ -709,7 +725,7 @@ fn containers(
             ("startupProbe", "Startup"),
         ] {
             if c[key].is_object() {
-                w.w(2, &format!("{title}:\t{}\n", probe(&c[key])));
+                w.f(2, format_args!("{title}:\t{}\n", probe(&c[key])));
             }
         }
         let env_from = arr(c, "envFrom");
@@ -724,14 +740,14 @@ fn containers(
                 let optional = r["optional"].as_bool().unwrap_or(false);
                 let prefix = s(e, &["prefix"]);
                 if prefix.is_empty() {
-                    w.w(
+                    w.f(
                         3,
-                        &format!("{}\t{from}\tOptional: {optional}\n", s(r, &["name"])),
+                        format_args!("{}\t{from}\tOptional: {optional}\n", s(r, &["name"])),
                     );
                 } else {
-                    w.w(
+                    w.f(
                         3,
-                        &format!(
+                        format_args!(
                             "{}\t{from} with prefix '{prefix}'\tOptional: {optional}\n",
                             s(r, &["name"])
                         ),
@@ -757,9 +773,9 @@ fn containers(
                 if !sub.is_empty() {
                     flags.push(format!("path={}", crate::errors::go_quote(sub)));
                 }
-                w.w(
+                w.f(
                     3,
-                    &format!(
+                    format_args!(
                         "{} from {} ({})\n",
                         s(m, &["mountPath"]),
                         s(m, &["name"]),
@@ -784,29 +800,29 @@ fn env(w: &mut W, c: &Value, pod: Option<&Object>) {
         if from.is_null() {
             for (i, line) in s(e, &["value"]).split('\n').enumerate() {
                 if i == 0 {
-                    w.w(3, &format!("{name}:\t{line}\n"));
+                    w.f(3, format_args!("{name}:\t{line}\n"));
                 } else {
-                    w.w(3, &format!("\t{line}\n"));
+                    w.f(3, format_args!("\t{line}\n"));
                 }
             }
         } else if from["fieldRef"].is_object() {
             let path = s(from, &["fieldRef", "fieldPath"]);
             let value = pod.map(|p| field_value(p, path)).unwrap_or_default();
             let api = from["fieldRef"]["apiVersion"].as_str().unwrap_or("v1");
-            w.w(3, &format!("{name}:\t{value} ({api}:{path})\n"));
+            w.f(3, format_args!("{name}:\t{value} ({api}:{path})\n"));
         } else if from["resourceFieldRef"].is_object() {
-            w.w(
+            w.f(
                 3,
-                &format!(
+                format_args!(
                     "{name}:\t ({})\n",
                     s(from, &["resourceFieldRef", "resource"])
                 ),
             );
         } else if from["secretKeyRef"].is_object() {
             let r = &from["secretKeyRef"];
-            w.w(
+            w.f(
                 3,
-                &format!(
+                format_args!(
                     "{name}:\t<set to the key '{}' in secret '{}'>\tOptional: {}\n",
                     s(r, &["key"]),
                     s(r, &["name"]),
@@ -815,9 +831,9 @@ fn env(w: &mut W, c: &Value, pod: Option<&Object>) {
             );
         } else if from["configMapKeyRef"].is_object() {
             let r = &from["configMapKeyRef"];
-            w.w(
+            w.f(
                 3,
-                &format!(
+                format_args!(
                     "{name}:\t<set to the key '{}' of config map '{}'>\tOptional: {}\n",
                     s(r, &["key"]),
                     s(r, &["name"]),
@@ -856,37 +872,37 @@ fn field_value(p: &Object, path: &str) -> String {
 /// `describeStatus`.
 fn container_state(w: &mut W, title: &str, state: &Value) {
     if state["running"].is_object() {
-        w.w(2, &format!("{title}:\tRunning\n"));
-        w.w(
+        w.f(2, format_args!("{title}:\tRunning\n"));
+        w.f(
             3,
-            &format!("Started:\t{}\n", stamp(&state["running"]["startedAt"])),
+            format_args!("Started:\t{}\n", stamp(&state["running"]["startedAt"])),
         );
     } else if state["waiting"].is_object() {
-        w.w(2, &format!("{title}:\tWaiting\n"));
+        w.f(2, format_args!("{title}:\tWaiting\n"));
         let reason = s(state, &["waiting", "reason"]);
         if !reason.is_empty() {
-            w.w(3, &format!("Reason:\t{reason}\n"));
+            w.f(3, format_args!("Reason:\t{reason}\n"));
         }
     } else if state["terminated"].is_object() {
         let t = &state["terminated"];
-        w.w(2, &format!("{title}:\tTerminated\n"));
+        w.f(2, format_args!("{title}:\tTerminated\n"));
         if !s(t, &["reason"]).is_empty() {
-            w.w(3, &format!("Reason:\t{}\n", s(t, &["reason"])));
+            w.f(3, format_args!("Reason:\t{}\n", s(t, &["reason"])));
         }
         if !s(t, &["message"]).is_empty() {
-            w.w(3, &format!("Message:\t{}\n", s(t, &["message"])));
+            w.f(3, format_args!("Message:\t{}\n", s(t, &["message"])));
         }
-        w.w(
+        w.f(
             3,
-            &format!("Exit Code:\t{}\n", t["exitCode"].as_i64().unwrap_or(0)),
+            format_args!("Exit Code:\t{}\n", t["exitCode"].as_i64().unwrap_or(0)),
         );
         if let Some(sig) = t["signal"].as_i64().filter(|s| *s > 0) {
-            w.w(3, &format!("Signal:\t{sig}\n"));
+            w.f(3, format_args!("Signal:\t{sig}\n"));
         }
-        w.w(3, &format!("Started:\t{}\n", stamp(&t["startedAt"])));
-        w.w(3, &format!("Finished:\t{}\n", stamp(&t["finishedAt"])));
+        w.f(3, format_args!("Started:\t{}\n", stamp(&t["startedAt"])));
+        w.f(3, format_args!("Finished:\t{}\n", stamp(&t["finishedAt"])));
     } else {
-        w.w(2, &format!("{title}:\tWaiting\n"));
+        w.f(2, format_args!("{title}:\tWaiting\n"));
     }
 }
 
@@ -897,7 +913,7 @@ fn resources(r: &Value, w: &mut W, level: usize) {
             .and_then(Value::as_object)
             .filter(|m| !m.is_empty())
         {
-            w.w(level, &format!("{title}:\n"));
+            w.f(level, format_args!("{title}:\n"));
             for (name, q) in m {
                 w.w(level + 1, &format!("{name}:\t{}\n", go_v(q)));
             }
@@ -948,48 +964,48 @@ fn probe(p: &Value) -> String {
 /// `describeVolumes`.
 fn volumes(w: &mut W, list: &[Value], space: &str) {
     if list.is_empty() {
-        w.w(0, &format!("{space}Volumes:\t<none>\n"));
+        w.f(0, format_args!("{space}Volumes:\t<none>\n"));
         return;
     }
-    w.w(0, &format!("{space}Volumes:\n"));
+    w.f(0, format_args!("{space}Volumes:\n"));
     let name_indent = if space.is_empty() { "" } else { " " };
     for v in list {
-        w.w(1, &format!("{name_indent}{}:\n", s(v, &["name"])));
+        w.f(1, format_args!("{name_indent}{}:\n", s(v, &["name"])));
         let opt = |x: &Value| x["optional"].as_bool().unwrap_or(false);
         if v["hostPath"].is_object() {
             let t = s(v, &["hostPath", "type"]);
-            w.w(2, &format!(
+            w.f(2, format_args!(
                 "Type:\tHostPath (bare host directory volume)\n    Path:\t{}\n    HostPathType:\t{}\n",
                 s(v, &["hostPath", "path"]),
                 if t.is_empty() { "<none>" } else { t }
             ));
         } else if v["emptyDir"].is_object() {
             let limit = go_v(&v["emptyDir"]["sizeLimit"]);
-            w.w(2, &format!(
+            w.f(2, format_args!(
                 "Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)\n    Medium:\t{}\n    SizeLimit:\t{}\n",
                 s(v, &["emptyDir", "medium"]),
                 if v["emptyDir"]["sizeLimit"].is_null() { "<unset>".to_string() } else { limit }
             ));
         } else if v["secret"].is_object() {
-            w.w(2, &format!(
+            w.f(2, format_args!(
                 "Type:\tSecret (a volume populated by a Secret)\n    SecretName:\t{}\n    Optional:\t{}\n",
                 s(v, &["secret", "secretName"]),
                 opt(&v["secret"])
             ));
         } else if v["configMap"].is_object() {
-            w.w(2, &format!(
+            w.f(2, format_args!(
                 "Type:\tConfigMap (a volume populated by a ConfigMap)\n    Name:\t{}\n    Optional:\t{}\n",
                 s(v, &["configMap", "name"]),
                 opt(&v["configMap"])
             ));
         } else if v["persistentVolumeClaim"].is_object() {
-            w.w(2, &format!(
+            w.f(2, format_args!(
                 "Type:\tPersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)\n    ClaimName:\t{}\n    ReadOnly:\t{}\n",
                 s(v, &["persistentVolumeClaim", "claimName"]),
                 v["persistentVolumeClaim"]["readOnly"].as_bool().unwrap_or(false)
             ));
         } else if v["nfs"].is_object() {
-            w.w(2, &format!(
+            w.f(2, format_args!(
                 "Type:\tNFS (an NFS mount that lasts the lifetime of a pod)\n    Server:\t{}\n    Path:\t{}\n    ReadOnly:\t{}\n",
                 s(v, &["nfs", "server"]),
                 s(v, &["nfs", "path"]),
@@ -1002,9 +1018,9 @@ fn volumes(w: &mut W, list: &[Value], space: &str) {
             );
             for src in arr(&v["projected"], "sources") {
                 if src["secret"].is_object() {
-                    w.w(
+                    w.f(
                         2,
-                        &format!(
+                        format_args!(
                             "SecretName:\t{}\n    Optional:\t{}\n",
                             s(src, &["secret", "name"]),
                             opt(&src["secret"])
@@ -1013,18 +1029,18 @@ fn volumes(w: &mut W, list: &[Value], space: &str) {
                 } else if src["downwardAPI"].is_object() {
                     w.w(2, "DownwardAPI:\ttrue\n");
                 } else if src["configMap"].is_object() {
-                    w.w(
+                    w.f(
                         2,
-                        &format!(
+                        format_args!(
                             "ConfigMapName:\t{}\n    Optional:\t{}\n",
                             s(src, &["configMap", "name"]),
                             opt(&src["configMap"])
                         ),
                     );
                 } else if src["serviceAccountToken"].is_object() {
-                    w.w(
+                    w.f(
                         2,
-                        &format!(
+                        format_args!(
                             "TokenExpirationSeconds:\t{}\n",
                             src["serviceAccountToken"]["expirationSeconds"]
                                 .as_i64()
@@ -1037,9 +1053,9 @@ fn volumes(w: &mut W, list: &[Value], space: &str) {
             w.w(2, "Type:\tDownwardAPI (a volume populated by information about the pod)\n    Items:\n");
             for item in arr(&v["downwardAPI"], "items") {
                 if item["fieldRef"].is_object() {
-                    w.w(
+                    w.f(
                         3,
-                        &format!(
+                        format_args!(
                             "{} -> {}\n",
                             s(item, &["fieldRef", "fieldPath"]),
                             s(item, &["path"])
@@ -1047,9 +1063,9 @@ fn volumes(w: &mut W, list: &[Value], space: &str) {
                     );
                 }
                 if item["resourceFieldRef"].is_object() {
-                    w.w(
+                    w.f(
                         3,
-                        &format!(
+                        format_args!(
                             "{} -> {}\n",
                             s(item, &["resourceFieldRef", "resource"]),
                             s(item, &["path"])
@@ -1059,7 +1075,7 @@ fn volumes(w: &mut W, list: &[Value], space: &str) {
             }
         } else if v["csi"].is_object() {
             let c = &v["csi"];
-            w.w(2, &format!(
+            w.f(2, format_args!(
                 "Type:\tCSI (a Container Storage Interface (CSI) volume source)\n    Driver:\t{}\n    FSType:\t{}\n    ReadOnly:\t{}\n",
                 s(c, &["driver"]),
                 s(c, &["fsType"]),
@@ -1075,7 +1091,7 @@ fn volumes(w: &mut W, list: &[Value], space: &str) {
 
 /// `printTolerationsMultilineWithIndent`.
 fn tolerations(w: &mut W, indent: &str, title: &str, list: &[Value]) {
-    w.w(0, &format!("{indent}{title}:\t"));
+    w.f(0, format_args!("{indent}{title}:\t"));
     if list.is_empty() {
         w.w(0, "<none>\n");
         return;
@@ -1084,7 +1100,7 @@ fn tolerations(w: &mut W, indent: &str, title: &str, list: &[Value]) {
     sorted.sort_stable_by(|a, b| s(a, &["key"]).cmp(s(b, &["key"])));
     for (i, t) in sorted.iter().enumerate() {
         if i > 0 {
-            w.w(0, &format!("{indent}\t"));
+            w.f(0, format_args!("{indent}\t"));
         }
         let mut line = s(t, &["key"]).to_string();
         let value = s(t, &["value"]);
@@ -1105,7 +1121,7 @@ fn tolerations(w: &mut W, indent: &str, title: &str, list: &[Value]) {
         if let Some(secs) = t["tolerationSeconds"].as_i64() {
             line.push_str(&format!(" for {secs}s"));
         }
-        w.w(0, &format!("{line}\n"));
+        w.f(0, format_args!("{line}\n"));
     }
 }
 
@@ -1124,9 +1140,9 @@ fn pod_template(w: &mut W, template: &Value) {
     }
     let spec = &template["spec"];
     if !s(spec, &["serviceAccountName"]).is_empty() {
-        w.w(
+        w.f(
             1,
-            &format!("Service Account:\t{}\n", s(spec, &["serviceAccountName"])),
+            format_args!("Service Account:\t{}\n", s(spec, &["serviceAccountName"])),
         );
     }
     if !arr(spec, "initContainers").is_empty() {
@@ -1142,9 +1158,9 @@ fn pod_template(w: &mut W, template: &Value) {
     containers(w, "Containers", arr(spec, "containers"), None, None, "  ");
     volumes(w, arr(spec, "volumes"), "  ");
     if !s(spec, &["priorityClassName"]).is_empty() {
-        w.w(
+        w.f(
             1,
-            &format!(
+            format_args!(
                 "Priority Class Name:\t{}\n",
                 s(spec, &["priorityClassName"])
             ),
@@ -1163,44 +1179,47 @@ fn pod_template(w: &mut W, template: &Value) {
 
 fn statefulset(sim: &Sim, o: &Object, w: &mut W) {
     let spec = o.spec();
-    w.w(0, &format!("Name:\t{}\n", o.meta.name));
-    w.w(0, &format!("Namespace:\t{}\n", o.meta.namespace));
-    w.w(
+    w.f(0, format_args!("Name:\t{}\n", o.meta.name));
+    w.f(0, format_args!("Namespace:\t{}\n", o.meta.namespace));
+    w.f(
         0,
-        &format!("CreationTimestamp:\t{}\n", rfc1123z(o.meta.creation_ms)),
+        format_args!("CreationTimestamp:\t{}\n", rfc1123z(o.meta.creation_ms)),
     );
-    w.w(
+    w.f(
         0,
-        &format!("Selector:\t{}\n", selector_string(&spec["selector"])),
+        format_args!("Selector:\t{}\n", selector_string(&spec["selector"])),
     );
     labels_multiline(w, "", "Labels", &o.meta.labels);
     annotations_multiline(w, "Annotations", &o.meta.annotations);
-    w.w(
+    w.f(
         0,
-        &format!(
+        format_args!(
             "Replicas:\t{} desired | {} total\n",
             spec["replicas"].as_i64().unwrap_or(1),
             o.status()["replicas"].as_i64().unwrap_or(0)
         ),
     );
-    w.w(
+    w.f(
         0,
-        &format!(
+        format_args!(
             "Update Strategy:\t{}\n",
             s(spec, &["updateStrategy", "type"])
         ),
     );
     let ru = &spec["updateStrategy"]["rollingUpdate"];
     if let Some(p) = ru["partition"].as_i64() {
-        w.w(1, &format!("Partition:\t{p}\n"));
+        w.f(1, format_args!("Partition:\t{p}\n"));
         if !ru["maxUnavailable"].is_null() {
-            w.w(
+            w.f(
                 1,
-                &format!("MaxUnavailable:\t{}\n", go_v(&ru["maxUnavailable"])),
+                format_args!("MaxUnavailable:\t{}\n", go_v(&ru["maxUnavailable"])),
             );
         }
     }
-    w.w(0, &format!("Pods Status:\t{}\n", pod_status_counts(sim, o)));
+    w.f(
+        0,
+        format_args!("Pods Status:\t{}\n", pod_status_counts(sim, o)),
+    );
     pod_template(w, &spec["template"]);
     let templates = arr(spec, "volumeClaimTemplates");
     if templates.is_empty() {
@@ -1208,8 +1227,8 @@ fn statefulset(sim: &Sim, o: &Object, w: &mut W) {
     } else {
         w.w(0, "Volume Claims:\n");
         for t in templates {
-            w.w(1, &format!("Name:\t{}\n", s(t, &["metadata", "name"])));
-            w.w(1, &format!("StorageClass:\t{}\n", claim_class(t)));
+            w.f(1, format_args!("Name:\t{}\n", s(t, &["metadata", "name"])));
+            w.f(1, format_args!("StorageClass:\t{}\n", claim_class(t)));
             labels_multiline(w, "  ", "Labels", &string_map(&t["metadata"]["labels"]));
             labels_multiline(
                 w,
@@ -1221,10 +1240,10 @@ fn statefulset(sim: &Sim, o: &Object, w: &mut W) {
             if cap.is_null() {
                 w.w(1, "Capacity:\t<default>\n");
             } else {
-                w.w(1, &format!("Capacity:\t{}\n", go_v(cap)));
+                w.f(1, format_args!("Capacity:\t{}\n", go_v(cap)));
             }
             let modes: Vec<String> = arr(&t["spec"], "accessModes").iter().map(go_v).collect();
-            w.w(1, &format!("Access Modes:\t[{}]\n", modes.join(" ")));
+            w.f(1, format_args!("Access Modes:\t[{}]\n", modes.join(" ")));
         }
     }
 }
@@ -1249,21 +1268,21 @@ fn deployment(sim: &Sim, d: &Object, w: &mut W) {
     let spec = d.spec();
     let st = d.status();
     let n = |k: &str| st[k].as_i64().unwrap_or(0);
-    w.w(0, &format!("Name:\t{}\n", d.meta.name));
-    w.w(0, &format!("Namespace:\t{}\n", d.meta.namespace));
-    w.w(
+    w.f(0, format_args!("Name:\t{}\n", d.meta.name));
+    w.f(0, format_args!("Namespace:\t{}\n", d.meta.namespace));
+    w.f(
         0,
-        &format!("CreationTimestamp:\t{}\n", rfc1123z(d.meta.creation_ms)),
+        format_args!("CreationTimestamp:\t{}\n", rfc1123z(d.meta.creation_ms)),
     );
     labels_multiline(w, "", "Labels", &d.meta.labels);
     annotations_multiline(w, "Annotations", &d.meta.annotations);
-    w.w(
+    w.f(
         0,
-        &format!("Selector:\t{}\n", selector_string(&spec["selector"])),
+        format_args!("Selector:\t{}\n", selector_string(&spec["selector"])),
     );
-    w.w(
+    w.f(
         0,
-        &format!(
+        format_args!(
             "Replicas:\t{} desired | {} updated | {} total | {} available | {} unavailable\n",
             spec["replicas"].as_i64().unwrap_or(1),
             n("updatedReplicas"),
@@ -1272,22 +1291,22 @@ fn deployment(sim: &Sim, d: &Object, w: &mut W) {
             n("unavailableReplicas")
         ),
     );
-    w.w(
+    w.f(
         0,
-        &format!("StrategyType:\t{}\n", s(spec, &["strategy", "type"])),
+        format_args!("StrategyType:\t{}\n", s(spec, &["strategy", "type"])),
     );
-    w.w(
+    w.f(
         0,
-        &format!(
+        format_args!(
             "MinReadySeconds:\t{}\n",
             spec["minReadySeconds"].as_i64().unwrap_or(0)
         ),
     );
     let ru = &spec["strategy"]["rollingUpdate"];
     if ru.is_object() {
-        w.w(
+        w.f(
             0,
-            &format!(
+            format_args!(
                 "RollingUpdateStrategy:\t{} max unavailable, {} max surge\n",
                 go_v(&ru["maxUnavailable"]),
                 go_v(&ru["maxSurge"])
@@ -1320,8 +1339,8 @@ fn deployment(sim: &Sim, d: &Object, w: &mut W) {
             .copied()
             .filter(|rs| !new.iter().any(|n| n.meta.uid == rs.meta.uid))
             .collect();
-        w.w(0, &format!("OldReplicaSets:\t{}\n", rs_list(&old)));
-        w.w(0, &format!("NewReplicaSet:\t{}\n", rs_list(&new)));
+        w.f(0, format_args!("OldReplicaSets:\t{}\n", rs_list(&old)));
+        w.f(0, format_args!("NewReplicaSet:\t{}\n", rs_list(&new)));
     }
 }
 
@@ -1361,9 +1380,9 @@ fn conditions_with_reason(w: &mut W, conditions: &[Value]) {
     w.w(0, "Conditions:\n  Type\tStatus\tReason\n");
     w.w(1, "----\t------\t------\n");
     for c in conditions {
-        w.w(
+        w.f(
             1,
-            &format!(
+            format_args!(
                 "{} \t{}\t{}\n",
                 s(c, &["type"]),
                 s(c, &["status"]),
@@ -1375,28 +1394,28 @@ fn conditions_with_reason(w: &mut W, conditions: &[Value]) {
 
 fn replicaset(sim: &Sim, rs: &Object, w: &mut W) {
     let spec = rs.spec();
-    w.w(0, &format!("Name:\t{}\n", rs.meta.name));
-    w.w(0, &format!("Namespace:\t{}\n", rs.meta.namespace));
-    w.w(
+    w.f(0, format_args!("Name:\t{}\n", rs.meta.name));
+    w.f(0, format_args!("Namespace:\t{}\n", rs.meta.namespace));
+    w.f(
         0,
-        &format!("Selector:\t{}\n", format_label_selector(&spec["selector"])),
+        format_args!("Selector:\t{}\n", format_label_selector(&spec["selector"])),
     );
     labels_multiline(w, "", "Labels", &rs.meta.labels);
     annotations_multiline(w, "Annotations", &rs.meta.annotations);
     if let Some(c) = controlled_by(rs) {
-        w.w(0, &format!("Controlled By:\t{c}\n"));
+        w.f(0, format_args!("Controlled By:\t{c}\n"));
     }
-    w.w(
+    w.f(
         0,
-        &format!(
+        format_args!(
             "Replicas:\t{} current / {} desired\n",
             rs.status()["replicas"].as_i64().unwrap_or(0),
             spec["replicas"].as_i64().unwrap_or(1)
         ),
     );
-    w.w(
+    w.f(
         0,
-        &format!("Pods Status:\t{}\n", pod_status_counts(sim, rs)),
+        format_args!("Pods Status:\t{}\n", pod_status_counts(sim, rs)),
     );
     pod_template(w, &spec["template"]);
     conditions_with_reason(w, arr(rs.status(), "conditions"));
@@ -1405,14 +1424,17 @@ fn replicaset(sim: &Sim, rs: &Object, w: &mut W) {
 // ----- configuration ------------------------------------------------------------------
 
 fn configmap(o: &Object, w: &mut W) {
-    w.w(0, &format!("Name:\t{}\n", o.meta.name));
-    w.w(0, &format!("Namespace:\t{}\n", o.meta.namespace));
+    w.f(0, format_args!("Name:\t{}\n", o.meta.name));
+    w.f(0, format_args!("Namespace:\t{}\n", o.meta.namespace));
     labels_multiline(w, "", "Labels", &o.meta.labels);
     annotations_multiline(w, "Annotations", &o.meta.annotations);
     w.w(0, "\nData\n====\n");
     if let Some(m) = o.body.get("data").and_then(Value::as_object) {
         for (k, v) in m {
-            w.w(0, &format!("{k}:\n----\n{}\n\n", v.as_str().unwrap_or("")));
+            w.f(
+                0,
+                format_args!("{k}:\n----\n{}\n\n", v.as_str().unwrap_or("")),
+            );
         }
     }
     w.w(0, "\nBinaryData\n====\n");
@@ -1421,20 +1443,20 @@ fn configmap(o: &Object, w: &mut W) {
             let bytes = v
                 .as_str()
                 .map_or(0, |b| b.trim_end_matches('=').len() * 3 / 4);
-            w.w(0, &format!("{k}: {bytes} bytes\n"));
+            w.f(0, format_args!("{k}: {bytes} bytes\n"));
         }
     }
     w.w(0, "\n");
 }
 
 fn secret(o: &Object, w: &mut W) {
-    w.w(0, &format!("Name:\t{}\n", o.meta.name));
-    w.w(0, &format!("Namespace:\t{}\n", o.meta.namespace));
+    w.f(0, format_args!("Name:\t{}\n", o.meta.name));
+    w.f(0, format_args!("Namespace:\t{}\n", o.meta.namespace));
     labels_multiline(w, "", "Labels", &o.meta.labels);
     annotations_multiline(w, "Annotations", &o.meta.annotations);
-    w.w(
+    w.f(
         0,
-        &format!("\nType:\t{}\n\n", o.str_at(&["type"]).unwrap_or("Opaque")),
+        format_args!("\nType:\t{}\n\n", o.str_at(&["type"]).unwrap_or("Opaque")),
     );
     w.w(0, "Data\n====\n");
     let mut sizes: BTreeMap<String, usize> = BTreeMap::new();
@@ -1451,17 +1473,17 @@ fn secret(o: &Object, w: &mut W) {
         }
     }
     for (k, n) in sizes {
-        w.w(0, &format!("{k}:\t{n} bytes\n"));
+        w.f(0, format_args!("{k}:\t{n} bytes\n"));
     }
 }
 
 fn namespace(o: &Object, w: &mut W) {
-    w.w(0, &format!("Name:\t{}\n", o.meta.name));
+    w.f(0, format_args!("Name:\t{}\n", o.meta.name));
     labels_multiline(w, "", "Labels", &o.meta.labels);
     annotations_multiline(w, "Annotations", &o.meta.annotations);
-    w.w(
+    w.f(
         0,
-        &format!(
+        format_args!(
             "Status:\t{}\n",
             o.str_at(&["status", "phase"]).unwrap_or("Active")
         ),
@@ -1471,8 +1493,8 @@ fn namespace(o: &Object, w: &mut W) {
 }
 
 fn serviceaccount(o: &Object, w: &mut W) {
-    w.w(0, &format!("Name:\t{}\n", o.meta.name));
-    w.w(0, &format!("Namespace:\t{}\n", o.meta.namespace));
+    w.f(0, format_args!("Name:\t{}\n", o.meta.name));
+    w.f(0, format_args!("Namespace:\t{}\n", o.meta.namespace));
     labels_multiline(w, "", "Labels", &o.meta.labels);
     annotations_multiline(w, "Annotations", &o.meta.annotations);
     let names = |key: &str| -> Vec<String> {
@@ -1488,11 +1510,11 @@ fn serviceaccount(o: &Object, w: &mut W) {
         ("Tokens:            ", vec![]),
     ] {
         if list.is_empty() {
-            w.w(0, &format!("{header}\t<none>\n"));
+            w.f(0, format_args!("{header}\t<none>\n"));
         } else {
             let mut prefix = header.to_string();
             for n in list {
-                w.w(0, &format!("{prefix}\t{n}\n"));
+                w.f(0, format_args!("{prefix}\t{n}\n"));
                 prefix = " ".repeat(19);
             }
         }
@@ -1503,49 +1525,49 @@ fn serviceaccount(o: &Object, w: &mut W) {
 
 fn service(sim: &Sim, o: &Object, w: &mut W) {
     let spec = o.spec();
-    w.w(0, &format!("Name:\t{}\n", o.meta.name));
-    w.w(0, &format!("Namespace:\t{}\n", o.meta.namespace));
+    w.f(0, format_args!("Name:\t{}\n", o.meta.name));
+    w.f(0, format_args!("Namespace:\t{}\n", o.meta.namespace));
     labels_multiline(w, "", "Labels", &o.meta.labels);
     annotations_multiline(w, "Annotations", &o.meta.annotations);
-    w.w(
+    w.f(
         0,
-        &format!(
+        format_args!(
             "Selector:\t{}\n",
             format_labels(&string_map(&spec["selector"]))
         ),
     );
-    w.w(0, &format!("Type:\t{}\n", s(spec, &["type"])));
+    w.f(0, format_args!("Type:\t{}\n", s(spec, &["type"])));
     if !s(spec, &["ipFamilyPolicy"]).is_empty() {
-        w.w(
+        w.f(
             0,
-            &format!("IP Family Policy:\t{}\n", s(spec, &["ipFamilyPolicy"])),
+            format_args!("IP Family Policy:\t{}\n", s(spec, &["ipFamilyPolicy"])),
         );
     }
     let fams: Vec<String> = arr(spec, "ipFamilies").iter().map(go_v).collect();
-    w.w(
+    w.f(
         0,
-        &format!("IP Families:\t{}\n", none_if_empty(&fams.join(","))),
+        format_args!("IP Families:\t{}\n", none_if_empty(&fams.join(","))),
     );
-    w.w(0, &format!("IP:\t{}\n", s(spec, &["clusterIP"])));
+    w.f(0, format_args!("IP:\t{}\n", s(spec, &["clusterIP"])));
     let ips: Vec<String> = arr(spec, "clusterIPs").iter().map(go_v).collect();
-    w.w(0, &format!("IPs:\t{}\n", none_if_empty(&ips.join(","))));
+    w.f(0, format_args!("IPs:\t{}\n", none_if_empty(&ips.join(","))));
     let ext: Vec<String> = arr(spec, "externalIPs").iter().map(go_v).collect();
     if !ext.is_empty() {
-        w.w(0, &format!("External IPs:\t{}\n", ext.join(",")));
+        w.f(0, format_args!("External IPs:\t{}\n", ext.join(",")));
     }
     if !s(spec, &["loadBalancerIP"]).is_empty() {
-        w.w(
+        w.f(
             0,
-            &format!(
+            format_args!(
                 "Desired LoadBalancer IP:\t{}\n",
                 s(spec, &["loadBalancerIP"])
             ),
         );
     }
     if !s(spec, &["externalName"]).is_empty() {
-        w.w(
+        w.f(
             0,
-            &format!("External Name:\t{}\n", s(spec, &["externalName"])),
+            format_args!("External Name:\t{}\n", s(spec, &["externalName"])),
         );
     }
     let lb: Vec<String> = arr(&o.status()["loadBalancer"], "ingress")
@@ -1562,56 +1584,59 @@ fn service(sim: &Sim, o: &Object, w: &mut W) {
         })
         .collect();
     if !lb.is_empty() {
-        w.w(0, &format!("LoadBalancer Ingress:\t{}\n", lb.join(", ")));
+        w.f(
+            0,
+            format_args!("LoadBalancer Ingress:\t{}\n", lb.join(", ")),
+        );
     }
     let slices = slices_for(sim, &o.meta.namespace, &o.meta.name);
     for p in arr(spec, "ports") {
         let name = s(p, &["name"]);
         let shown = if name.is_empty() { "<unset>" } else { name };
         let proto = s(p, &["protocol"]);
-        w.w(
+        w.f(
             0,
-            &format!(
+            format_args!(
                 "Port:\t{shown}\t{}/{proto}\n",
                 p["port"].as_i64().unwrap_or(0)
             ),
         );
-        w.w(
+        w.f(
             0,
-            &format!("TargetPort:\t{}/{proto}\n", go_v(&p["targetPort"])),
+            format_args!("TargetPort:\t{}/{proto}\n", go_v(&p["targetPort"])),
         );
         if let Some(np) = p["nodePort"].as_i64().filter(|n| *n != 0) {
-            w.w(0, &format!("NodePort:\t{shown}\t{np}/{proto}\n"));
+            w.f(0, format_args!("NodePort:\t{shown}\t{np}/{proto}\n"));
         }
-        w.w(
+        w.f(
             0,
-            &format!("Endpoints:\t{}\n", endpoints_text(&slices, name)),
+            format_args!("Endpoints:\t{}\n", endpoints_text(&slices, name)),
         );
     }
-    w.w(
+    w.f(
         0,
-        &format!("Session Affinity:\t{}\n", s(spec, &["sessionAffinity"])),
+        format_args!("Session Affinity:\t{}\n", s(spec, &["sessionAffinity"])),
     );
     if !s(spec, &["externalTrafficPolicy"]).is_empty() {
-        w.w(
+        w.f(
             0,
-            &format!(
+            format_args!(
                 "External Traffic Policy:\t{}\n",
                 s(spec, &["externalTrafficPolicy"])
             ),
         );
     }
     if !s(spec, &["internalTrafficPolicy"]).is_empty() {
-        w.w(
+        w.f(
             0,
-            &format!(
+            format_args!(
                 "Internal Traffic Policy:\t{}\n",
                 s(spec, &["internalTrafficPolicy"])
             ),
         );
     }
     if let Some(hc) = spec["healthCheckNodePort"].as_i64().filter(|n| *n != 0) {
-        w.w(0, &format!("HealthCheck NodePort:\t{hc}\n"));
+        w.f(0, format_args!("HealthCheck NodePort:\t{hc}\n"));
     }
 }
 
@@ -1712,32 +1737,32 @@ fn access_modes(v: &Value) -> String {
 
 fn pvc(sim: &Sim, o: &Object, w: &mut W) {
     let spec = o.spec();
-    w.w(0, &format!("Name:\t{}\n", o.meta.name));
-    w.w(0, &format!("Namespace:\t{}\n", o.meta.namespace));
-    w.w(
+    w.f(0, format_args!("Name:\t{}\n", o.meta.name));
+    w.f(0, format_args!("Namespace:\t{}\n", o.meta.namespace));
+    w.f(
         0,
-        &format!("StorageClass:\t{}\n", claim_class(&o.to_json())),
+        format_args!("StorageClass:\t{}\n", claim_class(&o.to_json())),
     );
     match o.meta.deletion_ms {
-        Some(d) => w.w(
+        Some(d) => w.f(
             0,
-            &format!("Status:\tTerminating (lasts {})\n", since(sim, d)),
+            format_args!("Status:\tTerminating (lasts {})\n", since(sim, d)),
         ),
-        None => w.w(
+        None => w.f(
             0,
-            &format!(
+            format_args!(
                 "Status:\t{}\n",
                 o.str_at(&["status", "phase"]).unwrap_or("")
             ),
         ),
     }
     let volume = s(spec, &["volumeName"]);
-    w.w(0, &format!("Volume:\t{volume}\n"));
+    w.f(0, format_args!("Volume:\t{volume}\n"));
     labels_multiline(w, "", "Labels", &o.meta.labels);
     annotations_multiline(w, "Annotations", &o.meta.annotations);
-    w.w(
+    w.f(
         0,
-        &format!("Finalizers:\t[{}]\n", o.meta.finalizers.join(" ")),
+        format_args!("Finalizers:\t[{}]\n", o.meta.finalizers.join(" ")),
     );
     let (cap, modes) = if volume.is_empty() {
         (String::new(), String::new())
@@ -1748,10 +1773,13 @@ fn pvc(sim: &Sim, o: &Object, w: &mut W) {
         )
     };
     let cap = if cap == "<nil>" { String::new() } else { cap };
-    w.w(0, &format!("Capacity:\t{cap}\n"));
-    w.w(0, &format!("Access Modes:\t{modes}\n"));
+    w.f(0, format_args!("Capacity:\t{cap}\n"));
+    w.f(0, format_args!("Access Modes:\t{modes}\n"));
     if !s(spec, &["volumeMode"]).is_empty() {
-        w.w(0, &format!("VolumeMode:\t{}\n", s(spec, &["volumeMode"])));
+        w.f(
+            0,
+            format_args!("VolumeMode:\t{}\n", s(spec, &["volumeMode"])),
+        );
     }
     let users: Vec<&str> = sim
         .store
@@ -1772,19 +1800,19 @@ fn pvc(sim: &Sim, o: &Object, w: &mut W) {
             if i > 0 {
                 w.w(0, "\t");
             }
-            w.w(0, &format!("{u}\n"));
+            w.f(0, format_args!("{u}\n"));
         }
     }
 }
 
 fn pv(sim: &Sim, o: &Object, w: &mut W) {
     let spec = o.spec();
-    w.w(0, &format!("Name:\t{}\n", o.meta.name));
+    w.f(0, format_args!("Name:\t{}\n", o.meta.name));
     labels_multiline(w, "", "Labels", &o.meta.labels);
     annotations_multiline(w, "Annotations", &o.meta.annotations);
-    w.w(
+    w.f(
         0,
-        &format!("Finalizers:\t[{}]\n", o.meta.finalizers.join(" ")),
+        format_args!("Finalizers:\t[{}]\n", o.meta.finalizers.join(" ")),
     );
     // `storageutil.GetPersistentVolumeClass`: the beta annotation wins.
     let beta = o
@@ -1793,16 +1821,16 @@ fn pv(sim: &Sim, o: &Object, w: &mut W) {
         .get("volume.beta.kubernetes.io/storage-class")
         .cloned();
     let class = beta.unwrap_or_else(|| s(spec, &["storageClassName"]).to_string());
-    w.w(0, &format!("StorageClass:\t{class}\n"));
+    w.f(0, format_args!("StorageClass:\t{class}\n"));
     if let Some(d) = o.meta.deletion_ms {
-        w.w(
+        w.f(
             0,
-            &format!("Status:\tTerminating (lasts {})\n", since(sim, d)),
+            format_args!("Status:\tTerminating (lasts {})\n", since(sim, d)),
         );
     } else {
-        w.w(
+        w.f(
             0,
-            &format!(
+            format_args!(
                 "Status:\t{}\n",
                 o.str_at(&["status", "phase"]).unwrap_or("")
             ),
@@ -1810,9 +1838,9 @@ fn pv(sim: &Sim, o: &Object, w: &mut W) {
     }
     let claim = &spec["claimRef"];
     if claim.is_object() {
-        w.w(
+        w.f(
             0,
-            &format!(
+            format_args!(
                 "Claim:\t{}/{}\n",
                 s(claim, &["namespace"]),
                 s(claim, &["name"])
@@ -1821,28 +1849,31 @@ fn pv(sim: &Sim, o: &Object, w: &mut W) {
     } else {
         w.w(0, "Claim:\t\n");
     }
-    w.w(
+    w.f(
         0,
-        &format!(
+        format_args!(
             "Reclaim Policy:\t{}\n",
             s(spec, &["persistentVolumeReclaimPolicy"])
         ),
     );
-    w.w(
+    w.f(
         0,
-        &format!("Access Modes:\t{}\n", access_modes(&spec["accessModes"])),
+        format_args!("Access Modes:\t{}\n", access_modes(&spec["accessModes"])),
     );
     if !s(spec, &["volumeMode"]).is_empty() {
-        w.w(0, &format!("VolumeMode:\t{}\n", s(spec, &["volumeMode"])));
+        w.f(
+            0,
+            format_args!("VolumeMode:\t{}\n", s(spec, &["volumeMode"])),
+        );
     }
-    w.w(
+    w.f(
         0,
-        &format!("Capacity:\t{}\n", go_v(&spec["capacity"]["storage"])),
+        format_args!("Capacity:\t{}\n", go_v(&spec["capacity"]["storage"])),
     );
     w.w(0, "Node Affinity:\t<none>\n");
-    w.w(
+    w.f(
         0,
-        &format!(
+        format_args!(
             "Message:\t{}\n",
             o.str_at(&["status", "message"]).unwrap_or("")
         ),
@@ -1850,9 +1881,9 @@ fn pv(sim: &Sim, o: &Object, w: &mut W) {
     w.w(0, "Source:\n");
     if spec["hostPath"].is_object() {
         let t = s(spec, &["hostPath", "type"]);
-        w.w(
+        w.f(
             2,
-            &format!(
+            format_args!(
             "Type:\tHostPath (bare host directory volume)\n    Path:\t{}\n    HostPathType:\t{}\n",
             s(spec, &["hostPath", "path"]),
             none_if_empty(t)
@@ -1860,7 +1891,7 @@ fn pv(sim: &Sim, o: &Object, w: &mut W) {
         );
     } else if spec["csi"].is_object() {
         let c = &spec["csi"];
-        w.w(2, &format!(
+        w.f(2, format_args!(
             "Type:\tCSI (a Container Storage Interface (CSI) volume source)\n    Driver:\t{}\n    FSType:\t{}\n    VolumeHandle:\t{}\n    ReadOnly:\t{}\n",
             s(c, &["driver"]),
             s(c, &["fsType"]),
@@ -1878,15 +1909,15 @@ fn pv(sim: &Sim, o: &Object, w: &mut W) {
                 w.w(2, "\t");
             }
             let line = format!("{k}={v}");
-            w.w(0, &format!("{}\n", shorten(&line, MAX_ANNOTATION_LEN)));
+            w.f(0, format_args!("{}\n", shorten(&line, MAX_ANNOTATION_LEN)));
         }
     } else if spec["local"].is_object() {
-        w.w(2, &format!(
+        w.f(2, format_args!(
             "Type:\tLocalVolume (a persistent volume backed by local storage on a node)\n    Path:\t{}\n",
             s(spec, &["local", "path"])
         ));
     } else if spec["nfs"].is_object() {
-        w.w(2, &format!(
+        w.f(2, format_args!(
             "Type:\tNFS (an NFS mount that lasts the lifetime of a pod)\n    Server:\t{}\n    Path:\t{}\n    ReadOnly:\t{}\n",
             s(spec, &["nfs", "server"]),
             s(spec, &["nfs", "path"]),
@@ -1907,22 +1938,22 @@ fn storageclass(o: &Object, w: &mut W) {
     } else {
         "No"
     };
-    w.w(0, &format!("Name:\t{}\n", o.meta.name));
-    w.w(0, &format!("IsDefaultClass:\t{default_text}\n"));
-    w.w(
+    w.f(0, format_args!("Name:\t{}\n", o.meta.name));
+    w.f(0, format_args!("IsDefaultClass:\t{default_text}\n"));
+    w.f(
         0,
-        &format!("Annotations:\t{}\n", format_labels(annotations)),
+        format_args!("Annotations:\t{}\n", format_labels(annotations)),
     );
-    w.w(
+    w.f(
         0,
-        &format!(
+        format_args!(
             "Provisioner:\t{}\n",
             o.str_at(&["provisioner"]).unwrap_or("")
         ),
     );
-    w.w(
+    w.f(
         0,
-        &format!(
+        format_args!(
             "Parameters:\t{}\n",
             format_labels(&string_map(o.get(&["parameters"])))
         ),
@@ -1932,7 +1963,7 @@ fn storageclass(o: &Object, w: &mut W) {
         Some(false) => "False",
         None => "<unset>",
     };
-    w.w(0, &format!("AllowVolumeExpansion:\t{expansion}\n"));
+    w.f(0, format_args!("AllowVolumeExpansion:\t{expansion}\n"));
     let opts = o
         .get(&["mountOptions"])
         .as_array()
@@ -1943,22 +1974,22 @@ fn storageclass(o: &Object, w: &mut W) {
     } else {
         w.w(0, "MountOptions:\n");
         for m in opts {
-            w.w(1, &format!("{}\n", go_v(&m)));
+            w.f(1, format_args!("{}\n", go_v(&m)));
         }
     }
     if let Some(r) = o.str_at(&["reclaimPolicy"]) {
-        w.w(0, &format!("ReclaimPolicy:\t{r}\n"));
+        w.f(0, format_args!("ReclaimPolicy:\t{r}\n"));
     }
     if let Some(m) = o.str_at(&["volumeBindingMode"]) {
-        w.w(0, &format!("VolumeBindingMode:\t{m}\n"));
+        w.f(0, format_args!("VolumeBindingMode:\t{m}\n"));
     }
 }
 
 fn ingress(sim: &Sim, o: &Object, w: &mut W) {
     let spec = o.spec();
-    w.w(0, &format!("Name:\t{}\n", o.meta.name));
+    w.f(0, format_args!("Name:\t{}\n", o.meta.name));
     labels_multiline(w, "", "Labels", &o.meta.labels);
-    w.w(0, &format!("Namespace:\t{}\n", o.meta.namespace));
+    w.f(0, format_args!("Namespace:\t{}\n", o.meta.namespace));
     let addrs: Vec<String> = arr(&o.status()["loadBalancer"], "ingress")
         .iter()
         .map(|i| {
@@ -1970,11 +2001,11 @@ fn ingress(sim: &Sim, o: &Object, w: &mut W) {
             }
         })
         .collect();
-    w.w(0, &format!("Address:\t{}\n", addrs.join(",")));
+    w.f(0, format_args!("Address:\t{}\n", addrs.join(",")));
     let class = s(spec, &["ingressClassName"]);
-    w.w(
+    w.f(
         0,
-        &format!(
+        format_args!(
             "Ingress Class:\t{}\n",
             if class.is_empty() { "<none>" } else { class }
         ),
@@ -2017,7 +2048,7 @@ fn ingress(sim: &Sim, o: &Object, w: &mut W) {
     };
     let def = &spec["defaultBackend"];
     if def.is_object() {
-        w.w(0, &format!("Default backend:\t{}\n", backend_text(def)));
+        w.f(0, format_args!("Default backend:\t{}\n", backend_text(def)));
     } else {
         w.w(0, "Default backend:\t<default>\n");
     }
@@ -2028,9 +2059,9 @@ fn ingress(sim: &Sim, o: &Object, w: &mut W) {
             let hosts: Vec<String> = arr(t, "hosts").iter().map(go_v).collect();
             let secret = s(t, &["secretName"]);
             if secret.is_empty() {
-                w.w(1, &format!("SNI routes {}\n", hosts.join(",")));
+                w.f(1, format_args!("SNI routes {}\n", hosts.join(",")));
             } else {
-                w.w(1, &format!("{secret} terminates {}\n", hosts.join(",")));
+                w.f(1, format_args!("{secret} terminates {}\n", hosts.join(",")));
             }
         }
     }
@@ -2045,21 +2076,21 @@ fn ingress(sim: &Sim, o: &Object, w: &mut W) {
         let paths = arr(&r["http"], "paths");
         any = true;
         let host = s(r, &["host"]);
-        w.w(
+        w.f(
             1,
-            &format!("{}\t\n", if host.is_empty() { "*" } else { host }),
+            format_args!("{}\t\n", if host.is_empty() { "*" } else { host }),
         );
         for p in paths {
-            w.w(
+            w.f(
                 2,
-                &format!("\t{} \t{}\n", s(p, &["path"]), backend_text(&p["backend"])),
+                format_args!("\t{} \t{}\n", s(p, &["path"]), backend_text(&p["backend"])),
             );
         }
     }
     if !any {
-        w.w(
+        w.f(
             1,
-            &format!(
+            format_args!(
                 "{}\t{}\t{}\n",
                 "*",
                 "*",
@@ -2075,28 +2106,28 @@ fn ingress(sim: &Sim, o: &Object, w: &mut W) {
 }
 
 fn ingressclass(o: &Object, w: &mut W) {
-    w.w(0, &format!("Name:\t{}\n", o.meta.name));
+    w.f(0, format_args!("Name:\t{}\n", o.meta.name));
     labels_multiline(w, "", "Labels", &o.meta.labels);
     annotations_multiline(w, "Annotations", &o.meta.annotations);
-    w.w(
+    w.f(
         0,
-        &format!("Controller:\t{}\n", s(o.spec(), &["controller"])),
+        format_args!("Controller:\t{}\n", s(o.spec(), &["controller"])),
     );
     let p = &o.spec()["parameters"];
     if p.is_object() {
         w.w(0, "Parameters:\n");
         if !s(p, &["apiGroup"]).is_empty() {
-            w.w(1, &format!("APIGroup:\t{}\n", s(p, &["apiGroup"])));
+            w.f(1, format_args!("APIGroup:\t{}\n", s(p, &["apiGroup"])));
         }
-        w.w(1, &format!("Kind:\t{}\n", s(p, &["kind"])));
-        w.w(1, &format!("Name:\t{}\n", s(p, &["name"])));
+        w.f(1, format_args!("Kind:\t{}\n", s(p, &["kind"])));
+        w.f(1, format_args!("Name:\t{}\n", s(p, &["name"])));
     }
 }
 
 /// `describeEndpoints`.
 fn endpoints(o: &Object, w: &mut W) {
-    w.w(0, &format!("Name:\t{}\n", o.meta.name));
-    w.w(0, &format!("Namespace:\t{}\n", o.meta.namespace));
+    w.f(0, format_args!("Name:\t{}\n", o.meta.name));
+    w.f(0, format_args!("Namespace:\t{}\n", o.meta.namespace));
     labels_multiline(w, "", "Labels", &o.meta.labels);
     annotations_multiline(w, "Annotations", &o.meta.annotations);
     w.w(0, "Subsets:\n");
@@ -2105,10 +2136,10 @@ fn endpoints(o: &Object, w: &mut W) {
             let v: Vec<&str> = arr(subset, k).iter().map(|a| s(a, &["ip"])).collect();
             none_if_empty(&v.join(",")).to_string()
         };
-        w.w(1, &format!("Addresses:\t{}\n", ips("addresses")));
-        w.w(
+        w.f(1, format_args!("Addresses:\t{}\n", ips("addresses")));
+        w.f(
             1,
-            &format!("NotReadyAddresses:\t{}\n", ips("notReadyAddresses")),
+            format_args!("NotReadyAddresses:\t{}\n", ips("notReadyAddresses")),
         );
         let ports = arr(subset, "ports");
         if !ports.is_empty() {
@@ -2116,9 +2147,9 @@ fn endpoints(o: &Object, w: &mut W) {
             w.w(2, "Name\tPort\tProtocol\n");
             w.w(2, "----\t----\t--------\n");
             for p in ports {
-                w.w(
+                w.f(
                     2,
-                    &format!(
+                    format_args!(
                         "{}\t{}\t{}\n",
                         none_if_unset(s(p, &["name"])),
                         p["port"].as_i64().unwrap_or(0),
@@ -2141,13 +2172,13 @@ fn none_if_unset(s: &str) -> &str {
 
 /// `describeEndpointSliceV1`.
 fn endpointslice(o: &Object, w: &mut W) {
-    w.w(0, &format!("Name:\t{}\n", o.meta.name));
-    w.w(0, &format!("Namespace:\t{}\n", o.meta.namespace));
+    w.f(0, format_args!("Name:\t{}\n", o.meta.name));
+    w.f(0, format_args!("Namespace:\t{}\n", o.meta.namespace));
     labels_multiline(w, "", "Labels", &o.meta.labels);
     annotations_multiline(w, "Annotations", &o.meta.annotations);
-    w.w(
+    w.f(
         0,
-        &format!(
+        format_args!(
             "AddressType:\t{}\n",
             o.str_at(&["addressType"]).unwrap_or("")
         ),
@@ -2163,9 +2194,9 @@ fn endpointslice(o: &Object, w: &mut W) {
             let port = p["port"]
                 .as_i64()
                 .map_or("<unset>".to_string(), |n| n.to_string());
-            w.w(
+            w.f(
                 1,
-                &format!(
+                format_args!(
                     "{}\t{port}\t{}\n",
                     none_if_unset(s(p, &["name"])),
                     s(p, &["protocol"])
@@ -2184,42 +2215,42 @@ fn endpointslice(o: &Object, w: &mut W) {
         w.w(0, "Endpoints:\n");
         for e in &eps {
             let addrs: Vec<String> = arr(e, "addresses").iter().map(go_v).collect();
-            w.w(
+            w.f(
                 1,
-                &format!("- Addresses:\t{}\n", none_if_empty(&addrs.join(", "))),
+                format_args!("- Addresses:\t{}\n", none_if_empty(&addrs.join(", "))),
             );
             w.w(2, "Conditions:\n");
             let ready = e["conditions"]["ready"]
                 .as_bool()
                 .map_or("<unset>".to_string(), |b| b.to_string());
-            w.w(3, &format!("Ready:\t{ready}\n"));
-            w.w(
+            w.f(3, format_args!("Ready:\t{ready}\n"));
+            w.f(
                 2,
-                &format!(
+                format_args!(
                     "Hostname:\t{}\n",
                     e["hostname"].as_str().unwrap_or("<unset>")
                 ),
             );
             if e["targetRef"].is_object() {
-                w.w(
+                w.f(
                     2,
-                    &format!(
+                    format_args!(
                         "TargetRef:\t{}/{}\n",
                         s(e, &["targetRef", "kind"]),
                         s(e, &["targetRef", "name"])
                     ),
                 );
             }
-            w.w(
+            w.f(
                 2,
-                &format!(
+                format_args!(
                     "NodeName:\t{}\n",
                     e["nodeName"].as_str().unwrap_or("<unset>")
                 ),
             );
-            w.w(
+            w.f(
                 2,
-                &format!("Zone:\t{}\n", e["zone"].as_str().unwrap_or("<unset>")),
+                format_args!("Zone:\t{}\n", e["zone"].as_str().unwrap_or("<unset>")),
             );
         }
     }
@@ -2229,8 +2260,8 @@ fn endpointslice(o: &Object, w: &mut W) {
 
 /// kubectl's `genericDescriber`: the object's fields under smart labels.
 fn generic(o: &Object, w: &mut W) {
-    w.w(0, &format!("Name:\t{}\n", o.meta.name));
-    w.w(0, &format!("Namespace:\t{}\n", o.meta.namespace));
+    w.f(0, format_args!("Name:\t{}\n", o.meta.name));
+    w.f(0, format_args!("Namespace:\t{}\n", o.meta.namespace));
     labels_multiline(w, "", "Labels", &o.meta.labels);
     annotations_multiline(w, "Annotations", &o.meta.annotations);
     if let Value::Object(m) = o.to_json() {
@@ -2255,11 +2286,11 @@ fn unstructured(w: &mut W, level: usize, content: &serde_json::Map<String, Value
         }
         match value {
             Value::Object(m) => {
-                w.w(level, &format!("{}:\n", smart_label(field)));
+                w.f(level, format_args!("{}:\n", smart_label(field)));
                 unstructured(w, level + 1, m, &path);
             }
             Value::Array(items) => {
-                w.w(level, &format!("{}:\n", smart_label(field)));
+                w.f(level, format_args!("{}:\n", smart_label(field)));
                 for item in items {
                     match item {
                         Value::Object(m) => unstructured(w, level + 1, m, &path),
@@ -2267,9 +2298,9 @@ fn unstructured(w: &mut W, level: usize, content: &serde_json::Map<String, Value
                     }
                 }
             }
-            other => w.w(
+            other => w.f(
                 level,
-                &format!("{}:\t{}\n", smart_label(field), go_v(other)),
+                format_args!("{}:\t{}\n", smart_label(field), go_v(other)),
             ),
         }
     }
