@@ -19,6 +19,7 @@
 
 use crate::routing::{self, Entry, HttpRequest, HttpResponse, Outcome, Route};
 use crate::shell::{Output, Session};
+use std::fmt::Write as _;
 
 const USER_AGENT: &str = "curl/8.5.0";
 /// How long an unroutable connect takes to fail (Linux `tcp_syn_retries` = 6).
@@ -295,7 +296,7 @@ fn run_inner(s: &mut Session, words: &[String], route_out: &mut Option<Route>) -
         "127.0.0.1".into()
     } else {
         if o.verbose {
-            out.line(&format!("* Could not resolve host: {}", url.host));
+            out.linef(format_args!("* Could not resolve host: {}", url.host));
             out.line("* Closing connection");
         }
         return fail_into(out, &o, 6, &format!("Could not resolve host: {}", url.host));
@@ -363,7 +364,7 @@ fn run_inner(s: &mut Session, words: &[String], route_out: &mut Option<Route>) -
         addr.clone()
     };
     if o.verbose {
-        out.line(&format!("*   Trying {shown_addr}:{}...", url.port));
+        out.linef(format_args!("*   Trying {shown_addr}:{}...", url.port));
     }
     // Where the address leads.
     let is_local = addr == "127.0.0.1" || addr == "::1";
@@ -404,7 +405,7 @@ fn run_inner(s: &mut Session, words: &[String], route_out: &mut Option<Route>) -
     let connect_fail = |out: &mut Output, ms: i64, why: &str| {
         if o.verbose {
             print_route(out, &route);
-            out.line(&format!(
+            out.linef(format_args!(
                 "* Failed to connect to {} port {} after {ms} ms: {why}",
                 url.host, url.port
             ));
@@ -446,7 +447,7 @@ fn run_inner(s: &mut Session, words: &[String], route_out: &mut Option<Route>) -
         }
         Outcome::EmptyReply => {
             if o.verbose {
-                out.line(&format!(
+                out.linef(format_args!(
                     "* Connected to {} ({addr}) port {}",
                     url.host, url.port
                 ));
@@ -486,17 +487,17 @@ fn run_inner(s: &mut Session, words: &[String], route_out: &mut Option<Route>) -
         }
     }
     if o.verbose {
-        out.line(&format!(
+        out.linef(format_args!(
             "* Connected to {} ({addr}) port {}",
             url.host, url.port
         ));
         print_request(&mut out, &req, &url.path);
-        out.line(&format!(
+        out.linef(format_args!(
             "< {} {} {}",
             resp.version, resp.status, resp.reason
         ));
         for (k, v) in &resp.headers {
-            out.line(&format!("< {k}: {v}"));
+            out.linef(format_args!("< {k}: {v}"));
         }
         out.line("<");
     }
@@ -538,7 +539,10 @@ fn run_inner(s: &mut Session, words: &[String], route_out: &mut Option<Route>) -
             out.text.push('\n');
         }
         print_route(&mut out, &route);
-        out.line(&format!("* Connection #0 to host {} left intact", url.host));
+        out.linef(format_args!(
+            "* Connection #0 to host {} left intact",
+            url.host
+        ));
     }
     out
 }
@@ -546,20 +550,20 @@ fn run_inner(s: &mut Session, words: &[String], route_out: &mut Option<Route>) -
 fn status_and_headers(r: &HttpResponse) -> String {
     let mut t = format!("{} {} {}\n", r.version, r.status, r.reason);
     for (k, v) in &r.headers {
-        t.push_str(&format!("{k}: {v}\n"));
+        _ = write!(t, "{k}: {v}\n");
     }
     t.push('\n');
     t
 }
 
 fn print_request(out: &mut Output, req: &HttpRequest, path: &str) {
-    out.line(&format!("> {} {path} HTTP/1.1", req.method));
+    out.linef(format_args!("> {} {path} HTTP/1.1", req.method));
     for (k, v) in &req.headers {
-        out.line(&format!("> {k}: {v}"));
+        out.linef(format_args!("> {k}: {v}"));
     }
     out.line(">");
     if !req.body.is_empty() {
-        out.line(&format!(
+        out.linef(format_args!(
             "* upload completely sent off: {} bytes",
             req.body.len()
         ));
@@ -571,14 +575,14 @@ fn print_route(out: &mut Output, route: &Route) {
     out.line("* Route:");
     for (i, st) in route.steps.iter().enumerate() {
         let mark = if st.ok { "" } else { "✗ " };
-        out.line(&format!("*   {}. {mark}{}", i + 1, st.text));
+        out.linef(format_args!("*   {}. {mark}{}", i + 1, st.text));
     }
 }
 
 /// curl's error line (unless silenced) and exit code, after what was printed so far.
 fn fail_into(mut out: Output, o: &Opts, code: i32, msg: &str) -> Output {
     if !o.silent || o.show_error {
-        out.line(&format!("curl: ({code}) {msg}"));
+        out.linef(format_args!("curl: ({code}) {msg}"));
     }
     out.code = code;
     out

@@ -181,12 +181,12 @@ fn start(s: &mut Session, words: &[String]) -> Output {
     s.port_forwards.clear();
     let mut out = Output::default();
     out.line("😄  minikube v1.34.0 on Orrery (simulated)");
-    out.line(&format!(
+    out.linef(format_args!(
         "🐳  Preparing Kubernetes {} on Docker 27.2.0 ...",
         version.git_version()
     ));
     for a in &addons {
-        out.line(&format!("🌟  Enabled addon: {a}"));
+        out.linef(format_args!("🌟  Enabled addon: {a}"));
     }
     out.line("🏄  Done! kubectl is now configured to use \"minikube\" cluster and \"default\" namespace by default");
     out
@@ -204,7 +204,7 @@ fn addons(s: &mut Session, words: &[String]) -> Output {
             out.line("|-----------------------------|----------|--------------|");
             for (n, _) in ADDONS {
                 let on = s.sim.cluster.addons.contains(*n);
-                out.line(&format!(
+                out.linef(format_args!(
                     "| {:<27} | minikube | {:<12} |",
                     n,
                     if on { "enabled ✅" } else { "disabled" }

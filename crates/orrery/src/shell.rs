@@ -37,6 +37,14 @@ impl Output {
         self.text.push_str(l);
         self.text.push('\n');
     }
+
+    /// Appends a formatted line (adding the newline): `line(&format!(…))` without the
+    /// `String` in between, and one shared formatting call instead of one per call site.
+    pub fn linef(&mut self, args: std::fmt::Arguments) {
+        use std::fmt::Write;
+        let _ = self.text.write_fmt(args);
+        self.text.push('\n');
+    }
 }
 
 /// Reads a file that is not a virtual file (the CLI reads next to the transcript; the

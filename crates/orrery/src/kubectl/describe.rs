@@ -9,6 +9,7 @@
 use crate::sort::StableSort;
 use serde_json::Value;
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use super::args::{flag, parse};
 use super::{events, flag_error, namespace_of, specs, tabwriter};
@@ -169,7 +170,7 @@ pub fn describe(s: &mut Session, words: &[String]) -> Output {
         if all_ns || targets.iter().all(|(rt, _)| !rt.namespaced) {
             out.line("No resources found");
         } else {
-            out.line(&format!("No resources found in {ns} namespace."));
+            out.linef(format_args!("No resources found in {ns} namespace."));
         }
     }
     for e in &errors {
@@ -1105,11 +1106,11 @@ fn tolerations(w: &mut W, indent: &str, title: &str, list: &[Value]) {
         let mut line = s(t, &["key"]).to_string();
         let value = s(t, &["value"]);
         if !value.is_empty() {
-            line.push_str(&format!("={value}"));
+            _ = write!(line, "={value}");
         }
         let effect = s(t, &["effect"]);
         if !effect.is_empty() {
-            line.push_str(&format!(":{effect}"));
+            _ = write!(line, ":{effect}");
         }
         if s(t, &["operator"]) == "Exists" && value.is_empty() {
             if !s(t, &["key"]).is_empty() || !effect.is_empty() {
@@ -1119,7 +1120,7 @@ fn tolerations(w: &mut W, indent: &str, title: &str, list: &[Value]) {
             }
         }
         if let Some(secs) = t["tolerationSeconds"].as_i64() {
-            line.push_str(&format!(" for {secs}s"));
+            _ = write!(line, " for {secs}s");
         }
         w.f(0, format_args!("{line}\n"));
     }

@@ -231,7 +231,7 @@ pub fn patch(s: &mut Session, words: &[String]) -> Output {
         let obj = match rebuild(&stored, &patched) {
             Ok(o) => o,
             Err(e) => {
-                out.line(&format!("error: {e}"));
+                out.linef(format_args!("error: {e}"));
                 out.code = 1;
                 continue;
             }
@@ -259,9 +259,9 @@ pub fn patch(s: &mut Session, words: &[String]) -> Output {
             strip_rv(&patched) != strip_rv(&before)
         };
         if changed || !dry_run.is_empty() {
-            out.line(&format!("{name} patched{dry_run}"));
+            out.linef(format_args!("{name} patched{dry_run}"));
         } else {
-            out.line(&format!("{name} patched (no change)"));
+            out.linef(format_args!("{name} patched (no change)"));
         }
     }
     s.sim.settle();
@@ -719,13 +719,13 @@ fn edit_map(s: &mut Session, words: &[String], which: Which) -> Output {
         };
         if list {
             for (k, v) in current {
-                out.line(&format!("{k}={v}"));
+                out.linef(format_args!("{k}={v}"));
             }
             continue;
         }
         if let Some(rv) = a.get("resource-version") {
             if rv != stored.meta.resource_version.to_string() {
-                out.line(&format!(
+                out.linef(format_args!(
                     "Error from server (Conflict): Operation cannot be fulfilled on {} \"{}\": the object has been modified; please apply your changes to the latest version and try again",
                     rt.qualified_plural(),
                     key.name
@@ -763,7 +763,7 @@ fn edit_map(s: &mut Session, words: &[String], which: Which) -> Output {
                             .join("; ")
                     ),
                 };
-                out.line(&format!("error: {msg}"));
+                out.linef(format_args!("error: {msg}"));
                 out.code = 1;
                 continue;
             }
@@ -771,7 +771,7 @@ fn edit_map(s: &mut Session, words: &[String], which: Which) -> Output {
         if which == Which::Labels {
             for k in &remove {
                 if !current.contains_key(k) {
-                    out.line(&format!("label \"{k}\" not found."));
+                    out.linef(format_args!("label \"{k}\" not found."));
                 }
             }
         }
@@ -808,7 +808,7 @@ fn edit_map(s: &mut Session, words: &[String], which: Which) -> Output {
             Which::Labels => "labeled",
             Which::Annotations => "annotated",
         };
-        out.line(&format!("{name} {message}{suffix}"));
+        out.linef(format_args!("{name} {message}{suffix}"));
     }
     s.sim.settle();
     out

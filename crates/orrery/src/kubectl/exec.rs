@@ -9,6 +9,7 @@
 
 use crate::sort::StableSort;
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use super::args::{flag, parse, FlagSpec};
 use super::{flag_error, namespace_of, specs};
@@ -84,7 +85,7 @@ pub fn exec(s: &mut Session, words: &[String]) -> Output {
                     .annotations
                     .contains_key("kubectl.kubernetes.io/default-container")
             {
-                out.line(&format!(
+                out.linef(format_args!(
                     "Defaulted container \"{c}\" out of: {}",
                     names.join(", ")
                 ));
@@ -159,7 +160,7 @@ pub fn exec(s: &mut Session, words: &[String]) -> Output {
     let code = sh.run_argv(&a.after_dashes);
     out.text.push_str(&sh.out);
     if code != 0 {
-        out.line(&format!("command terminated with exit code {code}"));
+        out.linef(format_args!("command terminated with exit code {code}"));
     }
     out.code = code;
     out
@@ -726,7 +727,7 @@ impl Shell<'_> {
     }
 
     fn not_executable(&mut self, prog: &str) -> i32 {
-        self.out.push_str(&format!("OCI runtime exec failed: exec failed: unable to start container process: exec: \"{prog}\": executable file not found in $PATH: unknown\n"));
+        _ = write!(self.out, "OCI runtime exec failed: exec failed: unable to start container process: exec: \"{prog}\": executable file not found in $PATH: unknown\n");
         126
     }
 
@@ -1027,7 +1028,7 @@ impl Shell<'_> {
                 p if self.is_program(p) => self.builtin(p, &argv[1..], &mut sub),
                 _ => {
                     let p = self.sh_prefix(cmd.line);
-                    sub.stderr.push_str(&format!("{p}{}: not found\n", argv[0]));
+                    _ = write!(sub.stderr, "{p}{}: not found\n", argv[0]);
                     127
                 }
             };
@@ -1046,7 +1047,7 @@ impl Shell<'_> {
             let text = std::mem::take(&mut io.stdout);
             if let Err(e) = self.write_target(&target, &text, append) {
                 let p = self.sh_prefix(cmd.line);
-                io.stderr.push_str(&format!("{p}{e}\n"));
+                _ = write!(io.stderr, "{p}{e}\n");
                 return 1;
             }
         }
@@ -1130,9 +1131,12 @@ impl Shell<'_> {
             Flavor::Gnu => io
                 .stderr
                 .push_str(&format!("{p}cd: can't cd to {target}\n")),
-            Flavor::Busybox => io.stderr.push_str(&format!(
-                "{p}cd: can't cd to {target}: No such file or directory\n"
-            )),
+            Flavor::Busybox => {
+                _ = write!(
+                    io.stderr,
+                    "{p}cd: can't cd to {target}: No such file or directory\n"
+                )
+            }
         }
         if self.flavor == Flavor::Gnu {
             2
@@ -1158,7 +1162,7 @@ impl Shell<'_> {
             }
             "env" => {
                 for (k, v) in &self.env {
-                    io.stdout.push_str(&format!("{k}={v}\n"));
+                    _ = write!(io.stdout, "{k}={v}\n");
                 }
                 0
             }
@@ -1245,14 +1249,14 @@ impl Shell<'_> {
                                 && entries[0] == abs
                                 && !volumes::is_dir(self.sim, &self.pod, &self.container, &abs);
                             if is_file {
-                                io.stdout.push_str(&format!("{t}\n"));
+                                _ = write!(io.stdout, "{t}\n");
                                 continue;
                             }
                             if many {
                                 if !first {
                                     io.stdout.push('\n');
                                 }
-                                io.stdout.push_str(&format!("{t}:\n"));
+                                _ = write!(io.stdout, "{t}:\n");
                             }
                             first = false;
                             if show_all {

@@ -290,7 +290,11 @@ fn render(
             }
             "name" => {
                 for o in &objs {
-                    out.line(&format!("{}/{}", t.rt.qualified_singular(), o.meta.name));
+                    out.linef(format_args!(
+                        "{}/{}",
+                        t.rt.qualified_singular(),
+                        o.meta.name
+                    ));
                 }
             }
             _ => {
@@ -376,7 +380,7 @@ fn render(
                 if all_ns || !any_namespaced {
                     out.line("No resources found");
                 } else {
-                    out.line(&format!("No resources found in {ns} namespace."));
+                    out.linef(format_args!("No resources found in {ns} namespace."));
                 }
             }
         }

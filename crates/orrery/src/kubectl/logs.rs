@@ -15,6 +15,7 @@ use crate::api::{Object, Selector};
 use crate::kubelet::CState;
 use crate::shell::{Output, Session};
 use crate::time::{rfc3339, Millis};
+use std::fmt::Write as _;
 
 const LOGS_FLAGS: &[FlagSpec] = &[
     flag("container", Some('c'), true),
@@ -101,7 +102,7 @@ pub fn logs(s: &mut Session, words: &[String]) -> Output {
     if target.contains('/') && !target.starts_with("pod/") && !target.starts_with("pods/") {
         let n = count_pods_like(s, &pod);
         if n > 1 {
-            out.line(&format!("Found {n} pods, using pod/{}", pod.meta.name));
+            out.linef(format_args!("Found {n} pods, using pod/{}", pod.meta.name));
         }
     }
     let container = a
@@ -174,7 +175,7 @@ fn one_pod(
                         .annotations
                         .contains_key("kubectl.kubernetes.io/default-container")
                 {
-                    out.line(&format!(
+                    out.linef(format_args!(
                         "Defaulted container \"{first}\" out of: {}",
                         mains.join(", ")
                     ));
@@ -199,7 +200,7 @@ fn one_pod(
         for (at, line) in &lines[skip..] {
             let mut l = String::new();
             if opts.prefix {
-                l.push_str(&format!("[pod/{}/{c}] ", pod.meta.name));
+                _ = write!(l, "[pod/{}/{c}] ", pod.meta.name);
             }
             if opts.timestamps {
                 l.push_str(&nano_stamp(*at));

@@ -204,13 +204,13 @@ fn version(s: &Session, words: &[String]) -> Output {
         Some(_) => return Output::err("error: --output must be 'yaml' or 'json'\n", 1),
     }
     let mut out = Output::default();
-    out.line(&format!("Client Version: {client}"));
+    out.linef(format_args!("Client Version: {client}"));
     out.line("Kustomize Version: v5.7.1");
     if with_server {
-        out.line(&format!("Server Version: {server}"));
+        out.linef(format_args!("Server Version: {server}"));
         let skew = (CLIENT_MINOR as i64 - s.sim.version.minor as i64).abs();
         if skew > 1 {
-            out.line(&format!(
+            out.linef(format_args!(
                 "WARNING: version difference between client (1.{CLIENT_MINOR}) and server (1.{}) exceeds the supported minor version skew of +/-1",
                 s.sim.version.minor
             ));

@@ -230,7 +230,7 @@ fn from_files(s: &mut Session, a: &Args, stdin: Option<&str>, is_apply: bool) ->
             create_one(s, obj)
         };
         match result {
-            Ok(verb) => out.line(&format!(
+            Ok(verb) => out.linef(format_args!(
                 "{}/{} {verb}",
                 rt.qualified_singular(),
                 obj_name(&s.sim, &name)
@@ -744,7 +744,7 @@ pub fn scale(s: &mut Session, words: &[String]) -> Output {
             rt.kind.as_str(),
             "Deployment" | "ReplicaSet" | "StatefulSet" | "ReplicationController"
         ) {
-            out.line(&format!(
+            out.linef(format_args!(
                 "error: cannot scale {}: no scale subresource",
                 rt.qualified_singular()
             ));
@@ -768,7 +768,7 @@ pub fn scale(s: &mut Session, words: &[String]) -> Output {
             .and_then(|c| c.parse::<i64>().ok())
         {
             if obj.i64_at(&["spec", "replicas"]) != Some(cur) {
-                out.line(&format!(
+                out.linef(format_args!(
                     "error: Expected replicas to be {cur}, was {}",
                     obj.i64_at(&["spec", "replicas"]).unwrap_or(0)
                 ));
@@ -780,7 +780,11 @@ pub fn scale(s: &mut Session, words: &[String]) -> Output {
         // pod quota (sim::MAX_PODS) refuses the pods beyond it, as a ResourceQuota would.
         obj.set(&["spec", "replicas"], Value::from(replicas));
         match s.sim.update(obj) {
-            Ok(_) => out.line(&format!("{}/{} scaled", rt.qualified_singular(), key.name)),
+            Ok(_) => out.linef(format_args!(
+                "{}/{} scaled",
+                rt.qualified_singular(),
+                key.name
+            )),
             Err(e) => {
                 out.line(&e.kubectl_text());
                 out.code = 1;

@@ -200,11 +200,11 @@ pub fn port_forward(s: &mut Session, words: &[String]) -> Output {
         .filter(|(l, _)| s.port_forwards.iter().any(|f| f.local_port == *l))
         .collect();
     for (l, _) in &busy {
-        out.line(&format!("Unable to listen on port {l}: Listeners failed to create with the following errors: [unable to create listener: Error listen tcp4 127.0.0.1:{l}: bind: address already in use unable to create listener: Error listen tcp6 [::1]:{l}: bind: address already in use]"));
+        out.linef(format_args!("Unable to listen on port {l}: Listeners failed to create with the following errors: [unable to create listener: Error listen tcp4 127.0.0.1:{l}: bind: address already in use unable to create listener: Error listen tcp6 [::1]:{l}: bind: address already in use]"));
     }
     if busy.len() == pairs.len() {
         let list: Vec<String> = pairs.iter().map(|(l, r)| format!("{{{l} {r}}}")).collect();
-        out.line(&format!(
+        out.linef(format_args!(
             "error: unable to listen on any of the requested ports: [{}]",
             list.join(" ")
         ));
@@ -218,11 +218,11 @@ pub fn port_forward(s: &mut Session, words: &[String]) -> Output {
         for addr in &addresses {
             match addr.as_str() {
                 "localhost" => {
-                    out.line(&format!("Forwarding from 127.0.0.1:{l} -> {r}"));
-                    out.line(&format!("Forwarding from [::1]:{l} -> {r}"));
+                    out.linef(format_args!("Forwarding from 127.0.0.1:{l} -> {r}"));
+                    out.linef(format_args!("Forwarding from [::1]:{l} -> {r}"));
                 }
-                a if a.contains(':') => out.line(&format!("Forwarding from [{a}]:{l} -> {r}")),
-                a => out.line(&format!("Forwarding from {a}:{l} -> {r}")),
+                a if a.contains(':') => out.linef(format_args!("Forwarding from [{a}]:{l} -> {r}")),
+                a => out.linef(format_args!("Forwarding from {a}:{l} -> {r}")),
             }
         }
         s.port_forwards.push(PortForward {

@@ -5,6 +5,7 @@
 
 use crate::sort::StableSort;
 use serde_json::{json, Value};
+use std::fmt::Write as _;
 
 use super::args::{self, flag, parse, Args, FlagSpec};
 use super::{flag_error, namespace_of, specs};
@@ -94,7 +95,7 @@ fn change_cause(sub: &str, a: &Args) -> String {
     for (k, vs) in &a.flags {
         for v in vs {
             let v = if v.is_empty() { "true" } else { v };
-            s.push_str(&format!(" --{k}={v}"));
+            _ = write!(s, " --{k}={v}");
         }
     }
     s
@@ -201,7 +202,7 @@ fn set_image(s: &mut Session, words: &[String]) -> Output {
                 .insert(CHANGE_CAUSE.into(), change_cause("set image", &a));
         }
         match s.sim.update(updated) {
-            Ok(_) => out.line(&format!(
+            Ok(_) => out.linef(format_args!(
                 "{}/{} image updated",
                 rt.qualified_singular(),
                 key.name
@@ -357,7 +358,7 @@ fn status(s: &mut Session, words: &[String]) -> Output {
             return out;
         }
         if !matches!(rt.kind.as_str(), "Deployment" | "StatefulSet" | "DaemonSet") {
-            out.line(&format!(
+            out.linef(format_args!(
                 "error: no status viewer has been implemented for {}",
                 rt.gk()
             ));
@@ -392,7 +393,7 @@ fn status(s: &mut Session, words: &[String]) -> Output {
         match result {
             Some(Ok(())) => {}
             Some(Err(e)) => {
-                out.line(&format!("error: {e}"));
+                out.linef(format_args!("error: {e}"));
                 out.code = 1;
                 return out;
             }
@@ -458,7 +459,7 @@ fn restart(s: &mut Session, words: &[String]) -> Output {
             continue;
         }
         match s.sim.update(updated) {
-            Ok(_) => out.line(&format!(
+            Ok(_) => out.linef(format_args!(
                 "{}/{} restarted",
                 rt.qualified_singular(),
                 key.name
@@ -520,7 +521,7 @@ fn pause_resume(s: &mut Session, words: &[String], pause: bool) -> Output {
             spec.remove("paused");
         }
         match s.sim.update(updated) {
-            Ok(_) => out.line(&format!(
+            Ok(_) => out.linef(format_args!(
                 "{}/{} {}",
                 rt.qualified_singular(),
                 key.name,
@@ -604,7 +605,7 @@ fn undo(s: &mut Session, words: &[String]) -> Output {
         };
         let template = target.get(&["spec", "template"]).clone();
         if equal_ignore_hash(&template, d.get(&["spec", "template"])) {
-            out.line(&format!(
+            out.linef(format_args!(
                 "{}/{} skipped rollback (current template already matches revision {to_revision})",
                 rt.qualified_singular(),
                 key.name
@@ -627,7 +628,7 @@ fn undo(s: &mut Session, words: &[String]) -> Output {
         }
         updated.meta.annotations = annotations;
         match s.sim.update(updated) {
-            Ok(_) => out.line(&format!(
+            Ok(_) => out.linef(format_args!(
                 "{}/{} rolled back",
                 rt.qualified_singular(),
                 key.name
@@ -751,7 +752,7 @@ fn history(s: &mut Session, words: &[String]) -> Output {
             };
             rows.push(vec![r.to_string(), cause]);
         }
-        out.text.push_str(&format!("{name} \n"));
+        _ = write!(out.text, "{name} \n");
         out.text.push_str(&tabbed(&rows, 2));
         out.text.push('\n');
     }
@@ -824,7 +825,7 @@ pub fn describe_pod_template(t: &Value, change_cause: &str) -> String {
     }
     let spec = t.get("spec").cloned().unwrap_or(Value::Null);
     if let Some(sa) = spec.get("serviceAccountName").and_then(Value::as_str) {
-        w.push_str(&format!("  Service Account:\t{sa}\n"));
+        _ = write!(w, "  Service Account:\t{sa}\n");
     }
     if let Some(inits) = spec
         .get("initContainers")
@@ -849,14 +850,15 @@ pub fn describe_pod_template(t: &Value, change_cause: &str) -> String {
             w.push_str("  Volumes:\n");
             for v in vols {
                 let name = v.get("name").and_then(Value::as_str).unwrap_or("");
-                w.push_str(&format!("   {name}:\n"));
+                _ = write!(w, "   {name}:\n");
                 if let Some(c) = v.get("persistentVolumeClaim") {
                     w.push_str("    Type:\tPersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)\n");
-                    w.push_str(&format!(
+                    _ = write!(
+                        w,
                         "    ClaimName:\t{}\n    ReadOnly:\t{}\n",
                         c.get("claimName").and_then(Value::as_str).unwrap_or(""),
                         c.get("readOnly").and_then(Value::as_bool).unwrap_or(false)
-                    ));
+                    );
                 } else if v.get("emptyDir").is_some() {
                     w.push_str("    Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)\n    Medium:\t\n    SizeLimit:\t<unset>\n");
                 }
@@ -879,7 +881,7 @@ pub fn describe_pod_template(t: &Value, change_cause: &str) -> String {
 /// `printLabelsMultilineWithIndent`: the first item after the title, the others on their
 /// own lines after a tab.
 fn multiline(w: &mut String, title: &str, items: Option<Vec<String>>) {
-    w.push_str(&format!("{title}:\t"));
+    _ = write!(w, "{title}:\t");
     let mut items = items.unwrap_or_default();
     items.sort_stable();
     if items.is_empty() {
@@ -897,11 +899,11 @@ fn multiline(w: &mut String, title: &str, items: Option<Vec<String>>) {
 
 fn describe_containers(w: &mut String, label: &str, containers: &[Value]) {
     let none = if containers.is_empty() { " <none>" } else { "" };
-    w.push_str(&format!("  {label}:{none}\n"));
+    _ = write!(w, "  {label}:{none}\n");
     for c in containers {
         let s = |k: &str| c.get(k).and_then(Value::as_str).unwrap_or("");
-        w.push_str(&format!("   {}:\n", s("name")));
-        w.push_str(&format!("    Image:\t{}\n", s("image")));
+        _ = write!(w, "   {}:\n", s("name"));
+        _ = write!(w, "    Image:\t{}\n", s("image"));
         let ports: Vec<&Value> = c
             .get("ports")
             .and_then(Value::as_array)
@@ -930,22 +932,24 @@ fn describe_containers(w: &mut String, label: &str, containers: &[Value]) {
             }
         };
         if ports.len() > 1 {
-            w.push_str(&format!("    Ports:\t{cp}\n    Host Ports:\t{hp}\n"));
+            _ = write!(w, "    Ports:\t{cp}\n    Host Ports:\t{hp}\n");
         } else {
-            w.push_str(&format!(
+            _ = write!(
+                w,
                 "    Port:\t{}\n    Host Port:\t{}\n",
                 or_none(cp),
                 or_none(hp)
-            ));
+            );
         }
         for k in ["command", "args"] {
             if let Some(a) = c.get(k).and_then(Value::as_array).filter(|a| !a.is_empty()) {
-                w.push_str(&format!(
+                _ = write!(
+                    w,
                     "    {}:\n",
                     if k == "command" { "Command" } else { "Args" }
-                ));
+                );
                 for x in a {
-                    w.push_str(&format!("      {}\n", x.as_str().unwrap_or("")));
+                    _ = write!(w, "      {}\n", x.as_str().unwrap_or(""));
                 }
             }
         }
@@ -960,7 +964,7 @@ fn describe_containers(w: &mut String, label: &str, containers: &[Value]) {
                 for e in env {
                     let n = e.get("name").and_then(Value::as_str).unwrap_or("");
                     let v = e.get("value").and_then(Value::as_str).unwrap_or("");
-                    w.push_str(&format!("      {n}:\t{v}\n"));
+                    _ = write!(w, "      {n}:\t{v}\n");
                 }
             }
         }
@@ -974,12 +978,13 @@ fn describe_containers(w: &mut String, label: &str, containers: &[Value]) {
                 w.push_str("    Mounts:\n");
                 for m in mounts {
                     let ro = m.get("readOnly").and_then(Value::as_bool).unwrap_or(false);
-                    w.push_str(&format!(
+                    _ = write!(
+                        w,
                         "      {} from {} ({})\n",
                         m.get("mountPath").and_then(Value::as_str).unwrap_or(""),
                         m.get("name").and_then(Value::as_str).unwrap_or(""),
                         if ro { "ro" } else { "rw" }
-                    ));
+                    );
                 }
             }
         }

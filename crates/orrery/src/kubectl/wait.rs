@@ -211,13 +211,13 @@ pub fn wait(s: &mut Session, words: &[String]) -> Output {
             .sim
             .advance_until(deadline, |sim| met(&cond, sim.store.get(&key), &uid));
         if ok {
-            out.line(&format!(
+            out.linef(format_args!(
                 "{}/{} condition met",
                 rt.qualified_singular(),
                 key.name
             ));
         } else {
-            out.line(&format!(
+            out.linef(format_args!(
                 "error: timed out waiting for the condition on {}/{}",
                 rt.plural, key.name
             ));
