@@ -271,7 +271,7 @@ pub fn reconcile_sliced(sim: &Sim, out: &mut Out, slice: &mut Slice) {
     if let Some(w) = sim.kubelet_next_due(|uid| !synced.contains(uid)) {
         out.wake_at(w);
     }
-    if sim.verify_skips {
+    if sim.verifying_skips() {
         for pod in sim.store.list_all("Pod") {
             if synced.contains(pod.meta.uid.as_str()) {
                 continue;
@@ -917,7 +917,7 @@ fn emit(sim: &Sim, pod: &Object, before: &PodRuntime, mut rt: PodRuntime, out: &
     let is_stored = stored.is_some_and(|s| std::ptr::eq(&**s, before) || **s == *before);
     let unchanged =
         pod.meta.resource_version == before.synced_rv && is_stored && renders_same(&rt, before);
-    if unchanged && !sim.verify_skips {
+    if unchanged && !sim.verifying_skips() {
         if &rt != before {
             out.push(Action::Runtime {
                 uid: pod.meta.uid.clone(),

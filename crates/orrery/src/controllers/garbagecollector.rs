@@ -51,7 +51,7 @@ pub fn reconcile(sim: &Sim, out: &mut Out) {
             });
         }
     }
-    if sim.verify_skips {
+    if sim.verifying_skips() {
         let mut full = Out::default();
         sweep(sim, &mut full);
         assert_eq!(

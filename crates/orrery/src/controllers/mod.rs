@@ -239,7 +239,7 @@ pub(crate) fn finish_incremental(
     if let Some(w) = sim.last_pass().and_then(|p| p.wake) {
         out.wake_at(w);
     }
-    if sim.verify_skips {
+    if sim.verifying_skips() {
         let mut all = Out::default();
         full(sim, &mut all);
         let (a, b) = (format!("{:?}", out.actions), format!("{:?}", all.actions));
