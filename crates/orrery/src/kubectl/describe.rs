@@ -1126,6 +1126,14 @@ fn tolerations(w: &mut W, indent: &str, title: &str, list: &[Value]) {
     }
 }
 
+/// `DescribePodTemplate` as `rollout history --revision` prints it: kubectl's prefix
+/// writer straight into the text, raw tabs, no tabwriter.
+pub fn pod_template_text(template: &Value) -> String {
+    let mut w = W::default();
+    pod_template(&mut w, template);
+    w.buf
+}
+
 /// `DescribePodTemplate`.
 fn pod_template(w: &mut W, template: &Value) {
     w.w(0, "Pod Template:\n");

@@ -3,7 +3,6 @@
 //! viewer). `rollout status` advances virtual time until the rollout finishes, fails, or
 //! `--timeout` passes.
 
-use crate::sort::StableSort;
 use serde_json::{json, Value};
 use std::fmt::Write as _;
 
@@ -784,211 +783,20 @@ fn tabbed(rows: &[Vec<String>], padding: usize) -> String {
 }
 
 /// `DescribePodTemplate` as `rollout history --revision` prints it (raw tabs, no
-/// tabwriter, as kubectl writes it).
+/// tabwriter, as kubectl writes it): describe's pod template, with the revision's change
+/// cause among the annotations when the template does not carry one.
 pub fn describe_pod_template(t: &Value, change_cause: &str) -> String {
-    let mut w = String::from("Pod Template:\n");
-    let md = t.get("metadata");
-    let labels = md.and_then(|m| m.get("labels")).and_then(Value::as_object);
-    multiline(
-        &mut w,
-        "  Labels",
-        labels.map(|m| {
-            m.iter()
-                .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
-                .collect()
-        }),
-    );
-    let mut annotations: Vec<(String, String)> = md
-        .and_then(|m| m.get("annotations"))
-        .and_then(Value::as_object)
-        .map(|m| {
-            m.iter()
-                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string()))
-                .collect()
-        })
-        .unwrap_or_default();
-    if !change_cause.is_empty() && !annotations.iter().any(|(k, _)| k == CHANGE_CAUSE) {
-        annotations.push((CHANGE_CAUSE.into(), change_cause.into()));
-        annotations.sort_stable();
+    let has_cause = t["metadata"]["annotations"].get(CHANGE_CAUSE).is_some();
+    let md_ok = t.is_object() && (t["metadata"].is_object() || t["metadata"].is_null());
+    if change_cause.is_empty() || has_cause || !md_ok {
+        return super::describe::pod_template_text(t);
     }
-    if !annotations.is_empty() {
-        multiline(
-            &mut w,
-            "  Annotations",
-            Some(
-                annotations
-                    .iter()
-                    .map(|(k, v)| format!("{k}: {v}"))
-                    .collect(),
-            ),
-        );
+    let mut t = t.clone();
+    if !t["metadata"]["annotations"].is_object() {
+        t["metadata"]["annotations"] = json!({});
     }
-    let spec = t.get("spec").cloned().unwrap_or(Value::Null);
-    if let Some(sa) = spec.get("serviceAccountName").and_then(Value::as_str) {
-        _ = write!(w, "  Service Account:\t{sa}\n");
-    }
-    if let Some(inits) = spec
-        .get("initContainers")
-        .and_then(Value::as_array)
-        .filter(|a| !a.is_empty())
-    {
-        describe_containers(&mut w, "Init Containers", inits);
-    }
-    let containers = spec
-        .get("containers")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    describe_containers(&mut w, "Containers", &containers);
-    match spec
-        .get("volumes")
-        .and_then(Value::as_array)
-        .filter(|v| !v.is_empty())
-    {
-        None => w.push_str("  Volumes:\t<none>\n"),
-        Some(vols) => {
-            w.push_str("  Volumes:\n");
-            for v in vols {
-                let name = v.get("name").and_then(Value::as_str).unwrap_or("");
-                _ = write!(w, "   {name}:\n");
-                if let Some(c) = v.get("persistentVolumeClaim") {
-                    w.push_str("    Type:\tPersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)\n");
-                    _ = write!(
-                        w,
-                        "    ClaimName:\t{}\n    ReadOnly:\t{}\n",
-                        c.get("claimName").and_then(Value::as_str).unwrap_or(""),
-                        c.get("readOnly").and_then(Value::as_bool).unwrap_or(false)
-                    );
-                } else if v.get("emptyDir").is_some() {
-                    w.push_str("    Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)\n    Medium:\t\n    SizeLimit:\t<unset>\n");
-                }
-            }
-        }
-    }
-    let node_selector = spec
-        .get("nodeSelector")
-        .and_then(Value::as_object)
-        .map(|m| {
-            m.iter()
-                .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
-                .collect()
-        });
-    multiline(&mut w, "  Node-Selectors", node_selector);
-    w.push_str("  Tolerations:\t<none>\n");
-    w
-}
-
-/// `printLabelsMultilineWithIndent`: the first item after the title, the others on their
-/// own lines after a tab.
-fn multiline(w: &mut String, title: &str, items: Option<Vec<String>>) {
-    _ = write!(w, "{title}:\t");
-    let mut items = items.unwrap_or_default();
-    items.sort_stable();
-    if items.is_empty() {
-        w.push_str("<none>\n");
-        return;
-    }
-    for (i, item) in items.iter().enumerate() {
-        if i > 0 {
-            w.push('\t');
-        }
-        w.push_str(item);
-        w.push('\n');
-    }
-}
-
-fn describe_containers(w: &mut String, label: &str, containers: &[Value]) {
-    let none = if containers.is_empty() { " <none>" } else { "" };
-    _ = write!(w, "  {label}:{none}\n");
-    for c in containers {
-        let s = |k: &str| c.get(k).and_then(Value::as_str).unwrap_or("");
-        _ = write!(w, "   {}:\n", s("name"));
-        _ = write!(w, "    Image:\t{}\n", s("image"));
-        let ports: Vec<&Value> = c
-            .get("ports")
-            .and_then(Value::as_array)
-            .map(|p| p.iter().collect())
-            .unwrap_or_default();
-        let port = |p: &Value, k: &str| {
-            format!(
-                "{}/{}",
-                p.get(k).and_then(Value::as_i64).unwrap_or(0),
-                p.get("protocol").and_then(Value::as_str).unwrap_or("TCP")
-            )
-        };
-        let list = |k: &str| {
-            ports
-                .iter()
-                .map(|p| port(p, k))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        let (cp, hp) = (list("containerPort"), list("hostPort"));
-        let or_none = |x: String| {
-            if x.is_empty() {
-                "<none>".to_string()
-            } else {
-                x
-            }
-        };
-        if ports.len() > 1 {
-            _ = write!(w, "    Ports:\t{cp}\n    Host Ports:\t{hp}\n");
-        } else {
-            _ = write!(
-                w,
-                "    Port:\t{}\n    Host Port:\t{}\n",
-                or_none(cp),
-                or_none(hp)
-            );
-        }
-        for k in ["command", "args"] {
-            if let Some(a) = c.get(k).and_then(Value::as_array).filter(|a| !a.is_empty()) {
-                _ = write!(
-                    w,
-                    "    {}:\n",
-                    if k == "command" { "Command" } else { "Args" }
-                );
-                for x in a {
-                    _ = write!(w, "      {}\n", x.as_str().unwrap_or(""));
-                }
-            }
-        }
-        match c
-            .get("env")
-            .and_then(Value::as_array)
-            .filter(|e| !e.is_empty())
-        {
-            None => w.push_str("    Environment:\t<none>\n"),
-            Some(env) => {
-                w.push_str("    Environment:\n");
-                for e in env {
-                    let n = e.get("name").and_then(Value::as_str).unwrap_or("");
-                    let v = e.get("value").and_then(Value::as_str).unwrap_or("");
-                    _ = write!(w, "      {n}:\t{v}\n");
-                }
-            }
-        }
-        match c
-            .get("volumeMounts")
-            .and_then(Value::as_array)
-            .filter(|m| !m.is_empty())
-        {
-            None => w.push_str("    Mounts:\t<none>\n"),
-            Some(mounts) => {
-                w.push_str("    Mounts:\n");
-                for m in mounts {
-                    let ro = m.get("readOnly").and_then(Value::as_bool).unwrap_or(false);
-                    _ = write!(
-                        w,
-                        "      {} from {} ({})\n",
-                        m.get("mountPath").and_then(Value::as_str).unwrap_or(""),
-                        m.get("name").and_then(Value::as_str).unwrap_or(""),
-                        if ro { "ro" } else { "rw" }
-                    );
-                }
-            }
-        }
-    }
+    t["metadata"]["annotations"][CHANGE_CAUSE] = json!(change_cause);
+    super::describe::pod_template_text(&t)
 }
 
 #[cfg(test)]
