@@ -48,6 +48,13 @@ impl W {
         let _ = self.buf.write_fmt(args);
     }
 
+    /// `w` of `text` then `value` and a newline: the commonest line, with no formatting.
+    fn line(&mut self, level: usize, text: &str, value: &str) {
+        self.w(level, text);
+        self.buf.push_str(value);
+        self.buf.push('\n');
+    }
+
     fn done(self) -> String {
         tabwriter::format(&self.buf, 0, 2)
     }
@@ -329,10 +336,7 @@ fn annotations_multiline(w: &mut W, title: &str, annotations: &BTreeMap<String, 
         if value.len() + k.len() + 2 > MAX_ANNOTATION_LEN || value.contains('\n') {
             w.f(0, format_args!("{k}:\n"));
             for line in value.split('\n') {
-                w.f(
-                    0,
-                    format_args!("\t  {}\n", shorten(line, MAX_ANNOTATION_LEN - 2)),
-                );
+                w.line(0, "\t  ", &*(shorten(line, MAX_ANNOTATION_LEN - 2)));
             }
         } else {
             w.f(0, format_args!("{k}: {value}\n"));
@@ -458,30 +462,30 @@ fn pod_status_counts(sim: &Sim, owner: &Object) -> String {
 fn pod(sim: &Sim, p: &Object, w: &mut W) {
     let spec = p.spec();
     let status = p.status();
-    w.f(0, format_args!("Name:\t{}\n", p.meta.name));
-    w.f(0, format_args!("Namespace:\t{}\n", p.meta.namespace));
+    w.line(0, "Name:\t", &*(p.meta.name));
+    w.line(0, "Namespace:\t", &*(p.meta.namespace));
     if let Some(prio) = spec.get("priority").and_then(Value::as_i64) {
-        w.f(0, format_args!("Priority:\t{prio}\n"));
+        w.f(0, format_args!("Priority:\t{}\n", prio));
     }
     if !s(spec, &["priorityClassName"]).is_empty() {
-        w.f(
+        w.line(
             0,
-            format_args!(
-                "Priority Class Name:\t{}\n",
-                s(spec, &["priorityClassName"])
-            ),
+            "Priority Class Name:\t",
+            &*(s(spec, &["priorityClassName"])),
         );
     }
     if !s(spec, &["runtimeClassName"]).is_empty() {
-        w.f(
+        w.line(
             0,
-            format_args!("Runtime Class Name:\t{}\n", s(spec, &["runtimeClassName"])),
+            "Runtime Class Name:\t",
+            &*(s(spec, &["runtimeClassName"])),
         );
     }
     if !s(spec, &["serviceAccountName"]).is_empty() {
-        w.f(
+        w.line(
             0,
-            format_args!("Service Account:\t{}\n", s(spec, &["serviceAccountName"])),
+            "Service Account:\t",
+            &*(s(spec, &["serviceAccountName"])),
         );
     }
     let node = s(spec, &["nodeName"]);
@@ -494,7 +498,7 @@ fn pod(sim: &Sim, p: &Object, w: &mut W) {
         );
     }
     if let Some(t) = status.get("startTime").filter(|t| !t.is_null()) {
-        w.f(0, format_args!("Start Time:\t{}\n", stamp(t)));
+        w.line(0, "Start Time:\t", &*(stamp(t)));
     }
     labels_multiline(w, "", "Labels", &p.meta.labels);
     annotations_multiline(w, "Annotations", &p.meta.annotations);
@@ -515,38 +519,36 @@ fn pod(sim: &Sim, p: &Object, w: &mut W) {
                 ),
             );
         }
-        _ => w.f(0, format_args!("Status:\t{phase}\n")),
+        _ => w.line(0, "Status:\t", &*phase),
     }
     if !s(status, &["reason"]).is_empty() {
-        w.f(0, format_args!("Reason:\t{}\n", s(status, &["reason"])));
+        w.line(0, "Reason:\t", &*(s(status, &["reason"])));
     }
     if !s(status, &["message"]).is_empty() {
-        w.f(0, format_args!("Message:\t{}\n", s(status, &["message"])));
+        w.line(0, "Message:\t", &*(s(status, &["message"])));
     }
     let seccomp = s(spec, &["securityContext", "seccompProfile", "type"]);
     if !seccomp.is_empty() {
-        w.f(0, format_args!("SeccompProfile:\t{seccomp}\n"));
+        w.line(0, "SeccompProfile:\t", &*seccomp);
     }
-    w.f(0, format_args!("IP:\t{}\n", s(status, &["podIP"])));
+    w.line(0, "IP:\t", &*(s(status, &["podIP"])));
     let ips = arr(status, "podIPs");
     if ips.is_empty() {
         w.w(0, "IPs:\t<none>\n");
     } else {
         w.w(0, "IPs:\n");
         for ip in ips {
-            w.f(1, format_args!("IP:\t{}\n", s(ip, &["ip"])));
+            w.line(1, "IP:\t", &*(s(ip, &["ip"])));
         }
     }
     if let Some(c) = controlled_by(p) {
-        w.f(0, format_args!("Controlled By:\t{c}\n"));
+        w.line(0, "Controlled By:\t", &*c);
     }
     if !s(status, &["nominatedNodeName"]).is_empty() {
-        w.f(
+        w.line(
             0,
-            format_args!(
-                "NominatedNodeName:\t{}\n",
-                s(status, &["nominatedNodeName"])
-            ),
+            "NominatedNodeName:\t",
+            &*(s(status, &["nominatedNodeName"])),
         );
     }
     if let Some(r) = spec.get("resources").filter(|r| r.is_object()) {
@@ -582,7 +584,7 @@ fn pod(sim: &Sim, p: &Object, w: &mut W) {
         }
     }
     volumes(w, arr(spec, "volumes"), "");
-    w.f(0, format_args!("QoS Class:\t{}\n", qos_class(spec)));
+    w.line(0, "QoS Class:\t", &*(qos_class(spec)));
     labels_multiline(w, "", "Node-Selectors", &string_map(&spec["nodeSelector"]));
     tolerations(w, "", "Tolerations", arr(spec, "tolerations"));
 }
@@ -641,14 +643,11 @@ fn containers(
         let status = statuses.and_then(|st| st.iter().find(|x| s(x, &["name"]) == name));
         w.f(1, format_args!("{name_indent}{name}:\n"));
         if let Some(st) = status {
-            w.f(
-                2,
-                format_args!("Container ID:\t{}\n", s(st, &["containerID"])),
-            );
+            w.line(2, "Container ID:\t", &*(s(st, &["containerID"])));
         }
-        w.f(2, format_args!("Image:\t{}\n", s(c, &["image"])));
+        w.line(2, "Image:\t", &*(s(c, &["image"])));
         if let Some(st) = status {
-            w.f(2, format_args!("Image ID:\t{}\n", s(st, &["imageID"])));
+            w.line(2, "Image ID:\t", &*(s(st, &["imageID"])));
         }
         let ports = arr(c, "ports");
         let port_list: Vec<String> = ports
@@ -672,22 +671,18 @@ fn containers(
             })
             .collect();
         if port_list.len() > 1 {
-            w.f(2, format_args!("Ports:\t{}\n", port_list.join(", ")));
-            w.f(2, format_args!("Host Ports:\t{}\n", host_list.join(", ")));
+            w.line(2, "Ports:\t", &*(port_list.join(", ")));
+            w.line(2, "Host Ports:\t", &*(host_list.join(", ")));
         } else {
-            w.f(
+            w.line(
                 2,
-                format_args!(
-                    "Port:\t{}\n",
-                    port_list.first().map_or("<none>", String::as_str)
-                ),
+                "Port:\t",
+                &*(port_list.first().map_or("<none>", String::as_str)),
             );
-            w.f(
+            w.line(
                 2,
-                format_args!(
-                    "Host Port:\t{}\n",
-                    host_list.first().map_or("<none>", String::as_str)
-                ),
+                "Host Port:\t",
+                &*(host_list.first().map_or("<none>", String::as_str)),
             );
         }
         for (key, title) in [("command", "Command"), ("args", "Args")] {
@@ -696,7 +691,7 @@ fn containers(
                 w.f(2, format_args!("{title}:\n"));
                 for item in items {
                     for line in item.as_str().unwrap_or("").split('\n') {
-                        w.f(3, format_args!("{line}\n"));
+                        w.line(3, "", &*line);
                     }
                 }
             }
@@ -707,10 +702,7 @@ fn containers(
                 container_state(w, "Last State", &st["lastState"]);
             }
             let ready = st["ready"].as_bool().unwrap_or(false);
-            w.f(
-                2,
-                format_args!("Ready:\t{}\n", if ready { "True" } else { "False" }),
-            );
+            w.line(2, "Ready:\t", &*(if ready { "True" } else { "False" }));
             w.f(
                 2,
                 format_args!(
@@ -803,7 +795,7 @@ fn env(w: &mut W, c: &Value, pod: Option<&Object>) {
                 if i == 0 {
                     w.f(3, format_args!("{name}:\t{line}\n"));
                 } else {
-                    w.f(3, format_args!("\t{line}\n"));
+                    w.line(3, "\t", &*line);
                 }
             }
         } else if from["fieldRef"].is_object() {
@@ -874,34 +866,31 @@ fn field_value(p: &Object, path: &str) -> String {
 fn container_state(w: &mut W, title: &str, state: &Value) {
     if state["running"].is_object() {
         w.f(2, format_args!("{title}:\tRunning\n"));
-        w.f(
-            3,
-            format_args!("Started:\t{}\n", stamp(&state["running"]["startedAt"])),
-        );
+        w.line(3, "Started:\t", &*(stamp(&state["running"]["startedAt"])));
     } else if state["waiting"].is_object() {
         w.f(2, format_args!("{title}:\tWaiting\n"));
         let reason = s(state, &["waiting", "reason"]);
         if !reason.is_empty() {
-            w.f(3, format_args!("Reason:\t{reason}\n"));
+            w.line(3, "Reason:\t", &*reason);
         }
     } else if state["terminated"].is_object() {
         let t = &state["terminated"];
         w.f(2, format_args!("{title}:\tTerminated\n"));
         if !s(t, &["reason"]).is_empty() {
-            w.f(3, format_args!("Reason:\t{}\n", s(t, &["reason"])));
+            w.line(3, "Reason:\t", &*(s(t, &["reason"])));
         }
         if !s(t, &["message"]).is_empty() {
-            w.f(3, format_args!("Message:\t{}\n", s(t, &["message"])));
+            w.line(3, "Message:\t", &*(s(t, &["message"])));
         }
         w.f(
             3,
             format_args!("Exit Code:\t{}\n", t["exitCode"].as_i64().unwrap_or(0)),
         );
         if let Some(sig) = t["signal"].as_i64().filter(|s| *s > 0) {
-            w.f(3, format_args!("Signal:\t{sig}\n"));
+            w.f(3, format_args!("Signal:\t{}\n", sig));
         }
-        w.f(3, format_args!("Started:\t{}\n", stamp(&t["startedAt"])));
-        w.f(3, format_args!("Finished:\t{}\n", stamp(&t["finishedAt"])));
+        w.line(3, "Started:\t", &*(stamp(&t["startedAt"])));
+        w.line(3, "Finished:\t", &*(stamp(&t["finishedAt"])));
     } else {
         w.f(2, format_args!("{title}:\tWaiting\n"));
     }
@@ -1122,7 +1111,7 @@ fn tolerations(w: &mut W, indent: &str, title: &str, list: &[Value]) {
         if let Some(secs) = t["tolerationSeconds"].as_i64() {
             _ = write!(line, " for {secs}s");
         }
-        w.f(0, format_args!("{line}\n"));
+        w.line(0, "", &*line);
     }
 }
 
@@ -1149,9 +1138,10 @@ fn pod_template(w: &mut W, template: &Value) {
     }
     let spec = &template["spec"];
     if !s(spec, &["serviceAccountName"]).is_empty() {
-        w.f(
+        w.line(
             1,
-            format_args!("Service Account:\t{}\n", s(spec, &["serviceAccountName"])),
+            "Service Account:\t",
+            &*(s(spec, &["serviceAccountName"])),
         );
     }
     if !arr(spec, "initContainers").is_empty() {
@@ -1167,12 +1157,10 @@ fn pod_template(w: &mut W, template: &Value) {
     containers(w, "Containers", arr(spec, "containers"), None, None, "  ");
     volumes(w, arr(spec, "volumes"), "  ");
     if !s(spec, &["priorityClassName"]).is_empty() {
-        w.f(
+        w.line(
             1,
-            format_args!(
-                "Priority Class Name:\t{}\n",
-                s(spec, &["priorityClassName"])
-            ),
+            "Priority Class Name:\t",
+            &*(s(spec, &["priorityClassName"])),
         );
     }
     labels_multiline(
@@ -1188,16 +1176,10 @@ fn pod_template(w: &mut W, template: &Value) {
 
 fn statefulset(sim: &Sim, o: &Object, w: &mut W) {
     let spec = o.spec();
-    w.f(0, format_args!("Name:\t{}\n", o.meta.name));
-    w.f(0, format_args!("Namespace:\t{}\n", o.meta.namespace));
-    w.f(
-        0,
-        format_args!("CreationTimestamp:\t{}\n", rfc1123z(o.meta.creation_ms)),
-    );
-    w.f(
-        0,
-        format_args!("Selector:\t{}\n", selector_string(&spec["selector"])),
-    );
+    w.line(0, "Name:\t", &*(o.meta.name));
+    w.line(0, "Namespace:\t", &*(o.meta.namespace));
+    w.line(0, "CreationTimestamp:\t", &*(rfc1123z(o.meta.creation_ms)));
+    w.line(0, "Selector:\t", &*(selector_string(&spec["selector"])));
     labels_multiline(w, "", "Labels", &o.meta.labels);
     annotations_multiline(w, "Annotations", &o.meta.annotations);
     w.f(
@@ -1208,27 +1190,19 @@ fn statefulset(sim: &Sim, o: &Object, w: &mut W) {
             o.status()["replicas"].as_i64().unwrap_or(0)
         ),
     );
-    w.f(
+    w.line(
         0,
-        format_args!(
-            "Update Strategy:\t{}\n",
-            s(spec, &["updateStrategy", "type"])
-        ),
+        "Update Strategy:\t",
+        &*(s(spec, &["updateStrategy", "type"])),
     );
     let ru = &spec["updateStrategy"]["rollingUpdate"];
     if let Some(p) = ru["partition"].as_i64() {
-        w.f(1, format_args!("Partition:\t{p}\n"));
+        w.f(1, format_args!("Partition:\t{}\n", p));
         if !ru["maxUnavailable"].is_null() {
-            w.f(
-                1,
-                format_args!("MaxUnavailable:\t{}\n", go_v(&ru["maxUnavailable"])),
-            );
+            w.line(1, "MaxUnavailable:\t", &*(go_v(&ru["maxUnavailable"])));
         }
     }
-    w.f(
-        0,
-        format_args!("Pods Status:\t{}\n", pod_status_counts(sim, o)),
-    );
+    w.line(0, "Pods Status:\t", &*(pod_status_counts(sim, o)));
     pod_template(w, &spec["template"]);
     let templates = arr(spec, "volumeClaimTemplates");
     if templates.is_empty() {
@@ -1236,8 +1210,8 @@ fn statefulset(sim: &Sim, o: &Object, w: &mut W) {
     } else {
         w.w(0, "Volume Claims:\n");
         for t in templates {
-            w.f(1, format_args!("Name:\t{}\n", s(t, &["metadata", "name"])));
-            w.f(1, format_args!("StorageClass:\t{}\n", claim_class(t)));
+            w.line(1, "Name:\t", &*(s(t, &["metadata", "name"])));
+            w.line(1, "StorageClass:\t", &*(claim_class(t)));
             labels_multiline(w, "  ", "Labels", &string_map(&t["metadata"]["labels"]));
             labels_multiline(
                 w,
@@ -1249,7 +1223,7 @@ fn statefulset(sim: &Sim, o: &Object, w: &mut W) {
             if cap.is_null() {
                 w.w(1, "Capacity:\t<default>\n");
             } else {
-                w.f(1, format_args!("Capacity:\t{}\n", go_v(cap)));
+                w.line(1, "Capacity:\t", &*(go_v(cap)));
             }
             let modes: Vec<String> = arr(&t["spec"], "accessModes").iter().map(go_v).collect();
             w.f(1, format_args!("Access Modes:\t[{}]\n", modes.join(" ")));
@@ -1277,18 +1251,12 @@ fn deployment(sim: &Sim, d: &Object, w: &mut W) {
     let spec = d.spec();
     let st = d.status();
     let n = |k: &str| st[k].as_i64().unwrap_or(0);
-    w.f(0, format_args!("Name:\t{}\n", d.meta.name));
-    w.f(0, format_args!("Namespace:\t{}\n", d.meta.namespace));
-    w.f(
-        0,
-        format_args!("CreationTimestamp:\t{}\n", rfc1123z(d.meta.creation_ms)),
-    );
+    w.line(0, "Name:\t", &*(d.meta.name));
+    w.line(0, "Namespace:\t", &*(d.meta.namespace));
+    w.line(0, "CreationTimestamp:\t", &*(rfc1123z(d.meta.creation_ms)));
     labels_multiline(w, "", "Labels", &d.meta.labels);
     annotations_multiline(w, "Annotations", &d.meta.annotations);
-    w.f(
-        0,
-        format_args!("Selector:\t{}\n", selector_string(&spec["selector"])),
-    );
+    w.line(0, "Selector:\t", &*(selector_string(&spec["selector"])));
     w.f(
         0,
         format_args!(
@@ -1300,10 +1268,7 @@ fn deployment(sim: &Sim, d: &Object, w: &mut W) {
             n("unavailableReplicas")
         ),
     );
-    w.f(
-        0,
-        format_args!("StrategyType:\t{}\n", s(spec, &["strategy", "type"])),
-    );
+    w.line(0, "StrategyType:\t", &*(s(spec, &["strategy", "type"])));
     w.f(
         0,
         format_args!(
@@ -1348,8 +1313,8 @@ fn deployment(sim: &Sim, d: &Object, w: &mut W) {
             .copied()
             .filter(|rs| !new.iter().any(|n| n.meta.uid == rs.meta.uid))
             .collect();
-        w.f(0, format_args!("OldReplicaSets:\t{}\n", rs_list(&old)));
-        w.f(0, format_args!("NewReplicaSet:\t{}\n", rs_list(&new)));
+        w.line(0, "OldReplicaSets:\t", &*(rs_list(&old)));
+        w.line(0, "NewReplicaSet:\t", &*(rs_list(&new)));
     }
 }
 
@@ -1403,16 +1368,17 @@ fn conditions_with_reason(w: &mut W, conditions: &[Value]) {
 
 fn replicaset(sim: &Sim, rs: &Object, w: &mut W) {
     let spec = rs.spec();
-    w.f(0, format_args!("Name:\t{}\n", rs.meta.name));
-    w.f(0, format_args!("Namespace:\t{}\n", rs.meta.namespace));
-    w.f(
+    w.line(0, "Name:\t", &*(rs.meta.name));
+    w.line(0, "Namespace:\t", &*(rs.meta.namespace));
+    w.line(
         0,
-        format_args!("Selector:\t{}\n", format_label_selector(&spec["selector"])),
+        "Selector:\t",
+        &*(format_label_selector(&spec["selector"])),
     );
     labels_multiline(w, "", "Labels", &rs.meta.labels);
     annotations_multiline(w, "Annotations", &rs.meta.annotations);
     if let Some(c) = controlled_by(rs) {
-        w.f(0, format_args!("Controlled By:\t{c}\n"));
+        w.line(0, "Controlled By:\t", &*c);
     }
     w.f(
         0,
@@ -1422,10 +1388,7 @@ fn replicaset(sim: &Sim, rs: &Object, w: &mut W) {
             spec["replicas"].as_i64().unwrap_or(1)
         ),
     );
-    w.f(
-        0,
-        format_args!("Pods Status:\t{}\n", pod_status_counts(sim, rs)),
-    );
+    w.line(0, "Pods Status:\t", &*(pod_status_counts(sim, rs)));
     pod_template(w, &spec["template"]);
     conditions_with_reason(w, arr(rs.status(), "conditions"));
 }
@@ -1433,8 +1396,8 @@ fn replicaset(sim: &Sim, rs: &Object, w: &mut W) {
 // ----- configuration ------------------------------------------------------------------
 
 fn configmap(o: &Object, w: &mut W) {
-    w.f(0, format_args!("Name:\t{}\n", o.meta.name));
-    w.f(0, format_args!("Namespace:\t{}\n", o.meta.namespace));
+    w.line(0, "Name:\t", &*(o.meta.name));
+    w.line(0, "Namespace:\t", &*(o.meta.namespace));
     labels_multiline(w, "", "Labels", &o.meta.labels);
     annotations_multiline(w, "Annotations", &o.meta.annotations);
     w.w(0, "\nData\n====\n");
@@ -1459,8 +1422,8 @@ fn configmap(o: &Object, w: &mut W) {
 }
 
 fn secret(o: &Object, w: &mut W) {
-    w.f(0, format_args!("Name:\t{}\n", o.meta.name));
-    w.f(0, format_args!("Namespace:\t{}\n", o.meta.namespace));
+    w.line(0, "Name:\t", &*(o.meta.name));
+    w.line(0, "Namespace:\t", &*(o.meta.namespace));
     labels_multiline(w, "", "Labels", &o.meta.labels);
     annotations_multiline(w, "Annotations", &o.meta.annotations);
     w.f(
@@ -1487,23 +1450,21 @@ fn secret(o: &Object, w: &mut W) {
 }
 
 fn namespace(o: &Object, w: &mut W) {
-    w.f(0, format_args!("Name:\t{}\n", o.meta.name));
+    w.line(0, "Name:\t", &*(o.meta.name));
     labels_multiline(w, "", "Labels", &o.meta.labels);
     annotations_multiline(w, "Annotations", &o.meta.annotations);
-    w.f(
+    w.line(
         0,
-        format_args!(
-            "Status:\t{}\n",
-            o.str_at(&["status", "phase"]).unwrap_or("Active")
-        ),
+        "Status:\t",
+        &*(o.str_at(&["status", "phase"]).unwrap_or("Active")),
     );
     w.w(0, "\nNo resource quota.\n");
     w.w(0, "\nNo LimitRange resource.\n");
 }
 
 fn serviceaccount(o: &Object, w: &mut W) {
-    w.f(0, format_args!("Name:\t{}\n", o.meta.name));
-    w.f(0, format_args!("Namespace:\t{}\n", o.meta.namespace));
+    w.line(0, "Name:\t", &*(o.meta.name));
+    w.line(0, "Namespace:\t", &*(o.meta.namespace));
     labels_multiline(w, "", "Labels", &o.meta.labels);
     annotations_multiline(w, "Annotations", &o.meta.annotations);
     let names = |key: &str| -> Vec<String> {
@@ -1534,50 +1495,37 @@ fn serviceaccount(o: &Object, w: &mut W) {
 
 fn service(sim: &Sim, o: &Object, w: &mut W) {
     let spec = o.spec();
-    w.f(0, format_args!("Name:\t{}\n", o.meta.name));
-    w.f(0, format_args!("Namespace:\t{}\n", o.meta.namespace));
+    w.line(0, "Name:\t", &*(o.meta.name));
+    w.line(0, "Namespace:\t", &*(o.meta.namespace));
     labels_multiline(w, "", "Labels", &o.meta.labels);
     annotations_multiline(w, "Annotations", &o.meta.annotations);
-    w.f(
+    w.line(
         0,
-        format_args!(
-            "Selector:\t{}\n",
-            format_labels(&string_map(&spec["selector"]))
-        ),
+        "Selector:\t",
+        &*(format_labels(&string_map(&spec["selector"]))),
     );
-    w.f(0, format_args!("Type:\t{}\n", s(spec, &["type"])));
+    w.line(0, "Type:\t", &*(s(spec, &["type"])));
     if !s(spec, &["ipFamilyPolicy"]).is_empty() {
-        w.f(
-            0,
-            format_args!("IP Family Policy:\t{}\n", s(spec, &["ipFamilyPolicy"])),
-        );
+        w.line(0, "IP Family Policy:\t", &*(s(spec, &["ipFamilyPolicy"])));
     }
     let fams: Vec<String> = arr(spec, "ipFamilies").iter().map(go_v).collect();
-    w.f(
-        0,
-        format_args!("IP Families:\t{}\n", none_if_empty(&fams.join(","))),
-    );
-    w.f(0, format_args!("IP:\t{}\n", s(spec, &["clusterIP"])));
+    w.line(0, "IP Families:\t", &*(none_if_empty(&fams.join(","))));
+    w.line(0, "IP:\t", &*(s(spec, &["clusterIP"])));
     let ips: Vec<String> = arr(spec, "clusterIPs").iter().map(go_v).collect();
-    w.f(0, format_args!("IPs:\t{}\n", none_if_empty(&ips.join(","))));
+    w.line(0, "IPs:\t", &*(none_if_empty(&ips.join(","))));
     let ext: Vec<String> = arr(spec, "externalIPs").iter().map(go_v).collect();
     if !ext.is_empty() {
-        w.f(0, format_args!("External IPs:\t{}\n", ext.join(",")));
+        w.line(0, "External IPs:\t", &*(ext.join(",")));
     }
     if !s(spec, &["loadBalancerIP"]).is_empty() {
-        w.f(
+        w.line(
             0,
-            format_args!(
-                "Desired LoadBalancer IP:\t{}\n",
-                s(spec, &["loadBalancerIP"])
-            ),
+            "Desired LoadBalancer IP:\t",
+            &*(s(spec, &["loadBalancerIP"])),
         );
     }
     if !s(spec, &["externalName"]).is_empty() {
-        w.f(
-            0,
-            format_args!("External Name:\t{}\n", s(spec, &["externalName"])),
-        );
+        w.line(0, "External Name:\t", &*(s(spec, &["externalName"])));
     }
     let lb: Vec<String> = arr(&o.status()["loadBalancer"], "ingress")
         .iter()
@@ -1593,10 +1541,7 @@ fn service(sim: &Sim, o: &Object, w: &mut W) {
         })
         .collect();
     if !lb.is_empty() {
-        w.f(
-            0,
-            format_args!("LoadBalancer Ingress:\t{}\n", lb.join(", ")),
-        );
+        w.line(0, "LoadBalancer Ingress:\t", &*(lb.join(", ")));
     }
     let slices = slices_for(sim, &o.meta.namespace, &o.meta.name);
     for p in arr(spec, "ports") {
@@ -1617,35 +1562,25 @@ fn service(sim: &Sim, o: &Object, w: &mut W) {
         if let Some(np) = p["nodePort"].as_i64().filter(|n| *n != 0) {
             w.f(0, format_args!("NodePort:\t{shown}\t{np}/{proto}\n"));
         }
-        w.f(
-            0,
-            format_args!("Endpoints:\t{}\n", endpoints_text(&slices, name)),
-        );
+        w.line(0, "Endpoints:\t", &*(endpoints_text(&slices, name)));
     }
-    w.f(
-        0,
-        format_args!("Session Affinity:\t{}\n", s(spec, &["sessionAffinity"])),
-    );
+    w.line(0, "Session Affinity:\t", &*(s(spec, &["sessionAffinity"])));
     if !s(spec, &["externalTrafficPolicy"]).is_empty() {
-        w.f(
+        w.line(
             0,
-            format_args!(
-                "External Traffic Policy:\t{}\n",
-                s(spec, &["externalTrafficPolicy"])
-            ),
+            "External Traffic Policy:\t",
+            &*(s(spec, &["externalTrafficPolicy"])),
         );
     }
     if !s(spec, &["internalTrafficPolicy"]).is_empty() {
-        w.f(
+        w.line(
             0,
-            format_args!(
-                "Internal Traffic Policy:\t{}\n",
-                s(spec, &["internalTrafficPolicy"])
-            ),
+            "Internal Traffic Policy:\t",
+            &*(s(spec, &["internalTrafficPolicy"])),
         );
     }
     if let Some(hc) = spec["healthCheckNodePort"].as_i64().filter(|n| *n != 0) {
-        w.f(0, format_args!("HealthCheck NodePort:\t{hc}\n"));
+        w.f(0, format_args!("HealthCheck NodePort:\t{}\n", hc));
     }
 }
 
@@ -1746,27 +1681,22 @@ fn access_modes(v: &Value) -> String {
 
 fn pvc(sim: &Sim, o: &Object, w: &mut W) {
     let spec = o.spec();
-    w.f(0, format_args!("Name:\t{}\n", o.meta.name));
-    w.f(0, format_args!("Namespace:\t{}\n", o.meta.namespace));
-    w.f(
-        0,
-        format_args!("StorageClass:\t{}\n", claim_class(&o.to_json())),
-    );
+    w.line(0, "Name:\t", &*(o.meta.name));
+    w.line(0, "Namespace:\t", &*(o.meta.namespace));
+    w.line(0, "StorageClass:\t", &*(claim_class(&o.to_json())));
     match o.meta.deletion_ms {
         Some(d) => w.f(
             0,
             format_args!("Status:\tTerminating (lasts {})\n", since(sim, d)),
         ),
-        None => w.f(
+        None => w.line(
             0,
-            format_args!(
-                "Status:\t{}\n",
-                o.str_at(&["status", "phase"]).unwrap_or("")
-            ),
+            "Status:\t",
+            &*(o.str_at(&["status", "phase"]).unwrap_or("")),
         ),
     }
     let volume = s(spec, &["volumeName"]);
-    w.f(0, format_args!("Volume:\t{volume}\n"));
+    w.line(0, "Volume:\t", &*volume);
     labels_multiline(w, "", "Labels", &o.meta.labels);
     annotations_multiline(w, "Annotations", &o.meta.annotations);
     w.f(
@@ -1782,13 +1712,10 @@ fn pvc(sim: &Sim, o: &Object, w: &mut W) {
         )
     };
     let cap = if cap == "<nil>" { String::new() } else { cap };
-    w.f(0, format_args!("Capacity:\t{cap}\n"));
-    w.f(0, format_args!("Access Modes:\t{modes}\n"));
+    w.line(0, "Capacity:\t", &*cap);
+    w.line(0, "Access Modes:\t", &*modes);
     if !s(spec, &["volumeMode"]).is_empty() {
-        w.f(
-            0,
-            format_args!("VolumeMode:\t{}\n", s(spec, &["volumeMode"])),
-        );
+        w.line(0, "VolumeMode:\t", &*(s(spec, &["volumeMode"])));
     }
     let users: Vec<&str> = sim
         .store
@@ -1809,14 +1736,14 @@ fn pvc(sim: &Sim, o: &Object, w: &mut W) {
             if i > 0 {
                 w.w(0, "\t");
             }
-            w.f(0, format_args!("{u}\n"));
+            w.line(0, "", &*u);
         }
     }
 }
 
 fn pv(sim: &Sim, o: &Object, w: &mut W) {
     let spec = o.spec();
-    w.f(0, format_args!("Name:\t{}\n", o.meta.name));
+    w.line(0, "Name:\t", &*(o.meta.name));
     labels_multiline(w, "", "Labels", &o.meta.labels);
     annotations_multiline(w, "Annotations", &o.meta.annotations);
     w.f(
@@ -1830,19 +1757,17 @@ fn pv(sim: &Sim, o: &Object, w: &mut W) {
         .get("volume.beta.kubernetes.io/storage-class")
         .cloned();
     let class = beta.unwrap_or_else(|| s(spec, &["storageClassName"]).to_string());
-    w.f(0, format_args!("StorageClass:\t{class}\n"));
+    w.line(0, "StorageClass:\t", &*class);
     if let Some(d) = o.meta.deletion_ms {
         w.f(
             0,
             format_args!("Status:\tTerminating (lasts {})\n", since(sim, d)),
         );
     } else {
-        w.f(
+        w.line(
             0,
-            format_args!(
-                "Status:\t{}\n",
-                o.str_at(&["status", "phase"]).unwrap_or("")
-            ),
+            "Status:\t",
+            &*(o.str_at(&["status", "phase"]).unwrap_or("")),
         );
     }
     let claim = &spec["claimRef"];
@@ -1858,34 +1783,21 @@ fn pv(sim: &Sim, o: &Object, w: &mut W) {
     } else {
         w.w(0, "Claim:\t\n");
     }
-    w.f(
+    w.line(
         0,
-        format_args!(
-            "Reclaim Policy:\t{}\n",
-            s(spec, &["persistentVolumeReclaimPolicy"])
-        ),
+        "Reclaim Policy:\t",
+        &*(s(spec, &["persistentVolumeReclaimPolicy"])),
     );
-    w.f(
-        0,
-        format_args!("Access Modes:\t{}\n", access_modes(&spec["accessModes"])),
-    );
+    w.line(0, "Access Modes:\t", &*(access_modes(&spec["accessModes"])));
     if !s(spec, &["volumeMode"]).is_empty() {
-        w.f(
-            0,
-            format_args!("VolumeMode:\t{}\n", s(spec, &["volumeMode"])),
-        );
+        w.line(0, "VolumeMode:\t", &*(s(spec, &["volumeMode"])));
     }
-    w.f(
-        0,
-        format_args!("Capacity:\t{}\n", go_v(&spec["capacity"]["storage"])),
-    );
+    w.line(0, "Capacity:\t", &*(go_v(&spec["capacity"]["storage"])));
     w.w(0, "Node Affinity:\t<none>\n");
-    w.f(
+    w.line(
         0,
-        format_args!(
-            "Message:\t{}\n",
-            o.str_at(&["status", "message"]).unwrap_or("")
-        ),
+        "Message:\t",
+        &*(o.str_at(&["status", "message"]).unwrap_or("")),
     );
     w.w(0, "Source:\n");
     if spec["hostPath"].is_object() {
@@ -1918,13 +1830,10 @@ fn pv(sim: &Sim, o: &Object, w: &mut W) {
                 w.w(2, "\t");
             }
             let line = format!("{k}={v}");
-            w.f(0, format_args!("{}\n", shorten(&line, MAX_ANNOTATION_LEN)));
+            w.line(0, "", &*(shorten(&line, MAX_ANNOTATION_LEN)));
         }
     } else if spec["local"].is_object() {
-        w.f(2, format_args!(
-            "Type:\tLocalVolume (a persistent volume backed by local storage on a node)\n    Path:\t{}\n",
-            s(spec, &["local", "path"])
-        ));
+        w.line(2, "Type:\tLocalVolume (a persistent volume backed by local storage on a node)\n    Path:\t", &*(s(spec, &["local", "path"])));
     } else if spec["nfs"].is_object() {
         w.f(2, format_args!(
             "Type:\tNFS (an NFS mount that lasts the lifetime of a pod)\n    Server:\t{}\n    Path:\t{}\n    ReadOnly:\t{}\n",
@@ -1947,32 +1856,25 @@ fn storageclass(o: &Object, w: &mut W) {
     } else {
         "No"
     };
-    w.f(0, format_args!("Name:\t{}\n", o.meta.name));
-    w.f(0, format_args!("IsDefaultClass:\t{default_text}\n"));
-    w.f(
+    w.line(0, "Name:\t", &*(o.meta.name));
+    w.line(0, "IsDefaultClass:\t", &*default_text);
+    w.line(0, "Annotations:\t", &*(format_labels(annotations)));
+    w.line(
         0,
-        format_args!("Annotations:\t{}\n", format_labels(annotations)),
+        "Provisioner:\t",
+        &*(o.str_at(&["provisioner"]).unwrap_or("")),
     );
-    w.f(
+    w.line(
         0,
-        format_args!(
-            "Provisioner:\t{}\n",
-            o.str_at(&["provisioner"]).unwrap_or("")
-        ),
-    );
-    w.f(
-        0,
-        format_args!(
-            "Parameters:\t{}\n",
-            format_labels(&string_map(o.get(&["parameters"])))
-        ),
+        "Parameters:\t",
+        &*(format_labels(&string_map(o.get(&["parameters"])))),
     );
     let expansion = match o.get(&["allowVolumeExpansion"]).as_bool() {
         Some(true) => "True",
         Some(false) => "False",
         None => "<unset>",
     };
-    w.f(0, format_args!("AllowVolumeExpansion:\t{expansion}\n"));
+    w.line(0, "AllowVolumeExpansion:\t", &*expansion);
     let opts = o
         .get(&["mountOptions"])
         .as_array()
@@ -1983,22 +1885,22 @@ fn storageclass(o: &Object, w: &mut W) {
     } else {
         w.w(0, "MountOptions:\n");
         for m in opts {
-            w.f(1, format_args!("{}\n", go_v(&m)));
+            w.line(1, "", &*(go_v(&m)));
         }
     }
     if let Some(r) = o.str_at(&["reclaimPolicy"]) {
-        w.f(0, format_args!("ReclaimPolicy:\t{r}\n"));
+        w.line(0, "ReclaimPolicy:\t", &*r);
     }
     if let Some(m) = o.str_at(&["volumeBindingMode"]) {
-        w.f(0, format_args!("VolumeBindingMode:\t{m}\n"));
+        w.line(0, "VolumeBindingMode:\t", &*m);
     }
 }
 
 fn ingress(sim: &Sim, o: &Object, w: &mut W) {
     let spec = o.spec();
-    w.f(0, format_args!("Name:\t{}\n", o.meta.name));
+    w.line(0, "Name:\t", &*(o.meta.name));
     labels_multiline(w, "", "Labels", &o.meta.labels);
-    w.f(0, format_args!("Namespace:\t{}\n", o.meta.namespace));
+    w.line(0, "Namespace:\t", &*(o.meta.namespace));
     let addrs: Vec<String> = arr(&o.status()["loadBalancer"], "ingress")
         .iter()
         .map(|i| {
@@ -2010,14 +1912,12 @@ fn ingress(sim: &Sim, o: &Object, w: &mut W) {
             }
         })
         .collect();
-    w.f(0, format_args!("Address:\t{}\n", addrs.join(",")));
+    w.line(0, "Address:\t", &*(addrs.join(",")));
     let class = s(spec, &["ingressClassName"]);
-    w.f(
+    w.line(
         0,
-        format_args!(
-            "Ingress Class:\t{}\n",
-            if class.is_empty() { "<none>" } else { class }
-        ),
+        "Ingress Class:\t",
+        &*(if class.is_empty() { "<none>" } else { class }),
     );
     let backend_text = |b: &Value| -> String {
         let svc = &b["service"];
@@ -2057,7 +1957,7 @@ fn ingress(sim: &Sim, o: &Object, w: &mut W) {
     };
     let def = &spec["defaultBackend"];
     if def.is_object() {
-        w.f(0, format_args!("Default backend:\t{}\n", backend_text(def)));
+        w.line(0, "Default backend:\t", &*(backend_text(def)));
     } else {
         w.w(0, "Default backend:\t<default>\n");
     }
@@ -2068,7 +1968,7 @@ fn ingress(sim: &Sim, o: &Object, w: &mut W) {
             let hosts: Vec<String> = arr(t, "hosts").iter().map(go_v).collect();
             let secret = s(t, &["secretName"]);
             if secret.is_empty() {
-                w.f(1, format_args!("SNI routes {}\n", hosts.join(",")));
+                w.line(1, "SNI routes ", &*(hosts.join(",")));
             } else {
                 w.f(1, format_args!("{secret} terminates {}\n", hosts.join(",")));
             }
@@ -2115,28 +2015,25 @@ fn ingress(sim: &Sim, o: &Object, w: &mut W) {
 }
 
 fn ingressclass(o: &Object, w: &mut W) {
-    w.f(0, format_args!("Name:\t{}\n", o.meta.name));
+    w.line(0, "Name:\t", &*(o.meta.name));
     labels_multiline(w, "", "Labels", &o.meta.labels);
     annotations_multiline(w, "Annotations", &o.meta.annotations);
-    w.f(
-        0,
-        format_args!("Controller:\t{}\n", s(o.spec(), &["controller"])),
-    );
+    w.line(0, "Controller:\t", &*(s(o.spec(), &["controller"])));
     let p = &o.spec()["parameters"];
     if p.is_object() {
         w.w(0, "Parameters:\n");
         if !s(p, &["apiGroup"]).is_empty() {
-            w.f(1, format_args!("APIGroup:\t{}\n", s(p, &["apiGroup"])));
+            w.line(1, "APIGroup:\t", &*(s(p, &["apiGroup"])));
         }
-        w.f(1, format_args!("Kind:\t{}\n", s(p, &["kind"])));
-        w.f(1, format_args!("Name:\t{}\n", s(p, &["name"])));
+        w.line(1, "Kind:\t", &*(s(p, &["kind"])));
+        w.line(1, "Name:\t", &*(s(p, &["name"])));
     }
 }
 
 /// `describeEndpoints`.
 fn endpoints(o: &Object, w: &mut W) {
-    w.f(0, format_args!("Name:\t{}\n", o.meta.name));
-    w.f(0, format_args!("Namespace:\t{}\n", o.meta.namespace));
+    w.line(0, "Name:\t", &*(o.meta.name));
+    w.line(0, "Namespace:\t", &*(o.meta.namespace));
     labels_multiline(w, "", "Labels", &o.meta.labels);
     annotations_multiline(w, "Annotations", &o.meta.annotations);
     w.w(0, "Subsets:\n");
@@ -2145,11 +2042,8 @@ fn endpoints(o: &Object, w: &mut W) {
             let v: Vec<&str> = arr(subset, k).iter().map(|a| s(a, &["ip"])).collect();
             none_if_empty(&v.join(",")).to_string()
         };
-        w.f(1, format_args!("Addresses:\t{}\n", ips("addresses")));
-        w.f(
-            1,
-            format_args!("NotReadyAddresses:\t{}\n", ips("notReadyAddresses")),
-        );
+        w.line(1, "Addresses:\t", &*(ips("addresses")));
+        w.line(1, "NotReadyAddresses:\t", &*(ips("notReadyAddresses")));
         let ports = arr(subset, "ports");
         if !ports.is_empty() {
             w.w(1, "Ports:\n");
@@ -2181,16 +2075,14 @@ fn none_if_unset(s: &str) -> &str {
 
 /// `describeEndpointSliceV1`.
 fn endpointslice(o: &Object, w: &mut W) {
-    w.f(0, format_args!("Name:\t{}\n", o.meta.name));
-    w.f(0, format_args!("Namespace:\t{}\n", o.meta.namespace));
+    w.line(0, "Name:\t", &*(o.meta.name));
+    w.line(0, "Namespace:\t", &*(o.meta.namespace));
     labels_multiline(w, "", "Labels", &o.meta.labels);
     annotations_multiline(w, "Annotations", &o.meta.annotations);
-    w.f(
+    w.line(
         0,
-        format_args!(
-            "AddressType:\t{}\n",
-            o.str_at(&["addressType"]).unwrap_or("")
-        ),
+        "AddressType:\t",
+        &*(o.str_at(&["addressType"]).unwrap_or("")),
     );
     let ports = o.get(&["ports"]).as_array().cloned().unwrap_or_default();
     if ports.is_empty() {
@@ -2224,21 +2116,16 @@ fn endpointslice(o: &Object, w: &mut W) {
         w.w(0, "Endpoints:\n");
         for e in &eps {
             let addrs: Vec<String> = arr(e, "addresses").iter().map(go_v).collect();
-            w.f(
-                1,
-                format_args!("- Addresses:\t{}\n", none_if_empty(&addrs.join(", "))),
-            );
+            w.line(1, "- Addresses:\t", &*(none_if_empty(&addrs.join(", "))));
             w.w(2, "Conditions:\n");
             let ready = e["conditions"]["ready"]
                 .as_bool()
                 .map_or("<unset>".to_string(), |b| b.to_string());
-            w.f(3, format_args!("Ready:\t{ready}\n"));
-            w.f(
+            w.line(3, "Ready:\t", &*ready);
+            w.line(
                 2,
-                format_args!(
-                    "Hostname:\t{}\n",
-                    e["hostname"].as_str().unwrap_or("<unset>")
-                ),
+                "Hostname:\t",
+                &*(e["hostname"].as_str().unwrap_or("<unset>")),
             );
             if e["targetRef"].is_object() {
                 w.f(
@@ -2250,17 +2137,12 @@ fn endpointslice(o: &Object, w: &mut W) {
                     ),
                 );
             }
-            w.f(
+            w.line(
                 2,
-                format_args!(
-                    "NodeName:\t{}\n",
-                    e["nodeName"].as_str().unwrap_or("<unset>")
-                ),
+                "NodeName:\t",
+                &*(e["nodeName"].as_str().unwrap_or("<unset>")),
             );
-            w.f(
-                2,
-                format_args!("Zone:\t{}\n", e["zone"].as_str().unwrap_or("<unset>")),
-            );
+            w.line(2, "Zone:\t", &*(e["zone"].as_str().unwrap_or("<unset>")));
         }
     }
 }
@@ -2269,8 +2151,8 @@ fn endpointslice(o: &Object, w: &mut W) {
 
 /// kubectl's `genericDescriber`: the object's fields under smart labels.
 fn generic(o: &Object, w: &mut W) {
-    w.f(0, format_args!("Name:\t{}\n", o.meta.name));
-    w.f(0, format_args!("Namespace:\t{}\n", o.meta.namespace));
+    w.line(0, "Name:\t", &*(o.meta.name));
+    w.line(0, "Namespace:\t", &*(o.meta.namespace));
     labels_multiline(w, "", "Labels", &o.meta.labels);
     annotations_multiline(w, "Annotations", &o.meta.annotations);
     if let Value::Object(m) = o.to_json() {
