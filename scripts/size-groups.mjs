@@ -114,7 +114,7 @@ const GROUPS = [
 const groups = new Map();
 const add = (g, b) => groups.set(g, [...(groups.get(g) ?? []), b]);
 bodies.forEach((b, k) => {
-  const name = (names.get(importedFunctions + k) ?? '').replace(/\[[0-9a-f]{16}\]/g, '');
+  const name = (names.get(importedFunctions + k) ?? '').replace(/\[[0-9a-f]{1,16}\]/g, '');
   add(GROUPS.find(([re]) => re.test(name))?.[1] ?? 'other', b);
 });
 add('data (strings, tables, embedded files)', data);
