@@ -63,13 +63,17 @@ impl W {
 pub fn describe(s: &mut Session, words: &[String]) -> Output {
     let a = match parse(
         words,
-        &specs(&[
-            flag("all-namespaces", Some('A'), false),
-            flag("selector", Some('l'), true),
-            flag("show-events", None, true),
-            flag("filename", Some('f'), true),
-            flag("chunk-size", None, true),
-        ]),
+        &specs(
+            const {
+                &[
+                    flag("all-namespaces", Some('A'), false),
+                    flag("selector", Some('l'), true),
+                    flag("show-events", None, true),
+                    flag("filename", Some('f'), true),
+                    flag("chunk-size", None, true),
+                ]
+            },
+        ),
     ) {
         Ok(a) => a,
         Err(e) => return flag_error("describe", &e),

@@ -123,18 +123,22 @@ fn not_found(rt: &ResourceType, key: &ObjKey) -> String {
 pub fn patch(s: &mut Session, words: &[String]) -> Output {
     let a = match parse(
         words,
-        &specs(&[
-            flag("patch", Some('p'), true),
-            flag("patch-file", None, true),
-            flag("type", None, true),
-            flag("filename", Some('f'), true),
-            flag("dry-run", None, true),
-            flag("output", Some('o'), true),
-            flag("local", None, false),
-            flag("record", None, false),
-            flag("subresource", None, true),
-            flag("field-manager", None, true),
-        ]),
+        &specs(
+            const {
+                &[
+                    flag("patch", Some('p'), true),
+                    flag("patch-file", None, true),
+                    flag("type", None, true),
+                    flag("filename", Some('f'), true),
+                    flag("dry-run", None, true),
+                    flag("output", Some('o'), true),
+                    flag("local", None, false),
+                    flag("record", None, false),
+                    flag("subresource", None, true),
+                    flag("field-manager", None, true),
+                ]
+            },
+        ),
     ) {
         Ok(a) => a,
         Err(e) => return flag_error("patch", &e),
@@ -650,19 +654,23 @@ fn edit_map(s: &mut Session, words: &[String], which: Which) -> Output {
     };
     let a = match parse(
         words,
-        &specs(&[
-            flag("overwrite", None, false),
-            flag("all", None, false),
-            flag("all-namespaces", Some('A'), false),
-            flag("selector", Some('l'), true),
-            flag("list", None, false),
-            flag("resource-version", None, true),
-            flag("dry-run", None, true),
-            flag("output", Some('o'), true),
-            flag("local", None, false),
-            flag("filename", Some('f'), true),
-            flag("field-manager", None, true),
-        ]),
+        &specs(
+            const {
+                &[
+                    flag("overwrite", None, false),
+                    flag("all", None, false),
+                    flag("all-namespaces", Some('A'), false),
+                    flag("selector", Some('l'), true),
+                    flag("list", None, false),
+                    flag("resource-version", None, true),
+                    flag("dry-run", None, true),
+                    flag("output", Some('o'), true),
+                    flag("local", None, false),
+                    flag("filename", Some('f'), true),
+                    flag("field-manager", None, true),
+                ]
+            },
+        ),
     ) {
         Ok(a) => a,
         Err(e) => return flag_error(verb, &e),

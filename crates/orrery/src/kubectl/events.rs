@@ -182,15 +182,19 @@ pub fn row(sim: &Sim, ev: &Object, wide: bool) -> Vec<String> {
 pub fn events(s: &mut Session, words: &[String]) -> Output {
     let a = match parse(
         words,
-        &specs(&[
-            flag("all-namespaces", Some('A'), false),
-            flag("for", None, true),
-            flag("types", None, true),
-            flag("watch", Some('w'), false),
-            flag("output", Some('o'), true),
-            flag("no-headers", None, false),
-            flag("chunk-size", None, true),
-        ]),
+        &specs(
+            const {
+                &[
+                    flag("all-namespaces", Some('A'), false),
+                    flag("for", None, true),
+                    flag("types", None, true),
+                    flag("watch", Some('w'), false),
+                    flag("output", Some('o'), true),
+                    flag("no-headers", None, false),
+                    flag("chunk-size", None, true),
+                ]
+            },
+        ),
     ) {
         Ok(a) => a,
         Err(e) => return flag_error("events", &e),

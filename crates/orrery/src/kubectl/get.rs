@@ -503,16 +503,20 @@ fn labels_cell(o: &Object) -> String {
 pub fn api_resources(s: &mut Session, words: &[String]) -> Output {
     let a = match parse(
         words,
-        &specs(&[
-            flag("namespaced", None, true),
-            flag("output", Some('o'), true),
-            flag("api-group", None, true),
-            flag("no-headers", None, false),
-            flag("sort-by", None, true),
-            flag("verbs", None, true),
-            flag("categories", None, true),
-            flag("cached", None, false),
-        ]),
+        &specs(
+            const {
+                &[
+                    flag("namespaced", None, true),
+                    flag("output", Some('o'), true),
+                    flag("api-group", None, true),
+                    flag("no-headers", None, false),
+                    flag("sort-by", None, true),
+                    flag("verbs", None, true),
+                    flag("categories", None, true),
+                    flag("cached", None, false),
+                ]
+            },
+        ),
     ) {
         Ok(a) => a,
         Err(e) => return flag_error("api-resources", &e),

@@ -169,7 +169,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
 pub const CLIENT_MINOR: u32 = 34;
 
 fn version(s: &Session, words: &[String]) -> Output {
-    let specs = specs(&[flag("client", None, false), flag("output", Some('o'), true)]);
+    let specs = specs(const { &[flag("client", None, false), flag("output", Some('o'), true)] });
     let a = match args::parse(words, &specs) {
         Ok(a) => a,
         Err(e) => return flag_error("version", &e),

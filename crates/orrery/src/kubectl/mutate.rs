@@ -434,15 +434,19 @@ fn three_way(base: &Value, prev: &Value, new: &Value) -> Value {
 fn create_imperative(s: &mut Session, what: &str, words: &[String]) -> Output {
     let a = match parse(
         words,
-        &specs(&[
-            flag("image", None, true),
-            flag("replicas", Some('r'), true),
-            flag("port", None, true),
-            flag("dry-run", None, true),
-            flag("output", Some('o'), true),
-            flag("from-literal", None, true),
-            flag("type", None, true),
-        ]),
+        &specs(
+            const {
+                &[
+                    flag("image", None, true),
+                    flag("replicas", Some('r'), true),
+                    flag("port", None, true),
+                    flag("dry-run", None, true),
+                    flag("output", Some('o'), true),
+                    flag("from-literal", None, true),
+                    flag("type", None, true),
+                ]
+            },
+        ),
     ) {
         Ok(a) => a,
         Err(e) => return flag_error("create", &e),
@@ -695,14 +699,18 @@ fn orphan_dependents(s: &mut Session, key: &ObjKey) {
 pub fn scale(s: &mut Session, words: &[String]) -> Output {
     let a = match parse(
         words,
-        &specs(&[
-            flag("replicas", None, true),
-            flag("current-replicas", None, true),
-            flag("filename", Some('f'), true),
-            flag("timeout", None, true),
-            flag("all", None, false),
-            flag("selector", Some('l'), true),
-        ]),
+        &specs(
+            const {
+                &[
+                    flag("replicas", None, true),
+                    flag("current-replicas", None, true),
+                    flag("filename", Some('f'), true),
+                    flag("timeout", None, true),
+                    flag("all", None, false),
+                    flag("selector", Some('l'), true),
+                ]
+            },
+        ),
     ) {
         Ok(a) => a,
         Err(e) => return flag_error("scale", &e),

@@ -34,10 +34,14 @@ pub fn port_forward(s: &mut Session, words: &[String]) -> Output {
     prune(s);
     let a = match parse(
         words,
-        &specs(&[
-            flag("address", None, true),
-            flag("pod-running-timeout", None, true),
-        ]),
+        &specs(
+            const {
+                &[
+                    flag("address", None, true),
+                    flag("pod-running-timeout", None, true),
+                ]
+            },
+        ),
     ) {
         Ok(a) => a,
         Err(e) => return flag_error("port-forward", &e),

@@ -317,13 +317,15 @@ fn status_of(sim: &Sim, key: &ObjKey, revision: Option<i64>) -> Result<(String, 
 fn status(s: &mut Session, words: &[String]) -> Output {
     let a = match parse_args(
         words,
-        &[
-            flag("watch", Some('w'), true),
-            flag("revision", None, true),
-            flag("timeout", None, true),
-            flag("filename", Some('f'), true),
-            flag("selector", Some('l'), true),
-        ],
+        const {
+            &[
+                flag("watch", Some('w'), true),
+                flag("revision", None, true),
+                flag("timeout", None, true),
+                flag("filename", Some('f'), true),
+                flag("selector", Some('l'), true),
+            ]
+        },
         "status",
     ) {
         Ok(a) => a,
@@ -410,12 +412,14 @@ fn status(s: &mut Session, words: &[String]) -> Output {
 fn restart(s: &mut Session, words: &[String]) -> Output {
     let a = match parse_args(
         words,
-        &[
-            flag("filename", Some('f'), true),
-            flag("selector", Some('l'), true),
-            flag("dry-run", None, true),
-            flag("output", Some('o'), true),
-        ],
+        const {
+            &[
+                flag("filename", Some('f'), true),
+                flag("selector", Some('l'), true),
+                flag("dry-run", None, true),
+                flag("output", Some('o'), true),
+            ]
+        },
         "restart",
     ) {
         Ok(a) => a,
@@ -474,10 +478,12 @@ fn pause_resume(s: &mut Session, words: &[String], pause: bool) -> Output {
     let sub = if pause { "pause" } else { "resume" };
     let a = match parse_args(
         words,
-        &[
-            flag("selector", Some('l'), true),
-            flag("filename", Some('f'), true),
-        ],
+        const {
+            &[
+                flag("selector", Some('l'), true),
+                flag("filename", Some('f'), true),
+            ]
+        },
         sub,
     ) {
         Ok(a) => a,
@@ -556,13 +562,15 @@ fn deployment_and_rss<'a>(
 fn undo(s: &mut Session, words: &[String]) -> Output {
     let a = match parse_args(
         words,
-        &[
-            flag("to-revision", None, true),
-            flag("dry-run", None, true),
-            flag("filename", Some('f'), true),
-            flag("selector", Some('l'), true),
-            flag("output", Some('o'), true),
-        ],
+        const {
+            &[
+                flag("to-revision", None, true),
+                flag("dry-run", None, true),
+                flag("filename", Some('f'), true),
+                flag("selector", Some('l'), true),
+                flag("output", Some('o'), true),
+            ]
+        },
         "undo",
     ) {
         Ok(a) => a,
@@ -679,12 +687,14 @@ fn revision_rs<'a>(d: &Object, rss: &[&'a Object], to_revision: i64) -> Result<&
 fn history(s: &mut Session, words: &[String]) -> Output {
     let a = match parse_args(
         words,
-        &[
-            flag("revision", None, true),
-            flag("filename", Some('f'), true),
-            flag("selector", Some('l'), true),
-            flag("output", Some('o'), true),
-        ],
+        const {
+            &[
+                flag("revision", None, true),
+                flag("filename", Some('f'), true),
+                flag("selector", Some('l'), true),
+                flag("output", Some('o'), true),
+            ]
+        },
         "history",
     ) {
         Ok(a) => a,

@@ -133,17 +133,21 @@ fn parse_timeout(t: &str) -> Option<Millis> {
 pub fn wait(s: &mut Session, words: &[String]) -> Output {
     let a = match parse(
         words,
-        &specs(&[
-            flag("for", None, true),
-            flag("timeout", None, true),
-            flag("selector", Some('l'), true),
-            flag("all", None, false),
-            flag("all-namespaces", Some('A'), false),
-            flag("filename", Some('f'), true),
-            flag("field-selector", None, true),
-            flag("output", Some('o'), true),
-            flag("local", None, false),
-        ]),
+        &specs(
+            const {
+                &[
+                    flag("for", None, true),
+                    flag("timeout", None, true),
+                    flag("selector", Some('l'), true),
+                    flag("all", None, false),
+                    flag("all-namespaces", Some('A'), false),
+                    flag("filename", Some('f'), true),
+                    flag("field-selector", None, true),
+                    flag("output", Some('o'), true),
+                    flag("local", None, false),
+                ]
+            },
+        ),
     ) {
         Ok(a) => a,
         Err(e) => return flag_error("wait", &e),
