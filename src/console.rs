@@ -514,7 +514,7 @@ pub fn ConsolePanel() -> impl IntoView {
                     </p>
                 </Show>
                 <ol class="console-entries">
-                    <For each=entries key=|e| e.id let:entry>
+                    <For each=entries key=|e| e.id as usize let:entry>
                         <Entry entry=entry />
                     </For>
                 </ol>

@@ -618,7 +618,7 @@ pub fn Editor(files: Vec<EditorFile>) -> impl IntoView {
                         }
                     })
             }}
-            <For each=move || files.get() key=|f| f.id let:file>
+            <For each=move || files.get() key=|f| f.id as usize let:file>
                 <FilePanel file=file active=active playground=playground />
             </For>
             <Show when=move || files.with(Vec::is_empty)>
