@@ -290,7 +290,8 @@ fn kubectl(args: &[&str], partial: &str, sim: &Sim) -> Vec<String> {
             }
             // After the kind, any number of names (`kubectl delete pod a b`).
             [kind, ..] if !kind.contains('/') && *kind != "all" => {
-                let already: BTreeSet<&str> = pos[1..].iter().copied().collect();
+                let mut already: BTreeSet<&str> = BTreeSet::new();
+                already.extend(pos[1..].iter().copied());
                 names_of(sim, kind, &namespace, all)
                     .into_iter()
                     .filter(|n| !already.contains(n.as_str()))

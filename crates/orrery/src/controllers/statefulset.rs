@@ -120,7 +120,8 @@ fn write_canonical(v: &Value, s: &mut String) {
     match v {
         Value::Object(m) => {
             s.push('{');
-            let keys: BTreeSet<&String> = m.keys().collect();
+            let mut keys: BTreeSet<&String> = BTreeSet::new();
+            keys.extend(m.keys());
             for (i, k) in keys.into_iter().enumerate() {
                 if i > 0 {
                     s.push(',');
@@ -318,7 +319,8 @@ pub fn new_pod(
             .iter()
             .map(|(tpl, c)| json!({"name": tpl, "persistentVolumeClaim": {"claimName": c.meta.name}}))
             .collect();
-        let names: BTreeSet<&str> = claims.iter().map(|(t, _)| t.as_str()).collect();
+        let mut names: BTreeSet<&str> = BTreeSet::new();
+        names.extend(claims.iter().map(|(t, _)| t.as_str()));
         for vol in spec
             .get("volumes")
             .and_then(Value::as_array)
