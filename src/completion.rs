@@ -117,7 +117,8 @@ pub fn complete(line: &str, session: &Session) -> Completion {
     let words: Vec<&str> = line[..start].split_whitespace().collect();
     let mut candidates = candidates(&words, partial, session);
     candidates.retain(|c| c.starts_with(partial));
-    candidates.sort();
+    // The simulator's one stable sort, not another copy of the standard one.
+    orrery::sort::StableSort::sort_stable(&mut candidates[..]);
     candidates.dedup();
     Completion { start, candidates }
 }

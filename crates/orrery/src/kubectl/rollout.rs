@@ -621,13 +621,14 @@ fn undo(s: &mut Session, words: &[String]) -> Output {
         }
         let mut updated = d.clone();
         updated.set(&["spec", "template"], dc::template_without_hash(&template));
-        let mut annotations: std::collections::BTreeMap<String, String> = d
-            .meta
-            .annotations
-            .iter()
-            .filter(|(k, _)| SKIP_COPY_ANNOTATIONS.contains(&k.as_str()))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
+        let mut annotations = std::collections::BTreeMap::new();
+        annotations.extend(
+            d.meta
+                .annotations
+                .iter()
+                .filter(|(k, _)| SKIP_COPY_ANNOTATIONS.contains(&k.as_str()))
+                .map(|(k, v)| (k.clone(), v.clone())),
+        );
         for (k, v) in &target.meta.annotations {
             if !SKIP_COPY_ANNOTATIONS.contains(&k.as_str()) {
                 annotations.insert(k.clone(), v.clone());
