@@ -245,22 +245,24 @@ pub fn reconcile_sliced(sim: &Sim, out: &mut Out, slice: &mut Slice) {
     };
     // Candidates in store order, as a full pass would visit them: the store orders pods
     // by (namespace, name). The stored objects themselves, not keys looked up again.
-    let mut pods: BTreeMap<(&str, &str), &Object> = BTreeMap::new();
+    let mut candidates: Vec<&Object> = vec![];
     for obj in sim.store.written_since(last.rv) {
         if obj.kind == "Pod" && obj.api_version == "v1" && needs_sync(sim, obj) {
-            pods.insert((&obj.meta.namespace, &obj.meta.name), obj);
+            candidates.push(obj);
         }
     }
     for uid in sim.kubelet_due_by(sim.now) {
         if let Some(pod) = sim.store.by_uid(uid) {
             if pod.kind == "Pod" && pod.api_version == "v1" {
-                pods.insert((&pod.meta.namespace, &pod.meta.name), pod);
+                candidates.push(pod);
             }
         }
     }
+    let pods = in_store_order(sim, candidates);
     // Membership only (never iterated): hashed, not compared along a B-tree's path.
-    let mut synced: HashSet<&str> = HashSet::with_capacity(pods.len());
-    for pod in pods.into_values() {
+    let mut synced: HashSet<&str, std::hash::BuildHasherDefault<crate::sim::UidHasher>> =
+        HashSet::with_capacity_and_hasher(pods.len(), Default::default());
+    for pod in pods {
         synced.insert(pod.meta.uid.as_str());
         if slice.next() {
             sync_bound(sim, pod, out);
@@ -292,6 +294,31 @@ pub fn reconcile_sliced(sim: &Sim, out: &mut Out, slice: &mut Slice) {
             );
         }
     }
+}
+
+/// Stored pods in the store's order, (namespace, name), once each. Many of them (the
+/// pods of a workload that share their instants: 5,000 at a step of an image-pull
+/// back-off) are picked out of a walk over the stored pods by address, rather than
+/// sorted by their names' strings.
+fn in_store_order<'a>(sim: &'a Sim, candidates: Vec<&'a Object>) -> Vec<&'a Object> {
+    if candidates.len() >= 256 {
+        let set: HashSet<*const Object, std::hash::BuildHasherDefault<crate::sim::UidHasher>> =
+            candidates.iter().map(|p| *p as *const Object).collect();
+        let pods: Vec<&Object> = sim
+            .store
+            .list_all("Pod")
+            .filter(|p| set.contains(&(*p as *const Object)))
+            .collect();
+        // Every candidate is a stored version (the store's own objects).
+        if pods.len() == set.len() {
+            return pods;
+        }
+    }
+    let mut pods: BTreeMap<(&str, &str), &Object> = BTreeMap::new();
+    for pod in candidates {
+        pods.insert((&pod.meta.namespace, &pod.meta.name), pod);
+    }
+    pods.into_values().collect()
 }
 
 /// Whether a written pod may need a sync: bound, and not synced at this version.
@@ -1079,6 +1106,21 @@ pub fn pod_status(sim: &Sim, pod: &Object, rt: &PodRuntime) -> PodStatus {
         ("PodScheduled", true),
     ];
     let typed = pod.body.pod_status();
+    let cond_ok = wanted.map(|(_, ok)| ok);
+    // The conditions the kubelet wrote last, unchanged: the same array, shared (the
+    // transition times stay as they were, so the rendering would be equal).
+    if let Some(t) = typed.filter(|t| t.cond_ok == cond_ok) {
+        return PodStatus {
+            phase: Value::String(phase.into()),
+            conditions: t.conditions.clone(),
+            cond_ok,
+            ready: all_ready,
+            containers: mains.iter().map(|c| container_view(c)).collect(),
+            init_containers: inits.iter().map(|c| container_view(c)).collect(),
+            start_time: rt.started,
+            addresses: t.addresses.clone(),
+        };
+    }
     let old_json = pod.get(&["status", "conditions"]);
     let old_conds: &[Value] = old_json.as_array().map_or(&[], Vec::as_slice);
     // Each old condition's type, status and transition time, read once (not once per
@@ -1091,35 +1133,24 @@ pub fn pod_status(sim: &Sim, pod: &Object, rt: &PodRuntime) -> PodStatus {
         })
         .collect();
     let status_of = |ok: bool| if ok { "True" } else { "False" };
-    // The conditions the kubelet wrote last, unchanged: the same array, shared (the
-    // transition times stay as they were, so the rendering would be equal).
-    let kept = typed.is_some()
-        && old_conds.len() == wanted.len()
-        && old_conds
-            .iter()
-            .zip(&wanted)
-            .all(|((ty, st, _), (t, ok))| ty == t && *st == status_of(*ok));
-    let conditions = match typed {
-        Some(t) if kept => t.conditions.clone(),
-        _ => {
-            let cond = |t: &str, ok: bool| {
-                let status = status_of(ok);
-                let since = old_conds
-                    .iter()
-                    .find(|(ty, st, _)| *ty == t && *st == status)
-                    .and_then(|(_, _, since)| since.cloned())
-                    .unwrap_or_else(|| Value::String(rfc3339(sim.now)));
-                let mut m = Map::new();
-                m.insert("type".into(), Value::String(t.into()));
-                m.insert("status".into(), Value::String(status.into()));
-                m.insert("lastProbeTime".into(), Value::Null);
-                m.insert("lastTransitionTime".into(), since);
-                Value::Object(m)
-            };
-            Arc::new(Value::Array(
-                wanted.iter().map(|(t, ok)| cond(t, *ok)).collect(),
-            ))
-        }
+    let conditions = {
+        let cond = |t: &str, ok: bool| {
+            let status = status_of(ok);
+            let since = old_conds
+                .iter()
+                .find(|(ty, st, _)| *ty == t && *st == status)
+                .and_then(|(_, _, since)| since.cloned())
+                .unwrap_or_else(|| Value::String(rfc3339(sim.now)));
+            let mut m = Map::new();
+            m.insert("type".into(), Value::String(t.into()));
+            m.insert("status".into(), Value::String(status.into()));
+            m.insert("lastProbeTime".into(), Value::Null);
+            m.insert("lastTransitionTime".into(), since);
+            Value::Object(m)
+        };
+        Arc::new(Value::Array(
+            wanted.iter().map(|(t, ok)| cond(t, *ok)).collect(),
+        ))
     };
     // The addresses the IP assignment wrote, as they were (shared while typed).
     let addresses = match typed {
@@ -1138,6 +1169,8 @@ pub fn pod_status(sim: &Sim, pod: &Object, rt: &PodRuntime) -> PodStatus {
     PodStatus {
         phase: Value::String(phase.into()),
         conditions,
+        cond_ok,
+        ready: all_ready,
         containers: mains.iter().map(|c| container_view(c)).collect(),
         init_containers: inits.iter().map(|c| container_view(c)).collect(),
         start_time: rt.started,

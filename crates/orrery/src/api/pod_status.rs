@@ -22,6 +22,12 @@ pub struct PodStatus {
     /// `conditions`, the rendered array: shared with the previous version while the
     /// conditions do not change (they change a few times in a pod's life).
     pub conditions: Arc<Value>,
+    /// The `status` of each condition in `conditions`, in order (all five are the
+    /// kubelet's): the next write shares the array when these are the same.
+    pub cond_ok: [bool; 5],
+    /// The `Ready` condition is `True` (as `conditions` says; read by every controller
+    /// pass over the pods without searching the array).
+    pub ready: bool,
     pub containers: Vec<ContainerView>,
     /// `initContainerStatuses`, rendered when not empty.
     pub init_containers: Vec<ContainerView>,
