@@ -269,14 +269,19 @@ impl Body {
         Body(Vec::new())
     }
 
+    /// Where `key` is, or where it would go (the fields stay sorted by name).
     fn find(&self, key: &str) -> Result<usize, usize> {
-        // A body has a few fields: compared for equality first, which a length tells
-        // apart from most others without comparing bytes (`spec` and `status` are read
-        // thousands of times a step).
-        match self.0.iter().position(|(k, _)| k == key) {
+        match self.position(key) {
             Some(i) => Ok(i),
             None => Err(self.0.partition_point(|(k, _)| k.as_str() < key)),
         }
+    }
+
+    /// Where `key` is. A body has a few fields: compared for equality, which a length
+    /// tells apart from most others without comparing bytes (`spec` and `status` are
+    /// read thousands of times a step, and a missing field is asked for often).
+    fn position(&self, key: &str) -> Option<usize> {
+        self.0.iter().position(|(k, _)| k == key)
     }
 
     pub fn get(&self, key: &str) -> Option<&Value> {
@@ -335,7 +340,7 @@ impl Body {
     /// The typed pod status, if `status` is one the kubelet wrote and nothing changed
     /// since.
     pub fn pod_status(&self) -> Option<&PodStatus> {
-        match &self.0[self.find("status").ok()?].1 {
+        match &self.0[self.position("status")?].1 {
             Field::Pod(p) => Some(&p.typed),
             Field::Json(_) => None,
         }
@@ -343,7 +348,7 @@ impl Body {
 
     /// The field as shared with other versions (to give it to another object uncopied).
     pub fn get_shared(&self, key: &str) -> Option<&Arc<Value>> {
-        self.find(key).ok().map(|i| self.0[i].1.shared())
+        self.position(key).map(|i| self.0[i].1.shared())
     }
 
     pub fn remove(&mut self, key: &str) -> Option<Value> {
@@ -359,7 +364,7 @@ impl Body {
     pub fn share_unchanged(&mut self, old: &Body) -> bool {
         let mut same = self.0.len() == old.0.len();
         for (k, v) in self.0.iter_mut() {
-            match old.find(k).ok().map(|i| &old.0[i].1) {
+            match old.position(k).map(|i| &old.0[i].1) {
                 Some(o) if v.ptr_eq(o) => {}
                 Some(o) if v.equals(o) => *v = o.clone(),
                 _ => same = false,
@@ -375,7 +380,7 @@ impl Body {
     }
 
     pub fn contains_key(&self, key: &str) -> bool {
-        self.find(key).is_ok()
+        self.position(key).is_some()
     }
 
     pub fn keys(&self) -> impl Iterator<Item = &String> + '_ {

@@ -11,6 +11,7 @@
 //! JSON (instants compare at the second, as `rfc3339` prints them).
 
 use serde_json::{json, Map, Value};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use crate::time::{rfc3339, Millis};
@@ -132,6 +133,15 @@ impl PartialEq for PodStatus {
     }
 }
 
+/// How many typed statuses were rendered to JSON in this process: the work a test of the
+/// back-off bounds (`tests/backoff_work.rs`), as a count, not a time.
+static RENDERS: AtomicU64 = AtomicU64::new(0);
+
+/// [`PodStatus::to_json`] calls so far (every thread).
+pub fn renders() -> u64 {
+    RENDERS.load(Ordering::Relaxed)
+}
+
 impl StateView {
     fn to_json(&self, c: &ContainerView) -> Value {
         match self {
@@ -180,6 +190,7 @@ impl ContainerView {
 impl PodStatus {
     /// The status as the API shows it.
     pub fn to_json(&self) -> Value {
+        RENDERS.fetch_add(1, Ordering::Relaxed);
         let mut status = Map::new();
         status.insert("phase".into(), self.phase.clone());
         status.insert("conditions".into(), (*self.conditions).clone());
