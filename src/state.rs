@@ -157,6 +157,12 @@ impl Playground {
         expect_context::<Playground>()
     }
 
+    /// Whether `other` is this playground (the same simulator), for bookkeeping kept
+    /// per playground (`clock::drive`).
+    pub fn same(&self, other: &Playground) -> bool {
+        self.engine == other.engine
+    }
+
     fn id(&self) -> u64 {
         let id = self.next_id.get_value() + 1;
         self.next_id.set_value(id);
