@@ -206,6 +206,14 @@ if (results?.scrub) {
   if (jumps.length) {
     console.log(`  ${jumps.length} jumps, mean of the tasks per jump: ${line(avg(jumps))}`);
     for (const j of jumps.slice().sort((a, b) => b.total - a.total).slice(0, 5)) console.log(`    ${line(j)}`);
+    // The same by thread time (CPU): what a jump costs the page whatever the load.
+    const cpus = jumpMarks.map((m, i) => {
+      const next = ends.find((e) => e.ts > m.ts)?.ts ?? Infinity;
+      return { i, cpu: top.filter((t) => t.ts >= m.ts && t.ts < next).reduce((a, t) => a + (t.tdur ?? t.dur), 0) / 1000 };
+    });
+    const byCpu = cpus.map((c) => c.cpu).sort((a, b) => a - b);
+    const at = (p) => byCpu[Math.min(byCpu.length - 1, Math.floor(byCpu.length * p))].toFixed(1);
+    console.log(`  thread time (CPU) per jump: median ${at(0.5)} p95 ${at(0.95)} max ${at(1)} ms; the largest (jump: ms): ${cpus.slice().sort((a, b) => b.cpu - a.cpu).slice(0, 8).map((c) => `${c.i + 1}: ${c.cpu.toFixed(1)}`).join(', ')}`);
   }
 }
 if (results?.frames) {

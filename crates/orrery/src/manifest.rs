@@ -24,8 +24,9 @@
 //! - diagnostics whose message keeps the parser's own words (kubectl prints go-yaml's,
 //!   which are libyaml's) with the context and hints for a learner beside it.
 //!
-//! Scalars follow YAML 1.2 as serde_yaml reads them: `yes`, `on` and `0644` stay strings,
-//! where kubectl's YAML 1.1 reader makes them `true`, `true` and 420.
+//! Scalars are read as kubectl reads them, with go-yaml v2's YAML 1.1 resolution: a plain
+//! `yes`, `on` or `y` is `true`, `0644` is 420, `1_000` is 1000 ([`yaml11`], on top of
+//! serde_yaml's YAML 1.2; `"yes"` quoted stays a string).
 
 use crate::sort::StableSort;
 use std::borrow::Cow;
@@ -1177,6 +1178,30 @@ impl<'s> Ctx<'s> {
         let off = p - base;
         off == 0 || !matches!(self.source.as_bytes()[off - 1], b'"' | b'\'')
     }
+
+    /// [`Ctx::is_plain`], and written without a tag before it (`!!str yes` stays a
+    /// string; go-yaml resolves only untagged plain scalars, and leaves scalars with a
+    /// tag it does not know as strings).
+    fn is_untagged_plain(&self, s: &str) -> bool {
+        if !self.is_plain(s) {
+            return false;
+        }
+        let off = s.as_ptr() as usize - self.source.as_ptr() as usize;
+        let b = &self.source.as_bytes()[..off];
+        let end = b.len() - b.iter().rev().take_while(|c| c.is_ascii_whitespace()).count();
+        let token = &b[..end];
+        let start = token
+            .iter()
+            .rposition(|c| c.is_ascii_whitespace())
+            .map_or(0, |i| i + 1);
+        token.get(start) != Some(&b'!')
+    }
+
+    /// The value go-yaml v2 gives a string scalar that YAML 1.2 left a string, if it
+    /// gives another ([`yaml11`]).
+    fn yaml11(&self, s: &str) -> Option<Yaml11> {
+        yaml11(s).filter(|_| self.is_untagged_plain(s))
+    }
 }
 
 /// Reads one document's value from a serde_yaml or serde_json deserializer.
@@ -1255,6 +1280,18 @@ impl<'de> Visitor<'de> for ValueVisitor<'_, '_> {
                 let message = "infinity and NaN (.inf, .nan) have no JSON form, so no Kubernetes field can hold them";
                 Err(self.cx.fail(DiagnosticKind::Syntax, message.to_string()))
             }
+        }
+    }
+
+    /// A string borrowed from the text: a plain scalar may be a YAML 1.1 boolean or
+    /// number for kubectl ([`yaml11`]; serde_yaml reads YAML 1.2).
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Value, E> {
+        match self.cx.yaml11(v) {
+            Some(Yaml11::Bool(b)) => self.visit_bool(b),
+            Some(Yaml11::Int(i)) => self.visit_i64(i),
+            Some(Yaml11::Uint(u)) => self.visit_u64(u),
+            Some(Yaml11::Float(f)) => self.visit_f64(f),
+            None => self.visit_str(v),
         }
     }
 
@@ -1402,7 +1439,13 @@ impl<'de> Visitor<'de> for KeySeed<'_, '_, '_> {
             self.cx.count()?;
             return Ok(Key::Merge);
         }
-        self.name(v.to_string())
+        match self.cx.yaml11(v) {
+            Some(Yaml11::Bool(b)) => self.visit_bool(b),
+            Some(Yaml11::Int(i)) => self.visit_i64(i),
+            Some(Yaml11::Uint(u)) => self.visit_u64(u),
+            Some(Yaml11::Float(f)) => self.visit_f64(f),
+            None => self.name(v.to_string()),
+        }
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Key, E> {
@@ -2309,6 +2352,112 @@ fn resolves_to_string(s: &str) -> bool {
     }
 }
 
+/// What go-yaml v2 reads a plain scalar as, where YAML 1.2 (serde_yaml, and the fast
+/// reader) reads a string: kubectl reads manifests with go-yaml v2 (sigs.k8s.io/yaml's
+/// `YAMLToJSON`), whose YAML 1.1 resolution makes `yes`, `on`, `y` booleans, `0644` the
+/// octal 420, `1_000` 1000, `0X1F` 31 and `08` the float 8 (its octal parse fails and the
+/// float pattern matches). Timestamps stay strings (go-yaml v2 keeps them as text when
+/// the target is `interface{}`). `None`: a string for both.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Yaml11 {
+    Bool(bool),
+    Int(i64),
+    Uint(u64),
+    Float(f64),
+}
+
+/// go-yaml v2's `resolve` of an untagged plain scalar, for the scalars YAML 1.2 leaves as
+/// strings (see [`Yaml11`]); cheap for the common case, a word starting with a letter.
+pub(crate) fn yaml11(s: &str) -> Option<Yaml11> {
+    let first = *s.as_bytes().first()?;
+    match first {
+        b'y' | b'Y' | b'n' | b'N' | b'o' | b'O' | b't' | b'T' | b'f' | b'F' => match s {
+            "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" | "true" | "True" | "TRUE" => {
+                Some(Yaml11::Bool(true))
+            }
+            "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" | "false" | "False"
+            | "FALSE" => Some(Yaml11::Bool(false)),
+            _ => None,
+        },
+        b'.' | b'+' | b'-' | b'0'..=b'9' => {
+            match s {
+                ".nan" | ".NaN" | ".NAN" => return Some(Yaml11::Float(f64::NAN)),
+                ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
+                    return Some(Yaml11::Float(f64::INFINITY))
+                }
+                "-.inf" | "-.Inf" | "-.INF" => return Some(Yaml11::Float(f64::NEG_INFINITY)),
+                _ => {}
+            }
+            // Go's ParseFloat fails on overflow; underflow reads as zero.
+            let float = |t: &str| t.parse::<f64>().ok().filter(|f| f.is_finite());
+            if first == b'.' {
+                return float(s).map(Yaml11::Float);
+            }
+            if first.is_ascii_digit() && is_timestamp(s) {
+                return None;
+            }
+            let plain: Cow<str> = if s.contains('_') {
+                Cow::Owned(s.replace('_', ""))
+            } else {
+                Cow::Borrowed(s)
+            };
+            if let Some(v) = go_int_value(&plain) {
+                if let Ok(i) = i64::try_from(v) {
+                    return Some(Yaml11::Int(i));
+                }
+                // ParseUint takes no sign.
+                if !plain.starts_with(['+', '-']) {
+                    if let Ok(u) = u64::try_from(v) {
+                        return Some(Yaml11::Uint(u));
+                    }
+                }
+            }
+            if yaml_style_float(&plain) {
+                return float(&plain).map(Yaml11::Float);
+            }
+            None
+        }
+        _ => None,
+    }
+}
+
+/// Go's `strconv.ParseInt(s, 0, 64)`'s digits, read with its base prefixes (`0x`, `0o`,
+/// `0b`, a leading `0` for octal, either case), as a wide integer; `None` if it does not
+/// parse or is beyond 64 bits either way.
+fn go_int_value(s: &str) -> Option<i128> {
+    let (negative, unsigned) = match s.as_bytes().first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let b = unsigned.as_bytes();
+    let (digits, radix) = if b.len() >= 3 && b[0] == b'0' && matches!(b[1], b'x' | b'X') {
+        (&unsigned[2..], 16)
+    } else if b.len() >= 3 && b[0] == b'0' && matches!(b[1], b'o' | b'O') {
+        (&unsigned[2..], 8)
+    } else if b.len() >= 3 && b[0] == b'0' && matches!(b[1], b'b' | b'B') {
+        (&unsigned[2..], 2)
+    } else if b.first() == Some(&b'0') {
+        // Go: the leading zero is the octal prefix; "0" alone is zero.
+        if b.len() == 1 {
+            return Some(0);
+        }
+        (&unsigned[1..], 8)
+    } else {
+        (unsigned, 10)
+    };
+    // from_str_radix takes a sign of its own; Go's digits do not.
+    if digits.is_empty() || digits.starts_with(['+', '-']) {
+        return None;
+    }
+    let v = u64::from_str_radix(digits, radix).ok()? as i128;
+    if negative {
+        (v <= 1i128 << 63).then_some(-v)
+    } else {
+        Some(v)
+    }
+}
+
 /// Go's `strconv.ParseInt(s, 0, 64)` (or `ParseUint`) succeeding, or go-yaml's `0b`.
 fn go_parse_int(s: &str) -> bool {
     let unsigned = s.strip_prefix(['+', '-']).unwrap_or(s);
@@ -2863,10 +3012,11 @@ mod tests {
 
     #[test]
     fn merge_keys_merge_with_written_keys_first_then_earlier_sources() {
-        let text = "a: &a {x: 1, y: 1}\nb: &b {x: 2, y: 2, z: 2}\nc:\n  <<: [*a, *b]\n  y: 3\nd:\n  y: 4\n  <<: *b\n";
+        // (Not `y` as a key: go-yaml v2 reads a plain `y` as `true`.)
+        let text = "a: &a {x: 1, w: 1}\nb: &b {x: 2, w: 2, z: 2}\nc:\n  <<: [*a, *b]\n  w: 3\nd:\n  w: 4\n  <<: *b\n";
         assert_eq!(
             value(text),
-            json!({"a": {"x": 1, "y": 1}, "b": {"x": 2, "y": 2, "z": 2}, "c": {"x": 1, "y": 3, "z": 2}, "d": {"x": 2, "y": 4, "z": 2}})
+            json!({"a": {"x": 1, "w": 1}, "b": {"x": 2, "w": 2, "z": 2}, "c": {"x": 1, "w": 3, "z": 2}, "d": {"x": 2, "w": 4, "z": 2}})
         );
         // Only a plain `<<` merges.
         assert_eq!(value("\"<<\": 1\n'<<': 2\n"), json!({"<<": 2}));
@@ -2897,10 +3047,24 @@ mod tests {
     }
 
     #[test]
-    fn scalars_follow_yaml_1_2_and_what_json_cannot_hold_is_refused() {
+    fn scalars_follow_go_yaml_v2_and_what_json_cannot_hold_is_refused() {
+        // kubectl's YAML 1.1 (go-yaml v2): plain words and numbers YAML 1.2 reads as
+        // strings.
         assert_eq!(
-            value("a: yes\nb: on\nc: 0644\nd: 1_000\ne: ~\nf: 1e3\ng: 0x1F\n"),
-            json!({"a": "yes", "b": "on", "c": "0644", "d": "1_000", "e": null, "f": 1000, "g": 31})
+            value("a: yes\nb: on\nc: 0644\nd: 1_000\ne: ~\nf: 1e3\ng: 0x1F\nh: N\ni: OFF\nj: 0X1f\nk: 08\nl: -0_10\nm: 0b101\nnn: 2021-01-01\no: 1:20\np: yess\nq: 18446744073709551615\nr: -9223372036854775808\n"),
+            json!({"a": true, "b": true, "c": 420, "d": 1000, "e": null, "f": 1000, "g": 31, "h": false, "i": false, "j": 31, "k": 8, "l": -8, "m": 5, "nn": "2021-01-01", "o": "1:20", "p": "yess", "q": 18446744073709551615u64, "r": i64::MIN})
+        );
+        // Quoted, in a block scalar, with a tag, or in JSON: a string.
+        assert_eq!(
+            value("a: \"yes\"\nb: '0644'\nc: !!str on\nd: |-\n  yes\ne: [\"on\", on]\n"),
+            json!({"a": "yes", "b": "0644", "c": "on", "d": "yes", "e": ["on", true]})
+        );
+        assert_eq!(value("{\"a\": \"yes\", \"b\": \"0644\"}"), json!({"a": "yes", "b": "0644"}));
+        // Keys too (sigs.k8s.io/yaml writes a boolean key as `true`/`false`), and aliases
+        // of a plain scalar keep its meaning.
+        assert_eq!(
+            value("on: 1\n'off': 2\n010: 3\nx: &v yes\nz: *v\n"),
+            json!({"true": 1, "off": 2, "8": 3, "x": true, "z": true})
         );
         // A whole float is the integer kubectl sends (`whole_floats`); others stay floats.
         assert_eq!(

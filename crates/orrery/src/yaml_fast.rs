@@ -18,10 +18,11 @@
 //!
 //! The rules it follows are libyaml's scanner's (`scan_plain_scalar`,
 //! `scan_block_scalar`, `scan_block_scalar_breaks`) and serde_yaml 0.9's scalar
-//! resolution (`visit_untagged_scalar`): `~`/`null`/`Null`/`NULL` and the empty scalar are
-//! null, `true`/`True`/`TRUE`/`false`/`False`/`FALSE` are booleans, decimal integers
-//! without a leading zero are numbers; anything that might be another number (a float,
-//! `0x…`, `0644`, `+1`, `.inf`) is left to serde_yaml.
+//! resolution (`visit_untagged_scalar`) with kubectl's YAML 1.1 words on top
+//! (`manifest::yaml11`): `~`/`null`/`Null`/`NULL` and the empty scalar are null,
+//! `true`/`yes`/`on`/`y`/`false`/`no`/`off`/`n` (in their three cases) are booleans,
+//! decimal integers without a leading zero are numbers; anything that might be another
+//! number (a float, `0x…`, `0644`, `+1`, `1_000`, `.inf`) is left to serde_yaml.
 
 use std::borrow::Cow;
 use std::cell::Cell;
@@ -812,10 +813,9 @@ fn memchr(b: u8, s: &[u8]) -> Option<usize> {
 /// Whether serde_yaml reads this plain scalar as a string (`resolve` without building it).
 fn is_plain_string(s: &str) -> bool {
     match s.as_bytes().first() {
-        Some(b) if !(b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.')) => !matches!(
-            s,
-            "~" | "null" | "Null" | "NULL" | "true" | "True" | "TRUE" | "false" | "False" | "FALSE"
-        ),
+        Some(b) if !(b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.')) => {
+            !matches!(s, "~" | "null" | "Null" | "NULL") && crate::manifest::yaml11(s).is_none()
+        }
         _ => matches!(resolve(s), Some(Value::String(_))),
     }
 }
@@ -824,15 +824,17 @@ fn is_plain_string(s: &str) -> bool {
 /// this reader does not parse (floats, other bases, leading zeros or signs): serde_yaml's
 /// to read.
 fn resolve(s: &str) -> Option<Value> {
-    match s {
-        "" | "~" | "null" | "Null" | "NULL" => return Some(Value::Null),
-        "true" | "True" | "TRUE" => return Some(Value::Bool(true)),
-        "false" | "False" | "FALSE" => return Some(Value::Bool(false)),
-        _ => {}
+    if matches!(s, "" | "~" | "null" | "Null" | "NULL") {
+        return Some(Value::Null);
     }
+    // kubectl's YAML 1.1 words (`yes`, `on`, `y`, …) as `manifest::yaml11` reads them;
+    // its numbers are serde_yaml's path to read.
     let b = s.as_bytes();
     if !(b[0].is_ascii_digit() || matches!(b[0], b'-' | b'+' | b'.')) {
-        return Some(Value::String(s.to_string()));
+        return Some(match crate::manifest::yaml11(s) {
+            Some(crate::manifest::Yaml11::Bool(b)) => Value::Bool(b),
+            _ => Value::String(s.to_string()),
+        });
     }
     let digits = b.strip_prefix(b"-").unwrap_or(b);
     if !digits.is_empty()
@@ -859,6 +861,7 @@ fn resolve(s: &str) -> Option<Value> {
         )
         || digits.iter().all(u8::is_ascii_digit)
         || (b[0].is_ascii_digit() && s.contains('_'))
+        || crate::manifest::yaml11(s).is_some()
     {
         return None;
     }
