@@ -9,7 +9,7 @@
 
 use crate::sort::StableSort;
 use serde_json::{json, Map, Value};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use super::replicaset::{controlled_by, spec_replicas};
 use crate::api::{ClusterVersion, ObjKey, Object, OwnerRef};
@@ -112,25 +112,11 @@ pub fn max_unavailable(d: &Object) -> i64 {
 }
 
 /// A JSON value with object keys sorted at every level: the canonical serialisation the
-/// template hash is computed over (R1.5 simulator rule).
+/// template hash is computed over (R1.5 simulator rule). serde_json's `Map` is a B-tree
+/// here (no `preserve_order` feature: `canonical_json_sorts_keys_at_every_level` fails if
+/// one is ever turned on), so its text has sorted keys already; no sorted copy is built.
 pub fn canonical_json(v: &Value) -> String {
-    fn sorted(v: &Value) -> Value {
-        match v {
-            Value::Object(m) => {
-                let b: BTreeMap<&String, Value> = m.iter().map(|(k, x)| (k, sorted(x))).collect();
-                let mut out = Map::new();
-                for (k, x) in b {
-                    out.insert(k.clone(), x);
-                }
-                Value::Object(out)
-            }
-            Value::Array(a) => Value::Array(a.iter().map(sorted).collect()),
-            other => other.clone(),
-        }
-    }
-    // serde_json keeps insertion order only with `preserve_order`; with either map the
-    // keys were inserted sorted above, so the text is canonical.
-    serde_json::to_string(&sorted(v)).unwrap_or_default()
+    serde_json::to_string(v).unwrap_or_default()
 }
 
 /// A pod template without the `pod-template-hash` label (and without an emptied labels map).
@@ -1427,6 +1413,20 @@ mod tests {
         let c = json!({"metadata": {"labels": {"app": "nginx"}}, "spec": {"containers": [{"name": "nginx", "image": "nginx:1.16.1"}]}});
         assert_ne!(template_hash(&a, None), template_hash(&c, None));
         assert_ne!(template_hash(&a, None), template_hash(&a, Some(1)));
+    }
+
+    #[test]
+    fn canonical_json_sorts_keys_at_every_level() {
+        let mut inner = Map::new();
+        inner.insert("zeta".into(), json!(1));
+        inner.insert("alpha".into(), json!([{"y": 1, "b": 2}]));
+        let mut outer = Map::new();
+        outer.insert("spec".into(), Value::Object(inner));
+        outer.insert("metadata".into(), json!({"labels": {"z": "1", "a": "2"}}));
+        assert_eq!(
+            canonical_json(&Value::Object(outer)),
+            r#"{"metadata":{"labels":{"a":"2","z":"1"}},"spec":{"alpha":[{"b":2,"y":1}],"zeta":1}}"#
+        );
     }
 
     #[test]
