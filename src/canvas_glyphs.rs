@@ -497,7 +497,7 @@ fn apply(
     // the browser's property trees and its own paint chunk, and a thousand of them made
     // every frame's paint, layerize and commit O(glyphs) (BENCHMARKS.md, session 5).
     let moved = old.is_none_or(|o| o.x != n.x || o.y != n.y);
-    let (x, y) = (n.x.round(), n.y.round());
+    let (x, y) = (snap(n.x), snap(n.y));
     if moved {
         // Whole pixels (the grid is): integer formatting is cheaper than a float's.
         batch.set(slot, Attr::X, &(x as i32).to_string());
@@ -529,6 +529,22 @@ fn apply(
     d.lang = lang;
     d.selected = selected;
     moved || !same_status
+}
+
+/// The grid a glyph is drawn on (canvas units): every glyph's corner at a multiple of it.
+/// The borders of the states that are dashed or dotted are painted by the canvas's
+/// patterns of this period (`canvas::SYMBOLS`, `g-dash`, `g-dots`, `g-dashdot`), anchored
+/// at the canvas's origin; on this grid every edge of every box falls on a row or column
+/// of their marks. (A `stroke-dasharray` on a path of a thousand boxes was re-dashed whole
+/// by every raster tile it touched: 17–23 ms of raster CPU per draw of a busy instant,
+/// beside the page's own 8–10 ms; BENCHMARKS.md, "Frames, session 9".) It divides both
+/// the glyph's side and the grid's pitch, so a group's glyphs all move by the same
+/// amount, at most half of it.
+pub const SNAP: f32 = 4.0;
+
+/// `v` on the [`SNAP`] grid (the nearest multiple).
+pub fn snap(v: f32) -> f32 {
+    (v / SNAP).round() * SNAP
 }
 
 /// The corner radius of a glyph's box (as the rect's `rx`).
@@ -782,6 +798,80 @@ mod tests {
         box_at(64.0, 64.0, &mut out);
         assert_eq!(out.matches('M').count(), 2);
         assert!(out.ends_with("z"));
+    }
+
+    /// Glyphs are drawn on the grid of the border patterns: every corner of every box on
+    /// a multiple of `SNAP`, at most half of it from the scene's place, and a group's
+    /// glyphs all moved alike (the pitch kept).
+    #[test]
+    fn glyphs_are_drawn_on_the_grid_of_the_border_patterns() {
+        let pitch = scene::GLYPH + scene::GLYPH_GAP;
+        assert_eq!(
+            scene::GLYPH % SNAP,
+            0.0,
+            "a box's far edges are on the grid too"
+        );
+        assert_eq!(
+            pitch % SNAP,
+            0.0,
+            "the pitch keeps every glyph of a group on the grid"
+        );
+        let mut v = -37.3_f32;
+        while v < 2_000.0 {
+            let s = snap(v);
+            assert_eq!(s % SNAP, 0.0, "{v} → {s}");
+            assert!((s - v).abs() <= SNAP / 2.0, "{v} → {s}");
+            for k in [1.0, 7.0, 39.0] {
+                assert_eq!(snap(v + k * pitch), s + k * pitch, "{v}, {k}");
+            }
+            v += 0.37;
+        }
+    }
+
+    /// The borders that are dashed or dotted (pending, creating, terminating) are painted
+    /// by a pattern of the canvas, not by `stroke-dasharray` (which every raster tile
+    /// dashed again over a thousand boxes): the glyph rules of canvas.css say so, and
+    /// the patterns exist, anchored at the canvas's origin with a period on the grid.
+    #[test]
+    fn dashed_glyph_borders_are_painted_by_patterns_on_the_grid() {
+        let css = include_str!("../style/canvas.css");
+        for (state, id) in [
+            ("pending", "g-dash"),
+            ("creating", "g-dots"),
+            ("terminating", "g-dashdot"),
+        ] {
+            let sel = format!(".node.glyph.{state} .box {{");
+            let at = css.find(&sel).unwrap_or_else(|| panic!("no rule {sel}"));
+            let rule = &css[at..at + css[at..].find('}').unwrap()];
+            assert!(rule.contains("stroke-dasharray: none;"), "{rule}");
+            assert!(rule.contains(&format!("stroke: url(#{id});")), "{rule}");
+            let tag = format!("<pattern id=\"{id}\" patternUnits=\"userSpaceOnUse\" ");
+            let at = super::super::SYMBOLS
+                .find(&tag)
+                .unwrap_or_else(|| panic!("no pattern {id}"));
+            let head = &super::super::SYMBOLS[at..];
+            let head = &head[..head.find('>').unwrap()];
+            for dim in ["width", "height"] {
+                let v: f32 = head
+                    .split(&format!("{dim}=\""))
+                    .nth(1)
+                    .and_then(|r| r.split('"').next())
+                    .and_then(|n| n.parse().ok())
+                    .unwrap_or_else(|| panic!("{id} {dim}"));
+                assert_eq!(v % SNAP, 0.0, "{id} {dim}");
+            }
+            assert!(
+                !head.contains(" x=") && !head.contains(" y="),
+                "{id} at the origin"
+            );
+        }
+        // No other glyph rule brings a dash array back.
+        for (i, _) in css.match_indices(".node.glyph") {
+            let rule = &css[i..i + css[i..].find('}').unwrap()];
+            if let Some(d) = rule.split("stroke-dasharray:").nth(1) {
+                assert!(d.trim_start().starts_with("none"), "{rule}");
+            }
+        }
     }
 
     /// A layer holds the glyphs of one state in one block of the grid: the glyphs of a

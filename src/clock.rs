@@ -73,7 +73,10 @@ pub const DRAW_EVERY_MS: f64 = 30.0;
 /// timeline's chores (`Playground::chores`: the checkpoint the work made due, the past's
 /// freeze), a slice per frame, so that none lands in a frame that works or draws. Runs
 /// whether or not time is playing (a command's busy instant is done even when paused);
-/// one loop at a time.
+/// one loop at a time per playground. (Per playground, not one in all: a loop still
+/// running for a playground that is gone — a page unmounted, a test ended — must not
+/// keep a new playground's commands from settling, now that every command's settle is
+/// done by these loops.)
 pub fn drive(pg: Playground) {
     // Natively (tests) there are no frames: the work is done in one go, the chores are
     // left to the next command or an explicit `Playground::work`.
@@ -81,9 +84,17 @@ pub fn drive(pg: Playground) {
         return;
     }
     thread_local! {
-        static DRIVING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+        static DRIVING: std::cell::RefCell<Vec<Playground>> = const { std::cell::RefCell::new(Vec::new()) };
     }
-    if DRIVING.with(|d| d.replace(true)) {
+    let started = DRIVING.with(|d| {
+        let mut d = d.borrow_mut();
+        if d.iter().any(|p| p.same(&pg)) {
+            return false;
+        }
+        d.push(pg);
+        true
+    });
+    if !started {
         return;
     }
     leptos::task::spawn_local(async move {
@@ -126,7 +137,7 @@ pub fn drive(pg: Playground) {
                 prepare_draw(&pg);
             }
         }
-        DRIVING.with(|d| d.set(false));
+        DRIVING.with(|d| d.borrow_mut().retain(|p| !p.same(&pg)));
     });
 }
 

@@ -307,7 +307,9 @@ pub fn restore(pg: Playground, start: &Start) -> Option<Vec<EditorFile>> {
     tabs
 }
 
-/// Replays a document's steps through the playground.
+/// Replays a document's steps through the playground, settled: the page first draws the
+/// session as it was saved, not its last command part-way (a command's settle is
+/// otherwise left to the frames, `Playground::run`).
 fn replay(pg: Playground, doc: &SessionDoc) {
     for step in &doc.steps {
         match step {
@@ -322,6 +324,7 @@ fn replay(pg: Playground, doc: &SessionDoc) {
             }
         }
     }
+    pg.finish();
 }
 
 fn cluster_version(pg: Playground) -> String {

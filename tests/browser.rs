@@ -986,6 +986,14 @@ async fn a_busy_instant_is_drawn_a_slice_at_a_time() {
         pg.busy.get_untracked(),
         "a hundred pods are not made in one task"
     );
+    // The command's own task is the command and its echo: the settle (the controllers
+    // making the ReplicaSet and its pods) begins in the next frame (BENCHMARKS.md,
+    // "Frames, session 9").
+    assert_eq!(
+        pg.with_sim(|s| s.store.list("Pod", "default").count()),
+        0,
+        "the command's task leaves its settle to the frames"
+    );
     let mut seen = vec![];
     for _ in 0..2_000 {
         let n = nodes(&page, "pod").len();
@@ -1006,4 +1014,68 @@ async fn a_busy_instant_is_drawn_a_slice_at_a_time() {
     assert_eq!(pg.now(), now, "time waits for the work");
     let stored = pg.with_sim(|s| s.store.list("Pod", "default").count());
     assert_eq!(stored, 100);
+}
+
+/// A command's own task is the command and its echo, even when its settle is small:
+/// the settle is done by the frames (`clock::drive`), the first slice in the next one
+/// (BENCHMARKS.md, "Frames, session 9"); the next command finishes it first.
+#[wasm_bindgen_test]
+async fn a_command_leaves_its_settle_to_the_frames() {
+    let (page, pg) = mount_canvas();
+    let out = pg.run(
+        "kubectl create deployment one --image=nginx --replicas=1",
+        None,
+        "test",
+    );
+    assert_eq!(out.text, "deployment.apps/one created\n");
+    assert!(pg.pending(), "the settle is not done in the command's task");
+    assert_eq!(pg.with_sim(|s| s.store.list("Pod", "default").count()), 0);
+    until("the frames settle it", || {
+        !pg.pending() && nodes(&page, "pod").len() == 1
+    })
+    .await;
+    // The next command finishes a settle still pending before it runs.
+    pg.run("kubectl scale deployment one --replicas=2", None, "test");
+    assert!(pg.pending());
+    pg.run("kubectl get deployment one", None, "test");
+    assert_eq!(pg.with_sim(|s| s.store.list("Pod", "default").count()), 2);
+}
+
+/// A restored session (a share link, a saved session, a file) is replayed settled: its
+/// last command's settle, which a command otherwise leaves to the frames, is done before
+/// the page first draws it, so the page opens on the cluster as it was saved.
+#[wasm_bindgen_test]
+async fn a_restored_session_is_settled_before_it_is_first_drawn() {
+    use orrery_web::embed::EmbedOptions;
+    use orrery_web::reach::{restore, Source, Start};
+    use orrery_web::session_doc::{SessionDoc, Step};
+    let slot: Rc<Cell<Option<Playground>>> = Rc::new(Cell::new(None));
+    let out = slot.clone();
+    // As the page does (`app`): the session restored, then the page built over it.
+    let page = mount(move || {
+        let pg = Playground::new(1);
+        provide_context(pg);
+        let doc = SessionDoc {
+            steps: vec![Step::Run {
+                line: "kubectl create deployment big --image=nginx --replicas=100".into(),
+                stdin: None,
+                origin: "console",
+            }],
+            ..SessionDoc::default()
+        };
+        let start = Start {
+            source: Source::Link,
+            doc: Some(doc),
+            notice: None,
+            embed: EmbedOptions::default(),
+        };
+        restore(pg, &start);
+        out.set(Some(pg));
+        view! { <Canvas /> }
+    });
+    let pg = slot.get().expect("the playground was made");
+    assert!(!pg.pending(), "nothing left to settle");
+    assert!(!pg.busy.get_untracked());
+    assert_eq!(pg.with_sim(|s| s.store.list("Pod", "default").count()), 100);
+    until("the canvas draws them", || nodes(&page, "pod").len() == 100).await;
 }

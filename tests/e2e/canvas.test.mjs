@@ -416,6 +416,25 @@ test('a thousand pods render, and the page stays responsive', async () => {
     const after = await drawn();
     assert.deepEqual(after.boxes, after.rects, 'the layers follow a change of state');
     assert.ok(after.boxes.terminating?.length >= 1);
+    // A dashed border is painted by a pattern of the canvas, not by a dash array that
+    // every raster tile dashes again over a thousand boxes (BENCHMARKS.md, "Frames,
+    // session 9"); the pattern's marks fall on the edges because every glyph is on its
+    // grid of 4 units.
+    const borders = await page.evaluate(() => [...document.querySelectorAll('.glyphs .glyph-states [data-state] path.box')]
+      .filter((p) => p.getAttribute('d'))
+      .map((p) => {
+        const cs = getComputedStyle(p);
+        const id = cs.stroke.match(/url\("?#([\w-]+)"?\)/)?.[1];
+        return { state: p.parentElement.dataset.state, dash: cs.strokeDasharray, pattern: id && document.getElementById(id)?.tagName };
+      }));
+    assert.ok(borders.some((b) => b.state === 'terminating'));
+    for (const b of borders) {
+      assert.equal(b.dash, 'none', `${b.state}: no dash array on a glyph layer`);
+      if (b.state === 'terminating') assert.equal(b.pattern, 'pattern', 'the terminating border is the canvas pattern');
+    }
+    for (const at of after.boxes.terminating.concat(after.boxes.ready.slice(0, 50))) {
+      assert.ok(at.split(',').every((v) => Number(v) % 4 === 0), `a glyph on the grid of 4: ${at}`);
+    }
     await shot('17-thousand-pods');
     assert.deepEqual(problems, []);
   } finally {

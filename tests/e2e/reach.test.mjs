@@ -88,6 +88,9 @@ test('a share link made in one context restores the same canvas in a fresh one',
   await pause(a.page);
   // Some of the learner's own doing on top of the lesson.
   await run(a.page, 'kubectl scale deployment pacman -n pacman --replicas=3');
+  // A command's settle is done by the frames after its task (Playground::run): wait
+  // for it (the canvas is `busy` until then), then for the last draw.
+  await a.page.waitForFunction(() => !document.querySelector('[data-testid="canvas-svg"]')?.classList.contains('busy'));
   await a.page.waitForTimeout(300);
   const before = await snapshot(a.page);
   assert.ok(before.nodes.length > 10, `the lesson drew its objects (${before.nodes.length})`);
