@@ -8,12 +8,10 @@
 //! `Sim::runtime`, keyed by pod UID; the pod's `status` is rendered from it, so the API
 //! view always agrees with the runtime. Durations are documented in `apps`.
 
-use serde_json::{Map, Value};
+use serde_json::{json, Map, Value};
 
 use std::collections::{BTreeMap, HashSet};
-use std::sync::Arc;
 
-use crate::api::pod_status::{ContainerView, PodStatus, StateView};
 use crate::api::Object;
 use crate::apps::{model_for, AppModel};
 use crate::controllers::Slice;
@@ -245,24 +243,22 @@ pub fn reconcile_sliced(sim: &Sim, out: &mut Out, slice: &mut Slice) {
     };
     // Candidates in store order, as a full pass would visit them: the store orders pods
     // by (namespace, name). The stored objects themselves, not keys looked up again.
-    let mut candidates: Vec<&Object> = vec![];
+    let mut pods: BTreeMap<(&str, &str), &Object> = BTreeMap::new();
     for obj in sim.store.written_since(last.rv) {
         if obj.kind == "Pod" && obj.api_version == "v1" && needs_sync(sim, obj) {
-            candidates.push(obj);
+            pods.insert((&obj.meta.namespace, &obj.meta.name), obj);
         }
     }
     for uid in sim.kubelet_due_by(sim.now) {
         if let Some(pod) = sim.store.by_uid(uid) {
             if pod.kind == "Pod" && pod.api_version == "v1" {
-                candidates.push(pod);
+                pods.insert((&pod.meta.namespace, &pod.meta.name), pod);
             }
         }
     }
-    let pods = in_store_order(sim, candidates);
     // Membership only (never iterated): hashed, not compared along a B-tree's path.
-    let mut synced: HashSet<&str, std::hash::BuildHasherDefault<crate::sim::UidHasher>> =
-        HashSet::with_capacity_and_hasher(pods.len(), Default::default());
-    for pod in pods {
+    let mut synced: HashSet<&str> = HashSet::with_capacity(pods.len());
+    for pod in pods.into_values() {
         synced.insert(pod.meta.uid.as_str());
         if slice.next() {
             sync_bound(sim, pod, out);
@@ -294,31 +290,6 @@ pub fn reconcile_sliced(sim: &Sim, out: &mut Out, slice: &mut Slice) {
             );
         }
     }
-}
-
-/// Stored pods in the store's order, (namespace, name), once each. Many of them (the
-/// pods of a workload that share their instants: 5,000 at a step of an image-pull
-/// back-off) are picked out of a walk over the stored pods by address, rather than
-/// sorted by their names' strings.
-fn in_store_order<'a>(sim: &'a Sim, candidates: Vec<&'a Object>) -> Vec<&'a Object> {
-    if candidates.len() >= 256 {
-        let set: HashSet<*const Object, std::hash::BuildHasherDefault<crate::sim::UidHasher>> =
-            candidates.iter().map(|p| *p as *const Object).collect();
-        let pods: Vec<&Object> = sim
-            .store
-            .list_all("Pod")
-            .filter(|p| set.contains(&(*p as *const Object)))
-            .collect();
-        // Every candidate is a stored version (the store's own objects).
-        if pods.len() == set.len() {
-            return pods;
-        }
-    }
-    let mut pods: BTreeMap<(&str, &str), &Object> = BTreeMap::new();
-    for pod in candidates {
-        pods.insert((&pod.meta.namespace, &pod.meta.name), pod);
-    }
-    pods.into_values().collect()
 }
 
 /// Whether a written pod may need a sync: bound, and not synced at this version.
@@ -955,9 +926,9 @@ fn emit(sim: &Sim, pod: &Object, before: &PodRuntime, mut rt: PodRuntime, out: &
         }
         return;
     }
-    let status = pod_status(sim, pod, &rt);
+    let status = render_status(sim, pod, &rt);
     assert!(
-        !unchanged || status_is(pod, &status),
+        !unchanged || pod.status() == &status,
         "kubelet: the status of pod {} would change without a change of the pod or its runtime",
         pod.meta.name
     );
@@ -967,16 +938,8 @@ fn emit(sim: &Sim, pod: &Object, before: &PodRuntime, mut rt: PodRuntime, out: &
             runtime: Some(rt),
         });
     }
-    if !status_is(pod, &status) {
-        out.push(Action::Update(pod.with_pod_status(status)));
-    }
-}
-
-/// Whether the pod's status is (renders as) `status`: typed, compared typed.
-fn status_is(pod: &Object, status: &PodStatus) -> bool {
-    match pod.body.pod_status() {
-        Some(old) => old == status,
-        None => crate::api::object::values_equal(pod.status(), &status.to_json()),
+    if !crate::api::object::values_equal(pod.status(), &status) {
+        out.push(Action::Update(pod.with_status(status)));
     }
 }
 
@@ -1010,18 +973,25 @@ fn states_render_same(a: &CState, b: &CState) -> bool {
     }
 }
 
-/// A container's `state` as the status shows it.
-fn state_view(c: &ContainerRuntime) -> StateView {
+fn state_json(c: &ContainerRuntime) -> Value {
     match &c.state {
-        CState::Pulling { .. } | CState::Starting { .. } => StateView::Waiting(if c.init {
-            "PodInitializing"
-        } else {
-            "ContainerCreating"
-        }),
-        CState::ErrImagePull { .. } => StateView::ErrImagePull,
-        CState::PullBackOff { .. } => StateView::PullBackOff,
-        CState::ConfigError { message, .. } => StateView::ConfigError(message.clone()),
-        CState::Running { since } => StateView::Running(*since),
+        CState::Pulling { .. } | CState::Starting { .. } => {
+            if c.init || c.restarts == 0 {
+                json!({"waiting": {"reason": if c.init { "PodInitializing" } else { "ContainerCreating" }}})
+            } else {
+                json!({"waiting": {"reason": "ContainerCreating"}})
+            }
+        }
+        CState::ErrImagePull { .. } => {
+            json!({"waiting": {"reason": "ErrImagePull", "message": format!("rpc error: code = NotFound desc = failed to pull and unpack image \"{}\": not found", c.image)}})
+        }
+        CState::PullBackOff { .. } => {
+            json!({"waiting": {"reason": "ImagePullBackOff", "message": format!("Back-off pulling image \"{}\"", c.image)}})
+        }
+        CState::ConfigError { message, .. } => {
+            json!({"waiting": {"reason": "CreateContainerConfigError", "message": message}})
+        }
+        CState::Running { since } => json!({"running": {"startedAt": rfc3339(*since)}}),
         CState::Terminated {
             reason,
             exit_code,
@@ -1029,37 +999,35 @@ fn state_view(c: &ContainerRuntime) -> StateView {
             restart_at,
         } => {
             if restart_at.is_some() && !c.init && c.restarts > 1 {
-                StateView::CrashLoop(backoff_ms(c.restarts - 1) / 1000)
+                json!({"waiting": {"reason": "CrashLoopBackOff", "message": format!("back-off {}s restarting failed container={}", backoff_ms(c.restarts - 1) / 1000, c.name)}})
             } else {
-                StateView::Terminated {
-                    reason: reason.clone(),
-                    exit_code: *exit_code,
-                    at: *at,
-                }
+                json!({"terminated": {"reason": reason, "exitCode": exit_code, "finishedAt": rfc3339(*at)}})
             }
         }
     }
 }
 
-fn container_view(c: &ContainerRuntime) -> ContainerView {
-    ContainerView {
-        name: c.name.clone(),
-        image: c.image.clone(),
-        ready: c.ready,
-        restarts: c.restarts,
-        started: matches!(c.state, CState::Running { .. }),
-        state: state_view(c),
-        last: c.last_terminated.clone(),
+fn container_status(c: &ContainerRuntime) -> Value {
+    // Field by field (see `render_status`): `json!` would copy `state_json`'s tree.
+    let mut v = Map::new();
+    v.insert("name".into(), Value::String(c.name.clone()));
+    v.insert("image".into(), Value::String(c.image.clone()));
+    v.insert("imageID".into(), Value::String(String::new()));
+    v.insert("ready".into(), Value::Bool(c.ready));
+    v.insert("restartCount".into(), Value::from(c.restarts));
+    v.insert(
+        "started".into(),
+        Value::Bool(matches!(c.state, CState::Running { .. })),
+    );
+    v.insert("state".into(), state_json(c));
+    if let Some((reason, code, started, finished)) = &c.last_terminated {
+        v.insert("lastState".into(), json!({"terminated": {"reason": reason, "exitCode": code, "startedAt": rfc3339(*started), "finishedAt": rfc3339(*finished)}}));
     }
+    Value::Object(v)
 }
 
 /// The pod status the API shows for a runtime state.
 pub fn render_status(sim: &Sim, pod: &Object, rt: &PodRuntime) -> Value {
-    pod_status(sim, pod, rt).to_json()
-}
-
-/// [`render_status`], typed (as the kubelet writes it: [`crate::api::pod_status`]).
-pub fn pod_status(sim: &Sim, pod: &Object, rt: &PodRuntime) -> PodStatus {
     let inits: Vec<&ContainerRuntime> = rt.containers.iter().filter(|c| c.init).collect();
     let mains: Vec<&ContainerRuntime> = rt.containers.iter().filter(|c| !c.init).collect();
     let initialized = inits
@@ -1098,31 +1066,10 @@ pub fn pod_status(sim: &Sim, pod: &Object, rt: &PodRuntime) -> PodStatus {
     } else {
         "Pending"
     };
-    let wanted = [
-        ("PodReadyToStartContainers", true),
-        ("Initialized", initialized),
-        ("Ready", all_ready),
-        ("ContainersReady", all_ready),
-        ("PodScheduled", true),
-    ];
-    let typed = pod.body.pod_status();
-    let cond_ok = wanted.map(|(_, ok)| ok);
-    // The conditions the kubelet wrote last, unchanged: the same array, shared (the
-    // transition times stay as they were, so the rendering would be equal).
-    if let Some(t) = typed.filter(|t| t.cond_ok == cond_ok) {
-        return PodStatus {
-            phase: Value::String(phase.into()),
-            conditions: t.conditions.clone(),
-            cond_ok,
-            ready: all_ready,
-            containers: mains.iter().map(|c| container_view(c)).collect(),
-            init_containers: inits.iter().map(|c| container_view(c)).collect(),
-            start_time: rt.started,
-            addresses: t.addresses.clone(),
-        };
-    }
-    let old_json = pod.get(&["status", "conditions"]);
-    let old_conds: &[Value] = old_json.as_array().map_or(&[], Vec::as_slice);
+    let old_conds: &[Value] = pod
+        .get(&["status", "conditions"])
+        .as_array()
+        .map_or(&[], Vec::as_slice);
     // Each old condition's type, status and transition time, read once (not once per
     // condition rendered).
     let old_conds: Vec<(&str, &str, Option<&Value>)> = old_conds
@@ -1132,50 +1079,53 @@ pub fn pod_status(sim: &Sim, pod: &Object, rt: &PodRuntime) -> PodStatus {
             (s("type"), s("status"), c.get("lastTransitionTime"))
         })
         .collect();
-    let status_of = |ok: bool| if ok { "True" } else { "False" };
-    let conditions = {
-        let cond = |t: &str, ok: bool| {
-            let status = status_of(ok);
-            let since = old_conds
-                .iter()
-                .find(|(ty, st, _)| *ty == t && *st == status)
-                .and_then(|(_, _, since)| since.cloned())
-                .unwrap_or_else(|| Value::String(rfc3339(sim.now)));
-            let mut m = Map::new();
-            m.insert("type".into(), Value::String(t.into()));
-            m.insert("status".into(), Value::String(status.into()));
-            m.insert("lastProbeTime".into(), Value::Null);
-            m.insert("lastTransitionTime".into(), since);
-            Value::Object(m)
-        };
-        Arc::new(Value::Array(
-            wanted.iter().map(|(t, ok)| cond(t, *ok)).collect(),
-        ))
+    let cond = |t: &str, ok: bool| {
+        let status = if ok { "True" } else { "False" };
+        let since = old_conds
+            .iter()
+            .find(|(ty, st, _)| *ty == t && *st == status)
+            .and_then(|(_, _, since)| since.cloned())
+            .unwrap_or_else(|| Value::String(rfc3339(sim.now)));
+        let mut m = Map::new();
+        m.insert("type".into(), Value::String(t.into()));
+        m.insert("status".into(), Value::String(status.into()));
+        m.insert("lastProbeTime".into(), Value::Null);
+        m.insert("lastTransitionTime".into(), since);
+        Value::Object(m)
     };
-    // The addresses the IP assignment wrote, as they were (shared while typed).
-    let addresses = match typed {
-        Some(t) => t.addresses.clone(),
-        None => {
-            let mut m = Map::new();
-            for k in ["hostIP", "podIP", "podIPs"] {
-                let v = pod.get(&["status", k]);
-                if !v.is_null() {
-                    m.insert(k.into(), v.clone());
-                }
-            }
-            Arc::new(m)
-        }
-    };
-    PodStatus {
-        phase: Value::String(phase.into()),
-        conditions,
-        cond_ok,
-        ready: all_ready,
-        containers: mains.iter().map(|c| container_view(c)).collect(),
-        init_containers: inits.iter().map(|c| container_view(c)).collect(),
-        start_time: rt.started,
-        addresses,
+    // Built field by field, not with `json!`, which copies every nested value it is given
+    // (through `to_value`): the status of 5,000 pods is rendered on every change.
+    let mut status = Map::new();
+    status.insert("phase".into(), Value::String(phase.into()));
+    status.insert(
+        "conditions".into(),
+        Value::Array(vec![
+            cond("PodReadyToStartContainers", true),
+            cond("Initialized", initialized),
+            cond("Ready", all_ready),
+            cond("ContainersReady", all_ready),
+            cond("PodScheduled", true),
+        ]),
+    );
+    status.insert(
+        "containerStatuses".into(),
+        Value::Array(mains.iter().map(|c| container_status(c)).collect()),
+    );
+    status.insert("qosClass".into(), Value::String("BestEffort".into()));
+    status.insert("startTime".into(), Value::String(rfc3339(rt.started)));
+    if !inits.is_empty() {
+        status.insert(
+            "initContainerStatuses".into(),
+            Value::Array(inits.iter().map(|c| container_status(c)).collect()),
+        );
     }
+    for k in ["hostIP", "podIP", "podIPs"] {
+        let v = pod.get(&["status", k]);
+        if !v.is_null() {
+            status.insert(k.into(), v.clone());
+        }
+    }
+    Value::Object(status)
 }
 
 #[cfg(test)]

@@ -178,28 +178,6 @@ impl Default for Cluster {
     }
 }
 
-/// A set of UIDs hashed with FNV-1a ([`crate::scene::fnv1a`]): SipHash, the default,
-/// resists keys chosen against it, which nothing here is, and costs more per UID; the
-/// kubelet's sets of due pods hold thousands, rebuilt at every step of a back-off.
-pub type UidSet = std::collections::HashSet<String, std::hash::BuildHasherDefault<UidHasher>>;
-
-#[derive(Default)]
-pub struct UidHasher(u64);
-
-impl std::hash::Hasher for UidHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let h = if self.0 == 0 {
-            crate::scene::FNV_OFFSET
-        } else {
-            self.0
-        };
-        self.0 = crate::scene::fnv1a(h, bytes);
-    }
-}
-
 /// Bound on controller rounds at one instant; a model bug that never settles stops here.
 pub const MAX_ROUNDS_PER_INSTANT: usize = 1_000;
 /// The most pods one namespace may hold: the simulator behaves as if every namespace had
@@ -288,10 +266,8 @@ pub struct Sim {
     /// bumped when they differ (they are changed directly, by `minikube` commands).
     settings: Option<(Cluster, ClusterVersion)>,
     settings_seq: u64,
-    /// The UIDs of the runtimes with something due, by instant (see `PodRuntime::due`):
-    /// the pods of one workload share their instants, and a set keyed by `(due, UID)`
-    /// compared thousands of UIDs' strings per step.
-    kubelet_due: BTreeMap<Millis, UidSet>,
+    /// `(due, pod UID)` of every runtime with something due (see `PodRuntime::due`).
+    kubelet_due: BTreeSet<(Millis, String)>,
     /// Run every controller even when it would be skipped, and panic if a skipped one
     /// returns actions or a different wake-up: a test mode guarding the skips.
     pub verify_skips: bool,
@@ -453,7 +429,7 @@ impl Sim {
             event_index: BTreeMap::new(),
             settings: None,
             settings_seq: 0,
-            kubelet_due: BTreeMap::new(),
+            kubelet_due: BTreeSet::new(),
             verify_skips: false,
             create_failures: BTreeMap::new(),
             spare_actions: Vec::new(),
@@ -751,7 +727,7 @@ impl Sim {
             if let Some(rt) = self.runtime.remove(&obj.meta.uid) {
                 self.runtime_seq += 1;
                 if let Some(d) = rt.due {
-                    self.due_remove(d, &obj.meta.uid);
+                    self.kubelet_due.remove(&(d, obj.meta.uid.clone()));
                 }
             }
             self.removed.push(Removed::of(key, &obj));
@@ -1269,43 +1245,23 @@ impl Sim {
                 ok
             }
             Action::Runtime { uid, runtime } => {
-                // One search of the runtimes (keyed by UID strings) for a pod that has
-                // one: the kubelet writes 5,000 of them per step of a back-off.
-                let stored = self.store.by_uid(&uid).is_some();
-                // A runtime for a pod no longer stored is dropped, and counts as a change
-                // unless it equals the one held.
-                let (runtime, gone) = match runtime {
-                    Some(rt) if !stored => (None, Some(rt)),
-                    rt => (rt, None),
-                };
-                let (changed, old_due, new_due) = match (runtime, self.runtime.get_mut(&uid)) {
-                    (Some(rt), Some(slot)) => {
-                        let changed = **slot != rt;
-                        let old_due = slot.due;
-                        let new_due = rt.due;
-                        *slot = std::sync::Arc::new(rt);
-                        (changed, old_due, new_due)
-                    }
-                    (Some(rt), None) => {
-                        let new_due = rt.due;
-                        self.runtime.insert(uid.clone(), std::sync::Arc::new(rt));
-                        (true, None, new_due)
-                    }
-                    (None, _) => {
-                        let old = self.runtime.remove(&uid);
-                        let changed = old.as_deref() != gone.as_ref();
-                        (changed, old.and_then(|rt| rt.due), None)
-                    }
-                };
+                let changed = self.runtime.get(&uid).map(|rt| &**rt) != runtime.as_ref();
                 if changed {
                     self.runtime_seq += 1;
                 }
-                if old_due != new_due {
-                    if let Some(d) = old_due {
-                        self.due_remove(d, &uid);
+                let old_due = self.runtime.get(&uid).and_then(|rt| rt.due);
+                if let Some(d) = old_due {
+                    self.kubelet_due.remove(&(d, uid.clone()));
+                }
+                match runtime {
+                    Some(rt) if self.store.by_uid(&uid).is_some() => {
+                        if let Some(d) = rt.due {
+                            self.kubelet_due.insert((d, uid.clone()));
+                        }
+                        self.runtime.insert(uid, std::sync::Arc::new(rt));
                     }
-                    if let Some(d) = new_due {
-                        self.kubelet_due.entry(d).or_default().insert(uid);
+                    _ => {
+                        self.runtime.remove(&uid);
                     }
                 }
                 changed
@@ -1350,28 +1306,19 @@ impl Sim {
         }
     }
 
-    fn due_remove(&mut self, d: Millis, uid: &str) {
-        if let Some(set) = self.kubelet_due.get_mut(&d) {
-            set.remove(uid);
-            if set.is_empty() {
-                self.kubelet_due.remove(&d);
-            }
-        }
-    }
-
-    /// UIDs of the pods whose runtime has something due at or before `t` (by instant;
-    /// in no particular order within one).
+    /// UIDs of the pods whose runtime has something due at or before `t`.
     pub fn kubelet_due_by(&self, t: Millis) -> impl Iterator<Item = &str> + '_ {
         self.kubelet_due
-            .range(..=t)
-            .flat_map(|(_, uids)| uids.iter().map(String::as_str))
+            .iter()
+            .take_while(move |(d, _)| *d <= t)
+            .map(|(_, uid)| uid.as_str())
     }
 
     /// The earliest due instant among the runtimes `keep` accepts (by pod UID).
     pub fn kubelet_next_due(&self, keep: impl Fn(&str) -> bool) -> Option<Millis> {
         self.kubelet_due
             .iter()
-            .find(|(_, uids)| uids.iter().any(|u| keep(u)))
+            .find(|(_, uid)| keep(uid))
             .map(|(d, _)| *d)
     }
 

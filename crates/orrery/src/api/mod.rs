@@ -3,7 +3,6 @@
 pub mod frozen;
 pub mod kinds;
 pub mod object;
-pub mod pod_status;
 pub mod selector;
 pub mod store;
 

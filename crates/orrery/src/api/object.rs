@@ -4,9 +4,7 @@
 
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
-use std::sync::{Arc, OnceLock};
-
-use super::pod_status::PodStatus;
+use std::sync::Arc;
 
 use crate::time::{rfc3339, Millis};
 
@@ -179,84 +177,8 @@ pub struct Object {
 ///
 /// The fields are a vector sorted by name, sized to fit: a pod has two or three, and a
 /// B-tree node is sized for eleven (the body of every pod version cost ~370 bytes).
-#[derive(Clone, Default)]
-pub struct Body(Vec<(String, Field)>);
-
-/// One field of a [`Body`]: JSON, or a pod status the kubelet wrote, typed and rendered
-/// to JSON on the first read that needs the JSON ([`super::pod_status`]).
-#[derive(Clone)]
-pub enum Field {
-    Json(Arc<Value>),
-    Pod(Arc<LazyPod>),
-}
-
-pub struct LazyPod {
-    typed: PodStatus,
-    json: OnceLock<Arc<Value>>,
-}
-
-impl Field {
-    /// The field as JSON (a typed pod status rendered once, on first use).
-    fn shared(&self) -> &Arc<Value> {
-        match self {
-            Field::Json(v) => v,
-            Field::Pod(p) => p.json.get_or_init(|| Arc::new(p.typed.to_json())),
-        }
-    }
-
-    /// The field as JSON to change: a typed status is rendered and becomes JSON.
-    fn json_mut(&mut self) -> &mut Arc<Value> {
-        if let Field::Pod(p) = self {
-            let v = p.json.get_or_init(|| Arc::new(p.typed.to_json())).clone();
-            *self = Field::Json(v);
-        }
-        match self {
-            Field::Json(v) => v,
-            Field::Pod(_) => unreachable!("made JSON above"),
-        }
-    }
-
-    fn into_shared(self) -> Arc<Value> {
-        match self {
-            Field::Json(v) => v,
-            Field::Pod(p) => match Arc::try_unwrap(p) {
-                Ok(p) => p
-                    .json
-                    .into_inner()
-                    .unwrap_or_else(|| Arc::new(p.typed.to_json())),
-                Err(p) => p.json.get_or_init(|| Arc::new(p.typed.to_json())).clone(),
-            },
-        }
-    }
-
-    /// The same version of the field (one allocation).
-    fn ptr_eq(&self, o: &Field) -> bool {
-        match (self, o) {
-            (Field::Json(a), Field::Json(b)) => Arc::ptr_eq(a, b),
-            (Field::Pod(a), Field::Pod(b)) => Arc::ptr_eq(a, b),
-            _ => false,
-        }
-    }
-
-    /// Equal as JSON; two typed statuses compare typed, without rendering.
-    fn equals(&self, o: &Field) -> bool {
-        match (self, o) {
-            (Field::Pod(a), Field::Pod(b)) => Arc::ptr_eq(a, b) || a.typed == b.typed,
-            _ => self.ptr_eq(o) || values_equal(self.shared(), o.shared()),
-        }
-    }
-}
-
-impl PartialEq for Body {
-    fn eq(&self, o: &Body) -> bool {
-        self.0.len() == o.0.len()
-            && self
-                .0
-                .iter()
-                .zip(&o.0)
-                .all(|((k, v), (l, w))| k == l && v.equals(w))
-    }
-}
+#[derive(Clone, Default, PartialEq)]
+pub struct Body(Vec<(String, Arc<Value>)>);
 
 impl std::fmt::Debug for Body {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -269,19 +191,8 @@ impl Body {
         Body(Vec::new())
     }
 
-    /// Where `key` is, or where it would go (the fields stay sorted by name).
     fn find(&self, key: &str) -> Result<usize, usize> {
-        match self.position(key) {
-            Some(i) => Ok(i),
-            None => Err(self.0.partition_point(|(k, _)| k.as_str() < key)),
-        }
-    }
-
-    /// Where `key` is. A body has a few fields: compared for equality, which a length
-    /// tells apart from most others without comparing bytes (`spec` and `status` are
-    /// read thousands of times a step, and a missing field is asked for often).
-    fn position(&self, key: &str) -> Option<usize> {
-        self.0.iter().position(|(k, _)| k == key)
+        self.0.binary_search_by(|(k, _)| k.as_str().cmp(key))
     }
 
     pub fn get(&self, key: &str) -> Option<&Value> {
@@ -291,7 +202,7 @@ impl Body {
     /// The field to change, copied first if another version of the object shares it.
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
         let i = self.find(key).ok()?;
-        Some(Arc::make_mut(self.0[i].1.json_mut()))
+        Some(Arc::make_mut(&mut self.0[i].1))
     }
 
     /// The field to change, `null` if it was not there.
@@ -299,12 +210,11 @@ impl Body {
         let i = match self.find(key) {
             Ok(i) => i,
             Err(i) => {
-                self.0
-                    .insert(i, (key.to_string(), Field::Json(Arc::new(Value::Null))));
+                self.0.insert(i, (key.to_string(), Arc::new(Value::Null)));
                 i
             }
         };
-        Arc::make_mut(self.0[i].1.json_mut())
+        Arc::make_mut(&mut self.0[i].1)
     }
 
     pub fn insert(&mut self, key: String, value: Value) {
@@ -313,10 +223,6 @@ impl Body {
 
     /// Sets a field to the same (shared) value another object has.
     pub fn insert_shared(&mut self, key: String, value: Arc<Value>) {
-        self.insert_field(key, Field::Json(value));
-    }
-
-    fn insert_field(&mut self, key: String, value: Field) {
         match self.find(&key) {
             Ok(i) => self.0[i].1 = value,
             Err(i) => {
@@ -326,34 +232,14 @@ impl Body {
         }
     }
 
-    /// Sets `status` to a pod status the kubelet computed, kept typed until read as JSON.
-    pub fn insert_pod_status(&mut self, status: PodStatus) {
-        self.insert_field(
-            "status".into(),
-            Field::Pod(Arc::new(LazyPod {
-                typed: status,
-                json: OnceLock::new(),
-            })),
-        );
-    }
-
-    /// The typed pod status, if `status` is one the kubelet wrote and nothing changed
-    /// since.
-    pub fn pod_status(&self) -> Option<&PodStatus> {
-        match &self.0[self.position("status")?].1 {
-            Field::Pod(p) => Some(&p.typed),
-            Field::Json(_) => None,
-        }
-    }
-
     /// The field as shared with other versions (to give it to another object uncopied).
     pub fn get_shared(&self, key: &str) -> Option<&Arc<Value>> {
-        self.position(key).map(|i| self.0[i].1.shared())
+        self.find(key).ok().map(|i| &self.0[i].1)
     }
 
     pub fn remove(&mut self, key: &str) -> Option<Value> {
         let i = self.find(key).ok()?;
-        Some(Arc::unwrap_or_clone(self.0.remove(i).1.into_shared()))
+        Some(Arc::unwrap_or_clone(self.0.remove(i).1))
     }
 
     /// Makes every field equal to the same field of `old` share `old`'s copy: an update
@@ -364,9 +250,9 @@ impl Body {
     pub fn share_unchanged(&mut self, old: &Body) -> bool {
         let mut same = self.0.len() == old.0.len();
         for (k, v) in self.0.iter_mut() {
-            match old.position(k).map(|i| &old.0[i].1) {
-                Some(o) if v.ptr_eq(o) => {}
-                Some(o) if v.equals(o) => *v = o.clone(),
+            match old.get_shared(k) {
+                Some(o) if Arc::ptr_eq(v, o) => {}
+                Some(o) if values_equal(v, o) => *v = o.clone(),
                 _ => same = false,
             }
         }
@@ -376,11 +262,11 @@ impl Body {
     /// Removes a field without copying it (it may be shared with other versions).
     fn take_shared(&mut self, key: &str) -> Option<Arc<Value>> {
         let i = self.find(key).ok()?;
-        Some(self.0.remove(i).1.into_shared())
+        Some(self.0.remove(i).1)
     }
 
     pub fn contains_key(&self, key: &str) -> bool {
-        self.position(key).is_some()
+        self.find(key).is_ok()
     }
 
     pub fn keys(&self) -> impl Iterator<Item = &String> + '_ {
@@ -388,7 +274,7 @@ impl Body {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&String, &Value)> + '_ {
-        self.0.iter().map(|(k, v)| (k, &**v.shared()))
+        self.0.iter().map(|(k, v)| (k, &**v))
     }
 
     pub fn len(&self) -> usize {
@@ -403,22 +289,18 @@ impl Body {
 impl From<Map<String, Value>> for Body {
     fn from(m: Map<String, Value>) -> Body {
         // A JSON map iterates in key order: the vector is sorted.
-        Body(
-            m.into_iter()
-                .map(|(k, v)| (k, Field::Json(Arc::new(v))))
-                .collect(),
-        )
+        Body(m.into_iter().map(|(k, v)| (k, Arc::new(v))).collect())
     }
 }
 
 impl<'a> IntoIterator for &'a Body {
     type Item = (&'a String, &'a Value);
     type IntoIter = std::iter::Map<
-        std::slice::Iter<'a, (String, Field)>,
-        fn(&'a (String, Field)) -> (&'a String, &'a Value),
+        std::slice::Iter<'a, (String, Arc<Value>)>,
+        fn(&'a (String, Arc<Value>)) -> (&'a String, &'a Value),
     >;
     fn into_iter(self) -> Self::IntoIter {
-        self.0.iter().map(|(k, v)| (k, &**v.shared()))
+        self.0.iter().map(|(k, v)| (k, &**v))
     }
 }
 
@@ -502,18 +384,6 @@ impl Object {
         }
     }
 
-    /// [`Object::with_status`] with a typed pod status (the kubelet's write).
-    pub fn with_pod_status(&self, status: PodStatus) -> Object {
-        let mut body = self.body.clone();
-        body.insert_pod_status(status);
-        Object {
-            api_version: self.api_version.clone(),
-            kind: self.kind.clone(),
-            meta: self.meta.clone(),
-            body,
-        }
-    }
-
     /// A copy of this object for a time-travel checkpoint's past: its `status` frozen
     /// into one compact string ([`super::frozen`]) under [`FROZEN_STATUS`], every other
     /// field shared. `None` if it has no status or it is frozen already. Such a copy is
@@ -573,18 +443,7 @@ impl Object {
         let Some((first, rest)) = path.split_first() else {
             return &Value::Null;
         };
-        // A typed pod status answers `phase`, `conditions` and the addresses without
-        // being rendered (the controllers read them from every pod on every pass).
-        let typed = match (*first, rest.split_first()) {
-            ("status", Some((k, more))) => self
-                .body
-                .pod_status()
-                .and_then(|s| s.field(k))
-                .map(|v| (v, more)),
-            _ => None,
-        };
-        let (mut v, rest) =
-            typed.unwrap_or_else(|| (self.body.get(*first).unwrap_or(&Value::Null), rest));
+        let mut v = self.body.get(*first).unwrap_or(&Value::Null);
         for k in rest {
             v = v.get(*k).unwrap_or(&Value::Null);
         }

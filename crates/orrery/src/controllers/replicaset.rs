@@ -34,9 +34,6 @@ pub fn is_pod_active(pod: &Object) -> bool {
 
 /// The pod's Ready condition is True.
 pub fn is_pod_ready(pod: &Object) -> bool {
-    if let Some(s) = pod.body.pod_status() {
-        return s.ready;
-    }
     ready_condition(pod).is_some_and(|c| c.get("status").and_then(Value::as_str) == Some("True"))
 }
 
