@@ -48,7 +48,7 @@ RELEASE_ENV := RUSTUP_TOOLCHAIN=$(NIGHTLY) CARGO_UNSTABLE_BUILD_STD=$(BUILD_STD)
 
 # Everything the release build reads; dist/ is rebuilt only when one of them changes.
 WEB_INPUTS := $(shell find src lessons style public crates .cargo -type f 2>/dev/null) \
-	index.html Trunk.toml Cargo.toml Cargo.lock scripts/css-bundle.mjs scripts/boot-fonts.mjs
+	index.html Trunk.toml Cargo.toml Cargo.lock scripts/css-bundle.mjs
 TRANSCRIPTS := $(wildcard lessons/*.txt tests/transcripts/*.txt)
 
 .PHONY: help serve dist size cli bench fuzz fuzz-cmin tool-cargo-fuzz test test-native test-transcripts test-browser test-e2e test-size \

@@ -5,7 +5,6 @@ use wasm_bindgen::prelude::*;
 fn main() {
     // The wasm is fetched, compiled and instantiated: startup marks, BENCHMARKS.md.
     orrery_web::bench::mark("orrery:wasm-started");
-    remove_font_warmup();
     // A panic in the page is a bug; this puts its message in the console instead of
     // "unreachable executed". The release build has no panic machinery at all (a panic
     // is a trap there: `-Cpanic=immediate-abort`, Makefile), so the hook is left out of
@@ -54,19 +53,6 @@ fn settle_boot_animations() {
         if a.animation_name().as_deref() == Some("grow") {
             let _ = a.finish();
         }
-    }
-}
-
-/// The invisible line of text that index.html's first script lays out, one font face at
-/// a time, while the wasm downloads (scripts/boot-fonts.mjs): the fonts are looked up
-/// now, and the line goes before the app mounts, so the app's first layout does not
-/// carry it. The script also stops by itself on the `orrery:wasm-started` mark.
-fn remove_font_warmup() {
-    if let Some(line) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id("orrery-fonts"))
-    {
-        line.remove();
     }
 }
 
