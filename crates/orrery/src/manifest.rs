@@ -1188,7 +1188,11 @@ impl<'s> Ctx<'s> {
         }
         let off = s.as_ptr() as usize - self.source.as_ptr() as usize;
         let b = &self.source.as_bytes()[..off];
-        let end = b.len() - b.iter().rev().take_while(|c| c.is_ascii_whitespace()).count();
+        let end = b.len()
+            - b.iter()
+                .rev()
+                .take_while(|c| c.is_ascii_whitespace())
+                .count();
         let token = &b[..end];
         let start = token
             .iter()
@@ -3059,7 +3063,10 @@ mod tests {
             value("a: \"yes\"\nb: '0644'\nc: !!str on\nd: |-\n  yes\ne: [\"on\", on]\n"),
             json!({"a": "yes", "b": "0644", "c": "on", "d": "yes", "e": ["on", true]})
         );
-        assert_eq!(value("{\"a\": \"yes\", \"b\": \"0644\"}"), json!({"a": "yes", "b": "0644"}));
+        assert_eq!(
+            value("{\"a\": \"yes\", \"b\": \"0644\"}"),
+            json!({"a": "yes", "b": "0644"})
+        );
         // Keys too (sigs.k8s.io/yaml writes a boolean key as `true`/`false`), and aliases
         // of a plain scalar keep its meaning.
         assert_eq!(
