@@ -43,6 +43,9 @@ fn statefulset(replicas: u64) -> String {
 fn run(which: &str) {
     let cpu0 = cpu_seconds();
     let mut s = Session::new(11);
+    if let Some(q) = std::env::var("POD_QUOTA").ok().and_then(|q| q.parse().ok()) {
+        s.sim.set_pod_quota(q);
+    }
     match which {
         // timeout-6648…: 5,000 pods in image-pull back-off.
         "backoff" => {
@@ -71,12 +74,20 @@ fn run(which: &str) {
             s.exec("kubectl apply -f - <<EOF", Some(&statefulset(86)));
             s.exec("kubectl scale statefulset/db --replicas=937980104", None);
         }
+        // slow-unit-96bf… (session 10): the same with OrderedReady pod management.
+        "sts-ordered" => {
+            let set = statefulset(5).replace("\"Parallel\"", "\"OrderedReady\"");
+            s.exec("kubectl apply -f - <<EOF", Some(&set));
+            s.exec("kubectl scale statefulset/db --replicas=648446296", None);
+        }
         other => {
             eprintln!("unknown scenario {other}");
             return;
         }
     }
-    s.exec("sleep 10m", None);
+    // SLEEP: the virtual time after the scenario (10m, as the fuzz target's settling).
+    let sleep = std::env::var("SLEEP").unwrap_or_else(|_| "10m".into());
+    s.exec(&format!("sleep {sleep}"), None);
     let cpu = cpu_seconds() - cpu0;
     let pods = s.sim.store.list("Pod", "default").count();
     let events = s.sim.events.len();
@@ -93,7 +104,7 @@ fn run(which: &str) {
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let all = ["backoff", "deploy", "scale", "sts"];
+    let all = ["backoff", "deploy", "scale", "sts", "sts-ordered"];
     let which: Vec<&str> = if args.is_empty() {
         all.to_vec()
     } else {

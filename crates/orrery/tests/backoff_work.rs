@@ -23,7 +23,11 @@ const BACKOFF: &str = r#"{"apiVersion": "apps/v1", "kind": "Deployment", "metada
 fn five_thousand_pods_in_image_pull_back_off_for_ten_minutes_do_bounded_work() {
     let mut s = Session::new(11);
     let out = s.exec("kubectl apply -f - <<EOF", Some(BACKOFF));
-    assert!(out.text.contains("deployment.apps/web created"), "{}", out.text);
+    assert!(
+        out.text.contains("deployment.apps/web created"),
+        "{}",
+        out.text
+    );
     let rounds0 = s.sim.rounds();
     s.sim.drain_steps();
     s.exec("sleep 10m", None);
@@ -39,7 +43,10 @@ fn five_thousand_pods_in_image_pull_back_off_for_ten_minutes_do_bounded_work() {
             .and_then(|r| r.as_str())
             .unwrap_or("");
         assert!(
-            matches!(reason, "ImagePullBackOff" | "ErrImagePull" | "ContainerCreating"),
+            matches!(
+                reason,
+                "ImagePullBackOff" | "ErrImagePull" | "ContainerCreating"
+            ),
             "pod {} waiting for {reason:?}",
             p.meta.name
         );
@@ -52,7 +59,10 @@ fn five_thousand_pods_in_image_pull_back_off_for_ten_minutes_do_bounded_work() {
     // delay doubles to 300 s), each an ErrImagePull write and an ImagePullBackOff write,
     // plus the writes of a pod's start: 17 writes a pod when this test was written
     // (85,000). A quarter more fails; so does a back-off that stops doubling.
-    assert!(steps <= 21 * MAX_PODS, "{steps} store writes for {MAX_PODS} pods");
+    assert!(
+        steps <= 21 * MAX_PODS,
+        "{steps} store writes for {MAX_PODS} pods"
+    );
     // The pods fail in step, so each retry is a few instants of a few rounds each: 52
     // rounds when this test was written.
     assert!(rounds <= 80, "{rounds} controller rounds in ten minutes");

@@ -249,12 +249,14 @@ pub fn is_bound(pvc: &Object) -> bool {
 }
 
 /// The claim a volume's claimRef names: (namespace, name, uid).
-pub fn claim_ref(pv: &Object) -> Option<(String, String, String)> {
+/// The volume's claimRef as (namespace, name, uid), borrowed: the claim passes read it
+/// for every volume on every pass (it was three new strings each time).
+pub fn claim_ref(pv: &Object) -> Option<(&str, &str, &str)> {
     let r = pv.get(&["spec", "claimRef"]);
     if !r.is_object() {
         return None;
     }
-    let s = |k: &str| r.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+    let s = |k: &str| r.get(k).and_then(Value::as_str).unwrap_or("");
     Some((s("namespace"), s("name"), s("uid")))
 }
 
