@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs every cargo-fuzz target of fuzz/ one after another (FUZZING.md), each for
 # FUZZ_SECONDS (600 by default), one process (libFuzzer without -jobs), niced; a hang (one input > 10 s) is a failure.
+# Before fuzzing a target it replays that target's kept findings (fuzz/regressions/TARGET),
+# each under the same 10 s limit.
 # Usage: scripts/fuzz.sh [TARGET...]   (default: manifest command_line session)
 # Env: FUZZ_SECONDS, FUZZ_LOGS (directory for the logs; target/fuzz-logs).
 # New inputs go to fuzz/corpus/TARGET (committed; `make fuzz-cmin` keeps it small);
@@ -23,6 +25,19 @@ max_len() {
 cargo +nightly fuzz build -O -s none >/dev/null
 failed=""
 for t in "${targets[@]}"; do
+  # First the kept findings (fuzz/regressions/TARGET): each runs once, under the same
+  # 10 s limit; a crash or a timeout there fails the command (the fuzzing still runs).
+  if compgen -G "regressions/$t/*" >/dev/null; then
+    echo "== replay fuzz/regressions/$t (log: $LOGS/$t-regressions.log)"
+    if nice -n 10 "target/x86_64-unknown-linux-gnu/release/$t" -timeout=10 \
+        regressions/"$t"/* >"$LOGS/$t-regressions.log" 2>&1; then
+      echo "   $(grep -c '^Executed ' "$LOGS/$t-regressions.log") inputs, slowest $(grep -o 'in [0-9]* ms' "$LOGS/$t-regressions.log" | awk '{print $2}' | sort -n | tail -1) ms"
+    else
+      echo "   FAILED: see $LOGS/$t-regressions.log" >&2
+      tail -20 "$LOGS/$t-regressions.log" >&2
+      failed="$failed $t(regressions)"
+    fi
+  fi
   mkdir -p "corpus/$t"
   extra=()
   [ -d "corpus-raw/$t" ] && extra=("corpus-raw/$t")

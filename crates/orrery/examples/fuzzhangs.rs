@@ -48,14 +48,14 @@ fn run(which: &str) {
         "backoff" => {
             s.exec(
                 "kubectl apply -f - <<EOF",
-                Some(&deployment("578893479501835005", "nginx:does-not-exist")),
+                Some(&deployment("2000000000", "nginx:does-not-exist")),
             );
         }
         // timeout-d595…
         "deploy" => {
             s.exec(
                 "kubectl apply -f - <<EOF",
-                Some(&deployment("1859887953437935486", "nginx:1.14.2")),
+                Some(&deployment("1859887953", "nginx:1.14.2")),
             );
         }
         // timeout-3bd3…
@@ -85,8 +85,9 @@ fn run(which: &str) {
         .exec("kubectl get deployments,statefulsets,replicasets", None)
         .text;
     println!(
-        "{which}: {cpu:.2} s CPU; pods {pods}, events {events} (count {count}), rounds {}\n{digest}",
-        s.sim.rounds()
+        "{which}: {cpu:.2} s CPU; pods {pods}, events {events} (count {count}), rounds {}, writes {}\n{digest}",
+        s.sim.rounds(),
+        s.sim.store.resource_version()
     );
 }
 

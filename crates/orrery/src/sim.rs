@@ -188,9 +188,6 @@ pub const MAX_ROUNDS_PER_INSTANT: usize = 1_000;
 pub const MAX_PODS: usize = 5_000;
 /// The simulated quota's name, as its messages print it.
 pub const POD_QUOTA: &str = "orrery-simulator";
-/// The StatefulSet controller looks at no more ordinals than this: one past what the
-/// quota admits, so that the refusal of the next pod is visible.
-pub const MAX_REPLICAS: i64 = MAX_PODS as i64 + 1;
 /// Bound on the event log (older events are dropped, as the real TTL does).
 pub const MAX_EVENTS: usize = 5_000;
 /// How far back (in appended records) [`Sim::recent_event`] answers from its index.
@@ -288,6 +285,9 @@ pub struct Sim {
     /// settling now: the page sets it around a command line so the command's busy instant
     /// is done in slices, frame by frame ([`Sim::work`]). Not part of the state.
     pub defer_settle: bool,
+    /// The simulated pod quota per namespace: [`MAX_PODS`], except where
+    /// [`Sim::set_pod_quota`] lowered it (the `session` fuzz target, FUZZING.md).
+    pod_quota: usize,
 }
 
 /// Work the simulator began and has not finished: a settle (the rounds done so far and
@@ -436,7 +436,29 @@ impl Sim {
             rounds: 0,
             pending: None,
             defer_settle: false,
+            pod_quota: MAX_PODS,
         }
+    }
+
+    /// The simulated pod quota of every namespace ([`MAX_PODS`] unless lowered).
+    pub fn pod_quota(&self) -> usize {
+        self.pod_quota
+    }
+
+    /// Lowers (or raises) the simulated pod quota of every namespace. The page, the
+    /// command line and the tests keep [`MAX_PODS`]; the `session` fuzz target runs with a
+    /// lower quota so that one input's work stays far below libFuzzer's hang limit while
+    /// every path of the quota (the refusals, the controllers' back-off) is still reached
+    /// (FUZZING.md, "Session 10"). The cost at [`MAX_PODS`] is bounded by the work-counting
+    /// tests (`tests/quota_work.rs`, `tests/sts_claims_work.rs`, `tests/backoff_work.rs`).
+    pub fn set_pod_quota(&mut self, pods: usize) {
+        self.pod_quota = pods;
+    }
+
+    /// The StatefulSet controller looks at no more ordinals than this: one past what the
+    /// quota admits, so that the refusal of the next pod is visible.
+    pub fn max_replicas(&self) -> i64 {
+        self.pod_quota as i64 + 1
     }
 
     // ----- API requests -------------------------------------------------------------
@@ -521,11 +543,11 @@ impl Sim {
     /// How many more pods the simulated quota admits in a namespace — exactly, or a lower
     /// bound of at least `burstReplicas` when the whole store is far from the limit.
     pub fn pod_quota_room(&self, namespace: &str) -> usize {
-        let lower = MAX_PODS.saturating_sub(self.store.len());
+        let lower = self.pod_quota.saturating_sub(self.store.len());
         if lower >= crate::controllers::replicaset::BURST_REPLICAS {
             return lower;
         }
-        MAX_PODS.saturating_sub(self.pods_in_quota(namespace))
+        self.pod_quota.saturating_sub(self.pods_in_quota(namespace))
     }
 
     /// The simulated ResourceQuota `orrery-simulator` (hard `pods: 5000` in every
@@ -538,15 +560,15 @@ impl Sim {
         requested: usize,
     ) -> Option<ApiError> {
         // Cheap test first: fewer objects in the whole store than the limit.
-        if self.store.len() + requested <= MAX_PODS {
+        if self.store.len() + requested <= self.pod_quota {
             return None;
         }
         let used = self.pods_in_quota(namespace);
-        (used + requested > MAX_PODS).then(|| ApiError::Forbidden {
+        (used + requested > self.pod_quota).then(|| ApiError::Forbidden {
             resource: "pods".into(),
             name: name.into(),
             message: format!(
-                "exceeded quota: {POD_QUOTA}, requested: pods={requested}, used: pods={used}, limited: pods={MAX_PODS}"
+                "exceeded quota: {POD_QUOTA}, requested: pods={requested}, used: pods={used}, limited: pods={}", self.pod_quota
             ),
         })
     }

@@ -74,3 +74,50 @@ fn a_deployment_far_beyond_the_pod_quota_settles_with_bounded_work() {
     // written, 144 with a probe timer per container without probes.
     assert!(rounds <= 60, "{rounds} controller rounds in ten minutes");
 }
+
+/// `Sim::set_pod_quota` (the `session` fuzz target runs with 1,000): the same refusals at
+/// the lowered limit, in the quota plugin's words with that limit, and a StatefulSet stops
+/// one ordinal past it.
+#[test]
+fn a_lowered_pod_quota_refuses_at_its_own_limit() {
+    let mut s = Session::new(11);
+    s.sim.set_pod_quota(7);
+    assert_eq!(s.sim.pod_quota(), 7);
+    s.exec("kubectl apply -f - <<EOF", Some(&deployment()));
+    s.exec("sleep 1m", None);
+    assert_eq!(s.sim.store.list("Pod", "default").count(), 7);
+    assert!(
+        s.sim.events.iter().any(|e| e.reason == "FailedCreate"
+            && e.message.contains(&format!("exceeded quota: {POD_QUOTA}"))
+            && e.message.ends_with("used: pods=7, limited: pods=7")),
+        "{:?}",
+        s.sim.events.iter().map(|e| &e.message).collect::<Vec<_>>()
+    );
+    s.exec("kubectl delete deployment web", None);
+    s.exec("sleep 1m", None);
+    let sts = r#"{"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "db"},
+  "spec": {"serviceName": "db", "replicas": 100, "podManagementPolicy": "Parallel",
+    "selector": {"matchLabels": {"app": "db"}},
+    "template": {"metadata": {"labels": {"app": "db"}},
+      "spec": {"containers": [{"name": "main", "image": "mongo:4.2"}]}}}}"#;
+    s.exec("kubectl apply -f - <<EOF", Some(sts));
+    s.exec("sleep 1m", None);
+    let mut names: Vec<String> = s
+        .sim
+        .store
+        .list("Pod", "default")
+        .map(|p| p.meta.name.clone())
+        .collect();
+    names.sort();
+    assert_eq!(names, (0..7).map(|i| format!("db-{i}")).collect::<Vec<_>>());
+    // The ordinal one past the limit was tried and refused; none beyond it.
+    let tried = |n: &str| {
+        s.sim
+            .events
+            .iter()
+            .any(|e| e.reason == "FailedCreate" && e.message.contains(&format!("\"{n}\"")))
+    };
+    assert!(tried("db-7"));
+    assert!(!tried("db-8"));
+    orrery::invariants::check(&s.sim).unwrap();
+}

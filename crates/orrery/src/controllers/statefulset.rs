@@ -982,7 +982,7 @@ fn sync(sim: &Sim, set: &Object, out: &mut Out) {
     let start = start_ordinal(v, set);
     // Bounded like every loop here: past the simulated pod quota (sim::MAX_PODS) one
     // more ordinal is looked at, so that its refusal is visible as a FailedCreate.
-    let replica_count = spec_replicas(set).min(crate::sim::MAX_REPLICAS);
+    let replica_count = spec_replicas(set).min(sim.max_replicas());
     let end = start + replica_count - 1;
     let min_ready_ms = if min_ready_seconds_enabled(v) {
         set.i64_at(&["spec", "minReadySeconds"]).unwrap_or(0).max(0) * 1000
