@@ -70,6 +70,13 @@ try {
         ].join(' | '),
       );
       if (process.env.JUMP_AB_JSON) console.log(JSON.stringify({ frames: res.frames, memory: res.memory }));
+      // JUMP_AB_EACH=1: the slowest jumps (builds that report each jump: to_drawn,
+      // view_at, the pods shown, the moment after the history's start).
+      if (process.env.JUMP_AB_EACH && s.to_drawn_each_ms) {
+        const rows = s.to_drawn_each_ms.map((d, i) => ({ i, d, v: s.view_at_each_ms[i], p: s.pods_each?.[i], t: s.moments_ms[i] - (res.history?.start_ms ?? 0) }));
+        rows.sort((a, b) => b.d - a.d);
+        console.log(`  slowest: ${rows.slice(0, 8).map((r) => `#${r.i + 1} ${r.d.toFixed(0)}/${r.v.toFixed(0)} ms ${r.p} pods @${r.t}`).join('; ')}`);
+      }
       await context.close();
       await site.close();
     }

@@ -214,6 +214,21 @@ if (results?.scrub) {
     const byCpu = cpus.map((c) => c.cpu).sort((a, b) => a - b);
     const at = (p) => byCpu[Math.min(byCpu.length - 1, Math.floor(byCpu.length * p))].toFixed(1);
     console.log(`  thread time (CPU) per jump: median ${at(0.5)} p95 ${at(0.95)} max ${at(1)} ms; the largest (jump: ms): ${cpus.slice().sort((a, b) => b.cpu - a.cpu).slice(0, 8).map((c) => `${c.i + 1}: ${c.cpu.toFixed(1)}`).join(', ')}`);
+    // ORRERY_TRACE_JUMPS=1: every jump — its window (wall, from its mark to the next),
+    // the main thread's tasks in it (wall and CPU), their split, and the moment.
+    if (process.env.ORRERY_TRACE_JUMPS) {
+      const moments = results.scrub.moments_ms ?? [];
+      const t0 = results.history?.start_ms ?? 0;
+      jumpMarks.forEach((m, i) => {
+        const next = ends.find((e) => e.ts > m.ts)?.ts ?? Infinity;
+        const ts = top.filter((t) => t.ts >= m.ts && t.ts < next);
+        const b = sum(ts.map((t) => breakdown(t)));
+        const cpu = ts.reduce((a, t) => a + (t.tdur ?? t.dur), 0) / 1000;
+        const big = ts.slice().sort((x, y) => y.dur - x.dur).slice(0, 3).map((t) => `${(t.dur / 1000).toFixed(1)}/${((t.tdur ?? t.dur) / 1000).toFixed(1)}`);
+        const sc = results.scrub;
+        console.log(`  jump ${String(i + 1).padStart(2)} at ${String((moments[i] ?? 0) - t0).padStart(8)}: pods ${String(sc.pods_each?.[i] ?? '-').padStart(4)} to_drawn ${String(sc.to_drawn_each_ms?.[i] ?? '-').padStart(6)} view_at ${String(sc.view_at_each_ms?.[i] ?? '-').padStart(6)} window ${((next - m.ts) / 1000).toFixed(1).padStart(6)} tasks ${String(ts.length).padStart(2)} cpu ${cpu.toFixed(1).padStart(6)} ${line(b ?? {})}  largest wall/cpu ${big.join(' ')}`);
+      });
+    }
   }
 }
 if (results?.frames) {

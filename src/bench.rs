@@ -664,6 +664,8 @@ async fn run(pg: Playground, tasks: Tasks, report: Report) {
         let mut moments = vec![];
         // Jumps that showed another moment than the one asked for (should stay 0).
         let mut wrong_moment = 0;
+        // The pods each jump showed (untimed).
+        let mut pods_shown = vec![];
         for i in 0..SCRUB_JUMPS {
             report.say(format!("scrub: jump {}/{SCRUB_JUMPS}", i + 1));
             let t = start + rng.below((present - start).max(1) as u64) as Millis;
@@ -679,6 +681,7 @@ async fn run(pg: Playground, tasks: Tasks, report: Report) {
             if untrack(|| pg.with_sim(|s| s.now)) != t {
                 wrong_moment += 1;
             }
+            pods_shown.push(untrack(|| pg.with_sim(|s| s.store.list_all("Pod").count())));
         }
         pg.view_at(present);
         settle().await;
@@ -688,6 +691,10 @@ async fn run(pg: Playground, tasks: Tasks, report: Report) {
             "to_drawn": Stats::of(&drawn_ms).to_json(),
             "wrong_moment": wrong_moment,
             "moments_ms": moments,
+            // Each jump's times, in order (which jumps are the slow ones).
+            "view_at_each_ms": sim_ms.iter().map(|&x| round2(x)).collect::<Vec<_>>(),
+            "to_drawn_each_ms": drawn_ms.iter().map(|&x| round2(x)).collect::<Vec<_>>(),
+            "pods_each": pods_shown,
         });
     } else {
         b.frames.stop();

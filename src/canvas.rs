@@ -891,8 +891,8 @@ pub fn Canvas() -> impl IntoView {
                         <For each=move || node_list.get() key=|n| n.0.clone() let:n>
                             <NodeView id=n.0 data=n.1 selected=selected.clone() now=now />
                         </For>
-                        <For each=move || group_list.get() key=|g| g.0.clone() let:g>
-                            <glyphs::GlyphGroup key=g.0 data=g.1 />
+                        <For each=move || group_list.get() key=|g| g.0 let:g>
+                            <glyphs::GlyphGroup data=g.1 />
                         </For>
                     </g>
                     <g class="stars">

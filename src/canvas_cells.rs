@@ -128,11 +128,12 @@ impl NodeCells {
     }
 }
 
-/// What one group of glyphs draws: its pods, in order (a run of the layout's nodes,
-/// shared, not copied: a thousand pods' nodes cloned on every draw were a good part of
-/// its script), and the language.
+/// What one group of glyphs draws: its group's key (`Node::group`), its pods, in order
+/// (a run of the layout's nodes, shared, not copied: a thousand pods' nodes cloned on
+/// every draw were a good part of its script), and the language.
 #[derive(Clone, Debug)]
 pub struct GroupData {
+    pub key: String,
     layout: Arc<Layout>,
     range: std::ops::Range<usize>,
     pub lang: Lang,
@@ -147,24 +148,28 @@ impl GroupData {
 
 impl PartialEq for GroupData {
     fn eq(&self, other: &GroupData) -> bool {
-        self.lang == other.lang && self.nodes() == other.nodes()
+        self.key == other.key && self.lang == other.lang && self.nodes() == other.nodes()
     }
 }
 
-/// A glyph group's key and its cell.
-pub type GroupItem = (String, ArcRwSignal<GroupData>);
+/// A glyph group's place among the canvas's groups (its `<For>` key) and its cell.
+pub type GroupItem = (usize, ArcRwSignal<GroupData>);
 
-/// One cell per group of glyphs, keyed by the group (`Node::group`): a group's view
-/// diffs its pods itself, so a thousand glyphs are one view, one effect.
+/// One cell per group of glyphs, by the group's place among the groups (first, second…
+/// in the scene's order), not by the group: a group's view diffs its pods itself, so a
+/// thousand glyphs are one view, one effect, and a group that takes another's place
+/// (a jump from a moment of one Deployment's thousand pods to another's) is drawn by the
+/// same view over the same elements, its attributes rewritten, instead of a thousand
+/// elements removed and as many made (BENCHMARKS.md, "Jump, session 10").
 #[derive(Default)]
 pub struct GlyphCells {
-    map: HashMap<String, ArcRwSignal<GroupData>>,
-    keys: Vec<String>,
+    slots: Vec<ArcRwSignal<GroupData>>,
 }
 
 impl GlyphCells {
-    /// As [`NodeCells::sync`], for the groups of glyphs: a group's cell is written
-    /// when any of its pods changed.
+    /// As [`NodeCells::sync`], for the groups of glyphs: a place's cell is written when
+    /// its group or any of its pods changed; the list changes only when the number of
+    /// groups does.
     pub fn sync(&mut self, layout: &Arc<Layout>, lang: Lang) -> (Option<Vec<GroupItem>>, Sync) {
         let mut sync = Sync::default();
         // A group's glyphs are consecutive in the scene: (key, range of nodes).
@@ -178,13 +183,15 @@ impl GlyphCells {
                 _ => groups.push((g, i..i + 1)),
             }
         }
-        for (key, range) in &groups {
+        let before = self.slots.len();
+        for (i, (key, range)) in groups.iter().enumerate() {
             let data = GroupData {
+                key: key.to_string(),
                 layout: layout.clone(),
                 range: range.clone(),
                 lang,
             };
-            match self.map.get(*key) {
+            match self.slots.get(i) {
                 Some(cell) => {
                     // The same nodes in a new layout: keep the old one (nothing to draw).
                     if cell.with_untracked(|d| *d != data) {
@@ -193,24 +200,17 @@ impl GlyphCells {
                     }
                 }
                 None => {
-                    self.map.insert(key.to_string(), ArcRwSignal::new(data));
+                    self.slots.push(ArcRwSignal::new(data));
                     sync.created += 1;
                 }
             }
         }
-        if groups.len() == self.keys.len() && groups.iter().zip(&self.keys).all(|(g, k)| g.0 == k) {
+        if groups.len() == before {
             return (None, sync);
         }
-        let before = self.map.len();
-        self.map
-            .retain(|k, _| groups.iter().any(|(g, _)| *g == k.as_str()));
-        sync.dropped = before - self.map.len();
-        self.keys = groups.iter().map(|(k, _)| k.to_string()).collect();
-        let items = self
-            .keys
-            .iter()
-            .map(|k| (k.clone(), self.map[k].clone()))
-            .collect();
+        sync.dropped = self.slots.len().saturating_sub(groups.len());
+        self.slots.truncate(groups.len());
+        let items = self.slots.iter().cloned().enumerate().collect();
         (Some(items), sync)
     }
 }
@@ -393,6 +393,50 @@ mod tests {
         assert_eq!(items.map(|i| i.len()), Some(0));
         assert_eq!(sync.dropped, 1);
         assert_eq!(pods(&nodes.sync(&l, Lang::En).0.unwrap()), 10);
+    }
+
+    #[test]
+    fn a_group_in_anothers_place_is_drawn_by_its_cell() {
+        // One Deployment's thousand pods at one moment, another's at the next (a jump
+        // across the history): the place's cell shows the other group; no cell is made
+        // or dropped, so its view and elements stay.
+        let mut s = Session::new(1);
+        s.exec(
+            "kubectl create deployment one --image=nginx --replicas=30",
+            None,
+        );
+        s.exec("sleep 60s", None);
+        let mut groups = GlyphCells::default();
+        let (items, _) = groups.sync(&Arc::new(Layout::of(&s.sim)), Lang::En);
+        let items = items.unwrap();
+        assert_eq!(items.len(), 1);
+        let first = items[0]
+            .1
+            .with_untracked(|d| (d.key.clone(), d.nodes()[0].id.clone()));
+        s.exec("kubectl delete deployment one", None);
+        s.exec(
+            "kubectl create deployment two --image=nginx --replicas=30",
+            None,
+        );
+        s.exec("sleep 60s", None);
+        let (none, sync) = groups.sync(&Arc::new(Layout::of(&s.sim)), Lang::En);
+        assert!(none.is_none(), "the same places");
+        assert_eq!(
+            sync,
+            Sync {
+                created: 0,
+                written: 1,
+                dropped: 0
+            }
+        );
+        let now = items[0]
+            .1
+            .with_untracked(|d| (d.key.clone(), d.nodes()[0].id.clone()));
+        assert_ne!(now.0, first.0, "the other group's key");
+        assert_ne!(now.1, first.1, "the other group's pods");
+        assert!(items[0]
+            .1
+            .with_untracked(|d| d.nodes().iter().all(|n| n.name.starts_with("two-"))));
     }
 
     #[test]

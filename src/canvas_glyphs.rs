@@ -37,7 +37,11 @@ const SVG: &str = "http://www.w3.org/2000/svg";
 /// One glyph on the page: its element, and what it shows now.
 struct Drawn {
     el: web_sys::Element,
-    title: web_sys::Element,
+    /// The text node inside its `<title>`: a new title is written into it
+    /// (`CharacterData.data`), not by `textContent`, which made a new text node on every
+    /// write (a jump across the history rewrites a thousand titles; BENCHMARKS.md, "Jump,
+    /// session 10").
+    title: web_sys::Node,
     node: Node,
     lang: Lang,
     selected: bool,
@@ -96,9 +100,10 @@ struct Glyphs {
 }
 
 #[component]
-pub fn GlyphGroup(key: String, data: ArcRwSignal<GroupData>) -> impl IntoView {
+pub fn GlyphGroup(data: ArcRwSignal<GroupData>) -> impl IntoView {
     let pg = Playground::expect();
     let data = RwSignal::from(data);
+    let group_key = Memo::new(move |_| data.with(|d| d.key.clone()));
     let root = NodeRef::<leptos::svg::G>::new();
     let drawn: StoredValue<Glyphs, LocalStorage> = StoredValue::new_local(Glyphs::default());
     Effect::new(move |_| {
@@ -145,7 +150,14 @@ pub fn GlyphGroup(key: String, data: ArcRwSignal<GroupData>) -> impl IntoView {
         }
     };
     view! {
-        <g class="glyphs" data-group=key node_ref=root on:click=on_click on:keydown=on_key></g>
+        // The group's key follows the group drawn in this place (`GlyphCells`).
+        <g
+            class="glyphs"
+            data-group=group_key
+            node_ref=root
+            on:click=on_click
+            on:keydown=on_key
+        ></g>
     }
 }
 
@@ -289,9 +301,12 @@ extern "C" {
     /// text crosses from the wasm memory (web-sys's takes `&str`, two decodes a call).
     #[wasm_bindgen(method, js_name = setAttribute)]
     fn set_attribute_js(this: &El, name: &wasm_bindgen::JsValue, value: &wasm_bindgen::JsValue);
-    /// The `textContent` setter, with a JS string.
-    #[wasm_bindgen(method, setter = textContent)]
-    fn set_text_js(this: &El, value: &wasm_bindgen::JsValue);
+    /// A text node seen through the call below.
+    #[wasm_bindgen(extends = web_sys::Node)]
+    type Tx;
+    /// The `CharacterData.data` setter of a text node, with a JS string.
+    #[wasm_bindgen(method, setter = data)]
+    fn set_data_js(this: &Tx, value: &wasm_bindgen::JsValue);
 }
 
 /// What one glyph attribute write is about: the element and the attribute.
@@ -397,7 +412,7 @@ impl Batch {
                 _ => values.get(i as u32),
             };
             if attr == Attr::Title {
-                d.title.unchecked_ref::<El>().set_text_js(&v);
+                d.title.unchecked_ref::<Tx>().set_data_js(&v);
                 continue;
             }
             d.el.unchecked_ref::<El>()
@@ -406,7 +421,7 @@ impl Batch {
     }
 }
 
-/// A glyph's element: `<rect><title/></rect>`, with what never changes.
+/// A glyph's element: `<rect><title>text</title></rect>`, with what never changes.
 fn create(document: &web_sys::Document) -> Option<web_sys::Element> {
     let el = document.create_element_ns(Some(SVG), "rect").ok()?;
     let title = document.create_element_ns(Some(SVG), "title").ok()?;
@@ -421,6 +436,9 @@ fn create(document: &web_sys::Document) -> Option<web_sys::Element> {
     let _ = el.set_attribute("data-testid", testid(scene::NodeKind::Pod));
     let _ = el.set_attribute("tabindex", "0");
     let _ = el.set_attribute("role", "button");
+    // The title's text node, written in place ever after (`Drawn::title`).
+    // (A space: an empty `textContent` makes no text node.)
+    title.set_text_content(Some(" "));
     let _ = el.append_child(&title);
     Some(el)
 }
@@ -428,7 +446,7 @@ fn create(document: &web_sys::Document) -> Option<web_sys::Element> {
 /// A new glyph: a deep copy of the template, showing nothing yet.
 fn copy(template: &web_sys::Element) -> Option<Drawn> {
     let el: web_sys::Element = template.clone_node_with_deep(true).ok()?.dyn_into().ok()?;
-    let title = el.first_element_child()?;
+    let title = el.first_element_child()?.first_child()?;
     Some(Drawn {
         el,
         title,

@@ -315,9 +315,29 @@ fn main() {
         let peak = PEAK.swap(live as usize, Ordering::Relaxed);
         let t1 = Instant::now();
         let c1 = cpu_ms();
-        let s = tl.state_at(t);
+        let (s, parts, ci, replayed) =
+            tl.state_at_timed(t, &mut || t1.elapsed().as_secs_f64() * 1e3);
         jumps.push((t1.elapsed().as_secs_f64() * 1e3, t));
         jumps_cpu.push(cpu_ms() - c1);
+        if std::env::var("PERJUMP").is_ok() {
+            let c = cpu_ms();
+            let cl = s.clone();
+            let clone = cpu_ms() - c;
+            let c = cpu_ms();
+            drop(cl);
+            let dropped = cpu_ms() - c;
+            println!(
+                "jump {:2} to {:>8}: cpu {:6.2} ms; wall: restore {:5.2} + steps {:5.2} + replay {:5.2}; checkpoint {ci:2} at {:>8}, replayed {replayed} steps, {} events; a clone {clone:.2}, its drop {dropped:.2}",
+                jumps.len(),
+                t - start,
+                jumps_cpu[jumps_cpu.len() - 1],
+                parts[0],
+                parts[1],
+                parts[2],
+                tl.checkpoint_sessions().nth(ci).unwrap().sim.now - start,
+                s.sim.events.len(),
+            );
+        }
         let kept = LIVE.load(Ordering::Relaxed) - live;
         let steps = s.sim.steps.len();
         drop(s);

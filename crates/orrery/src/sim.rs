@@ -1394,6 +1394,14 @@ impl Sim {
         }
     }
 
+    /// Events recorded so far, repeats counted ([`Sim::event`]): with the steps, the
+    /// measure of replay work the timeline places its checkpoints by (a kubelet pulling,
+    /// creating and starting the containers of a thousand pods writes their events, and
+    /// replays them, with no step).
+    pub fn events_recorded(&self) -> u64 {
+        self.events_seq
+    }
+
     /// Controller rounds run so far.
     pub fn rounds(&self) -> u64 {
         self.rounds

@@ -37,7 +37,7 @@ struct Checkpoint {
     /// Absolute number of simulator steps recorded before this state (see
     /// [`Timeline::steps_recorded`]).
     steps_at: usize,
-    /// Replay work done before this state (steps + entries × [`ENTRY_WORK`]).
+    /// Replay work done before this state (steps + events + entries × [`ENTRY_WORK`]).
     work_at: usize,
     /// The session, with an empty step log: the live session keeps the steps (a
     /// checkpoint shares the store's objects and the event log with it through `Arc`,
@@ -45,8 +45,9 @@ struct Checkpoint {
     session: Session,
 }
 
-/// Take a checkpoint after this many simulator steps since the last one (checked at
-/// every timer of an advance, so one falls right after a busy instant)…
+/// Take a checkpoint after this much replay work — simulator steps and events
+/// ([`Timeline::progress`]) — since the last one (checked at every timer of an advance,
+/// so one falls right after a busy instant)…
 const CHECKPOINT_EVERY_STEPS: usize = 150;
 /// …or after this many entries, whichever comes first.
 const CHECKPOINT_EVERY_ENTRIES: usize = 64;
@@ -80,10 +81,10 @@ pub struct Timeline {
     steps_since_checkpoint: usize,
     /// Steps dropped from the front of the live step log.
     steps_dropped: usize,
-    /// Replay work of the whole history (steps + entries × ENTRY_WORK).
+    /// Replay work of the whole history (steps + events + entries × ENTRY_WORK).
     work: usize,
     /// The last entry, while the simulator work it began is pending (`exec_sliced`,
-    /// `advance_sliced`): the step count before it, and its minimum step count. Its
+    /// `advance_sliced`): its [`Timeline::progress`] before it, and its minimum work. Its
     /// bookkeeping (and any checkpoint) waits until the work is done, so checkpoints
     /// only ever hold settled states.
     open: Option<(usize, usize)>,
@@ -195,6 +196,16 @@ impl Timeline {
     /// Steps recorded since the history began, including those dropped from the log.
     pub fn steps_recorded(&self) -> usize {
         self.steps_dropped + self.session.sim.steps.len()
+    }
+
+    /// The replay work done so far, for the checkpoints' spacing: the steps recorded and
+    /// the events (repeats counted). Steps alone missed the kubelet's busy instants — a
+    /// thousand containers pulled, created and started write a thousand events each and
+    /// no step until the pods' statuses change — so a jump after one replayed it from a
+    /// checkpoint before it (17–22 ms natively; BENCHMARKS.md, "Jump, session 10").
+    /// Only differences are used, taken within one entry.
+    fn progress(&self) -> usize {
+        self.steps_recorded() + self.session.sim.events_recorded() as usize
     }
 
     fn checkpoint(&mut self) {
@@ -498,7 +509,7 @@ impl Timeline {
     /// Runs a command and records it.
     pub fn exec(&mut self, line: &str, stdin: Option<&str>) -> Output {
         self.finish();
-        let before = self.session.sim.steps.len();
+        let before = self.progress();
         let at = self.session.sim.now;
         let out = self.session.exec(line, stdin);
         self.entries.push(Entry::Exec {
@@ -506,7 +517,7 @@ impl Timeline {
             line: line.to_string(),
             stdin: stdin.map(str::to_string),
         });
-        let steps = self.session.sim.steps.len().saturating_sub(before);
+        let steps = self.progress().saturating_sub(before);
         self.after_entry(steps.max(1), false);
         out
     }
@@ -527,7 +538,7 @@ impl Timeline {
     /// command prints before it settles).
     pub fn exec_sliced(&mut self, line: &str, stdin: Option<&str>) -> Output {
         self.finish();
-        let before = self.session.sim.steps.len();
+        let before = self.progress();
         let at = self.session.sim.now;
         self.session.sim.defer_settle = true;
         let out = self.session.exec(line, stdin);
@@ -567,7 +578,7 @@ impl Timeline {
         while self.session.sim.now < end {
             let at = self.session.sim.now;
             let chunk_end = (at + ADVANCE_CHUNK_MS).min(end);
-            let before = self.session.sim.steps.len();
+            let before = self.progress();
             loop {
                 let sim = &mut self.session.sim;
                 let stop = match sim.next_wake() {
@@ -580,7 +591,8 @@ impl Timeline {
                     self.open = Some((before, 0));
                     return false;
                 }
-                let steps = sim.steps.len().saturating_sub(before);
+                let steps = (self.steps_dropped + sim.steps.len() + sim.events_recorded() as usize)
+                    .saturating_sub(before);
                 if stop >= chunk_end || self.steps_since_checkpoint + steps >= self.every_steps {
                     break;
                 }
@@ -589,7 +601,7 @@ impl Timeline {
                 at,
                 ms: self.session.sim.now - at,
             });
-            let steps = self.session.sim.steps.len().saturating_sub(before);
+            let steps = self.progress().saturating_sub(before);
             self.after_entry(steps, defer);
             if self.due {
                 break;
@@ -626,7 +638,7 @@ impl Timeline {
     /// marked due (this ends a slice of work: [`Timeline::due`]).
     fn close(&mut self) {
         if let Some((before, min)) = self.open.take() {
-            let steps = self.session.sim.steps.len().saturating_sub(before);
+            let steps = self.progress().saturating_sub(before);
             self.after_entry(steps.max(min), true);
         }
     }
@@ -636,20 +648,36 @@ impl Timeline {
     /// included. Does not change the timeline. Its step log holds the steps replayed
     /// after the nearest checkpoint, after at most [`PAST_STEPS`] of those before it.
     pub fn state_at(&self, t: Millis) -> Session {
+        self.state_at_timed(t, &mut || 0.0).0
+    }
+
+    /// [`Timeline::state_at`], with the clock read between its parts (a measurement,
+    /// `examples/history.rs`): the times of the restore (clone and thaw), the steps'
+    /// copy and the replay, the checkpoint's index and the steps replayed.
+    #[doc(hidden)]
+    pub fn state_at_timed(
+        &self,
+        t: Millis,
+        clock: &mut dyn FnMut() -> f64,
+    ) -> (Session, [f64; 3], usize, usize) {
+        let c0 = clock();
         // The last checkpoint taken at or before t (the first one always qualifies).
-        let cp = self
+        let ci = self
             .checkpoints
             .iter()
-            .rev()
-            .find(|c| c.session.sim.now <= t)
-            .unwrap_or(&self.checkpoints[0]);
+            .rposition(|c| c.session.sim.now <= t)
+            .unwrap_or(0);
+        let cp = &self.checkpoints[ci];
         let mut s = self.restore(cp);
+        let c1 = clock();
         let live = &self.session.sim.steps;
         let upto = cp
             .steps_at
             .saturating_sub(self.steps_dropped)
             .min(live.len());
         s.sim.steps = live[upto.saturating_sub(PAST_STEPS)..upto].to_vec();
+        let c2 = clock();
+        let before = s.sim.steps.len();
         for e in &self.entries[cp.entries..] {
             if e.at() > t {
                 break;
@@ -664,7 +692,9 @@ impl Timeline {
                 }
             }
         }
-        s
+        let c3 = clock();
+        let replayed = s.sim.steps.len() - before;
+        (s, [c1 - c0, c2 - c1, c3 - c2], ci, replayed)
     }
 
     /// Goes back to `t` for good: the history after it is dropped ("replay from here").
@@ -753,6 +783,49 @@ mod tests {
         assert_eq!(t.now(), mid + 1_000);
     }
 
+    /// A jump replays less than a checkpoint's worth of work before the instant it
+    /// lands in: the kubelet's busy instants (containers pulled, created, started: an
+    /// event each and no step until the statuses are written) count, so a checkpoint
+    /// follows them (BENCHMARKS.md, "Jump, session 10").
+    #[test]
+    fn a_jump_replays_less_than_a_checkpoints_worth_before_its_instant() {
+        let mut t = Timeline::new(Session::new(7));
+        t.set_checkpoint_every_steps(150);
+        let start = t.now();
+        t.exec(
+            "kubectl create deployment web --image=nginx --replicas=120",
+            None,
+        );
+        // Played frame by frame, as the page's clock does.
+        for _ in 0..120 {
+            t.advance(250);
+        }
+        t.exec("kubectl scale deployment web --replicas=0", None);
+        for _ in 0..160 {
+            t.advance(250);
+        }
+        // The work a jump to `at` replays after its checkpoint: steps and events.
+        let replayed = |at: Millis| {
+            let (s, _, cp, steps) = t.state_at_timed(at, &mut || 0.0);
+            let events = s.sim.events_recorded() - t.checkpoints[cp].session.sim.events_recorded();
+            (cp, steps + events as usize)
+        };
+        let mut most = 0;
+        let mut at = start + 1;
+        while at < t.now() {
+            let (cp, work) = replayed(at);
+            // Up to the instant before: the same checkpoint, less than its worth.
+            let (cp_before, before) = replayed(at - 1);
+            if cp_before == cp {
+                assert!(before < 150, "{before} replayed before {}", at - start);
+                most = most.max(work);
+            }
+            at += 37;
+        }
+        // The history has busy instants (more than a checkpoint's worth in one).
+        assert!(most >= 100, "{most}");
+    }
+
     #[test]
     fn checkpoints_stay_bounded_and_seeking_still_equals_replaying() {
         let mut t = Timeline::new(Session::new(5));
@@ -819,24 +892,39 @@ mod tests {
     }
 
     /// The pod versions the checkpoints hold, as distinct allocations: (all, frozen,
-    /// whole and not the present's). A version frozen twice, or a frozen copy not
-    /// shared by the checkpoints holding it, makes `all` grow.
+    /// whole and neither the present's nor the newest checkpoint's — the freeze never
+    /// visits the newest checkpoint, the present's copy, though the present may have
+    /// replaced some of its versions since). A version frozen twice, or a frozen copy
+    /// not shared by the checkpoints holding it, makes `all` grow.
     fn held(t: &Timeline) -> (usize, usize, usize) {
         let (mut all, mut frozen, mut whole) = (HashSet::new(), HashSet::new(), HashSet::new());
         let present = &t.session.sim.store;
+        let newest: HashSet<usize> = t
+            .checkpoints
+            .last()
+            .map(|c| {
+                c.session
+                    .sim
+                    .store
+                    .list_all("Pod")
+                    .map(|p| p as *const Object as usize)
+                    .collect()
+            })
+            .unwrap_or_default();
         for s in t.checkpoint_sessions() {
             for p in s.sim.store.list_all("Pod") {
                 let at = p as *const Object as usize;
                 all.insert(at);
                 if p.is_frozen() {
                     frozen.insert(at);
-                } else if !present
-                    .get(&crate::api::ObjKey::new(
-                        "Pod",
-                        &p.meta.namespace,
-                        &p.meta.name,
-                    ))
-                    .is_some_and(|q| std::ptr::eq(q, p))
+                } else if !newest.contains(&at)
+                    && !present
+                        .get(&crate::api::ObjKey::new(
+                            "Pod",
+                            &p.meta.namespace,
+                            &p.meta.name,
+                        ))
+                        .is_some_and(|q| std::ptr::eq(q, p))
                 {
                     whole.insert(at);
                 }
