@@ -43,14 +43,7 @@ const PATHS: &[&[&str]] = &[
     &["spec", "template", "spec", "containers"],
     &["spec", "template", "spec", "containers", "0", "image"],
     &["spec", "template", "spec", "containers", "0", "ports"],
-    &[
-        "spec",
-        "template",
-        "spec",
-        "containers",
-        "0",
-        "readinessProbe",
-    ],
+    &["spec", "template", "spec", "containers", "0", "readinessProbe"],
     &["spec", "template", "spec", "containers", "0", "command"],
     &["spec", "template", "spec", "terminationGracePeriodSeconds"],
     &["spec", "template", "spec", "volumes"],
@@ -107,81 +100,24 @@ impl Fuzzed {
 
 #[derive(Arbitrary, Debug)]
 enum Op {
-    Deployment {
-        name: u8,
-        replicas: u8,
-        image: u8,
-        edits: Vec<(u8, Fuzzed)>,
-    },
-    StatefulSet {
-        name: u8,
-        replicas: u8,
-        claims: bool,
-        parallel: bool,
-        edits: Vec<(u8, Fuzzed)>,
-    },
-    Service {
-        name: u8,
-        edits: Vec<(u8, Fuzzed)>,
-    },
-    Claim {
-        name: u8,
-        edits: Vec<(u8, Fuzzed)>,
-    },
-    Ingress {
-        name: u8,
-        edits: Vec<(u8, Fuzzed)>,
-    },
+    Deployment { name: u8, replicas: u8, image: u8, edits: Vec<(u8, Fuzzed)> },
+    StatefulSet { name: u8, replicas: u8, claims: bool, parallel: bool, edits: Vec<(u8, Fuzzed)> },
+    Service { name: u8, edits: Vec<(u8, Fuzzed)> },
+    Claim { name: u8, edits: Vec<(u8, Fuzzed)> },
+    Ingress { name: u8, edits: Vec<(u8, Fuzzed)> },
     Manifest(String),
-    Delete {
-        kind: u8,
-        name: u8,
-        now: bool,
-    },
+    Delete { kind: u8, name: u8, now: bool },
     DeletePod(u8),
-    Scale {
-        kind: u8,
-        name: u8,
-        replicas: u32,
-    },
-    SetImage {
-        name: u8,
-        image: u8,
-    },
-    Rollout {
-        what: u8,
-        name: u8,
-    },
-    Exec {
-        pod: u8,
-        n: u16,
-    },
-    Curl {
-        host: u8,
-        path: String,
-    },
-    Addon {
-        enable: bool,
-        which: u8,
-    },
-    Patch {
-        kind: u8,
-        name: u8,
-        patch: String,
-    },
-    Label {
-        kind: u8,
-        name: u8,
-        label: String,
-    },
-    Get {
-        kind: u8,
-        output: u8,
-    },
-    Describe {
-        kind: u8,
-        name: u8,
-    },
+    Scale { kind: u8, name: u8, replicas: u32 },
+    SetImage { name: u8, image: u8 },
+    Rollout { what: u8, name: u8 },
+    Exec { pod: u8, n: u16 },
+    Curl { host: u8, path: String },
+    Addon { enable: bool, which: u8 },
+    Patch { kind: u8, name: u8, patch: String },
+    Label { kind: u8, name: u8, label: String },
+    Get { kind: u8, output: u8 },
+    Describe { kind: u8, name: u8 },
     Sleep(u16),
     Line(String),
 }
@@ -212,11 +148,7 @@ fn set(cur: &mut Value, path: &[&str], value: Value) {
     if !cur.is_object() {
         *cur = json!({});
     }
-    let next = cur
-        .as_object_mut()
-        .unwrap()
-        .entry(key.to_string())
-        .or_insert(Value::Null);
+    let next = cur.as_object_mut().unwrap().entry(key.to_string()).or_insert(Value::Null);
     set(next, rest, value);
 }
 
@@ -236,12 +168,7 @@ fn apply(s: &mut Session, v: &Value) {
 
 fn run(s: &mut Session, op: &Op) {
     match op {
-        Op::Deployment {
-            name,
-            replicas,
-            image,
-            edits,
-        } => {
+        Op::Deployment { name, replicas, image, edits } => {
             let name = pick(NAMES, *name);
             let v = json!({"apiVersion": "apps/v1", "kind": "Deployment",
                 "metadata": {"name": name},
@@ -249,13 +176,7 @@ fn run(s: &mut Session, op: &Op) {
                     "template": pod_template(name, pick(IMAGES, *image))}});
             apply(s, &edit(v, edits));
         }
-        Op::StatefulSet {
-            name,
-            replicas,
-            claims,
-            parallel,
-            edits,
-        } => {
+        Op::StatefulSet { name, replicas, claims, parallel, edits } => {
             let name = pick(NAMES, *name);
             let mut v = json!({"apiVersion": "apps/v1", "kind": "StatefulSet",
                 "metadata": {"name": name},
@@ -297,145 +218,58 @@ fn run(s: &mut Session, op: &Op) {
         }
         Op::Delete { kind, name, now } => {
             let now = if *now { " --now" } else { "" };
-            s.exec(
-                &format!(
-                    "kubectl delete {} {}{now}",
-                    pick(KINDS, *kind),
-                    pick(NAMES, *name)
-                ),
-                None,
-            );
+            s.exec(&format!("kubectl delete {} {}{now}", pick(KINDS, *kind), pick(NAMES, *name)), None);
         }
         Op::DeletePod(i) => {
-            let pods: Vec<String> = s
-                .sim
-                .store
-                .list("Pod", "default")
-                .map(|p| p.meta.name.clone())
-                .collect();
+            let pods: Vec<String> = s.sim.store.list("Pod", "default").map(|p| p.meta.name.clone()).collect();
             if !pods.is_empty() {
                 let p = &pods[*i as usize % pods.len()];
                 s.exec(&format!("kubectl delete pod {p}"), None);
             }
         }
-        Op::Scale {
-            kind,
-            name,
-            replicas,
-        } => {
+        Op::Scale { kind, name, replicas } => {
             let kind = ["deployment", "statefulset", "replicaset"][*kind as usize % 3];
             // Mostly small, sometimes anything a u32 holds.
-            let r = if replicas % 4 == 0 {
-                *replicas as u64
-            } else {
-                (*replicas % 8) as u64
-            };
-            s.exec(
-                &format!("kubectl scale {kind}/{} --replicas={r}", pick(NAMES, *name)),
-                None,
-            );
+            let r = if replicas % 4 == 0 { *replicas as u64 } else { (*replicas % 8) as u64 };
+            s.exec(&format!("kubectl scale {kind}/{} --replicas={r}", pick(NAMES, *name)), None);
         }
         Op::SetImage { name, image } => {
-            s.exec(
-                &format!(
-                    "kubectl set image deployment/{} main={}",
-                    pick(NAMES, *name),
-                    pick(IMAGES, *image)
-                ),
-                None,
-            );
+            s.exec(&format!("kubectl set image deployment/{} main={}", pick(NAMES, *name), pick(IMAGES, *image)), None);
         }
         Op::Rollout { what, name } => {
-            let what =
-                ["undo", "restart", "status", "history", "pause", "resume"][*what as usize % 6];
-            s.exec(
-                &format!(
-                    "kubectl rollout {what} deployment/{} --timeout=30s",
-                    pick(NAMES, *name)
-                ),
-                None,
-            );
+            let what = ["undo", "restart", "status", "history", "pause", "resume"][*what as usize % 6];
+            s.exec(&format!("kubectl rollout {what} deployment/{} --timeout=30s", pick(NAMES, *name)), None);
         }
         Op::Exec { pod, n } => {
-            let pods: Vec<String> = s
-                .sim
-                .store
-                .list("Pod", "default")
-                .map(|p| p.meta.name.clone())
-                .collect();
+            let pods: Vec<String> = s.sim.store.list("Pod", "default").map(|p| p.meta.name.clone()).collect();
             if !pods.is_empty() {
                 let p = &pods[*pod as usize % pods.len()];
-                s.exec(
-                    &format!("kubectl exec {p} -- sh -c 'echo {n} >> /data/db/log'"),
-                    None,
-                );
+                s.exec(&format!("kubectl exec {p} -- sh -c 'echo {n} >> /data/db/log'"), None);
             }
         }
         Op::Curl { host, path } => {
-            let path: String = path
-                .chars()
-                .filter(|c| !c.is_whitespace() && *c != '\'')
-                .take(40)
-                .collect();
-            s.exec(
-                &format!("curl -s http://{}.com/{path}", pick(NAMES, *host)),
-                None,
-            );
+            let path: String = path.chars().filter(|c| !c.is_whitespace() && *c != '\'').take(40).collect();
+            s.exec(&format!("curl -s http://{}.com/{path}", pick(NAMES, *host)), None);
         }
         Op::Addon { enable, which } => {
             let verb = if *enable { "enable" } else { "disable" };
-            let which =
-                ["ingress", "default-storageclass", "storage-provisioner"][*which as usize % 3];
+            let which = ["ingress", "default-storageclass", "storage-provisioner"][*which as usize % 3];
             s.exec(&format!("minikube addons {verb} {which}"), None);
         }
         Op::Patch { kind, name, patch } => {
             let patch = patch.replace('\'', "");
-            s.exec(
-                &format!(
-                    "kubectl patch {} {} -p '{patch}'",
-                    pick(KINDS, *kind),
-                    pick(NAMES, *name)
-                ),
-                None,
-            );
+            s.exec(&format!("kubectl patch {} {} -p '{patch}'", pick(KINDS, *kind), pick(NAMES, *name)), None);
         }
         Op::Label { kind, name, label } => {
-            let label: String = label
-                .chars()
-                .filter(|c| !c.is_whitespace())
-                .take(80)
-                .collect();
-            s.exec(
-                &format!(
-                    "kubectl label --overwrite {} {} '{}'",
-                    pick(KINDS, *kind),
-                    pick(NAMES, *name),
-                    label.replace('\'', "")
-                ),
-                None,
-            );
+            let label: String = label.chars().filter(|c| !c.is_whitespace()).take(80).collect();
+            s.exec(&format!("kubectl label --overwrite {} {} '{}'", pick(KINDS, *kind), pick(NAMES, *name), label.replace('\'', "")), None);
         }
         Op::Get { kind, output } => {
-            let o = [
-                "",
-                " -o wide",
-                " -o yaml",
-                " -o json",
-                " -o name",
-                " --show-labels",
-                " -A",
-            ][*output as usize % 7];
+            let o = ["", " -o wide", " -o yaml", " -o json", " -o name", " --show-labels", " -A"][*output as usize % 7];
             s.exec(&format!("kubectl get {}{o}", pick(KINDS, *kind)), None);
         }
         Op::Describe { kind, name } => {
-            s.exec(
-                &format!(
-                    "kubectl describe {} {}",
-                    pick(KINDS, *kind),
-                    pick(NAMES, *name)
-                ),
-                None,
-            );
+            s.exec(&format!("kubectl describe {} {}", pick(KINDS, *kind), pick(NAMES, *name)), None);
         }
         Op::Sleep(secs) => {
             s.exec(&format!("sleep {}s", secs % 900), None);
