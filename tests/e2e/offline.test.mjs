@@ -73,6 +73,13 @@ async function open(url, allowed, { viewport = { width: 1280, height: 720 }, off
   page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} (${r.failure()?.errorText})`));
   const response = await page.goto(url, { waitUntil: 'load' });
   state.loaded = true;
+  // The page loaded with the network off (a request fails), but Chromium 148 (Debian's,
+  // session 10) shows a document `navigator.onLine === true` until the emulated state
+  // changes while it is open; 156 did not. Set it again so the page itself sees offline.
+  if (offline) {
+    await context.setOffline(false);
+    await context.setOffline(true);
+  }
   await page.getByTestId('app').waitFor();
   const violations = () => page.evaluate(() => window.__cspViolations);
   return { context, page, response, requests, problems, violations };
