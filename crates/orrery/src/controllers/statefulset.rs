@@ -379,9 +379,11 @@ pub fn ready_since(sim: &Sim, pod: &Object) -> Option<Millis> {
 
 /// R3.13 `isRunningAndAvailable`: Running+Ready for at least `minReadySeconds`.
 pub fn is_running_and_available(sim: &Sim, pod: &Object, min_ready_ms: Millis) -> bool {
-    if !is_running_and_ready(pod) {
-        return false;
-    }
+    is_running_and_ready(pod) && ready_long_enough(sim, pod, min_ready_ms)
+}
+
+/// The `minReadySeconds` half of `isRunningAndAvailable`, for a pod known to be Ready.
+fn ready_long_enough(sim: &Sim, pod: &Object, min_ready_ms: Millis) -> bool {
     min_ready_ms == 0 || ready_since(sim, pod).is_some_and(|t| sim.now >= t + min_ready_ms)
 }
 
@@ -975,7 +977,7 @@ fn sync(sim: &Sim, set: &Object, out: &mut Out) {
     let revs = revisions(sim, set, out);
     let update_template = set.get(&["spec", "template"]);
     let start = start_ordinal(v, set);
-    // Bounded like every loop here: past the simulated pod quota (sim::MAX_PODS) one
+    // Bounded like every loop here: past the simulated pod quota (`Sim::pod_quota`) one
     // more ordinal is looked at, so that its refusal is visible as a FailedCreate.
     let replica_count = spec_replicas(set).min(sim.max_replicas());
     let end = start + replica_count - 1;
@@ -995,11 +997,7 @@ fn sync(sim: &Sim, set: &Object, out: &mut Out) {
     let rr = |p: &Object| running_ready.contains(&(p as *const Object));
     // `isHealthy`: Running+Ready and not terminating.
     let healthy = |p: &Object| rr(p) && !p.is_deleting();
-    let available = |p: &Object| {
-        rr(p)
-            && (min_ready_ms == 0
-                || ready_since(sim, p).is_some_and(|t| sim.now >= t + min_ready_ms))
-    };
+    let available = |p: &Object| rr(p) && ready_long_enough(sim, p, min_ready_ms);
     let mut pass = Pass {
         sim,
         set,
@@ -1115,7 +1113,7 @@ fn sync(sim: &Sim, set: &Object, out: &mut Out) {
                     break 'work;
                 }
             }
-            if monotonic && (p.is_deleting() || !rr(p) || !available(p)) {
+            if monotonic && (p.is_deleting() || !available(p)) {
                 break 'work;
             }
             if p.is_deleting() {
@@ -1160,7 +1158,7 @@ fn sync(sim: &Sim, set: &Object, out: &mut Out) {
                 continue;
             }
             let is_first = first_unhealthy.as_deref() == Some(p.meta.name.as_str());
-            if monotonic && !is_first && (!rr(p) || !available(p)) {
+            if monotonic && !is_first && !available(p) {
                 break 'work;
             }
             pass.delete_pod(p);
