@@ -18,8 +18,35 @@ use crate::state::Playground;
 pub const SPEEDS: &[f64] = &[0.25, 0.5, 1.0, 2.0, 4.0, 8.0];
 /// At most this many events are shown (the newest).
 pub const MAX_EVENT_ROWS: usize = 200;
-/// The rows the event log shows while the simulator works in slices (`Playground::busy`).
+/// The most rows the event log shows until the learner reaches for it, and while the
+/// simulator works in slices (`Playground::busy`).
 pub const BUSY_EVENT_ROWS: usize = 40;
+/// The fewest rows it shows until then (what [`fitting_rows`] gives a panel too small to
+/// measure, such as a hidden one).
+pub const MIN_FIT_ROWS: usize = 8;
+/// The height of the log's column headers and of its shortest row (one line of 12 px mono
+/// at line height 1.45, 3 px padding above and below, a 1 px border), in CSS pixels.
+const EVENT_HEAD_PX: f64 = 26.0;
+const EVENT_ROW_PX: f64 = 24.0;
+/// Rows built beyond those in view, so that the log always has something to scroll (a
+/// scroll is one of the ways to reach for it).
+const SPARE_ROWS: usize = 4;
+
+/// The rows the event log builds until the learner reaches for it, for a scroll box
+/// `visible_px` tall: every row that can be in view, and [`SPARE_ROWS`] more, within
+/// [`MIN_FIT_ROWS`]..=[`BUSY_EVENT_ROWS`]. Each row is styled, laid out and painted
+/// again whenever the log follows the simulator (its LAST SEEN ages change), and a table
+/// lays out all its rows: at 1280×800 the log shows six, and forty cost the paste
+/// benchmark about 100 ms (BENCHMARKS.md, "Paste, session 11").
+pub fn fitting_rows(visible_px: f64) -> usize {
+    let in_view = ((visible_px - EVENT_HEAD_PX) / EVENT_ROW_PX).ceil();
+    let in_view = if in_view.is_finite() && in_view > 0.0 {
+        (in_view as usize).min(BUSY_EVENT_ROWS)
+    } else {
+        0
+    };
+    (in_view + SPARE_ROWS).clamp(MIN_FIT_ROWS, BUSY_EVENT_ROWS)
+}
 
 /// "0.25×", "1×", "8×".
 pub fn speed_label(speed: f64) -> String {
@@ -318,16 +345,49 @@ fn Transport() -> impl IntoView {
 fn EventLog() -> impl IntoView {
     let pg = Playground::expect();
     let i18n = I18n::expect();
-    // The log shows its newest BUSY_EVENT_ROWS rows until the learner reaches for it
-    // (pointer over it, focus in it, a scroll); then up to MAX_EVENT_ROWS. Only a few
-    // rows are in view: a jump in time rebuilt 200 rows (each built, styled and laid
-    // out) to show three of them (BENCHMARKS.md, session 5).
+    // The log shows its newest rows that fit in its box (`fitting_rows`) until the
+    // learner reaches for it (pointer over it, focus in it, a scroll); then up to
+    // MAX_EVENT_ROWS. Only a few rows are in view: a jump in time rebuilt 200 rows (each
+    // built, styled and laid out) to show three of them (BENCHMARKS.md, session 5).
     let more = RwSignal::new(false);
     let show_more = move || {
         if !more.get_untracked() {
             more.set(true);
         }
     };
+    let scroll_box = NodeRef::<leptos::html::Div>::new();
+    let fit = RwSignal::new(MIN_FIT_ROWS + SPARE_ROWS);
+    // Measured after the first layout and when the window's size changes (the panels
+    // are sized by the window). On a phone the panels stack and the time panel grows
+    // with its rows up to 75 % of the window's height (style/console.css): that is the
+    // box to fill there.
+    let measure = move || {
+        let Some(el) = scroll_box.get_untracked() else {
+            return;
+        };
+        let w = window();
+        let stacked = w
+            .match_media("(max-width: 760px)")
+            .ok()
+            .flatten()
+            .is_some_and(|m| m.matches());
+        let px = if stacked {
+            w.inner_height()
+                .ok()
+                .and_then(|h| h.as_f64())
+                .unwrap_or(0.0)
+                * 0.75
+        } else {
+            f64::from(el.client_height())
+        };
+        let n = fitting_rows(px);
+        if n != fit.get_untracked() {
+            fit.set(n);
+        }
+    };
+    request_animation_frame(measure);
+    let resized = window_event_listener(leptos::ev::resize, move |_| measure());
+    on_cleanup(move || resized.remove());
     // While time moves by itself (playing, a busy instant), the log — its rows and their
     // ages — follows the simulator at most once a second, in a task of its own
     // (`clock::Throttle`); a command, a step or a jump with time standing still shows
@@ -351,9 +411,12 @@ fn EventLog() -> impl IntoView {
     });
     let rows = Memo::new(move |_| {
         tick.track();
-        // While a busy instant is drawn a slice at a time, fewer rows: each frame that
-        // draws may bring a hundred new events, and a table relays out every row it holds.
-        let limit = if pg.busy.get_untracked() || !more.get() {
+        // Reached for: while a busy instant is drawn a slice at a time, fewer rows (each
+        // frame that draws may bring a hundred new events, and a table relays out every
+        // row it holds); else all of them up to MAX_EVENT_ROWS.
+        let limit = if !more.get() {
+            fit.get()
+        } else if pg.busy.get_untracked() {
             BUSY_EVENT_ROWS
         } else {
             MAX_EVENT_ROWS
@@ -383,7 +446,7 @@ fn EventLog() -> impl IntoView {
             on:focusin=move |_| show_more()
         >
             // (A scroll does not bubble.)
-            <div class="events-scroll" on:scroll=move |_| show_more()>
+            <div class="events-scroll" node_ref=scroll_box on:scroll=move |_| show_more()>
                 <table class="events-table">
                     <caption>{caption}</caption>
                     // The rows are `kubectl get events` as kubectl prints it: never translated.
@@ -487,6 +550,27 @@ mod tests {
         assert_eq!(age(30_000, 30_000), "0s");
         assert_eq!(age(0, 155_000), "2m35s");
         assert_eq!(age(0, 3 * 3_600_000 + 60_000), "3h1m");
+    }
+
+    #[test]
+    fn the_log_builds_the_rows_in_view_and_a_few_more() {
+        // 1280×800: the scroll box is 155 px tall, six rows are in view.
+        assert_eq!(fitting_rows(155.0), 6 + SPARE_ROWS);
+        // A tall window: every row in view, plus the spare ones.
+        assert_eq!(fitting_rows(26.0 + 24.0 * 20.0), 20 + SPARE_ROWS);
+        assert_eq!(fitting_rows(26.0 + 24.0 * 20.0 + 1.0), 21 + SPARE_ROWS);
+        // Hidden, unmeasured or absurd boxes: within the bounds.
+        for px in [0.0, -5.0, f64::NAN, f64::INFINITY, 1e12] {
+            let n = fitting_rows(px);
+            assert!((MIN_FIT_ROWS..=BUSY_EVENT_ROWS).contains(&n), "{px}: {n}");
+        }
+        assert_eq!(fitting_rows(0.0), MIN_FIT_ROWS);
+        assert_eq!(fitting_rows(1e12), BUSY_EVENT_ROWS);
+        // More rows than fit, so the box has something to scroll.
+        for px in [60.0, 155.0, 300.0, 700.0] {
+            let n = fitting_rows(px);
+            assert!(EVENT_HEAD_PX + EVENT_ROW_PX * n as f64 > px, "{px}: {n}");
+        }
     }
 
     #[test]

@@ -218,6 +218,46 @@ test('scrubbing back shows the pod before it was deleted; back to now; replay fr
   }
 });
 
+test('the event log builds the rows its box shows, and all of them once reached for', async () => {
+  const session = await open();
+  const { page } = session;
+  try {
+    await pause(page);
+    await run(page, 'kubectl create deployment web --image=nginx --replicas=20');
+    await run(page, 'sleep 60s');
+    const rows = page.getByTestId('event-row');
+    const total = () => page.evaluate(() => {
+      // The caption (visually hidden): "Events: the newest N of M" while rows are left out.
+      const m = document.querySelector('.events-table caption').textContent.match(/(\d+)\D+(\d+)/);
+      return m ? Number(m[2]) : 0;
+    });
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="event-row"]').length >= 8);
+    assert.ok((await total()) > 60, `enough events: ${await total()}`);
+    // Until the learner reaches for it, the log holds a few rows more than its box shows:
+    // the box is full and scrolls, and the rows below are not built.
+    const fill = () => page.evaluate(() => {
+      const box = document.querySelector('.events-scroll');
+      return { rows: document.querySelectorAll('[data-testid="event-row"]').length, box: box.clientHeight, content: box.scrollHeight };
+    });
+    const small = await fill();
+    assert.ok(small.content > small.box, `the rows overflow their box: ${JSON.stringify(small)}`);
+    assert.ok(small.rows >= 8 && small.rows < 20, `a few rows: ${JSON.stringify(small)}`);
+    // A taller window: more rows, still overflowing.
+    await page.setViewportSize({ width: 1280, height: 1400 });
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="event-row"]').length > n, small.rows);
+    const tall = await fill();
+    assert.ok(tall.content > tall.box && tall.box > small.box, JSON.stringify(tall));
+    // Reached for (the pointer over it): every event, up to 200.
+    const all = Math.min(200, await total());
+    await page.getByTestId('events').hover();
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="event-row"]').length === n, all);
+    assert.equal(await rows.count(), all);
+    assertClean(session);
+  } finally {
+    await session.context.close();
+  }
+});
+
 test('play, step and speed drive virtual time', async () => {
   const session = await open();
   const { page } = session;
