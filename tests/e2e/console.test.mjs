@@ -436,6 +436,9 @@ test('a pasted 2 MB manifest goes to the read-only view, is parsed in slices and
     await panel.getByTestId('editor-result').waitFor({ timeout: 60_000 });
     const result = await panel.getByTestId('editor-result').textContent();
     assert.match(result, /customresourcedefinition\.apiextensions\.k8s\.io\/applications\.argoproj\.io created/);
+    // As on a real cluster, client-side apply refuses the one CRD whose JSON is over the
+    // 256 KiB annotation limit, and says so where the learner is looking.
+    assert.match(result, /The CustomResourceDefinition "applicationsets\.argoproj\.io" is invalid: metadata\.annotations: Too long: may not be more than 262144 bytes/);
     t.diagnostic(`long tasks from the paste to Apply's result: [${(await page.evaluate(() => window.__tasks)).join(', ')}] ms`);
     assertClean(session);
   } finally {

@@ -207,16 +207,26 @@ test('a 20 MB paste: kept whole outside the textarea, the page answers, Apply re
   }
 });
 
-test('a single 1 MB line loads and applies', async () => {
+test('a single 1 MB line loads; Apply is refused as a cluster refuses it, Create takes it', async () => {
   const session = await open();
   const { context, page } = session;
   try {
+    // 1 MiB of data: exactly what a ConfigMap may hold.
     const text = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: wide\ndata:\n  k: ${'x'.repeat(1024 * 1024)}\n`;
     const panel = await newTab(page, text);
     await panel.getByTestId('summary').waitFor({ timeout: 20_000 });
+    // Client-side apply would copy the megabyte into the last-applied annotation: over
+    // the API server's 256 KiB for an object's annotations.
     await panel.getByTestId('editor-apply').click();
     await panel.getByTestId('editor-result').waitFor();
-    assert.match(await panel.getByTestId('editor-result').textContent(), /configmap\/wide created/);
+    assert.match(
+      await panel.getByTestId('editor-result').textContent(),
+      /The ConfigMap "wide" is invalid: metadata\.annotations: Too long: may not be more than 262144 bytes/,
+    );
+    // Nothing lost: the text is still there, and `kubectl create` (no annotation) takes it.
+    await panel.getByTestId('editor-create').click();
+    await page.waitForFunction(() => /configmap\/wide created/.test(
+      document.querySelector('[data-testid="editor-panel"]:not([hidden]) [data-testid="editor-result"]')?.textContent ?? ''));
     assertClean(env, session);
   } finally {
     await context.close();

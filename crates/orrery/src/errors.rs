@@ -91,6 +91,23 @@ impl FieldError {
         }
     }
 
+    /// `field.TooLong`: the value is left out of the message. Its wording changed when
+    /// apimachinery's validation errors were reworded: `must have at most N bytes` before,
+    /// `may not be more than N bytes` after. The release of the change is **UNVERIFIED**;
+    /// we take 1.30 (`new_wording`: the cluster is 1.30 or later).
+    pub fn too_long(field: &str, max: usize, new_wording: bool) -> FieldError {
+        FieldError {
+            field: field.into(),
+            kind: FieldErrorKind::TooLong,
+            value: None,
+            detail: if new_wording {
+                format!("may not be more than {max} bytes")
+            } else {
+                format!("must have at most {max} bytes")
+            },
+        }
+    }
+
     pub fn duplicate(field: &str, value: &str) -> FieldError {
         FieldError {
             field: field.into(),

@@ -110,6 +110,7 @@ pub fn validate(
         }
     }
     errs.extend(label_values(obj));
+    errs.extend(annotations_size(sim, obj));
     errs.extend(crate::controllers::persistentvolume::validate(
         sim, obj, old,
     ));
@@ -456,6 +457,30 @@ pub fn label_value(v: &str) -> Vec<String> {
 
 /// `ValidateLabels` (values only): every object's labels; R2.8 makes long StatefulSet
 /// names fail here, on their pods' `controller-revision-hash` and pod-name labels.
+/// `ValidateAnnotationsSize` (apimachinery, part of `ValidateObjectMeta`, so every kind):
+/// the annotations' keys and values together at most 256 KiB. What learners meet it
+/// with: `kubectl apply` (client-side) copies the whole object into its
+/// `last-applied-configuration` annotation, so an object whose JSON is larger is
+/// refused — the Argo CD install's ApplicationSet CRD (346 KB) is the famous case, which
+/// is why its docs say `kubectl apply --server-side`.
+pub const TOTAL_ANNOTATION_SIZE_LIMIT: usize = 256 * 1024;
+
+fn annotations_size(sim: &Sim, obj: &Object) -> Option<FieldError> {
+    let total: usize = obj
+        .meta
+        .annotations
+        .iter()
+        .map(|(k, v)| k.len() + v.len())
+        .sum();
+    (total > TOTAL_ANNOTATION_SIZE_LIMIT).then(|| {
+        FieldError::too_long(
+            "metadata.annotations",
+            TOTAL_ANNOTATION_SIZE_LIMIT,
+            sim.version.at_least(30),
+        )
+    })
+}
+
 fn label_values(obj: &Object) -> Vec<FieldError> {
     let mut errs = vec![];
     for v in obj.meta.labels.values() {
@@ -729,6 +754,30 @@ mod tests {
         let mut o = Object::new("apps/v1", "StatefulSet", "default", "web");
         o.body.insert("spec".into(), spec);
         o
+    }
+
+    #[test]
+    fn annotations_may_hold_256_kib_in_all() {
+        let mut o = Object::new("v1", "ConfigMap", "default", "big");
+        // Keys count too: "a" + 262,143 bytes is exactly the limit.
+        o.meta
+            .annotations
+            .insert("a".into(), "x".repeat(TOTAL_ANNOTATION_SIZE_LIMIT - 1));
+        assert_eq!(annotations_size(&sim(34), &o), None);
+        o.meta.annotations.insert("b".into(), String::new());
+        let e = annotations_size(&sim(34), &o).expect("one byte over");
+        assert_eq!(
+            e.to_string(),
+            "metadata.annotations: Too long: may not be more than 262144 bytes"
+        );
+        assert_eq!(
+            annotations_size(&sim(29), &o).unwrap().to_string(),
+            "metadata.annotations: Too long: must have at most 262144 bytes"
+        );
+        assert_eq!(
+            annotations_size(&sim(30), &o).unwrap().detail,
+            "may not be more than 262144 bytes"
+        );
     }
 
     #[test]

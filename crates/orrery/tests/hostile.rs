@@ -148,21 +148,33 @@ fn a_20_mb_paste_is_refused_by_size_and_kept() {
 
 #[test]
 fn a_single_1_mb_line_loads_as_a_value() {
-    // One scalar of 1 MiB on one line: a legal value, stored and shown whole.
+    // One scalar of 1 MiB on one line: a legal value (a ConfigMap holds up to 1 MiB),
+    // stored and shown whole by `kubectl create`.
     let value = "x".repeat(1024 * 1024);
     let text =
         format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: wide\ndata:\n  k: {value}\n");
     let mut s = Session::new(1);
+    // `kubectl apply` would copy it into the last-applied annotation, over the API's
+    // 256 KiB for an object's annotations: refused, as a cluster refuses it.
     let out = within("applying a 1 MB line", Duration::from_secs(20), || {
         apply(&mut s, &text)
+    });
+    assert_eq!(
+        out.text,
+        "The ConfigMap \"wide\" is invalid: metadata.annotations: Too long: may not be more than 262144 bytes\n"
+    );
+    assert_eq!(out.code, 1);
+    let out = within("creating a 1 MB line", Duration::from_secs(20), || {
+        s.exec("kubectl create -f hostile.yaml", None)
     });
     assert_eq!(out.text, "configmap/wide created\n");
     let cm = s.sim.store.find("ConfigMap", "default", "wide").unwrap();
     assert_eq!(cm.str_at(&["data", "k"]).map(str::len), Some(value.len()));
     // A 1 MB flow line with no newline at all is one document too.
     let flow = format!("{{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\", \"metadata\": {{\"name\": \"flow\"}}, \"data\": {{\"k\": \"{value}\"}}}}");
-    let out = apply(&mut s, &flow);
-    assert_eq!(out.text, "configmap/flow created\n");
+    s.files.insert("flow.yaml".into(), flow);
+    let out = s.exec("kubectl apply --server-side -f flow.yaml", None);
+    assert_eq!(out.text, "configmap/flow serverside-applied\n");
 }
 
 #[test]

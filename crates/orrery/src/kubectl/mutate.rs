@@ -225,7 +225,7 @@ fn from_files(s: &mut Session, a: &Args, stdin: Option<&str>, is_apply: bool) ->
         // (a CRD can be 100 KB of schema: no whole copy).
         let (name, namespace) = (obj.meta.name.clone(), obj.meta.namespace.clone());
         let result = if is_apply {
-            apply_one(s, &rt, obj)
+            apply_one(s, &rt, obj, a.bool("server-side"))
         } else {
             create_one(s, obj)
         };
@@ -321,13 +321,24 @@ impl serde::Serialize for Fields<'_> {
 /// is modelled as: fields the manifest sets replace the stored ones; fields it dropped
 /// since the last apply are removed; everything else (status, fields set by
 /// controllers or other commands) is kept.
+///
+/// `--server-side`: the API server merges, and kubectl prints `serverside-applied` for
+/// every object. No `last-applied-configuration` annotation is written — which is why
+/// the docs of installs with very large objects (Argo CD's ApplicationSet CRD, 346 KB
+/// of JSON, over the 256 KiB annotation limit) say to use it. Field ownership
+/// (`managedFields`) is not modelled: fields dropped from the manifest since an earlier
+/// server-side apply are kept, where the server would remove those it owned.
 fn apply_one(
     s: &mut Session,
     rt: &ResourceType,
     obj: Object,
+    server_side: bool,
 ) -> Result<&'static str, (ApiError, &'static str)> {
-    let applied = last_applied(&obj);
     let key = ObjKey::new(&rt.gk(), &obj.meta.namespace, &obj.meta.name);
+    if server_side {
+        return server_side_apply(s, &key, obj);
+    }
+    let applied = last_applied(&obj);
     let Some(stored) = s.sim.store.get(&key).cloned() else {
         let mut obj = obj;
         obj.meta
@@ -402,6 +413,44 @@ fn apply_one(
     s.sim
         .update(merged)
         .map(|_| "configured")
+        .map_err(|e| (e, "applying"))
+}
+
+/// `kubectl apply --server-side` of one object (see [`apply_one`]): created as sent, or
+/// the manifest's fields merged over the stored object's.
+fn server_side_apply(
+    s: &mut Session,
+    key: &ObjKey,
+    obj: Object,
+) -> Result<&'static str, (ApiError, &'static str)> {
+    const DONE: &str = "serverside-applied";
+    let Some(stored) = s.sim.store.get(key).cloned() else {
+        return s.sim.create(obj).map(|_| DONE).map_err(|e| (e, "creating"));
+    };
+    let mut merged = stored.clone();
+    for (k, v) in &obj.body {
+        if k == "status" {
+            continue;
+        }
+        let base = merged.body.get(k).cloned().unwrap_or(Value::Null);
+        merged
+            .body
+            .insert(k.clone(), three_way(&base, &Value::Null, v));
+    }
+    std::sync::Arc::make_mut(&mut merged.meta.labels)
+        .extend(obj.meta.labels.iter().map(|(k, v)| (k.clone(), v.clone())));
+    merged.meta.annotations.extend(
+        obj.meta
+            .annotations
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone())),
+    );
+    if merged == stored {
+        return Ok(DONE);
+    }
+    s.sim
+        .update(merged)
+        .map(|_| DONE)
         .map_err(|e| (e, "applying"))
 }
 
