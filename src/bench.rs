@@ -18,7 +18,8 @@
 //! - `memory`: then, back at the present with 1,000 pods: the wasm memory and the JS heap
 //!   (`performance.memory`, Chromium only).
 //! - `paste` (`?bench=paste`, driven by the script): the text put in the harness's text
-//!   box is parsed as the editor does (`editor::parse_in_steps`), applied (`kubectl apply -f`,
+//!   box is parsed as the editor does (`editor::parse_in_steps`), applied (`kubectl apply
+//!   --server-side -f`, as Argo CD's docs install it;
 //!   which re-uses that parse, as after a paste in the editor),
 //!   converged (30 virtual seconds, as the simulator's criterion benchmark does, in
 //!   steps of the most one frame may advance) and drawn. Each stage is its own task, as
@@ -736,7 +737,9 @@ async fn paste(pg: Playground, text: String, report: Report) {
     settle().await;
     let t_parse = now_ms();
     pg.set_file("install.yaml", &text);
-    let out = pg.run("kubectl apply -f install.yaml", None, "bench");
+    // Server-side, as Argo CD's docs install it: client-side apply refuses its
+    // ApplicationSet CRD (its last-applied annotation would be over 256 KiB).
+    let out = pg.run("kubectl apply --server-side -f install.yaml", None, "bench");
     if out.code != 0 {
         errors.push(format!("kubectl apply: {}", out.text.trim()));
     }

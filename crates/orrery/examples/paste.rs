@@ -1,6 +1,6 @@
 //! The paste benchmark natively: the argo-cd install (or `$1`) parsed as the editor does,
-//! applied with `kubectl apply -f` (which re-uses that parse), converged for 30 virtual
-//! seconds in 2 s steps. Prints the time of each stage.
+//! applied with `kubectl apply --server-side -f` (as the page's paste row; it re-uses that
+//! parse), converged for 30 virtual seconds in 2 s steps. Prints the time of each stage.
 //! `cargo run --release -p orrery --example paste [FILE]` (`--profile profiling` for perf;
 //! `REPS=20`: twenty runs, then the fastest of each stage; `SLOW_YAML=1`: without the fast
 //! YAML reader; `TIMELINE=1`: through `timeline::Timeline` as the page does, printing each
@@ -47,7 +47,7 @@ fn main() {
             // checkpoints. Prints each advance's time.
             let mut tl = orrery::timeline::Timeline::new(s);
             let t = Instant::now();
-            out = tl.exec("kubectl apply -f install.yaml", None);
+            out = tl.exec("kubectl apply --server-side -f install.yaml", None);
             apply = t.elapsed().as_secs_f64() * 1e3;
             let t = Instant::now();
             let mut each = vec![];
@@ -61,7 +61,7 @@ fn main() {
             s = tl.session;
         } else {
             let t = Instant::now();
-            out = s.exec("kubectl apply -f install.yaml", None);
+            out = s.exec("kubectl apply --server-side -f install.yaml", None);
             apply = t.elapsed().as_secs_f64() * 1e3;
             let t = Instant::now();
             for _ in 0..15 {
