@@ -152,6 +152,27 @@ impl Session {
             "clear" | "true" => Output::default(),
             other => Output::err(format!("bash: {other}: command not found\n"), 127),
         };
+        // `kubectl … -o yaml > FILE`: what the command printed goes to the (virtual) file,
+        // which the shell empties first; a failed command's message still reaches the
+        // terminal (stderr is not redirected). `cat` wrote its own above.
+        let out = match redirect.as_deref() {
+            Some(target) if cmd != "cat" => {
+                let ok = out.code == 0;
+                if target != "/dev/null" {
+                    let text = if ok { out.text.clone() } else { String::new() };
+                    self.files.insert(target.to_string(), text);
+                }
+                if ok {
+                    Output {
+                        text: String::new(),
+                        ..out
+                    }
+                } else {
+                    out
+                }
+            }
+            _ => out,
+        };
         // Keep the step log bounded for sessions that never drain it (the CLI).
         if self.sim.steps.len() > 100_000 {
             self.sim.steps.drain(..50_000);

@@ -159,6 +159,28 @@ pub fn apply(s: &mut Session, words: &[String], stdin: Option<&str>) -> Output {
 }
 
 fn from_files(s: &mut Session, a: &Args, stdin: Option<&str>, is_apply: bool) -> Output {
+    from_files_keyed(s, a, stdin, is_apply, &mut vec![])
+}
+
+/// [`from_files`], collecting the keys of the objects it created or applied.
+fn from_files_keyed(
+    s: &mut Session,
+    a: &Args,
+    stdin: Option<&str>,
+    is_apply: bool,
+    done: &mut Vec<ObjKey>,
+) -> Output {
+    let dry_run = match DryRun::of(a) {
+        Ok(d) => d,
+        Err(o) => return o,
+    };
+    let output = match CreateOutput::of(a) {
+        Ok(o) => o,
+        Err(o) => return o,
+    };
+    if dry_run != DryRun::None || !matches!(output, CreateOutput::Line) {
+        return from_files_printed(s, a, stdin, is_apply, dry_run, output);
+    }
     let (items, mut errors) = match read_items(s, a, stdin) {
         Ok(x) => x,
         Err(o) => return o,
@@ -230,11 +252,16 @@ fn from_files(s: &mut Session, a: &Args, stdin: Option<&str>, is_apply: bool) ->
             create_one(s, obj)
         };
         match result {
-            Ok(verb) => out.linef(format_args!(
-                "{}/{} {verb}",
-                rt.qualified_singular(),
-                obj_name(&s.sim, &name)
-            )),
+            Ok(verb) => {
+                let name = obj_name(&s.sim, &name);
+                out.linef(format_args!("{}/{name} {verb}", rt.qualified_singular()));
+                let ns = if rt.namespaced {
+                    namespace
+                } else {
+                    String::new()
+                };
+                done.push(ObjKey::new(&rt.gk(), &ns, &name));
+            }
             Err((e, verb)) => {
                 errors.push(e.kubectl_file_text(verb, &item.source, &name, &namespace))
             }
@@ -248,6 +275,169 @@ fn from_files(s: &mut Session, a: &Args, stdin: Option<&str>, is_apply: bool) ->
         out.code = 1;
     }
     out
+}
+
+/// `kubectl create|apply -f … --dry-run=client|server` and `-o yaml|json|name`: the
+/// same requests on a copy of the session (a server dry run is admitted and forgotten;
+/// `-o` prints what the server answered), or — client-side — nothing sent at all: each
+/// object as kubectl would send it (for apply, with its last-applied annotation), and
+/// `created (dry run)`, or `configured`/`unchanged (dry run)` for an object that exists.
+fn from_files_printed(
+    s: &mut Session,
+    a: &Args,
+    stdin: Option<&str>,
+    is_apply: bool,
+    dry_run: DryRun,
+    output: CreateOutput,
+) -> Output {
+    if dry_run == DryRun::Client {
+        let (items, mut errors) = match read_items(s, a, stdin) {
+            Ok(x) => x,
+            Err(o) => return o,
+        };
+        let mut out = Output::default();
+        let mut docs = vec![];
+        for item in items {
+            let mut obj = match item.obj {
+                Ok(o) => o,
+                Err(e) => {
+                    errors.push(kind_error(&e, &item.source));
+                    continue;
+                }
+            };
+            if let Err(e) = place(s, &mut obj, a) {
+                errors.push(e);
+                continue;
+            }
+            let rt = match s.sim.resource_type(&obj) {
+                Ok(rt) => rt,
+                Err(e) => {
+                    errors.push(e.kubectl_file_text(
+                        "creating",
+                        &item.source,
+                        &obj.meta.name,
+                        &obj.meta.namespace,
+                    ));
+                    continue;
+                }
+            };
+            let key = ObjKey::new(&rt.gk(), &obj.meta.namespace, &obj.meta.name);
+            let stored = s.sim.store.get(&key);
+            let applied = is_apply.then(|| last_applied(&obj));
+            // Create asks nothing of the server; apply reads the live object to
+            // compute its patch.
+            let verb = match (stored, &applied) {
+                (None, _) | (_, None) => "created",
+                (Some(st), Some(ap)) => {
+                    if st.meta.annotations.get(LAST_APPLIED).map(|p| p.trim_end()) == Some(ap) {
+                        "unchanged"
+                    } else {
+                        "configured"
+                    }
+                }
+            };
+            match &output {
+                CreateOutput::Line => out.linef(format_args!(
+                    "{}/{} {verb} (dry run)",
+                    rt.qualified_singular(),
+                    obj.meta.name
+                )),
+                CreateOutput::Name => out.linef(format_args!(
+                    "{}/{}",
+                    rt.qualified_singular(),
+                    obj.meta.name
+                )),
+                CreateOutput::Doc(_) => {
+                    if let Some(ap) = applied {
+                        obj.meta.annotations.insert(LAST_APPLIED.into(), ap + "\n");
+                    }
+                    // Nothing the server sets: no uid, version or creation time
+                    // (`null` before 1.33, as `client_dry_run_doc`).
+                    let mut doc = obj.to_json();
+                    if let Some(md) = doc.get_mut("metadata").and_then(Value::as_object_mut) {
+                        md.remove("uid");
+                        md.remove("resourceVersion");
+                        if s.sim.version.at_least(33) {
+                            md.remove("creationTimestamp");
+                        } else {
+                            md.insert("creationTimestamp".into(), Value::Null);
+                        }
+                    }
+                    docs.push(doc);
+                }
+            }
+        }
+        print_docs(&mut out, docs, &output);
+        for e in &errors {
+            out.line(e);
+        }
+        if !errors.is_empty() {
+            out.code = 1;
+        }
+        return out;
+    }
+    // Sent: for real (only `-o` differs), or on a copy that is then dropped.
+    let mut copy;
+    let target = if dry_run == DryRun::Server {
+        copy = s.clone();
+        &mut copy
+    } else {
+        &mut *s
+    };
+    let mut plain = a.clone();
+    plain.flags.remove("dry-run");
+    plain.flags.remove("output");
+    let mut done = vec![];
+    let out = from_files_keyed(target, &plain, stdin, is_apply, &mut done);
+    let suffix = if dry_run == DryRun::Server {
+        " (server dry run)"
+    } else {
+        ""
+    };
+    let verbs = ["created", "configured", "unchanged", "serverside-applied"];
+    let mut printed = Output {
+        code: out.code,
+        ..Output::default()
+    };
+    let mut docs = vec![];
+    // The result lines become the objects (`-o yaml|json`) or their names; other lines
+    // (warnings, errors) stay.
+    for line in out.text.lines() {
+        let named = verbs
+            .iter()
+            .find_map(|v| line.strip_suffix(&format!(" {v}")));
+        match (named, &output) {
+            (None, _) => printed.line(line),
+            (Some(_), CreateOutput::Line) => printed.linef(format_args!("{line}{suffix}")),
+            (Some(named), CreateOutput::Name) => printed.line(named),
+            (Some(_), CreateOutput::Doc(_)) => {}
+        }
+    }
+    if matches!(output, CreateOutput::Doc(_)) {
+        for key in &done {
+            if let Some(obj) = target.sim.store.get(key) {
+                docs.push(obj.to_json());
+            }
+        }
+        let mut body = Output::default();
+        print_docs(&mut body, docs, &output);
+        printed.text = body.text + &printed.text;
+    }
+    printed
+}
+
+/// `-o yaml|json` of several objects: YAML documents separated by `---`, JSON ones one
+/// after another.
+fn print_docs(out: &mut Output, docs: Vec<Value>, output: &CreateOutput) {
+    let CreateOutput::Doc(json) = output else {
+        return;
+    };
+    for (i, doc) in docs.iter().enumerate() {
+        if i > 0 && !json {
+            out.text.push_str("---\n");
+        }
+        out.text.push_str(&print_doc(doc, *json));
+    }
 }
 
 /// The name to print for a created object (a generated one if the manifest had only
@@ -508,6 +698,14 @@ fn create_imperative(s: &mut Session, what: &str, words: &[String]) -> Output {
     let Some(name) = a.positional.first().cloned() else {
         return Output::err(format!("error: exactly one NAME is required, got 0\nSee 'kubectl create {what} -h' for help and examples\n"), 1);
     };
+    let dry_run = match DryRun::of(&a) {
+        Ok(d) => d,
+        Err(o) => return o,
+    };
+    let output = match CreateOutput::of(&a) {
+        Ok(o) => o,
+        Err(o) => return o,
+    };
     let ns = namespace_of(&a);
     let v = match what {
         "namespace" | "ns" => serde_json::json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}}),
@@ -553,10 +751,48 @@ fn create_imperative(s: &mut Session, what: &str, words: &[String]) -> Output {
     };
     let obj = Object::from_manifest(&v).expect("built above");
     let rt = s.sim.resource_type(&obj).expect("built-in kind");
-    match s.sim.create(obj) {
+    // `-o name` prints the name alone; `-o yaml|json` the object (below).
+    let line_only = matches!(output, CreateOutput::Line);
+    let created = |verb: &str| {
+        if line_only {
+            format!("{}/{name} {verb}\n", rt.qualified_singular())
+        } else {
+            format!("{}/{name}\n", rt.qualified_singular())
+        }
+    };
+    if dry_run == DryRun::Client {
+        // Nothing is sent: the object as kubectl built it, without what the server
+        // would add (`generate`'s structs, empty ones printed as `{}`).
+        if let CreateOutput::Doc(json) = output {
+            let doc = client_dry_run_doc(&s.sim, v, what, a.has("namespace"));
+            return Output::ok(print_doc(&doc, json));
+        }
+        return Output::ok(created("created (dry run)"));
+    }
+    // A server dry run is admitted like a create (defaults, validation, the name's
+    // uniqueness) and then forgotten: done on a copy of the cluster.
+    let mut scratch;
+    let sim = if dry_run == DryRun::Server {
+        scratch = s.sim.clone();
+        &mut scratch
+    } else {
+        &mut s.sim
+    };
+    let key = ObjKey::new(&rt.gk(), &obj.meta.namespace, &obj.meta.name);
+    match sim.create(obj) {
         Ok(_) => {
-            s.sim.settle();
-            Output::ok(format!("{}/{name} created\n", rt.qualified_singular()))
+            let stored = sim.store.get(&key).map(|o| o.to_json());
+            if dry_run == DryRun::None {
+                sim.settle();
+            }
+            match (output, stored) {
+                (CreateOutput::Doc(json), Some(doc)) => Output::ok(print_doc(&doc, json)),
+                _ => Output::ok(created(if dry_run == DryRun::Server {
+                    "created (server dry run)"
+                } else {
+                    "created"
+                })),
+            }
         }
         Err(e @ ApiError::AlreadyExists { .. }) => Output::err(
             format!("error: failed to create {}: {}\n", rt.singular, e.message()),
@@ -564,6 +800,116 @@ fn create_imperative(s: &mut Session, what: &str, words: &[String]) -> Output {
         ),
         Err(e) => Output::err(format!("{}\n", e.kubectl_text()), 1),
     }
+}
+
+/// `--dry-run`: `none` (the default), `client` (nothing is sent) or `server` (admitted,
+/// not stored).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum DryRun {
+    None,
+    Client,
+    Server,
+}
+
+impl DryRun {
+    fn of(a: &Args) -> Result<DryRun, Output> {
+        match a.get("dry-run") {
+            None | Some("none") => Ok(DryRun::None),
+            Some("client") => Ok(DryRun::Client),
+            Some("server") => Ok(DryRun::Server),
+            Some(other) => Err(Output::err(
+                format!("error: Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\".\n"),
+                1,
+            )),
+        }
+    }
+}
+
+/// What `kubectl create` prints: the `created` line, the object (`-o yaml|json`) or its
+/// name (`-o name`).
+enum CreateOutput {
+    Line,
+    Name,
+    /// `true`: JSON.
+    Doc(bool),
+}
+
+impl CreateOutput {
+    fn of(a: &Args) -> Result<CreateOutput, Output> {
+        match a.get("output") {
+            None | Some("") => Ok(CreateOutput::Line),
+            Some("name") => Ok(CreateOutput::Name),
+            Some("yaml") => Ok(CreateOutput::Doc(false)),
+            Some("json") => Ok(CreateOutput::Doc(true)),
+            Some(o) if o.starts_with("jsonpath") || o.contains("template") => Err(Output::err(
+                format!("error: \"kubectl create -o {o}\" is not simulated; use -o yaml, -o json or -o name\n"),
+                1,
+            )),
+            Some(o) => Err(Output::err(
+                format!("error: unable to match a printer suitable for the output format \"{o}\", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml\n"),
+                1,
+            )),
+        }
+    }
+}
+
+fn print_doc(doc: &Value, json: bool) -> String {
+    if json {
+        super::get::to_kubectl_json(doc)
+    } else {
+        crate::manifest::to_yaml(doc)
+    }
+}
+
+/// The object `kubectl create deployment|namespace|configmap|secret … --dry-run=client`
+/// prints: what its generator built, typed — so the Deployment's and Namespace's empty
+/// structs print as `{}` (`strategy`, `resources`, `spec`, `status`) — with no
+/// namespace unless `-n` was given. Before 1.33 an unset `creationTimestamp` printed
+/// as `null` in every ObjectMeta (the `omitzero` change; the release is
+/// **UNVERIFIED**, 1.35's output has none).
+fn client_dry_run_doc(sim: &crate::sim::Sim, mut v: Value, what: &str, explicit_ns: bool) -> Value {
+    let stamp_null = !sim.version.at_least(33);
+    if let Some(meta) = v.get_mut("metadata").and_then(Value::as_object_mut) {
+        if !explicit_ns || matches!(what, "namespace" | "ns") {
+            meta.remove("namespace");
+        }
+        if stamp_null {
+            meta.insert("creationTimestamp".into(), Value::Null);
+        }
+    }
+    match what {
+        "deployment" | "deploy" => {
+            v["spec"]["strategy"] = serde_json::json!({});
+            if stamp_null {
+                v["spec"]["template"]["metadata"]["creationTimestamp"] = Value::Null;
+            }
+            if let Some(cs) = v["spec"]["template"]["spec"]["containers"].as_array_mut() {
+                for c in cs {
+                    c["resources"] = serde_json::json!({});
+                }
+            }
+            v["status"] = serde_json::json!({});
+        }
+        "namespace" | "ns" => {
+            v["spec"] = serde_json::json!({});
+            v["status"] = serde_json::json!({});
+        }
+        _ => {
+            if v.get("data")
+                .and_then(Value::as_object)
+                .is_some_and(|d| d.is_empty())
+            {
+                if let Some(o) = v.as_object_mut() {
+                    o.remove("data");
+                }
+            }
+            // The Secret's type is left to the server (its default, Opaque).
+            if let Some(o) = v.as_object_mut() {
+                o.remove("type");
+            }
+        }
+    }
+    v
 }
 
 /// `kubectl delete -f FILE | KIND NAME... | KIND/NAME | KIND -l sel | KIND --all`.
