@@ -22,6 +22,8 @@ const FILE_FLAGS: &[FlagSpec] = &[
     flag("record", None, false),
     flag("force", None, false),
     flag("server-side", None, false),
+    flag("force-conflicts", None, false),
+    flag("field-manager", None, true),
     flag("prune", None, false),
     flag("selector", Some('l'), true),
 ];
@@ -155,6 +157,14 @@ pub fn apply(s: &mut Session, words: &[String], stdin: Option<&str>) -> Output {
         Ok(a) => a,
         Err(e) => return flag_error("apply", &e),
     };
+    // Argo CD's docs: `kubectl apply --server-side --force-conflicts -f …`. Conflicts
+    // between field managers are not modelled, so forcing changes nothing.
+    if a.bool("force-conflicts") && !a.bool("server-side") {
+        return Output::err(
+            "error: --force-conflicts only works with --server-side\n",
+            1,
+        );
+    }
     from_files(s, &a, stdin, true)
 }
 
