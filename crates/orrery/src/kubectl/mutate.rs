@@ -197,28 +197,8 @@ fn from_files_keyed(
     };
     let mut out = Output::default();
     for item in items {
-        let mut obj = match item.obj {
-            Ok(o) => o,
-            Err(e) => {
-                errors.push(kind_error(&e, &item.source));
-                continue;
-            }
-        };
-        if let Err(e) = place(s, &mut obj, a) {
-            errors.push(e);
+        let Some((obj, rt)) = placed(s, a, item.obj, &item.source, &mut errors) else {
             continue;
-        }
-        let rt = match s.sim.resource_type(&obj) {
-            Ok(rt) => rt,
-            Err(e) => {
-                errors.push(e.kubectl_file_text(
-                    "creating",
-                    &item.source,
-                    &obj.meta.name,
-                    &obj.meta.namespace,
-                ));
-                continue;
-            }
         };
         // A field of the wrong JSON type (R9.1, `decode`): on a cluster that validates
         // fields (≥ 1.25) the server's decoding refuses the body before admission; on an
@@ -287,6 +267,40 @@ fn from_files_keyed(
     out
 }
 
+/// One object read from `-f`, placed in its namespace (`-n`, the default) and typed; or,
+/// with the message kubectl prints, nothing.
+fn placed(
+    s: &Session,
+    a: &Args,
+    obj: Result<Object, String>,
+    source: &str,
+    errors: &mut Vec<String>,
+) -> Option<(Object, ResourceType)> {
+    let mut obj = match obj {
+        Ok(o) => o,
+        Err(e) => {
+            errors.push(kind_error(&e, source));
+            return None;
+        }
+    };
+    if let Err(e) = place(s, &mut obj, a) {
+        errors.push(e);
+        return None;
+    }
+    match s.sim.resource_type(&obj) {
+        Ok(rt) => Some((obj, rt)),
+        Err(e) => {
+            errors.push(e.kubectl_file_text(
+                "creating",
+                source,
+                &obj.meta.name,
+                &obj.meta.namespace,
+            ));
+            None
+        }
+    }
+}
+
 /// `kubectl create|apply -f … --dry-run=client|server` and `-o yaml|json|name`: the
 /// same requests on a copy of the session (a server dry run is admitted and forgotten;
 /// `-o` prints what the server answered), or — client-side — nothing sent at all: each
@@ -308,28 +322,8 @@ fn from_files_printed(
         let mut out = Output::default();
         let mut docs = vec![];
         for item in items {
-            let mut obj = match item.obj {
-                Ok(o) => o,
-                Err(e) => {
-                    errors.push(kind_error(&e, &item.source));
-                    continue;
-                }
-            };
-            if let Err(e) = place(s, &mut obj, a) {
-                errors.push(e);
+            let Some((mut obj, rt)) = placed(s, a, item.obj, &item.source, &mut errors) else {
                 continue;
-            }
-            let rt = match s.sim.resource_type(&obj) {
-                Ok(rt) => rt,
-                Err(e) => {
-                    errors.push(e.kubectl_file_text(
-                        "creating",
-                        &item.source,
-                        &obj.meta.name,
-                        &obj.meta.namespace,
-                    ));
-                    continue;
-                }
             };
             let key = ObjKey::new(&rt.gk(), &obj.meta.namespace, &obj.meta.name);
             let stored = s.sim.store.get(&key);
