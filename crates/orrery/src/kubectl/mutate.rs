@@ -169,16 +169,24 @@ pub fn apply(s: &mut Session, words: &[String], stdin: Option<&str>) -> Output {
 }
 
 fn from_files(s: &mut Session, a: &Args, stdin: Option<&str>, is_apply: bool) -> Output {
-    from_files_keyed(s, a, stdin, is_apply, &mut vec![])
+    from_files_keyed(s, a, stdin, is_apply, &mut Results::Lines(""))
 }
 
-/// [`from_files`], collecting the keys of the objects it created or applied.
+/// How [`from_files_keyed`] reports each object it created or applied.
+enum Results {
+    /// `deployment.apps/web created`, and this after it (` (server dry run)`).
+    Lines(&'static str),
+    /// No line: the object's printed kind (`deployment.apps`) and key, for `-o`.
+    Collect(Vec<(String, ObjKey)>),
+}
+
+/// [`from_files`], reporting each result as `results` says.
 fn from_files_keyed(
     s: &mut Session,
     a: &Args,
     stdin: Option<&str>,
     is_apply: bool,
-    done: &mut Vec<ObjKey>,
+    results: &mut Results,
 ) -> Output {
     let dry_run = match DryRun::of(a) {
         Ok(d) => d,
@@ -244,13 +252,20 @@ fn from_files_keyed(
         match result {
             Ok(verb) => {
                 let name = obj_name(&s.sim, &name);
-                out.linef(format_args!("{}/{name} {verb}", rt.qualified_singular()));
-                let ns = if rt.namespaced {
-                    namespace
-                } else {
-                    String::new()
-                };
-                done.push(ObjKey::new(&rt.gk(), &ns, &name));
+                match results {
+                    Results::Lines(suffix) => out.linef(format_args!(
+                        "{}/{name} {verb}{suffix}",
+                        rt.qualified_singular()
+                    )),
+                    Results::Collect(done) => {
+                        let ns = if rt.namespaced {
+                            namespace
+                        } else {
+                            String::new()
+                        };
+                        done.push((rt.qualified_singular(), ObjKey::new(&rt.gk(), &ns, &name)));
+                    }
+                }
             }
             Err((e, verb)) => {
                 errors.push(e.kubectl_file_text(verb, &item.source, &name, &namespace))
@@ -355,17 +370,9 @@ fn from_files_printed(
                     if let Some(ap) = applied {
                         obj.meta.annotations.insert(LAST_APPLIED.into(), ap + "\n");
                     }
-                    // Nothing the server sets: no uid, version or creation time
-                    // (`null` before 1.33, as `client_dry_run_doc`).
                     let mut doc = obj.to_json();
                     if let Some(md) = doc.get_mut("metadata").and_then(Value::as_object_mut) {
-                        md.remove("uid");
-                        md.remove("resourceVersion");
-                        if s.sim.version.at_least(33) {
-                            md.remove("creationTimestamp");
-                        } else {
-                            md.insert("creationTimestamp".into(), Value::Null);
-                        }
+                        unsent_meta(&s.sim, md);
                     }
                     docs.push(doc);
                 }
@@ -391,43 +398,35 @@ fn from_files_printed(
     let mut plain = a.clone();
     plain.flags.remove("dry-run");
     plain.flags.remove("output");
-    let mut done = vec![];
-    let out = from_files_keyed(target, &plain, stdin, is_apply, &mut done);
-    let suffix = if dry_run == DryRun::Server {
-        " (server dry run)"
-    } else {
-        ""
+    let mut results = match output {
+        CreateOutput::Line if dry_run == DryRun::Server => Results::Lines(" (server dry run)"),
+        CreateOutput::Line => Results::Lines(""),
+        _ => Results::Collect(vec![]),
     };
-    let verbs = ["created", "configured", "unchanged", "serverside-applied"];
-    let mut printed = Output {
-        code: out.code,
-        ..Output::default()
+    let out = from_files_keyed(target, &plain, stdin, is_apply, &mut results);
+    let Results::Collect(done) = results else {
+        return out;
     };
+    // The objects (`-o yaml|json`) or their names first, then what else was printed
+    // (warnings, errors).
+    let mut printed = Output::default();
     let mut docs = vec![];
-    // The result lines become the objects (`-o yaml|json`) or their names; other lines
-    // (warnings, errors) stay.
-    for line in out.text.lines() {
-        let named = verbs
-            .iter()
-            .find_map(|v| line.strip_suffix(&format!(" {v}")));
-        match (named, &output) {
-            (None, _) => printed.line(line),
-            (Some(_), CreateOutput::Line) => printed.linef(format_args!("{line}{suffix}")),
-            (Some(named), CreateOutput::Name) => printed.line(named),
-            (Some(_), CreateOutput::Doc(_)) => {}
-        }
-    }
-    if matches!(output, CreateOutput::Doc(_)) {
-        for key in &done {
-            if let Some(obj) = target.sim.store.get(key) {
-                docs.push(obj.to_json());
+    for (kind, key) in &done {
+        match output {
+            CreateOutput::Name => printed.linef(format_args!("{kind}/{}", key.name)),
+            _ => {
+                if let Some(obj) = target.sim.store.get(key) {
+                    docs.push(obj.to_json());
+                }
             }
         }
-        let mut body = Output::default();
-        print_docs(&mut body, docs, &output);
-        printed.text = body.text + &printed.text;
     }
-    printed
+    print_docs(&mut printed, docs, &output);
+    printed.text.push_str(&out.text);
+    Output {
+        text: printed.text,
+        ..out
+    }
 }
 
 /// `-o yaml|json` of several objects: YAML documents separated by `---`, JSON ones one
@@ -618,7 +617,7 @@ fn server_side_apply(
     obj: Object,
 ) -> Result<&'static str, (ApiError, &'static str)> {
     const DONE: &str = "serverside-applied";
-    let Some(stored) = s.sim.store.get(key).cloned() else {
+    let Some(stored) = s.sim.store.get(key) else {
         return s.sim.create(obj).map(|_| DONE).map_err(|e| (e, "creating"));
     };
     let mut merged = stored.clone();
@@ -639,7 +638,7 @@ fn server_side_apply(
             .iter()
             .map(|(k, v)| (k.clone(), v.clone())),
     );
-    if merged == stored {
+    if &merged == stored {
         return Ok(DONE);
     }
     s.sim
@@ -865,21 +864,32 @@ fn print_doc(doc: &Value, json: bool) -> String {
     }
 }
 
+/// The metadata of an object kubectl built but did not send: nothing the server sets (no
+/// uid, resource version or creation time), and before 1.33 an unset `creationTimestamp`
+/// printed as `null` (the `omitzero` change; the release is **UNVERIFIED**, 1.35's
+/// output has none).
+fn unsent_meta(sim: &crate::sim::Sim, meta: &mut serde_json::Map<String, Value>) {
+    meta.remove("uid");
+    meta.remove("resourceVersion");
+    if sim.version.at_least(33) {
+        meta.remove("creationTimestamp");
+    } else {
+        meta.insert("creationTimestamp".into(), Value::Null);
+    }
+}
+
 /// The object `kubectl create deployment|namespace|configmap|secret … --dry-run=client`
 /// prints: what its generator built, typed — so the Deployment's and Namespace's empty
 /// structs print as `{}` (`strategy`, `resources`, `spec`, `status`) — with no
-/// namespace unless `-n` was given. Before 1.33 an unset `creationTimestamp` printed
-/// as `null` in every ObjectMeta (the `omitzero` change; the release is
-/// **UNVERIFIED**, 1.35's output has none).
+/// namespace unless `-n` was given; its metadata as [`unsent_meta`] says (the pod
+/// template's too).
 fn client_dry_run_doc(sim: &crate::sim::Sim, mut v: Value, what: &str, explicit_ns: bool) -> Value {
     let stamp_null = !sim.version.at_least(33);
     if let Some(meta) = v.get_mut("metadata").and_then(Value::as_object_mut) {
         if !explicit_ns || matches!(what, "namespace" | "ns") {
             meta.remove("namespace");
         }
-        if stamp_null {
-            meta.insert("creationTimestamp".into(), Value::Null);
-        }
+        unsent_meta(sim, meta);
     }
     match what {
         "deployment" | "deploy" => {
