@@ -116,9 +116,11 @@ test-browser: tool-wasm32 tool-wasm-bindgen tool-crates tool-chromium
 
 # The bundle's size against issue 7's budget: a report line, not yet a failure (the
 # bundle is over budget; BENCHMARKS.md says why). Run with ORRERY_SIZE_STRICT=1 to fail.
+# Until then the ceiling in scripts/size-ceiling.json holds what the bundle has reached:
+# a bundle that grows past it fails here.
 test-size: dist
-	@echo "== size: the shipped bundle against its budget"
-	@node scripts/size.mjs dist | tail -1
+	@echo "== size: the shipped bundle against its ceiling and its budget"
+	@ORRERY_SIZE_CEILING_STRICT=1 node scripts/size.mjs dist | tail -2
 
 test-e2e: dist node_modules/.package-lock.json tool-chromium
 	@echo "== end-to-end: Playwright against the release build"
