@@ -118,6 +118,10 @@ pub fn validate(
     match rt.gk().as_str() {
         "Pod" => {
             errs.extend(containers_required(obj, &["spec"], "spec.containers"));
+            // Status writes share the stored spec: nothing there to check again.
+            if old.is_none_or(|o| !std::ptr::eq(o.get(&["spec"]), obj.get(&["spec"]))) {
+                errs.extend(container_ports(obj, &["spec"], "spec"));
+            }
             errs.extend(pod_identity(obj));
             if let Some(old) = old {
                 errs.extend(pod_update(obj, old));
@@ -325,6 +329,11 @@ fn validate_replicated(sim: &Sim, obj: &Object, old: Option<&Object>) -> Vec<Fie
         &["spec", "template", "spec"],
         "spec.template.spec.containers",
     ));
+    errs.extend(container_ports(
+        obj,
+        &["spec", "template", "spec"],
+        "spec.template.spec",
+    ));
     if let Some(p) = obj.str_at(&["spec", "template", "spec", "restartPolicy"]) {
         if p != "Always" {
             errs.push(FieldError::not_supported(
@@ -504,6 +513,63 @@ fn containers_required(obj: &Object, spec: &[&str], field: &str) -> Option<Field
         .then(|| FieldError::required(field, ""))
 }
 
+/// `validateContainerPorts`, for every container and init container of a pod spec at
+/// `spec` (`field`: its path as errors name it): a `containerPort` is required (0 is
+/// unset) and a port number, a `hostPort` when set a port number, a `name` an IANA
+/// service name, a `protocol` one of SCTP, TCP, UDP (defaulted to TCP before this).
+/// Found through `kubectl run --port=0`, which a cluster refuses and Orrery had taken.
+fn container_ports(obj: &Object, spec: &[&str], field: &str) -> Vec<FieldError> {
+    let mut errs = vec![];
+    for list in ["containers", "initContainers"] {
+        let mut path = spec.to_vec();
+        path.push(list);
+        let Some(containers) = obj.get(&path).as_array() else {
+            continue;
+        };
+        for (i, c) in containers.iter().enumerate() {
+            let Some(ports) = c.get("ports").and_then(Value::as_array) else {
+                continue;
+            };
+            for (j, p) in ports.iter().enumerate() {
+                let at = format!("{field}.{list}[{i}].ports[{j}]");
+                if let Some(name) = p.get("name").and_then(Value::as_str).filter(|n| !n.is_empty()) {
+                    for msg in crate::validation_network::port_name_errors(name) {
+                        errs.push(FieldError::invalid(&format!("{at}.name"), name, &msg));
+                    }
+                }
+                match p.get("containerPort").and_then(Value::as_i64).unwrap_or(0) {
+                    0 => errs.push(FieldError::required(&format!("{at}.containerPort"), "")),
+                    n if !(1..=65535).contains(&n) => errs.push(FieldError::invalid_raw(
+                        &format!("{at}.containerPort"),
+                        &n.to_string(),
+                        "must be between 1 and 65535, inclusive",
+                    )),
+                    _ => {}
+                }
+                match p.get("hostPort").and_then(Value::as_i64).unwrap_or(0) {
+                    0 => {}
+                    n if !(1..=65535).contains(&n) => errs.push(FieldError::invalid_raw(
+                        &format!("{at}.hostPort"),
+                        &n.to_string(),
+                        "must be between 1 and 65535, inclusive",
+                    )),
+                    _ => {}
+                }
+                if let Some(proto) = p.get("protocol").and_then(Value::as_str) {
+                    if !["SCTP", "TCP", "UDP"].contains(&proto) {
+                        errs.push(FieldError::not_supported(
+                            &format!("{at}.protocol"),
+                            proto,
+                            &["SCTP", "TCP", "UDP"],
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    errs
+}
+
 fn pod_identity(pod: &Object) -> Vec<FieldError> {
     let mut errs = vec![];
     for field in ["hostname", "subdomain"] {
@@ -681,6 +747,11 @@ fn statefulset(sim: &Sim, obj: &Object, old: Option<&Object>) -> Vec<FieldError>
         obj,
         &["spec", "template", "spec"],
         "spec.template.spec.containers",
+    ));
+    errs.extend(container_ports(
+        obj,
+        &["spec", "template", "spec"],
+        "spec.template.spec",
     ));
     if let Some(p) = obj.str_at(&["spec", "template", "spec", "restartPolicy"]) {
         if p != "Always" {
