@@ -36,9 +36,11 @@ const SLEEP: &[&str] = &["1s", "5s", "10s", "30s", "1m", "2m", "5m"];
 const KUBECTL_FLAGS: &[&str] = &[
     "--all-namespaces",
     "--filename",
+    "--image",
     "--namespace",
     "--output",
     "--replicas",
+    "--restart",
     "--selector",
     "-A",
     "-f",
@@ -202,6 +204,11 @@ const VALUE_FLAGS: &[&str] = &[
     "--type",
     "--replicas",
     "--image",
+    "--port",
+    "--restart",
+    "--env",
+    "--labels",
+    "--annotations",
     "--for",
     "--timeout",
     "-c",
@@ -236,6 +243,7 @@ fn kubectl(args: &[&str], partial: &str, sim: &Sim) -> Vec<String> {
     match args.last().copied() {
         Some("-n" | "--namespace") => return names_of(sim, "namespaces", &namespace, false),
         Some("-o" | "--output") => return strings(OUTPUTS),
+        Some("--restart") => return strings(&["Always", "Never", "OnFailure"]),
         Some(w) if VALUE_FLAGS.contains(&w) => return vec![],
         _ => {}
     }
@@ -436,6 +444,22 @@ mod tests {
         let logs = cands("kubectl logs ", &s);
         assert_eq!(logs.len(), 1, "{logs:?}");
         assert!(logs[0].starts_with("api-"));
+    }
+
+    #[test]
+    fn kubectl_run_flags_and_the_restart_policies() {
+        let s = Session::new(1);
+        assert_eq!(cands("kubectl ru", &s), ["run"]);
+        assert_eq!(cands("kubectl run web --im", &s), ["--image"]);
+        assert_eq!(
+            cands("kubectl run web --image=nginx --res", &s),
+            ["--restart"]
+        );
+        assert_eq!(
+            cands("kubectl run web --image=nginx --restart ", &s),
+            ["Always", "Never", "OnFailure"]
+        );
+        assert_eq!(cands("kubectl run web --restart N", &s), ["Never"]);
     }
 
     #[test]

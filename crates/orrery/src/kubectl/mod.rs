@@ -17,6 +17,7 @@ pub mod print_storage;
 pub mod print_workloads;
 pub mod printers;
 pub mod rollout;
+pub mod run_pod;
 pub mod table;
 pub mod tabwriter;
 pub mod wait;
@@ -114,6 +115,7 @@ pub fn run(s: &mut Session, words: &[String], stdin: Option<&str>) -> Output {
         "annotate" => edit::annotate(s, rest),
         "wait" => wait::wait(s, rest),
         "events" => events::events(s, rest),
+        "run" => run_pod::run_pod(s, rest),
         other if SUBCOMMANDS.contains(&other) => Output::err(
             format!("error: \"kubectl {other}\" is not simulated yet\n"),
             1,

@@ -752,8 +752,49 @@ fn create_imperative(s: &mut Session, what: &str, words: &[String]) -> Output {
         }
         other => return Output::err(format!("error: \"kubectl create {other}\" is not simulated; write a manifest and use kubectl create -f\n"), 1),
     };
-    let obj = Object::from_manifest(&v).expect("built above");
-    let rt = s.sim.resource_type(&obj).expect("built-in kind");
+    send_built(
+        s,
+        v,
+        what,
+        dry_run,
+        &output,
+        a.has("namespace"),
+        Exists::FailedToCreate,
+    )
+}
+
+/// How kubectl reports a name that is taken: `kubectl create deployment|…` wraps the
+/// server's error (`error: failed to create deployment: …`), `kubectl run` prints it as
+/// it is (`Error from server (AlreadyExists): …`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Exists {
+    FailedToCreate,
+    FromServer,
+}
+
+/// Sends an object one of kubectl's generators built (`kubectl create deployment|…`,
+/// `kubectl run`): created and settled, or admitted on a copy of the cluster (server dry
+/// run), or not sent at all (client dry run: the object as built, typed as
+/// [`client_dry_run_doc`] says); printed as `-o` asks. `what` is the generator's word
+/// (`deployment`, `pod`, `service`…), `explicit_ns` whether `-n` was given.
+pub(super) fn send_built(
+    s: &mut Session,
+    v: Value,
+    what: &str,
+    dry_run: DryRun,
+    output: &CreateOutput,
+    explicit_ns: bool,
+    exists: Exists,
+) -> Output {
+    let obj = match Object::from_manifest(&v) {
+        Ok(o) => o,
+        Err(e) => return Output::err(format!("error: {e}\n"), 1),
+    };
+    let rt = match s.sim.resource_type(&obj) {
+        Ok(rt) => rt,
+        Err(e) => return Output::err(format!("{}\n", e.kubectl_text()), 1),
+    };
+    let name = obj.meta.name.clone();
     // `-o name` prints the name alone; `-o yaml|json` the object (below).
     let line_only = matches!(output, CreateOutput::Line);
     let created = |verb: &str| {
@@ -766,8 +807,8 @@ fn create_imperative(s: &mut Session, what: &str, words: &[String]) -> Output {
     if dry_run == DryRun::Client {
         // Nothing is sent: the object as kubectl built it, without what the server
         // would add (`generate`'s structs, empty ones printed as `{}`).
-        if let CreateOutput::Doc(json) = output {
-            let doc = client_dry_run_doc(&s.sim, v, what, a.has("namespace"));
+        if let CreateOutput::Doc(json) = *output {
+            let doc = client_dry_run_doc(&s.sim, v, what, explicit_ns);
             return Output::ok(print_doc(&doc, json));
         }
         return Output::ok(created("created (dry run)"));
@@ -789,7 +830,7 @@ fn create_imperative(s: &mut Session, what: &str, words: &[String]) -> Output {
                 sim.settle();
             }
             match (output, stored) {
-                (CreateOutput::Doc(json), Some(doc)) => Output::ok(print_doc(&doc, json)),
+                (CreateOutput::Doc(json), Some(doc)) => Output::ok(print_doc(&doc, *json)),
                 _ => Output::ok(created(if dry_run == DryRun::Server {
                     "created (server dry run)"
                 } else {
@@ -797,7 +838,7 @@ fn create_imperative(s: &mut Session, what: &str, words: &[String]) -> Output {
                 })),
             }
         }
-        Err(e @ ApiError::AlreadyExists { .. }) => Output::err(
+        Err(e @ ApiError::AlreadyExists { .. }) if exists == Exists::FailedToCreate => Output::err(
             format!("error: failed to create {}: {}\n", rt.singular, e.message()),
             1,
         ),
@@ -808,14 +849,14 @@ fn create_imperative(s: &mut Session, what: &str, words: &[String]) -> Output {
 /// `--dry-run`: `none` (the default), `client` (nothing is sent) or `server` (admitted,
 /// not stored).
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum DryRun {
+pub(super) enum DryRun {
     None,
     Client,
     Server,
 }
 
 impl DryRun {
-    fn of(a: &Args) -> Result<DryRun, Output> {
+    pub(super) fn of(a: &Args) -> Result<DryRun, Output> {
         match a.get("dry-run") {
             None | Some("none") => Ok(DryRun::None),
             Some("client") => Ok(DryRun::Client),
@@ -830,7 +871,7 @@ impl DryRun {
 
 /// What `kubectl create` prints: the `created` line, the object (`-o yaml|json`) or its
 /// name (`-o name`).
-enum CreateOutput {
+pub(super) enum CreateOutput {
     Line,
     Name,
     /// `true`: JSON.
@@ -838,7 +879,7 @@ enum CreateOutput {
 }
 
 impl CreateOutput {
-    fn of(a: &Args) -> Result<CreateOutput, Output> {
+    pub(super) fn of(a: &Args) -> Result<CreateOutput, Output> {
         match a.get("output") {
             None | Some("") => Ok(CreateOutput::Line),
             Some("name") => Ok(CreateOutput::Name),
@@ -907,6 +948,18 @@ fn client_dry_run_doc(sim: &crate::sim::Sim, mut v: Value, what: &str, explicit_
         "namespace" | "ns" => {
             v["spec"] = serde_json::json!({});
             v["status"] = serde_json::json!({});
+        }
+        // `kubectl run`'s pod and the service of `--expose` (kubectl/run_pod.rs).
+        "pod" => {
+            if let Some(cs) = v["spec"]["containers"].as_array_mut() {
+                for c in cs {
+                    c["resources"] = serde_json::json!({});
+                }
+            }
+            v["status"] = serde_json::json!({});
+        }
+        "service" => {
+            v["status"] = serde_json::json!({"loadBalancer": {}});
         }
         _ => {
             if v.get("data")
