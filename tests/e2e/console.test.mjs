@@ -123,6 +123,36 @@ test('the console runs kubectl get sc and prints the table exactly as kubectl do
   }
 });
 
+test('kubectl run makes a pod (and --expose its service) that the canvas draws; attaching is refused', async () => {
+  const session = await open();
+  const { page } = session;
+  try {
+    const input = page.getByTestId('console-input');
+    await input.fill('kubectl run web --im');
+    await input.press('Tab');
+    assert.equal(await input.inputValue(), 'kubectl run web --image ');
+    await run(page, 'kubectl run web --image=nginx --port=80 --expose');
+    assert.equal(await lastOutput(page), 'service/web created\npod/web created\n');
+    // The bare pod, labelled run=web, is drawn and becomes ready; its service is drawn.
+    await page.locator('[data-testid="service"][data-name="web"]').waitFor();
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="pod"][data-name="web"]')?.getAttribute('data-status') === 'ready',
+      null,
+      { timeout: 20_000 },
+    );
+    await run(page, 'kubectl get pod web --show-labels');
+    assert.match(await lastOutput(page), /^NAME +READY +STATUS +RESTARTS +AGE +LABELS\nweb +1\/1 +Running +0 +\S+ +run=web\n$/);
+    // Nothing to attach a terminal to: refused in the console's error style, nothing made.
+    await run(page, 'kubectl run -it shell --image=busybox -- sh');
+    assert.match(await lastOutput(page), /^error: "kubectl run" with -i, -t or --attach is not simulated/);
+    assert.match(await page.getByTestId('console-text').last().getAttribute('class'), /error/);
+    assert.equal(await page.locator('[data-testid="pod"][data-name="shell"]').count(), 0);
+    assertClean(session);
+  } finally {
+    await session.context.close();
+  }
+});
+
 test('a pasted heredoc runs as one command', async () => {
   const session = await open();
   const { page } = session;
