@@ -532,7 +532,11 @@ fn container_ports(obj: &Object, spec: &[&str], field: &str) -> Vec<FieldError> 
             };
             for (j, p) in ports.iter().enumerate() {
                 let at = format!("{field}.{list}[{i}].ports[{j}]");
-                if let Some(name) = p.get("name").and_then(Value::as_str).filter(|n| !n.is_empty()) {
+                if let Some(name) = p
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .filter(|n| !n.is_empty())
+                {
                     for msg in crate::validation_network::port_name_errors(name) {
                         errs.push(FieldError::invalid(&format!("{at}.name"), name, &msg));
                     }

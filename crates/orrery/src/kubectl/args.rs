@@ -188,6 +188,8 @@ pub fn parse(words: &[String], specs: &[FlagSpec]) -> Result<Args, String> {
             let value = if spec.takes_value {
                 match inline {
                     Some(v) => v,
+                    // pflag's `NoOptDefVal`: a bare `--dry-run` takes no word after it.
+                    None if spec.long == "dry-run" => "unchanged".to_string(),
                     None => {
                         let Some(v) = words.get(i) else {
                             return Err(format!("flag needs an argument: --{name}"));
@@ -248,6 +250,22 @@ pub fn parse(words: &[String], specs: &[FlagSpec]) -> Result<Args, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bare_dry_run_takes_no_value() {
+        let specs = [flag("dry-run", None, true), flag("output", Some('o'), true)];
+        let words = |ws: &[&str]| ws.iter().map(|w| w.to_string()).collect::<Vec<_>>();
+        let a = parse(&words(&["web", "--dry-run", "-o", "yaml"]), &specs).unwrap();
+        assert_eq!(a.get("dry-run"), Some("unchanged"));
+        assert_eq!(a.get("output"), Some("yaml"));
+        let a = parse(&words(&["web", "--dry-run", "client"]), &specs).unwrap();
+        assert_eq!(a.positional, ["web", "client"]);
+        let a = parse(&words(&["--dry-run=server"]), &specs).unwrap();
+        assert_eq!(a.get("dry-run"), Some("server"));
+        // Other flags that take a value still take the next word.
+        let a = parse(&words(&["--output", "json"]), &specs).unwrap();
+        assert_eq!(a.get("output"), Some("json"));
+    }
 
     #[test]
     fn integer_flags_read_as_pflag_reads_them() {

@@ -190,17 +190,11 @@ pub fn patch(s: &mut Session, words: &[String]) -> Output {
         (Some(d), None) => d.value.clone(),
         (None, None) => Value::Null,
     };
-    let dry_run = a
-        .get("dry-run")
-        .filter(|d| *d != "none" && *d != "false")
-        .map(|d| {
-            if d == "server" {
-                " (server dry run)"
-            } else {
-                " (dry run)"
-            }
-        })
-        .unwrap_or("");
+    let dry_run = match super::mutate::DryRun::read(a.get("dry-run")) {
+        Ok(super::mutate::DryRun::None) => "",
+        Ok(super::mutate::DryRun::Server) => " (server dry run)",
+        _ => " (dry run)",
+    };
     let targets = match resolve(&s.sim, &a.positional, &a, "patch") {
         Ok(t) => t,
         Err(e) => return Output::err(format!("{e}\n"), 1),
@@ -797,9 +791,10 @@ fn edit_map(s: &mut Session, words: &[String], which: Which) -> Output {
         let before = serde_json::to_string(&stored.to_json()).unwrap_or_default();
         let after = serde_json::to_string(&obj.to_json()).unwrap_or_default();
         let name = format!("{}/{}", rt.qualified_singular(), key.name);
-        let dry = a
-            .get("dry-run")
-            .is_some_and(|d| d != "none" && d != "false");
+        let dry = !matches!(
+            super::mutate::DryRun::read(a.get("dry-run")),
+            Ok(super::mutate::DryRun::None)
+        );
         if !dry && before != after {
             if let Err(e) = s.sim.update(obj) {
                 out.line(&e.kubectl_text());

@@ -95,7 +95,27 @@ pub fn run(s: &mut Session, words: &[String], stdin: Option<&str>) -> Output {
         return Output::ok("kubectl controls the Kubernetes cluster manager.\n\n Find more information at: https://kubernetes.io/docs/reference/kubectl/\n");
     };
     let rest = &words[1..];
-    match sub.as_str() {
+    // The old ways of asking for a dry run are read, with klog's deprecation warning
+    // first (kubectl logs it before the command runs).
+    if let Some(warning) = DRY_RUN_COMMANDS
+        .contains(&sub.as_str())
+        .then(|| mutate::dry_run_warning(s.sim.now, rest))
+        .flatten()
+    {
+        let mut out = dispatch(s, sub, rest, stdin);
+        out.text.insert_str(0, &warning);
+        return out;
+    }
+    dispatch(s, sub, rest, stdin)
+}
+
+/// The simulated subcommands that take `--dry-run`.
+const DRY_RUN_COMMANDS: &[&str] = &[
+    "create", "apply", "run", "patch", "label", "annotate", "set", "rollout",
+];
+
+fn dispatch(s: &mut Session, sub: &str, rest: &[String], stdin: Option<&str>) -> Output {
+    match sub {
         "get" => get::get(s, rest),
         "create" => mutate::create(s, rest, stdin),
         "apply" => mutate::apply(s, rest, stdin),

@@ -698,9 +698,11 @@ fn create_imperative(s: &mut Session, what: &str, words: &[String]) -> Output {
     if what == "secret" && a.positional.first().map(String::as_str) == Some("generic") {
         a.positional.remove(0);
     }
-    let Some(name) = a.positional.first().cloned() else {
-        return Output::err(format!("error: exactly one NAME is required, got 0\nSee 'kubectl create {what} -h' for help and examples\n"), 1);
+    // `NameFromCommandArgs` (so a bare `--dry-run client` leaves a second NAME).
+    let [name] = a.positional.as_slice() else {
+        return Output::err(format!("error: exactly one NAME is required, got {}\nSee 'kubectl create {what} -h' for help and examples\n", a.positional.len()), 1);
     };
+    let name = name.clone();
     let dry_run = match DryRun::of(&a) {
         Ok(d) => d,
         Err(o) => return o,
@@ -857,16 +859,73 @@ pub(super) enum DryRun {
 
 impl DryRun {
     pub(super) fn of(a: &Args) -> Result<DryRun, Output> {
-        match a.get("dry-run") {
-            None | Some("none") => Ok(DryRun::None),
-            Some("client") => Ok(DryRun::Client),
-            Some("server") => Ok(DryRun::Server),
-            Some(other) => Err(Output::err(
+        DryRun::read(a.get("dry-run")).map_err(|other| {
+            Output::err(
                 format!("error: Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\".\n"),
                 1,
-            )),
+            )
+        })
+    }
+
+    /// `GetDryRunStrategy`: `client`, `server`, `none`; the bare flag (pflag's
+    /// `NoOptDefVal`, `unchanged`: [`super::args::parse`]) and a Go boolean, deprecated
+    /// but read (true → client, false → none: [`dry_run_warning`] says so); anything
+    /// else is handed back for the error.
+    pub(super) fn read(v: Option<&str>) -> Result<DryRun, &str> {
+        match v {
+            None | Some("none") => Ok(DryRun::None),
+            Some("client" | "unchanged") => Ok(DryRun::Client),
+            Some("server") => Ok(DryRun::Server),
+            Some(b) => match go_bool(b) {
+                Some(true) => Ok(DryRun::Client),
+                Some(false) => Ok(DryRun::None),
+                None => Err(b),
+            },
         }
     }
+}
+
+/// Go's `strconv.ParseBool`.
+fn go_bool(v: &str) -> Option<bool> {
+    match v {
+        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
+        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
+        _ => None,
+    }
+}
+
+/// What kubectl logs (klog, to standard error) when `--dry-run` is given the old way:
+/// bare (`--dry-run -o yaml`, in many older tutorials) or as a boolean. klog's header
+/// is `W` + the date and time + the process id + the source line; here the time is the
+/// virtual clock's and the process id and source line are fixed placeholders
+/// (**UNVERIFIED** which line of `helpers.go` a release logs from; transcripts match the
+/// header with `[..]`). None when `--dry-run` is absent or given a strategy. R-less: not
+/// in the behaviour reference; kubectl's `GetDryRunStrategy`.
+pub fn dry_run_warning(now: crate::time::Millis, words: &[String]) -> Option<String> {
+    let mut message = None;
+    for w in words.iter().take_while(|w| *w != "--") {
+        if w == "--dry-run" {
+            message = Some(
+                "--dry-run is deprecated and can be replaced with --dry-run=client.".to_string(),
+            );
+        } else if let Some(v) = w.strip_prefix("--dry-run=") {
+            message = go_bool(v).map(|b| {
+                let to = if b { "client" } else { "none" };
+                format!("--dry-run={v} is deprecated (boolean value) and can be replaced with --dry-run={to}.")
+            });
+        }
+    }
+    let stamp = crate::time::rfc3339(now);
+    // 2026-01-01T00:00:30Z → 0101 00:00:30.000000
+    let (date, time) = (&stamp[5..10], &stamp[11..19]);
+    message.map(|m| {
+        format!(
+            "W{}{} {time}.{:06}   12345 helpers.go:703] {m}\n",
+            &date[..2],
+            &date[3..],
+            now.rem_euclid(1000) * 1000
+        )
+    })
 }
 
 /// What `kubectl create` prints: the `created` line, the object (`-o yaml|json`) or its
