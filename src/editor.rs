@@ -216,6 +216,9 @@ struct OpenFile {
     /// The text is too large for the textarea ([`too_large_to_edit`]): the tab shows
     /// its first lines read-only, and keeps the whole text for the session.
     huge: RwSignal<bool>,
+    /// Counts the times a command replaced the text (`> FILE` in the console): the tab
+    /// then puts the new text into its textarea, which otherwise owns its value.
+    reloads: RwSignal<u64>,
 }
 
 impl OpenFile {
@@ -233,6 +236,7 @@ impl OpenFile {
             text: RwSignal::new(file.text),
             report,
             checking: RwSignal::new(false),
+            reloads: RwSignal::new(0),
         }
     }
 
@@ -246,6 +250,7 @@ impl OpenFile {
             text: RwSignal::new(file.text),
             report: RwSignal::new(FileReport::default()),
             checking: RwSignal::new(true),
+            reloads: RwSignal::new(0),
         }
     }
 
@@ -457,6 +462,45 @@ pub fn Editor(files: Vec<EditorFile>) -> impl IntoView {
         });
     }
 
+    // Files a command wrote (`kubectl … -o yaml > web.yaml`): the tab of that name gets
+    // the new text, as an editor reloads a file changed on disk; another name opens a
+    // tab. Either way the session already holds the text, so staging it writes nothing.
+    if let Some(pg) = playground {
+        let owner = Owner::current();
+        Effect::new(move |_| {
+            if pg.written.with(Vec::is_empty) {
+                return;
+            }
+            for (name, text) in pg.written.try_update(std::mem::take).unwrap_or_default() {
+                pg.stage_file(&name, &text);
+                let tab = files.with_untracked(|fs| {
+                    fs.iter()
+                        .find(|f| f.name.with_untracked(|n| *n == name))
+                        .copied()
+                });
+                let shown = name.clone();
+                match tab {
+                    Some(file) => {
+                        file.huge.set(too_large_to_edit(&text));
+                        file.text.set(text);
+                        file.reloads.update(|n| *n += 1);
+                        active.set(file.id);
+                    }
+                    None => {
+                        let make = || OpenFile::new(new_id(), EditorFile { name, text });
+                        let file = match &owner {
+                            Some(o) => o.with(make),
+                            None => make(),
+                        };
+                        files.update(|fs| fs.push(file));
+                        active.set(file.id);
+                    }
+                }
+                request_animation_frame(move || reveal_tab(&shown));
+            }
+        });
+    }
+
     let reopen = move |_| {
         if let Some((index, file)) = closed.get_untracked() {
             files.update(|fs| fs.insert(index.min(fs.len()), file));
@@ -632,6 +676,40 @@ pub fn Editor(files: Vec<EditorFile>) -> impl IntoView {
 }
 
 /// Focuses the textarea of file `id` once it is on the page.
+/// Scrolls the tab strip sideways (it scrolls when the tabs do not fit) so that the tab
+/// of the file `name` is in view: a tab a command opened may be past its right end.
+fn reveal_tab(name: &str) {
+    let Some(strip) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector("[data-testid=\"tabs\"]").ok().flatten())
+    else {
+        return;
+    };
+    let Ok(tabs) = strip.query_selector_all("[data-testid=\"tab\"]") else {
+        return;
+    };
+    for i in 0..tabs.length() {
+        let Some(tab) = tabs
+            .item(i)
+            .and_then(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(n).ok())
+        else {
+            continue;
+        };
+        if tab.get_attribute("data-file").as_deref() != Some(name) {
+            continue;
+        }
+        // Offsets from the strip (`.tabs` is positioned, main.css).
+        let (left, width) = (tab.offset_left(), tab.offset_width());
+        let (scrolled, seen) = (strip.scroll_left(), strip.client_width());
+        if left < scrolled {
+            strip.set_scroll_left(left - 8);
+        } else if left + width > scrolled + seen {
+            strip.set_scroll_left(left + width - seen + 8);
+        }
+        return;
+    }
+}
+
 fn focus_editor(id: u64) {
     request_animation_frame(move || {
         let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
@@ -756,6 +834,27 @@ fn FilePanel(
         text.set(whole);
         report_text();
     };
+    // A command replaced the file's text: into the textarea (unless too large for it),
+    // and reported on.
+    Effect::new(move |seen: Option<u64>| {
+        let n = file.reloads.get();
+        if seen.is_some_and(|s| s != n) {
+            if let Some(h) = pending.get_value() {
+                h.clear();
+                pending.set_value(None);
+            }
+            if let Some(t) = textarea.get_untracked() {
+                if huge.get_untracked() {
+                    t.set_value("");
+                } else {
+                    text.with_untracked(|v| t.set_value(v));
+                }
+            }
+            report_text();
+            sync_gutter();
+        }
+        n
+    });
     let replace_with_empty = move |_| {
         if let Some(t) = textarea.get_untracked() {
             t.set_value("");

@@ -325,6 +325,9 @@ fn replay(pg: Playground, doc: &SessionDoc) {
         }
     }
     pg.finish();
+    // The saved tabs hold each file's last text; a replayed `> FILE` must not put an
+    // older one back into them.
+    pg.written.set(vec![]);
 }
 
 fn cluster_version(pg: Playground) -> String {

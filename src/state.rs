@@ -70,6 +70,11 @@ pub struct Playground {
     /// The editor's texts: written into the session (and recorded in the timeline, so
     /// scrubbing replays them) just before each command runs, when they changed.
     staged_files: StoredValue<Vec<(String, String)>, LocalStorage>,
+    /// Files a command wrote with `> FILE` (`kubectl … -o yaml > web.yaml`, `cat <<EOF >
+    /// web.yaml`), name and text, oldest first: the editor opens each as a tab, or puts
+    /// the new text into the tab of that name (as an editor reloads a file changed on
+    /// disk), and takes them out.
+    pub written: RwSignal<Vec<(String, String)>>,
     /// Read-only (an embed with `readonly=1`): only the lesson may run commands.
     pub readonly: RwSignal<bool>,
     /// The simulator has work pending (a busy instant being done a slice per frame,
@@ -100,6 +105,7 @@ impl Playground {
             selected: RwSignal::new(None),
             console: RwSignal::new(vec![]),
             request: RwSignal::new(None),
+            written: RwSignal::new(vec![]),
             next_id: StoredValue::new(0),
             staged_files: StoredValue::new_local(vec![]),
             readonly: RwSignal::new(false),
@@ -182,7 +188,7 @@ impl Playground {
         }
         self.finish_boot();
         self.view_time.set(None);
-        let (out, at, route) = self
+        let (out, at, route, written) = self
             .engine
             .try_update_value(|e| {
                 e.past = None;
@@ -222,7 +228,13 @@ impl Playground {
                     }
                 };
                 let route = e.timeline.session.last_route.take();
-                (out, at, route)
+                let written = orrery::shell::redirect_target(line)
+                    .filter(|t| t != "/dev/null")
+                    .and_then(|t| {
+                        let text = e.timeline.session.files.get(&t)?.clone();
+                        Some((t, text))
+                    });
+                (out, at, route, written)
             })
             .expect("the engine lives as long as the page");
         let entry = ConsoleEntry {
@@ -235,6 +247,9 @@ impl Playground {
             origin,
         };
         self.record(entry);
+        if let Some(file) = written {
+            self.written.update(|w| w.push(file));
+        }
         if let Some(route) = route {
             self.request.set(Some(Request {
                 id: self.id(),
@@ -746,6 +761,48 @@ mod tests {
             let n = pg.engine.with_value(|e| e.timeline.entries().len());
             pg.set_file("p.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: b\nspec:\n  containers:\n  - name: c\n    image: nginx\n");
             assert_eq!(pg.engine.with_value(|e| e.timeline.entries().len()), n);
+        });
+    }
+
+    /// A file a command writes with `> FILE` is handed to the editor (`written`), and
+    /// once the editor has staged it, the next command does not write the tab's older
+    /// text back over it.
+    #[test]
+    fn files_written_by_a_command_go_to_the_editor() {
+        let owner = Owner::new();
+        owner.with(|| {
+            let pg = Playground::new(1);
+            pg.stage_file("web.yaml", "old text\n");
+            pg.run(
+                "kubectl create deployment web --image=nginx --dry-run=client -o yaml > web.yaml",
+                None,
+                "console",
+            );
+            let written = pg.written.get_untracked();
+            assert_eq!(written.len(), 1);
+            assert_eq!(written[0].0, "web.yaml");
+            assert!(written[0]
+                .1
+                .starts_with("apiVersion: apps/v1\nkind: Deployment\n"));
+            // What the editor does with it.
+            pg.stage_file("web.yaml", &written[0].1);
+            pg.written.set(vec![]);
+            pg.run("cat <<EOF > notes.txt", Some("hello\n"), "console");
+            assert_eq!(
+                pg.written.get_untracked(),
+                [("notes.txt".to_string(), "hello\n".to_string())]
+            );
+            let out = pg.run("cat web.yaml", None, "console");
+            assert!(
+                out.text.starts_with("apiVersion: apps/v1\n"),
+                "{}",
+                out.text
+            );
+            // Nothing for the editor: no redirect, or one to /dev/null.
+            pg.written.set(vec![]);
+            pg.run("kubectl get pods > /dev/null", None, "console");
+            pg.run("kubectl get pods", None, "console");
+            assert!(pg.written.get_untracked().is_empty());
         });
     }
 

@@ -338,6 +338,46 @@ test('pasting 10,000 commands shows progress and never freezes the page', async 
   }
 });
 
+test('a file a command writes with > opens in the editor, and a tab of that name takes the new text', async () => {
+  const session = await open();
+  const { page } = session;
+  try {
+    const panel = page.locator('[data-testid="editor-panel"]:not([hidden])');
+    // The usual way to start a manifest: the generated YAML lands in a new tab, active.
+    await run(page, 'kubectl create deployment web --image=nginx --dry-run=client -o yaml > web.yaml');
+    assert.equal(await lastOutput(page), '');
+    await page.locator('[data-testid="tab"][data-file="web.yaml"]').waitFor();
+    assert.equal(await panel.getAttribute('data-file'), 'web.yaml');
+    // Past the scenario's two tabs, the strip scrolls to show it.
+    await page.waitForFunction(() => {
+      const strip = document.querySelector('[data-testid="tabs"]').getBoundingClientRect();
+      const tab = document.querySelector('[data-testid="tab"][data-file="web.yaml"]').getBoundingClientRect();
+      return tab.left >= strip.left - 1 && tab.right <= strip.right + 1;
+    });
+    assert.match(await panel.getByTestId('editor-input').inputValue(), /^apiVersion: apps\/v1\nkind: Deployment\n/);
+    await panel.getByTestId('summary').waitFor();
+    // Edit it and apply it from the tab.
+    const yaml = await panel.getByTestId('editor-input').inputValue();
+    await panel.getByTestId('editor-input').fill(yaml.replace('replicas: 1', 'replicas: 2'));
+    await panel.getByTestId('editor-apply').click();
+    await panel.getByTestId('editor-result').waitFor();
+    assert.match(await panel.getByTestId('editor-result').textContent(), /deployment\.apps\/web created/);
+    // Written again from the console: the same tab shows the new text, and the next
+    // command does not put the tab's older text back.
+    await run(page, 'kubectl get deployment web -o name > web.yaml');
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="editor-panel"]:not([hidden]) [data-testid="editor-input"]')?.value === 'deployment.apps/web\n',
+    );
+    assert.equal(await page.locator('[data-testid="tab"][data-file="web.yaml"]').count(), 1);
+    await run(page, 'cat web.yaml');
+    assert.equal(await lastOutput(page), 'deployment.apps/web\n');
+    await page.screenshot({ path: `${SCREENSHOTS}console-redirect.png` });
+    assertClean(session);
+  } finally {
+    await session.context.close();
+  }
+});
+
 test('editor tabs: new, Apply echoes its kubectl command, rename, close and reopen', async () => {
   const session = await open();
   const { page } = session;

@@ -224,6 +224,11 @@ impl Session {
     }
 }
 
+/// The file a command line writes with `> FILE` (`cat <<EOF > FILE` too), if any.
+pub fn redirect_target(line: &str) -> Option<String> {
+    split_heredoc(line.trim()).1
+}
+
 /// Removes a `<<EOF` / `<<'EOF'` marker and a `> FILE` redirect from a line.
 fn split_heredoc(line: &str) -> (String, Option<String>) {
     let mut words: Vec<&str> = raw_words(line);
