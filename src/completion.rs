@@ -52,7 +52,7 @@ const CURL_FLAGS: &[&str] = &["-H", "-X", "-d", "-i", "-s", "-v"];
 
 /// Subcommands whose first argument is a kind (or `kind/name`), then names.
 const TAKES_KIND: &[&str] = &[
-    "annotate", "delete", "describe", "edit", "get", "label", "patch", "scale", "wait",
+    "annotate", "delete", "describe", "edit", "expose", "get", "label", "patch", "scale", "wait",
 ];
 /// Subcommands whose first argument is a pod (or `kind/name`).
 const TAKES_POD: &[&str] = &["attach", "exec", "logs", "port-forward"];
@@ -460,6 +460,8 @@ mod tests {
             ["Always", "Never", "OnFailure"]
         );
         assert_eq!(cands("kubectl run web --restart N", &s), ["Never"]);
+        let s = session();
+        assert_eq!(cands("kubectl expose deployment ", &s), ["api"]);
     }
 
     #[test]

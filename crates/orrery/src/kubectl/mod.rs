@@ -6,6 +6,7 @@ pub mod describe;
 pub mod edit;
 pub mod events;
 pub mod exec;
+pub mod expose;
 pub mod get;
 pub mod jsonpath;
 pub mod logs;
@@ -136,6 +137,7 @@ fn dispatch(s: &mut Session, sub: &str, rest: &[String], stdin: Option<&str>) ->
         "wait" => wait::wait(s, rest),
         "events" => events::events(s, rest),
         "run" => run_pod::run_pod(s, rest),
+        "expose" => expose::expose(s, rest),
         other if SUBCOMMANDS.contains(&other) => Output::err(
             format!("error: \"kubectl {other}\" is not simulated yet\n"),
             1,
