@@ -18,7 +18,7 @@ use serde_json::{json, Map, Value};
 
 use super::args::{flag, parse};
 use super::mutate::{send_built, CreateOutput, DryRun, Exists};
-use super::{flag_error, namespace_of, specs};
+use super::{flag_error, key_values, namespace_of, specs};
 use crate::api::{ObjKey, Object, Selector};
 use crate::errors::ApiError;
 use crate::shell::{Output, Session};
@@ -41,10 +41,7 @@ const EXPOSE_FLAGS: &[super::args::FlagSpec] = &[
 ];
 
 fn usage(msg: &str) -> Output {
-    Output::err(
-        format!("error: {msg}\nSee 'kubectl expose -h' for help and examples\n"),
-        1,
-    )
+    super::usage_error("expose", msg)
 }
 
 pub fn expose(s: &mut Session, words: &[String]) -> Output {
@@ -107,10 +104,9 @@ pub fn expose(s: &mut Session, words: &[String]) -> Output {
         None => match own_selector {
             Ok(m) => m,
             Err(e) => {
-                return Output::err(
-                    format!("error: couldn't retrieve selectors via --selector flag or introspection: {e}\nSee 'kubectl expose -h' for help and examples\n"),
-                    1,
-                )
+                return usage(&format!(
+                    "couldn't retrieve selectors via --selector flag or introspection: {e}"
+                ))
             }
         },
     };
@@ -268,16 +264,10 @@ fn ports_of(obj: &Object) -> Vec<(i64, String)> {
 
 /// `k=v,k2=v2` as a map (`--selector`, `--labels`).
 fn labels(spec: &str) -> Result<Map<String, Value>, String> {
-    let mut m = Map::new();
-    for item in spec.split(',').filter(|i| !i.is_empty()) {
-        match item.split_once('=') {
-            Some((k, v)) if !k.is_empty() => {
-                m.insert(k.to_string(), Value::String(v.to_string()));
-            }
-            _ => return Err(format!("invalid label spec: {item}")),
-        }
-    }
-    Ok(m)
+    key_values(
+        spec.split(',').filter(|i| !i.is_empty()),
+        "invalid label spec",
+    )
 }
 
 #[cfg(test)]

@@ -282,6 +282,32 @@ fn config(words: &[String]) -> Output {
 }
 
 /// kubectl's framing of a flag-parsing error.
+/// kubectl's usage error (`cmdutil.UsageErrorf`): the message, and where to read more.
+pub fn usage_error(sub: &str, msg: &str) -> Output {
+    Output::err(
+        format!("error: {msg}\nSee 'kubectl {sub} -h' for help and examples\n"),
+        1,
+    )
+}
+
+/// `k=v` items (labels, annotations, a map-based selector) as a JSON map, or
+/// `what: item` for an item without `=` or with an empty key.
+pub fn key_values<'a>(
+    items: impl Iterator<Item = &'a str>,
+    what: &str,
+) -> Result<serde_json::Map<String, serde_json::Value>, String> {
+    let mut m = serde_json::Map::new();
+    for item in items {
+        match item.split_once('=') {
+            Some((k, v)) if !k.is_empty() => {
+                m.insert(k.to_string(), serde_json::Value::String(v.to_string()));
+            }
+            _ => return Err(format!("{what}: {item}")),
+        }
+    }
+    Ok(m)
+}
+
 pub fn flag_error(sub: &str, e: &str) -> Output {
     Output::err(
         format!("error: {e}\nSee 'kubectl {sub} --help' for usage.\n"),

@@ -13,11 +13,11 @@
 //! `-t`, `--attach`, and so `--rm`), `--overrides`. The console has no terminal for the
 //! container; `kubectl logs` and `kubectl exec` read it instead.
 
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use super::args::{flag, parse, Args};
 use super::mutate::{send_built, CreateOutput, DryRun, Exists};
-use super::{flag_error, namespace_of, specs};
+use super::{flag_error, key_values, namespace_of, specs};
 use crate::shell::{Output, Session};
 
 /// `kubectl run`'s own flags.
@@ -45,12 +45,8 @@ const RUN_FLAGS: &[super::args::FlagSpec] = &[
     flag("field-manager", None, true),
 ];
 
-/// kubectl's usage error: the message and where to read more.
 fn usage(msg: &str) -> Output {
-    Output::err(
-        format!("error: {msg}\nSee 'kubectl run -h' for help and examples\n"),
-        1,
-    )
+    super::usage_error("run", msg)
 }
 
 pub fn run_pod(s: &mut Session, words: &[String]) -> Output {
@@ -178,12 +174,12 @@ fn build_pod(
 ) -> Result<Value, String> {
     let labels = match a.get("labels").filter(|l| !l.is_empty()) {
         None => json!({"run": name}),
-        Some(spec) => Value::Object(pairs(spec.split(','), "invalid label spec")?),
+        Some(spec) => Value::Object(key_values(spec.split(','), "invalid label spec")?),
     };
     let mut meta = json!({"name": name, "namespace": namespace_of(a), "labels": labels});
     let annotations = a.all("annotations");
     if !annotations.is_empty() {
-        meta["annotations"] = Value::Object(pairs(
+        meta["annotations"] = Value::Object(key_values(
             annotations.iter().map(String::as_str),
             "invalid annotation spec",
         )?);
@@ -228,23 +224,6 @@ fn build_pod(
         spec["serviceAccountName"] = json!(sa);
     }
     Ok(json!({"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": spec}))
-}
-
-/// `k=v` items (labels, annotations) as a map, or `what: item` for one without `=`.
-fn pairs<'a>(
-    items: impl Iterator<Item = &'a str>,
-    what: &str,
-) -> Result<Map<String, Value>, String> {
-    let mut m = Map::new();
-    for item in items {
-        match item.split_once('=') {
-            Some((k, v)) if !k.is_empty() => {
-                m.insert(k.to_string(), Value::String(v.to_string()));
-            }
-            _ => return Err(format!("{what}: {item}")),
-        }
-    }
-    Ok(m)
 }
 
 /// `IsEnvVarName`: letters, digits, `_`, `-`, `.`, not starting with a digit.
