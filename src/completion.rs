@@ -21,7 +21,7 @@ const MINIKUBE: &[&str] = &[
 ];
 const MINIKUBE_ADDONS: &[&str] = &["disable", "enable", "list"];
 const ROLLOUT: &[&str] = &["history", "pause", "restart", "resume", "status", "undo"];
-const CREATE: &[&str] = &["deployment", "namespace"];
+const CREATE: &[&str] = &["configmap", "deployment", "namespace", "secret", "service"];
 const SET: &[&str] = &["image"];
 const CONFIG: &[&str] = &[
     "current-context",
@@ -272,6 +272,9 @@ fn kubectl(args: &[&str], partial: &str, sim: &Sim) -> Vec<String> {
         },
         "create" => match pos.as_slice() {
             [] => strings(CREATE),
+            ["service" | "svc"] => {
+                strings(&["clusterip", "externalname", "loadbalancer", "nodeport"])
+            }
             _ => vec![],
         },
         "set" => match pos.as_slice() {
@@ -462,6 +465,8 @@ mod tests {
         assert_eq!(cands("kubectl run web --restart N", &s), ["Never"]);
         let s = session();
         assert_eq!(cands("kubectl expose deployment ", &s), ["api"]);
+        assert_eq!(cands("kubectl create se", &s), ["secret", "service"]);
+        assert_eq!(cands("kubectl create service n", &s), ["nodeport"]);
     }
 
     #[test]

@@ -686,6 +686,10 @@ fn create_imperative(s: &mut Session, what: &str, words: &[String]) -> Output {
                     flag("output", Some('o'), true),
                     flag("from-literal", None, true),
                     flag("type", None, true),
+                    flag("tcp", None, true),
+                    flag("node-port", None, true),
+                    flag("clusterip", None, true),
+                    flag("external-name", None, true),
                 ]
             },
         ),
@@ -696,6 +700,28 @@ fn create_imperative(s: &mut Session, what: &str, words: &[String]) -> Output {
     // `kubectl create secret generic NAME`: the word after `secret` is its type.
     let mut a = a;
     if what == "secret" && a.positional.first().map(String::as_str) == Some("generic") {
+        a.positional.remove(0);
+    }
+    // `kubectl create service clusterip|nodeport|loadbalancer NAME`: the word after
+    // `service` is the Service's type.
+    let mut service_type = "";
+    if matches!(what, "service" | "svc") {
+        service_type = match a.positional.first().map(String::as_str) {
+            Some("clusterip") => "ClusterIP",
+            Some("nodeport") => "NodePort",
+            Some("loadbalancer") => "LoadBalancer",
+            Some("externalname") => {
+                return Output::err("error: \"kubectl create service externalname\" is not simulated; write a manifest and use kubectl create -f\n", 1)
+            }
+            // cobra's `DefaultSubCommandRun`: the help, or an unknown command.
+            None => return Output::err(CREATE_SERVICE_HELP, 1),
+            Some(_) => {
+                return super::usage_error(
+                    "create service",
+                    &format!("unknown command {:?}", a.positional.join(" ")),
+                )
+            }
+        };
         a.positional.remove(0);
     }
     // `NameFromCommandArgs` (so a bare `--dry-run client` leaves a second NAME).
@@ -752,6 +778,11 @@ fn create_imperative(s: &mut Session, what: &str, words: &[String]) -> Output {
                     "metadata": {"name": name, "namespace": ns}, "data": data})
             }
         }
+        "service" | "svc" => match service_spec(&a, &name, service_type) {
+            Ok(spec) => serde_json::json!({"apiVersion": "v1", "kind": "Service",
+                "metadata": {"name": name, "namespace": ns, "labels": {"app": name}}, "spec": spec}),
+            Err(o) => return o,
+        },
         other => return Output::err(format!("error: \"kubectl create {other}\" is not simulated; write a manifest and use kubectl create -f\n"), 1),
     };
     send_built(
@@ -763,6 +794,88 @@ fn create_imperative(s: &mut Session, what: &str, words: &[String]) -> Output {
         a.has("namespace"),
         Exists::FailedToCreate,
     )
+}
+
+/// What `kubectl create service` prints without its subcommand (to standard error).
+const CREATE_SERVICE_HELP: &str = "Create a service using a specified subcommand.
+
+Aliases:
+service, svc
+
+Available Commands:
+  clusterip       Create a ClusterIP service
+  externalname    Create an ExternalName service
+  loadbalancer    Create a LoadBalancer service
+  nodeport        Create a NodePort service
+
+Usage:
+  kubectl create service [flags] [options]
+
+Use \"kubectl create service <command> --help\" for more information about a given command.
+Use \"kubectl options\" for a list of global command-line options (applies to all commands).
+";
+
+/// The spec `kubectl create service TYPE NAME` builds: selector `app: NAME`, a port
+/// for each `--tcp=PORT[:TARGET]` (named `PORT-TARGET`; the target is a number or a
+/// port name, the port itself when left out), `--node-port` on a NodePort's ports,
+/// `--clusterip` (`None`: headless, ClusterIP only), and the type.
+fn service_spec(a: &Args, name: &str, service_type: &str) -> Result<Value, Output> {
+    let cluster_ip = a.get("clusterip").unwrap_or_default();
+    if cluster_ip == "None" && service_type != "ClusterIP" {
+        return Err(Output::err(
+            "error: ClusterIP=None can only be used with ClusterIP service type\n",
+            1,
+        ));
+    }
+    let tcp: Vec<String> = a
+        .all("tcp")
+        .iter()
+        .flat_map(|t| t.split(','))
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+        .collect();
+    if cluster_ip != "None" && tcp.is_empty() {
+        return Err(Output::err(
+            "error: at least one tcp port specifier must be provided\n",
+            1,
+        ));
+    }
+    let node_port = match a.get("node-port").map(|p| int_flag(p, "--node-port", 32)) {
+        None => 0,
+        Some(Ok(p)) => p,
+        Some(Err(e)) => {
+            let sub = format!("create service {}", service_type.to_ascii_lowercase());
+            return Err(flag_error(&sub, &e));
+        }
+    };
+    let mut ports = vec![];
+    for t in &tcp {
+        let (port, target) = t.split_once(':').unwrap_or((t.as_str(), t.as_str()));
+        let Ok(port) = port.parse::<i64>() else {
+            return Err(Output::err(
+                format!("error: strconv.Atoi: parsing \"{port}\": invalid syntax\n"),
+                1,
+            ));
+        };
+        let target = target
+            .parse::<i64>()
+            .map_or_else(|_| Value::String(target.to_string()), Value::from);
+        let mut p = serde_json::json!({"name": t.replace(':', "-"), "port": port,
+            "protocol": "TCP", "targetPort": target});
+        if node_port > 0 && service_type == "NodePort" {
+            p["nodePort"] = Value::from(node_port);
+        }
+        ports.push(p);
+    }
+    let mut spec = serde_json::json!({"selector": {"app": name}, "type": service_type});
+    // `omitempty`: a headless service without ports has no `ports`.
+    if !ports.is_empty() {
+        spec["ports"] = Value::Array(ports);
+    }
+    if !cluster_ip.is_empty() {
+        spec["clusterIP"] = Value::from(cluster_ip);
+    }
+    Ok(spec)
 }
 
 /// How kubectl reports a name that is taken: `kubectl create deployment|…` wraps the
@@ -1017,7 +1130,7 @@ fn client_dry_run_doc(sim: &crate::sim::Sim, mut v: Value, what: &str, explicit_
             }
             v["status"] = serde_json::json!({});
         }
-        "service" => {
+        "service" | "svc" => {
             v["status"] = serde_json::json!({"loadBalancer": {}});
         }
         _ => {
