@@ -418,7 +418,9 @@ fn st20_long_name_fails_with_label_length_event() {
     let mut s = Session::new(11);
     apply(
         &mut s,
-        &web("", false).replace("name: web}", &format!("name: {name}}}")),
+        // The set's name only (`replacen`): the port is named `web` too, and a port
+        // name may not be 63 characters (validateContainerPorts).
+        &web("", false).replacen("name: web}", &format!("name: {name}}}"), 1),
     );
     s.sim.advance(10_000);
     assert_eq!(s.sim.store.list("Pod", "default").count(), 0);
@@ -444,7 +446,7 @@ fn dotted_name_on_1_21_fails_hostname_validation() {
     s.exec("minikube start --kubernetes-version=v1.21.2", None);
     apply(
         &mut s,
-        &web("", false).replace("name: web}", "name: my.web}"),
+        &web("", false).replacen("name: web}", "name: my.web}", 1),
     );
     s.sim.advance(5_000);
     let e = s
