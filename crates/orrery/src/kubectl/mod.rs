@@ -138,6 +138,7 @@ fn dispatch(s: &mut Session, sub: &str, rest: &[String], stdin: Option<&str>) ->
         "events" => events::events(s, rest),
         "run" => run_pod::run_pod(s, rest),
         "expose" => expose::expose(s, rest),
+        "cluster-info" => cluster_info(s, rest),
         other if SUBCOMMANDS.contains(&other) => Output::err(
             format!("error: \"kubectl {other}\" is not simulated yet\n"),
             1,
@@ -191,6 +192,63 @@ fn edit_distance(a: &str, b: &str) -> usize {
 
 /// The kubectl this simulator plays.
 pub const CLIENT_MINOR: u32 = 34;
+
+/// The API server's address, as the kubeconfig minikube writes names it.
+const API_SERVER: &str = "https://192.168.49.2:8443";
+
+/// `kubectl cluster-info`: the control plane's address, then each Service of
+/// `kube-system` (or `-n`) labelled `kubernetes.io/cluster-service=true`, by its
+/// `kubernetes.io/name` label, at its API-server proxy path (kubectl colours the names
+/// in a terminal; the console prints plain text). `dump` is not simulated.
+fn cluster_info(s: &Session, words: &[String]) -> Output {
+    let a = match args::parse(words, &specs(&[])) {
+        Ok(a) => a,
+        Err(e) => return flag_error("cluster-info", &e),
+    };
+    if a.positional.first().map(String::as_str) == Some("dump") {
+        return Output::err(
+            "error: \"kubectl cluster-info dump\" is not simulated yet\n",
+            1,
+        );
+    }
+    let ns = a.get("namespace").unwrap_or("kube-system");
+    let mut out = Output::default();
+    out.linef(format_args!(
+        "Kubernetes control plane is running at {API_SERVER}"
+    ));
+    for svc in s.sim.store.list("Service", ns) {
+        if svc
+            .meta
+            .labels
+            .get("kubernetes.io/cluster-service")
+            .map(String::as_str)
+            != Some("true")
+        {
+            continue;
+        }
+        let port = &svc.get(&["spec", "ports"])[0];
+        let mut path = svc.meta.name.clone();
+        if port.is_object() {
+            let port_name = port["name"].as_str().unwrap_or_default();
+            let https = port_name == "https" || port["port"].as_i64() == Some(443);
+            path = match (https, port_name.is_empty()) {
+                (true, _) => format!("https:{path}:{port_name}"),
+                (false, false) => format!("{path}:{port_name}"),
+                (false, true) => path,
+            };
+        }
+        let shown = svc
+            .meta
+            .labels
+            .get("kubernetes.io/name")
+            .unwrap_or(&svc.meta.name);
+        out.linef(format_args!(
+            "{shown} is running at {API_SERVER}/api/v1/namespaces/{ns}/services/{path}/proxy"
+        ));
+    }
+    out.line("\nTo further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.");
+    out
+}
 
 fn version(s: &Session, words: &[String]) -> Output {
     let specs = specs(const { &[flag("client", None, false), flag("output", Some('o'), true)] });
