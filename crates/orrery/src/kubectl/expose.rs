@@ -17,7 +17,7 @@
 use serde_json::{json, Map, Value};
 
 use super::args::{flag, parse};
-use super::mutate::{send_built, CreateOutput, DryRun, Exists};
+use super::mutate::{send_built, Exists, Sending};
 use super::{flag_error, key_values, namespace_of, specs};
 use crate::api::{ObjKey, Object, Selector};
 use crate::errors::ApiError;
@@ -69,12 +69,8 @@ pub fn expose(s: &mut Session, words: &[String]) -> Output {
             ))
         }
     };
-    let dry_run = match DryRun::of(&a) {
-        Ok(d) => d,
-        Err(o) => return o,
-    };
-    let output = match CreateOutput::of(&a) {
-        Ok(o) => o,
+    let sending = match Sending::of(&a, Exists::FromServer, "exposed") {
+        Ok(x) => x,
         Err(o) => return o,
     };
     let Some(rt) = s.sim.discovery.resolve(&kind).cloned() else {
@@ -112,14 +108,9 @@ pub fn expose(s: &mut Session, words: &[String]) -> Output {
     };
     // (port, protocol) for each service port.
     let ports: Vec<(i64, String)> = match a.get("port").filter(|p| !p.is_empty()) {
-        Some(p) => match p.parse::<i64>() {
+        Some(p) => match super::atoi(p) {
             Ok(n) => vec![(n, a.get("protocol").unwrap_or("TCP").to_string())],
-            Err(_) => {
-                return Output::err(
-                    format!("error: strconv.Atoi: parsing \"{p}\": invalid syntax\n"),
-                    1,
-                )
-            }
+            Err(o) => return o,
         },
         None => ports_of(obj),
     };
@@ -176,20 +167,7 @@ pub fn expose(s: &mut Session, words: &[String]) -> Output {
         spec["externalIPs"] = json!(ips.split(',').collect::<Vec<_>>());
     }
     let service = json!({"apiVersion": "v1", "kind": "Service", "metadata": meta, "spec": spec});
-    let mut out = send_built(
-        s,
-        service,
-        "service",
-        dry_run,
-        &output,
-        a.has("namespace"),
-        Exists::FromServer,
-    );
-    // `exposed`, not `created`.
-    if out.code == 0 && matches!(output, CreateOutput::Line) {
-        out.text = out.text.replacen(" created", " exposed", 1);
-    }
-    out
+    send_built(s, service, "service", &sending)
 }
 
 /// The selector an object's pods carry (`MapBasedSelectorForObject`): None for a kind

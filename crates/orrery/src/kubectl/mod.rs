@@ -348,6 +348,17 @@ pub fn usage_error(sub: &str, msg: &str) -> Output {
     )
 }
 
+/// Go's `strconv.Atoi` as kubectl's generators read a port, with its error as kubectl
+/// prints it.
+pub fn atoi(v: &str) -> Result<i64, Output> {
+    v.parse::<i64>().map_err(|_| {
+        Output::err(
+            format!("error: strconv.Atoi: parsing \"{v}\": invalid syntax\n"),
+            1,
+        )
+    })
+}
+
 /// `k=v` items (labels, annotations, a map-based selector) as a JSON map, or
 /// `what: item` for an item without `=` or with an empty key.
 pub fn key_values<'a>(

@@ -729,12 +729,8 @@ fn create_imperative(s: &mut Session, what: &str, words: &[String]) -> Output {
         return Output::err(format!("error: exactly one NAME is required, got {}\nSee 'kubectl create {what} -h' for help and examples\n", a.positional.len()), 1);
     };
     let name = name.clone();
-    let dry_run = match DryRun::of(&a) {
-        Ok(d) => d,
-        Err(o) => return o,
-    };
-    let output = match CreateOutput::of(&a) {
-        Ok(o) => o,
+    let sending = match Sending::of(&a, Exists::FailedToCreate, "created") {
+        Ok(x) => x,
         Err(o) => return o,
     };
     let ns = namespace_of(&a);
@@ -785,15 +781,7 @@ fn create_imperative(s: &mut Session, what: &str, words: &[String]) -> Output {
         },
         other => return Output::err(format!("error: \"kubectl create {other}\" is not simulated; write a manifest and use kubectl create -f\n"), 1),
     };
-    send_built(
-        s,
-        v,
-        what,
-        dry_run,
-        &output,
-        a.has("namespace"),
-        Exists::FailedToCreate,
-    )
+    send_built(s, v, what, &sending)
 }
 
 /// What `kubectl create service` prints without its subcommand (to standard error).
@@ -851,12 +839,7 @@ fn service_spec(a: &Args, name: &str, service_type: &str) -> Result<Value, Outpu
     let mut ports = vec![];
     for t in &tcp {
         let (port, target) = t.split_once(':').unwrap_or((t.as_str(), t.as_str()));
-        let Ok(port) = port.parse::<i64>() else {
-            return Err(Output::err(
-                format!("error: strconv.Atoi: parsing \"{port}\": invalid syntax\n"),
-                1,
-            ));
-        };
+        let port = super::atoi(port)?;
         let target = target
             .parse::<i64>()
             .map_or_else(|_| Value::String(target.to_string()), Value::from);
@@ -879,28 +862,44 @@ fn service_spec(a: &Args, name: &str, service_type: &str) -> Result<Value, Outpu
 }
 
 /// How kubectl reports a name that is taken: `kubectl create deployment|…` wraps the
-/// server's error (`error: failed to create deployment: …`), `kubectl run` prints it as
-/// it is (`Error from server (AlreadyExists): …`).
+/// server's error (`error: failed to create deployment: …`), `kubectl run` and `kubectl
+/// expose` print it as it is (`Error from server (AlreadyExists): …`).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) enum Exists {
     FailedToCreate,
     FromServer,
 }
 
-/// Sends an object one of kubectl's generators built (`kubectl create deployment|…`,
-/// `kubectl run`): created and settled, or admitted on a copy of the cluster (server dry
-/// run), or not sent at all (client dry run: the object as built, typed as
-/// [`client_dry_run_doc`] says); printed as `-o` asks. `what` is the generator's word
-/// (`deployment`, `pod`, `service`…), `explicit_ns` whether `-n` was given.
-pub(super) fn send_built(
-    s: &mut Session,
-    v: Value,
-    what: &str,
-    dry_run: DryRun,
-    output: &CreateOutput,
+/// How a generator's object is sent and reported: `--dry-run`, `-o`, whether `-n` was
+/// given, how a taken name is reported, and the line's verb (`created`, `exposed`).
+pub(super) struct Sending {
+    pub dry_run: DryRun,
+    pub output: CreateOutput,
     explicit_ns: bool,
     exists: Exists,
-) -> Output {
+    verb: &'static str,
+}
+
+impl Sending {
+    /// Reads `--dry-run` and `-o` (kubectl's errors for values it does not know).
+    pub(super) fn of(a: &Args, exists: Exists, verb: &'static str) -> Result<Sending, Output> {
+        Ok(Sending {
+            dry_run: DryRun::of(a)?,
+            output: CreateOutput::of(a)?,
+            explicit_ns: a.has("namespace"),
+            exists,
+            verb,
+        })
+    }
+}
+
+/// Sends an object one of kubectl's generators built (`kubectl create deployment|…`,
+/// `kubectl run`, `kubectl expose`): created and settled, or admitted on a copy of the
+/// cluster (server dry run), or not sent at all (client dry run: the object as built,
+/// typed as [`client_dry_run_doc`] says); printed as `-o` asks. `what` is the generator's
+/// word (`deployment`, `pod`, `service`…).
+pub(super) fn send_built(s: &mut Session, v: Value, what: &str, how: &Sending) -> Output {
+    let (dry_run, output, verb) = (how.dry_run, &how.output, how.verb);
     let obj = match Object::from_manifest(&v) {
         Ok(o) => o,
         Err(e) => return Output::err(format!("error: {e}\n"), 1),
@@ -912,9 +911,9 @@ pub(super) fn send_built(
     let name = obj.meta.name.clone();
     // `-o name` prints the name alone; `-o yaml|json` the object (below).
     let line_only = matches!(output, CreateOutput::Line);
-    let created = |verb: &str| {
+    let created = |suffix: &str| {
         if line_only {
-            format!("{}/{name} {verb}\n", rt.qualified_singular())
+            format!("{}/{name} {verb}{suffix}\n", rt.qualified_singular())
         } else {
             format!("{}/{name}\n", rt.qualified_singular())
         }
@@ -923,10 +922,10 @@ pub(super) fn send_built(
         // Nothing is sent: the object as kubectl built it, without what the server
         // would add (`generate`'s structs, empty ones printed as `{}`).
         if let CreateOutput::Doc(json) = *output {
-            let doc = client_dry_run_doc(&s.sim, v, what, explicit_ns);
+            let doc = client_dry_run_doc(&s.sim, v, what, how.explicit_ns);
             return Output::ok(print_doc(&doc, json));
         }
-        return Output::ok(created("created (dry run)"));
+        return Output::ok(created(" (dry run)"));
     }
     // A server dry run is admitted like a create (defaults, validation, the name's
     // uniqueness) and then forgotten: done on a copy of the cluster.
@@ -947,16 +946,18 @@ pub(super) fn send_built(
             match (output, stored) {
                 (CreateOutput::Doc(json), Some(doc)) => Output::ok(print_doc(&doc, *json)),
                 _ => Output::ok(created(if dry_run == DryRun::Server {
-                    "created (server dry run)"
+                    " (server dry run)"
                 } else {
-                    "created"
+                    ""
                 })),
             }
         }
-        Err(e @ ApiError::AlreadyExists { .. }) if exists == Exists::FailedToCreate => Output::err(
-            format!("error: failed to create {}: {}\n", rt.singular, e.message()),
-            1,
-        ),
+        Err(e @ ApiError::AlreadyExists { .. }) if how.exists == Exists::FailedToCreate => {
+            Output::err(
+                format!("error: failed to create {}: {}\n", rt.singular, e.message()),
+                1,
+            )
+        }
         Err(e) => Output::err(format!("{}\n", e.kubectl_text()), 1),
     }
 }
@@ -1028,10 +1029,10 @@ pub fn dry_run_warning(now: crate::time::Millis, words: &[String]) -> Option<Str
             });
         }
     }
-    let stamp = crate::time::rfc3339(now);
-    // 2026-01-01T00:00:30Z → 0101 00:00:30.000000
-    let (date, time) = (&stamp[5..10], &stamp[11..19]);
     message.map(|m| {
+        // 2026-01-01T00:00:30Z → 0101 00:00:30.000000
+        let stamp = crate::time::rfc3339(now);
+        let (date, time) = (&stamp[5..10], &stamp[11..19]);
         format!(
             "W{}{} {time}.{:06}   12345 helpers.go:703] {m}\n",
             &date[..2],

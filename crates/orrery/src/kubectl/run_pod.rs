@@ -16,7 +16,7 @@
 use serde_json::{json, Value};
 
 use super::args::{flag, parse, Args};
-use super::mutate::{send_built, CreateOutput, DryRun, Exists};
+use super::mutate::{send_built, CreateOutput, Exists, Sending};
 use super::{flag_error, key_values, namespace_of, specs};
 use crate::shell::{Output, Session};
 
@@ -95,23 +95,12 @@ pub fn run_pod(s: &mut Session, words: &[String]) -> Output {
     if a.bool("expose") && port.is_none() {
         return usage("--port must be set when exposing a service");
     }
-    let port: Option<i64> = match port.map(|p| p.parse::<i64>()) {
-        None => None,
-        Some(Ok(p)) => Some(p),
-        Some(Err(_)) => {
-            let p = port.unwrap_or_default();
-            return Output::err(
-                format!("error: strconv.Atoi: parsing \"{p}\": invalid syntax\n"),
-                1,
-            );
-        }
-    };
-    let dry_run = match DryRun::of(&a) {
-        Ok(d) => d,
+    let port: Option<i64> = match port.map(super::atoi).transpose() {
+        Ok(p) => p,
         Err(o) => return o,
     };
-    let output = match CreateOutput::of(&a) {
-        Ok(o) => o,
+    let sending = match Sending::of(&a, Exists::FromServer, "created") {
+        Ok(x) => x,
         Err(o) => return o,
     };
     let pod = match build_pod(&a, &name, image, restart, port) {
@@ -119,18 +108,9 @@ pub fn run_pod(s: &mut Session, words: &[String]) -> Output {
         Err(msg) => return Output::err(format!("error: {msg}\n"), 1),
     };
     let selector = pod["metadata"]["labels"].clone();
-    let explicit_ns = a.has("namespace");
     // kubectl creates the pod, then the service, and prints the service's line first
     // (`generateService` prints its object as it makes it; the pod is printed last).
-    let made = send_built(
-        s,
-        pod,
-        "pod",
-        dry_run,
-        &output,
-        explicit_ns,
-        Exists::FromServer,
-    );
+    let made = send_built(s, pod, "pod", &sending);
     if made.code != 0 || !a.bool("expose") {
         return made;
     }
@@ -143,17 +123,9 @@ pub fn run_pod(s: &mut Session, words: &[String]) -> Output {
             "selector": selector,
         },
     });
-    let exposed = send_built(
-        s,
-        service,
-        "service",
-        dry_run,
-        &output,
-        explicit_ns,
-        Exists::FromServer,
-    );
+    let exposed = send_built(s, service, "service", &sending);
     // Two objects printed as YAML are two documents.
-    let between = if matches!(output, CreateOutput::Doc(false)) {
+    let between = if matches!(sending.output, CreateOutput::Doc(false)) {
         "---\n"
     } else {
         ""
