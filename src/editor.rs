@@ -437,27 +437,31 @@ pub fn Editor(files: Vec<EditorFile>) -> impl IntoView {
         closed.set(Some((index, file)));
     };
 
+    // Opens a tab made outside a click (an opened file, a file a command wrote), active,
+    // its text handed to the session. Its signals belong to the editor, not to the effect
+    // that calls this (whose owner disposes what it made each time it runs again).
+    let owner = Owner::current();
+    let push_tab = move |name: String, text: String| {
+        if let Some(pg) = playground {
+            pg.stage_file(&name, &text);
+        }
+        let make = || OpenFile::new(new_id(), EditorFile { name, text });
+        let file = match &owner {
+            Some(o) => o.with(make),
+            None => make(),
+        };
+        files.update(|fs| fs.push(file));
+        active.set(file.id);
+    };
+
     if let Some(EditorInbox(inbox)) = use_context::<EditorInbox>() {
-        // The new tabs' signals belong to the editor, not to this effect (whose owner
-        // disposes what it made each time it runs again).
-        let owner = Owner::current();
+        let push_tab = push_tab.clone();
         Effect::new(move |_| {
             if inbox.with(Vec::is_empty) {
                 return;
             }
             for f in inbox.try_update(std::mem::take).unwrap_or_default() {
-                let name = free_name(&f.name, &names_except(0));
-                let make = || OpenFile::new(new_id(), EditorFile { name, text: f.text });
-                let file = match &owner {
-                    Some(o) => o.with(make),
-                    None => make(),
-                };
-                files.update(|fs| fs.push(file));
-                if let Some(pg) = playground {
-                    file.text
-                        .with_untracked(|t| pg.stage_file(&file.name.get_untracked(), t));
-                }
-                active.set(file.id);
+                push_tab(free_name(&f.name, &names_except(0)), f.text);
             }
         });
     }
@@ -466,13 +470,11 @@ pub fn Editor(files: Vec<EditorFile>) -> impl IntoView {
     // the new text, as an editor reloads a file changed on disk; another name opens a
     // tab. Either way the session already holds the text, so staging it writes nothing.
     if let Some(pg) = playground {
-        let owner = Owner::current();
         Effect::new(move |_| {
             if pg.written.with(Vec::is_empty) {
                 return;
             }
             for (name, text) in pg.written.try_update(std::mem::take).unwrap_or_default() {
-                pg.stage_file(&name, &text);
                 let tab = files.with_untracked(|fs| {
                     fs.iter()
                         .find(|f| f.name.with_untracked(|n| *n == name))
@@ -481,20 +483,13 @@ pub fn Editor(files: Vec<EditorFile>) -> impl IntoView {
                 let shown = name.clone();
                 match tab {
                     Some(file) => {
+                        pg.stage_file(&name, &text);
                         file.huge.set(too_large_to_edit(&text));
                         file.text.set(text);
                         file.reloads.update(|n| *n += 1);
                         active.set(file.id);
                     }
-                    None => {
-                        let make = || OpenFile::new(new_id(), EditorFile { name, text });
-                        let file = match &owner {
-                            Some(o) => o.with(make),
-                            None => make(),
-                        };
-                        files.update(|fs| fs.push(file));
-                        active.set(file.id);
-                    }
+                    None => push_tab(name, text),
                 }
                 request_animation_frame(move || reveal_tab(&shown));
             }
@@ -675,7 +670,6 @@ pub fn Editor(files: Vec<EditorFile>) -> impl IntoView {
     }
 }
 
-/// Focuses the textarea of file `id` once it is on the page.
 /// Scrolls the tab strip sideways (it scrolls when the tabs do not fit) so that the tab
 /// of the file `name` is in view: a tab a command opened may be past its right end.
 fn reveal_tab(name: &str) {
@@ -710,6 +704,7 @@ fn reveal_tab(name: &str) {
     }
 }
 
+/// Focuses the textarea of file `id` once it is on the page.
 fn focus_editor(id: u64) {
     request_animation_frame(move || {
         let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
