@@ -22,6 +22,7 @@ import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { serve } from '../tests/e2e/server.mjs';
+import { waitQuietly } from './wait-quietly.mjs';
 import { measure } from './size.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -99,20 +100,12 @@ async function coldLoad(browser, site) {
   const { context, page, problems } = await newPage(browser, site);
   try {
     await page.goto(site.url, { waitUntil: 'load' });
-    await page.waitForFunction(
-      () => performance.getEntriesByName('orrery:first-render').length > 0,
-      null,
-      { timeout: 30_000 },
-    );
+    // Not `waitForFunction`: its injected script would run between the mount and the
+    // first paint (scripts/wait-quietly.mjs).
+    await waitQuietly(page, 'mounted', { timeout: 30_000, every: 20 });
     // The body is empty until the app mounts, so the first contentful paint is the
     // first paint of the app.
-    await page
-      .waitForFunction(
-        () => performance.getEntriesByName('first-contentful-paint').length > 0,
-        null,
-        { timeout: 5_000 },
-      )
-      .catch(() => {});
+    await waitQuietly(page, 'painted', { timeout: 5_000, every: 20 }).catch(() => {});
     const m = await page.evaluate(() => {
       const nav = performance.getEntriesByType('navigation')[0];
       const svg = document.querySelector('[data-testid="canvas-svg"]');
@@ -137,15 +130,10 @@ async function coldLoad(browser, site) {
 }
 
 async function waitForHarness(page, timeout) {
-  await page.waitForFunction(
-    () => {
-      const s = document.querySelector('[data-testid="bench-results"]')?.dataset.state;
-      return s === 'done' || s === 'error';
-    },
-    null,
-    // Slow polling: the frame benchmark must not measure this script.
-    { timeout, polling: 2_000 },
-  );
+  // Slow polling: the frame benchmark must not measure this script; and not
+  // `waitForFunction`, whose injected script would land in the paste's or the frames'
+  // window (scripts/wait-quietly.mjs).
+  await waitQuietly(page, 'harness', { timeout, every: 2_000 });
   return JSON.parse(await page.getByTestId('bench-results').textContent());
 }
 

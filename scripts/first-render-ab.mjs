@@ -7,6 +7,7 @@
 
 import { chromium } from 'playwright-core';
 import { serve } from '../tests/e2e/server.mjs';
+import { waitQuietly } from './wait-quietly.mjs';
 
 const LOADS = Number(process.argv[2]);
 const dirs = process.argv.slice(3);
@@ -25,8 +26,8 @@ try {
       const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
       const page = await context.newPage();
       await page.goto(sites[d].url, { waitUntil: 'load' });
-      await page.waitForFunction(() => performance.getEntriesByName('orrery:first-render').length > 0);
-      await page.waitForFunction(() => performance.getEntriesByName('first-contentful-paint').length > 0, null, { timeout: 5000 }).catch(() => {});
+      await waitQuietly(page, 'mounted', { every: 20 });
+      await waitQuietly(page, 'painted', { timeout: 5000, every: 20 }).catch(() => {});
       rows[d].push(await page.evaluate(() => {
         const at = (n) => performance.getEntriesByName(n)[0]?.startTime ?? NaN;
         const res = (ext) => performance.getEntriesByType('resource').find((r) => r.name.endsWith(ext));

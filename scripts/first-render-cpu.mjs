@@ -12,6 +12,7 @@
 
 import { chromium } from 'playwright-core';
 import { serve } from '../tests/e2e/server.mjs';
+import { waitQuietly } from './wait-quietly.mjs';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,8 +28,8 @@ for (let i = 0; i < LOADS; i++) for (let d = 0; d < dirs.length; d++) {
   const page = await context.newPage();
   await browser.startTracing(page, { path: out, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.wasm', 'blink.user_timing', 'loading', 'toplevel', 'blink', 'fonts'] });
   await page.goto(sites[d].url, { waitUntil: 'load' });
-  await page.waitForFunction(() => performance.getEntriesByName('orrery:first-render').length > 0);
-  await page.waitForFunction(() => performance.getEntriesByName('first-contentful-paint').length > 0, null, { timeout: 5000 }).catch(() => {});
+  await waitQuietly(page, 'mounted', { every: 20 });
+  await waitQuietly(page, 'painted', { timeout: 5000, every: 20 }).catch(() => {});
   const m = await page.evaluate(() => Object.fromEntries(['orrery:wasm-started', 'orrery:first-render', 'first-contentful-paint'].map((n) => [n, performance.getEntriesByName(n)[0]?.startTime])));
   await browser.stopTracing(); await context.close(); 
   const t = JSON.parse(fs.readFileSync(out, 'utf8')); const ev = t.traceEvents || t;

@@ -8,6 +8,7 @@
 
 import { chromium } from 'playwright-core';
 import { serve } from '../tests/e2e/server.mjs';
+import { waitQuietly } from './wait-quietly.mjs';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -64,8 +65,8 @@ try {
       const page = await context.newPage();
       await browser.startTracing(page, { path: out, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.wasm', 'blink.user_timing', 'loading', 'toplevel', 'fonts', 'blink'] });
       await page.goto(sites[d].url, { waitUntil: 'load' });
-      await page.waitForFunction(() => performance.getEntriesByName('orrery:first-render').length > 0);
-      await page.waitForFunction(() => performance.getEntriesByName('first-contentful-paint').length > 0, null, { timeout: 5000 }).catch(() => {});
+      await waitQuietly(page, 'mounted', { every: 20 });
+      await waitQuietly(page, 'painted', { timeout: 5000, every: 20 }).catch(() => {});
       const marks = await page.evaluate(() => Object.fromEntries(['orrery:wasm-started', 'orrery:first-render', 'first-contentful-paint'].map((n) => [n, performance.getEntriesByName(n)[0]?.startTime])));
       await browser.stopTracing();
       await context.close();

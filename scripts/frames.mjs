@@ -10,6 +10,7 @@ import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { serve } from '../tests/e2e/server.mjs';
+import { waitQuietly } from './wait-quietly.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const dist = process.argv[2] || `${ROOT}dist/`;
@@ -26,11 +27,7 @@ try {
   const before = load();
   await page.goto(`${site.url}?bench=frames&sizes=${sizes}`, { waitUntil: 'load' });
   const h = page.getByTestId('bench-results');
-  await page.waitForFunction(
-    () => ['done', 'error'].includes(document.querySelector('[data-testid="bench-results"]')?.dataset.state),
-    null,
-    { timeout: 20 * 60_000 },
-  );
+  await waitQuietly(page, 'harness', { timeout: 20 * 60_000, every: 500 });
   const r = JSON.parse(await h.textContent());
   console.log(`load average before: ${before}, after: ${load()}`);
   for (const [n, phases] of Object.entries(r.frames ?? {})) {

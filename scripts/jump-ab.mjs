@@ -10,6 +10,7 @@
 import { loadavg } from 'node:os';
 import { chromium } from 'playwright-core';
 import { serve } from '../tests/e2e/server.mjs';
+import { waitQuietly } from './wait-quietly.mjs';
 
 const [rounds, ...dists] = process.argv.slice(2);
 const load = () => loadavg()[0].toFixed(2);
@@ -42,11 +43,7 @@ try {
       page.on('pageerror', (e) => errors.push(e.message));
       const before = load();
       await page.goto(`${site.url}?bench`, { waitUntil: 'load' });
-      await page.waitForFunction(
-        () => ['done', 'error'].includes(document.querySelector('[data-testid="bench-results"]')?.dataset.state),
-        null,
-        { timeout: 30 * 60_000 },
-      );
+      await waitQuietly(page, 'harness', { timeout: 30 * 60_000, every: 500 });
       const res = JSON.parse(await page.getByTestId('bench-results').textContent());
       const cdp = await context.newCDPSession(page);
       await cdp.send('HeapProfiler.collectGarbage');

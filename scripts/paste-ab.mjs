@@ -20,6 +20,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { serve } from '../tests/e2e/server.mjs';
+import { waitQuietly } from './wait-quietly.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const PASTE =
@@ -85,10 +86,7 @@ try {
         await cdp.send('Profiler.start');
       }
       await page.getByTestId('bench-paste-run').click();
-      await page.waitForFunction(() => {
-        const s = document.querySelector('[data-testid="bench-results"]')?.dataset.state;
-        return s === 'done' || s === 'error';
-      }, null, { timeout: 120_000, polling: 500 });
+      await waitQuietly(page, 'harness', { timeout: 120_000, every: 500 });
       if (cdp) {
         const { profile } = await cdp.send('Profiler.stop');
         fold(profile, self[d], incl[d]);

@@ -19,6 +19,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { serve } from '../tests/e2e/server.mjs';
+import { waitQuietly } from './wait-quietly.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const dist = process.argv[2] || `${ROOT}dist/`;
@@ -70,11 +71,7 @@ try {
     await cdp.send('Profiler.start');
   }
   await page.goto(`${site.url}?bench=${tasks}&sizes=${sizes}`, { waitUntil: 'load' });
-  await page.waitForFunction(
-    () => ['done', 'error'].includes(document.querySelector('[data-testid="bench-results"]')?.dataset.state),
-    null,
-    { timeout: 20 * 60_000 },
-  );
+  await waitQuietly(page, 'harness', { timeout: 20 * 60_000, every: 500 });
   results = JSON.parse(await page.getByTestId('bench-results').textContent());
   if (process.env.ORRERY_TRACE_PROFILE) {
     const { profile } = await cdp.send('Profiler.stop');
