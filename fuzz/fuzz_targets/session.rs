@@ -119,8 +119,34 @@ enum Op {
     Get { kind: u8, output: u8 },
     Describe { kind: u8, name: u8 },
     Sleep(u16),
+    /// A kubectl generator (`run`, `expose`, `create service`, `create deployment`) with
+    /// fuzzed ports and extra flags, against whatever the session holds.
+    Generate { what: u8, name: u8, image: u8, port: u16, target: u16, extra: u8, more: String },
     Line(String),
 }
+
+/// Flags the generators take (and some they refuse), one picked per `Generate`.
+const GENERATOR_FLAGS: &[&str] = &[
+    "",
+    "--expose",
+    "--dry-run=client -o yaml",
+    "--dry-run",
+    "--type=NodePort",
+    "--type=LoadBalancer",
+    "--labels=tier=web,app=x",
+    "--selector=app=web",
+    "--name=other",
+    "--restart=Never",
+    "--restart=OnFailure",
+    "--env=A=1 --env=B",
+    "--command -- sh -c 'sleep 1'",
+    "-i -t",
+    "--clusterip=None",
+    "--node-port=30080",
+    "--protocol=UDP",
+    "-o name",
+    "-n kube-public",
+];
 
 fn pick<'a>(list: &[&'a str], i: u8) -> &'a str {
     list[i as usize % list.len()]
@@ -273,6 +299,19 @@ fn run(s: &mut Session, op: &Op) {
         }
         Op::Sleep(secs) => {
             s.exec(&format!("sleep {}s", secs % 900), None);
+        }
+        Op::Generate { what, name, image, port, target, extra, more } => {
+            let (n, flags) = (pick(NAMES, *name), pick(GENERATOR_FLAGS, *extra));
+            let more: String = more.chars().take(64).collect();
+            let line = match what % 6 {
+                0 => format!("kubectl run {n} --image={} --port={port} {flags} {more}", pick(IMAGES, *image)),
+                1 => format!("kubectl expose {} {n} --port={port} --target-port={target} {flags} {more}", pick(KINDS, *image)),
+                2 => format!("kubectl create service clusterip {n} --tcp={port}:{target} {flags} {more}"),
+                3 => format!("kubectl create service nodeport {n} --tcp={port} {flags} {more}"),
+                4 => format!("kubectl create deployment {n} --image={} --port={port} --replicas={} {flags} {more}", pick(IMAGES, *image), target % 8),
+                _ => format!("kubectl create service loadbalancer {n} --tcp={port}:{target},{target} {flags} {more}"),
+            };
+            s.exec(&line, None);
         }
         Op::Line(line) => {
             s.exec(line, None);
