@@ -21,7 +21,7 @@ const MINIKUBE: &[&str] = &[
 ];
 const MINIKUBE_ADDONS: &[&str] = &["disable", "enable", "list"];
 const ROLLOUT: &[&str] = &["history", "pause", "restart", "resume", "status", "undo"];
-const CREATE: &[&str] = &["configmap", "deployment", "namespace", "secret", "service"];
+const CREATE: &[&str] = &["configmap", "deployment", "ingress", "namespace", "secret", "service"];
 const SET: &[&str] = &["image"];
 const CONFIG: &[&str] = &[
     "current-context",
@@ -275,6 +275,7 @@ fn kubectl(args: &[&str], partial: &str, sim: &Sim) -> Vec<String> {
             ["service" | "svc"] => {
                 strings(&["clusterip", "externalname", "loadbalancer", "nodeport"])
             }
+            ["secret"] => strings(&["docker-registry", "generic", "tls"]),
             _ => vec![],
         },
         "set" => match pos.as_slice() {
@@ -466,6 +467,8 @@ mod tests {
         let s = session();
         assert_eq!(cands("kubectl expose deployment ", &s), ["api"]);
         assert_eq!(cands("kubectl create se", &s), ["secret", "service"]);
+        assert_eq!(cands("kubectl create i", &s), ["ingress"]);
+        assert_eq!(cands("kubectl create secret g", &s), ["generic"]);
         assert_eq!(cands("kubectl create service n", &s), ["nodeport"]);
     }
 

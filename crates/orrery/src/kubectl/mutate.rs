@@ -674,6 +674,10 @@ fn three_way(base: &Value, prev: &Value, new: &Value) -> Value {
 
 /// `kubectl create namespace|deployment|…` (the imperative forms the lessons use).
 fn create_imperative(s: &mut Session, what: &str, words: &[String]) -> Output {
+    // (Before the flags, which are those of these subcommands: `--cert`, `--docker-server`.)
+    if let Some(t @ ("tls" | "docker-registry")) = words.first().map(String::as_str).filter(|_| what == "secret") {
+        return Output::err(format!("error: \"kubectl create secret {t}\" is not simulated; write a manifest and use kubectl create -f\n"), 1);
+    }
     let a = match parse(
         words,
         &specs(
@@ -690,6 +694,10 @@ fn create_imperative(s: &mut Session, what: &str, words: &[String]) -> Output {
                     flag("node-port", None, true),
                     flag("clusterip", None, true),
                     flag("external-name", None, true),
+                    flag("rule", None, true),
+                    flag("class", None, true),
+                    flag("default-backend", None, true),
+                    flag("annotation", None, true),
                 ]
             },
         ),
@@ -697,10 +705,22 @@ fn create_imperative(s: &mut Session, what: &str, words: &[String]) -> Output {
         Ok(a) => a,
         Err(e) => return flag_error("create", &e),
     };
-    // `kubectl create secret generic NAME`: the word after `secret` is its type.
+    // `kubectl create secret generic NAME`: the word after `secret` is its type (cobra's
+    // `DefaultSubCommandRun` without one: the help, or an unknown command).
     let mut a = a;
-    if what == "secret" && a.positional.first().map(String::as_str) == Some("generic") {
-        a.positional.remove(0);
+    if what == "secret" {
+        match a.positional.first().map(String::as_str) {
+            Some("generic") => {
+                a.positional.remove(0);
+            }
+            None => return Output::err(CREATE_SECRET_HELP, 1),
+            Some(_) => {
+                return super::usage_error(
+                    "create secret",
+                    &format!("unknown command {:?}", a.positional.join(" ")),
+                )
+            }
+        }
     }
     // `kubectl create service clusterip|nodeport|loadbalancer NAME`: the word after
     // `service` is the Service's type.
@@ -774,6 +794,17 @@ fn create_imperative(s: &mut Session, what: &str, words: &[String]) -> Output {
                     "metadata": {"name": name, "namespace": ns}, "data": data})
             }
         }
+        "ingress" | "ing" => match ingress_spec(&a) {
+            Ok((spec, annotations)) => {
+                let mut meta = serde_json::json!({"name": name, "namespace": ns});
+                if !annotations.is_empty() {
+                    meta["annotations"] = Value::Object(annotations);
+                }
+                serde_json::json!({"apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
+                    "metadata": meta, "spec": spec})
+            }
+            Err(o) => return o,
+        },
         "service" | "svc" => match service_spec(&a, &name, service_type) {
             Ok(spec) => serde_json::json!({"apiVersion": "v1", "kind": "Service",
                 "metadata": {"name": name, "namespace": ns, "labels": {"app": name}}, "spec": spec}),
@@ -783,6 +814,27 @@ fn create_imperative(s: &mut Session, what: &str, words: &[String]) -> Output {
     };
     send_built(s, v, what, &sending)
 }
+
+/// What `kubectl create secret` prints without its subcommand (to standard error).
+const CREATE_SECRET_HELP: &str = "Create a secret with specified type.
+
+ A docker-registry type secret is for accessing a container registry.
+
+ A generic type secret indicate an Opaque secret type.
+
+ A tls type secret holds TLS certificate and its associated key.
+
+Available Commands:
+  docker-registry   Create a secret for use with a Docker registry
+  generic           Create a secret from a local file, directory, or literal value
+  tls               Create a TLS secret
+
+Usage:
+  kubectl create secret (docker-registry | generic | tls) [options]
+
+Use \"kubectl create secret <command> --help\" for more information about a given command.
+Use \"kubectl options\" for a list of global command-line options (applies to all commands).
+";
 
 /// What `kubectl create service` prints without its subcommand (to standard error).
 const CREATE_SERVICE_HELP: &str = "Create a service using a specified subcommand.
@@ -802,6 +854,127 @@ Usage:
 Use \"kubectl create service <command> --help\" for more information about a given command.
 Use \"kubectl options\" for a list of global command-line options (applies to all commands).
 ";
+
+/// `kubectl create ingress NAME --rule=host/path=service:port[,tls[=secret]]`
+/// (create_ingress.go): `Validate`'s checks and texts, then the annotations
+/// (`--annotation key=value`) and the spec it builds — `--class`, `--default-backend`,
+/// a rule per host with its paths in order (a path ending in `*` is a `Prefix` without
+/// the `*`, any other `Exact`), a port that reads as a number is `number`, else `name`;
+/// and a TLS entry per secret for the rules with `,tls[=secret]`, each host once.
+fn ingress_spec(a: &Args) -> Result<(Value, serde_json::Map<String, Value>), Output> {
+    let (rules, backend) = (a.all("rule"), a.get("default-backend").unwrap_or_default());
+    let refuse = |text: String| Err(Output::err(format!("error: {text}\n"), 1));
+    if backend.is_empty() && rules.is_empty() {
+        return refuse("not enough information provided: every ingress has to either specify a default-backend (which catches all traffic) or a list of rules (which catch specific paths)".into());
+    }
+    // `^(?P<host>[\w\*\-\.]*)(?P<path>/.*)=(?P<svcname>[\w\-]+):(?P<svcport>[\w\-]+)`,
+    // unanchored at the end (kubectl's `ruleRegex`; its TLS part is optional, so it
+    // never decides a match). A rule kubectl would accept and then crash on (a path
+    // with `=` in it: `foo.com/a=b=svc:80`) is refused here as invalid (UNVERIFIED).
+    let word = |w: &str| !w.is_empty() && w.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    // (`strings.Split(service, ":")[1]`: the port ends at a second colon.)
+    let service_of = |svc: &str| {
+        svc.split_once(':')
+            .filter(|(n, _)| word(n))
+            .map(|(n, p)| (n.to_string(), p.split(':').next().unwrap_or_default().to_string()))
+    };
+    let mut paths = vec![];
+    for rule in &rules {
+        let head = rule.split(',').next().unwrap_or_default();
+        let parsed = head.split_once('/').and_then(|(host, rest)| {
+            let host_ok = host.bytes().all(|b| b.is_ascii_alphanumeric() || b"_*-.".contains(&b));
+            let (path, svc) = rest.split_once('=')?;
+            let (svc, port) = service_of(svc)?;
+            let port_word: String = port.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-').collect();
+            (host_ok && !port_word.is_empty() && !svc.is_empty()).then(|| (host.to_string(), format!("/{path}"), svc, port))
+        });
+        match parsed {
+            Some(p) => paths.push(p),
+            None => return refuse(format!("rule {rule} is invalid and should be in format host/path=svcname:svcport[,tls[=secret]]")),
+        }
+    }
+    let mut annotations = serde_json::Map::new();
+    for an in a.all("annotation") {
+        let Some((k, v)) = an.split_once('=') else {
+            return refuse(format!("annotation {an} is invalid and should be in format key=[value]"));
+        };
+        annotations.insert(k.to_string(), Value::String(v.to_string()));
+    }
+    if !backend.is_empty() && backend.split(':').count() != 2 {
+        return refuse("default-backend should be in format servicename:serviceport".into());
+    }
+    // `intstr.Parse`: a port that reads as a number (Go's Atoi) is one.
+    let port = |p: &str| match super::atoi(p).ok() {
+        Some(n) => serde_json::json!({"number": n}),
+        None => serde_json::json!({"name": p}),
+    };
+    let backend_of = |name: &str, p: &str| serde_json::json!({"service": {"name": name, "port": port(p)}});
+    let mut spec = serde_json::Map::new();
+    if let Some(class) = a.get("class").filter(|c| !c.is_empty()) {
+        spec.insert("ingressClassName".into(), Value::String(class.to_string()));
+    }
+    if let Some((name, p)) = backend.split_once(':') {
+        spec.insert("defaultBackend".into(), backend_of(name, p));
+    }
+    // `buildTLSRules`: rules with exactly one comma; a host goes to the entry of its
+    // secret if there is one, else a new entry; each host once.
+    let mut tls: Vec<(Vec<String>, String)> = vec![];
+    let mut hosts_seen: Vec<String> = vec![];
+    for rule in &rules {
+        let parts: Vec<&str> = rule.split(',').collect();
+        if parts.len() != 2 {
+            continue;
+        }
+        let host = rule.split('/').next().unwrap_or_default().to_string();
+        let secret = parts[1].split('=').nth(1).unwrap_or_default().to_string();
+        if hosts_seen.contains(&host) {
+            continue;
+        }
+        hosts_seen.push(host.clone());
+        if let Some(entry) = tls.iter_mut().find(|(_, s)| *s == secret) {
+            entry.0.push(host);
+        } else if !host.is_empty() || !secret.is_empty() {
+            tls.push((if host.is_empty() { vec![] } else { vec![host] }, secret));
+        }
+    }
+    if !tls.is_empty() {
+        let entries = tls.into_iter().map(|(hosts, secret)| {
+            let mut e = serde_json::Map::new();
+            if !hosts.is_empty() {
+                e.insert("hosts".into(), serde_json::json!(hosts));
+            }
+            if !secret.is_empty() {
+                e.insert("secretName".into(), Value::String(secret));
+            }
+            Value::Object(e)
+        });
+        spec.insert("tls".into(), Value::Array(entries.collect()));
+    }
+    // `buildIngressRules`: one rule per host, in the order of first appearance.
+    let mut by_host: Vec<(String, Vec<Value>)> = vec![];
+    for (host, path, svc, p) in paths {
+        let (path, kind) = match path.strip_suffix('*') {
+            Some(prefix) => (prefix.to_string(), "Prefix"),
+            None => (path, "Exact"),
+        };
+        let entry = serde_json::json!({"backend": backend_of(&svc, &p), "path": path, "pathType": kind});
+        match by_host.iter_mut().find(|(h, _)| *h == host) {
+            Some((_, list)) => list.push(entry),
+            None => by_host.push((host, vec![entry])),
+        }
+    }
+    if !by_host.is_empty() {
+        let rules = by_host.into_iter().map(|(host, paths)| {
+            let mut r = serde_json::json!({"http": {"paths": paths}});
+            if !host.is_empty() {
+                r["host"] = Value::String(host);
+            }
+            r
+        });
+        spec.insert("rules".into(), Value::Array(rules.collect()));
+    }
+    Ok((Value::Object(spec), annotations))
+}
 
 /// The spec `kubectl create service TYPE NAME` builds: selector `app: NAME`, a port
 /// for each `--tcp=PORT[:TARGET]` (named `PORT-TARGET`; the target is a number or a
@@ -1131,7 +1304,7 @@ fn client_dry_run_doc(sim: &crate::sim::Sim, mut v: Value, what: &str, explicit_
             }
             v["status"] = serde_json::json!({});
         }
-        "service" | "svc" => {
+        "service" | "svc" | "ingress" | "ing" => {
             v["status"] = serde_json::json!({"loadBalancer": {}});
         }
         _ => {
@@ -1520,5 +1693,62 @@ mod last_applied_tests {
             }
         }
         assert!(n >= 3);
+    }
+}
+
+#[cfg(test)]
+mod ingress_tests {
+    use super::*;
+
+    fn spec(words: &[&str]) -> Result<Value, String> {
+        let words: Vec<String> = words.iter().map(|w| w.to_string()).collect();
+        let specs = specs(&[
+            flag("rule", None, true),
+            flag("class", None, true),
+            flag("default-backend", None, true),
+            flag("annotation", None, true),
+        ]);
+        let a = parse(&words, &specs).map_err(|e| format!("{e:?}"))?;
+        ingress_spec(&a).map(|(s, _)| s).map_err(|o| o.text)
+    }
+
+    /// kubectl's `ruleRegex`, matched at the start only: a host of word characters,
+    /// `*`, `-` and `.`, a path from `/`, `=`, a service name and a port.
+    #[test]
+    fn rules_read_as_kubectl_reads_them() {
+        let ok = |r: &str| spec(&[&format!("--rule={r}")]).is_ok();
+        assert!(ok("foo.com/bar=svc1:8080,tls=my-cert"));
+        assert!(ok("*.foo.com/=svc:http"));
+        assert!(ok("/=svc:8080,tls"));
+        assert!(ok("foo.com/=svc:80junk!!"), "unanchored at the end");
+        assert!(!ok("foo com/=svc:80"));
+        assert!(!ok("foo.com=svc:80"), "no path");
+        assert!(!ok("foo.com/=svc"), "no port");
+        assert!(!ok("foo.com/=:80"), "no service");
+        // Accepted by kubectl's pattern, then its build would index past the end: refused.
+        assert!(!ok("foo.com/a=b=svc:80"));
+        let s = spec(&["--rule=foo.com/=svc:80:90", "--rule=foo.com/x=svc:-1"]).unwrap();
+        let paths = &s["rules"][0]["http"]["paths"];
+        assert_eq!(paths[0]["backend"]["service"]["port"], serde_json::json!({"number": 80}));
+        assert_eq!(paths[1]["backend"]["service"]["port"], serde_json::json!({"number": -1}));
+    }
+
+    /// `buildTLSRules`: a host once, in the entry of its secret; a rule without a
+    /// host and without a secret adds nothing.
+    #[test]
+    fn tls_entries_group_hosts_by_secret() {
+        let s = spec(&[
+            "--rule=a.com/=s:80,tls=one",
+            "--rule=b.com/=s:80,tls=one",
+            "--rule=a.com/x=s:80,tls=two",
+            "--rule=/=s:80,tls",
+            "--rule=c.com/=s:80,tls",
+        ])
+        .unwrap();
+        assert_eq!(
+            s["tls"],
+            serde_json::json!([{"hosts": ["a.com", "b.com"], "secretName": "one"}, {"hosts": ["c.com"]}])
+        );
+        assert_eq!(s["rules"].as_array().unwrap().len(), 4);
     }
 }
