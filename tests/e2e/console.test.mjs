@@ -153,6 +153,38 @@ test('kubectl run makes a pod (and --expose its service) that the canvas draws; 
   }
 });
 
+test('kubectl create ingress makes a rule the canvas draws, and a request for its host reaches a pod through it', async () => {
+  const session = await open();
+  const { page } = session;
+  try {
+    await run(page, 'minikube addons enable ingress');
+    await run(page, 'kubectl create deployment web --image=nginx');
+    await run(page, 'kubectl expose deployment web --port=80');
+    const input = page.getByTestId('console-input');
+    await input.fill('kubectl create ing');
+    await input.press('Tab');
+    assert.equal(await input.inputValue(), 'kubectl create ingress ');
+    await run(page, 'kubectl create ingress web --class=nginx --rule="web.local/*=web:80"');
+    assert.equal(await lastOutput(page), 'ingress.networking.k8s.io/web created\n');
+    await run(page, 'sleep 60s');
+    await page.locator('[data-testid="ingress-rule"]').first().waitFor();
+    await run(page, "curl -s -H 'Host: web.local' http://192.168.49.2/");
+    assert.match(await lastOutput(page), /Welcome to nginx!/);
+    const request = page.getByTestId('request');
+    await request.waitFor();
+    assert.equal(await request.getAttribute('data-ok'), 'true');
+    const end = await request.getAttribute('data-end');
+    assert.match(await page.locator(`[data-testid="pod"][data-uid="${end}"]`).getAttribute('data-name'), /^web-/);
+    // A rule kubectl's pattern refuses is refused before anything is sent.
+    await run(page, 'kubectl create ingress bad --rule=web.local=web:80');
+    assert.match(await lastOutput(page), /^error: rule web.local=web:80 is invalid and should be in format host\/path=svcname:svcport\[,tls\[=secret\]\]\n$/);
+    await page.screenshot({ path: `${SCREENSHOTS}console-create-ingress.png` });
+    assertClean(session);
+  } finally {
+    await session.context.close();
+  }
+});
+
 test('a pasted heredoc runs as one command', async () => {
   const session = await open();
   const { page } = session;
