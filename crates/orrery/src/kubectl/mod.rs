@@ -139,6 +139,7 @@ fn dispatch(s: &mut Session, sub: &str, rest: &[String], stdin: Option<&str>) ->
         "run" => run_pod::run_pod(s, rest),
         "expose" => expose::expose(s, rest),
         "cluster-info" => cluster_info(s, rest),
+        "top" => top(rest),
         other if SUBCOMMANDS.contains(&other) => Output::err(
             format!("error: \"kubectl {other}\" is not simulated yet\n"),
             1,
@@ -197,6 +198,38 @@ pub const CLIENT_MINOR: u32 = 34;
 const API_SERVER: &str = "https://192.168.49.2:8443";
 
 /// `kubectl cluster-info`: the control plane's address, then each Service of
+/// `kubectl top node|pod`: the simulated cluster runs no Metrics Server (minikube's
+/// `metrics-server` addon is not simulated), so kubectl finds no Metrics API, as on a
+/// minikube without that addon. Without a subcommand, cobra's `DefaultSubCommandRun`:
+/// the help, or an unknown command.
+fn top(words: &[String]) -> Output {
+    match words.iter().find(|w| !w.starts_with('-')).map(String::as_str) {
+        Some("node" | "nodes" | "no" | "pod" | "pods" | "po") => {
+            Output::err("error: Metrics API not available\n", 1)
+        }
+        Some(other) => usage_error("top", &format!("unknown command {other:?}")),
+        None => Output::err(TOP_HELP, 1),
+    }
+}
+
+/// What `kubectl top` prints without its subcommand (to standard error).
+const TOP_HELP: &str = "Display resource (CPU/memory) usage.
+
+ The top command allows you to see the resource consumption for nodes or pods.
+
+ This command requires Metrics Server to be correctly configured and working on the server.
+
+Available Commands:
+  node        Display resource (CPU/memory) usage of nodes
+  pod         Display resource (CPU/memory) usage of pods
+
+Usage:
+  kubectl top [flags] [options]
+
+Use \"kubectl top <command> --help\" for more information about a given command.
+Use \"kubectl options\" for a list of global command-line options (applies to all commands).
+";
+
 /// `kube-system` (or `-n`) labelled `kubernetes.io/cluster-service=true`, by its
 /// `kubernetes.io/name` label, at its API-server proxy path (kubectl colours the names
 /// in a terminal; the console prints plain text). `dump` is not simulated.
