@@ -35,6 +35,7 @@ const EXPOSE_FLAGS: &[super::args::FlagSpec] = &[
     flag("cluster-ip", None, true),
     flag("session-affinity", None, true),
     flag("dry-run", None, true),
+    flag("save-config", None, false),
     flag("output", Some('o'), true),
     flag("filename", Some('f'), true),
     flag("field-manager", None, true),

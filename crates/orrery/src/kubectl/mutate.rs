@@ -245,8 +245,15 @@ fn from_files_keyed(
         // (a CRD can be 100 KB of schema: no whole copy).
         let (name, namespace) = (obj.meta.name.clone(), obj.meta.namespace.clone());
         let result = if is_apply {
+            if !a.bool("server-side") {
+                if let Some(w) = missing_last_applied(s, &rt, &obj) {
+                    out.line(&w);
+                }
+            }
             apply_one(s, &rt, obj, a.bool("server-side"))
         } else {
+            let mut obj = obj;
+            save_config(a, &mut obj);
             create_one(s, obj)
         };
         match result {
@@ -341,12 +348,18 @@ fn from_files_printed(
                 continue;
             };
             let key = ObjKey::new(&rt.gk(), &obj.meta.namespace, &obj.meta.name);
+            if is_apply {
+                if let Some(w) = missing_last_applied(s, &rt, &obj) {
+                    out.line(&w);
+                }
+            }
             let stored = s.sim.store.get(&key);
-            let applied = is_apply.then(|| last_applied(&obj));
+            let applied = (is_apply || a.bool("save-config")).then(|| last_applied(&obj));
             // Create asks nothing of the server; apply reads the live object to
             // compute its patch.
             let verb = match (stored, &applied) {
                 (None, _) | (_, None) => "created",
+                (Some(_), Some(_)) if !is_apply => "created",
                 (Some(st), Some(ap)) => {
                     if st.meta.annotations.get(LAST_APPLIED).map(|p| p.trim_end()) == Some(ap) {
                         "unchanged"
@@ -453,6 +466,29 @@ fn obj_name(sim: &crate::sim::Sim, name: &str) -> String {
         .last()
         .map(|st| st.name.clone())
         .unwrap_or_default()
+}
+
+/// kubectl apply's warning for a live object without the last-applied annotation
+/// (made by `kubectl create` without `--save-config`, `run`, `expose`, or `replace`):
+/// the patch adds it, so the object is `configured` even when nothing else changes.
+fn missing_last_applied(s: &Session, rt: &ResourceType, obj: &Object) -> Option<String> {
+    let key = ObjKey::new(&rt.gk(), &obj.meta.namespace, &obj.meta.name);
+    let stored = s.sim.store.get(&key)?;
+    (!stored.meta.annotations.contains_key(LAST_APPLIED)).then(|| {
+        format!(
+            "Warning: resource {}/{} is missing the {LAST_APPLIED} annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.",
+            rt.plural, obj.meta.name
+        )
+    })
+}
+
+/// `--save-config`: the object carries the annotation apply would write, so that a
+/// later `kubectl apply` finds it.
+fn save_config(a: &Args, obj: &mut Object) {
+    if a.bool("save-config") {
+        let applied = last_applied(obj);
+        obj.meta.annotations.insert(LAST_APPLIED.into(), applied + "\n");
+    }
 }
 
 fn create_one(s: &mut Session, obj: Object) -> Result<&'static str, (ApiError, &'static str)> {
@@ -698,6 +734,7 @@ fn create_imperative(s: &mut Session, what: &str, words: &[String]) -> Output {
                     flag("class", None, true),
                     flag("default-backend", None, true),
                     flag("annotation", None, true),
+                    flag("save-config", None, false),
                 ]
             },
         ),
@@ -1051,6 +1088,8 @@ pub(super) struct Sending {
     explicit_ns: bool,
     exists: Exists,
     verb: &'static str,
+    /// `--save-config`: the object carries apply's last-applied annotation.
+    save_config: bool,
 }
 
 impl Sending {
@@ -1062,6 +1101,7 @@ impl Sending {
             explicit_ns: a.has("namespace"),
             exists,
             verb,
+            save_config: a.bool("save-config"),
         })
     }
 }
@@ -1073,10 +1113,20 @@ impl Sending {
 /// word (`deployment`, `pod`, `service`…).
 pub(super) fn send_built(s: &mut Session, v: Value, what: &str, how: &Sending) -> Output {
     let (dry_run, output, verb) = (how.dry_run, &how.output, how.verb);
-    let obj = match Object::from_manifest(&v) {
+    let mut v = v;
+    let mut obj = match Object::from_manifest(&v) {
         Ok(o) => o,
         Err(e) => return Output::err(format!("error: {e}\n"), 1),
     };
+    // (The annotation is the object as kubectl built it, which a client dry run prints;
+    // its keys in sorted order, where kubectl's encoder follows its structs' field order:
+    // UNVERIFIED.)
+    if how.save_config {
+        let built = client_dry_run_doc(&s.sim, v.clone(), what, how.explicit_ns);
+        let applied = serde_json::to_string(&built).unwrap_or_default() + "\n";
+        v["metadata"]["annotations"][LAST_APPLIED] = Value::String(applied.clone());
+        obj.meta.annotations.insert(LAST_APPLIED.into(), applied);
+    }
     let rt = match s.sim.resource_type(&obj) {
         Ok(rt) => rt,
         Err(e) => return Output::err(format!("{}\n", e.kubectl_text()), 1),

@@ -33,6 +33,7 @@ const RUN_FLAGS: &[super::args::FlagSpec] = &[
     flag("image-pull-policy", None, true),
     flag("privileged", None, false),
     flag("dry-run", None, true),
+    flag("save-config", None, false),
     flag("output", Some('o'), true),
     flag("stdin", Some('i'), false),
     flag("tty", Some('t'), false),
