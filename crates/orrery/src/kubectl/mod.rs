@@ -140,6 +140,7 @@ fn dispatch(s: &mut Session, sub: &str, rest: &[String], stdin: Option<&str>) ->
         "expose" => expose::expose(s, rest),
         "cluster-info" => cluster_info(s, rest),
         "top" => top(rest),
+        "replace" => mutate::replace(s, rest, stdin),
         other if SUBCOMMANDS.contains(&other) => Output::err(
             format!("error: \"kubectl {other}\" is not simulated yet\n"),
             1,

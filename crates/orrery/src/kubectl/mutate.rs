@@ -43,6 +43,20 @@ const DELETE_FLAGS: &[FlagSpec] = &[
     flag("recursive", Some('R'), false),
 ];
 
+const REPLACE_FLAGS: &[FlagSpec] = &[
+    flag("filename", Some('f'), true),
+    flag("recursive", Some('R'), false),
+    flag("force", None, false),
+    flag("grace-period", None, true),
+    flag("timeout", None, true),
+    flag("cascade", None, true),
+    flag("wait", None, true),
+    flag("save-config", None, false),
+    flag("validate", None, true),
+    flag("dry-run", None, true),
+    flag("output", Some('o'), true),
+];
+
 /// One object read from a file, with where it came from (for messages).
 struct Item {
     obj: Result<Object, String>,
@@ -1376,6 +1390,132 @@ fn client_dry_run_doc(sim: &crate::sim::Sim, mut v: Value, what: &str, explicit_
 }
 
 /// `kubectl delete -f FILE | KIND NAME... | KIND/NAME | KIND -l sel | KIND --all`.
+/// `kubectl replace -f FILE`: each object sent whole in place of the live one (an HTTP
+/// PUT): what the file leaves out is gone — labels, annotations (the last-applied one
+/// too, unless `--save-config`), fields — and defaulted again; the server keeps the
+/// object's identity (UID, creation time), its status and its deletion. Not found: an
+/// error, nothing made. (A `resourceVersion` in the file is not compared with the live
+/// one — objects are read from manifests without it — so a stale file replaces where a
+/// cluster answers 409 Conflict: a known deviation.) `--force`: the object is deleted (with its grace period, `--grace-period`), kubectl
+/// waits until it is gone (`--timeout`, 5 minutes when 0 or unset) and creates it anew —
+/// how a pod's fields that an update may not change are changed. `--dry-run` and `-o`
+/// are not simulated.
+pub fn replace(s: &mut Session, words: &[String], stdin: Option<&str>) -> Output {
+    let a = match parse(words, &specs(REPLACE_FLAGS)) {
+        Ok(a) => a,
+        Err(e) => return flag_error("replace", &e),
+    };
+    if !a.has("filename") {
+        return super::usage_error("replace", "Must specify --filename to replace");
+    }
+    if a.has("dry-run") || a.has("output") {
+        return Output::err("error: \"kubectl replace\" with --dry-run or -o is not simulated; run it without them, then read the object with kubectl get -o yaml\n", 1);
+    }
+    let grace = match a.get("grace-period").map(|g| int_flag(g, "--grace-period", 64)) {
+        None => None,
+        Some(Ok(g)) => (g >= 0).then_some(g),
+        Some(Err(e)) => return flag_error("replace", &e),
+    };
+    let timeout = match a.get("timeout").map(super::wait::parse_timeout) {
+        None => 5 * 60_000,
+        Some(Some(0)) => 5 * 60_000,
+        Some(Some(t)) => t,
+        Some(None) => {
+            let t = a.get("timeout").unwrap_or_default();
+            return Output::err(format!("error: invalid argument \"{t}\" for \"--timeout\" flag: time: invalid duration \"{t}\"\nSee 'kubectl replace --help' for usage.\n"), 1);
+        }
+    };
+    let (items, mut errors) = match read_items(s, &a, stdin) {
+        Ok(x) => x,
+        Err(o) => return o,
+    };
+    let mut out = Output::default();
+    for item in items {
+        let Some((mut obj, rt)) = placed(s, &a, item.obj, &item.source, &mut errors) else {
+            continue;
+        };
+        match item.decode {
+            Some(crate::decode::Refusal::Client(message)) => {
+                errors.push(format!("error: error validating \"{}\": error validating data: {message}; if you choose to ignore these errors, turn validation off with --validate=false", item.source));
+                continue;
+            }
+            Some(crate::decode::Refusal::Server(message)) => {
+                let e = ApiError::Other { reason: "BadRequest".into(), message };
+                errors.push(e.kubectl_file_text("replacing", &item.source, &obj.meta.name, &obj.meta.namespace));
+                continue;
+            }
+            None => {}
+        }
+        save_config(&a, &mut obj);
+        let key = ObjKey::new(&rt.gk(), &obj.meta.namespace, &obj.meta.name);
+        let (name, namespace) = (obj.meta.name.clone(), obj.meta.namespace.clone());
+        let result = if a.bool("force") {
+            force_replace(s, &rt, &key, obj, grace, timeout, &mut out)
+        } else {
+            replace_one(s, &rt, &key, obj)
+        };
+        match result {
+            Ok(()) => out.linef(format_args!("{}/{name} replaced", rt.qualified_singular())),
+            Err(e) => errors.push(e.kubectl_file_text("replacing", &item.source, &name, &namespace)),
+        }
+    }
+    s.sim.settle();
+    for e in &errors {
+        out.line(e);
+    }
+    if !errors.is_empty() {
+        out.code = 1;
+    }
+    out
+}
+
+/// One object of `kubectl replace` (without `--force`): the file's object with the live
+/// one's identity, status and deletion, as an update.
+fn replace_one(s: &mut Session, rt: &ResourceType, key: &ObjKey, mut obj: Object) -> Result<(), ApiError> {
+    let Some(stored) = s.sim.store.get(key) else {
+        return Err(ApiError::NotFound { resource: rt.qualified_plural(), name: key.name.clone() });
+    };
+    obj.meta.uid = stored.meta.uid.clone();
+    obj.meta.creation_ms = stored.meta.creation_ms;
+    obj.meta.resource_version = stored.meta.resource_version;
+    obj.meta.generation = stored.meta.generation;
+    obj.meta.deletion_ms = stored.meta.deletion_ms;
+    obj.meta.deletion_grace_period_seconds = stored.meta.deletion_grace_period_seconds;
+    obj.meta.created_seq = stored.meta.created_seq;
+    obj.body.remove("status");
+    if let Some(status) = stored.body.get("status").cloned() {
+        obj.body.insert("status".into(), status);
+    }
+    s.sim.update(obj).map(|_| ())
+}
+
+/// `kubectl replace --force`: delete, wait until gone, create.
+fn force_replace(
+    s: &mut Session,
+    rt: &ResourceType,
+    key: &ObjKey,
+    mut obj: Object,
+    grace: Option<i64>,
+    timeout: crate::time::Millis,
+    out: &mut Output,
+) -> Result<(), ApiError> {
+    if let Some(uid) = s.sim.store.get(key).map(|o| o.meta.uid.clone()) {
+        s.sim.delete(key, grace)?;
+        out.line(&deleted_line(&s.sim, rt, key));
+        let deadline = s.sim.now + timeout;
+        let gone = s.sim.advance_until(deadline, |sim| sim.store.get(key).is_none_or(|o| o.meta.uid != uid));
+        if !gone {
+            return Err(ApiError::Other {
+                reason: "Timeout".into(),
+                message: "timed out waiting for the condition".into(),
+            });
+        }
+    }
+    obj.meta.resource_version = 0;
+    obj.meta.uid.clear();
+    s.sim.create(obj).map(|_| ())
+}
+
 pub fn delete(s: &mut Session, words: &[String], stdin: Option<&str>) -> Output {
     let a = match parse(words, &specs(DELETE_FLAGS)) {
         Ok(a) => a,

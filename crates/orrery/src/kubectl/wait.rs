@@ -116,7 +116,7 @@ fn met(cond: &Condition, obj: Option<&Object>, uid: &str) -> bool {
 
 /// Go's `time.ParseDuration` for the forms people type (`30s`, `2m`, `1h30m`, `0`);
 /// a negative timeout waits a week.
-fn parse_timeout(t: &str) -> Option<Millis> {
+pub(super) fn parse_timeout(t: &str) -> Option<Millis> {
     let t = t.trim();
     if let Some(rest) = t.strip_prefix('-') {
         return crate::time::parse_duration(rest).map(|_| 7 * 86_400_000);
