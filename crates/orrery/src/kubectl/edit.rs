@@ -25,13 +25,19 @@ pub fn rebuild(stored: &Object, edited: &Value) -> Result<Object, String> {
     obj.meta.name = stored.meta.name.clone();
     obj.meta.namespace = stored.meta.namespace.clone();
     obj.meta.generate_name = stored.meta.generate_name.clone();
+    keep_server_fields(stored, &mut obj);
+    Ok(obj)
+}
+
+/// What the API server owns of an object, copied onto a new version of it (a patch's,
+/// `kubectl replace`'s): its UID, resourceVersion, generation, creation and deletion.
+pub fn keep_server_fields(stored: &Object, obj: &mut Object) {
     obj.meta.uid = stored.meta.uid.clone();
     obj.meta.resource_version = stored.meta.resource_version;
     obj.meta.generation = stored.meta.generation;
     obj.meta.creation_ms = stored.meta.creation_ms;
     obj.meta.deletion_ms = stored.meta.deletion_ms;
     obj.meta.deletion_grace_period_seconds = stored.meta.deletion_grace_period_seconds;
-    Ok(obj)
 }
 
 /// The objects a `label`/`annotate`/`patch` command names: `TYPE NAME…`, `TYPE/NAME…`,

@@ -1475,12 +1475,7 @@ fn replace_one(s: &mut Session, rt: &ResourceType, key: &ObjKey, mut obj: Object
     let Some(stored) = s.sim.store.get(key) else {
         return Err(ApiError::NotFound { resource: rt.qualified_plural(), name: key.name.clone() });
     };
-    obj.meta.uid = stored.meta.uid.clone();
-    obj.meta.creation_ms = stored.meta.creation_ms;
-    obj.meta.resource_version = stored.meta.resource_version;
-    obj.meta.generation = stored.meta.generation;
-    obj.meta.deletion_ms = stored.meta.deletion_ms;
-    obj.meta.deletion_grace_period_seconds = stored.meta.deletion_grace_period_seconds;
+    super::edit::keep_server_fields(stored, &mut obj);
     obj.meta.created_seq = stored.meta.created_seq;
     obj.body.remove("status");
     if let Some(status) = stored.body.get("status").cloned() {
