@@ -120,11 +120,11 @@ enum Op {
     Describe { kind: u8, name: u8 },
     Sleep(u16),
     /// A kubectl generator (`run`, `expose`, `create service|deployment|ingress`) with
-    /// fuzzed ports and extra flags, against whatever the session holds.
+    /// fuzzed ports and extra flags, against whatever the session holds; or `kubectl
+    /// replace [--force]` of an object's own JSON with a fuzzed label and replica count.
+    /// (One variant for all of them: a new variant would change how every kept input
+    /// decodes, and the regressions would no longer replay what they were kept for.)
     Generate { what: u8, name: u8, image: u8, port: u16, target: u16, extra: u8, more: String },
-    /// `kubectl replace [--force] -f` of an object's own JSON (`get -o json`), with
-    /// fuzzed fields set in it first.
-    Replace { kind: u8, name: u8, force: bool, edits: Vec<(u8, Fuzzed)> },
     Line(String),
 }
 
@@ -306,7 +306,23 @@ fn run(s: &mut Session, op: &Op) {
         Op::Generate { what, name, image, port, target, extra, more } => {
             let (n, flags) = (pick(NAMES, *name), pick(GENERATOR_FLAGS, *extra));
             let more: String = more.chars().take(64).collect();
-            let line = match what % 8 {
+            if what % 9 == 8 {
+                let (k, n) = (pick(KINDS, *image), pick(NAMES, *name));
+                let got = s.exec(&format!("kubectl get {k} {n} -o json"), None);
+                let text = match serde_json::from_str::<Value>(&got.text) {
+                    Ok(mut v) => {
+                        set(&mut v, &["metadata", "labels", "fuzz"], Value::String(more.clone()));
+                        set(&mut v, &["spec", "replicas"], json!(port % 12));
+                        serde_json::to_string(&v).unwrap_or_default()
+                    }
+                    Err(_) => got.text,
+                };
+                s.files.insert("replace.json".into(), text);
+                let force = if extra % 2 == 1 { " --force --grace-period=1" } else { "" };
+                s.exec(&format!("kubectl replace{force} -f replace.json"), None);
+                return;
+            }
+            let line = match what % 9 {
                 6 => format!("kubectl create ingress {n} --rule={more} {flags}"),
                 7 => format!("kubectl create ingress {n} --class=nginx --rule=web.local/{more}={}:{port},tls {flags}", pick(NAMES, *image)),
                 0 => format!("kubectl run {n} --image={} --port={port} {flags} {more}", pick(IMAGES, *image)),
@@ -317,17 +333,6 @@ fn run(s: &mut Session, op: &Op) {
                 _ => format!("kubectl create service loadbalancer {n} --tcp={port}:{target},{target} {flags} {more}"),
             };
             s.exec(&line, None);
-        }
-        Op::Replace { kind, name, force, edits } => {
-            let (k, n) = (pick(KINDS, *kind), pick(NAMES, *name));
-            let got = s.exec(&format!("kubectl get {k} {n} -o json"), None);
-            let text = match serde_json::from_str::<Value>(&got.text) {
-                Ok(v) => serde_json::to_string(&edit(v, edits)).unwrap_or_default(),
-                Err(_) => got.text,
-            };
-            s.files.insert("replace.json".into(), text);
-            let force = if *force { " --force --grace-period=1" } else { "" };
-            s.exec(&format!("kubectl replace{force} -f replace.json"), None);
         }
         Op::Line(line) => {
             s.exec(line, None);
