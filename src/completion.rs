@@ -21,7 +21,14 @@ const MINIKUBE: &[&str] = &[
 ];
 const MINIKUBE_ADDONS: &[&str] = &["disable", "enable", "list"];
 const ROLLOUT: &[&str] = &["history", "pause", "restart", "resume", "status", "undo"];
-const CREATE: &[&str] = &["configmap", "deployment", "ingress", "namespace", "secret", "service"];
+const CREATE: &[&str] = &[
+    "configmap",
+    "deployment",
+    "ingress",
+    "namespace",
+    "secret",
+    "service",
+];
 const SET: &[&str] = &["image"];
 const CONFIG: &[&str] = &[
     "current-context",

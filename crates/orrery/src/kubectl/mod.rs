@@ -204,7 +204,11 @@ const API_SERVER: &str = "https://192.168.49.2:8443";
 /// minikube without that addon. Without a subcommand, cobra's `DefaultSubCommandRun`:
 /// the help, or an unknown command.
 fn top(words: &[String]) -> Output {
-    match words.iter().find(|w| !w.starts_with('-')).map(String::as_str) {
+    match words
+        .iter()
+        .find(|w| !w.starts_with('-'))
+        .map(String::as_str)
+    {
         Some("node" | "nodes" | "no" | "pod" | "pods" | "po") => {
             Output::err("error: Metrics API not available\n", 1)
         }

@@ -501,7 +501,9 @@ fn missing_last_applied(s: &Session, rt: &ResourceType, obj: &Object) -> Option<
 fn save_config(a: &Args, obj: &mut Object) {
     if a.bool("save-config") {
         let applied = last_applied(obj);
-        obj.meta.annotations.insert(LAST_APPLIED.into(), applied + "\n");
+        obj.meta
+            .annotations
+            .insert(LAST_APPLIED.into(), applied + "\n");
     }
 }
 
@@ -725,7 +727,11 @@ fn three_way(base: &Value, prev: &Value, new: &Value) -> Value {
 /// `kubectl create namespace|deployment|…` (the imperative forms the lessons use).
 fn create_imperative(s: &mut Session, what: &str, words: &[String]) -> Output {
     // (Before the flags, which are those of these subcommands: `--cert`, `--docker-server`.)
-    if let Some(t @ ("tls" | "docker-registry")) = words.first().map(String::as_str).filter(|_| what == "secret") {
+    if let Some(t @ ("tls" | "docker-registry")) = words
+        .first()
+        .map(String::as_str)
+        .filter(|_| what == "secret")
+    {
         return Output::err(format!("error: \"kubectl create secret {t}\" is not simulated; write a manifest and use kubectl create -f\n"), 1);
     }
     let a = match parse(
@@ -922,22 +928,35 @@ fn ingress_spec(a: &Args) -> Result<(Value, serde_json::Map<String, Value>), Out
     // unanchored at the end (kubectl's `ruleRegex`; its TLS part is optional, so it
     // never decides a match). A rule kubectl would accept and then crash on (a path
     // with `=` in it: `foo.com/a=b=svc:80`) is refused here as invalid (UNVERIFIED).
-    let word = |w: &str| !w.is_empty() && w.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    let word = |w: &str| {
+        !w.is_empty()
+            && w.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    };
     // (`strings.Split(service, ":")[1]`: the port ends at a second colon.)
     let service_of = |svc: &str| {
-        svc.split_once(':')
-            .filter(|(n, _)| word(n))
-            .map(|(n, p)| (n.to_string(), p.split(':').next().unwrap_or_default().to_string()))
+        svc.split_once(':').filter(|(n, _)| word(n)).map(|(n, p)| {
+            (
+                n.to_string(),
+                p.split(':').next().unwrap_or_default().to_string(),
+            )
+        })
     };
     let mut paths = vec![];
     for rule in &rules {
         let head = rule.split(',').next().unwrap_or_default();
         let parsed = head.split_once('/').and_then(|(host, rest)| {
-            let host_ok = host.bytes().all(|b| b.is_ascii_alphanumeric() || b"_*-.".contains(&b));
+            let host_ok = host
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"_*-.".contains(&b));
             let (path, svc) = rest.split_once('=')?;
             let (svc, port) = service_of(svc)?;
-            let port_word: String = port.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-').collect();
-            (host_ok && !port_word.is_empty() && !svc.is_empty()).then(|| (host.to_string(), format!("/{path}"), svc, port))
+            let port_word: String = port
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+                .collect();
+            (host_ok && !port_word.is_empty() && !svc.is_empty())
+                .then(|| (host.to_string(), format!("/{path}"), svc, port))
         });
         match parsed {
             Some(p) => paths.push(p),
@@ -947,7 +966,9 @@ fn ingress_spec(a: &Args) -> Result<(Value, serde_json::Map<String, Value>), Out
     let mut annotations = serde_json::Map::new();
     for an in a.all("annotation") {
         let Some((k, v)) = an.split_once('=') else {
-            return refuse(format!("annotation {an} is invalid and should be in format key=[value]"));
+            return refuse(format!(
+                "annotation {an} is invalid and should be in format key=[value]"
+            ));
         };
         annotations.insert(k.to_string(), Value::String(v.to_string()));
     }
@@ -959,7 +980,8 @@ fn ingress_spec(a: &Args) -> Result<(Value, serde_json::Map<String, Value>), Out
         Some(n) => serde_json::json!({"number": n}),
         None => serde_json::json!({"name": p}),
     };
-    let backend_of = |name: &str, p: &str| serde_json::json!({"service": {"name": name, "port": port(p)}});
+    let backend_of =
+        |name: &str, p: &str| serde_json::json!({"service": {"name": name, "port": port(p)}});
     let mut spec = serde_json::Map::new();
     if let Some(class) = a.get("class").filter(|c| !c.is_empty()) {
         spec.insert("ingressClassName".into(), Value::String(class.to_string()));
@@ -1008,7 +1030,8 @@ fn ingress_spec(a: &Args) -> Result<(Value, serde_json::Map<String, Value>), Out
             Some(prefix) => (prefix.to_string(), "Prefix"),
             None => (path, "Exact"),
         };
-        let entry = serde_json::json!({"backend": backend_of(&svc, &p), "path": path, "pathType": kind});
+        let entry =
+            serde_json::json!({"backend": backend_of(&svc, &p), "path": path, "pathType": kind});
         match by_host.iter_mut().find(|(h, _)| *h == host) {
             Some((_, list)) => list.push(entry),
             None => by_host.push((host, vec![entry])),
@@ -1411,7 +1434,10 @@ pub fn replace(s: &mut Session, words: &[String], stdin: Option<&str>) -> Output
     if a.has("dry-run") || a.has("output") {
         return Output::err("error: \"kubectl replace\" with --dry-run or -o is not simulated; run it without them, then read the object with kubectl get -o yaml\n", 1);
     }
-    let grace = match a.get("grace-period").map(|g| int_flag(g, "--grace-period", 64)) {
+    let grace = match a
+        .get("grace-period")
+        .map(|g| int_flag(g, "--grace-period", 64))
+    {
         None => None,
         Some(Ok(g)) => (g >= 0).then_some(g),
         Some(Err(e)) => return flag_error("replace", &e),
@@ -1440,8 +1466,16 @@ pub fn replace(s: &mut Session, words: &[String], stdin: Option<&str>) -> Output
                 continue;
             }
             Some(crate::decode::Refusal::Server(message)) => {
-                let e = ApiError::Other { reason: "BadRequest".into(), message };
-                errors.push(e.kubectl_file_text("replacing", &item.source, &obj.meta.name, &obj.meta.namespace));
+                let e = ApiError::Other {
+                    reason: "BadRequest".into(),
+                    message,
+                };
+                errors.push(e.kubectl_file_text(
+                    "replacing",
+                    &item.source,
+                    &obj.meta.name,
+                    &obj.meta.namespace,
+                ));
                 continue;
             }
             None => {}
@@ -1456,7 +1490,9 @@ pub fn replace(s: &mut Session, words: &[String], stdin: Option<&str>) -> Output
         };
         match result {
             Ok(()) => out.linef(format_args!("{}/{name} replaced", rt.qualified_singular())),
-            Err(e) => errors.push(e.kubectl_file_text("replacing", &item.source, &name, &namespace)),
+            Err(e) => {
+                errors.push(e.kubectl_file_text("replacing", &item.source, &name, &namespace))
+            }
         }
     }
     s.sim.settle();
@@ -1471,9 +1507,17 @@ pub fn replace(s: &mut Session, words: &[String], stdin: Option<&str>) -> Output
 
 /// One object of `kubectl replace` (without `--force`): the file's object with the live
 /// one's identity, status and deletion, as an update.
-fn replace_one(s: &mut Session, rt: &ResourceType, key: &ObjKey, mut obj: Object) -> Result<(), ApiError> {
+fn replace_one(
+    s: &mut Session,
+    rt: &ResourceType,
+    key: &ObjKey,
+    mut obj: Object,
+) -> Result<(), ApiError> {
     let Some(stored) = s.sim.store.get(key) else {
-        return Err(ApiError::NotFound { resource: rt.qualified_plural(), name: key.name.clone() });
+        return Err(ApiError::NotFound {
+            resource: rt.qualified_plural(),
+            name: key.name.clone(),
+        });
     };
     super::edit::keep_server_fields(stored, &mut obj);
     obj.meta.created_seq = stored.meta.created_seq;
@@ -1498,7 +1542,9 @@ fn force_replace(
         s.sim.delete(key, grace)?;
         out.line(&deleted_line(&s.sim, rt, key));
         let deadline = s.sim.now + timeout;
-        let gone = s.sim.advance_until(deadline, |sim| sim.store.get(key).is_none_or(|o| o.meta.uid != uid));
+        let gone = s.sim.advance_until(deadline, |sim| {
+            sim.store.get(key).is_none_or(|o| o.meta.uid != uid)
+        });
         if !gone {
             return Err(ApiError::Other {
                 reason: "Timeout".into(),
@@ -1914,8 +1960,14 @@ mod ingress_tests {
         assert!(!ok("foo.com/a=b=svc:80"));
         let s = spec(&["--rule=foo.com/=svc:80:90", "--rule=foo.com/x=svc:-1"]).unwrap();
         let paths = &s["rules"][0]["http"]["paths"];
-        assert_eq!(paths[0]["backend"]["service"]["port"], serde_json::json!({"number": 80}));
-        assert_eq!(paths[1]["backend"]["service"]["port"], serde_json::json!({"number": -1}));
+        assert_eq!(
+            paths[0]["backend"]["service"]["port"],
+            serde_json::json!({"number": 80})
+        );
+        assert_eq!(
+            paths[1]["backend"]["service"]["port"],
+            serde_json::json!({"number": -1})
+        );
     }
 
     /// `buildTLSRules`: a host once, in the entry of its secret; a rule without a
