@@ -227,30 +227,17 @@ fn from_files_keyed(
         // older one kubectl's own check against the schema refuses it before sending.
         // For an object that exists, apply's request is a patch; its server error is
         // framed as apply's other update errors are.
-        match item.decode {
-            Some(crate::decode::Refusal::Client(message)) => {
-                errors.push(format!("error: error validating \"{}\": error validating data: {message}; if you choose to ignore these errors, turn validation off with --validate=false", item.source));
-                continue;
+        let verb = || {
+            let key = ObjKey::new(&rt.gk(), &obj.meta.namespace, &obj.meta.name);
+            if is_apply && s.sim.store.get(&key).is_some() {
+                "applying"
+            } else {
+                "creating"
             }
-            Some(crate::decode::Refusal::Server(message)) => {
-                let exists = is_apply && {
-                    let key = ObjKey::new(&rt.gk(), &obj.meta.namespace, &obj.meta.name);
-                    s.sim.store.get(&key).is_some()
-                };
-                let e = ApiError::Other {
-                    reason: "BadRequest".into(),
-                    message,
-                };
-                let verb = if exists { "applying" } else { "creating" };
-                errors.push(e.kubectl_file_text(
-                    verb,
-                    &item.source,
-                    &obj.meta.name,
-                    &obj.meta.namespace,
-                ));
-                continue;
-            }
-            None => {}
+        };
+        if let Some(e) = decode_refusal(item.decode, &item.source, &obj, verb) {
+            errors.push(e);
+            continue;
         }
         if let Some(w) = deprecation_warning(&obj) {
             out.line(&w);
@@ -301,6 +288,26 @@ fn from_files_keyed(
         out.code = 1;
     }
     out
+}
+
+/// The message for a document whose fields do not decode into the API's types (R9.1,
+/// `decode`): on a cluster that validates fields (≥ 1.25) the server's decoding refuses
+/// the body before admission (framed with `verb`, as the request's other errors are);
+/// on an older one kubectl's own check against the schema refuses it before sending.
+fn decode_refusal(
+    decode: Option<crate::decode::Refusal>,
+    source: &str,
+    obj: &Object,
+    verb: impl FnOnce() -> &'static str,
+) -> Option<String> {
+    Some(match decode? {
+        crate::decode::Refusal::Client(message) => format!("error: error validating \"{source}\": error validating data: {message}; if you choose to ignore these errors, turn validation off with --validate=false"),
+        crate::decode::Refusal::Server(message) => ApiError::Other {
+            reason: "BadRequest".into(),
+            message,
+        }
+        .kubectl_file_text(verb(), source, &obj.meta.name, &obj.meta.namespace),
+    })
 }
 
 /// One object read from `-f`, placed in its namespace (`-n`, the default) and typed; or,
@@ -372,15 +379,14 @@ fn from_files_printed(
             // Create asks nothing of the server; apply reads the live object to
             // compute its patch.
             let verb = match (stored, &applied) {
-                (None, _) | (_, None) => "created",
-                (Some(_), Some(_)) if !is_apply => "created",
-                (Some(st), Some(ap)) => {
+                (Some(st), Some(ap)) if is_apply => {
                     if st.meta.annotations.get(LAST_APPLIED).map(|p| p.trim_end()) == Some(ap) {
                         "unchanged"
                     } else {
                         "configured"
                     }
                 }
+                _ => "created",
             };
             match &output {
                 CreateOutput::Line => out.linef(format_args!(
@@ -928,11 +934,8 @@ fn ingress_spec(a: &Args) -> Result<(Value, serde_json::Map<String, Value>), Out
     // unanchored at the end (kubectl's `ruleRegex`; its TLS part is optional, so it
     // never decides a match). A rule kubectl would accept and then crash on (a path
     // with `=` in it: `foo.com/a=b=svc:80`) is refused here as invalid (UNVERIFIED).
-    let word = |w: &str| {
-        !w.is_empty()
-            && w.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-    };
+    let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
+    let word = |w: &str| !w.is_empty() && w.bytes().all(is_word);
     // (`strings.Split(service, ":")[1]`: the port ends at a second colon.)
     let service_of = |svc: &str| {
         svc.split_once(':').filter(|(n, _)| word(n)).map(|(n, p)| {
@@ -951,11 +954,8 @@ fn ingress_spec(a: &Args) -> Result<(Value, serde_json::Map<String, Value>), Out
                 .all(|b| b.is_ascii_alphanumeric() || b"_*-.".contains(&b));
             let (path, svc) = rest.split_once('=')?;
             let (svc, port) = service_of(svc)?;
-            let port_word: String = port
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
-                .collect();
-            (host_ok && !port_word.is_empty() && !svc.is_empty())
+            // (The port need only start with a word character: the pattern ends there.)
+            (host_ok && port.bytes().next().is_some_and(is_word))
                 .then(|| (host.to_string(), format!("/{path}"), svc, port))
         });
         match parsed {
@@ -976,7 +976,7 @@ fn ingress_spec(a: &Args) -> Result<(Value, serde_json::Map<String, Value>), Out
         return refuse("default-backend should be in format servicename:serviceport".into());
     }
     // `intstr.Parse`: a port that reads as a number (Go's Atoi) is one.
-    let port = |p: &str| match super::atoi(p).ok() {
+    let port = |p: &str| match p.parse::<i64>().ok() {
         Some(n) => serde_json::json!({"number": n}),
         None => serde_json::json!({"name": p}),
     };
@@ -1419,10 +1419,10 @@ fn client_dry_run_doc(sim: &crate::sim::Sim, mut v: Value, what: &str, explicit_
 /// object's identity (UID, creation time), its status and its deletion. Not found: an
 /// error, nothing made. (A `resourceVersion` in the file is not compared with the live
 /// one — objects are read from manifests without it — so a stale file replaces where a
-/// cluster answers 409 Conflict: a known deviation.) `--force`: the object is deleted (with its grace period, `--grace-period`), kubectl
-/// waits until it is gone (`--timeout`, 5 minutes when 0 or unset) and creates it anew —
-/// how a pod's fields that an update may not change are changed. `--dry-run` and `-o`
-/// are not simulated.
+/// cluster answers 409 Conflict: a known deviation.) `--force`: the object is deleted
+/// (with its grace period, `--grace-period`), kubectl waits until it is gone
+/// (`--timeout`, 5 minutes when 0 or unset) and creates it anew — how a pod's fields
+/// that an update may not change are changed. `--dry-run` and `-o` are not simulated.
 pub fn replace(s: &mut Session, words: &[String], stdin: Option<&str>) -> Output {
     let a = match parse(words, &specs(REPLACE_FLAGS)) {
         Ok(a) => a,
@@ -1460,25 +1460,9 @@ pub fn replace(s: &mut Session, words: &[String], stdin: Option<&str>) -> Output
         let Some((mut obj, rt)) = placed(s, &a, item.obj, &item.source, &mut errors) else {
             continue;
         };
-        match item.decode {
-            Some(crate::decode::Refusal::Client(message)) => {
-                errors.push(format!("error: error validating \"{}\": error validating data: {message}; if you choose to ignore these errors, turn validation off with --validate=false", item.source));
-                continue;
-            }
-            Some(crate::decode::Refusal::Server(message)) => {
-                let e = ApiError::Other {
-                    reason: "BadRequest".into(),
-                    message,
-                };
-                errors.push(e.kubectl_file_text(
-                    "replacing",
-                    &item.source,
-                    &obj.meta.name,
-                    &obj.meta.namespace,
-                ));
-                continue;
-            }
-            None => {}
+        if let Some(e) = decode_refusal(item.decode, &item.source, &obj, || "replacing") {
+            errors.push(e);
+            continue;
         }
         save_config(&a, &mut obj);
         let key = ObjKey::new(&rt.gk(), &obj.meta.namespace, &obj.meta.name);
@@ -1533,7 +1517,7 @@ fn force_replace(
     s: &mut Session,
     rt: &ResourceType,
     key: &ObjKey,
-    mut obj: Object,
+    obj: Object,
     grace: Option<i64>,
     timeout: crate::time::Millis,
     out: &mut Output,
@@ -1552,8 +1536,6 @@ fn force_replace(
             });
         }
     }
-    obj.meta.resource_version = 0;
-    obj.meta.uid.clear();
     s.sim.create(obj).map(|_| ())
 }
 
