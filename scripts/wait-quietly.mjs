@@ -5,8 +5,9 @@
 // page's main thread. Used right after a navigation or a click, that task fell inside the
 // windows the benchmarks measure: between the app's mount and its first paint, and in the
 // paste's apply stage (traced; for `?bench`, in whatever phase was running when it came —
-// BENCHMARKS.md, "The driver's own script", session 13). `page.evaluate` only needs Playwright's small utility script (~13 KB, a
-// task of 1–2 ms), so these waits poll inside the page with it instead.
+// BENCHMARKS.md, "The driver's own script", session 13). `page.evaluate` only needs
+// Playwright's small utility script (~13 KB, a task of 1–2 ms), so these waits poll
+// inside the page with it instead.
 
 /** What can be waited for. */
 const WHAT = ['mounted', 'painted', 'harness'];
