@@ -38,7 +38,9 @@ const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
     '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync',
-    '--enable-precise-memory-info'],
+    '--enable-precise-memory-info',
+    // ORRERY_CHROMIUM_ARGS: more switches, one a line (e.g. V8's `--js-flags=--no-liftoff --…`).
+    ...(process.env.ORRERY_CHROMIUM_ARGS || '').split('\n').filter(Boolean)],
 });
 const out = path.join(os.tmpdir(), `orrery-paste-ab-${process.pid}.json`);
 const PROFILE = Number(process.env.ORRERY_PASTE_PROFILE || 0);
@@ -98,7 +100,7 @@ try {
       const result = JSON.parse(await page.getByTestId('bench-results').textContent());
       const marks = await page.evaluate(() => {
         const at = (n) => performance.getEntriesByName(n)[0]?.startTime;
-        return { start: at('orrery-bench:paste-start'), end: at('orrery-bench:paste-end'), origin: performance.timeOrigin };
+        return { start: at('orrery-bench:paste-start'), end: at('orrery-bench:paste-end'), warm: at('orrery:warm-done'), origin: performance.timeOrigin };
       });
       await browser.stopTracing();
       await context.close();
@@ -121,6 +123,8 @@ try {
         longest_cpu: Math.max(0, ...tasks.map((e) => e.tdur ?? 0)) / 1000,
         longest_wall: Math.max(0, ...tasks.map((e) => e.dur ?? 0)) / 1000,
         load,
+        // How long before the paste the page's warm-up (src/warm.rs) was done (negative: after).
+        warm_lead: marks.warm === undefined ? NaN : marks.start - marks.warm,
       });
       const r = rows[d].at(-1);
       console.log(`${dirs[d]}: ${Object.entries(r).map(([k, v]) => `${k} ${Number(v).toFixed(1)}`).join(', ')}`);

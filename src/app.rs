@@ -53,6 +53,8 @@ pub fn Page(
     #[prop(optional_no_strip)] files: Option<Vec<EditorFile>>,
 ) -> impl IntoView {
     let pg = Playground::expect();
+    // The first paste's code compiled and optimized while the learner reads the page.
+    crate::warm::start();
     let files: Vec<EditorFile> = match files {
         Some(files) => files,
         None => {

@@ -27,5 +27,6 @@ pub mod share;
 pub mod state;
 pub mod theme;
 pub mod timebar;
+pub mod warm;
 
 pub use app::App;

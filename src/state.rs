@@ -637,29 +637,36 @@ impl Playground {
 fn after_first_paint(f: impl FnOnce() + 'static) {
     #[cfg(target_arch = "wasm32")]
     leptos::task::spawn_local(async move {
-        let Some(window) = web_sys::window() else {
-            return;
-        };
-        let performance = window.performance();
-        for _ in 0..BOOT_WAIT_FRAMES {
-            // The next animation frame (before its paint).
-            let frame = js_sys::Promise::new(&mut |resolve, _| {
-                let _ = window.request_animation_frame(&resolve);
-            });
-            let _ = wasm_bindgen_futures::JsFuture::from(frame).await;
-            if performance
-                .as_ref()
-                .is_some_and(|p| p.get_entries_by_name("first-contentful-paint").length() > 0)
-            {
-                break;
-            }
-        }
-        // A task after this frame's paint.
-        crate::editor::next_task().await;
+        first_paint().await;
         f();
     });
     #[cfg(not(target_arch = "wasm32"))]
     drop(f);
+}
+
+/// Resolves in a task after the page's first contentful paint (or after
+/// [`BOOT_WAIT_FRAMES`] frames, if the browser does not report it).
+#[cfg(target_arch = "wasm32")]
+pub async fn first_paint() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let performance = window.performance();
+    for _ in 0..BOOT_WAIT_FRAMES {
+        // The next animation frame (before its paint).
+        let frame = js_sys::Promise::new(&mut |resolve, _| {
+            let _ = window.request_animation_frame(&resolve);
+        });
+        let _ = wasm_bindgen_futures::JsFuture::from(frame).await;
+        if performance
+            .as_ref()
+            .is_some_and(|p| p.get_entries_by_name("first-contentful-paint").length() > 0)
+        {
+            break;
+        }
+    }
+    // A task after this frame's paint.
+    crate::editor::next_task().await;
 }
 
 /// Frames the boot work waits at most for the first contentful paint to be reported.
