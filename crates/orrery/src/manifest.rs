@@ -290,6 +290,33 @@ pub fn parse_shared(text: &str) -> Arc<Parsed> {
     parsed
 }
 
+/// [`parse_shared`] for a caller that consumes the documents (`kubectl apply -f` makes
+/// objects of them): the remembered parse of `text` is taken out of memory and its
+/// values moved rather than copied (copying the Argo CD install's took ~13 ms in the
+/// page, BENCHMARKS.md "Paste, session 14"); another text is parsed. The next
+/// [`parse_shared`] of the same text parses it again.
+pub fn take_shared(text: &str) -> Parsed {
+    let taken = if text.len() < REMEMBER_BYTES {
+        None
+    } else {
+        LAST.with(|l| {
+            let mut last = l.borrow_mut();
+            let same = last
+                .as_ref()
+                .is_some_and(|(t, _)| t.len() == text.len() && t == text);
+            if same {
+                last.take().map(|(_, p)| p)
+            } else {
+                None
+            }
+        })
+    };
+    match taken {
+        Some(p) => Arc::try_unwrap(p).unwrap_or_else(|p| (*p).clone()),
+        None => parse(text),
+    }
+}
+
 /// The remembered parse of exactly `text`, if it is the last large text parsed.
 pub fn remembered(text: &str) -> Option<Arc<Parsed>> {
     if text.len() < REMEMBER_BYTES {
@@ -3710,6 +3737,11 @@ status:
         let stepped = Parse::new(&text).finish_shared(&text);
         assert!(Arc::ptr_eq(&stepped, &parse_shared(&text)));
         // Small texts are not remembered.
+        // Taken for objects: moved out of memory, the same documents.
+        let taken = take_shared(&text);
+        assert_eq!(taken, *first);
+        assert!(remembered(&text).is_none());
+        assert_eq!(take_shared(&text), taken);
         let small = parse_shared(doc);
         assert!(!Arc::ptr_eq(&small, &parse_shared(doc)));
         forget_shared();

@@ -549,9 +549,33 @@ impl Object {
     /// (uid, resourceVersion, timestamps) are ignored; they are assigned at admission.
     /// Returns a message when the document is not an object with apiVersion and kind.
     pub fn from_manifest(v: &Value) -> Result<Object, String> {
-        let Some(m) = v.as_object() else {
-            return Err("the document is not a mapping of fields".into());
+        let m = v.as_object().ok_or_else(not_a_mapping)?;
+        let mut obj = Object::head_of_manifest(m)?;
+        for (k, val) in m {
+            if !matches!(k.as_str(), "apiVersion" | "kind" | "metadata") {
+                obj.body.insert(k.clone(), val.clone());
+            }
+        }
+        Ok(obj)
+    }
+
+    /// [`Object::from_manifest`] taking the document, whose fields then become the
+    /// object's without a copy (a large CRD's schema is megabytes of values).
+    pub fn from_manifest_owned(v: Value) -> Result<Object, String> {
+        let Value::Object(m) = v else {
+            return Err(not_a_mapping());
         };
+        let mut obj = Object::head_of_manifest(&m)?;
+        for (k, val) in m {
+            if !matches!(k.as_str(), "apiVersion" | "kind" | "metadata") {
+                obj.body.insert(k, val);
+            }
+        }
+        Ok(obj)
+    }
+
+    /// The object a manifest's mapping describes, without its body: type and metadata.
+    fn head_of_manifest(m: &serde_json::Map<String, Value>) -> Result<Object, String> {
         let api_version = m.get("apiVersion").and_then(Value::as_str).unwrap_or("");
         let kind = m.get("kind").and_then(Value::as_str).unwrap_or("");
         if api_version.is_empty() && kind.is_empty() {
@@ -581,13 +605,12 @@ impl Object {
                 .filter_map(|x| x.as_str().map(str::to_string))
                 .collect();
         }
-        for (k, val) in m {
-            if k != "apiVersion" && k != "kind" && k != "metadata" {
-                obj.body.insert(k.clone(), val.clone());
-            }
-        }
         Ok(obj)
     }
+}
+
+fn not_a_mapping() -> String {
+    "the document is not a mapping of fields".into()
 }
 
 /// `Kind` for the core group, `Kind.group` otherwise.

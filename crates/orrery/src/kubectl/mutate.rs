@@ -89,18 +89,20 @@ fn read_items(
                 }
             }
         };
-        // A large file the page's editor has just parsed is not parsed again.
-        let parsed = manifest::parse_shared(&text);
+        // A large file the page's editor has just parsed is not parsed again: its
+        // documents become the objects.
+        let parsed = manifest::take_shared(&text);
         for d in &parsed.diagnostics {
             errors.push(format!(
                 "error: error parsing {source}: error converting YAML to JSON: yaml: line {}: {}",
                 d.line, d.message
             ));
         }
-        for doc in &parsed.documents {
+        for doc in parsed.documents {
+            let decode = crate::decode::check(&doc.value, s.sim.version.at_least(25));
             items.push(Item {
-                obj: Object::from_manifest(&doc.value),
-                decode: crate::decode::check(&doc.value, s.sim.version.at_least(25)),
+                obj: Object::from_manifest_owned(doc.value),
+                decode,
                 source: source.clone(),
             });
         }
