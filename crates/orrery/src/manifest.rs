@@ -573,6 +573,16 @@ fn split_documents(text: &str) -> Vec<Segment> {
     let mut offset = 0;
     let mut line_no = 0;
     while offset < bytes.len() {
+        if cur.content {
+            // Inside a document only a line starting with `-` or `.` can end it: the
+            // lines before the next such line are skipped a word at a time.
+            let (next, skipped) = next_dash_or_dot_line(bytes, offset);
+            line_no += skipped;
+            offset = next;
+            if offset >= bytes.len() {
+                break;
+            }
+        }
         line_no += 1;
         let rest = &bytes[offset..];
         let full_len = rest
@@ -619,6 +629,54 @@ fn split_documents(text: &str) -> Vec<Segment> {
     cur.end = offset;
     out.push(cur);
     out
+}
+
+/// From `start` (the start of a line), the start of the first line that begins with `-`
+/// or `.` (`start` itself, or the text's end if none does) and how many lines come
+/// before it. Eight bytes at a time: the page runs this over a 2 MB paste, and a loop
+/// over bytes took ~8 ms of it in the browser (BENCHMARKS.md, "Paste, session 14").
+fn next_dash_or_dot_line(bytes: &[u8], start: usize) -> (usize, usize) {
+    const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
+    const LOW7: u64 = u64::from_le_bytes([0x7f; 8]);
+    const NEWLINES: u64 = u64::from_le_bytes([b'\n'; 8]);
+    let starts_marker = |at: usize| matches!(bytes.get(at), Some(b'-' | b'.'));
+    if starts_marker(start) {
+        return (start, 0);
+    }
+    let mut lines = 0;
+    // A newline at `at`: the line after it starts at `at + 1`.
+    let mut newline = |at: usize| -> Option<(usize, usize)> {
+        lines += 1;
+        let next = at + 1;
+        (next >= bytes.len() || starts_marker(next)).then_some((next, lines))
+    };
+    let mut at = start;
+    let words = bytes[start..].chunks_exact(8);
+    let tail = words.remainder().len();
+    for word in words {
+        let w = u64::from_le_bytes(word.try_into().unwrap_or([0; 8]));
+        let x = w ^ NEWLINES;
+        // A byte's high bit set exactly where `x` has a zero byte (a newline in `w`).
+        let mut found = !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7);
+        debug_assert_eq!(found & !HIGH, 0);
+        while found != 0 {
+            let i = (found.trailing_zeros() / 8) as usize;
+            if let Some(r) = newline(at + i) {
+                return r;
+            }
+            found &= found - 1;
+        }
+        at += 8;
+    }
+    for i in at..at + tail {
+        if bytes[i] == b'\n' {
+            if let Some(r) = newline(i) {
+                return r;
+            }
+        }
+    }
+    // The last line has no newline: it is skipped too.
+    (bytes.len(), lines + 1)
 }
 
 /// `line` without its leading spaces and tabs.
@@ -3699,6 +3757,16 @@ status:
             if let Ok(text) = std::fs::read_to_string(path) {
                 samples.push(text);
             }
+        }
+        // Texts of the characters that matter, in every arrangement a small generator
+        // makes (a line starting at each offset of the eight-byte words).
+        let mut rng = crate::rng::Rng::new(7);
+        for _ in 0..3_000 {
+            let len = (rng.next_u64() % 40) as usize;
+            let text: String = (0..len)
+                .map(|_| ['-', '.', '\n', 'a', '\r', ' ', '#', '%'][(rng.next_u64() % 8) as usize])
+                .collect();
+            samples.push(text);
         }
         for text in samples {
             let got: Vec<_> = split_documents(&text)
