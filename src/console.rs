@@ -607,6 +607,7 @@ fn Entry(entry: ConsoleEntry) -> impl IntoView {
     let failed = entry.code != 0;
     let output = entry.output;
     let has_output = !output.is_empty();
+    let table = is_table(&output);
     let at = orrery::time::rfc3339(entry.at);
     view! {
         <li class="console-entry" data-testid="console-entry" data-origin=entry.origin>
@@ -620,10 +621,30 @@ fn Entry(entry: ConsoleEntry) -> impl IntoView {
                 })}
             </pre>
             {has_output.then(|| view! {
-                <pre class="console-output" class:error=failed data-testid="console-text" translate="no">{output}</pre>
+                <pre class="console-output" class:error=failed class:table=table data-testid="console-text" translate="no">{output}</pre>
             })}
         </li>
     }
+}
+
+/// Whether `output` is one of kubectl's tables (its first line a header: two or more
+/// upper-case column names, two or more spaces apart). The console wraps long lines at
+/// its edge, except a table's, whose rows stay whole lines (scrolled sideways when
+/// wider than the console): a row broken over two lines no longer reads as a row.
+pub fn is_table(output: &str) -> bool {
+    let header = output.lines().next().unwrap_or("");
+    let columns: Vec<&str> = header
+        .split("  ")
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect();
+    columns.len() >= 2
+        && columns.iter().all(|c| {
+            c.starts_with(|ch: char| ch.is_ascii_uppercase())
+                && c.chars().all(|ch| {
+                    ch.is_ascii_uppercase() || ch.is_ascii_digit() || " -()./_".contains(ch)
+                })
+        })
 }
 
 /// Where a console entry came from, in words: `lesson` → `레슨`. An origin the table
@@ -666,6 +687,30 @@ mod tests {
         ReadyCommand {
             line: line.to_string(),
             stdin: stdin.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn kubectls_tables_are_told_from_other_output() {
+        for table in [
+            "NAME    READY   STATUS    RESTARTS   AGE\nweb     1/1     Running   0          5s\n",
+            "NAME                 PROVISIONER                RECLAIMPOLICY   VOLUMEBINDINGMODE   ALLOWVOLUMEEXPANSION   AGE\n",
+            "LAST SEEN   TYPE     REASON    OBJECT    MESSAGE\n",
+            "NAME                  TYPE        CLUSTER-IP   EXTERNAL-IP   PORT(S)   AGE\n",
+        ] {
+            assert!(is_table(table), "{table}");
+        }
+        for other in [
+            "",
+            "deployment.apps/web created\n",
+            "No resources found in default namespace.\n",
+            "Warning: resource deployments/web is missing the kubectl.kubernetes.io/last-applied-configuration annotation which is required by kubectl apply.\n",
+            "error: the server doesn't have a resource type \"foo\"\n",
+            "Name:         web\nNamespace:    default\n",
+            "NAME\nweb\n",
+            "HTTP/1.1 200 OK  Server: nginx\n",
+        ] {
+            assert!(!is_table(other), "{other}");
         }
     }
 

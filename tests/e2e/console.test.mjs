@@ -153,6 +153,48 @@ test('kubectl run makes a pod (and --expose its service) that the canvas draws; 
   }
 });
 
+test('a line longer than the console wraps at its edge; a table keeps its rows whole', async () => {
+  const session = await open();
+  const { page } = session;
+  try {
+    // Apply's warning for an object made without --save-config is one 300-character line.
+    await run(page, 'kubectl create deployment web --image=nginx');
+    await run(page, 'kubectl create deployment web --image=nginx --dry-run=client -o yaml > web.yaml');
+    await run(page, 'kubectl apply -f web.yaml');
+    const text = await lastOutput(page);
+    const warning = text.split('\n')[0];
+    assert.match(warning, /^Warning: resource deployments\/web is missing the kubectl\.kubernetes\.io\/last-applied-configuration annotation/);
+    assert.ok(warning.length > 200, `a long line (${warning.length} characters)`);
+    const box = await page.evaluate(() => {
+      const scroll = document.querySelector('.console-scroll');
+      const out = [...document.querySelectorAll('[data-testid="console-text"]')].at(-1);
+      const lineHeight = parseFloat(getComputedStyle(out).lineHeight);
+      return { scrollWidth: scroll.scrollWidth, clientWidth: scroll.clientWidth, lines: out.getBoundingClientRect().height / lineHeight };
+    });
+    // Nothing to scroll sideways, and the warning takes several rows of the console.
+    assert.ok(box.scrollWidth <= box.clientWidth, `no sideways scroll (${box.scrollWidth} > ${box.clientWidth})`);
+    assert.ok(box.lines >= 4, `the warning wraps (${box.lines.toFixed(1)} rows for 2 lines of output)`);
+    // The text is the same: wrapping is only how it is shown.
+    assert.equal(await lastOutput(page), text);
+    // A table wider than the console: one row a line, read by scrolling sideways.
+    await run(page, 'kubectl get storageclass');
+    const table = await page.evaluate(() => {
+      const out = [...document.querySelectorAll('[data-testid="console-text"]')].at(-1);
+      const lineHeight = parseFloat(getComputedStyle(out).lineHeight);
+      return {
+        rows: out.textContent.trimEnd().split('\n').length,
+        lines: out.getBoundingClientRect().height / lineHeight,
+        wide: out.scrollWidth > document.querySelector('.console-scroll').clientWidth,
+      };
+    });
+    assert.ok(table.wide, 'the table is wider than the console');
+    assert.equal(Math.round(table.lines), table.rows, 'each row on one line');
+    assertClean(session);
+  } finally {
+    await session.context.close();
+  }
+});
+
 test('kubectl create ingress makes a rule the canvas draws, and a request for its host reaches a pod through it', async () => {
   const session = await open();
   const { page } = session;
