@@ -1417,7 +1417,9 @@ fn RequestForm() -> impl IntoView {
 fn QuietList(layout: Memo<Arc<Layout>>) -> impl IntoView {
     let pg = Playground::expect();
     let i18n = I18n::expect();
-    let items = move || {
+    // A memo: the list rarely changes when the layout does (every step of a converging
+    // cluster), and an unchanged list then costs its keyed list no diff of its items.
+    let items = Memo::new(move |_| {
         layout.with(|l| {
             l.scene
                 .quiet
@@ -1432,13 +1434,13 @@ fn QuietList(layout: Memo<Arc<Layout>>) -> impl IntoView {
                 })
                 .collect::<Vec<_>>()
         })
-    };
+    });
     view! {
-        <Show when=move || layout.with(|l| !l.scene.quiet.is_empty())>
+        <Show when=move || items.with(|q| !q.is_empty())>
             <div class="quiet" data-testid="quiet-list">
                 <span class="quiet-title">{i18n.text(T::QuietTitle)}</span>
                 <ul>
-                    <For each=items key=|q| q.0.clone() let:q>
+                    <For each=move || items.get() key=|q| q.0.clone() let:q>
                         <li>
                             <button type="button" class="quiet-item" data-testid="quiet-item" translate="no"
                                 data-uid=q.0.clone()

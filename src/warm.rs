@@ -17,6 +17,9 @@
 //! periods between frames (`requestIdleCallback`; a task at a time where the browser
 //! has none), so that no frame or input waits for it.
 
+// Natively (the unit tests) only the test runs the work; the page's loop is wasm-only.
+#![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+
 use crate::report::FileReport;
 use crate::scenario;
 use orrery::shell::Session;
