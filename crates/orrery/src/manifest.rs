@@ -3751,11 +3751,12 @@ status:
             samples.push(s.to_string());
         }
         for path in [
+            "../../fuzz/regressions/manifest/fast-reader-dot-marker-after-lone-cr",
             "../../../shared/fixtures/real-world/argoproj__argo-cd/install.yaml",
             "../../../shared/fixtures/real-world/argoproj__argo-cd/concatenated.yaml",
         ] {
-            if let Ok(text) = std::fs::read_to_string(path) {
-                samples.push(text);
+            if let Ok(bytes) = std::fs::read(path) {
+                samples.push(lone_cr_to_lf(&String::from_utf8_lossy(&bytes)).into_owned());
             }
         }
         // Texts of the characters that matter, in every arrangement a small generator

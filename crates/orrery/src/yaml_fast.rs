@@ -84,13 +84,25 @@ pub struct Read {
 }
 
 /// No carriage return, byte-order mark, control character or character libyaml reads as a
-/// line break (NEL, U+2028, U+2029) or refuses (U+FFFE, U+FFFF): those go to libyaml.
+/// line break (NEL, U+2028, U+2029) or refuses (U+FFFE, U+FFFF): those go to libyaml. Nor
+/// a line that starts with the document-end marker `...` and goes on after it (`... a: 1`):
+/// libyaml ends the document there and reads the rest as another, where this reader would
+/// take `... a` for a key (found by the `manifest` fuzz target, session 14).
 fn printable(s: &[u8]) -> bool {
+    let end_marker = |at: usize| {
+        s[at..].starts_with(b"...") && matches!(s.get(at + 3), None | Some(b' ' | b'\t' | b'\n'))
+    };
+    if end_marker(0) {
+        return false;
+    }
     let mut i = 0;
     while i < s.len() {
         let b = s[i];
         if b < 0x80 {
             if (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7f {
+                return false;
+            }
+            if b == b'\n' && end_marker(i + 1) {
                 return false;
             }
             i += 1;

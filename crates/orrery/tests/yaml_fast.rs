@@ -114,6 +114,13 @@ fn the_fuzz_corpus_reads_the_same() {
 /// Snippets at the edges of what the fast reader reads. The ones marked `fast` must be
 /// read by it (so these features are really exercised); all must read the same.
 const SNIPPETS: &[(bool, &str)] = &[
+    // A line starting with the document-end marker ends the document even with text after
+    // it (libyaml reads that text as another document); `...` in a value does not.
+    (false, "a: 1\n...  b: 2\n"),
+    (false, "a: 1\n... b: 2\nc: 3\n"),
+    (false, "...\na: 1\n"),
+    (true, "a: ...\nb: x...\n"),
+    (true, "a:\n- ...x\n"),
     (true, "a: 1\nb: -2\nc: 0\nd: 18446744073709551615\ne: x\n"),
     (
         true,
