@@ -137,21 +137,13 @@ async fn run() {
         // At least one unit a slice, then more while the idle period lasts.
         while let Some(unit) = units.next() {
             std::hint::black_box(work(&mut session, unit));
-            if now() - start > budget - MARGIN_MS {
+            if crate::clock::now_ms() - start > budget - MARGIN_MS {
                 break;
             }
         }
     }
     drop(session);
     crate::bench::mark("orrery:warm-done");
-}
-
-#[cfg(target_arch = "wasm32")]
-fn now() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map(|p| p.now())
-        .unwrap_or(0.0)
 }
 
 /// Waits for an idle period; returns when it began and how long it lasts (ms). Where
@@ -174,12 +166,12 @@ async fn idle() -> (f64, f64) {
     });
     if !asked {
         crate::editor::next_task().await;
-        return (now(), 8.0);
+        return (crate::clock::now_ms(), 8.0);
     }
     let deadline = wasm_bindgen_futures::JsFuture::from(promise)
         .await
         .unwrap_or(JsValue::UNDEFINED);
-    let start = now();
+    let start = crate::clock::now_ms();
     let budget = js_sys::Reflect::get(&deadline, &JsValue::from_str("timeRemaining"))
         .ok()
         .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
