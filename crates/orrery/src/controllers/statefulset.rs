@@ -110,40 +110,10 @@ pub fn revision_name(set: &str, hash: &str) -> String {
 
 /// JSON with object keys sorted at every level, as Go's `json.Marshal` of a map writes
 /// it: the revision data and its hash do not depend on how the manifest was ordered.
+/// serde_json's map is sorted (no `preserve_order`), so its writer does this without the
+/// key set and the string per key this wrote for every pass of every set.
 pub fn canonical_json(v: &Value) -> String {
-    let mut s = String::new();
-    write_canonical(v, &mut s);
-    s
-}
-
-fn write_canonical(v: &Value, s: &mut String) {
-    match v {
-        Value::Object(m) => {
-            s.push('{');
-            let mut keys: BTreeSet<&String> = BTreeSet::new();
-            keys.extend(m.keys());
-            for (i, k) in keys.into_iter().enumerate() {
-                if i > 0 {
-                    s.push(',');
-                }
-                s.push_str(&Value::String(k.clone()).to_string());
-                s.push(':');
-                write_canonical(&m[k], s);
-            }
-            s.push('}');
-        }
-        Value::Array(a) => {
-            s.push('[');
-            for (i, x) in a.iter().enumerate() {
-                if i > 0 {
-                    s.push(',');
-                }
-                write_canonical(x, s);
-            }
-            s.push(']');
-        }
-        other => s.push_str(&other.to_string()),
-    }
+    super::deployment::canonical_json(v)
 }
 
 /// R1.7 `getPatch`: the revision data is the set's template as a replace patch.

@@ -222,7 +222,10 @@ fn finished_at(c: &Value) -> Option<Millis> {
 /// first; `Completed` with a container still running reads `Running` (or `NotReady`);
 /// a deleting pod reads `Terminating` (`Unknown` when its node was lost).
 fn summarize(pod: &Object) -> Summary {
-    let arr = |path: &[&str]| pod.get(path).as_array().cloned().unwrap_or_default();
+    // Borrowed, not copied: the scene works this out for every pod at each change
+    // (`scene::build_cached`, the endpoints' edges), and a pod's containers are its
+    // largest part.
+    let arr = |path: &[&str]| -> &[Value] { pod.get(path).as_array().map_or(&[], Vec::as_slice) };
     let phase = pod.str_at(&["status", "phase"]).unwrap_or("");
     let mut reason = pod
         .str_at(&["status", "reason"])
