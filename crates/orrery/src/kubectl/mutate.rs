@@ -63,6 +63,10 @@ struct Item {
     /// Whether the document's fields decode into the API's types (`decode::check`).
     decode: Option<crate::decode::Refusal>,
     source: String,
+    /// The document's `metadata.resourceVersion`, if it has one: the object is built
+    /// without it (the store assigns its own), but `kubectl replace` sends it as a
+    /// precondition.
+    resource_version: Option<String>,
 }
 
 /// Reads every `-f` source: a virtual file, a file next to the transcript, or `-` (stdin).
@@ -100,10 +104,16 @@ fn read_items(
         }
         for doc in parsed.documents {
             let decode = crate::decode::check(&doc.value, s.sim.version.at_least(25));
+            let resource_version = match doc.value.pointer("/metadata/resourceVersion") {
+                Some(Value::String(v)) if !v.is_empty() => Some(v.clone()),
+                Some(Value::Number(n)) => Some(n.to_string()),
+                _ => None,
+            };
             items.push(Item {
                 obj: Object::from_manifest_owned(doc.value),
                 decode,
                 source: source.clone(),
+                resource_version,
             });
         }
     }
@@ -1419,9 +1429,11 @@ fn client_dry_run_doc(sim: &crate::sim::Sim, mut v: Value, what: &str, explicit_
 /// PUT): what the file leaves out is gone — labels, annotations (the last-applied one
 /// too, unless `--save-config`), fields — and defaulted again; the server keeps the
 /// object's identity (UID, creation time), its status and its deletion. Not found: an
-/// error, nothing made. (A `resourceVersion` in the file is not compared with the live
-/// one — objects are read from manifests without it — so a stale file replaces where a
-/// cluster answers 409 Conflict: a known deviation.) `--force`: the object is deleted
+/// error, nothing made. A `metadata.resourceVersion` in the file is a precondition, as
+/// the API server's optimistic concurrency makes it: when the live object has been
+/// written since (another resourceVersion), 409 Conflict and nothing replaced — the
+/// error of `kubectl get -o yaml > f`, a change by someone else, `kubectl replace -f f`.
+/// Without one the replace is unconditional. `--force`: the object is deleted
 /// (with its grace period, `--grace-period`), kubectl waits until it is gone
 /// (`--timeout`, 5 minutes when 0 or unset) and creates it anew — how a pod's fields
 /// that an update may not change are changed. `--dry-run` and `-o` are not simulated.
@@ -1472,7 +1484,7 @@ pub fn replace(s: &mut Session, words: &[String], stdin: Option<&str>) -> Output
         let result = if a.bool("force") {
             force_replace(s, &rt, &key, obj, grace, timeout, &mut out)
         } else {
-            replace_one(s, &rt, &key, obj)
+            replace_one(s, &rt, &key, obj, item.resource_version.as_deref())
         };
         match result {
             Ok(()) => out.linef(format_args!("{}/{name} replaced", rt.qualified_singular())),
@@ -1498,6 +1510,7 @@ fn replace_one(
     rt: &ResourceType,
     key: &ObjKey,
     mut obj: Object,
+    resource_version: Option<&str>,
 ) -> Result<(), ApiError> {
     let Some(stored) = s.sim.store.get(key) else {
         return Err(ApiError::NotFound {
@@ -1505,6 +1518,11 @@ fn replace_one(
             name: key.name.clone(),
         });
     };
+    // The update's precondition (`GuaranteedUpdate` in the API server's storage): a
+    // resourceVersion that is not the live one is a conflict.
+    if resource_version.is_some_and(|rv| rv != stored.meta.resource_version.to_string()) {
+        return Err(conflict(rt, &key.name));
+    }
     super::edit::keep_server_fields(stored, &mut obj);
     obj.meta.created_seq = stored.meta.created_seq;
     obj.body.remove("status");
@@ -1512,6 +1530,20 @@ fn replace_one(
         obj.body.insert("status".into(), status);
     }
     s.sim.update(obj).map(|_| ())
+}
+
+/// 409 Conflict: `Operation cannot be fulfilled on <resource> "<name>": the object has
+/// been modified; please apply your changes to the latest version and try again`
+/// (apimachinery's `NewConflict` with `OptimisticLockErrorMsg`).
+fn conflict(rt: &ResourceType, name: &str) -> ApiError {
+    ApiError::Other {
+        reason: "Conflict".into(),
+        message: format!(
+            "Operation cannot be fulfilled on {} {}: the object has been modified; please apply your changes to the latest version and try again",
+            rt.qualified_plural(),
+            crate::errors::go_quote(name)
+        ),
+    }
 }
 
 /// `kubectl replace --force`: delete, wait until gone, create.
