@@ -176,6 +176,20 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    /// 409 Conflict, an update's resourceVersion precondition not met: `Operation cannot
+    /// be fulfilled on <resource> "<name>": the object has been modified; please apply
+    /// your changes to the latest version and try again` (apimachinery's `NewConflict`
+    /// with `OptimisticLockErrorMsg`). `resource` is the qualified plural.
+    pub fn conflict(resource: &str, name: &str) -> ApiError {
+        ApiError::Other {
+            reason: "Conflict".into(),
+            message: format!(
+                "Operation cannot be fulfilled on {resource} {}: the object has been modified; please apply your changes to the latest version and try again",
+                go_quote(name)
+            ),
+        }
+    }
+
     pub fn reason(&self) -> &str {
         match self {
             ApiError::NotFound { .. } => "NotFound",

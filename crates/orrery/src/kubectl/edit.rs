@@ -733,11 +733,10 @@ fn edit_map(s: &mut Session, words: &[String], which: Which) -> Output {
         }
         if let Some(rv) = a.get("resource-version") {
             if rv != stored.meta.resource_version.to_string() {
-                out.linef(format_args!(
-                    "Error from server (Conflict): Operation cannot be fulfilled on {} \"{}\": the object has been modified; please apply your changes to the latest version and try again",
-                    rt.qualified_plural(),
-                    key.name
-                ));
+                out.line(
+                    &crate::errors::ApiError::conflict(&rt.qualified_plural(), &key.name)
+                        .kubectl_text(),
+                );
                 out.code = 1;
                 continue;
             }

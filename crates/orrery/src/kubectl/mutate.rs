@@ -1521,7 +1521,7 @@ fn replace_one(
     // The update's precondition (`GuaranteedUpdate` in the API server's storage): a
     // resourceVersion that is not the live one is a conflict.
     if resource_version.is_some_and(|rv| rv != stored.meta.resource_version.to_string()) {
-        return Err(conflict(rt, &key.name));
+        return Err(ApiError::conflict(&rt.qualified_plural(), &key.name));
     }
     super::edit::keep_server_fields(stored, &mut obj);
     obj.meta.created_seq = stored.meta.created_seq;
@@ -1530,20 +1530,6 @@ fn replace_one(
         obj.body.insert("status".into(), status);
     }
     s.sim.update(obj).map(|_| ())
-}
-
-/// 409 Conflict: `Operation cannot be fulfilled on <resource> "<name>": the object has
-/// been modified; please apply your changes to the latest version and try again`
-/// (apimachinery's `NewConflict` with `OptimisticLockErrorMsg`).
-fn conflict(rt: &ResourceType, name: &str) -> ApiError {
-    ApiError::Other {
-        reason: "Conflict".into(),
-        message: format!(
-            "Operation cannot be fulfilled on {} {}: the object has been modified; please apply your changes to the latest version and try again",
-            rt.qualified_plural(),
-            crate::errors::go_quote(name)
-        ),
-    }
 }
 
 /// `kubectl replace --force`: delete, wait until gone, create.
