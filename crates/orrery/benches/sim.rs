@@ -1,7 +1,10 @@
 //! Simulator benchmarks (issue: simulator core; budgets in BENCHMARKS.md):
 //! parse + admit + converge for 10, 100, 1,000 and 5,000 objects, one controller pass
 //! over a settled cluster of 1,000 and 5,000 pods, and a jump to a moment of a
-//! 10,000-step history (`Timeline::state_at`). Run with `cargo bench -p orrery`.
+//! 10,000-step history (`Timeline::state_at`), and the canvas's scene of a settled
+//! cluster of 1,000 and 5,000 pods behind Services (`scene::build_cached`, with a cold
+//! and a warm pod cache: what the page works out at each draw). Run with
+//! `cargo bench -p orrery`.
 
 use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion};
 use orrery::shell::Session;
@@ -123,5 +126,32 @@ fn replay_to_moment(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, parse_admit_converge, one_pass, replay_to_moment);
+fn scene_build(c: &mut Criterion) {
+    let mut g = c.benchmark_group("scene_build");
+    g.sample_size(20);
+    for pods in [1_000usize, 5_000] {
+        let mut s = cluster_with_pods(pods);
+        // A Service in front of every Deployment: the scene draws an endpoint edge to
+        // each ready pod, which reads the pod's READY count.
+        let mut m = String::new();
+        for d in 0..pods.div_ceil(100) {
+            m.push_str(&format!(
+                "---\napiVersion: v1\nkind: Service\nmetadata:\n  name: big-{d}\nspec:\n  selector:\n    app: big-{d}\n  ports:\n  - port: 80\n"
+            ));
+        }
+        s.files.insert("svc.yaml".into(), m);
+        s.exec("kubectl apply -f svc.yaml", None);
+        s.exec("sleep 10s", None);
+        g.bench_function(BenchmarkId::new("cold_cache", pods), |b| {
+            b.iter(|| orrery::scene::build(&s.sim))
+        });
+        let mut cache = orrery::scene::VisualCache::default();
+        g.bench_function(BenchmarkId::new("warm_cache", pods), |b| {
+            b.iter(|| orrery::scene::build_cached(&s.sim, &mut cache))
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, parse_admit_converge, one_pass, replay_to_moment, scene_build);
 criterion_main!(benches);

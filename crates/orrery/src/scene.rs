@@ -324,6 +324,9 @@ struct PodCard {
     /// [`claim_names`]: read twice per pod and build (claims placed under their pods,
     /// then the pod → claim lines).
     claims: Vec<String>,
+    /// Every container ready (kubectl's READY `n/n`, n > 0): the endpoint line's state,
+    /// read for each Service that selects the pod.
+    all_ready: bool,
 }
 
 impl PodCard {
@@ -331,6 +334,7 @@ impl PodCard {
         // One summary for the STATUS text and the ready counts (its RESTARTS, which
         // depends on the time, is not used).
         let summary = pod_summary(sim, p);
+        let all_ready = summary.ready == summary.total && summary.total > 0;
         let (status, detail) = visual(summary.status, summary.ready, summary.total);
         let mut explain = String::new();
         if let Some(node_name) = p.str_at(&["spec", "nodeName"]) {
@@ -351,6 +355,7 @@ impl PodCard {
             status,
             explain,
             claims: claim_names(p),
+            all_ready,
         }
     }
 }
@@ -894,8 +899,7 @@ pub fn build_cached(sim: &Sim, cache: &mut VisualCache) -> Scene {
                 if !sel.matches(&p.meta.labels) || p.get(&["status", "podIP"]).is_null() {
                     continue;
                 }
-                let ready = pod_ready_counts(p);
-                let kind = if ready.0 == ready.1 && ready.1 > 0 && !p.is_deleting() {
+                let kind = if cache.card(sim, p).all_ready && !p.is_deleting() {
                     EdgeKind::EndpointReady
                 } else {
                     EdgeKind::EndpointNotReady
