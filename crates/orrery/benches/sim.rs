@@ -153,5 +153,11 @@ fn scene_build(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, parse_admit_converge, one_pass, replay_to_moment, scene_build);
+criterion_group!(
+    benches,
+    parse_admit_converge,
+    one_pass,
+    replay_to_moment,
+    scene_build
+);
 criterion_main!(benches);

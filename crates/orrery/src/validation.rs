@@ -778,12 +778,22 @@ fn statefulset(sim: &Sim, obj: &Object, old: Option<&Object>) -> Vec<FieldError>
             !mutable.contains(&k.as_str()) && !empty
         };
         let empty = serde_json::Map::new();
-        let fields = |spec: &Value| spec.as_object().unwrap_or(&empty).iter().filter(kept).count();
+        let fields = |spec: &Value| {
+            spec.as_object()
+                .unwrap_or(&empty)
+                .iter()
+                .filter(kept)
+                .count()
+        };
         let same = std::ptr::eq(obj.spec(), old.spec())
             || (fields(obj.spec()) == fields(old.spec())
-                && obj.spec().as_object().unwrap_or(&empty).iter().filter(kept).all(|(k, v)| {
-                    old.spec().get(k.as_str()).is_some_and(|w| w == v)
-                }));
+                && obj
+                    .spec()
+                    .as_object()
+                    .unwrap_or(&empty)
+                    .iter()
+                    .filter(kept)
+                    .all(|(k, v)| old.spec().get(k.as_str()).is_some_and(|w| w == v)));
         if !same {
             errs.push(FieldError::forbidden("spec", message));
         }

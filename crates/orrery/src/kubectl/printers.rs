@@ -279,7 +279,9 @@ fn summarize(pod: &Object) -> Summary {
         }
         let term = at(c, &["state", "terminated"]);
         let waiting = c
-            .get("state").and_then(|s| s.get("waiting")).and_then(|w| w.get("reason"))
+            .get("state")
+            .and_then(|s| s.get("waiting"))
+            .and_then(|w| w.get("reason"))
             .and_then(Value::as_str)
             .unwrap_or("");
         if term.is_some_and(|t| t["exitCode"].as_i64() == Some(0)) {
@@ -319,7 +321,9 @@ fn summarize(pod: &Object) -> Summary {
             restarts += c["restartCount"].as_i64().unwrap_or(0);
             last = max(last, finished_at(c));
             let waiting = c
-                .get("state").and_then(|s| s.get("waiting")).and_then(|w| w.get("reason"))
+                .get("state")
+                .and_then(|s| s.get("waiting"))
+                .and_then(|w| w.get("reason"))
                 .and_then(Value::as_str)
                 .unwrap_or("");
             let term = at(c, &["state", "terminated"]);
