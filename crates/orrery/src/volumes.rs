@@ -225,7 +225,7 @@ pub fn resolve(sim: &Sim, pod: &Object, container: &str, path: &str) -> Resolved
     base(format!("emptydir:{}/{name}", pod.meta.uid), false)
 }
 
-fn base64_decode(s: &str) -> Option<String> {
+pub(crate) fn base64_decode(s: &str) -> Option<String> {
     const ALPHA: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut bits: u32 = 0;
     let mut n = 0;

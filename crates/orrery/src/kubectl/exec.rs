@@ -157,12 +157,182 @@ pub fn exec(s: &mut Session, words: &[String]) -> Output {
         "PATH".into(),
         "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into(),
     );
+    let env = container_env(sh.sim, &pod, &sh.container);
+    sh.env.extend(env);
     let code = sh.run_argv(&a.after_dashes);
     out.text.push_str(&sh.out);
     if code != 0 {
         out.linef(format_args!("command terminated with exit code {code}"));
     }
     out.code = code;
+    out
+}
+
+/// The variables the container was given, as the kubelet makes them
+/// (`makeEnvironmentVariables`): every `envFrom` source in order (its keys, with the
+/// source's `prefix`), then `env` in order, a later name replacing an earlier one.
+/// `valueFrom` reads a ConfigMap's key, a Secret's key (decoded) or one of the pod's own
+/// fields (`fieldRef`); a `value`'s `$(NAME)` is replaced by a variable set before it
+/// (unknown names stay as written, `$$` is a `$`). A missing optional source or key sets
+/// nothing (a missing required one kept the container from starting). Not set (UNVERIFIED
+/// which a learner would miss first): the Services' variables (`KUBERNETES_SERVICE_HOST`
+/// …), the image's own (`NGINX_VERSION` …), `resourceFieldRef`. `env` prints them sorted
+/// by name; a real container's order is the runtime's.
+fn container_env(sim: &Sim, pod: &Object, container: &str) -> Vec<(String, String)> {
+    let ns = &pod.meta.namespace;
+    let Some(c) = ["containers", "initContainers"]
+        .iter()
+        .filter_map(|l| pod.get(&["spec", l]).as_array())
+        .flatten()
+        .find(|c| c.get("name").and_then(|n| n.as_str()) == Some(container))
+    else {
+        return vec![];
+    };
+    // A ConfigMap's or Secret's keys as text (a Secret's `data` is base64).
+    let source = |kind: &str, name: &str| -> Option<Vec<(String, String)>> {
+        let o = sim.store.find(kind, ns, name)?;
+        let mut kv = vec![];
+        for (k, v) in o.get(&["data"]).as_object().into_iter().flatten() {
+            let text = v.as_str().unwrap_or("");
+            let text = if kind == "Secret" {
+                volumes::base64_decode(text).unwrap_or_default()
+            } else {
+                text.to_string()
+            };
+            kv.push((k.clone(), text));
+        }
+        Some(kv)
+    };
+    let mut vars: Vec<(String, String)> = vec![];
+    let set = |vars: &mut Vec<(String, String)>, k: String, v: String| {
+        vars.retain(|(n, _)| *n != k);
+        vars.push((k, v));
+    };
+    for from in c
+        .get("envFrom")
+        .and_then(|v| v.as_array())
+        .into_iter()
+        .flatten()
+    {
+        let prefix = from.get("prefix").and_then(|p| p.as_str()).unwrap_or("");
+        for (field, kind) in [("configMapRef", "ConfigMap"), ("secretRef", "Secret")] {
+            let Some(name) = from
+                .get(field)
+                .and_then(|r| r.get("name"))
+                .and_then(|n| n.as_str())
+            else {
+                continue;
+            };
+            for (k, v) in source(kind, name).unwrap_or_default() {
+                set(&mut vars, format!("{prefix}{k}"), v);
+            }
+        }
+    }
+    for e in c
+        .get("env")
+        .and_then(|v| v.as_array())
+        .into_iter()
+        .flatten()
+    {
+        let Some(name) = e.get("name").and_then(|n| n.as_str()) else {
+            continue;
+        };
+        let value = if let Some(from) = e.get("valueFrom") {
+            let key_of = |field: &str, kind: &str| -> Option<String> {
+                let r = from.get(field)?;
+                let name = r.get("name").and_then(|n| n.as_str()).unwrap_or("");
+                let key = r.get("key").and_then(|k| k.as_str()).unwrap_or("");
+                source(kind, name)?
+                    .into_iter()
+                    .find(|(k, _)| k == key)
+                    .map(|(_, v)| v)
+            };
+            let field = from
+                .get("fieldRef")
+                .and_then(|f| f.get("fieldPath"))
+                .and_then(|p| p.as_str())
+                .and_then(|path| pod_field(sim, pod, path));
+            key_of("configMapKeyRef", "ConfigMap")
+                .or_else(|| key_of("secretKeyRef", "Secret"))
+                .or(field)
+        } else {
+            Some(expand_env(
+                e.get("value").and_then(|v| v.as_str()).unwrap_or(""),
+                &vars,
+            ))
+        };
+        if let Some(v) = value {
+            set(&mut vars, name.to_string(), v);
+        }
+    }
+    vars
+}
+
+/// A `fieldRef` of the downward API: the pod's own fields.
+fn pod_field(sim: &Sim, pod: &Object, path: &str) -> Option<String> {
+    let quoted = |prefix: &str| {
+        path.strip_prefix(prefix)
+            .and_then(|r| r.strip_suffix("']"))
+            .map(str::to_string)
+    };
+    match path {
+        "metadata.name" => Some(pod.meta.name.clone()),
+        "metadata.namespace" => Some(pod.meta.namespace.clone()),
+        "metadata.uid" => Some(pod.meta.uid.clone()),
+        "spec.nodeName" | "spec.serviceAccountName" | "status.podIP" | "status.hostIP" => {
+            let (a, b) = path.split_once('.')?;
+            let v = pod.str_at(&[a, b]).map(str::to_string);
+            // The node's IP where the pod's status does not carry it.
+            v.or_else(|| (path == "status.hostIP").then(|| sim.cluster.node_ip.clone()))
+        }
+        _ => {
+            if let Some(k) = quoted("metadata.labels['") {
+                return pod.meta.labels.get(&k).cloned();
+            }
+            if let Some(k) = quoted("metadata.annotations['") {
+                return pod.meta.annotations.get(&k).cloned();
+            }
+            None
+        }
+    }
+}
+
+/// Kubernetes' `$(NAME)` expansion of an `env` value over the variables set before it:
+/// a known name is replaced, an unknown one left as written, `$$` is a `$`.
+fn expand_env(value: &str, vars: &[(String, String)]) -> String {
+    let mut out = String::new();
+    let mut rest = value;
+    while let Some(i) = rest.find('$') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        if let Some(r) = after.strip_prefix('$') {
+            out.push('$');
+            rest = r;
+        } else if let Some(inner) = after.strip_prefix('(') {
+            match inner.find(')') {
+                Some(j) => {
+                    let name = &inner[..j];
+                    match vars.iter().rev().find(|(k, _)| k == name) {
+                        Some((_, v)) => out.push_str(v),
+                        None => {
+                            out.push_str("$(");
+                            out.push_str(name);
+                            out.push(')');
+                        }
+                    }
+                    rest = &inner[j + 1..];
+                }
+                None => {
+                    out.push_str("$(");
+                    rest = inner;
+                }
+            }
+        } else {
+            out.push('$');
+            rest = after;
+        }
+    }
+    out.push_str(rest);
     out
 }
 
@@ -747,6 +917,7 @@ impl Shell<'_> {
                 | "false"
                 | "sleep"
                 | "env"
+                | "printenv"
         )
     }
 
@@ -1165,6 +1336,18 @@ impl Shell<'_> {
                     _ = write!(io.stdout, "{k}={v}\n");
                 }
                 0
+            }
+            // `printenv NAME…`: each value set, a line each; 1 if any is not set.
+            "printenv" if args.is_empty() => self.builtin("env", args, io),
+            "printenv" => {
+                let mut code = 0;
+                for name in args {
+                    match self.env.get(name) {
+                        Some(v) => _ = write!(io.stdout, "{v}\n"),
+                        None => code = 1,
+                    }
+                }
+                code
             }
             "echo" => {
                 let mut newline = true;
