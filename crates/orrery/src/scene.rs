@@ -879,8 +879,8 @@ pub fn build_cached(sim: &Sim, cache: &mut VisualCache) -> Scene {
             }
         }
         // The namespace's pods by label pair, built once: each Service then looks at the
-        // pods that carry its selector's first pair (a Service's selector is equality on
-        // every pair), not at every pod — services × pods was the build's largest term
+        // pods that carry the rarest pair of its selector (a Service's selector is
+        // equality on every pair), not at every pod — services × pods was the build's largest term
         // at 5,000 pods behind 50 Services. Positions into `pods`, ascending: the lines
         // come in the same order as from a walk over every pod.
         let mut by_label: HashMap<(&str, &str), Vec<usize>, Fnv> = HashMap::default();
@@ -1519,10 +1519,6 @@ mod tests {
         assert_eq!(build_cached(&s.sim, &mut cache), build(&s.sim));
     }
 
-    /// The page keeps one cache across every draw and every jump in time: over random
-    /// histories (deployments, a StatefulSet, bare pods, scaling across the glyph
-    /// threshold, deleted pods, time passing), a build with that warm cache equals a
-    /// cold one, at the present and at earlier moments revisited in random order.
     #[test]
     fn endpoint_lines_are_the_pods_each_service_selects() {
         // The lines from each Service go to the pods of its namespace that have an IP and
@@ -1585,6 +1581,10 @@ mod tests {
         assert_eq!(checked, 8, "{:?}", scene.edges);
     }
 
+    /// The page keeps one cache across every draw and every jump in time: over random
+    /// histories (deployments, a StatefulSet, bare pods, scaling across the glyph
+    /// threshold, deleted pods, time passing), a build with that warm cache equals a
+    /// cold one, at the present and at earlier moments revisited in random order.
     #[test]
     fn a_warm_cache_builds_what_a_cold_one_does() {
         const STS: &str = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: db\nspec:\n  serviceName: db\n  replicas: 3\n  selector:\n    matchLabels:\n      app: db\n  template:\n    metadata:\n      labels:\n        app: db\n    spec:\n      containers:\n      - name: db\n        image: mongo\n";
