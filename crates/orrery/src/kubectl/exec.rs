@@ -180,12 +180,7 @@ pub fn exec(s: &mut Session, words: &[String]) -> Output {
 /// by name; a real container's order is the runtime's.
 fn container_env(sim: &Sim, pod: &Object, container: &str) -> Vec<(String, String)> {
     let ns = &pod.meta.namespace;
-    let Some(c) = ["containers", "initContainers"]
-        .iter()
-        .filter_map(|l| pod.get(&["spec", l]).as_array())
-        .flatten()
-        .find(|c| c.get("name").and_then(|n| n.as_str()) == Some(container))
-    else {
+    let Some(c) = container_spec(pod, container) else {
         return vec![];
     };
     // A ConfigMap's or Secret's keys as text (a Secret's `data` is base64).
@@ -362,16 +357,17 @@ fn names_in(pod: &Object, list: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn image_of(pod: &Object, container: &str) -> String {
+/// The spec of the pod's container (or init container) of that name.
+fn container_spec<'a>(pod: &'a Object, container: &str) -> Option<&'a serde_json::Value> {
     ["containers", "initContainers"]
         .iter()
-        .flat_map(|l| {
-            pod.get(&["spec", l])
-                .as_array()
-                .cloned()
-                .unwrap_or_default()
-        })
+        .filter_map(|l| pod.get(&["spec", l]).as_array())
+        .flatten()
         .find(|c| c.get("name").and_then(|n| n.as_str()) == Some(container))
+}
+
+fn image_of(pod: &Object, container: &str) -> String {
+    container_spec(pod, container)
         .and_then(|c| c.get("image").and_then(|i| i.as_str()).map(str::to_string))
         .unwrap_or_default()
 }

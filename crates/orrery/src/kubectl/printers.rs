@@ -278,10 +278,7 @@ fn summarize(pod: &Object) -> Summary {
             sidecar_last = max(sidecar_last, finished_at(c));
         }
         let term = at(c, &["state", "terminated"]);
-        let waiting = c
-            .get("state")
-            .and_then(|s| s.get("waiting"))
-            .and_then(|w| w.get("reason"))
+        let waiting = at(c, &["state", "waiting", "reason"])
             .and_then(Value::as_str)
             .unwrap_or("");
         if term.is_some_and(|t| t["exitCode"].as_i64() == Some(0)) {
@@ -320,10 +317,7 @@ fn summarize(pod: &Object) -> Summary {
         for c in arr(&["status", "containerStatuses"]).iter().rev() {
             restarts += c["restartCount"].as_i64().unwrap_or(0);
             last = max(last, finished_at(c));
-            let waiting = c
-                .get("state")
-                .and_then(|s| s.get("waiting"))
-                .and_then(|w| w.get("reason"))
+            let waiting = at(c, &["state", "waiting", "reason"])
                 .and_then(Value::as_str)
                 .unwrap_or("");
             let term = at(c, &["state", "terminated"]);
