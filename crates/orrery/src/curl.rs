@@ -19,6 +19,7 @@
 
 use crate::routing::{self, Entry, HttpRequest, HttpResponse, Outcome, Route};
 use crate::shell::{Output, Session};
+use crate::sim::Sim;
 use std::fmt::Write as _;
 
 const USER_AGENT: &str = "curl/8.5.0";
@@ -51,7 +52,7 @@ fn usage_error(msg: &str) -> Output {
     )
 }
 
-fn parse_opts(s: &Session, words: &[String]) -> Result<Opts, Output> {
+fn parse_opts(s: &dyn Client, words: &[String]) -> Result<Opts, Output> {
     let mut o = Opts::default();
     let mut i = 0;
     let takes_value = |f: &str| {
@@ -254,19 +255,95 @@ fn write_out(fmt: &str, status: u16, size: usize) -> String {
         .replace("\\t", "\t")
 }
 
+/// Where curl (and `wget`, `nslookup`) run: the learner's machine (the [`Session`]), or
+/// inside a pod (`kubectl exec`), which sees cluster DNS and the pod network.
+pub trait Client {
+    fn sim(&mut self) -> &mut Sim;
+    /// A file the command reads (`-d @FILE`).
+    fn read_file(&self, name: &str) -> Option<String>;
+    /// A file the command writes (`-o FILE`); the error is the reason, as the tool says it.
+    fn write_file(&mut self, name: &str, text: &str) -> Result<(), String>;
+    /// The address a host name resolves to; `None` when it does not resolve.
+    fn resolve(&self, host: &str) -> Option<String>;
+    /// Where a connection to `addr:port` enters the cluster; `Err` is the route of a
+    /// connection that failed before it left the client.
+    fn entry(&mut self, addr: &str, port: i64) -> Result<Entry, Route>;
+}
+
+/// The learner's machine: no cluster DNS (names resolve only through `--resolve`), the
+/// node's IP, `minikube tunnel`'s routes and `kubectl port-forward`s on localhost.
+impl Client for Session {
+    fn sim(&mut self) -> &mut Sim {
+        &mut self.sim
+    }
+
+    fn read_file(&self, name: &str) -> Option<String> {
+        Session::read_file(self, name)
+    }
+
+    fn write_file(&mut self, name: &str, text: &str) -> Result<(), String> {
+        self.files.insert(name.to_string(), text.to_string());
+        Ok(())
+    }
+
+    fn resolve(&self, host: &str) -> Option<String> {
+        if host.parse::<std::net::IpAddr>().is_ok() {
+            Some(host.to_string())
+        } else if host == "localhost" {
+            Some("127.0.0.1".into())
+        } else {
+            None
+        }
+    }
+
+    fn entry(&mut self, addr: &str, port: i64) -> Result<Entry, Route> {
+        if addr == "127.0.0.1" || addr == "::1" {
+            crate::kubectl::portforward::prune(self);
+            return self
+                .port_forwards
+                .iter()
+                .find(|f| f.local_port == port)
+                .map(|f| Entry::PortForward {
+                    local_port: f.local_port,
+                    pod: crate::api::ObjKey::new("Pod", &f.namespace, &f.pod),
+                    pod_uid: f.pod_uid.clone(),
+                    port: f.remote_port,
+                })
+                .ok_or_else(|| Route {
+                    steps: vec![routing::RouteStep::failed(
+                        routing::Hop::Client,
+                        None,
+                        format!(
+                            "nothing listens on localhost:{port} (no kubectl port-forward runs there)"
+                        ),
+                    )],
+                    outcome: Outcome::ConnectionRefused,
+                });
+        }
+        Ok(if addr == self.sim.cluster.node_ip {
+            Entry::Node { port }
+        } else {
+            Entry::ServiceIp {
+                ip: addr.to_string(),
+                port,
+            }
+        })
+    }
+}
+
 pub fn run(s: &mut Session, words: &[String]) -> Output {
     request(s, words).0
 }
 
 /// Runs a curl command line and also returns the route the request took, if it got as
 /// far as leaving the client (for the page's request lane).
-pub fn request(s: &mut Session, words: &[String]) -> (Output, Option<Route>) {
+pub fn request(s: &mut dyn Client, words: &[String]) -> (Output, Option<Route>) {
     let mut route = None;
     let out = run_inner(s, words, &mut route);
     (out, route)
 }
 
-fn run_inner(s: &mut Session, words: &[String], route_out: &mut Option<Route>) -> Output {
+fn run_inner(s: &mut dyn Client, words: &[String], route_out: &mut Option<Route>) -> Output {
     let o = match parse_opts(s, words) {
         Ok(o) => o,
         Err(e) => return e,
@@ -290,10 +367,8 @@ fn run_inner(s: &mut Session, words: &[String], route_out: &mut Option<Route>) -
         .find(|(h, p, _)| *h == host_lc && *p == url.port)
     {
         a.clone()
-    } else if host_lc.parse::<std::net::IpAddr>().is_ok() {
-        host_lc.clone()
-    } else if host_lc == "localhost" {
-        "127.0.0.1".into()
+    } else if let Some(a) = s.resolve(&host_lc) {
+        a
     } else {
         if o.verbose {
             out.linef(format_args!("* Could not resolve host: {}", url.host));
@@ -367,39 +442,9 @@ fn run_inner(s: &mut Session, words: &[String], route_out: &mut Option<Route>) -
         out.linef(format_args!("*   Trying {shown_addr}:{}...", url.port));
     }
     // Where the address leads.
-    let is_local = addr == "127.0.0.1" || addr == "::1";
-    crate::kubectl::portforward::prune(s);
-    let entry = if is_local {
-        s.port_forwards
-            .iter()
-            .find(|f| f.local_port == url.port)
-            .map(|f| Entry::PortForward {
-                local_port: f.local_port,
-                pod: crate::api::ObjKey::new("Pod", &f.namespace, &f.pod),
-                pod_uid: f.pod_uid.clone(),
-                port: f.remote_port,
-            })
-    } else if addr == s.sim.cluster.node_ip {
-        Some(Entry::Node { port: url.port })
-    } else {
-        Some(Entry::ServiceIp {
-            ip: addr.clone(),
-            port: url.port,
-        })
-    };
-    let route = match entry {
-        Some(e) => routing::send(&mut s.sim, &e, &req),
-        None => Route {
-            steps: vec![routing::RouteStep::failed(
-                routing::Hop::Client,
-                None,
-                format!(
-                    "nothing listens on localhost:{} (no kubectl port-forward runs there)",
-                    url.port
-                ),
-            )],
-            outcome: Outcome::ConnectionRefused,
-        },
+    let route = match s.entry(&addr, url.port) {
+        Ok(e) => routing::send(s.sim(), &e, &req),
+        Err(r) => r,
     };
     *route_out = Some(route.clone());
     let connect_fail = |out: &mut Output, ms: i64, why: &str| {
@@ -430,7 +475,7 @@ fn run_inner(s: &mut Session, words: &[String], route_out: &mut Option<Route>) -
                 Some(m) if m < CONNECT_TIMEOUT_MS => (m + 2, 28, "Timeout was reached"),
                 _ => (CONNECT_TIMEOUT_MS, 7, "Couldn't connect to server"),
             };
-            s.sim.advance(ms);
+            s.sim().advance(ms);
             connect_fail(&mut out, ms, why);
             return fail_into(
                 out,
@@ -462,9 +507,12 @@ fn run_inner(s: &mut Session, words: &[String], route_out: &mut Option<Route>) -
     };
     // TLS: ingress-nginx's fake certificate; plain-HTTP apps cannot speak TLS.
     if url.https {
-        let tls_endpoint = matches!(route.steps.first(), Some(st) if st.hop == routing::Hop::Node)
-            && url.port == 443
-            && addr == s.sim.cluster.node_ip;
+        // ingress-nginx's hostPort 443 (the route's first hop is the client).
+        let tls_endpoint = url.port == 443
+            && route
+                .steps
+                .iter()
+                .any(|st| st.hop == routing::Hop::IngressController);
         if !tls_endpoint {
             return fail_into(
                 out,
@@ -521,7 +569,14 @@ fn run_inner(s: &mut Session, words: &[String], route_out: &mut Option<Route>) -
     match o.output.as_deref() {
         Some("/dev/null") => {}
         Some(file) => {
-            s.files.insert(file.to_string(), resp.body.clone());
+            if let Err(e) = s.write_file(file, &resp.body) {
+                return fail_into(
+                    out,
+                    &o,
+                    23,
+                    &format!("Failure writing output to destination: {e}"),
+                );
+            }
         }
         None => {
             if with_body {

@@ -523,6 +523,11 @@ pub enum Entry {
         pod_uid: String,
         port: i64,
     },
+    /// A connection made inside a pod (`kubectl exec POD -- wget …`) to an address the
+    /// pod network routes (R6.8, R6.9): a ClusterIP through kube-proxy (no tunnel
+    /// needed), a pod IP straight to that pod, the node's IP as from outside, the pod's
+    /// own loopback; anything else leaves the simulated cluster and times out.
+    FromPod { pod: ObjKey, ip: String, port: i64 },
 }
 
 /// Bound on nested hops (an ingress sending to a Service of the ingress controller).
@@ -534,87 +539,25 @@ pub fn send(sim: &mut Sim, entry: &Entry, req: &HttpRequest) -> Route {
         Entry::Node { port } => format!("{}:{port}", sim.cluster.node_ip),
         Entry::ServiceIp { ip, port } => format!("{ip}:{port}"),
         Entry::PortForward { local_port, .. } => format!("localhost:{local_port}"),
+        Entry::FromPod { pod, ip, port } => {
+            format!("{ip}:{port} from pod {}/{}", pod.namespace, pod.name)
+        }
+    };
+    // A request made inside a pod starts at that pod.
+    let client = match entry {
+        Entry::FromPod { pod, .. } => Some(pod.clone()),
+        _ => None,
     };
     let mut steps = vec![RouteStep::ok(
         Hop::Client,
-        None,
+        client,
         format!(
             "client: {} {} (Host: {}) to {target}",
             req.method, req.path, req.host
         ),
     )];
     let outcome = match entry {
-        Entry::Node { port } => {
-            let node = sim.cluster.node_ip.clone();
-            if matches!(port, 80 | 443) {
-                match ingress::running_controller(sim).map(Object::key) {
-                    Some(pod) => {
-                        steps.push(RouteStep::ok(
-                            Hop::Node,
-                            None,
-                            format!(
-                                "{node}:{port} is hostPort {port} of the ingress-nginx controller"
-                            ),
-                        ));
-                        deliver(sim, &pod, *port, req, &mut steps, 0)
-                    }
-                    None => {
-                        let why = if sim.cluster.addons.contains("ingress") {
-                            "the ingress-nginx controller is not Ready yet"
-                        } else {
-                            "nothing listens there (the ingress addon is not enabled)"
-                        };
-                        steps.push(RouteStep::failed(
-                            Hop::Node,
-                            None,
-                            format!("{node}:{port}: {why}"),
-                        ));
-                        Outcome::ConnectionRefused
-                    }
-                }
-            } else {
-                let svc = sim
-                    .store
-                    .list_all("Service")
-                    .find(|s| {
-                        s.get(&["spec", "ports"])
-                            .as_array()
-                            .into_iter()
-                            .flatten()
-                            .any(|p| p.get("nodePort").and_then(Value::as_i64) == Some(*port))
-                    })
-                    .cloned();
-                match svc {
-                    Some(svc) => {
-                        steps.push(RouteStep::ok(
-                            Hop::Node,
-                            None,
-                            format!(
-                                "{node}:{port} is nodePort {port} of Service {}/{}",
-                                svc.meta.namespace, svc.meta.name
-                            ),
-                        ));
-                        let sp = svc
-                            .get(&["spec", "ports"])
-                            .as_array()
-                            .into_iter()
-                            .flatten()
-                            .find(|p| p.get("nodePort").and_then(Value::as_i64) == Some(*port))
-                            .cloned()
-                            .unwrap_or(Value::Null);
-                        via_kube_proxy(sim, &svc, &sp, req, &mut steps, 0)
-                    }
-                    None => {
-                        steps.push(RouteStep::failed(
-                            Hop::Node,
-                            None,
-                            format!("{node}:{port}: no NodePort Service uses port {port}"),
-                        ));
-                        Outcome::ConnectionRefused
-                    }
-                }
-            }
-        }
+        Entry::Node { port } => to_node(sim, *port, req, &mut steps),
         Entry::ServiceIp { ip, port } => {
             let found = sim
                 .store
@@ -695,8 +638,161 @@ pub fn send(sim: &mut Sim, entry: &Entry, req: &HttpRequest) -> Route {
                 }
             }
         }
+        Entry::FromPod { pod, ip, port } => from_pod(sim, pod, ip, *port, req, &mut steps),
     };
     Route { steps, outcome }
+}
+
+/// The node's IP on a port: ingress-nginx's hostPorts 80/443, or a NodePort Service.
+fn to_node(sim: &mut Sim, port: i64, req: &HttpRequest, steps: &mut Vec<RouteStep>) -> Outcome {
+    let node = sim.cluster.node_ip.clone();
+    if matches!(port, 80 | 443) {
+        match ingress::running_controller(sim).map(Object::key) {
+            Some(pod) => {
+                steps.push(RouteStep::ok(
+                    Hop::Node,
+                    None,
+                    format!("{node}:{port} is hostPort {port} of the ingress-nginx controller"),
+                ));
+                deliver(sim, &pod, port, req, steps, 0)
+            }
+            None => {
+                let why = if sim.cluster.addons.contains("ingress") {
+                    "the ingress-nginx controller is not Ready yet"
+                } else {
+                    "nothing listens there (the ingress addon is not enabled)"
+                };
+                steps.push(RouteStep::failed(
+                    Hop::Node,
+                    None,
+                    format!("{node}:{port}: {why}"),
+                ));
+                Outcome::ConnectionRefused
+            }
+        }
+    } else {
+        let svc = sim
+            .store
+            .list_all("Service")
+            .find(|s| {
+                s.get(&["spec", "ports"])
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .any(|p| p.get("nodePort").and_then(Value::as_i64) == Some(port))
+            })
+            .cloned();
+        match svc {
+            Some(svc) => {
+                steps.push(RouteStep::ok(
+                    Hop::Node,
+                    None,
+                    format!(
+                        "{node}:{port} is nodePort {port} of Service {}/{}",
+                        svc.meta.namespace, svc.meta.name
+                    ),
+                ));
+                let sp = svc
+                    .get(&["spec", "ports"])
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .find(|p| p.get("nodePort").and_then(Value::as_i64) == Some(port))
+                    .cloned()
+                    .unwrap_or(Value::Null);
+                via_kube_proxy(sim, &svc, &sp, req, steps, 0)
+            }
+            None => {
+                steps.push(RouteStep::failed(
+                    Hop::Node,
+                    None,
+                    format!("{node}:{port}: no NodePort Service uses port {port}"),
+                ));
+                Outcome::ConnectionRefused
+            }
+        }
+    }
+}
+
+/// A connection from inside a pod (R6.8, R6.9): what the pod network and kube-proxy do
+/// with the address. Choices (UNVERIFIED): a ClusterIP on a port its Service does not
+/// have matches no kube-proxy rule and times out (iptables mode); an address outside the
+/// cluster times out too (the simulator has no Internet).
+fn from_pod(
+    sim: &mut Sim,
+    from: &ObjKey,
+    ip: &str,
+    port: i64,
+    req: &HttpRequest,
+    steps: &mut Vec<RouteStep>,
+) -> Outcome {
+    let own_ip = sim
+        .store
+        .get(from)
+        .and_then(|p| p.str_at(&["status", "podIP"]))
+        .map(str::to_string);
+    if matches!(ip, "127.0.0.1" | "::1") || own_ip.as_deref() == Some(ip) {
+        steps.push(RouteStep::ok(
+            Hop::Pod,
+            Some(from.clone()),
+            format!("{ip} is pod {}'s own address", from.name),
+        ));
+        return deliver(sim, from, port, req, steps, 0);
+    }
+    if ip == sim.cluster.node_ip {
+        return to_node(sim, port, req, steps);
+    }
+    let svc = sim
+        .store
+        .list_all("Service")
+        .find(|s| {
+            s.str_at(&["spec", "clusterIP"]) == Some(ip)
+                || s.get(&["status", "loadBalancer", "ingress"])
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .any(|i| i.get("ip").and_then(Value::as_str) == Some(ip))
+        })
+        .cloned();
+    if let Some(svc) = svc {
+        return match endpointslice::find_service_port(&svc, &PortRef::Number(port)).cloned() {
+            Some(sp) => via_kube_proxy(sim, &svc, &sp, req, steps, 0),
+            None => {
+                steps.push(RouteStep::failed(
+                    Hop::Service,
+                    Some(svc.key()),
+                    format!(
+                        "Service {}/{} has no port {port}: no kube-proxy rule takes the packet",
+                        svc.meta.namespace, svc.meta.name
+                    ),
+                ));
+                Outcome::Timeout
+            }
+        };
+    }
+    let target = sim
+        .store
+        .list_all("Pod")
+        .find(|p| p.str_at(&["status", "podIP"]) == Some(ip))
+        .map(Object::key);
+    match target {
+        Some(key) => {
+            steps.push(RouteStep::ok(
+                Hop::Endpoint,
+                Some(key.clone()),
+                format!("the pod network takes {ip} to pod {}", key.name),
+            ));
+            deliver(sim, &key, port, req, steps, 0)
+        }
+        None => {
+            steps.push(RouteStep::failed(
+                Hop::Client,
+                None,
+                format!("no pod, Service or node of the simulated cluster has the address {ip} (and the simulator has no Internet)"),
+            ));
+            Outcome::Timeout
+        }
+    }
 }
 
 /// kube-proxy: a Service port to one of its ready endpoints; REJECT without any (R6.9).

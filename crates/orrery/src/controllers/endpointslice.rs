@@ -969,6 +969,15 @@ pub fn ready_backends(sim: &Sim, svc: &Object, svc_port: &Value) -> Vec<Backend>
 /// `None` is NXDOMAIN (no such name, or a headless Service with no ready endpoint).
 /// ExternalName Services are CNAMEs to names outside the cluster: also `None` here.
 pub fn resolve_dns(sim: &Sim, name: &str, from_namespace: &str) -> Option<Vec<String>> {
+    resolve_dns_named(sim, name, from_namespace).map(|(_, ips)| ips)
+}
+
+/// [`resolve_dns`], with the fully qualified name that answered (`nslookup` prints it).
+pub fn resolve_dns_named(
+    sim: &Sim,
+    name: &str,
+    from_namespace: &str,
+) -> Option<(String, Vec<String>)> {
     let name = name.trim_end_matches('.').to_ascii_lowercase();
     if name.is_empty() {
         return None;
@@ -982,7 +991,9 @@ pub fn resolve_dns(sim: &Sim, name: &str, from_namespace: &str) -> Option<Vec<St
             format!("{name}.cluster.local"),
         ]
     };
-    candidates.iter().find_map(|fq| resolve_fqdn(sim, fq))
+    candidates
+        .into_iter()
+        .find_map(|fq| resolve_fqdn(sim, &fq).map(|ips| (fq, ips)))
 }
 
 fn resolve_fqdn(sim: &Sim, fqdn: &str) -> Option<Vec<String>> {
