@@ -615,7 +615,11 @@ pub fn plan_route(sim: &Sim, layout: &Layout, route: &Route) -> RoutePlan {
     let mut failed: Option<String> = None;
     for step in &route.steps {
         let at = match step.hop {
-            Hop::Client => lane("lane:client"),
+            // From a pod (`kubectl exec … wget`): the request starts at that pod.
+            Hop::Client => match &step.object {
+                Some(k) => uid_of(k),
+                None => lane("lane:client"),
+            },
             Hop::Node if !step.ok => lane("lane:controller"),
             Hop::Node | Hop::Tunnel => None,
             Hop::IngressController => lane("lane:controller"),
@@ -666,7 +670,8 @@ pub fn plan_route(sim: &Sim, layout: &Layout, route: &Route) -> RoutePlan {
         .collect();
     // Without a request lane (a port-forward, before any Ingress) the request still
     // comes from outside: from the canvas's top-left corner.
-    if layout.node("lane:client").is_none() && !points.is_empty() {
+    let from_pod = route.steps.first().is_some_and(|st| st.object.is_some());
+    if layout.node("lane:client").is_none() && !points.is_empty() && !from_pod {
         points.insert(0, (scene::MARGIN, scene::MARGIN));
     }
     RoutePlan {
@@ -1736,6 +1741,42 @@ mod tests {
                 .any(|id| l.node(id).is_some_and(|n| n.name == "mongo-0")),
             "{plan:?}"
         );
+    }
+
+    #[test]
+    fn a_request_made_in_a_pod_starts_at_that_pod() {
+        let mut s = Session::new(1);
+        s.files.insert(
+            "p.yaml".into(),
+            include_str!("../lessons/pacman-stateful-demo.yaml").into(),
+        );
+        s.exec("kubectl create -f p.yaml", None);
+        s.exec(
+            "kubectl run client -n pacman --image=busybox -- sleep infinity",
+            None,
+        );
+        s.exec("sleep 90s", None);
+        s.last_route = None;
+        let out = s.exec(
+            "kubectl exec client -n pacman -- wget -qO- http://pacman/highscores/list",
+            None,
+        );
+        assert_eq!(out.code, 0, "{}", out.text);
+        let route = s.last_route.clone().expect("wget's route");
+        let l = Layout::of(&s.sim);
+        let plan = plan_route(&s.sim, &l, &route);
+        assert!(plan.ok, "{plan:?}");
+        let names: Vec<&str> = plan
+            .through
+            .iter()
+            .filter_map(|id| l.node(id))
+            .map(|n| n.name.as_str())
+            .collect();
+        assert_eq!(names[0], "client", "{plan:?}");
+        assert_eq!(names[1], "pacman", "{plan:?}");
+        assert!(names[2].starts_with("pacman-"), "{plan:?}");
+        // It starts at the pod, not at the canvas's corner.
+        assert_eq!(plan.points.len(), plan.through.len());
     }
 
     #[test]

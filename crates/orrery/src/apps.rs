@@ -159,7 +159,8 @@ pub fn model_for(image: &str, command: &[String], declared_ports: &[i64]) -> App
             m.stop_ms = None;
             m.ports = vec![8080];
         }
-        "busybox" | "alpine" | "ubuntu" | "debian" | "bitnami-shell" | "os-shell" => {
+        "busybox" | "alpine" | "ubuntu" | "debian" | "bitnami-shell" | "os-shell" | "curl"
+        | "netshoot" | "dnsutils" => {
             m.kind = AppKind::Shell;
             m.pull_ms = 1_000;
             m.warmup_ms = 0;

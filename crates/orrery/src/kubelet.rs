@@ -89,6 +89,9 @@ pub struct ContainerRuntime {
     pub log: Vec<(Millis, String)>,
     /// The previous instance's lines (`kubectl logs --previous`).
     pub previous_log: Option<Vec<(Millis, String)>>,
+    /// The exit status of the process as the console ran it (`kubectl run -i`'s command
+    /// through the pod's shell), in place of the model's guess from the command's text.
+    pub exit_code: Option<i32>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -352,6 +355,7 @@ fn sync_pod(sim: &Sim, pod: &Object, out: &mut Out) {
                         last_terminated: None,
                         log: vec![],
                         previous_log: None,
+                        exit_code: None,
                     });
                 }
             }
@@ -602,7 +606,9 @@ fn step_container(
                 let exit = if c.init {
                     Some((INIT_RUN_MS, 0))
                 } else {
-                    spec.model.exits
+                    spec.model
+                        .exits
+                        .map(|(after, code)| (after, c.exit_code.unwrap_or(code)))
                 };
                 if let Some((after, code)) = exit {
                     if now >= since + after {

@@ -19,6 +19,7 @@ pub mod kubelet;
 pub mod manifest;
 pub mod minikube;
 pub mod names;
+pub mod netcmd;
 pub mod rng;
 pub mod routing;
 pub mod scene;

@@ -1,8 +1,10 @@
 //! `kubectl exec POD [-c C] [-n NS] -- COMMAND…`: the checks kubectl, the API server and
 //! the kubelet make before a command runs, and a tiny shell over the container's files
 //! (`volumes`): `echo`, `printf`, `cat`, `ls`, `mkdir [-p]`, `touch`, `rm [-rf]`, `cd`,
-//! `pwd`, `hostname`, `true`, `false`, `sleep`, `exit`; `>`, `>>`, `2>`, `2>&1`, `<`;
-//! pipes; `;`, `&&`, `||` and newlines; quotes, `$VAR`, `$(…)` and backticks.
+//! `pwd`, `hostname`, `true`, `false`, `sleep`, `exit`, `env`, `printenv`, `grep`, `head`,
+//! `wc`; `>`, `>>`, `2>`, `2>&1`, `<`; pipes; `;`, `&&`, `||` and newlines; quotes,
+//! `$VAR`, `$(…)` and backticks. Images that carry them also have `wget`, `nslookup` and
+//! `curl` (`has_tool`), which reach the cluster as the pod does (`crate::netcmd`).
 //!
 //! Errors read as the image's shell prints them: busybox ash for busybox/alpine images,
 //! dash with GNU coreutils for the Debian-based rest (nginx, mongo, …).
@@ -137,12 +139,32 @@ pub fn exec(s: &mut Session, words: &[String]) -> Output {
             1,
         );
     }
-    let image = image_of(&pod, &container);
+    let (text, code) = run_in_container(s, &pod, &container, &a.after_dashes);
+    out.text.push_str(&text);
+    if code != 0 {
+        out.linef(format_args!("command terminated with exit code {code}"));
+    }
+    out.code = code;
+    out
+}
+
+/// Runs a command in a container as its process (`kubectl exec`, or `kubectl run -i`'s
+/// command): the tiny shell with the container's environment; what the terminal shows and
+/// the exit status. A network tool's request becomes the page's route.
+pub(super) fn run_in_container(
+    s: &mut Session,
+    pod: &Object,
+    container: &str,
+    argv: &[String],
+) -> (String, i32) {
+    let image = image_of(pod, container);
     let mut sh = Shell {
         sim: &mut s.sim,
         pod: pod.clone(),
-        container,
+        container: container.to_string(),
         flavor: Flavor::for_image(&image),
+        image,
+        route: None,
         cwd: "/".into(),
         env: BTreeMap::new(),
         last_code: 0,
@@ -157,15 +179,15 @@ pub fn exec(s: &mut Session, words: &[String]) -> Output {
         "PATH".into(),
         "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into(),
     );
-    let env = container_env(sh.sim, &pod, &sh.container);
+    let env = container_env(sh.sim, pod, container);
     sh.env.extend(env);
-    let code = sh.run_argv(&a.after_dashes);
-    out.text.push_str(&sh.out);
-    if code != 0 {
-        out.linef(format_args!("command terminated with exit code {code}"));
+    let code = sh.run_argv(argv);
+    let route = sh.route.take();
+    let text = std::mem::take(&mut sh.out);
+    if route.is_some() {
+        s.last_route = route;
     }
-    out.code = code;
-    out
+    (text, code)
 }
 
 /// The variables the container was given, as the kubelet makes them
@@ -366,6 +388,234 @@ fn container_spec<'a>(pod: &'a Object, container: &str) -> Option<&'a serde_json
         .find(|c| c.get("name").and_then(|n| n.as_str()) == Some(container))
 }
 
+/// Splits a text tool's words into its flags (letters; `n=N` for `head -n N` / `-N`,
+/// `e=P` for `grep -e P`) and operands.
+fn text_args(prog: &str, args: &[String]) -> (Vec<String>, Vec<String>) {
+    let mut flags = vec![];
+    let mut operands = vec![];
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if operands.is_empty() || prog != "grep" {
+            if let Some(rest) = a.strip_prefix('-').filter(|r| !r.is_empty()) {
+                if rest.chars().all(|c| c.is_ascii_digit()) {
+                    flags.push(format!("n={rest}"));
+                    continue;
+                }
+                let mut chars = rest.chars();
+                while let Some(c) = chars.next() {
+                    if (c == 'n' && prog == "head") || (c == 'e' && prog == "grep") {
+                        let tail: String = chars.collect();
+                        let value = if tail.is_empty() {
+                            it.next().cloned().unwrap_or_default()
+                        } else {
+                            tail
+                        };
+                        flags.push(format!("{c}={value}"));
+                        break;
+                    }
+                    flags.push(c.to_string());
+                }
+                continue;
+            }
+        }
+        operands.push(a.clone());
+    }
+    (flags, operands)
+}
+
+/// `grep [-i] [-v] [-c] [-q] [-n] PATTERN` (a basic regular expression: `.`, `*`, `^`,
+/// `$`, `\` escapes; `-E`/`-F` read the same), `head [-n N]`, `wc [-l] [-w] [-c]` over
+/// text; what they print and their exit status.
+fn text_tool(prog: &str, flags: &[String], pattern: &str, input: &str) -> (String, i32) {
+    let has = |f: &str| flags.iter().any(|x| x == f);
+    let mut out = String::new();
+    match prog {
+        "grep" => {
+            let icase = has("i");
+            let (pat, line_of) = if icase {
+                (pattern.to_lowercase(), true)
+            } else {
+                (pattern.to_string(), false)
+            };
+            let pat: Vec<char> = pat.chars().collect();
+            let mut count = 0;
+            for (i, line) in input.lines().enumerate() {
+                let hay = if line_of {
+                    line.to_lowercase()
+                } else {
+                    line.to_string()
+                };
+                if bre_search(&pat, &hay.chars().collect::<Vec<_>>()) != has("v") {
+                    count += 1;
+                    if !has("c") && !has("q") {
+                        if has("n") {
+                            _ = write!(out, "{}:", i + 1);
+                        }
+                        out.push_str(line);
+                        out.push('\n');
+                    }
+                }
+            }
+            if has("q") {
+                out.clear();
+            } else if has("c") {
+                _ = writeln!(out, "{count}");
+            }
+            (out, if count > 0 { 0 } else { 1 })
+        }
+        "head" => {
+            let n = flags
+                .iter()
+                .find_map(|f| f.strip_prefix("n="))
+                .and_then(|n| n.parse::<usize>().ok())
+                .unwrap_or(10);
+            for line in input.split_inclusive('\n').take(n) {
+                out.push_str(line);
+            }
+            (out, 0)
+        }
+        _ => {
+            let lines = input.matches('\n').count();
+            let words = input.split_whitespace().count();
+            let bytes = input.len();
+            let chosen: Vec<usize> = [("l", lines), ("w", words), ("c", bytes)]
+                .iter()
+                .filter(|(f, _)| has(f))
+                .map(|(_, v)| *v)
+                .collect();
+            match chosen.as_slice() {
+                [] => _ = writeln!(out, "{lines:>7} {words:>7} {bytes:>7}"),
+                [one] => _ = writeln!(out, "{one}"),
+                many => {
+                    let cells: Vec<String> = many.iter().map(|v| format!("{v:>7}")).collect();
+                    _ = writeln!(out, "{}", cells.join(" "));
+                }
+            }
+            (out, 0)
+        }
+    }
+}
+
+/// Whether a basic regular expression matches somewhere in `text`: the pattern's atoms
+/// run as a set of states over the text (no backtracking, so `a*a*a*…b` cannot hang).
+fn bre_search(pat: &[char], text: &[char]) -> bool {
+    let (anchored_start, pat) = match pat.strip_prefix(&['^']) {
+        Some(rest) => (true, rest),
+        None => (false, pat),
+    };
+    let escaped_end = pat.len() >= 2 && pat[pat.len() - 2] == '\\';
+    let (anchored_end, pat) = match pat.strip_suffix(&['$']) {
+        Some(rest) if !escaped_end => (true, rest),
+        _ => (false, pat),
+    };
+    // Atoms: (literal or any, starred).
+    let mut atoms: Vec<(Option<char>, bool)> = vec![];
+    let mut i = 0;
+    while i < pat.len() {
+        let (atom, len) = match pat[i] {
+            '\\' if i + 1 < pat.len() => (Some(pat[i + 1]), 2),
+            '.' => (None, 1),
+            c => (Some(c), 1),
+        };
+        i += len;
+        let star = pat.get(i) == Some(&'*');
+        if star {
+            i += 1;
+        }
+        atoms.push((atom, star));
+    }
+    let n = atoms.len();
+    let close = |set: &mut Vec<bool>| {
+        for k in 0..n {
+            if set[k] && atoms[k].1 {
+                set[k + 1] = true;
+            }
+        }
+    };
+    let mut cur = vec![false; n + 1];
+    cur[0] = true;
+    close(&mut cur);
+    for &c in text {
+        if cur[n] && !anchored_end {
+            return true;
+        }
+        let mut next = vec![false; n + 1];
+        for k in 0..n {
+            if cur[k] && atoms[k].0.is_none_or(|a| a == c) {
+                next[if atoms[k].1 { k } else { k + 1 }] = true;
+            }
+        }
+        if !anchored_start {
+            next[0] = true;
+        }
+        close(&mut next);
+        cur = next;
+    }
+    cur[n]
+}
+
+/// Whether an image carries a network tool (UNVERIFIED per image, chosen from what the
+/// images are known to ship): busybox's `wget` and `nslookup` in busybox- and
+/// alpine-based images (curlimages/curl and netshoot too); `curl` in curlimages/curl,
+/// netshoot and the official nginx images. Elsewhere the shell says `not found`.
+fn has_tool(image: &str, tool: &str) -> bool {
+    let base = crate::apps::image_base(image);
+    let busybox_applets =
+        Flavor::for_image(image) == Flavor::Busybox || matches!(base, "netshoot" | "curl");
+    match tool {
+        "wget" | "nslookup" => busybox_applets || (tool == "nslookup" && base == "dnsutils"),
+        "curl" => matches!(base, "curl" | "netshoot" | "nginx"),
+        _ => false,
+    }
+}
+
+/// A shell inside a pod is a network client there: cluster DNS with the pod's search
+/// path (R6.8), the pod network and kube-proxy (R6.9), files in the container.
+impl crate::curl::Client for Shell<'_> {
+    fn sim(&mut self) -> &mut Sim {
+        self.sim
+    }
+
+    fn read_file(&self, name: &str) -> Option<String> {
+        self.read(name).ok()
+    }
+
+    fn write_file(&mut self, name: &str, text: &str) -> Result<(), String> {
+        if name == "/dev/null" {
+            return Ok(());
+        }
+        if text.len() > MAX_FILE_BYTES {
+            return Err("No space left on device".into());
+        }
+        let abs = self.abs(name);
+        volumes::write(self.sim, &self.pod, &self.container, &abs, text, false)
+            .map_err(|e| volumes::busybox_text(&e).to_string())
+    }
+
+    fn resolve(&self, host: &str) -> Option<String> {
+        if host.parse::<std::net::IpAddr>().is_ok() {
+            return Some(host.to_string());
+        }
+        if host == "localhost" {
+            return Some("127.0.0.1".into());
+        }
+        crate::controllers::endpointslice::resolve_dns(self.sim, host, &self.pod.meta.namespace)
+            .and_then(|ips| ips.into_iter().next())
+    }
+
+    fn entry(
+        &mut self,
+        addr: &str,
+        port: i64,
+    ) -> Result<crate::routing::Entry, crate::routing::Route> {
+        Ok(crate::routing::Entry::FromPod {
+            pod: self.pod.key(),
+            ip: addr.to_string(),
+            port,
+        })
+    }
+}
+
 fn image_of(pod: &Object, container: &str) -> String {
     container_spec(pod, container)
         .and_then(|c| c.get("image").and_then(|i| i.as_str()).map(str::to_string))
@@ -449,7 +699,7 @@ impl Flavor {
     pub fn for_image(image: &str) -> Flavor {
         let base = image.rsplit('/').next().unwrap_or(image);
         let name = base.split([':', '@']).next().unwrap_or("");
-        if matches!(name, "busybox" | "alpine") || base.contains("alpine") {
+        if matches!(name, "busybox" | "alpine" | "curl") || base.contains("alpine") {
             Flavor::Busybox
         } else {
             Flavor::Gnu
@@ -844,6 +1094,9 @@ struct Shell<'a> {
     pod: Object,
     container: String,
     flavor: Flavor,
+    image: String,
+    /// The route of the last request a network tool made, for the page's request lane.
+    route: Option<crate::routing::Route>,
     cwd: String,
     env: BTreeMap<String, String>,
     last_code: i32,
@@ -861,6 +1114,9 @@ struct Io {
     stdin: String,
     stdout: String,
     stderr: String,
+    /// stderr written after the command's stdout (`wget -O-`'s progress line): the
+    /// terminal shows it last.
+    stderr_after: String,
 }
 
 impl Shell<'_> {
@@ -887,8 +1143,9 @@ impl Shell<'_> {
         }
         let mut io = Io::default();
         let code = self.builtin(&prog, &argv[1..], &mut io);
-        self.out.push_str(&io.stdout);
         self.out.push_str(&io.stderr);
+        self.out.push_str(&io.stdout);
+        self.out.push_str(&io.stderr_after);
         code
     }
 
@@ -914,7 +1171,10 @@ impl Shell<'_> {
                 | "sleep"
                 | "env"
                 | "printenv"
-        )
+                | "grep"
+                | "head"
+                | "wc"
+        ) || has_tool(&self.image, prog)
     }
 
     fn err_line(&mut self, msg: &str) {
@@ -979,6 +1239,7 @@ impl Shell<'_> {
             } else {
                 self.out.push_str(&io.stdout);
             }
+            self.out.push_str(&io.stderr_after);
             if self.exited.is_some() {
                 break;
             }
@@ -1200,10 +1461,13 @@ impl Shell<'_> {
                 }
             };
             if err_to_out {
-                sub.stdout.push_str(&std::mem::take(&mut sub.stderr));
+                let late = std::mem::take(&mut sub.stderr_after);
+                sub.stdout.insert_str(0, &std::mem::take(&mut sub.stderr));
+                sub.stdout.push_str(&late);
             }
             io.stdout.push_str(&sub.stdout);
             io.stderr.push_str(&sub.stderr);
+            io.stderr.push_str(&sub.stderr_after);
             code
         };
         if let Some((target, append)) = err_to {
@@ -1345,6 +1609,28 @@ impl Shell<'_> {
                 }
                 code
             }
+            "curl" => {
+                let (o, route) = crate::curl::request(self, args);
+                self.route = route.or(self.route.take());
+                io.stdout.push_str(&o.text);
+                o.code
+            }
+            "wget" => {
+                let (r, route) = crate::netcmd::wget(self, args);
+                self.route = route.or(self.route.take());
+                io.stdout.push_str(&r.stdout);
+                io.stderr.push_str(&r.stderr);
+                io.stderr_after.push_str(&r.stderr_after);
+                r.code
+            }
+            "nslookup" => {
+                let kind = crate::netcmd::Nslookup::for_image(&self.image);
+                let r = crate::netcmd::nslookup(self.sim, &self.pod.meta.namespace, kind, args);
+                io.stdout.push_str(&r.stdout);
+                io.stderr.push_str(&r.stderr);
+                io.stderr_after.push_str(&r.stderr_after);
+                r.code
+            }
             "echo" => {
                 let mut newline = true;
                 let mut escapes = gnu; // dash's echo interprets escapes
@@ -1381,6 +1667,53 @@ impl Shell<'_> {
                 };
                 io.stdout.push_str(&printf(fmt, &args[1..]));
                 0
+            }
+            "grep" | "head" | "wc" => {
+                let (flags, operands) = text_args(prog, args);
+                // grep's first operand is its pattern; the rest are files.
+                let (pattern, files) = match prog {
+                    "grep" => match flags.iter().find_map(|f| f.strip_prefix("e=")) {
+                        Some(p) => (p.to_string(), &operands[..]),
+                        None => match operands.split_first() {
+                            Some((p, rest)) => (p.clone(), rest),
+                            None => {
+                                io.stderr.push_str(if gnu {
+                                    "Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n"
+                                } else {
+                                    "BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\nUsage: grep [-HhnlLoqvsrRiwFE] [-m N] [-A|B|C N] { PATTERN | -e PATTERN... | -f FILE... } [FILE]...\n"
+                                });
+                                return 2;
+                            }
+                        },
+                    },
+                    _ => (String::new(), &operands[..]),
+                };
+                let mut input = String::new();
+                let mut code = 0;
+                if files.is_empty() {
+                    input = io.stdin.clone();
+                }
+                for f in files {
+                    match self.read(f) {
+                        Ok(t) => input.push_str(&t),
+                        Err(e) => {
+                            code = if prog == "grep" { 2 } else { 1 };
+                            let text = if gnu {
+                                volumes::gnu_text(&e)
+                            } else {
+                                volumes::busybox_text(&e)
+                            };
+                            _ = write!(io.stderr, "{prog}: {f}: {text}\n");
+                        }
+                    }
+                }
+                let (text, status) = text_tool(prog, &flags, &pattern, &input);
+                io.stdout.push_str(&text);
+                if code != 0 {
+                    code
+                } else {
+                    status
+                }
             }
             "cat" => {
                 let mut code = 0;
@@ -1641,6 +1974,41 @@ mod tests {
         assert_eq!(lists[0].items.len(), 3);
         assert_eq!(lists[1].items[0].1.len(), 2);
         assert!(parse_script(lex("&& a").unwrap()).is_err());
+    }
+
+    #[test]
+    fn text_tools_read_as_busybox_does() {
+        let f = |prog: &str, args: &str, input: &str| {
+            let words: Vec<String> = args.split_whitespace().map(String::from).collect();
+            let (flags, ops) = text_args(prog, &words);
+            let pattern = ops.first().cloned().unwrap_or_default();
+            text_tool(prog, &flags, &pattern, input)
+        };
+        let text = "Welcome\nServed by pod web-1\nserved twice\n";
+        assert_eq!(
+            f("grep", "Served", text),
+            ("Served by pod web-1\n".into(), 0)
+        );
+        assert_eq!(f("grep", "-i served", text).0.lines().count(), 2);
+        assert_eq!(f("grep", "-c -v Served", text), ("2\n".into(), 0));
+        assert_eq!(f("grep", "-q nothing", text), (String::new(), 1));
+        assert_eq!(f("grep", "^s.*e$", text), ("served twice\n".into(), 0));
+        assert_eq!(
+            f("grep", "-n web-[0-9]", text).1,
+            1,
+            "brackets are literal here"
+        );
+        assert_eq!(
+            f("grep", "web-.$", text),
+            ("Served by pod web-1\n".into(), 0)
+        );
+        assert_eq!(f("head", "-n 1", text), ("Welcome\n".into(), 0));
+        assert_eq!(f("head", "-2", text).0.lines().count(), 2);
+        assert_eq!(f("wc", "-l", text), ("3\n".into(), 0));
+        assert_eq!(
+            f("wc", "", "a b\n"),
+            ("      1       2       4\n".into(), 0)
+        );
     }
 
     #[test]

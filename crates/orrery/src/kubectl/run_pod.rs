@@ -62,13 +62,14 @@ pub fn run_pod(s: &mut Session, words: &[String]) -> Output {
     let Some(name) = a.positional.first().cloned() else {
         return usage("NAME is required for run");
     };
-    if a.bool("stdin") || a.bool("tty") || a.bool("attach") {
+    let attach = a.bool("stdin") || a.bool("tty") || a.bool("attach");
+    if a.bool("tty") && !a.bool("stdin") {
         return Output::err(
-            "error: \"kubectl run\" with -i, -t or --attach is not simulated: the console has no terminal to attach to the container; run it without them, then read it with kubectl logs or kubectl exec\n",
+            "error: -i/--stdin is required for containers with -t/--tty=true\n",
             1,
         );
     }
-    if a.bool("rm") {
+    if a.bool("rm") && !attach {
         return usage("--rm should only be used for attached containers");
     }
     if a.has("overrides") {
@@ -104,10 +105,19 @@ pub fn run_pod(s: &mut Session, words: &[String]) -> Output {
         Ok(x) => x,
         Err(o) => return o,
     };
+    if attach && !matches!(sending.dry_run, super::mutate::DryRun::None) {
+        return Output::err(
+            "error: --dry-run=[server|client] can't be used with attached containers options (--attach, --stdin, or --tty)\n",
+            1,
+        );
+    }
     let pod = match build_pod(&a, &name, image, restart, port) {
         Ok(p) => p,
         Err(msg) => return Output::err(format!("error: {msg}\n"), 1),
     };
+    if attach {
+        return run_attached(s, &a, pod, &name, restart, &sending);
+    }
     let selector = pod["metadata"]["labels"].clone();
     // kubectl creates the pod, then the service, and prints the service's line first
     // (`generateService` prints its object as it makes it; the pod is printed last).
@@ -135,6 +145,133 @@ pub fn run_pod(s: &mut Session, words: &[String]) -> Output {
         return Output::err(format!("{}{}", made.text, exposed.text), exposed.code);
     }
     Output::ok(format!("{}{between}{}", exposed.text, made.text))
+}
+
+/// How long `kubectl run -i` waits for the pod to run (`--pod-running-timeout`'s default).
+const POD_RUNNING_TIMEOUT_MS: i64 = 60_000;
+
+/// `kubectl run -i [-t] [--rm] NAME --image=… -- COMMAND…`: the pod is created, kubectl
+/// waits for it to run, and the console shows what the command printed (it runs through
+/// the pod's shell, so `nslookup`, `wget` and `curl` see cluster DNS and the pod network);
+/// then, with `--rm`, the pod is deleted (`pod "NAME" deleted`). With `--restart=Never`
+/// a failed command ends the run with `pod NS/NAME terminated (Error)` and its status.
+/// The command's status is the container's exit code (`kubectl get pod` and `logs` agree).
+///
+/// Not simulated, refused before anything is created: an interactive shell (no command,
+/// or a shell without `-c`: the console has no terminal to give it) and a command that
+/// does not exit (kubectl would stay attached).
+fn run_attached(
+    s: &mut Session,
+    a: &Args,
+    pod: Value,
+    name: &str,
+    restart: &str,
+    sending: &Sending,
+) -> Output {
+    let image = pod["spec"]["containers"][0]["image"]
+        .as_str()
+        .unwrap_or("")
+        .to_string();
+    let c = &pod["spec"]["containers"][0];
+    let mut argv: Vec<String> = ["command", "args"]
+        .iter()
+        .flat_map(|k| c[*k].as_array().cloned().unwrap_or_default())
+        .filter_map(|w| w.as_str().map(str::to_string))
+        .collect();
+    // curlimages/curl's entrypoint runs `curl "$@"` unless the first word is a program.
+    let programs = [
+        "curl", "sh", "/bin/sh", "wget", "nslookup", "sleep", "echo", "cat", "ls", "env",
+    ];
+    if crate::apps::image_base(&image) == "curl"
+        && !argv.is_empty()
+        && c["command"].is_null()
+        && !programs.contains(&argv[0].as_str())
+    {
+        argv.insert(0, "curl".into());
+    }
+    let example = format!(
+        "kubectl run -i --rm --restart=Never {name} --image={image} -- nslookup kubernetes.default"
+    );
+    let shell = argv.first().map(|p| p.rsplit('/').next().unwrap_or(p));
+    let interactive = match shell {
+        None => crate::apps::model_for(&image, &[], &[]).kind == crate::apps::AppKind::Shell,
+        Some("sh" | "bash" | "ash" | "dash") => argv.get(1).map(String::as_str) != Some("-c"),
+        Some(_) => false,
+    };
+    if interactive {
+        return Output::err(
+            format!("error: interactive shells are not simulated: the console has no terminal to give the container; give it one command instead, e.g. {example}\n"),
+            1,
+        );
+    }
+    let model = crate::apps::model_for(&image, &argv, &[]);
+    let Some((runs_ms, _)) = model.exits else {
+        return Output::err(
+            format!("error: \"kubectl run\" attached to a container that does not exit is not simulated (kubectl would stay attached to {name}); give it a command that ends, e.g. {example}, or run it without -i and read it with kubectl logs\n"),
+            1,
+        );
+    };
+    let made = send_built(s, pod, "pod", sending);
+    if made.code != 0 {
+        return made;
+    }
+    let ns = namespace_of(a);
+    let mut out = Output::default();
+    // kubectl waits for the pod to run, then attaches.
+    let mut waited = 0;
+    let uid = loop {
+        let Some(p) = s.sim.store.find("Pod", &ns, name) else {
+            return Output::err(format!("error: pod {name} is gone\n"), 1);
+        };
+        let uid = p.meta.uid.clone();
+        let running = s.sim.runtime.get(&uid).is_some_and(|rt| {
+            rt.containers.iter().any(|c| {
+                c.name == name && matches!(c.state, crate::kubelet::CState::Running { .. })
+            })
+        });
+        if running {
+            break uid;
+        }
+        if waited >= POD_RUNNING_TIMEOUT_MS {
+            return Output::err("error: timed out waiting for the condition\n", 1);
+        }
+        s.sim.advance(100);
+        waited += 100;
+    };
+    let Some(p) = s.sim.store.find("Pod", &ns, name).cloned() else {
+        return Output::err(format!("error: pod {name} is gone\n"), 1);
+    };
+    if a.bool("tty") {
+        out.line("If you don't see a command prompt, try pressing enter.");
+    }
+    let (text, code) = super::exec::run_in_container(s, &p, name, &argv);
+    out.text.push_str(&text);
+    // The process's output and status are the container's.
+    let now = s.sim.now;
+    if let Some(c) = s.sim.runtime.get_mut(&uid).and_then(|rt| {
+        std::sync::Arc::make_mut(rt)
+            .containers
+            .iter_mut()
+            .find(|c| c.name == name)
+    }) {
+        c.exit_code = Some(code);
+        c.log = text.lines().map(|l| (now, l.to_string())).collect();
+    }
+    // The container exits; kubectl's attachment ends with it.
+    s.sim.advance(runs_ms + 100);
+    if a.bool("rm") {
+        let del = super::mutate::delete(
+            s,
+            &["pod".into(), name.into(), "-n".into(), ns.clone()],
+            None,
+        );
+        out.text.push_str(&del.text);
+    }
+    if restart == "Never" && code != 0 {
+        out.linef(format_args!("pod {ns}/{name} terminated (Error)"));
+        out.code = code;
+    }
+    out
 }
 
 /// The Pod kubectl's generator builds from the flags.
