@@ -273,7 +273,19 @@ fn run(s: &mut Session, op: &Op) {
             let pods: Vec<String> = s.sim.store.list("Pod", "default").map(|p| p.meta.name.clone()).collect();
             if !pods.is_empty() {
                 let p = &pods[*pod as usize % pods.len()];
-                s.exec(&format!("kubectl exec {p} -- sh -c 'echo {n} >> /data/db/log'"), None);
+                // The top of n's range (so kept inputs below it replay as before): the
+                // network tools inside a pod, and `kubectl run -i` of one.
+                let host = pick(NAMES, (*n % 251) as u8);
+                let line = match n {
+                    0..=59_999 => format!("kubectl exec {p} -- sh -c 'echo {n} >> /data/db/log'"),
+                    _ => match n % 4 {
+                        0 => format!("kubectl exec {p} -- curl -s -m 1 http://{host}/"),
+                        1 => format!("kubectl exec {p} -- sh -c 'curl -sv {host}.default:{} | grep -c nginx'", n % 90),
+                        2 => format!("kubectl run -i --rm --restart=Never probe{} --image=busybox:1.28 -- nslookup {host}", n % 3),
+                        _ => format!("kubectl run -i --restart=Never probe{} --image=busybox -- wget -qO- -T 1 {host}", n % 3),
+                    },
+                };
+                s.exec(&line, None);
             }
         }
         Op::Curl { host, path } => {

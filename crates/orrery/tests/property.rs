@@ -1,5 +1,5 @@
 //! Property test: many seeds × random command sequences (apply, delete pod, scale, set
-//! image, sleep, delete workloads). After every command the invariants hold
+//! image, sleep, delete workloads, write in a pod, a one-shot `kubectl run -i --rm`). After every command the invariants hold
 //! (`orrery::invariants::check`); at the end the cluster converges within a bound; and
 //! each seed runs twice to prove the history is byte-identical. A failure prints its
 //! seed and the commands so far, ready to paste into a transcript.
@@ -121,6 +121,19 @@ fn random_command(rng: &mut Rng, s: &Session) -> (String, Option<String>) {
                 "pvc/data-db-0",
             ][rng.below(4) as usize];
             (format!("kubectl delete {target}"), None)
+        }
+        // A request from inside the cluster: a one-shot pod, attached and removed (its
+        // pod comes and goes; its wait and its command advance time).
+        8 => {
+            let cmd = [
+                "wget -qO- -T 1 web",
+                "nslookup db-0.db",
+                "sh -c 'wget -qO- web | grep -c nginx'",
+            ][rng.below(3) as usize];
+            (
+                format!("kubectl run -i --rm --restart=Never probe --image=busybox:1.28 -- {cmd}"),
+                None,
+            )
         }
         // Write to a StatefulSet pod's claim (issue 4: data on a PV is never lost while
         // the PV exists).

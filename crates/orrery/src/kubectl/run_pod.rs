@@ -258,7 +258,8 @@ fn run_attached(
         c.log = text.lines().map(|l| (now, l.to_string())).collect();
     }
     // The container exits; kubectl's attachment ends with it.
-    s.sim.advance(runs_ms + 100);
+    // (Bounded as `sleep` is: a day of virtual time per command.)
+    s.sim.advance((runs_ms + 100).min(86_400_000));
     if a.bool("rm") {
         let del = super::mutate::delete(
             s,
