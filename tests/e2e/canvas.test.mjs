@@ -255,6 +255,28 @@ test('the canvas tells the lesson, and every click is a kubectl command', async 
       await shot('11-request-404');
     });
 
+    await t.test('a request made inside a pod travels from that pod', async () => {
+      await run('kubectl run client -n pacman --image=busybox:1.36 -- sleep infinity');
+      await run('sleep 10s');
+      await attr('pod', 'client', 'data-status', 'ready');
+      await run('kubectl exec client -n pacman -- wget -qO- http://pacman/highscores/list');
+      await echoed('kubectl exec client -n pacman -- wget -qO- http://pacman/highscores/list');
+      const client = await node('pod', 'client').getAttribute('data-uid');
+      await page.waitForFunction(
+        (uid) => document.querySelector('[data-testid="request"]')?.getAttribute('data-through')?.startsWith(uid),
+        client,
+        { timeout: 10_000 },
+      );
+      const request = page.getByTestId('request');
+      assert.equal(await request.getAttribute('data-ok'), 'true');
+      const through = (await request.getAttribute('data-through')).split(' ');
+      const svc = await page.locator('[data-testid="service"][data-name="pacman"]').getAttribute('data-uid');
+      assert.equal(through[1], svc);
+      assert.match(await page.locator(`[data-testid="pod"][data-uid="${through[2]}"]`).getAttribute('data-name'), /^pacman-/);
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: `${SCREENSHOTS}canvas-11b-request-from-a-pod.png` });
+    });
+
     await t.test('the keyboard reaches every node: Tab focuses, Enter selects', async () => {
       const mongo = node('pod', 'mongo-0');
       await mongo.focus();

@@ -433,7 +433,7 @@ fn text_tool(prog: &str, flags: &[String], pattern: &str, input: &str) -> (Strin
         "grep" => {
             let icase = has("i");
             let (pat, line_of) = if icase {
-                (pattern.to_lowercase(), true)
+                (pattern.to_ascii_lowercase(), true)
             } else {
                 (pattern.to_string(), false)
             };
@@ -441,7 +441,7 @@ fn text_tool(prog: &str, flags: &[String], pattern: &str, input: &str) -> (Strin
             let mut count = 0;
             for (i, line) in input.lines().enumerate() {
                 let hay = if line_of {
-                    line.to_lowercase()
+                    line.to_ascii_lowercase()
                 } else {
                     line.to_string()
                 };

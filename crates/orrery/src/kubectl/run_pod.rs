@@ -261,12 +261,11 @@ fn run_attached(
     // (Bounded as `sleep` is: a day of virtual time per command.)
     s.sim.advance((runs_ms + 100).min(86_400_000));
     if a.bool("rm") {
-        let del = super::mutate::delete(
-            s,
-            &["pod".into(), name.into(), "-n".into(), ns.clone()],
-            None,
-        );
-        out.text.push_str(&del.text);
+        let key = crate::api::ObjKey::new("Pod", &ns, name);
+        if s.sim.delete(&key, None).is_ok() {
+            out.linef(format_args!("pod \"{name}\" deleted"));
+        }
+        s.sim.settle();
     }
     if restart == "Never" && code != 0 {
         out.linef(format_args!("pod {ns}/{name} terminated (Error)"));
