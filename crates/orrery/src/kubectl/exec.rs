@@ -196,10 +196,11 @@ pub(super) fn run_in_container(
 /// `valueFrom` reads a ConfigMap's key, a Secret's key (decoded) or one of the pod's own
 /// fields (`fieldRef`); a `value`'s `$(NAME)` is replaced by a variable set before it
 /// (unknown names stay as written, `$$` is a `$`). A missing optional source or key sets
-/// nothing (a missing required one kept the container from starting). Not set (UNVERIFIED
-/// which a learner would miss first): the Services' variables (`KUBERNETES_SERVICE_HOST`
-/// …), the image's own (`NGINX_VERSION` …), `resourceFieldRef`. `env` prints them sorted
-/// by name; a real container's order is the runtime's.
+/// nothing (a missing required one kept the container from starting). Before them all, the
+/// Services' variables (`service_env`), which `$(NAME)` can use and `env` overrides. Not
+/// set (UNVERIFIED which a learner would miss first): the image's own (`NGINX_VERSION` …),
+/// `resourceFieldRef`. `env` prints them sorted by name; a real container's order is the
+/// runtime's.
 fn container_env(sim: &Sim, pod: &Object, container: &str) -> Vec<(String, String)> {
     let ns = &pod.meta.namespace;
     let Some(c) = container_spec(pod, container) else {
@@ -220,7 +221,7 @@ fn container_env(sim: &Sim, pod: &Object, container: &str) -> Vec<(String, Strin
         }
         Some(kv)
     };
-    let mut vars: Vec<(String, String)> = vec![];
+    let mut vars: Vec<(String, String)> = service_env(sim, pod, container);
     let set = |vars: &mut Vec<(String, String)>, k: String, v: String| {
         vars.retain(|(n, _)| *n != k);
         vars.push((k, v));
@@ -280,6 +281,90 @@ fn container_env(sim: &Sim, pod: &Object, container: &str) -> Vec<(String, Strin
         };
         if let Some(v) = value {
             set(&mut vars, name.to_string(), v);
+        }
+    }
+    vars
+}
+
+/// The Services' variables the kubelet gives a container (`getServiceEnvVarMap`,
+/// `envvars.FromServices`): for each Service of the pod's namespace (with
+/// `enableServiceLinks`, the default) and always for `kubernetes` in `default`, if it has a
+/// ClusterIP (not headless, not ExternalName): `<NAME>_SERVICE_HOST`, `_SERVICE_PORT` (the
+/// first port), `_SERVICE_PORT_<PORTNAME>` per named port, and Docker's link variables
+/// (`<NAME>_PORT=tcp://IP:PORT` for the first port; per port `_PORT_<P>_TCP`, `_PROTO`,
+/// `_PORT`, `_ADDR`); names upper-cased with `-` as `_`. Only Services that existed when
+/// the container started: one created later is not in its environment until the pod is
+/// recreated (the "Connecting Applications with Services" tutorial's point). A Service
+/// deleted since is left out here (the simulator keeps no deleted objects; UNVERIFIED
+/// that a learner meets it).
+fn service_env(sim: &Sim, pod: &Object, container: &str) -> Vec<(String, String)> {
+    let started = sim
+        .runtime
+        .get(&pod.meta.uid)
+        .and_then(|rt| rt.containers.iter().find(|c| c.name == container))
+        .and_then(|c| match c.state {
+            CState::Running { since } => Some(since),
+            _ => None,
+        })
+        .unwrap_or(sim.now);
+    let links = pod.get(&["spec", "enableServiceLinks"]).as_bool() != Some(false);
+    let ns = pod.meta.namespace.as_str();
+    let mut services: Vec<&Object> = sim
+        .store
+        .list("Service", ns)
+        .filter(|_| links)
+        .chain(
+            sim.store
+                .find("Service", "default", "kubernetes")
+                .filter(|_| ns != "default" || !links),
+        )
+        .filter(|svc| svc.meta.creation_ms <= started)
+        .collect();
+    services.sort_stable_by_key(|svc| svc.meta.name.clone());
+    let env_name = |s: &str| s.replace('-', "_").to_ascii_uppercase();
+    let mut vars = vec![];
+    for svc in services {
+        let ip = svc.str_at(&["spec", "clusterIP"]).unwrap_or("");
+        let ports = svc
+            .get(&["spec", "ports"])
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        if ip.is_empty() || ip == "None" || ports.is_empty() {
+            continue;
+        }
+        let prefix = env_name(&svc.meta.name);
+        let port_of = |p: &serde_json::Value| p.get("port").and_then(|v| v.as_i64()).unwrap_or(0);
+        vars.push((format!("{prefix}_SERVICE_HOST"), ip.to_string()));
+        vars.push((
+            format!("{prefix}_SERVICE_PORT"),
+            port_of(&ports[0]).to_string(),
+        ));
+        for p in &ports {
+            if let Some(name) = p
+                .get("name")
+                .and_then(|n| n.as_str())
+                .filter(|n| !n.is_empty())
+            {
+                vars.push((
+                    format!("{prefix}_SERVICE_PORT_{}", env_name(name)),
+                    port_of(p).to_string(),
+                ));
+            }
+        }
+        for (i, p) in ports.iter().enumerate() {
+            let proto = p.get("protocol").and_then(|v| v.as_str()).unwrap_or("TCP");
+            let lower = proto.to_ascii_lowercase();
+            let port = port_of(p);
+            let url = format!("{lower}://{ip}:{port}");
+            if i == 0 {
+                vars.push((format!("{prefix}_PORT"), url.clone()));
+            }
+            let pp = format!("{prefix}_PORT_{port}_{}", proto.to_ascii_uppercase());
+            vars.push((format!("{pp}_PROTO"), lower));
+            vars.push((format!("{pp}_PORT"), port.to_string()));
+            vars.push((format!("{pp}_ADDR"), ip.to_string()));
+            vars.push((pp, url));
         }
     }
     vars
