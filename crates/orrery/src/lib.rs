@@ -26,6 +26,7 @@ pub mod scene;
 pub mod shell;
 pub mod sim;
 pub mod sort;
+pub mod textutil;
 pub mod time;
 pub mod timeline;
 pub mod transcript;

@@ -129,6 +129,67 @@ impl Session {
             );
         }
         self.history.push(line.to_string());
+        let out = match split_list(line) {
+            Some(list) => self.run_list(&list, stdin),
+            None => self.run_one(line, stdin),
+        };
+        // Keep the step log bounded for sessions that never drain it (the CLI).
+        if self.sim.steps.len() > 100_000 {
+            self.sim.steps.drain(..50_000);
+        }
+        out
+    }
+
+    /// `A | B`, `A && B`, `A || B`, `A ; B`: each command runs as a line of its own; a
+    /// pipe hands what a command printed (if it succeeded; a failure's message reaches the
+    /// terminal) to the next, which reads it if it is a filter (`grep`, `head`, `tail`,
+    /// `wc`, `sort`). A heredoc's body goes to the command that opened it. The status is
+    /// the last command's that ran.
+    fn run_list(&mut self, list: &[(&'static str, Vec<String>)], stdin: Option<&str>) -> Output {
+        let mut out = Output::default();
+        let mut last = 0;
+        for (op, pipeline) in list {
+            let skip = match *op {
+                "&&" => last != 0,
+                "||" => last == 0,
+                _ => false,
+            };
+            if skip {
+                continue;
+            }
+            let mut input = String::new();
+            for (i, cmd) in pipeline.iter().enumerate() {
+                let piped = i + 1 < pipeline.len();
+                let words = tokenize(cmd).unwrap_or_default();
+                let prog = words.first().map(String::as_str).unwrap_or("");
+                let o = if crate::textutil::is_filter(prog) {
+                    let read = |f: &str| {
+                        self.read_file(f)
+                            .ok_or_else(|| "No such file or directory".to_string())
+                    };
+                    let (text, err, code) =
+                        crate::textutil::run(prog, &words[1..], &input, &read, true);
+                    out.text.push_str(&err);
+                    Output { text, code }
+                } else {
+                    let heredoc = stdin.filter(|_| cmd.contains("<<"));
+                    self.run_one(cmd, heredoc)
+                };
+                input.clear();
+                if piped && o.code == 0 {
+                    input = o.text;
+                } else {
+                    out.text.push_str(&o.text);
+                }
+                last = o.code;
+            }
+        }
+        out.code = last;
+        out
+    }
+
+    /// One command (no `|`, `&&`, `||` or `;` outside quotes).
+    fn run_one(&mut self, line: &str, stdin: Option<&str>) -> Output {
         // `cmd <<EOF` and `cat <<EOF > FILE`: the heredoc marker is not an argument.
         let (line, redirect) = split_heredoc(line);
         let words = match tokenize(&line) {
@@ -150,6 +211,18 @@ impl Session {
             "cat" => self.cat(&words[1..], stdin, redirect.as_deref()),
             "echo" => Output::ok(format!("{}\n", words[1..].join(" "))),
             "clear" | "true" => Output::default(),
+            p if crate::textutil::is_filter(p) => {
+                let read = |f: &str| {
+                    self.read_file(f)
+                        .ok_or_else(|| "No such file or directory".to_string())
+                };
+                let (text, err, code) =
+                    crate::textutil::run(p, &words[1..], stdin.unwrap_or(""), &read, true);
+                Output {
+                    text: format!("{err}{text}"),
+                    code,
+                }
+            }
             other => Output::err(format!("bash: {other}: command not found\n"), 127),
         };
         // `kubectl … -o yaml > FILE`: what the command printed goes to the (virtual) file,
@@ -173,10 +246,6 @@ impl Session {
             }
             _ => out,
         };
-        // Keep the step log bounded for sessions that never drain it (the CLI).
-        if self.sim.steps.len() > 100_000 {
-            self.sim.steps.drain(..50_000);
-        }
         out
     }
 
@@ -251,6 +320,75 @@ fn split_heredoc(line: &str) -> (String, Option<String>) {
     }
     words.retain(|w| !w.starts_with("<<"));
     (words.join(" "), redirect)
+}
+
+/// A line's `|`, `&&`, `||` and `;` outside quotes: its and-or list of pipelines, each
+/// with the operator before it (`;` for the first), each pipeline's commands as text.
+/// `None` when the line has none (a single command). A `&` alone (`2>&1`, background) is
+/// not an operator here.
+fn split_list(line: &str) -> Option<Vec<(&'static str, Vec<String>)>> {
+    let mut list: Vec<(&'static str, Vec<String>)> = vec![(";", vec![])];
+    let mut cur = String::new();
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    let mut found = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        if escaped {
+            escaped = false;
+            cur.push(c);
+            continue;
+        }
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some('"') if c == '\\' => escaped = true,
+            Some(_) => {}
+            None => {
+                let op = match (c, chars.peek()) {
+                    ('&', Some('&')) => Some("&&"),
+                    ('|', Some('|')) => Some("||"),
+                    ('|', _) => Some("|"),
+                    (';', _) => Some(";"),
+                    ('\'' | '"', _) => {
+                        quote = Some(c);
+                        None
+                    }
+                    ('\\', _) => {
+                        escaped = true;
+                        None
+                    }
+                    _ => None,
+                };
+                if let Some(op) = op {
+                    found = true;
+                    if op.len() == 2 {
+                        chars.next();
+                    }
+                    let cmd = std::mem::take(&mut cur).trim().to_string();
+                    let pipeline = &mut list.last_mut().expect("a pipeline").1;
+                    pipeline.push(cmd);
+                    if op != "|" {
+                        list.push((op, vec![]));
+                    }
+                    continue;
+                }
+            }
+        }
+        cur.push(c);
+    }
+    if !found {
+        return None;
+    }
+    list.last_mut()
+        .expect("a pipeline")
+        .1
+        .push(cur.trim().to_string());
+    // Empty commands (`a ;`, `; b`) drop out; an empty pipeline with them.
+    for (_, p) in &mut list {
+        p.retain(|c| !c.is_empty());
+    }
+    list.retain(|(_, p)| !p.is_empty());
+    Some(list)
 }
 
 /// Splits a line at unquoted whitespace, keeping each word's raw text (quotes included),

@@ -1,8 +1,8 @@
 //! `kubectl exec POD [-c C] [-n NS] -- COMMAND…`: the checks kubectl, the API server and
 //! the kubelet make before a command runs, and a tiny shell over the container's files
 //! (`volumes`): `echo`, `printf`, `cat`, `ls`, `mkdir [-p]`, `touch`, `rm [-rf]`, `cd`,
-//! `pwd`, `hostname`, `true`, `false`, `sleep`, `exit`, `env`, `printenv`, `grep`, `head`,
-//! `wc`; `>`, `>>`, `2>`, `2>&1`, `<`; pipes; `;`, `&&`, `||` and newlines; quotes,
+//! `pwd`, `hostname`, `true`, `false`, `sleep`, `exit`, `env`, `printenv`, the filters of
+//! `crate::textutil` (`grep`, `head`, `tail`, `wc`, `sort`); `>`, `>>`, `2>`, `2>&1`, `<`; pipes; `;`, `&&`, `||` and newlines; quotes,
 //! `$VAR`, `$(…)` and backticks. Images that carry them also have `wget`, `nslookup` and
 //! `curl` (`has_tool`), which reach the cluster as the pod does (`crate::netcmd`).
 //!
@@ -471,172 +471,6 @@ fn container_spec<'a>(pod: &'a Object, container: &str) -> Option<&'a serde_json
         .filter_map(|l| pod.get(&["spec", l]).as_array())
         .flatten()
         .find(|c| c.get("name").and_then(|n| n.as_str()) == Some(container))
-}
-
-/// Splits a text tool's words into its flags (letters; `n=N` for `head -n N` / `-N`,
-/// `e=P` for `grep -e P`) and operands.
-fn text_args(prog: &str, args: &[String]) -> (Vec<String>, Vec<String>) {
-    let mut flags = vec![];
-    let mut operands = vec![];
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        if operands.is_empty() || prog != "grep" {
-            if let Some(rest) = a.strip_prefix('-').filter(|r| !r.is_empty()) {
-                if rest.chars().all(|c| c.is_ascii_digit()) {
-                    flags.push(format!("n={rest}"));
-                    continue;
-                }
-                let mut chars = rest.chars();
-                while let Some(c) = chars.next() {
-                    if (c == 'n' && prog == "head") || (c == 'e' && prog == "grep") {
-                        let tail: String = chars.collect();
-                        let value = if tail.is_empty() {
-                            it.next().cloned().unwrap_or_default()
-                        } else {
-                            tail
-                        };
-                        flags.push(format!("{c}={value}"));
-                        break;
-                    }
-                    flags.push(c.to_string());
-                }
-                continue;
-            }
-        }
-        operands.push(a.clone());
-    }
-    (flags, operands)
-}
-
-/// `grep [-i] [-v] [-c] [-q] [-n] PATTERN` (a basic regular expression: `.`, `*`, `^`,
-/// `$`, `\` escapes; `-E`/`-F` read the same), `head [-n N]`, `wc [-l] [-w] [-c]` over
-/// text; what they print and their exit status.
-fn text_tool(prog: &str, flags: &[String], pattern: &str, input: &str) -> (String, i32) {
-    let has = |f: &str| flags.iter().any(|x| x == f);
-    let mut out = String::new();
-    match prog {
-        "grep" => {
-            let icase = has("i");
-            let (pat, line_of) = if icase {
-                (pattern.to_ascii_lowercase(), true)
-            } else {
-                (pattern.to_string(), false)
-            };
-            let pat: Vec<char> = pat.chars().collect();
-            let mut count = 0;
-            for (i, line) in input.lines().enumerate() {
-                let hay = if line_of {
-                    line.to_ascii_lowercase()
-                } else {
-                    line.to_string()
-                };
-                if bre_search(&pat, &hay.chars().collect::<Vec<_>>()) != has("v") {
-                    count += 1;
-                    if !has("c") && !has("q") {
-                        if has("n") {
-                            _ = write!(out, "{}:", i + 1);
-                        }
-                        out.push_str(line);
-                        out.push('\n');
-                    }
-                }
-            }
-            if has("q") {
-                out.clear();
-            } else if has("c") {
-                _ = writeln!(out, "{count}");
-            }
-            (out, if count > 0 { 0 } else { 1 })
-        }
-        "head" => {
-            let n = flags
-                .iter()
-                .find_map(|f| f.strip_prefix("n="))
-                .and_then(|n| n.parse::<usize>().ok())
-                .unwrap_or(10);
-            for line in input.split_inclusive('\n').take(n) {
-                out.push_str(line);
-            }
-            (out, 0)
-        }
-        _ => {
-            let lines = input.matches('\n').count();
-            let words = input.split_whitespace().count();
-            let bytes = input.len();
-            let chosen: Vec<usize> = [("l", lines), ("w", words), ("c", bytes)]
-                .iter()
-                .filter(|(f, _)| has(f))
-                .map(|(_, v)| *v)
-                .collect();
-            match chosen.as_slice() {
-                [] => _ = writeln!(out, "{lines:>7} {words:>7} {bytes:>7}"),
-                [one] => _ = writeln!(out, "{one}"),
-                many => {
-                    let cells: Vec<String> = many.iter().map(|v| format!("{v:>7}")).collect();
-                    _ = writeln!(out, "{}", cells.join(" "));
-                }
-            }
-            (out, 0)
-        }
-    }
-}
-
-/// Whether a basic regular expression matches somewhere in `text`: the pattern's atoms
-/// run as a set of states over the text (no backtracking, so `a*a*a*…b` cannot hang).
-fn bre_search(pat: &[char], text: &[char]) -> bool {
-    let (anchored_start, pat) = match pat.strip_prefix(&['^']) {
-        Some(rest) => (true, rest),
-        None => (false, pat),
-    };
-    let escaped_end = pat.len() >= 2 && pat[pat.len() - 2] == '\\';
-    let (anchored_end, pat) = match pat.strip_suffix(&['$']) {
-        Some(rest) if !escaped_end => (true, rest),
-        _ => (false, pat),
-    };
-    // Atoms: (literal or any, starred).
-    let mut atoms: Vec<(Option<char>, bool)> = vec![];
-    let mut i = 0;
-    while i < pat.len() {
-        let (atom, len) = match pat[i] {
-            '\\' if i + 1 < pat.len() => (Some(pat[i + 1]), 2),
-            '.' => (None, 1),
-            c => (Some(c), 1),
-        };
-        i += len;
-        let star = pat.get(i) == Some(&'*');
-        if star {
-            i += 1;
-        }
-        atoms.push((atom, star));
-    }
-    let n = atoms.len();
-    let close = |set: &mut Vec<bool>| {
-        for k in 0..n {
-            if set[k] && atoms[k].1 {
-                set[k + 1] = true;
-            }
-        }
-    };
-    let mut cur = vec![false; n + 1];
-    cur[0] = true;
-    close(&mut cur);
-    for &c in text {
-        if cur[n] && !anchored_end {
-            return true;
-        }
-        let mut next = vec![false; n + 1];
-        for k in 0..n {
-            if cur[k] && atoms[k].0.is_none_or(|a| a == c) {
-                next[if atoms[k].1 { k } else { k + 1 }] = true;
-            }
-        }
-        if !anchored_start {
-            next[0] = true;
-        }
-        close(&mut next);
-        cur = next;
-    }
-    cur[n]
 }
 
 /// Whether an image carries a network tool (UNVERIFIED per image, chosen from what the
@@ -1256,10 +1090,8 @@ impl Shell<'_> {
                 | "sleep"
                 | "env"
                 | "printenv"
-                | "grep"
-                | "head"
-                | "wc"
-        ) || has_tool(&self.image, prog)
+        ) || crate::textutil::is_filter(prog)
+            || has_tool(&self.image, prog)
     }
 
     fn err_line(&mut self, msg: &str) {
@@ -1753,52 +1585,21 @@ impl Shell<'_> {
                 io.stdout.push_str(&printf(fmt, &args[1..]));
                 0
             }
-            "grep" | "head" | "wc" => {
-                let (flags, operands) = text_args(prog, args);
-                // grep's first operand is its pattern; the rest are files.
-                let (pattern, files) = match prog {
-                    "grep" => match flags.iter().find_map(|f| f.strip_prefix("e=")) {
-                        Some(p) => (p.to_string(), &operands[..]),
-                        None => match operands.split_first() {
-                            Some((p, rest)) => (p.clone(), rest),
-                            None => {
-                                io.stderr.push_str(if gnu {
-                                    "Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n"
-                                } else {
-                                    "BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\nUsage: grep [-HhnlLoqvsrRiwFE] [-m N] [-A|B|C N] { PATTERN | -e PATTERN... | -f FILE... } [FILE]...\n"
-                                });
-                                return 2;
-                            }
-                        },
-                    },
-                    _ => (String::new(), &operands[..]),
-                };
-                let mut input = String::new();
-                let mut code = 0;
-                if files.is_empty() {
-                    input = io.stdin.clone();
-                }
-                for f in files {
-                    match self.read(f) {
-                        Ok(t) => input.push_str(&t),
-                        Err(e) => {
-                            code = if prog == "grep" { 2 } else { 1 };
-                            let text = if gnu {
-                                volumes::gnu_text(&e)
-                            } else {
-                                volumes::busybox_text(&e)
-                            };
-                            _ = write!(io.stderr, "{prog}: {f}: {text}\n");
+            "grep" | "head" | "tail" | "wc" | "sort" => {
+                let read = |f: &str| {
+                    self.read(f).map_err(|e| {
+                        if gnu {
+                            volumes::gnu_text(&e)
+                        } else {
+                            volumes::busybox_text(&e)
                         }
-                    }
-                }
-                let (text, status) = text_tool(prog, &flags, &pattern, &input);
-                io.stdout.push_str(&text);
-                if code != 0 {
-                    code
-                } else {
-                    status
-                }
+                        .to_string()
+                    })
+                };
+                let r = crate::textutil::run(prog, args, &io.stdin, &read, gnu);
+                io.stdout.push_str(&r.0);
+                io.stderr.push_str(&r.1);
+                r.2
             }
             "cat" => {
                 let mut code = 0;
@@ -2059,41 +1860,6 @@ mod tests {
         assert_eq!(lists[0].items.len(), 3);
         assert_eq!(lists[1].items[0].1.len(), 2);
         assert!(parse_script(lex("&& a").unwrap()).is_err());
-    }
-
-    #[test]
-    fn text_tools_read_as_busybox_does() {
-        let f = |prog: &str, args: &str, input: &str| {
-            let words: Vec<String> = args.split_whitespace().map(String::from).collect();
-            let (flags, ops) = text_args(prog, &words);
-            let pattern = ops.first().cloned().unwrap_or_default();
-            text_tool(prog, &flags, &pattern, input)
-        };
-        let text = "Welcome\nServed by pod web-1\nserved twice\n";
-        assert_eq!(
-            f("grep", "Served", text),
-            ("Served by pod web-1\n".into(), 0)
-        );
-        assert_eq!(f("grep", "-i served", text).0.lines().count(), 2);
-        assert_eq!(f("grep", "-c -v Served", text), ("2\n".into(), 0));
-        assert_eq!(f("grep", "-q nothing", text), (String::new(), 1));
-        assert_eq!(f("grep", "^s.*e$", text), ("served twice\n".into(), 0));
-        assert_eq!(
-            f("grep", "-n web-[0-9]", text).1,
-            1,
-            "brackets are literal here"
-        );
-        assert_eq!(
-            f("grep", "web-.$", text),
-            ("Served by pod web-1\n".into(), 0)
-        );
-        assert_eq!(f("head", "-n 1", text), ("Welcome\n".into(), 0));
-        assert_eq!(f("head", "-2", text).0.lines().count(), 2);
-        assert_eq!(f("wc", "-l", text), ("3\n".into(), 0));
-        assert_eq!(
-            f("wc", "", "a b\n"),
-            ("      1       2       4\n".into(), 0)
-        );
     }
 
     #[test]
