@@ -112,16 +112,239 @@ const SET_IMAGE_FLAGS: &[FlagSpec] = &[
     flag("filename", Some('f'), true),
 ];
 
-/// `kubectl set …`: only `image` is simulated.
+const SET_ENV_FLAGS: &[FlagSpec] = &[
+    flag("containers", Some('c'), true),
+    flag("list", None, false),
+    flag("from", None, true),
+    flag("prefix", None, true),
+    flag("overwrite", None, false),
+    flag("all", None, false),
+    flag("selector", Some('l'), true),
+    flag("dry-run", None, true),
+    flag("output", Some('o'), true),
+    flag("local", None, false),
+    flag("filename", Some('f'), true),
+    flag("keys", None, true),
+    flag("resolve", None, false),
+];
+
+/// `kubectl set env RESOURCE… [NAME=VALUE…] [NAME-…] [-c CONTAINER] [--from=configmap/X |
+/// secret/X [--prefix=P]] [--list]`: the pod template's containers (and init containers)
+/// matching `-c` (every one by default) get each variable — a name already there is
+/// replaced in place, a new one appended — or lose it (`NAME-`); `--from` adds one
+/// variable per key of a ConfigMap or Secret, read from it (`valueFrom`), named as kubectl
+/// names them (upper-cased, characters not allowed in a name as `_`). A change rolls out
+/// like any template change; `--list` prints each container's `env`.
+fn set_env(s: &mut Session, words: &[String]) -> Output {
+    let a = match parse(words, &specs(SET_ENV_FLAGS)) {
+        Ok(a) => a,
+        Err(e) => return flag_error("set env", &e),
+    };
+    let ns = namespace_of(&a);
+    let mut resources: Vec<String> = vec![];
+    let mut sets: Vec<(String, Value)> = vec![];
+    let mut removes: Vec<String> = vec![];
+    for w in &a.positional {
+        if let Some((k, v)) = w.split_once('=') {
+            if k.is_empty() {
+                return Output::err(format!("error: invalid env: {w}\n"), 1);
+            }
+            sets.push((k.to_string(), json!({"name": k, "value": v})));
+        } else if let Some(k) = w.strip_suffix('-').filter(|k| !k.contains('/')) {
+            removes.push(k.to_string());
+        } else {
+            resources.push(w.clone());
+        }
+    }
+    if let Some(from) = a.get("from") {
+        let (kind, field, name) = match from.split_once('/') {
+            Some(("configmap" | "configmaps" | "cm", n)) => ("ConfigMap", "configMapKeyRef", n),
+            Some(("secret" | "secrets", n)) => ("Secret", "secretKeyRef", n),
+            _ => {
+                return Output::err(
+                    format!("error: unsupported resource specified in --from: {from}\n"),
+                    1,
+                )
+            }
+        };
+        let Some(src) = s.sim.store.find(kind, &ns, name) else {
+            let rt = if kind == "Secret" {
+                "secrets"
+            } else {
+                "configmaps"
+            };
+            return Output::err(
+                format!("Error from server (NotFound): {rt} \"{name}\" not found\n"),
+                1,
+            );
+        };
+        let prefix = a.get("prefix").unwrap_or_default();
+        for k in src
+            .get(&["data"])
+            .as_object()
+            .into_iter()
+            .flat_map(|m| m.keys())
+        {
+            let env: String = k
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || c == '_' {
+                        c.to_ascii_uppercase()
+                    } else {
+                        '_'
+                    }
+                })
+                .collect();
+            let env = format!("{prefix}{env}");
+            sets.push((
+                env.clone(),
+                json!({"name": env, "valueFrom": {field: {"name": name, "key": k}}}),
+            ));
+        }
+    }
+    let list = a.bool("list");
+    if !list && sets.is_empty() && removes.is_empty() {
+        return Output::err(
+            "error: at least one environment variable must be provided\n",
+            1,
+        );
+    }
+    let targets = match targets(s, &resources, &ns) {
+        Ok(t) => t,
+        Err(o) => return o,
+    };
+    let wanted = a.get("containers").unwrap_or("*").to_string();
+    let mut out = Output::default();
+    let mut errors: Vec<String> = vec![];
+    for (rt, key) in targets {
+        let Some(obj) = s.sim.store.get(&key).cloned() else {
+            errors.push(not_found(&rt, &key));
+            continue;
+        };
+        let Some(path) = pod_spec_path(&obj) else {
+            errors.push(format!(
+                "error: {}/{} the object is not a pod or does not have a pod template: *v1.{}",
+                rt.plural, key.name, obj.kind
+            ));
+            continue;
+        };
+        let mut updated = obj.clone();
+        let mut matched = false;
+        for list_name in ["initContainers", "containers"] {
+            let mut p: Vec<&str> = path.clone();
+            p.push(list_name);
+            for c in updated.get_mut(&p).as_array_mut().into_iter().flatten() {
+                let cname = c
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string();
+                if wanted != "*" && wanted != cname {
+                    continue;
+                }
+                matched = true;
+                if list {
+                    out.linef(format_args!(
+                        "# {} {}, container {cname}",
+                        rt.plural, key.name
+                    ));
+                    for e in c.get("env").and_then(Value::as_array).into_iter().flatten() {
+                        let n = e.get("name").and_then(Value::as_str).unwrap_or("");
+                        let Some(from) = e.get("valueFrom") else {
+                            let v = e.get("value").and_then(Value::as_str).unwrap_or("");
+                            out.linef(format_args!("{n}={v}"));
+                            continue;
+                        };
+                        // kubectl's `GetEnvVarRefString`.
+                        let at = |f: &str, k: &str| {
+                            from.get(f)
+                                .and_then(|r| r.get(k))
+                                .and_then(Value::as_str)
+                                .unwrap_or("")
+                                .to_string()
+                        };
+                        let what = if from.get("configMapKeyRef").is_some() {
+                            format!(
+                                "configmap {}, key {}",
+                                at("configMapKeyRef", "name"),
+                                at("configMapKeyRef", "key")
+                            )
+                        } else if from.get("secretKeyRef").is_some() {
+                            format!(
+                                "secret {}, key {}",
+                                at("secretKeyRef", "name"),
+                                at("secretKeyRef", "key")
+                            )
+                        } else if from.get("fieldRef").is_some() {
+                            format!("field path {}", at("fieldRef", "fieldPath"))
+                        } else {
+                            "invalid valueFrom".into()
+                        };
+                        out.linef(format_args!("# {n} from {what}"));
+                    }
+                    continue;
+                }
+                let mut env: Vec<Value> = c
+                    .get("env")
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .unwrap_or_default();
+                for (name, var) in &sets {
+                    match env
+                        .iter_mut()
+                        .find(|e| e.get("name").and_then(Value::as_str) == Some(name.as_str()))
+                    {
+                        Some(e) => *e = var.clone(),
+                        None => env.push(var.clone()),
+                    }
+                }
+                env.retain(|e| {
+                    !removes
+                        .iter()
+                        .any(|r| e.get("name").and_then(Value::as_str) == Some(r.as_str()))
+                });
+                if env.is_empty() {
+                    if let Some(m) = c.as_object_mut() {
+                        m.remove("env");
+                    }
+                } else {
+                    c["env"] = Value::Array(env);
+                }
+            }
+        }
+        if !matched {
+            // A warning, not a failure (kubectl's `set env`).
+            out.linef(format_args!(
+                "warning: {}/{} does not have any containers matching \"{wanted}\"",
+                rt.plural, key.name
+            ));
+            continue;
+        }
+        if list || updated == obj {
+            continue;
+        }
+        match s.sim.update(updated) {
+            Ok(_) => out.linef(format_args!(
+                "{}/{} env updated",
+                rt.qualified_singular(),
+                key.name
+            )),
+            Err(e) => errors.push(e.kubectl_text()),
+        }
+    }
+    s.sim.settle();
+    finish(out, errors)
+}
+
+/// `kubectl set …`: `image` and `env` are simulated.
 pub fn set(s: &mut Session, words: &[String]) -> Output {
     match words.first().map(String::as_str) {
         Some("image") => set_image(s, &words[1..]),
-        Some(other @ ("env" | "resources" | "selector" | "serviceaccount" | "subject")) => {
-            Output::err(
-                format!("error: \"kubectl set {other}\" is not simulated yet\n"),
-                1,
-            )
-        }
+        Some("env") => set_env(s, &words[1..]),
+        Some(other @ ("resources" | "selector" | "serviceaccount" | "subject")) => Output::err(
+            format!("error: \"kubectl set {other}\" is not simulated yet\n"),
+            1,
+        ),
         Some(other) => Output::err(
             format!("error: unknown command \"{other}\" for \"kubectl set\"\n"),
             1,
@@ -836,5 +1059,23 @@ mod tests {
             d,
             "Pod Template:\n  Labels:\tapp=nginx\n\tpod-template-hash=5d9c\n  Containers:\n   nginx:\n    Image:\tnginx:1.16.1\n    Port:\t80/TCP\n    Host Port:\t0/TCP\n    Environment:\t<none>\n    Mounts:\t<none>\n  Volumes:\t<none>\n  Node-Selectors:\t<none>\n  Tolerations:\t<none>\n"
         );
+    }
+
+    #[test]
+    fn set_env_lists_each_container() {
+        let mut s = Session::new(1);
+        s.exec("kubectl create deployment web --image=nginx:1.27", None);
+        s.exec(
+            "kubectl create configmap settings --from-literal=log-level=debug",
+            None,
+        );
+        s.exec("kubectl set env deploy/web COLOR=red", None);
+        s.exec("kubectl set env deploy/web --from=configmap/settings", None);
+        let o = s.exec("kubectl set env deploy/web --list", None);
+        assert_eq!(
+            o.text,
+            "# deployments web, container nginx\nCOLOR=red\n# LOG_LEVEL from configmap settings, key log-level\n"
+        );
+        assert_eq!(o.code, 0);
     }
 }
