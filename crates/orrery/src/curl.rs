@@ -207,15 +207,7 @@ fn parse_url(url: &str) -> Result<Url, String> {
     } else {
         (false, url)
     };
-    let (authority, path) = match rest.find(['/', '?']) {
-        Some(i) => (&rest[..i], rest[i..].to_string()),
-        None => (rest, "/".to_string()),
-    };
-    let path = if path.starts_with('?') {
-        format!("/{path}")
-    } else {
-        path
-    };
+    let (authority, path) = split_authority(rest);
     let authority = authority.rsplit('@').next().unwrap_or(authority);
     let (host, port) = if let Some(r) = authority.strip_prefix('[') {
         let (h, after) = r.split_once(']').ok_or("Bad hostname")?;
@@ -244,6 +236,16 @@ fn parse_url(url: &str) -> Result<Url, String> {
             || (!authority.starts_with('[') && authority.contains(':')),
         path,
     })
+}
+
+/// A URL without its scheme split into its authority (`host[:port]`) and its path with
+/// the query (`/` when there is none).
+pub(crate) fn split_authority(rest: &str) -> (&str, String) {
+    match rest.find(['/', '?']) {
+        Some(i) if rest[i..].starts_with('?') => (&rest[..i], format!("/{}", &rest[i..])),
+        Some(i) => (&rest[..i], rest[i..].to_string()),
+        None => (rest, "/".to_string()),
+    }
 }
 
 /// Substitutes `%{http_code}` and friends and the `\n` escapes of `-w`.

@@ -274,15 +274,7 @@ pub fn wget(client: &mut dyn Client, args: &[String]) -> (Run, Option<routing::R
         }
         None => (false, raw.as_str()),
     };
-    let (authority, path) = match rest.find(['/', '?']) {
-        Some(i) => (&rest[..i], rest[i..].to_string()),
-        None => (rest, "/".to_string()),
-    };
-    let path = if path.starts_with('?') {
-        format!("/{path}")
-    } else {
-        path
-    };
+    let (authority, path) = crate::curl::split_authority(rest);
     let (host, port) = match authority.rsplit_once(':') {
         Some((h, p)) => match p.parse::<i64>() {
             Ok(p) if (1..=65535).contains(&p) => (h.to_string(), p),

@@ -578,20 +578,14 @@ pub fn send(sim: &mut Sim, entry: &Entry, req: &HttpRequest) -> Route {
                         None,
                         format!("minikube tunnel routes {ip} to the node"),
                     ));
-                    match endpointslice::find_service_port(&svc, &PortRef::Number(*port)).cloned() {
-                        Some(sp) => via_kube_proxy(sim, &svc, &sp, req, &mut steps, 0),
-                        None => {
-                            steps.push(RouteStep::failed(
-                                Hop::Service,
-                                Some(svc.key()),
-                                format!(
-                                    "Service {}/{} has no port {port}",
-                                    svc.meta.namespace, svc.meta.name
-                                ),
-                            ));
-                            Outcome::ConnectionRefused
-                        }
-                    }
+                    to_service_port(
+                        sim,
+                        &svc,
+                        *port,
+                        req,
+                        &mut steps,
+                        (Outcome::ConnectionRefused, ""),
+                    )
                 }
                 _ => {
                     steps.push(RouteStep::failed(
@@ -755,20 +749,8 @@ fn from_pod(
         })
         .cloned();
     if let Some(svc) = svc {
-        return match endpointslice::find_service_port(&svc, &PortRef::Number(port)).cloned() {
-            Some(sp) => via_kube_proxy(sim, &svc, &sp, req, steps, 0),
-            None => {
-                steps.push(RouteStep::failed(
-                    Hop::Service,
-                    Some(svc.key()),
-                    format!(
-                        "Service {}/{} has no port {port}: no kube-proxy rule takes the packet",
-                        svc.meta.namespace, svc.meta.name
-                    ),
-                ));
-                Outcome::Timeout
-            }
-        };
+        let missing = (Outcome::Timeout, ": no kube-proxy rule takes the packet");
+        return to_service_port(sim, &svc, port, req, steps, missing);
     }
     let target = sim
         .store
@@ -793,6 +775,30 @@ fn from_pod(
             Outcome::Timeout
         }
     }
+}
+
+/// A connection to a Service's IP on `port`: kube-proxy's rules for that port, or, for a
+/// port the Service does not have, `missing` (the outcome, and why, after "has no port").
+fn to_service_port(
+    sim: &mut Sim,
+    svc: &Object,
+    port: i64,
+    req: &HttpRequest,
+    steps: &mut Vec<RouteStep>,
+    missing: (Outcome, &str),
+) -> Outcome {
+    if let Some(sp) = endpointslice::find_service_port(svc, &PortRef::Number(port)).cloned() {
+        return via_kube_proxy(sim, svc, &sp, req, steps, 0);
+    }
+    steps.push(RouteStep::failed(
+        Hop::Service,
+        Some(svc.key()),
+        format!(
+            "Service {}/{} has no port {port}{}",
+            svc.meta.namespace, svc.meta.name, missing.1
+        ),
+    ));
+    missing.0
 }
 
 /// kube-proxy: a Service port to one of its ready endpoints; REJECT without any (R6.9).

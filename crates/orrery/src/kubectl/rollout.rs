@@ -217,16 +217,12 @@ fn set_env(s: &mut Session, words: &[String]) -> Output {
     let mut out = Output::default();
     let mut errors: Vec<String> = vec![];
     for (rt, key) in targets {
-        let Some(obj) = s.sim.store.get(&key).cloned() else {
-            errors.push(not_found(&rt, &key));
-            continue;
-        };
-        let Some(path) = pod_spec_path(&obj) else {
-            errors.push(format!(
-                "error: {}/{} the object is not a pod or does not have a pod template: *v1.{}",
-                rt.plural, key.name, obj.kind
-            ));
-            continue;
+        let (obj, path) = match with_pod_spec(s, &rt, &key) {
+            Ok(x) => x,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
         };
         let mut updated = obj.clone();
         let mut matched = false;
@@ -380,16 +376,12 @@ fn set_image(s: &mut Session, words: &[String]) -> Output {
         .collect();
     let mut errors: Vec<String> = vec![];
     for (rt, key) in targets {
-        let Some(obj) = s.sim.store.get(&key).cloned() else {
-            errors.push(not_found(&rt, &key));
-            continue;
-        };
-        let Some(path) = pod_spec_path(&obj) else {
-            errors.push(format!(
-                "error: {}/{} the object is not a pod or does not have a pod template: *v1.{}",
-                rt.plural, key.name, obj.kind
-            ));
-            continue;
+        let (obj, path) = match with_pod_spec(s, &rt, &key) {
+            Ok(x) => x,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
         };
         let mut updated = obj.clone();
         for (container, image) in &pairs {
@@ -434,6 +426,28 @@ fn set_image(s: &mut Session, words: &[String]) -> Output {
     }
     s.sim.settle();
     finish(out, errors)
+}
+
+/// A `set` target and the path of its pod spec, or kubectl's error for it (not found, or
+/// a kind without a pod template).
+fn with_pod_spec(
+    s: &Session,
+    rt: &ResourceType,
+    key: &ObjKey,
+) -> Result<(Object, Vec<&'static str>), String> {
+    let obj = s
+        .sim
+        .store
+        .get(key)
+        .cloned()
+        .ok_or_else(|| not_found(rt, key))?;
+    let path = pod_spec_path(&obj).ok_or_else(|| {
+        format!(
+            "error: {}/{} the object is not a pod or does not have a pod template: *v1.{}",
+            rt.plural, key.name, obj.kind
+        )
+    })?;
+    Ok((obj, path))
 }
 
 fn finish(mut out: Output, errors: Vec<String>) -> Output {
