@@ -319,14 +319,7 @@ fn set_env(s: &mut Session, words: &[String]) -> Output {
         if list || updated == obj {
             continue;
         }
-        match s.sim.update(updated) {
-            Ok(_) => out.linef(format_args!(
-                "{}/{} env updated",
-                rt.qualified_singular(),
-                key.name
-            )),
-            Err(e) => errors.push(e.kubectl_text()),
-        }
+        write_back(s, updated, &rt, &key, "env updated", &mut out, &mut errors);
     }
     s.sim.settle();
     finish(out, errors)
@@ -415,14 +408,15 @@ fn set_image(s: &mut Session, words: &[String]) -> Output {
                 .annotations
                 .insert(CHANGE_CAUSE.into(), change_cause("set image", &a));
         }
-        match s.sim.update(updated) {
-            Ok(_) => out.linef(format_args!(
-                "{}/{} image updated",
-                rt.qualified_singular(),
-                key.name
-            )),
-            Err(e) => errors.push(e.kubectl_text()),
-        }
+        write_back(
+            s,
+            updated,
+            &rt,
+            &key,
+            "image updated",
+            &mut out,
+            &mut errors,
+        );
     }
     s.sim.settle();
     finish(out, errors)
@@ -448,6 +442,26 @@ fn with_pod_spec(
         )
     })?;
     Ok((obj, path))
+}
+
+/// Writes a changed object and prints kubectl's `KIND/NAME VERB` line, or the API's error.
+fn write_back(
+    s: &mut Session,
+    updated: Object,
+    rt: &ResourceType,
+    key: &ObjKey,
+    verb: &str,
+    out: &mut Output,
+    errors: &mut Vec<String>,
+) {
+    match s.sim.update(updated) {
+        Ok(_) => out.linef(format_args!(
+            "{}/{} {verb}",
+            rt.qualified_singular(),
+            key.name
+        )),
+        Err(e) => errors.push(e.kubectl_text()),
+    }
 }
 
 fn finish(mut out: Output, errors: Vec<String>) -> Output {
@@ -698,14 +712,7 @@ fn restart(s: &mut Session, words: &[String]) -> Output {
             errors.push(format!("error: failed to create patch for {}: if restart has already been triggered within the past second, please wait before attempting to trigger another", key.name));
             continue;
         }
-        match s.sim.update(updated) {
-            Ok(_) => out.linef(format_args!(
-                "{}/{} restarted",
-                rt.qualified_singular(),
-                key.name
-            )),
-            Err(e) => errors.push(e.kubectl_text()),
-        }
+        write_back(s, updated, &rt, &key, "restarted", &mut out, &mut errors);
     }
     s.sim.settle();
     finish(out, errors)
@@ -762,15 +769,8 @@ fn pause_resume(s: &mut Session, words: &[String], pause: bool) -> Output {
         } else if let Some(spec) = updated.get_mut(&["spec"]).as_object_mut() {
             spec.remove("paused");
         }
-        match s.sim.update(updated) {
-            Ok(_) => out.linef(format_args!(
-                "{}/{} {}",
-                rt.qualified_singular(),
-                key.name,
-                if pause { "paused" } else { "resumed" }
-            )),
-            Err(e) => errors.push(e.kubectl_text()),
-        }
+        let verb = if pause { "paused" } else { "resumed" };
+        write_back(s, updated, &rt, &key, verb, &mut out, &mut errors);
     }
     s.sim.settle();
     finish(out, errors)
