@@ -3,8 +3,9 @@
 //! pod's shell (`kubectl exec … -- sh -c 'wget -qO- web | grep title'`).
 //!
 //! - `grep [-i] [-v] [-c] [-q] [-n] [-A N] [-B N] [-C N] [-e] PATTERN [FILE…]`: a basic
-//!   regular expression (`.`, `*`, `^`, `$`, `\` escapes; brackets and `\+` are literal,
-//!   `-E`/`-F` read the same); context groups apart are separated by `--`, as GNU's.
+//!   regular expression (`.`, `*`, `^`, `$`, `\` escapes; alternatives with `-E`'s `|` or
+//!   GNU's `\|`; brackets and `\+` are literal); context groups apart are separated by
+//!   `--`, as GNU's.
 //! - `head`/`tail [-n N | -N]` (10 lines by default), `wc [-l] [-w] [-c]`,
 //!   `sort [-r] [-n] [-u]`.
 //!
@@ -123,6 +124,8 @@ fn filter(prog: &str, flags: &[String], pattern: &str, input: &str) -> (String, 
             } else {
                 pattern.chars().collect()
             };
+            // Alternatives: `a|b` with -E, `a\|b` (GNU's extension) without.
+            let alternatives: Vec<Vec<char>> = alternatives(&pat, has("E"));
             let selected: Vec<bool> = lines
                 .iter()
                 .map(|line| {
@@ -131,7 +134,7 @@ fn filter(prog: &str, flags: &[String], pattern: &str, input: &str) -> (String, 
                     } else {
                         line.chars().collect()
                     };
-                    bre_search(&pat, &hay) != has("v")
+                    alternatives.iter().any(|p| bre_search(p, &hay)) != has("v")
                 })
                 .collect();
             let count = selected.iter().filter(|s| **s).count();
@@ -222,6 +225,30 @@ fn filter(prog: &str, flags: &[String], pattern: &str, input: &str) -> (String, 
             (out, 0)
         }
     }
+}
+
+/// A pattern's top-level alternatives: split at `|` (extended, `-E`) or `\|` (basic).
+fn alternatives(pat: &[char], extended: bool) -> Vec<Vec<char>> {
+    let mut out = vec![vec![]];
+    let mut i = 0;
+    while i < pat.len() {
+        let last = out.last_mut().expect("an alternative");
+        match (pat[i], pat.get(i + 1)) {
+            ('|', _) if extended => out.push(vec![]),
+            ('\\', Some('|')) if !extended => {
+                out.push(vec![]);
+                i += 1;
+            }
+            ('\\', Some(&c)) => {
+                last.push('\\');
+                last.push(c);
+                i += 1;
+            }
+            (c, _) => last.push(c),
+        }
+        i += 1;
+    }
+    out
 }
 
 /// Whether a basic regular expression matches somewhere in `text`: the pattern's atoms
@@ -332,6 +359,9 @@ mod tests {
         assert_eq!(f("grep", "a\\$", "a$\n").1, 0);
         assert_eq!(f("grep", "^$", "\nx\n"), ("\n".into(), 0));
         assert_eq!(f("grep", "", "x\n").1, 2, "no pattern: usage");
+        assert_eq!(f("grep", "-E ^W|twice", text).0.lines().count(), 2);
+        assert_eq!(f("grep", "Welcome\\|twice", text).0.lines().count(), 2);
+        assert_eq!(f("grep", "a|b", "a|b\n").1, 0, "a literal | without -E");
         assert_eq!(f("grep", "x missing.txt", "").1, 2);
     }
 
