@@ -3,9 +3,9 @@
 //! pod's shell (`kubectl exec … -- sh -c 'wget -qO- web | grep title'`).
 //!
 //! - `grep [-i] [-v] [-c] [-q] [-n] [-A N] [-B N] [-C N] [-e] PATTERN [FILE…]`: a basic
-//!   regular expression (`.`, `*`, `^`, `$`, `\` escapes; alternatives with `-E`'s `|` or
-//!   GNU's `\|`; brackets and `\+` are literal); context groups apart are separated by
-//!   `--`, as GNU's.
+//!   regular expression (`.`, `*`, `^`, `$`, `\` escapes, bracket expressions with ranges
+//!   and `^`; alternatives with `-E`'s `|` or GNU's `\|`; `\+`, `\{…\}` and classes like
+//!   `[:digit:]` are not read); context groups apart are separated by `--`, as GNU's.
 //! - `head`/`tail [-n N | -N]` (10 lines by default), `wc [-l] [-w] [-c]`,
 //!   `sort [-r] [-n] [-u]`.
 //!
@@ -227,6 +227,56 @@ fn filter(prog: &str, flags: &[String], pattern: &str, input: &str) -> (String, 
     }
 }
 
+/// One character's test in a pattern.
+enum Atom {
+    Any,
+    Lit(char),
+    /// `[a-z0-9_]`, `[^…]`: ranges (a single character is a range of one), negated.
+    Class(Vec<(char, char)>, bool),
+}
+
+impl Atom {
+    fn matches(&self, c: char) -> bool {
+        match self {
+            Atom::Any => true,
+            Atom::Lit(l) => *l == c,
+            Atom::Class(ranges, negated) => {
+                ranges.iter().any(|(lo, hi)| (*lo..=*hi).contains(&c)) != *negated
+            }
+        }
+    }
+}
+
+/// A bracket expression at the start of `pat` and its length; `None` when it does not
+/// close (the `[` is then a literal). A `]` first in it is a member; `-` between two
+/// characters is a range.
+fn bracket(pat: &[char]) -> Option<(Atom, usize)> {
+    let mut i = 1;
+    let negated = pat.get(i) == Some(&'^');
+    if negated {
+        i += 1;
+    }
+    let mut ranges = vec![];
+    let mut first = true;
+    loop {
+        let c = *pat.get(i)?;
+        if c == ']' && !first {
+            return Some((Atom::Class(ranges, negated), i + 1));
+        }
+        first = false;
+        match (pat.get(i + 1), pat.get(i + 2)) {
+            (Some('-'), Some(&hi)) if hi != ']' => {
+                ranges.push((c, hi));
+                i += 3;
+            }
+            _ => {
+                ranges.push((c, c));
+                i += 1;
+            }
+        }
+    }
+}
+
 /// A pattern's top-level alternatives: split at `|` (extended, `-E`) or `\|` (basic).
 fn alternatives(pat: &[char], extended: bool) -> Vec<Vec<char>> {
     let mut out = vec![vec![]];
@@ -263,14 +313,15 @@ fn bre_search(pat: &[char], text: &[char]) -> bool {
         Some(rest) if !escaped_end => (true, rest),
         _ => (false, pat),
     };
-    // Atoms: (literal or any, starred).
-    let mut atoms: Vec<(Option<char>, bool)> = vec![];
+    // Atoms: (what one character must be, starred).
+    let mut atoms: Vec<(Atom, bool)> = vec![];
     let mut i = 0;
     while i < pat.len() {
         let (atom, len) = match pat[i] {
-            '\\' if i + 1 < pat.len() => (Some(pat[i + 1]), 2),
-            '.' => (None, 1),
-            c => (Some(c), 1),
+            '\\' if i + 1 < pat.len() => (Atom::Lit(pat[i + 1]), 2),
+            '.' => (Atom::Any, 1),
+            '[' => bracket(&pat[i..]).unwrap_or((Atom::Lit('['), 1)),
+            c => (Atom::Lit(c), 1),
         };
         i += len;
         let star = pat.get(i) == Some(&'*');
@@ -296,7 +347,7 @@ fn bre_search(pat: &[char], text: &[char]) -> bool {
         }
         let mut next = vec![false; n + 1];
         for k in 0..n {
-            if cur[k] && atoms[k].0.is_none_or(|a| a == c) {
+            if cur[k] && atoms[k].0.matches(c) {
                 next[if atoms[k].1 { k } else { k + 1 }] = true;
             }
         }
@@ -332,10 +383,13 @@ mod tests {
         assert_eq!(f("grep", "-q nothing", text), (String::new(), 1));
         assert_eq!(f("grep", "^s.*e$", text), ("served twice\n".into(), 0));
         assert_eq!(
-            f("grep", "-n web-[0-9]", text).1,
-            1,
-            "brackets are literal here"
+            f("grep", "-n web-[0-9]", text),
+            ("2:Served by pod web-1\n".into(), 0)
         );
+        assert_eq!(f("grep", "^[^SW]", text), ("served twice\n".into(), 0));
+        assert_eq!(f("grep", "[]x]", "a]b\n").1, 0, "a ] first is a member");
+        assert_eq!(f("grep", "a[b", "a[b\n").1, 0, "an open [ is literal");
+        assert_eq!(f("grep", "^[a-z]*$", "abc\nab1\n"), ("abc\n".into(), 0));
         assert_eq!(
             f("grep", "web-.$", text),
             ("Served by pod web-1\n".into(), 0)
