@@ -13,7 +13,8 @@ use orrery::sim::Sim;
 
 /// The commands the console's language has (TRANSCRIPT.md).
 pub const COMMANDS: &[&str] = &[
-    "cat", "clear", "curl", "echo", "kubectl", "minikube", "sleep",
+    "cat", "clear", "curl", "echo", "grep", "head", "kubectl", "minikube", "sleep", "sort", "tail",
+    "wc",
 ];
 
 const MINIKUBE: &[&str] = &[
@@ -124,7 +125,12 @@ pub fn complete(line: &str, session: &Session) -> Completion {
         .map_or(0, |(i, c)| i + c.len_utf8());
     let partial = &line[start..];
     let words: Vec<&str> = line[..start].split_whitespace().collect();
-    let mut candidates = candidates(&words, partial, session);
+    // After `|`, `&&`, `||` or `;` a new command starts.
+    let from = words
+        .iter()
+        .rposition(|w| matches!(*w, "|" | "&&" | "||" | ";"))
+        .map_or(0, |i| i + 1);
+    let mut candidates = candidates(&words[from..], partial, session);
     candidates.retain(|c| c.starts_with(partial));
     // The simulator's one stable sort, not another copy of the standard one.
     orrery::sort::StableSort::sort_stable(&mut candidates[..]);
@@ -402,6 +408,8 @@ mod tests {
         assert_eq!(cands("ku", &s), ["kubectl"]);
         assert_eq!(cands("m", &s), ["minikube"]);
         assert_eq!(cands("", &s), COMMANDS);
+        assert_eq!(cands("kubectl get pods | gr", &s), ["grep"]);
+        assert_eq!(cands("kubectl get pods && kubectl ge", &s), ["get"]);
     }
 
     #[test]
