@@ -142,11 +142,16 @@ test('kubectl run makes a pod (and --expose its service) that the canvas draws; 
     );
     await run(page, 'kubectl get pod web --show-labels');
     assert.match(await lastOutput(page), /^NAME +READY +STATUS +RESTARTS +AGE +LABELS\nweb +1\/1 +Running +0 +\S+ +run=web\n$/);
-    // Nothing to attach a terminal to: refused in the console's error style, nothing made.
+    // An interactive shell has no terminal to attach to: refused in the console's error
+    // style, nothing made.
     await run(page, 'kubectl run -it shell --image=busybox -- sh');
-    assert.match(await lastOutput(page), /^error: "kubectl run" with -i, -t or --attach is not simulated/);
+    assert.match(await lastOutput(page), /^error: interactive shells are not simulated/);
     assert.match(await page.getByTestId('console-text').last().getAttribute('class'), /error/);
     assert.equal(await page.locator('[data-testid="pod"][data-name="shell"]').count(), 0);
+    // One command attached runs, prints, and --rm takes its pod away again.
+    await run(page, 'kubectl run -i --rm --restart=Never probe --image=busybox -- wget -qO- http://web');
+    assert.match(await lastOutput(page), /Welcome to nginx![\s\S]*Served by pod web [\s\S]*pod "probe" deleted\n$/);
+    assert.equal(await page.locator('[data-testid="pod"][data-name="probe"]').count(), 0);
     assertClean(session);
   } finally {
     await session.context.close();
