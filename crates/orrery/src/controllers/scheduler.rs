@@ -35,8 +35,33 @@ pub fn fit_error(sim: &Sim, reason: &str, prefilter: bool) -> String {
     }
 }
 
+/// The NodeUnschedulable plugin: a cordoned node (`kubectl cordon`) takes no pod that
+/// does not tolerate its `node.kubernetes.io/unschedulable:NoSchedule` taint.
+fn cordoned(sim: &Sim, pod: &Object) -> Option<String> {
+    let node = sim.store.find("Node", "", &sim.cluster.node_name)?;
+    if node.get(&["spec", "unschedulable"]).as_bool() != Some(true) {
+        return None;
+    }
+    let tolerated = pod
+        .get(&["spec", "tolerations"])
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|t| {
+            let key = t.get("key").and_then(Value::as_str).unwrap_or("");
+            let op = t.get("operator").and_then(Value::as_str).unwrap_or("Equal");
+            let effect = t.get("effect").and_then(Value::as_str).unwrap_or("");
+            (key == crate::kubectl::UNSCHEDULABLE_TAINT || (key.is_empty() && op == "Exists"))
+                && (effect.is_empty() || effect == "NoSchedule")
+        });
+    (!tolerated).then(|| fit_error(sim, "node(s) were unschedulable", false))
+}
+
 /// Why a pod cannot be scheduled yet, in the scheduler's words (R5.8), or None.
 pub fn unschedulable_reason(sim: &Sim, pod: &Object) -> Option<String> {
+    if let Some(reason) = cordoned(sim, pod) {
+        return Some(reason);
+    }
     match check_volumes(sim, pod, &mut BTreeSet::new()) {
         VolumeCheck::Unschedulable(m) => Some(m),
         _ => None,
@@ -152,7 +177,10 @@ pub fn reconcile_sliced(sim: &Sim, out: &mut Out, slice: &mut super::Slice) {
         {
             continue;
         }
-        let check = check_volumes(sim, pod, &mut taken);
+        let check = match cordoned(sim, pod) {
+            Some(reason) => VolumeCheck::Unschedulable(reason),
+            None => check_volumes(sim, pod, &mut taken),
+        };
         if !slice.next() {
             if slice.stopped() {
                 return;

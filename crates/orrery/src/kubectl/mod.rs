@@ -141,6 +141,8 @@ fn dispatch(s: &mut Session, sub: &str, rest: &[String], stdin: Option<&str>) ->
         "cluster-info" => cluster_info(s, rest),
         "top" => top(rest),
         "replace" => mutate::replace(s, rest, stdin),
+        "cordon" => cordon(s, rest, true),
+        "uncordon" => cordon(s, rest, false),
         other if SUBCOMMANDS.contains(&other) => Output::err(
             format!("error: \"kubectl {other}\" is not simulated yet\n"),
             1,
@@ -203,6 +205,78 @@ const API_SERVER: &str = "https://192.168.49.2:8443";
 /// `metrics-server` addon is not simulated), so kubectl finds no Metrics API, as on a
 /// minikube without that addon. Without a subcommand, cobra's `DefaultSubCommandRun`:
 /// the help, or an unknown command.
+/// The taint the node lifecycle controller keeps on an unschedulable node.
+pub const UNSCHEDULABLE_TAINT: &str = "node.kubernetes.io/unschedulable";
+
+/// `kubectl cordon|uncordon NODE`: `spec.unschedulable` on (with the controller's
+/// `node.kubernetes.io/unschedulable:NoSchedule` taint) or off. New pods that do not
+/// tolerate the taint stay Pending (`node(s) were unschedulable`); pods already on the
+/// node keep running. `kubectl get nodes` shows `Ready,SchedulingDisabled`.
+fn cordon(s: &mut Session, words: &[String], on: bool) -> Output {
+    let verb = if on { "cordon" } else { "uncordon" };
+    let a = match args::parse(
+        words,
+        &specs(&[
+            flag("dry-run", None, true),
+            flag("selector", Some('l'), true),
+        ]),
+    ) {
+        Ok(a) => a,
+        Err(e) => return flag_error(verb, &e),
+    };
+    let Some(name) = a.positional.first() else {
+        return Output::err(
+            format!("error: USAGE: {verb} NODE [flags]\nSee 'kubectl {verb} -h' for help and examples\n"),
+            1,
+        );
+    };
+    let Some(node) = s.sim.store.find("Node", "", name).cloned() else {
+        return Output::err(
+            format!("Error from server (NotFound): nodes \"{name}\" not found\n"),
+            1,
+        );
+    };
+    let done = if on { "cordoned" } else { "uncordoned" };
+    if node
+        .get(&["spec", "unschedulable"])
+        .as_bool()
+        .unwrap_or(false)
+        == on
+    {
+        return Output::ok(format!("node/{name} already {done}\n"));
+    }
+    let mut n = node.clone();
+    let mut taints: Vec<serde_json::Value> = n
+        .get(&["spec", "taints"])
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    taints.retain(|t| t.get("key").and_then(|k| k.as_str()) != Some(UNSCHEDULABLE_TAINT));
+    if on {
+        n.set(&["spec", "unschedulable"], serde_json::json!(true));
+        taints.push(
+            serde_json::json!({"effect": "NoSchedule", "key": UNSCHEDULABLE_TAINT,
+            "timeAdded": crate::time::rfc3339(s.sim.now)}),
+        );
+    } else if let Some(spec) = n.get_mut(&["spec"]).as_object_mut() {
+        spec.remove("unschedulable");
+    }
+    if taints.is_empty() {
+        if let Some(spec) = n.get_mut(&["spec"]).as_object_mut() {
+            spec.remove("taints");
+        }
+    } else {
+        n.set(&["spec", "taints"], serde_json::Value::Array(taints));
+    }
+    match s.sim.update(n) {
+        Ok(_) => {
+            s.sim.settle();
+            Output::ok(format!("node/{name} {done}\n"))
+        }
+        Err(e) => Output::err(format!("{}\n", e.kubectl_text()), 1),
+    }
+}
+
 fn top(words: &[String]) -> Output {
     match words
         .iter()

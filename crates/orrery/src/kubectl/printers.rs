@@ -88,9 +88,14 @@ pub fn row(sim: &Sim, obj: &Object, wide: bool) -> Vec<String> {
             age,
         ],
         "Node" => {
+            let status = if obj.get(&["spec", "unschedulable"]).as_bool() == Some(true) {
+                "Ready,SchedulingDisabled"
+            } else {
+                "Ready"
+            };
             let mut r = vec![
                 obj.meta.name.clone(),
-                "Ready".into(),
+                status.into(),
                 "control-plane".into(),
                 age,
                 sim.version.git_version(),
