@@ -214,15 +214,16 @@ pub const UNSCHEDULABLE_TAINT: &str = "node.kubernetes.io/unschedulable";
 /// node keep running. `kubectl get nodes` shows `Ready,SchedulingDisabled`.
 fn cordon(s: &mut Session, words: &[String], on: bool) -> Output {
     let verb = if on { "cordon" } else { "uncordon" };
-    let a = match args::parse(
-        words,
-        &specs(&[
-            flag("dry-run", None, true),
-            flag("selector", Some('l'), true),
-        ]),
-    ) {
+    let a = match args::parse(words, &specs(&[flag("dry-run", None, true)])) {
         Ok(a) => a,
         Err(e) => return flag_error(verb, &e),
+    };
+    // `--dry-run`: kubectl says what it would do and changes nothing.
+    let dry = match mutate::DryRun::of(&a) {
+        Ok(mutate::DryRun::None) => "",
+        Ok(mutate::DryRun::Client) => " (dry run)",
+        Ok(mutate::DryRun::Server) => " (server dry run)",
+        Err(o) => return o,
     };
     let Some(name) = a.positional.first() else {
         return Output::err(
@@ -244,6 +245,9 @@ fn cordon(s: &mut Session, words: &[String], on: bool) -> Output {
         == on
     {
         return Output::ok(format!("node/{name} already {done}\n"));
+    }
+    if !dry.is_empty() {
+        return Output::ok(format!("node/{name} {done}{dry}\n"));
     }
     let mut n = node.clone();
     let mut taints: Vec<serde_json::Value> = n
