@@ -142,8 +142,8 @@ impl Session {
 
     /// `A | B`, `A && B`, `A || B`, `A ; B`: each command runs as a line of its own; a
     /// pipe hands what a command printed (if it succeeded; a failure's message reaches the
-    /// terminal) to the next, which reads it if it is a filter (`grep`, `head`, `tail`,
-    /// `wc`, `sort`). A heredoc's body goes to the command that opened it. The status is
+    /// terminal) to the next as its stdin (read by the filters — `grep`, `head`, `tail`,
+    /// `wc`, `sort` —, `cat` and `-f -`). A heredoc's body goes to the command that opened it. The status is
     /// the last command's that ran.
     fn run_list(&mut self, list: &[(&'static str, Vec<String>)], stdin: Option<&str>) -> Output {
         let mut out = Output::default();
@@ -160,22 +160,14 @@ impl Session {
             let mut input = String::new();
             for (i, cmd) in pipeline.iter().enumerate() {
                 let piped = i + 1 < pipeline.len();
-                let words = tokenize(cmd).unwrap_or_default();
-                let prog = words.first().map(String::as_str).unwrap_or("");
-                let o = if crate::textutil::is_filter(prog) {
-                    let read = |f: &str| {
-                        self.read_file(f)
-                            .ok_or_else(|| "No such file or directory".to_string())
-                    };
-                    let (text, err, code) =
-                        crate::textutil::run(prog, &words[1..], &input, &read, true);
-                    out.text.push_str(&err);
-                    Output { text, code }
+                // The first command reads its heredoc, if it opened one; the others what
+                // the pipe brings (a filter, `cat`, `kubectl apply -f -`).
+                let from_pipe = std::mem::take(&mut input);
+                let o = if i == 0 {
+                    self.run_one(cmd, stdin.filter(|_| cmd.contains("<<")))
                 } else {
-                    let heredoc = stdin.filter(|_| cmd.contains("<<"));
-                    self.run_one(cmd, heredoc)
+                    self.run_one(cmd, Some(&from_pipe))
                 };
-                input.clear();
                 if piped && o.code == 0 {
                     input = o.text;
                 } else {

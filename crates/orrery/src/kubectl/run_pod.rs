@@ -218,29 +218,23 @@ fn run_attached(
     let ns = namespace_of(a);
     let mut out = Output::default();
     // kubectl waits for the pod to run, then attaches.
-    let mut waited = 0;
-    let uid = loop {
-        let Some(p) = s.sim.store.find("Pod", &ns, name) else {
-            return Output::err(format!("error: pod {name} is gone\n"), 1);
-        };
-        let uid = p.meta.uid.clone();
-        let running = s.sim.runtime.get(&uid).is_some_and(|rt| {
-            rt.containers.iter().any(|c| {
-                c.name == name && matches!(c.state, crate::kubelet::CState::Running { .. })
+    let running = |sim: &crate::sim::Sim| {
+        sim.store.find("Pod", &ns, name).is_some_and(|p| {
+            sim.runtime.get(&p.meta.uid).is_some_and(|rt| {
+                rt.containers.iter().any(|c| {
+                    c.name == name && matches!(c.state, crate::kubelet::CState::Running { .. })
+                })
             })
-        });
-        if running {
-            break uid;
-        }
-        if waited >= POD_RUNNING_TIMEOUT_MS {
-            return Output::err("error: timed out waiting for the condition\n", 1);
-        }
-        s.sim.advance(100);
-        waited += 100;
+        })
     };
+    let deadline = s.sim.now + POD_RUNNING_TIMEOUT_MS;
+    if !s.sim.advance_until(deadline, running) {
+        return Output::err("error: timed out waiting for the condition\n", 1);
+    }
     let Some(p) = s.sim.store.find("Pod", &ns, name).cloned() else {
         return Output::err(format!("error: pod {name} is gone\n"), 1);
     };
+    let uid = p.meta.uid.clone();
     if a.bool("tty") {
         out.line("If you don't see a command prompt, try pressing enter.");
     }
