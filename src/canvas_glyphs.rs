@@ -45,13 +45,9 @@ struct Drawn {
     node: Node,
     lang: Lang,
     selected: bool,
-    /// The glyph's box and mark as path data where it stands, in its state (for its
-    /// state's paths).
-    shape: String,
-    mark: String,
 }
 
-/// Every state a node can be in, in the order their layers are drawn.
+/// Every state a node can be in (a sprite each).
 const STATES: [Status; 12] = Status::ALL;
 
 fn state_index(s: Status) -> usize {
@@ -61,46 +57,16 @@ fn state_index(s: Status) -> usize {
         .unwrap_or(STATES.len() - 1)
 }
 
-/// One block of one state's drawing: its box and mark paths with what they show.
-struct Layer {
-    boxes: web_sys::Element,
-    marks: web_sys::Element,
-    shown: (String, String),
-}
-
-/// A layer's key: the state's index in [`STATES`], then the block of the grid (column,
-/// row) its glyphs stand in. A state's glyphs are cut in blocks of [`BLOCK_COLS`] ×
-/// [`BLOCK_ROWS`] so that a path's bounds stay small: the browser rasters a tile with only
-/// the paths that overlap it, and a change repaints only its blocks (one path for all
-/// of a state's glyphs made every tile of the grid raster all of them, and any change
-/// repaint the whole grid).
-type LayerKey = (usize, i32, i32);
-
-const BLOCK_COLS: f32 = 8.0;
-const BLOCK_ROWS: f32 = 4.0;
-
-fn layer_key(n: &Node) -> LayerKey {
-    let pitch = scene::GLYPH + scene::GLYPH_GAP;
-    (
-        state_index(n.status),
-        (n.x / (pitch * BLOCK_COLS)).floor() as i32,
-        (n.y / (pitch * BLOCK_ROWS)).floor() as i32,
-    )
-}
-
 /// What a group has on the page.
 #[derive(Default)]
 struct Glyphs {
     slots: Vec<Drawn>,
-    /// The `<g>` holding the states' layers (first in the group: under the pods' rects).
-    states: Option<web_sys::Element>,
-    /// Each state's `<g>` (made when a glyph is first in that state).
-    state_groups: Vec<Option<web_sys::Element>>,
-    layers: std::collections::BTreeMap<LayerKey, Layer>,
+    /// The group's picture (made at its first draw).
+    paint: Option<Paint>,
 }
 
 #[component]
-pub fn GlyphGroup(data: ArcRwSignal<GroupData>) -> impl IntoView {
+pub fn GlyphGroup(data: ArcRwSignal<GroupData>, zoom: RwSignal<f64>) -> impl IntoView {
     let pg = Playground::expect();
     let data = RwSignal::from(data);
     let group_key = Memo::new(move |_| data.with(|d| d.key.clone()));
@@ -111,8 +77,14 @@ pub fn GlyphGroup(data: ArcRwSignal<GroupData>) -> impl IntoView {
             return;
         };
         let selected = pg.selected.get();
+        // The picture is painted again at a new zoom (its pixels follow the screen's)
+        // and in a new theme (its colours are the style sheet's).
+        let look = Look {
+            zoom: zoom.get(),
+            theme: crate::theme::epoch(),
+        };
         data.with(|d| {
-            drawn.update_value(|drawn| draw(&g, d, selected.as_deref(), drawn));
+            drawn.update_value(|drawn| draw(&g, d, selected.as_deref(), look, drawn));
         });
     });
     let uid_of = |ev: &web_sys::Event| {
@@ -162,7 +134,13 @@ pub fn GlyphGroup(data: ArcRwSignal<GroupData>) -> impl IntoView {
 }
 
 /// Brings the group's elements to `d`: slot `i` shows the group's `i`-th pod.
-fn draw(g: &web_sys::Element, d: &GroupData, selected: Option<&str>, glyphs: &mut Glyphs) {
+fn draw(
+    g: &web_sys::Element,
+    d: &GroupData,
+    selected: Option<&str>,
+    look: Look,
+    glyphs: &mut Glyphs,
+) {
     let Some(document) = g.owner_document() else {
         return;
     };
@@ -173,15 +151,12 @@ fn draw(g: &web_sys::Element, d: &GroupData, selected: Option<&str>, glyphs: &mu
     let mut template: Option<web_sys::Element> = None;
     let fresh = js_sys::Array::new();
     let mut batch = Batch::default();
-    // Whether some glyph's box or mark moved or changed state: the states' paths are
-    // then made again.
-    let mut reshaped = drawn.len() != nodes.len();
     for (i, n) in nodes.iter().enumerate() {
         let sel = selected == Some(n.id.as_str());
         match drawn.get_mut(i) {
             Some(old) => {
                 if old.node != *n || old.lang != d.lang || old.selected != sel {
-                    reshaped |= apply(old, i, false, n, d.lang, sel, &mut batch);
+                    apply(old, i, false, n, d.lang, sel, &mut batch);
                 }
             }
             None => {
@@ -204,92 +179,13 @@ fn draw(g: &web_sys::Element, d: &GroupData, selected: Option<&str>, glyphs: &mu
     for gone in drawn.drain(nodes.len().min(drawn.len())..) {
         gone.el.remove();
     }
-    if reshaped {
-        draw_states(g, &document, glyphs);
+    if glyphs.paint.is_none() {
+        glyphs.paint = Paint::new(g, &document);
     }
-}
-
-/// Writes each state's box and mark paths, block by block, where they changed.
-fn draw_states(g: &web_sys::Element, document: &web_sys::Document, glyphs: &mut Glyphs) {
-    let mut paths: std::collections::BTreeMap<LayerKey, (String, String)> = Default::default();
-    for d in &glyphs.slots {
-        let (boxes, marks) = paths.entry(layer_key(&d.node)).or_default();
-        boxes.push_str(&d.shape);
-        marks.push_str(&d.mark);
+    if let Some(paint) = &mut glyphs.paint {
+        let want: Vec<Cell> = nodes.iter().map(Cell::of).collect();
+        paint.draw(&document, &want, look);
     }
-    // Blocks that no glyph of their state stands in any more are emptied.
-    for (key, layer) in glyphs.layers.iter_mut() {
-        if !paths.contains_key(key) && !layer.shown.0.is_empty() {
-            let _ = layer.boxes.set_attribute("d", "");
-            let _ = layer.marks.set_attribute("d", "");
-            layer.shown = Default::default();
-        }
-    }
-    glyphs.state_groups.resize_with(STATES.len(), || None);
-    for (key, (boxes, marks)) in paths {
-        if !glyphs.layers.contains_key(&key) {
-            if glyphs.states.is_none() {
-                let Ok(states) = document.create_element_ns(Some(SVG), "g") else {
-                    return;
-                };
-                let _ = states.set_attribute("class", "glyph-states");
-                let _ = states.set_attribute("aria-hidden", "true");
-                let _ = g.prepend_with_node_1(&states);
-                glyphs.states = Some(states);
-            }
-            let Some(states) = &glyphs.states else {
-                return;
-            };
-            let group = &mut glyphs.state_groups[key.0];
-            if group.is_none() {
-                *group = create_state(document, states, STATES[key.0]);
-            }
-            let Some(new) = group.as_ref().and_then(|s| create_layer(document, s)) else {
-                return;
-            };
-            glyphs.layers.insert(key, new);
-        }
-        let Some(layer) = glyphs.layers.get_mut(&key) else {
-            continue;
-        };
-        if layer.shown.0 != boxes {
-            let _ = layer.boxes.set_attribute("d", &boxes);
-            layer.shown.0 = boxes;
-        }
-        if layer.shown.1 != marks {
-            let _ = layer.marks.set_attribute("d", &marks);
-            layer.shown.1 = marks;
-        }
-    }
-}
-
-/// A state's `<g class="node pod glyph STATE">`, appended to `states` (the boxes never
-/// overlap, so the states' order is only the DOM's).
-fn create_state(
-    document: &web_sys::Document,
-    states: &web_sys::Element,
-    s: Status,
-) -> Option<web_sys::Element> {
-    let g = document.create_element_ns(Some(SVG), "g").ok()?;
-    let _ = g.set_attribute("class", &format!("node pod glyph {}", s.css()));
-    let _ = g.set_attribute("data-state", s.css());
-    let _ = states.append_child(&g);
-    Some(g)
-}
-
-/// A block of a state: `<path class="box"/><path class="icon mark"/>` in the state's `<g>`.
-fn create_layer(document: &web_sys::Document, state: &web_sys::Element) -> Option<Layer> {
-    let boxes = document.create_element_ns(Some(SVG), "path").ok()?;
-    let marks = document.create_element_ns(Some(SVG), "path").ok()?;
-    let _ = boxes.set_attribute("class", "box");
-    let _ = marks.set_attribute("class", "icon mark");
-    let _ = state.append_child(&boxes);
-    let _ = state.append_child(&marks);
-    Some(Layer {
-        boxes,
-        marks,
-        shown: Default::default(),
-    })
 }
 
 #[wasm_bindgen::prelude::wasm_bindgen]
@@ -469,14 +365,12 @@ fn copy(template: &web_sys::Element) -> Option<Drawn> {
         },
         lang: Lang::En,
         selected: false,
-        shape: String::new(),
-        mark: String::new(),
     })
 }
 
 /// Writes the attributes that differ between what `d` shows and `n` (all when `fresh`),
-/// through `batch`; `slot` is the glyph's place in the group. Says whether the glyph's
-/// box or mark changed (its place or its state): its states' paths are then redrawn.
+/// through `batch`; `slot` is the glyph's place in the group. (Its look is painted on
+/// the group's canvas, [`Paint`], from the node's place and state.)
 fn apply(
     d: &mut Drawn,
     slot: usize,
@@ -485,11 +379,11 @@ fn apply(
     lang: Lang,
     selected: bool,
     batch: &mut Batch,
-) -> bool {
+) {
     let old = (!fresh).then_some(&d.node);
     let same_status = old.is_some_and(|o| o.status == n.status);
     // The class says only what the rect itself shows: the selection ring. The state is
-    // drawn by the state's layer, so a change of state restyles nothing here.
+    // painted on the group's canvas, so a change of state restyles nothing here.
     if d.selected != selected || old.is_none() {
         let class = if selected {
             "node pod glyph selected"
@@ -520,11 +414,6 @@ fn apply(
         // Whole pixels (the grid is): integer formatting is cheaper than a float's.
         batch.set(slot, Attr::X, &(x as i32).to_string());
         batch.set(slot, Attr::Y, &(y as i32).to_string());
-        d.shape.clear();
-        box_at(x, y, &mut d.shape);
-    }
-    if moved || !same_status {
-        d.mark = mark_at(n.status, x, y);
     }
     let words_changed = old.is_none_or(|o| {
         o.name != n.name
@@ -546,18 +435,12 @@ fn apply(
     d.node.clone_from(n);
     d.lang = lang;
     d.selected = selected;
-    moved || !same_status
 }
 
-/// The grid a glyph is drawn on (canvas units): every glyph's corner at a multiple of it.
-/// The borders of the states that are dashed or dotted are painted by the canvas's
-/// patterns of this period (`canvas::SYMBOLS`, `g-dash`, `g-dots`, `g-dashdot`), anchored
-/// at the canvas's origin; on this grid every edge of every box falls on a row or column
-/// of their marks. (A `stroke-dasharray` on a path of a thousand boxes was re-dashed whole
-/// by every raster tile it touched: 17–23 ms of raster CPU per draw of a busy instant,
-/// beside the page's own 8–10 ms; BENCHMARKS.md, "Frames, session 9".) It divides both
-/// the glyph's side and the grid's pitch, so a group's glyphs all move by the same
-/// amount, at most half of it.
+/// The grid a glyph is drawn on (canvas units): every glyph's corner at a multiple of it,
+/// so a group's rects and its painted glyphs share whole pixels at 100 % (and the
+/// glyphs of one group all move by the same amount, at most half of it: it divides both
+/// the glyph's side and the grid's pitch).
 pub const SNAP: f32 = 4.0;
 
 /// `v` on the [`SNAP`] grid (the nearest multiple).
@@ -566,32 +449,10 @@ pub fn snap(v: f32) -> f32 {
 }
 
 /// The corner radius of a glyph's box (as the rect's `rx`).
-const BOX_RX: f32 = 4.0;
-
-/// A glyph's box at (`x`, `y`) as path data: the outline of a `<rect>` of side
-/// `scene::GLYPH` with corners of [`BOX_RX`], started where SVG starts a rounded
-/// rect's outline — (x + rx, y), clockwise — so a dashed border begins where it did.
-pub fn box_at(x: f32, y: f32, out: &mut String) {
-    let r = BOX_RX;
-    let side = scene::GLYPH - 2.0 * r;
-    out.push('M');
-    push_hundredths(x + r, out);
-    out.push(' ');
-    push_hundredths(y, out);
-    out.push('h');
-    push_hundredths(side, out);
-    out.push_str("a4 4 0 0 1 4 4v");
-    push_hundredths(side, out);
-    out.push_str("a4 4 0 0 1-4 4h-");
-    push_hundredths(side, out);
-    out.push_str("a4 4 0 0 1-4-4v-");
-    push_hundredths(side, out);
-    out.push_str("a4 4 0 0 1 4-4z");
-}
+const BOX_RX: f64 = 4.0;
 
 /// A glyph's mark for each state: one path in a 16-unit box, stroked, the same idea as
-/// the state's icon (`canvas::SYMBOLS`) drawn with one element instead of a `<use>`
-/// (whose shadow tree costs style and layout a thousand times over).
+/// the state's icon (`canvas::SYMBOLS`).
 pub fn mark_of(status: scene::Status) -> &'static str {
     use scene::Status::*;
     match status {
@@ -615,162 +476,386 @@ pub fn mark_of(status: scene::Status) -> &'static str {
     }
 }
 
-/// The inset of a glyph's mark in its box, and the mark's scale (its 16-unit box drawn
-/// in `GLYPH - 2 × inset` pixels).
-const MARK_INSET: f32 = 3.0;
-const MARK_SCALE: f32 = (scene::GLYPH - 2.0 * MARK_INSET) / 16.0;
-
-/// [`mark_of`] drawn in the glyph at (`x`, `y`): the path's own coordinates moved and
-/// scaled (absolute commands moved and scaled, relative ones scaled; an arc's radii
-/// scaled, its rotation and flags kept), so that the glyph needs no `transform`.
-pub fn mark_at(status: scene::Status, x: f32, y: f32) -> String {
-    place_path(mark_of(status), x + MARK_INSET, y + MARK_INSET, MARK_SCALE)
+/// The border of a glyph in each state, as a canvas line dash (canvas units; empty:
+/// solid): dashes while pending, dots while the containers are created, dash and dot
+/// while terminating — as the named pods' boxes, at the glyph's size, so the state
+/// reads without colour. Dots and the dash-dot's dot are zero-length dashes with round
+/// caps.
+pub fn dash_of(status: scene::Status) -> (&'static [f64], bool) {
+    use scene::Status::*;
+    match status {
+        Pending => (&[3.0, 2.0], false),
+        Creating => (&[0.0, 3.0], true),
+        Terminating => (&[4.0, 2.5, 0.0, 2.5], true),
+        _ => (&[], false),
+    }
 }
 
-/// Moves path `d` (commands M L H V C S Q T A Z, absolute or relative) by (`ox`, `oy`)
-/// after scaling it by `s`.
-pub fn place_path(d: &str, ox: f32, oy: f32, s: f32) -> String {
-    let mut out = String::with_capacity(d.len() + d.len() / 2);
-    let mut cmd = 'M';
-    let mut i = 0; // index of the number within the command's parameter group
-    let bytes = d.as_bytes();
-    let mut p = 0;
-    let num = |v: f32, out: &mut String| push_hundredths(v, out);
-    while p < bytes.len() {
-        let c = bytes[p] as char;
-        if c.is_ascii_alphabetic() {
-            cmd = c;
-            i = 0;
-            out.push(c);
-            p += 1;
-            continue;
-        }
-        if c == ' ' || c == ',' {
-            p += 1;
-            continue;
-        }
-        // A number: sign, digits, one dot, digits (a second dot or a sign starts the next).
-        let start = p;
-        if bytes[p] == b'-' || bytes[p] == b'+' {
-            p += 1;
-        }
-        let mut dot = false;
-        while p < bytes.len() {
-            let b = bytes[p];
-            if b.is_ascii_digit() {
-                p += 1;
-            } else if b == b'.' && !dot {
-                dot = true;
-                p += 1;
-            } else {
-                break;
-            }
-        }
-        let v: f32 = d[start..p].parse().unwrap_or(0.0);
-        let rel = cmd.is_ascii_lowercase();
-        let (group, is_x, is_y) = match cmd.to_ascii_uppercase() {
-            'H' => (1, true, false),
-            'V' => (1, false, true),
-            'A' => (7, i % 7 == 5, i % 7 == 6),
-            'C' => (6, i % 2 == 0, i % 2 == 1),
-            'S' | 'Q' => (4, i % 2 == 0, i % 2 == 1),
-            _ => (2, i % 2 == 0, i % 2 == 1),
-        };
-        let w = if cmd.eq_ignore_ascii_case(&'A') {
-            match i % 7 {
-                0 | 1 => v * s,
-                2..=4 => v,
-                _ if rel => v * s,
-                5 => ox + v * s,
-                _ => oy + v * s,
-            }
-        } else if rel {
-            v * s
-        } else if is_x {
-            ox + v * s
-        } else if is_y {
-            oy + v * s
-        } else {
-            v
-        };
-        if !out.ends_with(|ch: char| ch.is_ascii_alphabetic()) {
-            out.push(' ');
-        }
-        num(w, &mut out);
-        i = (i + 1) % group;
-        // After a move's first pair, further pairs are lines (of the same relativity).
-        if i == 0 && cmd.eq_ignore_ascii_case(&'M') {
-            cmd = if rel { 'l' } else { 'L' };
+/// The inset of a glyph's mark in its box, and the mark's scale (its 16-unit box drawn
+/// in `GLYPH - 2 × inset` units).
+const MARK_INSET: f64 = 3.0;
+const MARK_SCALE: f64 = (scene::GLYPH as f64 - 2.0 * MARK_INSET) / 16.0;
+
+/// A glyph's cell: its place in the group's picture and its state. The picture is
+/// painted in cells of one pitch (the glyph and half the gap around it), so a glyph is
+/// cleared and painted again without touching its neighbours.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+struct Cell {
+    /// The glyph's corner on the canvas's grid (canvas units, snapped).
+    x: i32,
+    y: i32,
+    state: usize,
+}
+
+impl Cell {
+    fn of(n: &Node) -> Cell {
+        Cell {
+            x: snap(n.x) as i32,
+            y: snap(n.y) as i32,
+            state: state_index(n.status),
         }
     }
-    out
 }
 
-/// `v` rounded to two decimals, without trailing zeros: `12.25`, `3.5`, `-4`, `0` — as
-/// `format!("{r}")` of the rounded `f32` writes it, but from the integer number of
-/// hundredths (a float's shortest-digits formatting was most of a placed mark's cost).
-/// Exact for |v| < 10,000, where an `f32` tells hundredths apart; beyond, the float is
-/// formatted as before.
-fn push_hundredths(v: f32, out: &mut String) {
-    use std::fmt::Write;
-    let r = (v * 100.0).round();
-    if r.is_nan() || r.abs() >= 1_000_000.0 {
-        let r = r / 100.0;
-        let r = if r == 0.0 { 0.0 } else { r };
-        let _ = write!(out, "{r}");
+/// Half the gap between glyphs: a cell reaches this far beyond its glyph's box (a
+/// border is at most 3.2 units wide, half of it outside the box).
+const MARGIN: i32 = (scene::GLYPH_GAP / 2.0) as i32;
+/// A cell's side (canvas units).
+const CELL: i32 = scene::GLYPH as i32 + 2 * MARGIN;
+/// The picture grows by this many rows at a time, so that a group that grows is not
+/// given a new bitmap (and painted whole) at every row.
+const ROWS_AT_A_TIME: i32 = 8;
+/// The most pixels a group's bitmap may have (64 MB at four bytes a pixel would be too
+/// many for a phone): beyond, the picture is drawn at a lower resolution.
+const MAX_PIXELS: f64 = 8_000_000.0;
+
+/// What the picture depends on besides the glyphs: the canvas's zoom and the theme.
+#[derive(Clone, Copy, PartialEq, Debug)]
+struct Look {
+    zoom: f64,
+    theme: u32,
+}
+
+/// What a group's picture is painted with for one state, read from the style sheet
+/// (canvas.css: `.node.glyph.STATE .box` and `.mark`), so the themes and the named pods'
+/// colours are defined once.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Ink {
+    fill: String,
+    stroke: String,
+    width: f64,
+    mark_width: f64,
+    alpha: f64,
+}
+
+/// The group's glyphs as a picture: a `<canvas>` in a `<foreignObject>` under the pods'
+/// rects (which stay the hit areas, rings, accessible names and test ids). Each state's
+/// glyph is painted once into a sprite, and a glyph is a copy of its state's sprite
+/// into its cell; a change of state clears and copies one cell. (As SVG — a path of
+/// boxes and one of marks per state and block — a busy instant's draw cost 15 ms of
+/// style, layout and paint at 1,000 pods and made one frame in nine late; with those
+/// paths hidden, one in fifty: BENCHMARKS.md, "Frames, session 17".)
+struct Paint {
+    holder: web_sys::Element,
+    canvas: web_sys::HtmlCanvasElement,
+    ctx: web_sys::CanvasRenderingContext2d,
+    /// A hidden `<g class="node pod glyph STATE">` with a box and a mark per state, whose
+    /// computed style is the state's [`Ink`].
+    probes: web_sys::Element,
+    /// The picture's corner (canvas units) and size in cells.
+    origin: (i32, i32),
+    size: (i32, i32),
+    /// Device pixels per canvas unit.
+    scale: f64,
+    look: Option<Look>,
+    sprites: Vec<Option<web_sys::HtmlCanvasElement>>,
+    /// What each slot shows on the picture now (cells in the picture's own units).
+    shown: Vec<Cell>,
+}
+
+const XHTML: &str = "http://www.w3.org/1999/xhtml";
+
+impl Paint {
+    /// The picture of group `g`, first in the group (under its rects).
+    fn new(g: &web_sys::Element, document: &web_sys::Document) -> Option<Paint> {
+        let holder = document
+            .create_element_ns(Some(SVG), "foreignObject")
+            .ok()?;
+        let _ = holder.set_attribute("class", "glyph-paint");
+        let _ = holder.set_attribute("aria-hidden", "true");
+        let canvas: web_sys::HtmlCanvasElement = document
+            .create_element_ns(Some(XHTML), "canvas")
+            .ok()?
+            .dyn_into()
+            .ok()?;
+        let _ = holder.append_child(&canvas);
+        let probes = document.create_element_ns(Some(SVG), "g").ok()?;
+        let _ = probes.set_attribute("class", "glyph-probes");
+        let _ = probes.set_attribute("aria-hidden", "true");
+        for s in STATES {
+            let one = document.create_element_ns(Some(SVG), "g").ok()?;
+            let _ = one.set_attribute("class", &format!("node pod glyph {}", s.css()));
+            for class in ["box", "icon mark"] {
+                let p = document.create_element_ns(Some(SVG), "path").ok()?;
+                let _ = p.set_attribute("class", class);
+                let _ = one.append_child(&p);
+            }
+            let _ = probes.append_child(&one);
+        }
+        let _ = g.prepend_with_node_2(&holder, &probes);
+        let ctx = canvas
+            .get_context("2d")
+            .ok()
+            .flatten()?
+            .dyn_into::<web_sys::CanvasRenderingContext2d>()
+            .ok()?;
+        Some(Paint {
+            holder,
+            canvas,
+            ctx,
+            probes,
+            origin: (0, 0),
+            size: (0, 0),
+            scale: 1.0,
+            look: None,
+            sprites: Vec::new(),
+            shown: Vec::new(),
+        })
+    }
+
+    /// Brings the picture to `want` (slot `i` shows glyph `want[i]`): the cells that
+    /// changed are cleared and painted again; all of them when the bitmap or its look
+    /// changed. A group that moves as a whole moves the picture, not its pixels.
+    fn draw(&mut self, document: &web_sys::Document, want: &[Cell], look: Look) {
+        let (origin, size) = frame(want);
+        if origin != self.origin {
+            let _ = self.holder.set_attribute("x", &origin.0.to_string());
+            let _ = self.holder.set_attribute("y", &origin.1.to_string());
+            self.origin = origin;
+        }
+        let want: Vec<Cell> = want
+            .iter()
+            .map(|c| Cell {
+                x: c.x - MARGIN - origin.0,
+                y: c.y - MARGIN - origin.1,
+                state: c.state,
+            })
+            .collect();
+        let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
+        let scale = scale_for(look.zoom * dpr, size);
+        let mut whole = false;
+        if size != self.size || scale != self.scale {
+            let (w, h) = (size.0 * CELL, size.1 * CELL);
+            let _ = self.holder.set_attribute("width", &w.to_string());
+            let _ = self.holder.set_attribute("height", &h.to_string());
+            // A new size clears the bitmap.
+            self.canvas.set_width(px(w, scale) as u32);
+            self.canvas.set_height(px(h, scale) as u32);
+            self.size = size;
+            whole = true;
+        }
+        if self.look != Some(look) || scale != self.scale || self.sprites.is_empty() {
+            self.scale = scale;
+            self.look = Some(look);
+            self.sprites = self.sprites(document);
+            whole = true;
+        }
+        let (clear, paint) = if whole {
+            self.ctx.clear_rect(
+                0.0,
+                0.0,
+                f64::from(self.canvas.width()),
+                f64::from(self.canvas.height()),
+            );
+            (Vec::new(), (0..want.len()).collect())
+        } else {
+            changes(&self.shown, &want)
+        };
+        for c in clear {
+            let (x0, y0) = (px(c.x, scale), px(c.y, scale));
+            let (x1, y1) = (px(c.x + CELL, scale), px(c.y + CELL, scale));
+            self.ctx.clear_rect(x0, y0, x1 - x0, y1 - y0);
+        }
+        for i in paint {
+            let c = want[i];
+            if let Some(Some(sprite)) = self.sprites.get(c.state) {
+                let _ = self.ctx.draw_image_with_html_canvas_element(
+                    sprite,
+                    px(c.x, scale),
+                    px(c.y, scale),
+                );
+            }
+        }
+        self.shown = want;
+    }
+
+    /// Each state's glyph painted once, at the picture's scale, in the style sheet's
+    /// colours (read now: after a change of theme they are the new theme's).
+    fn sprites(&self, document: &web_sys::Document) -> Vec<Option<web_sys::HtmlCanvasElement>> {
+        let Some(window) = web_sys::window() else {
+            return Vec::new();
+        };
+        let side = px(CELL, self.scale).ceil().max(1.0);
+        let probes = self.probes.children();
+        STATES
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let probe = probes.item(i as u32)?;
+                let ink = ink_of(&window, &probe)?;
+                let sprite: web_sys::HtmlCanvasElement = document
+                    .create_element_ns(Some(XHTML), "canvas")
+                    .ok()?
+                    .dyn_into()
+                    .ok()?;
+                sprite.set_width(side as u32);
+                sprite.set_height(side as u32);
+                let ctx = sprite
+                    .get_context("2d")
+                    .ok()
+                    .flatten()?
+                    .dyn_into::<web_sys::CanvasRenderingContext2d>()
+                    .ok()?;
+                paint_glyph(&ctx, *s, &ink, self.scale);
+                Some(sprite)
+            })
+            .collect()
+    }
+}
+
+/// The state's ink, from its probe's computed style: the box's fill, stroke and width,
+/// the mark's width, the group's opacity. A border painted by a pattern has no colour
+/// of its own; the mark's (the state's colour) is used.
+fn ink_of(window: &web_sys::Window, probe: &web_sys::Element) -> Option<Ink> {
+    let style = |e: &web_sys::Element| window.get_computed_style(e).ok().flatten();
+    let (g, bx, mark) = (
+        style(probe)?,
+        style(&probe.first_element_child()?)?,
+        style(&probe.last_element_child()?)?,
+    );
+    let get =
+        |s: &web_sys::CssStyleDeclaration, k: &str| s.get_property_value(k).unwrap_or_default();
+    let num = |v: String| v.trim_end_matches("px").trim().parse::<f64>().ok();
+    let mark_colour = get(&mark, "stroke");
+    let stroke = get(&bx, "stroke");
+    Some(Ink {
+        fill: get(&bx, "fill"),
+        stroke: if stroke.starts_with("url(") || stroke == "none" {
+            mark_colour
+        } else {
+            stroke
+        },
+        width: num(get(&bx, "stroke-width")).unwrap_or(1.4),
+        mark_width: num(get(&mark, "stroke-width")).unwrap_or(1.75),
+        alpha: num(get(&g, "opacity")).unwrap_or(1.0),
+    })
+}
+
+/// One glyph of state `s` into a sprite (its cell, at `scale` pixels a unit): the box
+/// filled and bordered (dashed as [`dash_of`] says), the state's mark stroked in it.
+fn paint_glyph(ctx: &web_sys::CanvasRenderingContext2d, s: Status, ink: &Ink, scale: f64) {
+    let _ = ctx.set_transform(scale, 0.0, 0.0, scale, 0.0, 0.0);
+    ctx.set_global_alpha(ink.alpha);
+    let m = f64::from(MARGIN);
+    let side = f64::from(scene::GLYPH);
+    ctx.begin_path();
+    let _ = ctx.round_rect_with_f64(m, m, side, side, BOX_RX);
+    if !ink.fill.is_empty() && ink.fill != "none" {
+        ctx.set_fill_style_str(&ink.fill);
+        ctx.fill();
+    }
+    let (dash, round) = dash_of(s);
+    let segments: js_sys::Array = dash
+        .iter()
+        .map(|d| wasm_bindgen::JsValue::from_f64(*d))
+        .collect();
+    let _ = ctx.set_line_dash(&segments);
+    ctx.set_line_cap(if round { "round" } else { "butt" });
+    ctx.set_line_width(ink.width);
+    ctx.set_stroke_style_str(&ink.stroke);
+    ctx.stroke();
+    let mark = mark_of(s);
+    if mark.is_empty() {
         return;
     }
-    let k = r as i32;
-    if k < 0 {
-        out.push('-');
-    }
-    let k = k.unsigned_abs();
-    let _ = write!(out, "{}", k / 100);
-    match k % 100 {
-        0 => {}
-        f if f % 10 == 0 => {
-            let _ = write!(out, ".{}", f / 10);
+    let Ok(path) = web_sys::Path2d::new_with_path_string(mark) else {
+        return;
+    };
+    let _ = ctx.set_line_dash(&js_sys::Array::new());
+    let k = scale * MARK_SCALE;
+    let _ = ctx.set_transform(
+        k,
+        0.0,
+        0.0,
+        k,
+        scale * (m + MARK_INSET),
+        scale * (m + MARK_INSET),
+    );
+    ctx.set_line_cap("round");
+    ctx.set_line_join("round");
+    ctx.set_line_width(ink.mark_width / MARK_SCALE);
+    ctx.stroke_with_path(&path);
+}
+
+/// `units` canvas units in device pixels at `scale`, rounded: the edges of neighbouring
+/// cells fall on the same pixel.
+fn px(units: i32, scale: f64) -> f64 {
+    (f64::from(units) * scale).round()
+}
+
+/// The pixels per canvas unit a picture of `size` cells is drawn at: the screen's
+/// (`wanted`, the zoom times the device's pixel ratio), unless the bitmap would have
+/// more than [`MAX_PIXELS`].
+fn scale_for(wanted: f64, size: (i32, i32)) -> f64 {
+    let units = f64::from(size.0 * CELL) * f64::from(size.1 * CELL);
+    let most = (MAX_PIXELS / units.max(1.0)).sqrt();
+    wanted.min(most).max(0.05)
+}
+
+/// The picture's corner (canvas units) and its size in cells for glyphs `want`: from the
+/// first glyph's cell to the last's, its rows rounded up to [`ROWS_AT_A_TIME`].
+fn frame(want: &[Cell]) -> ((i32, i32), (i32, i32)) {
+    let (Some(x0), Some(y0)) = (
+        want.iter().map(|c| c.x).min(),
+        want.iter().map(|c| c.y).min(),
+    ) else {
+        return ((0, 0), (0, 0));
+    };
+    let (x1, y1) = (
+        want.iter().map(|c| c.x).max().unwrap_or(x0),
+        want.iter().map(|c| c.y).max().unwrap_or(y0),
+    );
+    let pitch = scene::GLYPH as i32 + scene::GLYPH_GAP as i32;
+    let cols = (x1 - x0) / pitch + 1;
+    let rows = (y1 - y0) / pitch + 1;
+    let rows = (rows + ROWS_AT_A_TIME - 1) / ROWS_AT_A_TIME * ROWS_AT_A_TIME;
+    ((x0 - MARGIN, y0 - MARGIN), (cols, rows))
+}
+
+/// What to clear (the cells shown that are no longer shown as they were) and what to
+/// paint (the slots of `want` not shown as wanted) to bring a picture from `shown` to
+/// `want`: all the clearing first, then the painting, so a glyph painted where another
+/// was is not cleared after.
+fn changes(shown: &[Cell], want: &[Cell]) -> (Vec<Cell>, Vec<usize>) {
+    let mut clear = Vec::new();
+    let mut paint = Vec::new();
+    for i in 0..shown.len().max(want.len()) {
+        match (shown.get(i), want.get(i)) {
+            (Some(a), Some(b)) if a == b => {}
+            (a, b) => {
+                clear.extend(a.copied());
+                if b.is_some() {
+                    paint.push(i);
+                }
+            }
         }
-        f => {
-            let _ = write!(out, ".{f:02}");
-        }
     }
+    (clear, paint)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The integer formatting writes what the float formatting did, for every hundredth
-    /// from -10,000 to 10,000 and for values between them.
-    #[test]
-    fn hundredths_are_written_as_the_float_was() {
-        let float = |v: f32| {
-            let r = (v * 100.0).round() / 100.0;
-            let r = if r == 0.0 { 0.0 } else { r };
-            format!("{r}")
-        };
-        let mut out = String::new();
-        let mut check = |v: f32| {
-            out.clear();
-            push_hundredths(v, &mut out);
-            assert_eq!(out, float(v), "{v}");
-        };
-        for k in -1_000_000..=1_000_000 {
-            check(k as f32 / 100.0);
-        }
-        for v in [
-            0.004, -0.004, 0.005, -0.005, 3.15, 12.345, 9_999.996, 123_456.78, -0.0,
-        ] {
-            check(v);
-        }
-        let mut x = 0.37_f32;
-        for _ in 0..10_000 {
-            check(x);
-            check(-x);
-            x = x * 1.0013 + 0.0071;
-        }
-    }
 
     /// Every state a pod glyph can be in.
     const POD_STATES: [scene::Status; 7] = {
@@ -798,24 +883,6 @@ mod tests {
         assert_eq!(b.ops.len(), 5);
         assert_eq!(b.ops[2], (1, Attr::Title));
         assert!(Attr::ALL.iter().enumerate().all(|(i, a)| *a as usize == i));
-    }
-
-    /// A box's path is the outline of the `<rect>` it replaced: side `GLYPH`, corners of
-    /// `BOX_RX` (the arcs' radii are written as 4), starting at (x + rx, y).
-    #[test]
-    fn a_box_is_the_rounded_rect_it_replaced() {
-        assert_eq!(BOX_RX, 4.0, "box_at writes its arcs with a radius of 4");
-        assert_eq!(scene::GLYPH, 20.0);
-        let mut out = String::new();
-        box_at(40.0, 64.0, &mut out);
-        assert_eq!(
-            out,
-            "M44 64h12a4 4 0 0 1 4 4v12a4 4 0 0 1-4 4h-12a4 4 0 0 1-4-4v-12a4 4 0 0 1 4-4z"
-        );
-        // Boxes of one state follow each other in one path: each its own closed subpath.
-        box_at(64.0, 64.0, &mut out);
-        assert_eq!(out.matches('M').count(), 2);
-        assert!(out.ends_with("z"));
     }
 
     /// Glyphs are drawn on the grid of the border patterns: every corner of every box on
@@ -846,103 +913,6 @@ mod tests {
         }
     }
 
-    /// The borders that are dashed or dotted (pending, creating, terminating) are painted
-    /// by a pattern of the canvas, not by `stroke-dasharray` (which every raster tile
-    /// dashed again over a thousand boxes): the glyph rules of canvas.css say so, and
-    /// the patterns exist, anchored at the canvas's origin with a period on the grid.
-    #[test]
-    fn dashed_glyph_borders_are_painted_by_patterns_on_the_grid() {
-        let css = include_str!("../style/canvas.css");
-        for (state, id) in [
-            ("pending", "g-dash"),
-            ("creating", "g-dots"),
-            ("terminating", "g-dashdot"),
-        ] {
-            let sel = format!(".node.glyph.{state} .box {{");
-            let at = css.find(&sel).unwrap_or_else(|| panic!("no rule {sel}"));
-            let rule = &css[at..at + css[at..].find('}').unwrap()];
-            assert!(rule.contains("stroke-dasharray: none;"), "{rule}");
-            assert!(rule.contains(&format!("stroke: url(#{id});")), "{rule}");
-            let tag = format!("<pattern id=\"{id}\" patternUnits=\"userSpaceOnUse\" ");
-            let at = super::super::SYMBOLS
-                .find(&tag)
-                .unwrap_or_else(|| panic!("no pattern {id}"));
-            let head = &super::super::SYMBOLS[at..];
-            let head = &head[..head.find('>').unwrap()];
-            for dim in ["width", "height"] {
-                let v: f32 = head
-                    .split(&format!("{dim}=\""))
-                    .nth(1)
-                    .and_then(|r| r.split('"').next())
-                    .and_then(|n| n.parse().ok())
-                    .unwrap_or_else(|| panic!("{id} {dim}"));
-                assert_eq!(v % SNAP, 0.0, "{id} {dim}");
-            }
-            assert!(
-                !head.contains(" x=") && !head.contains(" y="),
-                "{id} at the origin"
-            );
-        }
-        // No other glyph rule brings a dash array back.
-        for (i, _) in css.match_indices(".node.glyph") {
-            let rule = &css[i..i + css[i..].find('}').unwrap()];
-            if let Some(d) = rule.split("stroke-dasharray:").nth(1) {
-                assert!(d.trim_start().starts_with("none"), "{rule}");
-            }
-        }
-    }
-
-    /// A layer holds the glyphs of one state in one block of the grid: the glyphs of a
-    /// block share its key, a neighbouring block or another state does not.
-    #[test]
-    fn glyphs_are_layered_by_state_and_block() {
-        let pitch = scene::GLYPH + scene::GLYPH_GAP;
-        let at = |col: f32, row: f32, status| {
-            let mut n = copy_node();
-            n.x = 30.0 + col * pitch;
-            n.y = 200.0 + row * pitch;
-            n.status = status;
-            layer_key(&n)
-        };
-        let mut keys = std::collections::BTreeSet::new();
-        for row in 0..25 {
-            for col in 0..40 {
-                keys.insert(at(col as f32, row as f32, Status::Ready));
-            }
-        }
-        // 40 × 25 glyphs from (30, 200): columns cut every 8 from x = 0, rows every 4
-        // from y = 0 — 6 × 8 blocks for the grid's offset, never one per glyph.
-        assert!(keys.len() <= 6 * 8 && keys.len() >= 5 * 7, "{}", keys.len());
-        assert_eq!(at(1.0, 1.0, Status::Ready), at(2.0, 1.0, Status::Ready));
-        assert_ne!(at(1.0, 1.0, Status::Ready), at(1.0, 1.0, Status::Pending));
-        assert_ne!(at(1.0, 1.0, Status::Ready), at(20.0, 1.0, Status::Ready));
-        assert_ne!(at(1.0, 1.0, Status::Ready), at(1.0, 12.0, Status::Ready));
-        // Every state has its own index.
-        let idx: std::collections::HashSet<usize> =
-            STATES.iter().map(|s| state_index(*s)).collect();
-        assert_eq!(idx.len(), STATES.len());
-    }
-
-    fn copy_node() -> Node {
-        Node {
-            id: "u".into(),
-            kind: scene::NodeKind::Pod,
-            namespace: "default".into(),
-            name: "p".into(),
-            label: String::new(),
-            detail: String::new(),
-            status: Status::Neutral,
-            badge: None,
-            star: false,
-            explain: String::new(),
-            x: 0.0,
-            y: 0.0,
-            w: scene::GLYPH,
-            h: scene::GLYPH,
-            group: None,
-        }
-    }
-
     #[test]
     fn every_pod_state_has_its_own_mark() {
         let marks: std::collections::HashSet<&str> =
@@ -951,43 +921,106 @@ mod tests {
         assert!(marks.iter().all(|m| m.starts_with('M')));
     }
 
+    /// The border of each state reads without colour: pending, creating and terminating
+    /// have dashes of their own, the others are solid; and canvas.css no longer paints a
+    /// glyph's border with a pattern or a dash array (the picture does).
     #[test]
-    fn a_placed_mark_is_the_mark_moved_and_scaled() {
-        // Identity: the same numbers back.
-        assert_eq!(
-            place_path("M3.6 8.4 6.8 11.4 12.6 4.8", 0.0, 0.0, 1.0),
-            "M3.6 8.4 6.8 11.4 12.6 4.8"
-        );
-        assert_eq!(
-            place_path(
-                "M8 2a6 6 0 1 1 0 12a6 6 0 1 1 0-12M8 4.5V8l2.2 1.6",
-                10.0,
-                20.0,
-                0.5
-            ),
-            "M14 21a3 3 0 1 1 0 6a3 3 0 1 1 0 -6M14 22.25V24l1.1 0.8"
-        );
-        assert_eq!(
-            place_path("M8 1.5 15 14.5H1zM8 6v4M8 12v.6", 100.0, 0.0, 1.0),
-            "M108 1.5 115 14.5H101zM108 6v4M108 12v0.6"
-        );
-        assert_eq!(
-            place_path("M4 1.5h8M5 1.5c0 4 6 4 6 6.5s-6 2.5-6 6.5", 1.0, 1.0, 2.0),
-            "M9 4h16M11 4c0 8 12 8 12 13s-12 5 -12 13"
-        );
-        // Every state's mark, at a glyph's place: as many numbers as before, all finite.
-        for st in POD_STATES {
-            let placed = mark_at(st, 40.0, 64.0);
-            let count = |d: &str| {
-                d.split(|c: char| c.is_ascii_alphabetic() || c == ' ')
-                    .filter(|t| !t.is_empty())
-                    .count()
-            };
-            assert!(count(&placed) >= count(mark_of(st)), "{st:?}: {placed}");
-            assert!(
-                !placed.contains("NaN") && !placed.contains("inf"),
-                "{placed}"
-            );
+    fn each_moving_state_has_a_border_of_its_own() {
+        let dashes: std::collections::HashSet<String> = POD_STATES
+            .iter()
+            .map(|s| format!("{:?}", dash_of(*s)))
+            .collect();
+        assert_eq!(dashes.len(), 4, "three dashed borders and the solid one");
+        for s in [
+            Status::Ready,
+            Status::Running,
+            Status::Failed,
+            Status::Succeeded,
+        ] {
+            assert!(dash_of(s).0.is_empty(), "{s:?} is solid");
+        }
+        let css = include_str!("../style/canvas.css");
+        for (i, _) in css.match_indices(".node.glyph") {
+            let rule = &css[i..i + css[i..].find('}').unwrap()];
+            assert!(!rule.contains("url(#"), "{rule}");
+            if let Some(d) = rule.split("stroke-dasharray:").nth(1) {
+                assert!(d.trim_start().starts_with("none"), "{rule}");
+            }
+        }
+    }
+
+    fn cell(x: i32, y: i32, state: usize) -> Cell {
+        Cell { x, y, state }
+    }
+
+    /// Bringing a picture from one set of glyphs to another clears what changed or went
+    /// and paints what changed or came, and nothing else.
+    #[test]
+    fn only_the_cells_that_changed_are_cleared_and_painted() {
+        let shown = [cell(0, 0, 1), cell(24, 0, 1), cell(48, 0, 2)];
+        let (clear, paint) = changes(&shown, &shown);
+        assert!(clear.is_empty() && paint.is_empty());
+        // One changes state, one comes.
+        let want = [
+            cell(0, 0, 1),
+            cell(24, 0, 3),
+            cell(48, 0, 2),
+            cell(72, 0, 0),
+        ];
+        let (clear, paint) = changes(&shown, &want);
+        assert_eq!(clear, [cell(24, 0, 1)]);
+        assert_eq!(paint, [1, 3]);
+        // Two go.
+        let (clear, paint) = changes(&shown, &shown[..1]);
+        assert_eq!(clear, [cell(24, 0, 1), cell(48, 0, 2)]);
+        assert!(paint.is_empty());
+        // Slots that swap places: both cleared first, then both painted.
+        let want = [cell(24, 0, 1), cell(0, 0, 1), cell(48, 0, 2)];
+        let (clear, paint) = changes(&shown, &want);
+        assert_eq!(clear, [cell(0, 0, 1), cell(24, 0, 1)]);
+        assert_eq!(paint, [0, 1]);
+    }
+
+    /// The picture covers every glyph's cell, starts half a gap before the first glyph,
+    /// and grows by eight rows at a time.
+    #[test]
+    fn the_picture_frames_its_glyphs_and_grows_by_rows() {
+        let pitch = (scene::GLYPH + scene::GLYPH_GAP) as i32;
+        assert_eq!(CELL, pitch, "cells tile the grid without gaps or overlaps");
+        let grid = |n: i32| -> Vec<Cell> {
+            (0..n)
+                .map(|i| cell(40 + (i % 40) * pitch, 200 + (i / 40) * pitch, 0))
+                .collect()
+        };
+        assert_eq!(frame(&[]), ((0, 0), (0, 0)));
+        assert_eq!(frame(&grid(25)), ((38, 198), (25, 8)));
+        assert_eq!(frame(&grid(40 * 8)), ((38, 198), (40, 8)));
+        assert_eq!(frame(&grid(40 * 8 + 1)), ((38, 198), (40, 16)));
+        // Every cell inside the picture.
+        let g = grid(1000);
+        let ((ox, oy), (cols, rows)) = frame(&g);
+        for c in &g {
+            let (x, y) = (c.x - MARGIN - ox, c.y - MARGIN - oy);
+            assert!(x >= 0 && y >= 0 && x + CELL <= cols * CELL && y + CELL <= rows * CELL);
+        }
+    }
+
+    /// Neighbouring cells meet on one pixel at any scale (a cleared cell never clears a
+    /// column of its neighbour, nor leaves one of its own), and a bitmap never has more
+    /// than `MAX_PIXELS`.
+    #[test]
+    fn cells_meet_on_whole_pixels_and_bitmaps_stay_bounded() {
+        for scale in [0.2, 0.5, 0.8, 1.0, 1.25, 1.5625, 2.0, 3.0, 6.0] {
+            for k in 0..50 {
+                let (a, b) = (k * CELL, (k + 1) * CELL);
+                assert_eq!(px(a + CELL, scale), px(b, scale), "{scale} {k}");
+            }
+        }
+        assert_eq!(scale_for(2.0, (40, 32)), 2.0);
+        for rows in [8, 128, 1_256, 5_000] {
+            let s = scale_for(6.0, (40, rows));
+            let pixels = px(40 * CELL, s) * px(rows * CELL, s);
+            assert!(pixels <= MAX_PIXELS * 1.01, "{rows}: {pixels}");
         }
     }
 }

@@ -19,7 +19,39 @@ fn system_dark() -> bool {
         .is_some_and(|m| m.matches())
 }
 
+thread_local! {
+    /// Bumped whenever the page's colours may have changed: the toggle applied a theme,
+    /// or the system switched between light and dark. What paints colours it read from
+    /// the style sheets (the glyph canvas, `canvas_glyphs`) reads it to paint again.
+    static EPOCH: ArcRwSignal<u32> = {
+        let epoch = ArcRwSignal::new(0_u32);
+        let bump = epoch.clone();
+        let on_change = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
+            bump.update(|e: &mut u32| *e = e.wrapping_add(1));
+        });
+        if let Some(m) = web_sys::window()
+            .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+        {
+            use wasm_bindgen::JsCast;
+            let _ = m.add_event_listener_with_callback("change", on_change.as_ref().unchecked_ref());
+        }
+        // Once for the page's life: the listener lives as long as the page.
+        on_change.forget();
+        epoch
+    };
+}
+
+/// The page's colour epoch (tracked when read): it changes when the theme does.
+pub fn epoch() -> u32 {
+    EPOCH.with(|e| e.get())
+}
+
 fn apply(theme: Option<&str>) {
+    set_theme(theme);
+    EPOCH.with(|e| e.update(|n| *n = n.wrapping_add(1)));
+}
+
+fn set_theme(theme: Option<&str>) {
     let Some(root) = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.document_element())

@@ -395,28 +395,52 @@ test('a thousand pods render, and the page stays responsive', async () => {
     await page.keyboard.press('Enter');
     const otherName = await other.getAttribute('data-name');
     await page.waitForFunction((n) => document.querySelector('[data-testid="inspector-name"]')?.textContent === n, otherName);
-    // The states are drawn per state and block (canvas_glyphs.rs): the boxes of the
-    // ready layers are the thousand glyphs' boxes, each where its pod's rect is, and no
-    // other state draws any; each pod's rect is what the pointer finds at its centre.
+    // The glyphs are painted on a canvas under the pods' rects (canvas_glyphs.rs
+    // `Paint`): at each rect's place the picture shows the fill of that pod's state, as
+    // the style sheet gives it to the state's hidden probe; each pod's rect is what the
+    // pointer finds at its centre.
     const drawn = () => page.evaluate(() => {
-      const boxes = {};
-      for (const p of document.querySelectorAll('.glyphs .glyph-states [data-state] path.box')) {
-        const st = p.parentElement.dataset.state;
-        for (const m of (p.getAttribute('d') ?? '').matchAll(/M(-?[\d.]+) (-?[\d.]+)/g)) {
-          (boxes[st] ??= []).push(`${Number(m[1]) - 4},${m[2]}`);
+      const fills = {};
+      for (const g of document.querySelectorAll('.glyphs .glyph-probes > g')) {
+        const state = g.getAttribute('class').split(' ').pop();
+        const m = getComputedStyle(g.querySelector('.box')).fill.match(/\d+/g);
+        fills[state] = m ? m.slice(0, 3).map(Number) : null;
+      }
+      const out = { painted: {}, rects: {}, unknown: [] };
+      for (const group of document.querySelectorAll('.glyphs')) {
+        const fo = group.querySelector('foreignObject.glyph-paint');
+        const canvas = fo?.querySelector('canvas');
+        if (!canvas || !canvas.width) continue;
+        const [fx, fy, fw] = ['x', 'y', 'width'].map((k) => Number(fo.getAttribute(k) ?? 0));
+        const k = canvas.width / fw;
+        // Read through a copy: reading the page's own canvas back again and again
+        // would make Chromium warn (and slow its drawing).
+        const copy = document.createElement('canvas');
+        [copy.width, copy.height] = [canvas.width, canvas.height];
+        const cx = copy.getContext('2d', { willReadFrequently: true });
+        cx.drawImage(canvas, 0, 0);
+        const data = cx.getImageData(0, 0, canvas.width, canvas.height).data;
+        for (const r of group.querySelectorAll('[data-testid="pod"]')) {
+          const [x, y] = [Number(r.getAttribute('x')), Number(r.getAttribute('y'))];
+          // Inside the box, under every state's mark: the state's fill alone.
+          const px = Math.round((x - fx + 10) * k), py = Math.round((y - fy + 17) * k);
+          const i = (py * canvas.width + px) * 4;
+          const rgb = [data[i], data[i + 1], data[i + 2]];
+          const near = Object.entries(fills).filter(([, f]) => f && f.every((v, j) => Math.abs(v - rgb[j]) <= 3));
+          const state = near.length ? near[0][0] : `rgba(${rgb},${data[i + 3]})`;
+          if (!near.length) out.unknown.push(state);
+          (out.painted[state] ??= []).push(`${x},${y}`);
+          (out.rects[r.getAttribute('data-status')] ??= []).push(`${x},${y}`);
         }
       }
-      const rects = {};
-      for (const r of document.querySelectorAll('.glyphs [data-testid="pod"]')) {
-        (rects[r.getAttribute('data-status')] ??= []).push(`${r.getAttribute('x')},${r.getAttribute('y')}`);
-      }
-      for (const o of [boxes, rects]) for (const k in o) o[k].sort();
-      return { boxes, rects };
+      for (const o of [out.painted, out.rects]) for (const key in o) o[key].sort();
+      return out;
     });
     const all = await drawn();
-    assert.deepEqual(Object.keys(all.boxes), ['ready']);
-    assert.equal(all.boxes.ready.length, 1000);
-    assert.deepEqual(all.boxes, all.rects, 'each box where its pod is, in its layer');
+    assert.deepEqual(all.unknown, [], 'every glyph painted in a state\'s fill');
+    assert.deepEqual(Object.keys(all.painted), ['ready']);
+    assert.equal(all.painted.ready.length, 1000);
+    assert.deepEqual(all.painted, all.rects, 'each glyph painted where its pod is, in its state');
     for (const i of [0, 3, 999]) {
       const g = page.locator('.glyphs [data-testid="pod"]').nth(i);
       await g.scrollIntoViewIfNeeded();
@@ -427,36 +451,31 @@ test('a thousand pods render, and the page stays responsive', async () => {
       }, uid);
       assert.equal(hit, uid, `glyph ${i} is hit at its centre`);
     }
-    // Delete on a focused glyph deletes its pod: its rect says terminating, and its box
-    // moves to the terminating layer.
+    // Delete on a focused glyph deletes its pod: its rect says terminating, and the
+    // picture paints it so (and only it changes).
     await other.focus();
     await page.keyboard.press('Delete');
     await page.waitForFunction(
       (n) => document.querySelector(`.glyphs [data-name="${n}"]`)?.getAttribute('data-status') === 'terminating',
       otherName,
     );
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r())));
     const after = await drawn();
-    assert.deepEqual(after.boxes, after.rects, 'the layers follow a change of state');
-    assert.ok(after.boxes.terminating?.length >= 1);
-    // A dashed border is painted by a pattern of the canvas, not by a dash array that
-    // every raster tile dashes again over a thousand boxes (BENCHMARKS.md, "Frames,
-    // session 9"); the pattern's marks fall on the edges because every glyph is on its
-    // grid of 4 units.
-    const borders = await page.evaluate(() => [...document.querySelectorAll('.glyphs .glyph-states [data-state] path.box')]
-      .filter((p) => p.getAttribute('d'))
-      .map((p) => {
-        const cs = getComputedStyle(p);
-        const id = cs.stroke.match(/url\("?#([\w-]+)"?\)/)?.[1];
-        return { state: p.parentElement.dataset.state, dash: cs.strokeDasharray, pattern: id && document.getElementById(id)?.tagName };
-      }));
-    assert.ok(borders.some((b) => b.state === 'terminating'));
-    for (const b of borders) {
-      assert.equal(b.dash, 'none', `${b.state}: no dash array on a glyph layer`);
-      if (b.state === 'terminating') assert.equal(b.pattern, 'pattern', 'the terminating border is the canvas pattern');
-    }
-    for (const at of after.boxes.terminating.concat(after.boxes.ready.slice(0, 50))) {
+    assert.deepEqual(after.unknown, []);
+    assert.deepEqual(after.painted, after.rects, 'the picture follows a change of state');
+    assert.ok(after.painted.terminating?.length >= 1);
+    for (const at of after.rects.terminating.concat(after.rects.ready.slice(0, 50))) {
       assert.ok(at.split(',').every((v) => Number(v) % 4 === 0), `a glyph on the grid of 4: ${at}`);
     }
+    // In the other theme the picture is painted again in that theme's colours.
+    const fillBefore = await page.evaluate(() => getComputedStyle(document.querySelector('.glyph-probes .ready .box')).fill);
+    await page.getByTestId('theme-toggle').click();
+    await page.waitForFunction((f) => getComputedStyle(document.querySelector('.glyph-probes .ready .box')).fill !== f, fillBefore);
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r())));
+    const dark = await drawn();
+    assert.deepEqual(dark.unknown, [], 'painted in the new theme\'s fills');
+    assert.deepEqual(dark.painted, dark.rects);
+    await page.getByTestId('theme-toggle').click();
     await shot('17-thousand-pods');
     assert.deepEqual(problems, []);
   } finally {
