@@ -8,17 +8,16 @@
 //! rewrites attributes of elements that are already there instead of removing and
 //! building a thousand views.
 //!
-//! What a glyph shows is drawn per state, not per pod: for each pod state, one `<g>` (the
-//! state's classes, so canvas.css styles it as a pod node of that state) with two paths —
-//! every box of that state, every mark of that state. A pod's own element is a `<rect>`
-//! over its box, with no fill: the hit area, the focus and selection ring, and the pod's
-//! identity — `data-testid`, `data-uid`, `data-name`, `data-namespace`, `data-status`, a
-//! role, `aria-pressed` and a `<title>` (its accessible name and tooltip) — so the
-//! inspector, the keyboard, a screen reader and the tests see a pod as before. Its class
-//! changes only with the selection. A pod changing state then rewrites two paths of its
-//! old state and two of its new one, and the browser restyles and lays out a handful of
-//! paths, not a thousand glyphs of four elements each (a state's class on a thousand
-//! `<g>`s cost 44 ms of style and layout; BENCHMARKS.md, "Draws and jumps, session 7").
+//! What a glyph shows is painted, not built: the group's glyphs are a picture on a
+//! `<canvas>` under the pods' elements ([`Paint`]), a sprite per state copied into each
+//! glyph's cell, only where a cell changed. A pod's own element is a `<rect>` over its
+//! box, with no fill: the hit area, the focus and selection ring, and the pod's identity
+//! — `data-testid`, `data-uid`, `data-name`, `data-namespace`, `data-status`, a role,
+//! `aria-pressed` and a `<title>` (its accessible name and tooltip) — so the inspector,
+//! the keyboard, a screen reader and the tests see a pod as before. Its class changes
+//! only with the selection. A pod changing state then repaints one cell of a bitmap and
+//! restyles nothing (as SVG paths per state, a busy instant's draw cost ~15 ms of style,
+//! layout and paint at 1,000 pods: BENCHMARKS.md, "Session 17").
 //! Clicks and keys are handled once, on the group. Glyphs neither grow in nor glide
 //! (canvas.css): their slot is their place, and a pod's identity is in its attributes.
 
@@ -554,7 +553,7 @@ struct Ink {
 /// into its cell; a change of state clears and copies one cell. (As SVG — a path of
 /// boxes and one of marks per state and block — a busy instant's draw cost 15 ms of
 /// style, layout and paint at 1,000 pods and made one frame in nine late; with those
-/// paths hidden, one in fifty: BENCHMARKS.md, "Frames, session 17".)
+/// paths hidden, one in fifty: BENCHMARKS.md, "Session 17".)
 struct Paint {
     holder: web_sys::Element,
     canvas: web_sys::HtmlCanvasElement,

@@ -476,6 +476,16 @@ test('a thousand pods render, and the page stays responsive', async () => {
     assert.deepEqual(dark.unknown, [], 'painted in the new theme\'s fills');
     assert.deepEqual(dark.painted, dark.rects);
     await page.getByTestId('theme-toggle').click();
+    // Zoomed in, the picture is painted again at the screen's pixels (a bigger bitmap),
+    // each glyph still where its pod is.
+    const width = () => page.evaluate(() => document.querySelector('.glyphs foreignObject.glyph-paint canvas').width);
+    const before = await width();
+    await page.getByTestId('zoom-in').click();
+    await page.waitForFunction((w) => document.querySelector('.glyphs foreignObject.glyph-paint canvas').width > w, before);
+    const zoomed = await drawn();
+    assert.deepEqual(zoomed.unknown, [], 'zoomed: painted in the states\' fills');
+    assert.deepEqual(zoomed.painted, zoomed.rects, 'zoomed: each glyph where its pod is');
+    await page.getByTestId('zoom-reset').click();
     await shot('17-thousand-pods');
     assert.deepEqual(problems, []);
   } finally {
