@@ -582,11 +582,7 @@ impl Paint {
             .ok()?;
         let _ = holder.set_attribute("class", "glyph-paint");
         let _ = holder.set_attribute("aria-hidden", "true");
-        let canvas: web_sys::HtmlCanvasElement = document
-            .create_element_ns(Some(XHTML), "canvas")
-            .ok()?
-            .dyn_into()
-            .ok()?;
+        let (canvas, ctx) = new_canvas(document)?;
         let _ = holder.append_child(&canvas);
         let probes = document.create_element_ns(Some(SVG), "g").ok()?;
         let _ = probes.set_attribute("class", "glyph-probes");
@@ -602,12 +598,6 @@ impl Paint {
             let _ = probes.append_child(&one);
         }
         let _ = g.prepend_with_node_2(&holder, &probes);
-        let ctx = canvas
-            .get_context("2d")
-            .ok()
-            .flatten()?
-            .dyn_into::<web_sys::CanvasRenderingContext2d>()
-            .ok()?;
         Some(Paint {
             holder,
             canvas,
@@ -702,24 +692,30 @@ impl Paint {
             .map(|(i, s)| {
                 let probe = probes.item(i as u32)?;
                 let ink = ink_of(&window, &probe)?;
-                let sprite: web_sys::HtmlCanvasElement = document
-                    .create_element_ns(Some(XHTML), "canvas")
-                    .ok()?
-                    .dyn_into()
-                    .ok()?;
+                let (sprite, ctx) = new_canvas(document)?;
                 sprite.set_width(side as u32);
                 sprite.set_height(side as u32);
-                let ctx = sprite
-                    .get_context("2d")
-                    .ok()
-                    .flatten()?
-                    .dyn_into::<web_sys::CanvasRenderingContext2d>()
-                    .ok()?;
                 paint_glyph(&ctx, *s, &ink, self.scale);
                 Some(sprite)
             })
             .collect()
     }
+}
+
+/// A new `<canvas>` and its 2D context.
+fn new_canvas(
+    document: &web_sys::Document,
+) -> Option<(
+    web_sys::HtmlCanvasElement,
+    web_sys::CanvasRenderingContext2d,
+)> {
+    let canvas: web_sys::HtmlCanvasElement = document
+        .create_element_ns(Some(XHTML), "canvas")
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let ctx = canvas.get_context("2d").ok().flatten()?.dyn_into().ok()?;
+    Some((canvas, ctx))
 }
 
 /// The state's ink, from its probe's computed style: the box's fill, stroke and width,
