@@ -274,11 +274,15 @@ fn run(s: &mut Session, op: &Op) {
             if !pods.is_empty() {
                 let p = &pods[*pod as usize % pods.len()];
                 // The top of n's range (so kept inputs below it replay as before): the
-                // network tools inside a pod, and `kubectl run -i` of one.
+                // network tools inside a pod, `kubectl run -i` of one, and taints on
+                // the node (a conflicting change among them, and removals).
                 let host = pick(NAMES, (*n % 251) as u8);
                 let line = match n {
                     0..=59_999 => format!("kubectl exec {p} -- sh -c 'echo {n} >> /data/db/log'"),
-                    _ => match n % 4 {
+                    _ => match n % 6 {
+                        4 => "kubectl taint nodes minikube maintenance=now:NoExecute dedicated=gpu:NoSchedule --overwrite".to_string(),
+                        5 if n % 12 == 5 => "kubectl taint nodes minikube maintenance- dedicated-".to_string(),
+                        5 => format!("kubectl taint nodes minikube {host}=x:NoSchedule {host}-"),
                         0 => format!("kubectl exec {p} -- curl -s -m 1 http://{host}/"),
                         1 => format!("kubectl exec {p} -- sh -c 'curl -sv {host}.default:{} | grep -c nginx'", n % 90),
                         2 => format!("kubectl run -i --rm --restart=Never probe{} --image=busybox:1.28 -- nslookup {host}", n % 3),

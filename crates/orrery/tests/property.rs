@@ -1,5 +1,6 @@
 //! Property test: many seeds × random command sequences (apply, delete pod, scale, set
-//! image, sleep, delete workloads, write in a pod, a one-shot `kubectl run -i --rm`). After every command the invariants hold
+//! image, sleep, delete workloads, write in a pod, a one-shot `kubectl run -i --rm`, taint
+//! the node). After every command the invariants hold
 //! (`orrery::invariants::check`); at the end the cluster converges within a bound; and
 //! each seed runs twice to prove the history is byte-identical. A failure prints its
 //! seed and the commands so far, ready to paste into a transcript.
@@ -64,7 +65,7 @@ fn random_command(rng: &mut Rng, s: &Session) -> (String, Option<String>) {
         .list("Pod", "default")
         .map(|p| p.meta.name.clone())
         .collect();
-    match rng.below(11) {
+    match rng.below(12) {
         0 | 1 => {
             let name = ["web", "api"][rng.below(2) as usize];
             (
@@ -147,6 +148,17 @@ fn random_command(rng: &mut Rng, s: &Session) -> (String, Option<String>) {
                 None,
             )
         }
+        // Taint the node or take a taint off (NoExecute evicts the pods on it; the
+        // workloads' new pods wait Pending until it goes).
+        10 => {
+            let change = [
+                "maintenance=now:NoExecute",
+                "maintenance-",
+                "dedicated=gpu:NoSchedule",
+                "dedicated-",
+            ][rng.below(4) as usize];
+            (format!("kubectl taint nodes minikube {change}"), None)
+        }
         _ => (format!("sleep {}s", 1 + rng.below(40)), None),
     }
 }
@@ -199,7 +211,14 @@ fn run_seed(seed: u64, steps: usize) -> Result<String, String> {
         }
         claims = sts_claims(&s);
     }
-    // Convergence: ten minutes without commands bring every workload to its spec.
+    // Convergence: with the node's taints taken off (a tainted node may keep pods
+    // Pending for ever, as a real one does), ten minutes without commands bring every
+    // workload to its spec.
+    for change in ["maintenance-", "dedicated-"] {
+        let line = format!("kubectl taint nodes minikube {change}");
+        let out = s.exec(&line, None);
+        log.push_str(&out.text);
+    }
     s.exec("sleep 10m", None);
     orrery::invariants::check(&s.sim)
         .map_err(|e| format!("seed {seed}: after settling: {e}\n{transcript}"))?;

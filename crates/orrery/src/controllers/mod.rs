@@ -13,7 +13,8 @@
 //! 7. scheduler — binds pending pods to the node;
 //! 8. kubelet — runs the pods on the node;
 //! 9. endpointslice — Service endpoints from pod readiness (R6);
-//! 10. ingress — the ingress-nginx controller's status (R7).
+//! 10. ingress — the ingress-nginx controller's status (R7);
+//! 11. tainteviction — deletes pods a node's NoExecute taint does not let stay.
 
 use std::collections::BTreeSet;
 
@@ -29,6 +30,7 @@ pub mod persistentvolume;
 pub mod replicaset;
 pub mod scheduler;
 pub mod statefulset;
+pub mod tainteviction;
 
 pub type Controller = fn(&Sim, &mut Out);
 
@@ -54,6 +56,7 @@ pub const ORDER: &[(&str, Controller)] = &[
     ("kubelet", crate::kubelet::reconcile),
     ("endpointslice-controller", endpointslice::reconcile),
     ("ingress-nginx-controller", ingress::reconcile),
+    ("taint-eviction-controller", tainteviction::reconcile),
 ];
 
 /// `SLICED[i]` is the resumable form of `ORDER[i]`, if it has one: the same pass, cut
@@ -71,6 +74,7 @@ pub const SLICED: &[Option<SlicedController>] = &[
     None,
     Some(scheduler::reconcile_sliced),
     Some(crate::kubelet::reconcile_sliced),
+    None,
     None,
     None,
 ];
@@ -224,6 +228,14 @@ pub const WATCHES: &[Watch] = &[
         departures: true,
     },
     ALL,
+    // tainteviction: the node's taints and the pods on it.
+    Watch {
+        kinds: Some(&["Node", "Pod"]),
+        runtime: false,
+        images: false,
+        events: false,
+        departures: false,
+    },
 ];
 
 /// The end of an incremental pass that synced only the objects `dirty` names: the

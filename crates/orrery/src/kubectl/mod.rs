@@ -21,6 +21,7 @@ pub mod rollout;
 pub mod run_pod;
 pub mod table;
 pub mod tabwriter;
+pub mod taint;
 pub mod wait;
 
 use args::{flag, FlagSpec};
@@ -143,6 +144,7 @@ fn dispatch(s: &mut Session, sub: &str, rest: &[String], stdin: Option<&str>) ->
         "replace" => mutate::replace(s, rest, stdin),
         "cordon" => cordon(s, rest, true),
         "uncordon" => cordon(s, rest, false),
+        "taint" => taint::taint(s, rest),
         other if SUBCOMMANDS.contains(&other) => Output::err(
             format!("error: \"kubectl {other}\" is not simulated yet\n"),
             1,
