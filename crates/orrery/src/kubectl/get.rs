@@ -66,6 +66,11 @@ pub fn get(s: &mut Session, words: &[String]) -> Output {
         Some(Ok(sel)) => Some(sel),
         Some(Err(e)) => return Output::err(format!("error: {e}\n"), 1),
     };
+    let fields = match a.get("field-selector").map(super::fields::parse) {
+        None => None,
+        Some(Ok(f)) => Some(f),
+        Some(Err(e)) => return Output::err(format!("Error from server (BadRequest): {e}\n"), 1),
+    };
     if a.positional.is_empty() {
         return Output::err(
             "You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples\n",
@@ -87,7 +92,7 @@ pub fn get(s: &mut Session, words: &[String]) -> Output {
         &targets,
         &ns,
         all_ns,
-        selector.as_ref(),
+        (selector.as_ref(), fields.as_ref()),
         (&output, &spec),
         &a,
         multi,
@@ -200,7 +205,7 @@ fn render(
     targets: &[Target],
     ns: &str,
     all_ns: bool,
-    selector: Option<&Selector>,
+    (selector, fields): (Option<&Selector>, Option<&super::fields::FieldSelector>),
     (output, spec): (&str, &str),
     a: &Args,
     multi: bool,
@@ -223,6 +228,13 @@ fn render(
     let single_item = targets.len() == 1 && targets[0].names.len() == 1;
     for t in targets {
         let gk = t.rt.gk();
+        if let Some(f) = fields {
+            if let Some(e) = super::fields::refusal(f, &t.rt, a.get("selector").unwrap_or("")) {
+                errors.push_str(&e);
+                errors.push('\n');
+                continue;
+            }
+        }
         // Events live in the simulator's event log; they are listed as Event objects.
         let synthesized: Vec<Object> = if gk == "Event" {
             super::events::objects(sim, if all_ns { None } else { Some(ns) })
@@ -277,6 +289,9 @@ fn render(
         };
         if let Some(sel) = selector {
             objs.retain(|o| sel.matches(&o.meta.labels));
+        }
+        if let Some(f) = fields {
+            objs.retain(|o| f.matches(o));
         }
         if let Some(path) = a.get("sort-by") {
             sort_by_path(&mut objs, path);

@@ -7,6 +7,7 @@ pub mod edit;
 pub mod events;
 pub mod exec;
 pub mod expose;
+pub mod fields;
 pub mod get;
 pub mod jsonpath;
 pub mod logs;

@@ -273,7 +273,23 @@ fn targets(
         Some(Err(e)) => return Err(Output::err(format!("error: {e}\n"), 1)),
         None => None,
     };
-    if selector.is_none() && !a.bool("all") {
+    let fields = match a.get("field-selector").map(super::fields::parse) {
+        Some(Ok(f)) => Some(f),
+        Some(Err(e)) => {
+            return Err(Output::err(
+                format!("Error from server (BadRequest): {e}\n"),
+                1,
+            ))
+        }
+        None => None,
+    };
+    if let Some(e) = fields
+        .as_ref()
+        .and_then(|f| super::fields::refusal(f, &rt, a.get("selector").unwrap_or("")))
+    {
+        return Err(Output::err(format!("{e}\n"), 1));
+    }
+    if selector.is_none() && fields.is_none() && !a.bool("all") {
         if *cond == Condition::Create {
             return Ok(out);
         }
@@ -288,7 +304,9 @@ fn targets(
         sim.store.list(&rt.gk(), nsv).collect()
     };
     for o in list {
-        if selector.as_ref().is_none_or(|s| s.matches(&o.meta.labels)) {
+        if selector.as_ref().is_none_or(|s| s.matches(&o.meta.labels))
+            && fields.as_ref().is_none_or(|f| f.matches(o))
+        {
             out.push((rt.clone(), o.key()));
         }
     }
