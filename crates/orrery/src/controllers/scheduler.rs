@@ -42,19 +42,8 @@ fn cordoned(sim: &Sim, pod: &Object) -> Option<String> {
     if node.get(&["spec", "unschedulable"]).as_bool() != Some(true) {
         return None;
     }
-    let tolerated = pod
-        .get(&["spec", "tolerations"])
-        .as_array()
-        .into_iter()
-        .flatten()
-        .any(|t| {
-            let key = t.get("key").and_then(Value::as_str).unwrap_or("");
-            let op = t.get("operator").and_then(Value::as_str).unwrap_or("Equal");
-            let effect = t.get("effect").and_then(Value::as_str).unwrap_or("");
-            (key == crate::kubectl::UNSCHEDULABLE_TAINT || (key.is_empty() && op == "Exists"))
-                && (effect.is_empty() || effect == "NoSchedule")
-        });
-    (!tolerated).then(|| fit_error(sim, "node(s) were unschedulable", false))
+    let taint = json!({"key": crate::kubectl::UNSCHEDULABLE_TAINT, "effect": "NoSchedule"});
+    first_untolerated(pod, &[&taint]).map(|_| fit_error(sim, "node(s) were unschedulable", false))
 }
 
 /// Whether `toleration` (a pod's) tolerates `taint` (a node's): the key matches (an empty

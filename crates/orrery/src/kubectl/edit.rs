@@ -196,11 +196,10 @@ pub fn patch(s: &mut Session, words: &[String]) -> Output {
         (Some(d), None) => d.value.clone(),
         (None, None) => Value::Null,
     };
-    let dry_run = match super::mutate::DryRun::read(a.get("dry-run")) {
-        Ok(super::mutate::DryRun::None) => "",
-        Ok(super::mutate::DryRun::Server) => " (server dry run)",
-        _ => " (dry run)",
-    };
+    // A value it cannot read is taken as a client dry run (as before this helper).
+    let dry_run = super::mutate::DryRun::read(a.get("dry-run"))
+        .unwrap_or(super::mutate::DryRun::Client)
+        .suffix();
     let targets = match resolve(&s.sim, &a.positional, &a, "patch") {
         Ok(t) => t,
         Err(e) => return Output::err(format!("{e}\n"), 1),

@@ -223,9 +223,7 @@ fn cordon(s: &mut Session, words: &[String], on: bool) -> Output {
     };
     // `--dry-run`: kubectl says what it would do and changes nothing.
     let dry = match mutate::DryRun::of(&a) {
-        Ok(mutate::DryRun::None) => "",
-        Ok(mutate::DryRun::Client) => " (dry run)",
-        Ok(mutate::DryRun::Server) => " (server dry run)",
+        Ok(d) => d.suffix(),
         Err(o) => return o,
     };
     let Some(name) = a.positional.first() else {

@@ -1244,6 +1244,15 @@ pub(super) enum DryRun {
 }
 
 impl DryRun {
+    /// What kubectl adds to its `KIND/NAME VERB` line: ` (dry run)`, ` (server dry run)`.
+    pub(super) fn suffix(self) -> &'static str {
+        match self {
+            DryRun::None => "",
+            DryRun::Client => " (dry run)",
+            DryRun::Server => " (server dry run)",
+        }
+    }
+
     pub(super) fn of(a: &Args) -> Result<DryRun, Output> {
         DryRun::read(a.get("dry-run")).map_err(|other| {
             Output::err(

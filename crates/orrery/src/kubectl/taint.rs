@@ -163,9 +163,7 @@ pub fn taint(s: &mut Session, words: &[String]) -> Output {
         Err(e) => return flag_error("taint", &e),
     };
     let dry = match mutate::DryRun::of(&a) {
-        Ok(mutate::DryRun::None) => "",
-        Ok(mutate::DryRun::Client) => " (dry run)",
-        Ok(mutate::DryRun::Server) => " (server dry run)",
+        Ok(d) => d.suffix(),
         Err(o) => return o,
     };
     // Resources first, then taint changes (an argument with `=`, `:` or a final `-`).
