@@ -182,8 +182,7 @@ fn draw(
         glyphs.paint = Paint::new(g, &document);
     }
     if let Some(paint) = &mut glyphs.paint {
-        let want: Vec<Cell> = nodes.iter().map(Cell::of).collect();
-        paint.draw(&document, &want, look);
+        paint.draw(&document, nodes.iter().map(Cell::of).collect(), look);
     }
 }
 
@@ -615,21 +614,18 @@ impl Paint {
     /// Brings the picture to `want` (slot `i` shows glyph `want[i]`): the cells that
     /// changed are cleared and painted again; all of them when the bitmap or its look
     /// changed. A group that moves as a whole moves the picture, not its pixels.
-    fn draw(&mut self, document: &web_sys::Document, want: &[Cell], look: Look) {
-        let (origin, size) = frame(want);
+    fn draw(&mut self, document: &web_sys::Document, mut want: Vec<Cell>, look: Look) {
+        let (origin, size) = frame(&want);
         if origin != self.origin {
             let _ = self.holder.set_attribute("x", &origin.0.to_string());
             let _ = self.holder.set_attribute("y", &origin.1.to_string());
             self.origin = origin;
         }
-        let want: Vec<Cell> = want
-            .iter()
-            .map(|c| Cell {
-                x: c.x - MARGIN - origin.0,
-                y: c.y - MARGIN - origin.1,
-                state: c.state,
-            })
-            .collect();
+        // Into the picture's own units, in place.
+        for c in &mut want {
+            c.x -= MARGIN + origin.0;
+            c.y -= MARGIN + origin.1;
+        }
         let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
         let scale = scale_for(look.zoom * dpr, size);
         let mut whole = false;
