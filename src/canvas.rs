@@ -391,13 +391,18 @@ pub fn detail_in(detail: &str, lang: Lang) -> String {
     if detail == "addon disabled" {
         return T::AddonDisabled.get(lang).into();
     }
-    // A node (machine): `192.168.49.2 · 12 pods`.
-    if let Some((ip, pods)) = detail.rsplit_once(" · ") {
+    // A node (machine): `192.168.49.2 · 12 pods`, `cordoned · 12 pods`, `tainted · …`.
+    if let Some((place, pods)) = detail.rsplit_once(" · ") {
         let count = pods
             .strip_suffix(" pods")
             .or_else(|| pods.strip_suffix(" pod"));
         if let Some(n) = count.filter(|n| n.parse::<u64>().is_ok()) {
-            return format!("{ip} · {}", T::NodePods.fill(lang, &[&n]));
+            let place = match place {
+                "cordoned" => T::NodeCordoned.get(lang),
+                "tainted" => T::NodeTainted.get(lang),
+                ip => ip,
+            };
+            return format!("{place} · {}", T::NodePods.fill(lang, &[&n]));
         }
     }
     match detail.strip_suffix(" ready") {
@@ -447,19 +452,28 @@ pub fn explain_in(node: &Node, lang: Lang, claim: Option<String>) -> String {
             None => e.to_string(),
         },
         NodeKind::Machine => {
-            // `Node NAME: N pods scheduled here, system pods included (Ready)`
+            // `Node NAME: N pods scheduled here (Ready)`, then `; taints: K=V:E, …` when
+            // the node has taints (their text is Kubernetes', kept).
+            let (e, taints) = match e.split_once("; taints: ") {
+                Some((e, taints)) => (e, Some(taints)),
+                None => (e, None),
+            };
             let parsed = e.strip_prefix("Node ").and_then(|rest| {
                 let (name, rest) = rest.split_once(": ")?;
                 let (count, rest) = rest.split_once(' ')?;
                 let (_, state) = rest.rsplit_once(" (")?;
                 Some((name, count, state.trim_end_matches(')')))
             });
-            match parsed {
+            let mut out = match parsed {
                 Some((name, count, state)) => {
                     T::ExplainMachine.fill(lang, &[&name, &count, &state])
                 }
                 None => e.to_string(),
+            };
+            if let Some(taints) = taints {
+                out.push_str(&T::ExplainTaints.fill(lang, &[&taints]));
             }
+            out
         }
         _ => e.to_string(),
     }
@@ -1623,6 +1637,48 @@ mod tests {
         assert_eq!(detail_in("Running 1/1", Lang::Ko), "Running 1/1");
         assert!(legend_items(Lang::Ko).contains("스테이트풀셋"));
         assert!(legend_items(Lang::En).contains("StatefulSet (badge: ordinal)"));
+    }
+
+    /// A cordoned, tainted node's box and sentence in Korean: the words the scene
+    /// writes are translated, the taints (Kubernetes' text) kept.
+    #[test]
+    fn a_cordoned_node_speaks_korean() {
+        let mut s = Session::new(1);
+        s.exec("kubectl cordon minikube", None);
+        s.exec(
+            "kubectl taint nodes minikube dedicated=gpu:NoSchedule",
+            None,
+        );
+        let l = Layout::of(&s.sim);
+        let m = l
+            .scene
+            .nodes
+            .iter()
+            .find(|n| n.kind == NodeKind::Machine)
+            .unwrap();
+        assert!(
+            detail_in(&m.detail, Lang::Ko).starts_with("코든됨 · 파드 "),
+            "{}",
+            m.detail
+        );
+        assert_eq!(
+            explain_in(m, Lang::Ko, None),
+            "노드 minikube: 시스템 파드를 포함해 파드 0개가 배치됨 (Ready,SchedulingDisabled); \
+             테인트: dedicated=gpu:NoSchedule, node.kubernetes.io/unschedulable:NoSchedule"
+        );
+        s.exec("kubectl uncordon minikube", None);
+        let l = Layout::of(&s.sim);
+        let m = l
+            .scene
+            .nodes
+            .iter()
+            .find(|n| n.kind == NodeKind::Machine)
+            .unwrap();
+        assert!(
+            detail_in(&m.detail, Lang::Ko).starts_with("테인트 있음 · "),
+            "{}",
+            m.detail
+        );
     }
 
     #[test]

@@ -391,6 +391,9 @@ strings! {
     ExplainRunsOn: "Runs on node {0}" => "노드 {0}에서 실행 중";
     ExplainMachine: "Node {0}: {1} pods scheduled here, system pods included ({2})" => "노드 {0}: 시스템 파드를 포함해 파드 {1}개가 배치됨 ({2})";
     NodePods: "{0} pods" => "파드 {0}개";
+    NodeCordoned: "cordoned" => "코든됨";
+    NodeTainted: "tainted" => "테인트 있음";
+    ExplainTaints: "; taints: {0}" => "; 테인트: {0}";
     ExplainIngressRule: "Ingress {0}: host {1}, path {2} ({3})" => "인그레스 {0}: 호스트 {1}, 경로 {2} ({3})";
     OutcomeRefused: "connection refused" => "연결 거부됨";
     OutcomeTimeout: "timed out" => "시간 초과";

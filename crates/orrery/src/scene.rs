@@ -1104,18 +1104,58 @@ pub fn build_cached(sim: &Sim, cache: &mut VisualCache) -> Scene {
                 .unwrap_or("");
             let count = per_node.get(m.meta.name.as_str()).copied().unwrap_or(0);
             let pods = if count == 1 { "pod" } else { "pods" };
+            // A cordoned node (`spec.unschedulable`, kubectl's STATUS
+            // `Ready,SchedulingDisabled`) or one with a taint that keeps new pods off
+            // (NoSchedule, NoExecute: the scheduler's TaintToleration check; the behaviour
+            // reference has no rule for taints) takes no new pods that do not tolerate
+            // it: its box says so in place of its address, amber, and its sentence lists
+            // the taints as `kubectl describe node` writes them.
+            let cordoned = m.get(&["spec", "unschedulable"]).as_bool() == Some(true);
+            let taints: Vec<String> = m
+                .get(&["spec", "taints"])
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|t| {
+                    let f = |k: &str| t.get(k).and_then(Value::as_str).unwrap_or("");
+                    match f("value") {
+                        "" => format!("{}:{}", f("key"), f("effect")),
+                        v => format!("{}={v}:{}", f("key"), f("effect")),
+                    }
+                })
+                .collect();
+            let keeps_off =
+                !crate::controllers::scheduler::node_taints(m, &["NoSchedule", "NoExecute"])
+                    .is_empty();
+            let place = if cordoned {
+                "cordoned"
+            } else if keeps_off {
+                "tainted"
+            } else {
+                ip
+            };
+            let status = match (ready, cordoned || keeps_off) {
+                (false, _) => Status::Failed,
+                (true, true) => Status::Pending,
+                (true, false) => Status::Ready,
+            };
             let mut n = node(
                 m,
                 NodeKind::Machine,
                 short(&m.meta.name, 18),
-                format!("{ip} · {count} {pods}"),
-                if ready { Status::Ready } else { Status::Failed },
+                format!("{place} · {count} {pods}"),
+                status,
             );
             n.explain = format!(
-                "Node {}: {count} {pods} scheduled here ({})",
+                "Node {}: {count} {pods} scheduled here ({}{})",
                 m.meta.name,
-                if ready { "Ready" } else { "NotReady" }
+                if ready { "Ready" } else { "NotReady" },
+                if cordoned { ",SchedulingDisabled" } else { "" }
             );
+            if !taints.is_empty() {
+                n.explain.push_str("; taints: ");
+                n.explain.push_str(&taints.join(", "));
+            }
             n.x = nx;
             n.y = y;
             n.w = 200.0;
@@ -1338,6 +1378,61 @@ mod tests {
             .nodes
             .iter()
             .all(|n| n.y <= m.y || n.kind == NodeKind::Machine));
+    }
+
+    /// A cordoned or tainted node says so on its box (amber, in place of its address)
+    /// and lists its taints in its sentence; uncordoned and untainted, it is as before.
+    #[test]
+    fn a_cordoned_or_tainted_node_says_so() {
+        let mut s = Session::new(1);
+        let machine = |s: &Session| {
+            build(&s.sim)
+                .nodes
+                .into_iter()
+                .find(|n| n.kind == NodeKind::Machine)
+                .unwrap()
+        };
+        let m = machine(&s);
+        assert_eq!(m.status, Status::Ready);
+        assert!(m.detail.starts_with("192.168.49.2 · "), "{}", m.detail);
+        assert!(!m.explain.contains("taints"), "{}", m.explain);
+        s.exec("kubectl cordon minikube", None);
+        let m = machine(&s);
+        assert_eq!(m.status, Status::Pending);
+        assert!(m.detail.starts_with("cordoned · "), "{}", m.detail);
+        assert!(
+            m.explain.ends_with(
+                "(Ready,SchedulingDisabled); taints: node.kubernetes.io/unschedulable:NoSchedule"
+            ),
+            "{}",
+            m.explain
+        );
+        s.exec("kubectl uncordon minikube", None);
+        s.exec(
+            "kubectl taint nodes minikube dedicated=gpu:NoSchedule",
+            None,
+        );
+        s.exec("kubectl taint nodes minikube spot:PreferNoSchedule", None);
+        let m = machine(&s);
+        assert_eq!(m.status, Status::Pending);
+        assert!(m.detail.starts_with("tainted · "), "{}", m.detail);
+        // In the node's order: kubectl taint puts the new taints first.
+        assert!(
+            m.explain
+                .ends_with("(Ready); taints: spot:PreferNoSchedule, dedicated=gpu:NoSchedule"),
+            "{}",
+            m.explain
+        );
+        // PreferNoSchedule alone keeps no pod off: the box is as an untainted node's.
+        s.exec("kubectl taint nodes minikube dedicated-", None);
+        let m = machine(&s);
+        assert_eq!(m.status, Status::Ready);
+        assert!(m.detail.starts_with("192.168.49.2 · "), "{}", m.detail);
+        assert!(
+            m.explain.ends_with("; taints: spot:PreferNoSchedule"),
+            "{}",
+            m.explain
+        );
     }
 
     /// A bare pod (no controller) sits in its namespace's region, and nothing below the
