@@ -310,6 +310,79 @@ fn addons(s: &mut Session, words: &[String]) -> Output {
 mod tests {
     use crate::shell::Session;
 
+    /// What kubeadm and the kubelet register differs by version: the `master` role before
+    /// 1.24, the CRI socket annotation (dockershim, cri-dockerd, none from 1.34), and
+    /// kube-proxy's version (empty from 1.33, and on 1.31.0 only of the 1.31s).
+    #[test]
+    fn the_node_is_registered_as_its_version_registers_it() {
+        for (version, master, socket, proxy) in [
+            ("v1.21.2", true, Some("/var/run/dockershim.sock"), "v1.21.2"),
+            (
+                "v1.24.0",
+                false,
+                Some("unix:///var/run/cri-dockerd.sock"),
+                "v1.24.0",
+            ),
+            (
+                "v1.31.0",
+                false,
+                Some("unix:///var/run/cri-dockerd.sock"),
+                "",
+            ),
+            (
+                "v1.31.1",
+                false,
+                Some("unix:///var/run/cri-dockerd.sock"),
+                "v1.31.1",
+            ),
+            (
+                "v1.32.0",
+                false,
+                Some("unix:///var/run/cri-dockerd.sock"),
+                "v1.32.0",
+            ),
+            (
+                "v1.33.0",
+                false,
+                Some("unix:///var/run/cri-dockerd.sock"),
+                "",
+            ),
+            ("v1.34.0", false, None, ""),
+        ] {
+            let mut s = Session::new(1);
+            let out = s.exec(
+                &format!("minikube start --kubernetes-version={version}"),
+                None,
+            );
+            assert_eq!(out.code, 0, "{}", out.text);
+            let node = s.sim.store.find("Node", "", "minikube").unwrap();
+            assert_eq!(
+                node.meta
+                    .labels
+                    .contains_key("node-role.kubernetes.io/master"),
+                master,
+                "{version}"
+            );
+            assert_eq!(
+                node.meta
+                    .annotations
+                    .get("kubeadm.alpha.kubernetes.io/cri-socket")
+                    .map(String::as_str),
+                socket,
+                "{version}"
+            );
+            assert_eq!(
+                node.str_at(&["status", "nodeInfo", "kubeProxyVersion"]),
+                Some(proxy),
+                "{version}"
+            );
+            assert_eq!(
+                node.str_at(&["status", "nodeInfo", "kubeletVersion"]),
+                Some(version)
+            );
+        }
+    }
+
     /// A restart keeps the session's clock: time on the page never runs backwards.
     #[test]
     fn minikube_start_does_not_turn_the_clock_back() {
