@@ -56,20 +56,6 @@ impl Quantity {
         }
     }
 
-    /// `Quantity.Add`: the sum keeps the receiver's format, unless the receiver is zero,
-    /// whose format yields to the other's.
-    pub fn add(self, other: Quantity) -> Quantity {
-        let format = if self.milli == 0 {
-            other.format
-        } else {
-            self.format
-        };
-        Quantity {
-            milli: self.milli + other.milli,
-            format,
-        }
-    }
-
     /// `Quantity.Value()`: whole units, rounded up.
     pub fn value(self) -> i128 {
         self.milli.div_euclid(1000) + i128::from(self.milli.rem_euclid(1000) != 0)
@@ -104,6 +90,24 @@ impl Quantity {
             return format!("{n}e{}", 3 * k);
         }
         format!("{n}{}", D[k])
+    }
+}
+
+/// `Quantity.Add`: the sum keeps the receiver's format, unless the receiver is zero,
+/// whose format yields to the other's.
+impl std::ops::Add for Quantity {
+    type Output = Quantity;
+
+    fn add(self, other: Quantity) -> Quantity {
+        let format = if self.milli == 0 {
+            other.format
+        } else {
+            self.format
+        };
+        Quantity {
+            milli: self.milli + other.milli,
+            format,
+        }
     }
 }
 
@@ -215,14 +219,14 @@ mod tests {
     /// canonical form of the total.
     #[test]
     fn sums_keep_the_first_format() {
-        assert_eq!(q("500m").add(q("250m")).canonical(), "750m");
-        assert_eq!(q("500m").add(q("1500m")).canonical(), "2");
-        assert_eq!(q("100Mi").add(q("70Mi")).canonical(), "170Mi");
-        assert_eq!(q("512Mi").add(q("512Mi")).canonical(), "1Gi");
-        assert_eq!(q("1Gi").add(q("1G")).canonical(), "2073741824");
-        assert_eq!(q("1G").add(q("1Gi")).canonical(), "2073741824");
-        assert_eq!(q("1").add(q("1")).canonical(), "2");
-        assert_eq!(Quantity::ZERO.add(q("64Mi")).canonical(), "64Mi");
+        assert_eq!((q("500m") + q("250m")).canonical(), "750m");
+        assert_eq!((q("500m") + q("1500m")).canonical(), "2");
+        assert_eq!((q("100Mi") + q("70Mi")).canonical(), "170Mi");
+        assert_eq!((q("512Mi") + q("512Mi")).canonical(), "1Gi");
+        assert_eq!((q("1Gi") + q("1G")).canonical(), "2073741824");
+        assert_eq!((q("1G") + q("1Gi")).canonical(), "2073741824");
+        assert_eq!((q("1") + q("1")).canonical(), "2");
+        assert_eq!((Quantity::ZERO + q("64Mi")).canonical(), "64Mi");
         assert_eq!(Quantity::ZERO.canonical(), "0");
         assert_eq!(q("100m").value(), 1);
         assert_eq!(q("2").value(), 2);

@@ -202,7 +202,7 @@ fn quantities(v: &Value) -> Resources {
 fn add_resources(list: &mut Resources, other: &Resources) {
     for (name, q) in other {
         list.entry(name.clone())
-            .and_modify(|v| *v = v.add(*q))
+            .and_modify(|v| *v = *v + *q)
             .or_insert(*q);
     }
 }
@@ -416,9 +416,9 @@ mod tests {
     fn shares_truncate_as_go_does() {
         let cpu = q("2");
         let memory = q("3912788Ki");
-        let r = q("500m").add(q("250m"));
+        let r = q("500m") + q("250m");
         assert_eq!(share(r, percent(r.milli, cpu.milli)), "750m (37%)");
-        let m = q("100Mi").add(q("70Mi"));
+        let m = q("100Mi") + q("70Mi");
         assert_eq!(share(m, percent(m.value(), memory.value())), "170Mi (4%)");
         assert_eq!(share(m, percent(m.value(), q("2Gi").value())), "170Mi (8%)");
         assert_eq!(share(Quantity::ZERO, percent(0, cpu.milli)), "0 (0%)");
