@@ -118,7 +118,12 @@ mod tests {
             node["status"]["addresses"][0]["address"],
             cluster.node_ip.as_str()
         );
-        assert_eq!(node["status"]["conditions"][0]["status"], "True");
+        let ready = node["status"]["conditions"]
+            .as_array()
+            .and_then(|cs| cs.iter().find(|c| c["type"] == "Ready"))
+            .expect("a Ready condition");
+        assert_eq!(ready["status"], "True");
+        assert_eq!(node["status"]["allocatable"]["pods"], "110");
         let svc = find(&objs, "Service");
         assert_eq!(svc["spec"]["ports"][0]["port"], 443);
         assert_eq!(svc["spec"]["ports"][0]["targetPort"], 8443);

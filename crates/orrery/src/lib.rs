@@ -20,6 +20,7 @@ pub mod manifest;
 pub mod minikube;
 pub mod names;
 pub mod netcmd;
+pub mod quantity;
 pub mod rng;
 pub mod routing;
 pub mod scene;

@@ -35,10 +35,7 @@ pub fn bootstrap(sim: &mut Sim, addons: &[String]) {
     // not `json!` code, BENCHMARKS.md "Size"); the node gets the cluster's name and IP.
     for mut v in crate::addons::manifests(crate::addons::CLUSTER) {
         if v["kind"] == "Node" {
-            let node = Value::from(sim.cluster.node_name.as_str());
-            v["metadata"]["name"] = node.clone();
-            v["metadata"]["labels"]["kubernetes.io/hostname"] = node;
-            v["status"]["addresses"][0]["address"] = Value::from(sim.cluster.node_ip.as_str());
+            registered_node(sim, &mut v);
         }
         create(sim, v);
     }
@@ -51,6 +48,71 @@ pub fn bootstrap(sim: &mut Sim, addons: &[String]) {
         enable_addon(sim, a);
     }
     sim.advance(START_MS);
+}
+
+/// The node as the kubelet registers it and kubeadm and minikube label it, at the
+/// cluster's version and the present moment: addons/cluster.yaml holds what does not
+/// change; the name, the IP, the times and what differs by version are set here.
+fn registered_node(sim: &Sim, v: &mut Value) {
+    let name = Value::from(sim.cluster.node_name.as_str());
+    let version = sim.version;
+    let now = crate::time::rfc3339(sim.now);
+    let meta = &mut v["metadata"];
+    meta["name"] = name.clone();
+    let labels = &mut meta["labels"];
+    labels["kubernetes.io/hostname"] = name.clone();
+    labels["minikube.k8s.io/name"] = name.clone();
+    // minikube stamps its start with Go's "2006_01_02T15_04_05_0700" layout; the
+    // simulated clock is UTC.
+    let stamp = format!(
+        "{}_0000",
+        now.trim_end_matches('Z').replace([':', '-'], "_")
+    );
+    labels["minikube.k8s.io/updated_at"] = Value::from(stamp);
+    // kubeadm labelled control-plane nodes `master` too until 1.24 (kubernetes PR #107533,
+    // [CL]); `kubectl get nodes` then shows ROLES `control-plane,master`.
+    if !version.at_least(24) {
+        labels["node-role.kubernetes.io/master"] = Value::from("");
+    }
+    // kubeadm records the CRI socket on the node: dockershim's until it was removed in
+    // 1.24, then minikube's cri-dockerd [OBS]. kubeadm's NodeLocalCRISocket gate keeps it
+    // in the kubelet's instance config instead; that it is on by default (beta) from 1.34
+    // is UNVERIFIED (chosen: no annotation from 1.34).
+    let socket = if !version.at_least(24) {
+        Some("/var/run/dockershim.sock")
+    } else if !version.at_least(34) {
+        Some("unix:///var/run/cri-dockerd.sock")
+    } else {
+        None
+    };
+    if let Some(socket) = socket {
+        meta["annotations"]["kubeadm.alpha.kubernetes.io/cri-socket"] = Value::from(socket);
+    }
+    let status = &mut v["status"];
+    status["addresses"][0]["address"] = Value::from(sim.cluster.node_ip.as_str());
+    status["addresses"][1]["address"] = name;
+    // The kubelet posts its conditions when it registers; nothing changes them after.
+    if let Some(conditions) = status["conditions"].as_array_mut() {
+        for c in conditions {
+            c["lastHeartbeatTime"] = Value::from(now.as_str());
+            c["lastTransitionTime"] = Value::from(now.as_str());
+        }
+    }
+    let info = &mut status["nodeInfo"];
+    info["kubeletVersion"] = Value::from(version.git_version());
+    info["kubeProxyVersion"] = Value::from(kube_proxy_version(version));
+}
+
+/// `status.nodeInfo.kubeProxyVersion` as the kubelet sets it: its own version, until the
+/// DisableNodeKubeProxyVersion gate, on by default from 1.33 (kubernetes PR #129713), left
+/// it empty. 1.31.0 had the gate on too; 1.31.1 turned it off again (PR #126721, [CL];
+/// a real v1.31.0 minikube node shows an empty `Kube-Proxy Version:` [OBS]).
+fn kube_proxy_version(version: ClusterVersion) -> String {
+    if version.at_least(33) || (version.minor == 31 && version.patch == 0) {
+        String::new()
+    } else {
+        version.git_version()
+    }
 }
 
 /// Turns an addon on. Returns false for an unknown addon.
@@ -247,6 +309,79 @@ fn addons(s: &mut Session, words: &[String]) -> Output {
 #[cfg(test)]
 mod tests {
     use crate::shell::Session;
+
+    /// What kubeadm and the kubelet register differs by version: the `master` role before
+    /// 1.24, the CRI socket annotation (dockershim, cri-dockerd, none from 1.34), and
+    /// kube-proxy's version (empty from 1.33, and on 1.31.0 only of the 1.31s).
+    #[test]
+    fn the_node_is_registered_as_its_version_registers_it() {
+        for (version, master, socket, proxy) in [
+            ("v1.21.2", true, Some("/var/run/dockershim.sock"), "v1.21.2"),
+            (
+                "v1.24.0",
+                false,
+                Some("unix:///var/run/cri-dockerd.sock"),
+                "v1.24.0",
+            ),
+            (
+                "v1.31.0",
+                false,
+                Some("unix:///var/run/cri-dockerd.sock"),
+                "",
+            ),
+            (
+                "v1.31.1",
+                false,
+                Some("unix:///var/run/cri-dockerd.sock"),
+                "v1.31.1",
+            ),
+            (
+                "v1.32.0",
+                false,
+                Some("unix:///var/run/cri-dockerd.sock"),
+                "v1.32.0",
+            ),
+            (
+                "v1.33.0",
+                false,
+                Some("unix:///var/run/cri-dockerd.sock"),
+                "",
+            ),
+            ("v1.34.0", false, None, ""),
+        ] {
+            let mut s = Session::new(1);
+            let out = s.exec(
+                &format!("minikube start --kubernetes-version={version}"),
+                None,
+            );
+            assert_eq!(out.code, 0, "{}", out.text);
+            let node = s.sim.store.find("Node", "", "minikube").unwrap();
+            assert_eq!(
+                node.meta
+                    .labels
+                    .contains_key("node-role.kubernetes.io/master"),
+                master,
+                "{version}"
+            );
+            assert_eq!(
+                node.meta
+                    .annotations
+                    .get("kubeadm.alpha.kubernetes.io/cri-socket")
+                    .map(String::as_str),
+                socket,
+                "{version}"
+            );
+            assert_eq!(
+                node.str_at(&["status", "nodeInfo", "kubeProxyVersion"]),
+                Some(proxy),
+                "{version}"
+            );
+            assert_eq!(
+                node.str_at(&["status", "nodeInfo", "kubeletVersion"]),
+                Some(version)
+            );
+        }
+    }
 
     /// A restart keeps the session's clock: time on the page never runs backwards.
     #[test]

@@ -76,105 +76,7 @@ pub fn access_modes(v: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Parses a Kubernetes quantity (`1Gi`, `500Mi`, `2G`, `1e3`, `100m`) into bytes, rounded up
-/// as `Quantity.Value()` does. None for text that is not a quantity.
-pub fn parse_quantity(s: &str) -> Option<i128> {
-    parse_scaled(s, 1)
-}
-
-/// `ceil(quantity × factor)`.
-fn parse_scaled(s: &str, factor: i128) -> Option<i128> {
-    let s = s.trim();
-    let split = s
-        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '+' || c == '-'))
-        .unwrap_or(s.len());
-    let (num, suffix) = s.split_at(split);
-    if num.is_empty() || num == "+" || num == "-" {
-        return None;
-    }
-    let (int_part, frac_part) = num.split_once('.').unwrap_or((num, ""));
-    let neg = int_part.starts_with('-');
-    let int_digits = int_part.trim_start_matches(['+', '-']);
-    if !int_digits.chars().all(|c| c.is_ascii_digit())
-        || !frac_part.chars().all(|c| c.is_ascii_digit())
-        || (int_digits.is_empty() && frac_part.is_empty())
-    {
-        return None;
-    }
-    // Value as a fraction mantissa / 10^scale.
-    let digits = format!("{int_digits}{frac_part}");
-    let mantissa: i128 = digits.parse().ok()?;
-    let scale = frac_part.len() as u32;
-    let (mul, div): (i128, i128) = match suffix {
-        "" => (1, 1),
-        "m" => (1, 1000),
-        "k" => (1_000, 1),
-        "M" => (1_000_000, 1),
-        "G" => (1_000_000_000, 1),
-        "T" => (1_000_000_000_000, 1),
-        "P" => (1_000_000_000_000_000, 1),
-        "E" => (1_000_000_000_000_000_000, 1),
-        "Ki" => (1 << 10, 1),
-        "Mi" => (1 << 20, 1),
-        "Gi" => (1 << 30, 1),
-        "Ti" => (1 << 40, 1),
-        "Pi" => (1 << 50, 1),
-        "Ei" => (1 << 60, 1),
-        e if e.starts_with(['e', 'E']) => {
-            let exp: u32 = e[1..].parse().ok()?;
-            (10i128.checked_pow(exp)?, 1)
-        }
-        _ => return None,
-    };
-    let num = mantissa.checked_mul(mul)?.checked_mul(factor)?;
-    let den = 10i128.checked_pow(scale)?.checked_mul(div)?;
-    let v = (num + den - 1) / den;
-    Some(if neg { -v } else { v })
-}
-
-/// A quantity as `Quantity.String()` prints it (canonical form): `1024Mi` → `1Gi`,
-/// `1000M` → `1G`, `1.5Gi` → `1536Mi`, `1500` → `1500`. Text that is not a quantity is
-/// returned as is.
-pub fn canonical_quantity(s: &str) -> String {
-    let t = s.trim();
-    let Some(milli) = parse_quantity_milli(t) else {
-        return t.to_string();
-    };
-    let suffix =
-        t.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == '+' || c == '-');
-    let binary = suffix.ends_with('i');
-    let exponent = suffix.starts_with(['e', 'E']);
-    if milli % 1000 != 0 {
-        return format!("{milli}m");
-    }
-    let v = milli / 1000;
-    if binary && v.abs() >= 1024 {
-        const B: [&str; 7] = ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"];
-        let mut k = 0;
-        let mut n = v;
-        while k < 6 && n % 1024 == 0 {
-            n /= 1024;
-            k += 1;
-        }
-        return format!("{n}{}", B[k]);
-    }
-    const D: [&str; 7] = ["", "k", "M", "G", "T", "P", "E"];
-    let mut k = 0;
-    let mut n = v;
-    while k < 6 && n != 0 && n % 1000 == 0 {
-        n /= 1000;
-        k += 1;
-    }
-    if exponent && k > 0 {
-        return format!("{n}e{}", 3 * k);
-    }
-    format!("{n}{}", D[k])
-}
-
-/// A quantity in thousandths, rounded up.
-fn parse_quantity_milli(s: &str) -> Option<i128> {
-    parse_scaled(s, 1000)
-}
+pub use crate::quantity::{canonical_quantity, parse_quantity};
 
 /// The storage request of a claim, in bytes.
 pub fn claim_request(pvc: &Object) -> i128 {
@@ -1743,36 +1645,6 @@ impl DataWitness {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn quantities() {
-        assert_eq!(parse_quantity("1Gi"), Some(1 << 30));
-        assert_eq!(parse_quantity("500Mi"), Some(500 << 20));
-        assert_eq!(parse_quantity("2G"), Some(2_000_000_000));
-        assert_eq!(parse_quantity("1.5Gi"), Some(3 << 29));
-        assert_eq!(parse_quantity("1e3"), Some(1000));
-        assert_eq!(parse_quantity("100m"), Some(1));
-        assert_eq!(parse_quantity("10"), Some(10));
-        assert_eq!(parse_quantity("abc"), None);
-        assert_eq!(parse_quantity("1Gb"), None);
-        for (i, o) in [
-            ("1Gi", "1Gi"),
-            ("1024Mi", "1Gi"),
-            ("1536Mi", "1536Mi"),
-            ("1.5Gi", "1536Mi"),
-            ("1000M", "1G"),
-            ("1500M", "1500M"),
-            ("2G", "2G"),
-            ("500", "500"),
-            ("1000", "1k"),
-            ("1e3", "1e3"),
-            ("0.5", "500m"),
-            ("100Ki", "100Ki"),
-            ("512", "512"),
-        ] {
-            assert_eq!(canonical_quantity(i), o, "{i}");
-        }
-    }
 
     fn obj(v: Value) -> Object {
         Object::from_manifest(&v).unwrap()

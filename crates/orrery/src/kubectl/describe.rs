@@ -2,9 +2,10 @@
 //! tab-separated text and aligned by Go's tabwriter (`tabwriter::format`, padding 2) so
 //! the column blocks fall exactly where a real cluster's do. Typed describers for Pod,
 //! StatefulSet, Deployment, ReplicaSet, ConfigMap, Secret, Namespace, ServiceAccount,
-//! Service, PersistentVolumeClaim, PersistentVolume, StorageClass and Ingress; every other
-//! kind gets kubectl's generic describer (Name/Namespace/Labels/Annotations, then the
-//! object's fields with "smart" labels). Each ends with the object's `Events:`.
+//! Service, PersistentVolumeClaim, PersistentVolume, StorageClass, Ingress and Node
+//! (`describe/node.rs`); every other kind gets kubectl's generic describer
+//! (Name/Namespace/Labels/Annotations, then the object's fields with "smart" labels).
+//! Each ends with the object's `Events:`.
 
 use crate::sort::StableSort;
 use serde_json::Value;
@@ -18,6 +19,8 @@ use crate::errors::ApiError;
 use crate::shell::{Output, Session};
 use crate::sim::Sim;
 use crate::time::{human_duration, parse_rfc3339, Millis, EPOCH_UNIX_SECONDS};
+
+mod node;
 
 /// Annotations `describe` never shows.
 const SKIP_ANNOTATIONS: &[&str] = &[super::mutate::LAST_APPLIED];
@@ -220,6 +223,7 @@ pub fn describe_object(sim: &Sim, obj: &Object, show_events: bool) -> String {
         "IngressClass.networking.k8s.io" => ingressclass(obj, &mut w),
         "Endpoints" => endpoints(obj, &mut w),
         "EndpointSlice.discovery.k8s.io" => endpointslice(obj, &mut w),
+        "Node" => node::node(sim, obj, &mut w),
         _ => generic(obj, &mut w),
     }
     // Kinds whose describers never list events (kubectl's Namespace, ServiceAccount,
@@ -413,13 +417,15 @@ fn controlled_by(obj: &Object) -> Option<String> {
 }
 
 /// `DescribeEvents`: the object's events (matched by UID, as kubectl's field selector
-/// does), oldest last-seen first.
+/// does), oldest last-seen first. A node's events are also those whose UID is the node's
+/// name: the kubelet refers to its node by name (NodeDescriber searches both).
 fn describe_events(sim: &Sim, obj: &Object, w: &mut W) {
+    let by_name = obj.kind == "Node";
     let mut evs: Vec<&crate::sim::EventRecord> = sim
         .events
         .iter()
         .map(|e| &**e)
-        .filter(|e| e.uid == obj.meta.uid)
+        .filter(|e| e.uid == obj.meta.uid || (by_name && e.uid == obj.meta.name))
         .collect();
     if evs.is_empty() {
         w.w(0, "Events:\t<none>\n");

@@ -93,26 +93,62 @@ pub fn row(sim: &Sim, obj: &Object, wide: bool) -> Vec<String> {
             } else {
                 "Ready"
             };
+            let roles = node_roles(&obj.meta.labels);
+            let info = |k: &str| {
+                obj.str_at(&["status", "nodeInfo", k])
+                    .unwrap_or("")
+                    .to_string()
+            };
             let mut r = vec![
                 obj.meta.name.clone(),
                 status.into(),
-                "control-plane".into(),
+                if roles.is_empty() {
+                    "<none>".into()
+                } else {
+                    roles.join(",")
+                },
                 age,
-                sim.version.git_version(),
+                info("kubeletVersion"),
             ];
             if wide {
+                let address = |t: &str| {
+                    obj.get(&["status", "addresses"])
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .find(|a| a["type"] == t)
+                        .and_then(|a| a["address"].as_str())
+                        .unwrap_or("<none>")
+                        .to_string()
+                };
                 r.extend([
-                    sim.cluster.node_ip.clone(),
-                    "<none>".into(),
-                    "Ubuntu 22.04.4 LTS".into(),
-                    "6.8.0-orrery".into(),
-                    "docker://27.2.0".into(),
+                    address("InternalIP"),
+                    address("ExternalIP"),
+                    info("osImage"),
+                    info("kernelVersion"),
+                    info("containerRuntimeVersion"),
                 ]);
             }
             r
         }
         _ => extra_row(sim, obj, wide).unwrap_or_else(|| vec![obj.meta.name.clone(), age]),
     }
+}
+
+/// `findNodeRoles` (`printers.go`, and `describe.go` alike): the `<role>` of each
+/// `node-role.kubernetes.io/<role>` label and the value of a `kubernetes.io/role` label,
+/// sorted.
+pub fn node_roles(labels: &std::collections::BTreeMap<String, String>) -> Vec<String> {
+    let roles: std::collections::BTreeSet<String> = labels
+        .iter()
+        .filter_map(|(k, v)| match k.strip_prefix("node-role.kubernetes.io/") {
+            Some(role) if !role.is_empty() => Some(role.to_string()),
+            Some(_) => None,
+            None if k == "kubernetes.io/role" && !v.is_empty() => Some(v.clone()),
+            None => None,
+        })
+        .collect();
+    roles.into_iter().collect()
 }
 
 fn readiness_gates(pod: &Object) -> String {
