@@ -324,6 +324,12 @@ strings! {
     WhyBoundTo: "It is bound to volume {0}{1}." => "볼륨 {0}{1}에 바인딩되어 있습니다.";
     WhyLastEvent: " The last event says: {0}" => " 마지막 이벤트: {0}";
     WhyNotBound: "It is {0}, not bound to a volume yet.{1}" => "{0} 상태이며 아직 볼륨에 바인딩되지 않았습니다.{1}";
+    WhyNode: "{0} is the cluster's node (it joined {1}): the scheduler places pods here." => "{0}은(는) 클러스터의 노드입니다({1} 합류): 스케줄러가 파드를 여기에 배치합니다.";
+    WhyNodeCordoned: "Cordoned: the scheduler places no new pods here; pods already here keep running. kubectl uncordon {0} undoes it." => "코든됨: 스케줄러가 새 파드를 여기에 배치하지 않으며, 이미 있는 파드는 계속 실행됩니다. kubectl uncordon {0}(으)로 되돌립니다.";
+    WhyTaintNoSchedule: "Taint {0}: new pods that do not tolerate it are not scheduled here; pods already here stay." => "테인트 {0}: 이를 톨러레이트하지 않는 새 파드는 여기에 스케줄되지 않으며, 이미 있는 파드는 남습니다.";
+    WhyTaintNoExecute: "Taint {0}: pods that do not tolerate it are evicted, and new ones are not scheduled here." => "테인트 {0}: 이를 톨러레이트하지 않는 파드는 축출되고, 새 파드도 여기에 스케줄되지 않습니다.";
+    WhyTaintPrefer: "Taint {0}: the scheduler avoids this node when another fits (with one node, nothing changes)." => "테인트 {0}: 다른 노드가 맞으면 스케줄러가 이 노드를 피합니다(노드가 하나면 달라지는 것이 없습니다).";
+    WhyNodeWaiting: "{0} pod(s) wait to be scheduled." => "파드 {0}개가 스케줄을 기다립니다.";
     WhyMountedBy: "Mounted by pod {0}." => "파드 {0}이(가) 마운트하고 있습니다.";
     WhyPvProvisioned: "{0} was provisioned dynamically by {1} {2}, for a claim of StorageClass {3}." => "{0}은(는) {2} {1}이(가) 스토리지클래스 {3}의 클레임을 위해 동적으로 프로비저닝했습니다.";
     WhyReservedFor: "It is reserved for claim {0}." => "클레임 {0} 전용으로 예약되어 있습니다.";

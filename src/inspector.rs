@@ -359,6 +359,46 @@ pub fn why(sim: &Sim, uid: &str, lang: Lang) -> Vec<String> {
                 );
             }
         }
+        "Node" => {
+            // The machine pods run on: what keeps new pods off it (a cordon, taints by
+            // effect, the scheduler's TaintToleration check) and what waits for it.
+            lines.push(T::WhyNode.fill(lang, &[name, &when]));
+            if obj.get(&["spec", "unschedulable"]).as_bool() == Some(true) {
+                lines.push(T::WhyNodeCordoned.fill(lang, &[name]));
+            }
+            for t in obj
+                .get(&["spec", "taints"])
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
+                let f = |k: &str| t.get(k).and_then(|v| v.as_str()).unwrap_or("");
+                // The cordon's own taint is said by the line above.
+                if f("key") == orrery::kubectl::UNSCHEDULABLE_TAINT {
+                    continue;
+                }
+                let text = match f("value") {
+                    "" => format!("{}:{}", f("key"), f("effect")),
+                    v => format!("{}={v}:{}", f("key"), f("effect")),
+                };
+                lines.push(match f("effect") {
+                    "NoExecute" => T::WhyTaintNoExecute.fill(lang, &[&text]),
+                    "PreferNoSchedule" => T::WhyTaintPrefer.fill(lang, &[&text]),
+                    _ => T::WhyTaintNoSchedule.fill(lang, &[&text]),
+                });
+            }
+            let waiting = sim
+                .store
+                .list_all("Pod")
+                .filter(|p| {
+                    p.meta.deletion_ms.is_none()
+                        && p.str_at(&["spec", "nodeName"]).is_none_or(str::is_empty)
+                })
+                .count();
+            if waiting > 0 {
+                lines.push(T::WhyNodeWaiting.fill(lang, &[&waiting]));
+            }
+        }
         kind => {
             let by = created_by
                 .map(|b| T::WhyOtherBy.fill(lang, &[&b]))
@@ -955,6 +995,39 @@ mod tests {
         );
         assert!(text.contains("the claim is older than this pod"), "{text}");
         assert_eq!(last_known(&s.sim, &old).unwrap().2, "mongo-0");
+    }
+
+    /// The node's "why": a cordon, each taint by its effect, the pods waiting; the
+    /// cordon's own taint is not said twice.
+    #[test]
+    fn a_cordoned_tainted_node_explains_itself() {
+        let mut s = Session::new(1);
+        let node = uid_of(&s, "Node", "", "minikube");
+        let text = why(&s.sim, &node, Lang::En).join("\n");
+        assert!(text.starts_with("minikube is the cluster's node"), "{text}");
+        assert!(
+            !text.contains("Cordoned") && !text.contains("Taint"),
+            "{text}"
+        );
+        s.exec("kubectl cordon minikube", None);
+        s.exec("kubectl taint nodes minikube dedicated=gpu:NoExecute", None);
+        s.exec("kubectl taint nodes minikube spot:PreferNoSchedule", None);
+        s.exec("kubectl run solo --image=nginx", None);
+        s.exec("sleep 5s", None);
+        let lines = why(&s.sim, &node, Lang::En);
+        assert_eq!(lines.len(), 5, "{lines:?}");
+        assert!(lines[1].starts_with("Cordoned: the scheduler places no new pods here"));
+        assert!(lines[1].ends_with("kubectl uncordon minikube undoes it."));
+        assert!(lines[2].starts_with("Taint spot:PreferNoSchedule: the scheduler avoids"));
+        assert!(lines[3].starts_with(
+            "Taint dedicated=gpu:NoExecute: pods that do not tolerate it are evicted"
+        ));
+        assert_eq!(lines[4], "1 pod(s) wait to be scheduled.");
+        let ko = why(&s.sim, &node, Lang::Ko).join("\n");
+        assert!(
+            ko.contains("코든됨") && ko.contains("테인트 dedicated=gpu:NoExecute"),
+            "{ko}"
+        );
     }
 
     #[test]
