@@ -290,6 +290,7 @@ pub fn icon(kind: NodeKind, status: Status) -> &'static str {
         (NodeKind::Deployment, _) => "i-deployment",
         (NodeKind::ReplicaSet, _) => "i-replicaset",
         (NodeKind::StatefulSet, _) => "i-statefulset",
+        (NodeKind::Job, _) => "i-job",
         (NodeKind::StorageClass, _) => "i-class",
         (NodeKind::Volume, _) => "i-volume",
         (NodeKind::Machine, _) => "i-ready",
@@ -330,6 +331,7 @@ pub fn object_kind(kind: NodeKind) -> Option<&'static str> {
         NodeKind::Deployment => "Deployment",
         NodeKind::ReplicaSet => "ReplicaSet",
         NodeKind::StatefulSet => "StatefulSet",
+        NodeKind::Job => "Job",
         NodeKind::Pod => "Pod",
         NodeKind::Claim => "PersistentVolumeClaim",
         NodeKind::Volume => "PersistentVolume",
@@ -349,6 +351,7 @@ pub fn testid(kind: NodeKind) -> &'static str {
         NodeKind::Deployment => "deployment",
         NodeKind::ReplicaSet => "replicaset",
         NodeKind::StatefulSet => "statefulset",
+        NodeKind::Job => "job",
         NodeKind::Pod => "pod",
         NodeKind::Claim => "claim",
         NodeKind::Volume => "volume",
@@ -366,6 +369,7 @@ fn kind_title(kind: NodeKind, lang: Lang) -> &'static str {
         NodeKind::Deployment => T::KindDeployment,
         NodeKind::ReplicaSet => T::KindReplicaSet,
         NodeKind::StatefulSet => T::KindStatefulSet,
+        NodeKind::Job => T::KindJob,
         NodeKind::Pod => T::KindPod,
         NodeKind::Claim => T::KindClaim,
         NodeKind::Volume => T::KindVolume,
@@ -403,6 +407,12 @@ pub fn detail_in(detail: &str, lang: Lang) -> String {
                 ip => ip,
             };
             return format!("{place} · {}", T::NodePods.fill(lang, &[&n]));
+        }
+    }
+    // A Job: `1/3 complete`.
+    if let Some(count) = detail.strip_suffix(" complete") {
+        if count.split('/').all(|n| n.parse::<i64>().is_ok()) {
+            return T::NodeCompleteCount.fill(lang, &[&count]);
         }
     }
     match detail.strip_suffix(" ready") {
@@ -447,6 +457,25 @@ pub fn explain_in(node: &Node, lang: Lang, claim: Option<String>) -> String {
             }
         }
         NodeKind::Claim => claim.unwrap_or_else(|| e.to_string()),
+        NodeKind::Job => {
+            // `Job NAME: S succeeded, F failed, A active`, then ` (REASON)` when it failed
+            // (the condition's reason is Kubernetes' word, kept).
+            let parsed = e.strip_prefix("Job ").and_then(|rest| {
+                let (name, rest) = rest.split_once(": ")?;
+                let (ok, rest) = rest.split_once(" succeeded, ")?;
+                let (failed, rest) = rest.split_once(" failed, ")?;
+                let (active, reason) = rest.split_once(" active")?;
+                Some((name, ok, failed, active, reason))
+            });
+            match parsed {
+                Some((name, ok, failed, active, reason)) => {
+                    let mut out = T::ExplainJob.fill(lang, &[&name, &ok, &failed, &active]);
+                    out.push_str(reason);
+                    out
+                }
+                None => e.to_string(),
+            }
+        }
         NodeKind::Pod => match e.strip_prefix("Runs on node ") {
             Some(machine) => T::ExplainRunsOn.fill(lang, &[&machine]),
             None => e.to_string(),
@@ -1124,7 +1153,7 @@ fn box_body(data: RwSignal<NodeData>, now: Memo<Millis>) -> impl IntoView {
         }
         let detail = detail_in(&detail, lang);
         match k {
-            NodeKind::Deployment | NodeKind::StatefulSet | NodeKind::ReplicaSet
+            NodeKind::Deployment | NodeKind::StatefulSet | NodeKind::ReplicaSet | NodeKind::Job
                 if !detail.is_empty() =>
             {
                 format!("{} · {detail}", kind_title(k, lang))
@@ -1520,6 +1549,7 @@ fn legend_items(lang: Lang) -> String {
         ("i-deployment", T::KindDeployment),
         ("i-replicaset", T::KindReplicaSet),
         ("i-statefulset", T::LegendStatefulSet),
+        ("i-job", T::KindJob),
         ("i-bound", T::LegendBound),
         ("i-volume", T::KindVolume),
         ("i-class", T::KindStorageClass),
@@ -1547,7 +1577,7 @@ fn Symbols() -> impl IntoView {
 }
 
 /// The symbols of the canvas's icons.
-const SYMBOLS: &str = r##"<symbol id="i-pending" viewBox="0 0 16 16"><circle cx="8" cy="8" r="6" fill="none" stroke="currentColor" stroke-width="1.6" stroke-dasharray="2.4 2" /><path d="M8 4.5V8l2.2 1.6" fill="none" stroke="currentColor" stroke-width="1.5" stroke-linecap="round" /></symbol><symbol id="i-creating" viewBox="0 0 16 16"><circle cx="8" cy="8" r="6" fill="none" stroke="currentColor" stroke-width="1.4" opacity="0.35" /><path class="spin" d="M8 2a6 6 0 0 1 6 6" fill="none" stroke="currentColor" stroke-width="2.6" stroke-linecap="round" /></symbol><symbol id="i-running" viewBox="0 0 16 16"><circle cx="8" cy="8" r="6" fill="none" stroke="currentColor" stroke-width="1.6" /><path d="M8 2a6 6 0 0 0 0 12z" fill="currentColor" /></symbol><symbol id="i-ready" viewBox="0 0 16 16"><circle cx="8" cy="8" r="7" fill="currentColor" /><path d="M4.6 8.2 7 10.5l4.4-4.8" fill="none" stroke="var(--on-icon, #fff)" stroke-width="1.9" stroke-linecap="round" stroke-linejoin="round" /></symbol><symbol id="i-terminating" viewBox="0 0 16 16"><path d="M4 1.5h8M4 14.5h8M5 1.5c0 4 6 4 6 6.5s-6 2.5-6 6.5M11 1.5c0 4-6 4-6 6.5s6 2.5 6 6.5" fill="none" stroke="currentColor" stroke-width="1.5" stroke-linecap="round" /></symbol><symbol id="i-failed" viewBox="0 0 16 16"><path d="M8 1.2 15.2 14.5H.8z" fill="currentColor" /><path d="M8 6v4M8 12v.6" stroke="var(--on-icon, #fff)" stroke-width="1.8" stroke-linecap="round" /></symbol><symbol id="i-succeeded" viewBox="0 0 16 16"><rect x="1.5" y="1.5" width="13" height="13" rx="2.5" fill="none" stroke="currentColor" stroke-width="1.6" /><path d="M4.6 8.2 7 10.5l4.4-4.8" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round" /></symbol><symbol id="i-bound" viewBox="0 0 16 16"><rect x="1" y="5" width="8" height="6" rx="3" fill="none" stroke="currentColor" stroke-width="1.7" /><rect x="7" y="5" width="8" height="6" rx="3" fill="none" stroke="currentColor" stroke-width="1.7" /></symbol><symbol id="i-available" viewBox="0 0 16 16"><rect x="2" y="5" width="12" height="6" rx="3" fill="none" stroke="currentColor" stroke-width="1.7" stroke-dasharray="3 2" /></symbol><symbol id="i-released" viewBox="0 0 16 16"><path d="M6 5H4a3 3 0 0 0 0 6h2M10 5h2a3 3 0 0 1 0 6h-2" fill="none" stroke="currentColor" stroke-width="1.7" /></symbol><symbol id="i-client" viewBox="0 0 16 16"><rect x="1.5" y="2.5" width="13" height="8.5" rx="1.5" fill="none" stroke="currentColor" stroke-width="1.5" /><path d="M5 14h6M8 11v3" stroke="currentColor" stroke-width="1.5" /></symbol><symbol id="i-controller" viewBox="0 0 16 16"><path d="M1.5 8h9M7.5 4.5 11 8l-3.5 3.5" fill="none" stroke="currentColor" stroke-width="1.7" stroke-linecap="round" stroke-linejoin="round" /><path d="M13.5 2v12" stroke="currentColor" stroke-width="1.7" stroke-linecap="round" /></symbol><symbol id="i-rule" viewBox="0 0 16 16"><path d="M2 4h7M2 8h12M2 12h5" stroke="currentColor" stroke-width="1.7" stroke-linecap="round" /></symbol><symbol id="i-service" viewBox="0 0 16 16"><circle cx="8" cy="3.5" r="2" fill="currentColor" /><circle cx="3.5" cy="12" r="2" fill="currentColor" /><circle cx="12.5" cy="12" r="2" fill="currentColor" /><path d="M8 5.5 3.5 10M8 5.5l4.5 4.5" stroke="currentColor" stroke-width="1.3" /></symbol><symbol id="i-deployment" viewBox="0 0 16 16"><rect x="4.5" y="1.5" width="10" height="7" rx="1.5" fill="none" stroke="currentColor" stroke-width="1.4" /><rect x="1.5" y="6.5" width="10" height="7.5" rx="1.5" fill="currentColor" /></symbol><symbol id="i-replicaset" viewBox="0 0 16 16"><rect x="1.5" y="4" width="6" height="8" rx="1.5" fill="currentColor" /><rect x="8.5" y="4" width="6" height="8" rx="1.5" fill="none" stroke="currentColor" stroke-width="1.4" /></symbol><symbol id="i-statefulset" viewBox="0 0 16 16"><rect x="1.5" y="1.5" width="13" height="3.5" rx="1" fill="currentColor" /><rect x="1.5" y="6.3" width="13" height="3.5" rx="1" fill="currentColor" opacity="0.7" /><rect x="1.5" y="11" width="13" height="3.5" rx="1" fill="currentColor" opacity="0.45" /></symbol><symbol id="i-volume" viewBox="0 0 16 16"><ellipse cx="8" cy="3.5" rx="6" ry="2.2" fill="none" stroke="currentColor" stroke-width="1.4" /><path d="M2 3.5v9c0 1.2 2.7 2.2 6 2.2s6-1 6-2.2v-9" fill="none" stroke="currentColor" stroke-width="1.4" /></symbol><symbol id="i-class" viewBox="0 0 16 16"><ellipse cx="8" cy="3.5" rx="6" ry="2.2" fill="currentColor" /><path d="M2 3.5v9c0 1.2 2.7 2.2 6 2.2s6-1 6-2.2v-9M2 8c0 1.2 2.7 2.2 6 2.2s6-1 6-2.2" fill="none" stroke="currentColor" stroke-width="1.4" /></symbol>"##;
+const SYMBOLS: &str = r##"<symbol id="i-pending" viewBox="0 0 16 16"><circle cx="8" cy="8" r="6" fill="none" stroke="currentColor" stroke-width="1.6" stroke-dasharray="2.4 2" /><path d="M8 4.5V8l2.2 1.6" fill="none" stroke="currentColor" stroke-width="1.5" stroke-linecap="round" /></symbol><symbol id="i-creating" viewBox="0 0 16 16"><circle cx="8" cy="8" r="6" fill="none" stroke="currentColor" stroke-width="1.4" opacity="0.35" /><path class="spin" d="M8 2a6 6 0 0 1 6 6" fill="none" stroke="currentColor" stroke-width="2.6" stroke-linecap="round" /></symbol><symbol id="i-running" viewBox="0 0 16 16"><circle cx="8" cy="8" r="6" fill="none" stroke="currentColor" stroke-width="1.6" /><path d="M8 2a6 6 0 0 0 0 12z" fill="currentColor" /></symbol><symbol id="i-ready" viewBox="0 0 16 16"><circle cx="8" cy="8" r="7" fill="currentColor" /><path d="M4.6 8.2 7 10.5l4.4-4.8" fill="none" stroke="var(--on-icon, #fff)" stroke-width="1.9" stroke-linecap="round" stroke-linejoin="round" /></symbol><symbol id="i-terminating" viewBox="0 0 16 16"><path d="M4 1.5h8M4 14.5h8M5 1.5c0 4 6 4 6 6.5s-6 2.5-6 6.5M11 1.5c0 4-6 4-6 6.5s6 2.5 6 6.5" fill="none" stroke="currentColor" stroke-width="1.5" stroke-linecap="round" /></symbol><symbol id="i-failed" viewBox="0 0 16 16"><path d="M8 1.2 15.2 14.5H.8z" fill="currentColor" /><path d="M8 6v4M8 12v.6" stroke="var(--on-icon, #fff)" stroke-width="1.8" stroke-linecap="round" /></symbol><symbol id="i-succeeded" viewBox="0 0 16 16"><rect x="1.5" y="1.5" width="13" height="13" rx="2.5" fill="none" stroke="currentColor" stroke-width="1.6" /><path d="M4.6 8.2 7 10.5l4.4-4.8" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round" /></symbol><symbol id="i-bound" viewBox="0 0 16 16"><rect x="1" y="5" width="8" height="6" rx="3" fill="none" stroke="currentColor" stroke-width="1.7" /><rect x="7" y="5" width="8" height="6" rx="3" fill="none" stroke="currentColor" stroke-width="1.7" /></symbol><symbol id="i-available" viewBox="0 0 16 16"><rect x="2" y="5" width="12" height="6" rx="3" fill="none" stroke="currentColor" stroke-width="1.7" stroke-dasharray="3 2" /></symbol><symbol id="i-released" viewBox="0 0 16 16"><path d="M6 5H4a3 3 0 0 0 0 6h2M10 5h2a3 3 0 0 1 0 6h-2" fill="none" stroke="currentColor" stroke-width="1.7" /></symbol><symbol id="i-client" viewBox="0 0 16 16"><rect x="1.5" y="2.5" width="13" height="8.5" rx="1.5" fill="none" stroke="currentColor" stroke-width="1.5" /><path d="M5 14h6M8 11v3" stroke="currentColor" stroke-width="1.5" /></symbol><symbol id="i-controller" viewBox="0 0 16 16"><path d="M1.5 8h9M7.5 4.5 11 8l-3.5 3.5" fill="none" stroke="currentColor" stroke-width="1.7" stroke-linecap="round" stroke-linejoin="round" /><path d="M13.5 2v12" stroke="currentColor" stroke-width="1.7" stroke-linecap="round" /></symbol><symbol id="i-rule" viewBox="0 0 16 16"><path d="M2 4h7M2 8h12M2 12h5" stroke="currentColor" stroke-width="1.7" stroke-linecap="round" /></symbol><symbol id="i-service" viewBox="0 0 16 16"><circle cx="8" cy="3.5" r="2" fill="currentColor" /><circle cx="3.5" cy="12" r="2" fill="currentColor" /><circle cx="12.5" cy="12" r="2" fill="currentColor" /><path d="M8 5.5 3.5 10M8 5.5l4.5 4.5" stroke="currentColor" stroke-width="1.3" /></symbol><symbol id="i-deployment" viewBox="0 0 16 16"><rect x="4.5" y="1.5" width="10" height="7" rx="1.5" fill="none" stroke="currentColor" stroke-width="1.4" /><rect x="1.5" y="6.5" width="10" height="7.5" rx="1.5" fill="currentColor" /></symbol><symbol id="i-replicaset" viewBox="0 0 16 16"><rect x="1.5" y="4" width="6" height="8" rx="1.5" fill="currentColor" /><rect x="8.5" y="4" width="6" height="8" rx="1.5" fill="none" stroke="currentColor" stroke-width="1.4" /></symbol><symbol id="i-statefulset" viewBox="0 0 16 16"><rect x="1.5" y="1.5" width="13" height="3.5" rx="1" fill="currentColor" /><rect x="1.5" y="6.3" width="13" height="3.5" rx="1" fill="currentColor" opacity="0.7" /><rect x="1.5" y="11" width="13" height="3.5" rx="1" fill="currentColor" opacity="0.45" /></symbol><symbol id="i-job" viewBox="0 0 16 16"><path d="M2.5 2.5v11L10.5 8z" fill="currentColor" /><path d="M13 2.5v11" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" /></symbol><symbol id="i-volume" viewBox="0 0 16 16"><ellipse cx="8" cy="3.5" rx="6" ry="2.2" fill="none" stroke="currentColor" stroke-width="1.4" /><path d="M2 3.5v9c0 1.2 2.7 2.2 6 2.2s6-1 6-2.2v-9" fill="none" stroke="currentColor" stroke-width="1.4" /></symbol><symbol id="i-class" viewBox="0 0 16 16"><ellipse cx="8" cy="3.5" rx="6" ry="2.2" fill="currentColor" /><path d="M2 3.5v9c0 1.2 2.7 2.2 6 2.2s6-1 6-2.2v-9M2 8c0 1.2 2.7 2.2 6 2.2s6-1 6-2.2" fill="none" stroke="currentColor" stroke-width="1.4" /></symbol>"##;
 
 /// Shared by the native tests of the page's modules.
 #[cfg(test)]
@@ -1681,6 +1711,30 @@ mod tests {
         );
     }
 
+    /// A Job's box and sentence in Korean (its failure reason, Kubernetes' word, kept).
+    #[test]
+    fn a_job_speaks_korean() {
+        let mut s = Session::new(1);
+        s.exec(
+            "kubectl apply -f - <<EOF",
+            Some("apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: pi\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: pi\n        image: busybox\n"),
+        );
+        let l = Layout::of(&s.sim);
+        let mut job = l
+            .scene
+            .nodes
+            .iter()
+            .find(|n| n.kind == NodeKind::Job)
+            .unwrap()
+            .clone();
+        assert_eq!(detail_in(&job.detail, Lang::Ko), "0/1 완료");
+        job.explain = "Job pi: 2 succeeded, 7 failed, 0 active (BackoffLimitExceeded)".into();
+        assert_eq!(
+            explain_in(&job, Lang::Ko, None),
+            "잡 pi: 성공 2, 실패 7, 실행 중 0 (BackoffLimitExceeded)"
+        );
+    }
+
     #[test]
     fn every_icon_is_drawn() {
         let src = include_str!("canvas.rs");
@@ -1692,6 +1746,7 @@ mod tests {
             NodeKind::Deployment,
             NodeKind::ReplicaSet,
             NodeKind::StatefulSet,
+            NodeKind::Job,
             NodeKind::Pod,
             NodeKind::Claim,
             NodeKind::Volume,

@@ -378,6 +378,7 @@ strings! {
     KindDeployment: "Deployment" => "디플로이먼트";
     KindReplicaSet: "ReplicaSet" => "레플리카셋";
     KindStatefulSet: "StatefulSet" => "스테이트풀셋";
+    KindJob: "Job" => "잡";
     KindPod: "Pod" => "파드";
     KindClaim: "PersistentVolumeClaim" => "퍼시스턴트 볼륨 클레임";
     KindVolume: "PersistentVolume" => "퍼시스턴트 볼륨";
@@ -397,6 +398,8 @@ strings! {
     ExplainRunsOn: "Runs on node {0}" => "노드 {0}에서 실행 중";
     ExplainMachine: "Node {0}: {1} pods scheduled here, system pods included ({2})" => "노드 {0}: 시스템 파드를 포함해 파드 {1}개가 배치됨 ({2})";
     NodePods: "{0} pods" => "파드 {0}개";
+    NodeCompleteCount: "{0} complete" => "{0} 완료";
+    ExplainJob: "Job {0}: {1} succeeded, {2} failed, {3} active" => "잡 {0}: 성공 {1}, 실패 {2}, 실행 중 {3}";
     NodeCordoned: "cordoned" => "코든됨";
     NodeTainted: "tainted" => "테인트 있음";
     ExplainTaints: "; taints: {0}" => "; 테인트: {0}";

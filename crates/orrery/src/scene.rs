@@ -57,6 +57,8 @@ pub enum NodeKind {
     Deployment,
     ReplicaSet,
     StatefulSet,
+    /// A batch Job: its pods run to completion under it.
+    Job,
     Pod,
     Claim,
     Volume,
@@ -585,11 +587,13 @@ pub fn build_cached(sim: &Sim, cache: &mut VisualCache) -> Scene {
         let deployments: Vec<&Object> = sim.store.list("Deployment.apps", name).collect();
         let statefulsets: Vec<&Object> = sim.store.list("StatefulSet.apps", name).collect();
         let replicasets: Vec<&Object> = sim.store.list("ReplicaSet.apps", name).collect();
+        let jobs: Vec<&Object> = sim.store.list("Job.batch", name).collect();
         if services.is_empty()
             && pods.is_empty()
             && claims.is_empty()
             && deployments.is_empty()
             && statefulsets.is_empty()
+            && jobs.is_empty()
         {
             continue;
         }
@@ -694,6 +698,22 @@ pub fn build_cached(sim: &Sim, cache: &mut VisualCache) -> Scene {
                 groups: vec![(None, sp)],
             });
         }
+        for job in &jobs {
+            // Oldest first, as a ReplicaSet's: a retry is added at the end.
+            let mut jp: Vec<&Object> = sim
+                .store
+                .owned_by(&job.meta.uid)
+                .filter(|p| p.kind == "Pod")
+                .collect();
+            jp.sort_stable_by_key(|p| (p.meta.creation_ms, p.meta.created_seq));
+            for p in &jp {
+                owned.insert(&p.meta.uid);
+            }
+            columns.push(Column {
+                header: Some((job, NodeKind::Job)),
+                groups: vec![(None, jp)],
+            });
+        }
         let bare: Vec<&Object> = pods
             .iter()
             .copied()
@@ -720,21 +740,19 @@ pub fn build_cached(sim: &Sim, cache: &mut VisualCache) -> Scene {
             let col_w = widest.max(170.0);
             let mut py = cy;
             if let Some((obj, kind)) = col.header {
-                let detail = match kind {
+                let (detail, status) = match kind {
                     NodeKind::StatefulSet | NodeKind::Deployment | NodeKind::ReplicaSet => {
                         let want = obj.i64_at(&["spec", "replicas"]).unwrap_or(1);
                         let ready = obj.i64_at(&["status", "readyReplicas"]).unwrap_or(0);
-                        format!("{ready}/{want} ready")
+                        (format!("{ready}/{want} ready"), Status::Neutral)
                     }
-                    _ => String::new(),
+                    NodeKind::Job => job_visual(obj),
+                    _ => (String::new(), Status::Neutral),
                 };
-                let mut n = node(
-                    obj,
-                    kind,
-                    short(&obj.meta.name, 24),
-                    detail,
-                    Status::Neutral,
-                );
+                let mut n = node(obj, kind, short(&obj.meta.name, 24), detail, status);
+                if kind == NodeKind::Job {
+                    n.explain = job_explain(obj);
+                }
                 n.x = cx;
                 n.y = py;
                 n.w = col_w;
@@ -1168,7 +1186,13 @@ pub fn build_cached(sim: &Sim, cache: &mut VisualCache) -> Scene {
     }
 
     // Quiet list: stored, not simulated.
-    for t in sim.discovery.types().iter().filter(|t| !t.simulated) {
+    // (Jobs are drawn above, with their pods, whether or not their controller runs.)
+    for t in sim
+        .discovery
+        .types()
+        .iter()
+        .filter(|t| !t.simulated && t.gk() != "Job.batch")
+    {
         for o in sim.store.list_all(&t.gk()) {
             if SYSTEM_NAMESPACES.contains(&o.meta.namespace.as_str()) {
                 continue;
@@ -1184,6 +1208,54 @@ pub fn build_cached(sim: &Sim, cache: &mut VisualCache) -> Scene {
     scene.width = max_x.max(600.0) + MARGIN;
     scene.height = y + MARGIN;
     scene
+}
+
+/// A Job's condition of `type` is "True".
+fn job_condition(job: &Object, ty: &str) -> bool {
+    job.get(&["status", "conditions"])
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|c| c["type"] == ty && c["status"] == "True")
+}
+
+/// A Job's second line and state: `S/C complete` (kubectl's COMPLETIONS column), the
+/// box green once it is Complete, red once it Failed, neutral while it runs.
+fn job_visual(job: &Object) -> (String, Status) {
+    let succeeded = job.i64_at(&["status", "succeeded"]).unwrap_or(0);
+    let completions = job.i64_at(&["spec", "completions"]).unwrap_or(1);
+    let status = if job_condition(job, "Complete") {
+        Status::Succeeded
+    } else if job_condition(job, "Failed") {
+        Status::Failed
+    } else {
+        Status::Neutral
+    };
+    (format!("{succeeded}/{completions} complete"), status)
+}
+
+/// A Job's sentence: how far it got, and why it failed when it did (its condition's
+/// reason, e.g. BackoffLimitExceeded).
+fn job_explain(job: &Object) -> String {
+    let f = |k: &str| job.i64_at(&["status", k]).unwrap_or(0);
+    let mut e = format!(
+        "Job {}: {} succeeded, {} failed, {} active",
+        job.meta.name,
+        f("succeeded"),
+        f("failed"),
+        f("active")
+    );
+    let failed = job
+        .get(&["status", "conditions"])
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|c| c["type"] == "Failed" && c["status"] == "True")
+        .and_then(|c| c["reason"].as_str());
+    if let Some(reason) = failed {
+        e.push_str(&format!(" ({reason})"));
+    }
+    e
 }
 
 fn claim_node(sim: &Sim, pvc: &Object, x: f32, y: f32) -> Node {
@@ -1433,6 +1505,36 @@ mod tests {
             "{}",
             m.explain
         );
+    }
+
+    /// A Job is drawn as a box over its pods (not in the quiet list of kinds that are
+    /// only stored), with kubectl's COMPLETIONS as its second line.
+    #[test]
+    fn a_job_is_a_box_over_its_pods() {
+        let mut s = Session::new(1);
+        s.exec(
+            "kubectl apply -f - <<EOF",
+            Some("apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: pi\nspec:\n  completions: 3\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: pi\n        image: busybox\n        command: [\"sh\", \"-c\", \"echo done\"]\n"),
+        );
+        s.exec("sleep 5s", None);
+        let scene = build(&s.sim);
+        let job = scene
+            .nodes
+            .iter()
+            .find(|n| n.kind == NodeKind::Job)
+            .expect("the Job is drawn");
+        assert_eq!(job.name, "pi");
+        assert!(job.detail.ends_with("/3 complete"), "{}", job.detail);
+        assert!(job.explain.starts_with("Job pi: "), "{}", job.explain);
+        assert!(scene.quiet.iter().all(|q| q.kind != "Job"));
+        // Whatever pods it has so far sit under it, with an owner line each.
+        for p in scene.nodes.iter().filter(|n| n.kind == NodeKind::Pod) {
+            assert!(p.y > job.y, "{} above its Job", p.name);
+            assert!(scene
+                .edges
+                .iter()
+                .any(|e| e.from == job.id && e.to == p.id && e.kind == EdgeKind::Owns));
+        }
     }
 
     /// A bare pod (no controller) sits in its namespace's region, and nothing below the
