@@ -2435,7 +2435,8 @@ fn resolves_to_string(s: &str) -> bool {
             let plain: String = s.chars().filter(|&c| c != '_').collect();
             !(go_parse_int(&plain)
                 || (yaml_style_float(&plain) && go_parse_float(&plain))
-                || is_base60_float(s))
+                || is_base60_float(s)
+                || beyond_64_bits(&plain))
         }
         _ => true,
     }
@@ -2545,6 +2546,24 @@ fn go_int_value(s: &str) -> Option<i128> {
     } else {
         Some(v)
     }
+}
+
+/// A hexadecimal or octal integer (`0x`, `0o`) too wide for 64 bits but not for 128.
+/// go-yaml v2 reads it as a string (its ParseInt and ParseUint fail, the float pattern
+/// does not match), and writes it plain; serde_yaml reads it as a 128-bit integer, which
+/// the manifest reader makes a float, as it must for a wide *decimal* integer (go-yaml's
+/// float pattern matches that), and cannot tell the two apart (serde's `visit_u128` has
+/// no text). So the reader differs from kubectl on such a scalar, and `to_yaml` quotes
+/// it, so that what it writes reads back as the string it holds (found by the manifest
+/// fuzzer, session 18: `"0x0Afffffffffffffcffcff"` read back as 8.3e23).
+fn beyond_64_bits(s: &str) -> bool {
+    let unsigned = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let (digits, radix) = match unsigned.get(..2) {
+        Some("0x" | "0X") => (&unsigned[2..], 16),
+        Some("0o" | "0O") => (&unsigned[2..], 8),
+        _ => return false,
+    };
+    !digits.starts_with(['+', '-']) && u128::from_str_radix(digits, radix).is_ok()
 }
 
 /// Go's `strconv.ParseInt(s, 0, 64)` (or `ParseUint`) succeeding, or go-yaml's `0b`.
@@ -3493,6 +3512,17 @@ status:
             ("0644", "\"0644\""),
             ("1_000", "\"1_000\""),
             ("0x1F", "\"0x1F\""),
+            // Beyond 64 bits: a string for go-yaml, a number for serde_yaml.
+            ("0x0Afffffffffffffcffcff", "\"0x0Afffffffffffffcffcff\""),
+            (
+                "0o7777777777777777777777777",
+                "\"0o7777777777777777777777777\"",
+            ),
+            // Beyond 128 bits: a string for both, written plain.
+            (
+                "0x1ffffffffffffffffffffffffffffffff",
+                "0x1ffffffffffffffffffffffffffffffff",
+            ),
             ("1e3", "\"1e3\""),
             ("yes", "\"yes\""),
             ("on", "\"on\""),
