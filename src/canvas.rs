@@ -1674,36 +1674,32 @@ mod tests {
     #[test]
     fn a_cordoned_node_speaks_korean() {
         let mut s = Session::new(1);
+        let machine = |s: &Session| {
+            Layout::of(&s.sim)
+                .scene
+                .nodes
+                .into_iter()
+                .find(|n| n.kind == NodeKind::Machine)
+                .unwrap()
+        };
         s.exec("kubectl cordon minikube", None);
         s.exec(
             "kubectl taint nodes minikube dedicated=gpu:NoSchedule",
             None,
         );
-        let l = Layout::of(&s.sim);
-        let m = l
-            .scene
-            .nodes
-            .iter()
-            .find(|n| n.kind == NodeKind::Machine)
-            .unwrap();
+        let m = machine(&s);
         assert!(
             detail_in(&m.detail, Lang::Ko).starts_with("코든됨 · 파드 "),
             "{}",
             m.detail
         );
         assert_eq!(
-            explain_in(m, Lang::Ko, None),
+            explain_in(&m, Lang::Ko, None),
             "노드 minikube: 시스템 파드를 포함해 파드 0개가 배치됨 (Ready,SchedulingDisabled); \
              테인트: dedicated=gpu:NoSchedule, node.kubernetes.io/unschedulable:NoSchedule"
         );
         s.exec("kubectl uncordon minikube", None);
-        let l = Layout::of(&s.sim);
-        let m = l
-            .scene
-            .nodes
-            .iter()
-            .find(|n| n.kind == NodeKind::Machine)
-            .unwrap();
+        let m = machine(&s);
         assert!(
             detail_in(&m.detail, Lang::Ko).starts_with("테인트 있음 · "),
             "{}",

@@ -366,21 +366,14 @@ pub fn why(sim: &Sim, uid: &str, lang: Lang) -> Vec<String> {
             if obj.get(&["spec", "unschedulable"]).as_bool() == Some(true) {
                 lines.push(T::WhyNodeCordoned.fill(lang, &[name]));
             }
-            for t in obj
-                .get(&["spec", "taints"])
-                .as_array()
-                .into_iter()
-                .flatten()
-            {
+            // In `kubectl describe node`'s order.
+            for t in orrery::controllers::scheduler::sorted_taints(obj) {
                 let f = |k: &str| t.get(k).and_then(|v| v.as_str()).unwrap_or("");
                 // The cordon's own taint is said by the line above.
                 if f("key") == orrery::kubectl::UNSCHEDULABLE_TAINT {
                     continue;
                 }
-                let text = match f("value") {
-                    "" => format!("{}:{}", f("key"), f("effect")),
-                    v => format!("{}={v}:{}", f("key"), f("effect")),
-                };
+                let text = orrery::controllers::scheduler::taint_text(t);
                 lines.push(match f("effect") {
                     "NoExecute" => T::WhyTaintNoExecute.fill(lang, &[&text]),
                     "PreferNoSchedule" => T::WhyTaintPrefer.fill(lang, &[&text]),
@@ -1018,10 +1011,11 @@ mod tests {
         assert_eq!(lines.len(), 5, "{lines:?}");
         assert!(lines[1].starts_with("Cordoned: the scheduler places no new pods here"));
         assert!(lines[1].ends_with("kubectl uncordon minikube undoes it."));
-        assert!(lines[2].starts_with("Taint spot:PreferNoSchedule: the scheduler avoids"));
-        assert!(lines[3].starts_with(
+        // In describe's order: by effect, then key.
+        assert!(lines[2].starts_with(
             "Taint dedicated=gpu:NoExecute: pods that do not tolerate it are evicted"
         ));
+        assert!(lines[3].starts_with("Taint spot:PreferNoSchedule: the scheduler avoids"));
         assert_eq!(lines[4], "1 pod(s) wait to be scheduled.");
         let ko = why(&s.sim, &node, Lang::Ko).join("\n");
         assert!(

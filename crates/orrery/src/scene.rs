@@ -1129,18 +1129,9 @@ pub fn build_cached(sim: &Sim, cache: &mut VisualCache) -> Scene {
             // it: its box says so in place of its address, amber, and its sentence lists
             // the taints as `kubectl describe node` writes them.
             let cordoned = m.get(&["spec", "unschedulable"]).as_bool() == Some(true);
-            let taints: Vec<String> = m
-                .get(&["spec", "taints"])
-                .as_array()
+            let taints: Vec<String> = crate::controllers::scheduler::sorted_taints(m)
                 .into_iter()
-                .flatten()
-                .map(|t| {
-                    let f = |k: &str| t.get(k).and_then(Value::as_str).unwrap_or("");
-                    match f("value") {
-                        "" => format!("{}:{}", f("key"), f("effect")),
-                        v => format!("{}={v}:{}", f("key"), f("effect")),
-                    }
-                })
+                .map(crate::controllers::scheduler::taint_text)
                 .collect();
             let keeps_off =
                 !crate::controllers::scheduler::node_taints(m, &["NoSchedule", "NoExecute"])
@@ -1488,10 +1479,10 @@ mod tests {
         let m = machine(&s);
         assert_eq!(m.status, Status::Pending);
         assert!(m.detail.starts_with("tainted · "), "{}", m.detail);
-        // In the node's order: kubectl taint puts the new taints first.
+        // In `kubectl describe node`'s order: by effect, then key.
         assert!(
             m.explain
-                .ends_with("(Ready); taints: spot:PreferNoSchedule, dedicated=gpu:NoSchedule"),
+                .ends_with("(Ready); taints: dedicated=gpu:NoSchedule, spot:PreferNoSchedule"),
             "{}",
             m.explain
         );

@@ -85,6 +85,33 @@ pub fn node_taints<'a>(node: &'a Object, effects: &[&str]) -> Vec<&'a Value> {
         .collect()
 }
 
+/// A taint as kubectl writes it: `key=value:Effect`, or `key:Effect` without a value.
+pub fn taint_text(t: &Value) -> String {
+    let f = |k: &str| t.get(k).and_then(Value::as_str).unwrap_or("");
+    match f("value") {
+        "" => format!("{}:{}", f("key"), f("effect")),
+        v => format!("{}={v}:{}", f("key"), f("effect")),
+    }
+}
+
+/// The node's taints in the order `kubectl describe node` lists them
+/// (`printTaintsMultilineWithIndent`: by `effect + "," + key`).
+pub fn sorted_taints(node: &Object) -> Vec<&Value> {
+    use crate::sort::StableSort;
+    let mut taints: Vec<&Value> = node
+        .get(&["spec", "taints"])
+        .as_array()
+        .into_iter()
+        .flatten()
+        .collect();
+    let key = |t: &Value| {
+        let f = |k: &str| t.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+        format!("{},{}", f("effect"), f("key"))
+    };
+    taints.sort_stable_by(|a, b| key(a).cmp(&key(b)));
+    taints
+}
+
 /// The first of `taints` that none of the pod's tolerations tolerates.
 pub fn first_untolerated<'a>(pod: &Object, taints: &[&'a Value]) -> Option<&'a Value> {
     let tolerations = pod.get(&["spec", "tolerations"]);

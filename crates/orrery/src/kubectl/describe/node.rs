@@ -10,7 +10,6 @@ use super::{annotations_multiline, arr, labels_multiline, rfc1123z, s, since, st
 use crate::api::Object;
 use crate::quantity::Quantity;
 use crate::sim::Sim;
-use crate::sort::StableSort;
 
 /// How often the kubelet renews its node Lease: a quarter of the lease's 40 s
 /// (`nodeLeaseRenewIntervalFraction` 0.25, `nodeLeaseDurationSeconds` 40).
@@ -30,7 +29,7 @@ pub(super) fn node(sim: &Sim, n: &Object, w: &mut W) {
     labels_multiline(w, "", "Labels", &n.meta.labels);
     annotations_multiline(w, "Annotations", &n.meta.annotations);
     w.line(0, "CreationTimestamp:\t", &rfc1123z(n.meta.creation_ms));
-    taints_multiline(w, arr(spec, "taints"));
+    taints_multiline(w, n);
     w.f(
         0,
         format_args!(
@@ -135,26 +134,18 @@ fn resource_list(v: &Value) -> BTreeMap<&str, String> {
 
 /// `printNodeTaintsMultiline`: one taint a line, `key=value:Effect` (`Taint.ToString`),
 /// sorted by effect then key.
-fn taints_multiline(w: &mut W, taints: &[Value]) {
+fn taints_multiline(w: &mut W, n: &Object) {
     w.w(0, "Taints:\t");
+    let taints = crate::controllers::scheduler::sorted_taints(n);
     if taints.is_empty() {
         w.w(0, "<none>\n");
         return;
     }
-    let mut sorted: Vec<&Value> = taints.iter().collect();
-    sorted.sort_stable_by(|a, b| {
-        (s(a, &["effect"]), s(a, &["key"])).cmp(&(s(b, &["effect"]), s(b, &["key"])))
-    });
-    for (i, t) in sorted.iter().enumerate() {
+    for (i, t) in taints.iter().enumerate() {
         if i > 0 {
             w.w(0, "\t");
         }
-        let (key, value, effect) = (s(t, &["key"]), s(t, &["value"]), s(t, &["effect"]));
-        if value.is_empty() {
-            w.f(0, format_args!("{key}:{effect}\n"));
-        } else {
-            w.f(0, format_args!("{key}={value}:{effect}\n"));
-        }
+        w.line(0, "", &crate::controllers::scheduler::taint_text(t));
     }
 }
 
