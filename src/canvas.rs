@@ -1695,7 +1695,7 @@ mod tests {
         );
         assert_eq!(
             explain_in(&m, Lang::Ko, None),
-            "노드 minikube: 시스템 파드를 포함해 파드 0개가 배치됨 (Ready,SchedulingDisabled); \
+            "노드 minikube: 파드 0개가 배치됨 (Ready,SchedulingDisabled); \
              테인트: dedicated=gpu:NoSchedule, node.kubernetes.io/unschedulable:NoSchedule"
         );
         s.exec("kubectl uncordon minikube", None);

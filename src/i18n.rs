@@ -396,7 +396,7 @@ strings! {
     ExplainNotDefaultClass: "StorageClass {0} (not the default)" => "스토리지클래스 {0} (기본 아님)";
     ExplainVolume: "PersistentVolume {0} ({1})" => "퍼시스턴트 볼륨 {0} ({1})";
     ExplainRunsOn: "Runs on node {0}" => "노드 {0}에서 실행 중";
-    ExplainMachine: "Node {0}: {1} pods scheduled here, system pods included ({2})" => "노드 {0}: 시스템 파드를 포함해 파드 {1}개가 배치됨 ({2})";
+    ExplainMachine: "Node {0}: {1} pods scheduled here ({2})" => "노드 {0}: 파드 {1}개가 배치됨 ({2})";
     NodePods: "{0} pods" => "파드 {0}개";
     NodeCompleteCount: "{0} complete" => "{0} 완료";
     ExplainJob: "Job {0}: {1} succeeded, {2} failed, {3} active" => "잡 {0}: 성공 {1}, 실패 {2}, 실행 중 {3}";
