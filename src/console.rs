@@ -305,7 +305,9 @@ pub fn ConsolePanel() -> impl IntoView {
     };
     // New output scrolls into view.
     Effect::new(move |_| {
-        pg.console.with(|c| c.last().map(|e| e.id));
+        // (A watch's rows grow its entry: its length counts as new output.)
+        pg.console
+            .with(|c| c.last().map(|e| (e.id, e.output.len())));
         scroll_to_end();
     });
 
@@ -436,6 +438,8 @@ pub fn ConsolePanel() -> impl IntoView {
             }
             "c" if ev.ctrl_key() && !has_selection(&el) => {
                 ev.prevent_default();
+                // Interrupts a `kubectl get -w` the console keeps open.
+                pg.end_watch(true);
                 el.set_value("");
                 candidates.set(vec![]);
                 reader.update(|r| {
@@ -514,7 +518,7 @@ pub fn ConsolePanel() -> impl IntoView {
                     </p>
                 </Show>
                 <ol class="console-entries">
-                    <For each=entries key=|e| e.id as usize let:entry>
+                    <For each=entries key=|e| (e.id, e.output.len()) let:entry>
                         <Entry entry=entry />
                     </For>
                 </ol>

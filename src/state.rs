@@ -85,7 +85,26 @@ pub struct Playground {
     /// When ([`crate::clock::now_ms`]) [`Playground::work`] last took a checkpoint: the
     /// clock does not advance time in the frame that took it.
     checkpoint_at: StoredValue<f64>,
+    /// A `kubectl get -w` the console keeps open ([`Playground::pump_watch`]).
+    watch: StoredValue<Option<ConsoleWatch>, LocalStorage>,
 }
+
+/// An open watch in the console: the command's watch (what it prints) and the console
+/// entry its rows are appended to. Its tap is open on the live session's simulator, so
+/// rows come from the writes since the last frame, never from re-listing. The present
+/// only: a scrubbed-back view does not move the present, so it prints nothing, and
+/// "replay from here" (a new present) ends the watch, as a new command does.
+struct ConsoleWatch {
+    watch: orrery::kubectl::watch::Watch,
+    entry: u64,
+}
+
+/// Writes a watch prints per frame at most; the rest wait in the tap for the next frames
+/// (a thousand pods created at once are a thousand rows, not one long frame).
+const WATCH_ROWS_PER_FRAME: usize = 200;
+
+/// Lines a watch's console entry keeps (the oldest go first, as in a terminal).
+const WATCH_MAX_LINES: usize = 2_000;
 
 impl Playground {
     pub fn new(seed: u64) -> Playground {
@@ -112,6 +131,7 @@ impl Playground {
             busy: RwSignal::new(false),
             boot_work: StoredValue::new_local(vec![]),
             checkpoint_at: StoredValue::new(f64::NEG_INFINITY),
+            watch: StoredValue::new_local(None),
         }
     }
 
@@ -176,6 +196,7 @@ impl Playground {
     }
 
     fn bump(&self) {
+        self.pump_watch();
         self.sync_busy();
         self.version.update(|v| *v += 1);
     }
@@ -187,8 +208,11 @@ impl Playground {
             return self.refuse(line, stdin, origin);
         }
         self.finish_boot();
+        // A new command ends a watch the console kept open (a terminal would need
+        // Ctrl+C first; here typing the next command is enough).
+        self.end_watch(false);
         self.view_time.set(None);
-        let (out, at, route, written) = self
+        let (out, at, route, written, watch) = self
             .engine
             .try_update_value(|e| {
                 e.past = None;
@@ -234,7 +258,13 @@ impl Playground {
                         let text = e.timeline.session.files.get(&t)?.clone();
                         Some((t, text))
                     });
-                (out, at, route, written)
+                // `kubectl get -w` left its watch open: the console streams it, from the
+                // writes that follow (the tap opens before any of them).
+                let watch = e.timeline.session.watch.take();
+                if let Some(w) = &watch {
+                    e.timeline.session.sim.watch.open(&w.gk());
+                }
+                (out, at, route, written, watch)
             })
             .expect("the engine lives as long as the page");
         let entry = ConsoleEntry {
@@ -246,7 +276,14 @@ impl Playground {
             code: out.code,
             origin,
         };
+        let entry_id = entry.id;
         self.record(entry);
+        if let Some(watch) = watch {
+            self.watch.set_value(Some(ConsoleWatch {
+                watch,
+                entry: entry_id,
+            }));
+        }
         if let Some(file) = written {
             self.written.update(|w| w.push(file));
         }
@@ -373,6 +410,89 @@ impl Playground {
             self.engine.update_value(|e| e.timeline.finish());
             self.bump();
         }
+    }
+
+    /// Whether the console has a watch open (`kubectl get -w`).
+    pub fn watching(&self) -> bool {
+        self.watch.try_with_value(Option::is_some).unwrap_or(false)
+    }
+
+    /// Prints the open watch's rows for the writes since the last call (at most
+    /// [`WATCH_ROWS_PER_FRAME`]), appending them to its console entry. Called with every
+    /// re-render of the simulator's state (`bump`): a frame's work is the frame's writes.
+    pub fn pump_watch(&self) {
+        let Some(Some(entry)) = self.watch.try_with_value(|w| w.as_ref().map(|w| w.entry)) else {
+            return;
+        };
+        let text = self
+            .engine
+            .try_update_value(|e| {
+                let sim = &mut e.timeline.session.sim;
+                if sim.watch.is_empty() {
+                    return String::new();
+                }
+                let writes = sim.watch.take(WATCH_ROWS_PER_FRAME);
+                self.watch
+                    .try_update_value(|w| {
+                        w.as_mut()
+                            .map(|w| w.watch.print(sim, writes))
+                            .unwrap_or_default()
+                    })
+                    .unwrap_or_default()
+            })
+            .unwrap_or_default();
+        if !text.is_empty() {
+            self.append_output(entry, &text);
+        }
+        // Rows still waiting: another frame prints them.
+        let more = self
+            .engine
+            .try_with_value(|e| !e.timeline.session.sim.watch.is_empty())
+            .unwrap_or(false);
+        if more {
+            let pg = *self;
+            if cfg!(target_arch = "wasm32") {
+                request_animation_frame(move || pg.pump_watch());
+            } else {
+                pg.pump_watch();
+            }
+        }
+    }
+
+    /// Ends the console's watch: its last rows, then (`interrupted`: Ctrl+C) `^C` as a
+    /// terminal echoes it.
+    pub fn end_watch(&self, interrupted: bool) {
+        if !self.watching() {
+            return;
+        }
+        self.pump_watch();
+        let Some(Some(w)) = self.watch.try_update_value(Option::take) else {
+            return;
+        };
+        self.engine
+            .try_update_value(|e| e.timeline.session.sim.watch.close());
+        if interrupted {
+            self.append_output(w.entry, "^C\n");
+        }
+    }
+
+    /// Appends text to a console entry's output (a watch's rows), keeping its last
+    /// [`WATCH_MAX_LINES`] lines.
+    fn append_output(&self, id: u64, text: &str) {
+        self.console.update(|c| {
+            if let Some(e) = c.iter_mut().rev().find(|e| e.id == id) {
+                e.output.push_str(text);
+                let lines = e.output.matches('\n').count();
+                if lines > WATCH_MAX_LINES {
+                    let cut = e
+                        .output
+                        .match_indices('\n')
+                        .nth(lines - WATCH_MAX_LINES - 1)
+                        .map_or(0, |(i, _)| i + 1);
+                    e.output.drain(..cut);
+                }
+            }
+        });
     }
 
     /// Appends a console entry; the scrollback is bounded.
@@ -542,6 +662,8 @@ impl Playground {
             return;
         };
         self.finish_boot();
+        // A new present: the watch's tap was on the old one.
+        self.end_watch(false);
         self.engine.update_value(|e| {
             e.timeline.rewind_to(t);
             e.past = None;

@@ -647,6 +647,57 @@ async fn console_runs_kubectl_get_pods_and_prints_what_kubectl_prints() {
 }
 
 #[wasm_bindgen_test]
+async fn console_watch_streams_rows_as_time_plays_until_ctrl_c() {
+    let pg = Playground::new(1);
+    let page = mount(move || {
+        provide_context(pg);
+        view! { <ConsolePanel /> }
+    });
+    let input = page.one("console-input");
+    enter(&input, "kubectl create deployment web --image=nginx");
+    until("the deployment is created", || {
+        page.all("console-entry").len() == 1
+    })
+    .await;
+    enter(&input, "kubectl get pods -w");
+    until("the watch's list", || page.all("console-entry").len() == 2).await;
+    let list = page.texts("console-text").pop().unwrap();
+    assert!(list.starts_with("NAME "), "{list:?}");
+    assert!(pg.watching(), "the watch stays open");
+    let lines = |page: &Mounted<_>| page.texts("console-text").pop().unwrap().lines().count();
+    let before = lines(&page);
+    // Time plays: the pod's writes come in as rows, each aligned alone.
+    pg.advance(2_000);
+    pg.advance(2_000);
+    until("rows stream in", || lines(&page) > before).await;
+    let text = page.texts("console-text").pop().unwrap();
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("web-") && l.contains("   1/1   Running   0     ")),
+        "{text:?}"
+    );
+    // Ctrl+C ends it, echoed as a terminal does; time moving on prints nothing more.
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key("c");
+    init.set_ctrl_key(true);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let ctrl_c =
+        web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    input.dispatch_event(&ctrl_c).unwrap();
+    until("^C", || {
+        page.texts("console-text").pop().unwrap().ends_with("^C\n")
+    })
+    .await;
+    assert!(!pg.watching());
+    let ended = page.texts("console-text").pop().unwrap();
+    pg.run("kubectl scale deployment web --replicas=2", None, "console");
+    pg.advance(2_000);
+    let texts = page.texts("console-text");
+    assert_eq!(texts[1], ended, "no rows after the watch ended");
+}
+
+#[wasm_bindgen_test]
 async fn console_errors_keep_the_cli_text_and_clear_empties_the_screen() {
     let page = console_page();
     let input = page.one("console-input");

@@ -34,4 +34,5 @@ pub mod transcript;
 pub mod validation;
 pub mod validation_network;
 pub mod volumes;
+pub mod watch;
 pub mod yaml_fast;

@@ -77,6 +77,14 @@ pub struct Session {
     pub history: Vec<String>,
     /// The route of the last `curl`, for the page's request animation.
     pub last_route: Option<crate::routing::Route>,
+    /// The watch the last command left open (`kubectl get -w` without a `timeout`): the
+    /// page's console takes it and streams its rows; the next command drops it.
+    pub watch: Option<kubectl::watch::Watch>,
+    /// While a `timeout DURATION COMMAND` runs: when it kills the command. A command
+    /// that would not end by itself (a watch, `sleep`) runs until then.
+    pub deadline: Option<crate::time::Millis>,
+    /// The command under `timeout` ran until the deadline (exit status 124).
+    pub timed_out: bool,
 }
 
 /// Longest command line accepted (a pasted novel is not a command).
@@ -96,6 +104,9 @@ impl Session {
             port_forwards: vec![],
             history: vec![],
             last_route: None,
+            watch: None,
+            deadline: None,
+            timed_out: false,
         }
     }
 
@@ -115,6 +126,8 @@ impl Session {
     pub fn exec(&mut self, line: &str, stdin: Option<&str>) -> Output {
         // Work the page left pending is done before anything else.
         self.sim.finish();
+        // A watch left open by the last command ends (the console took it if it streams).
+        self.watch = None;
         let line = line.trim();
         if line.is_empty() || line.starts_with('#') {
             return Output::default();
@@ -200,6 +213,7 @@ impl Session {
                 out
             }
             "sleep" => self.sleep(&words[1..]),
+            "timeout" => self.timeout(&line, &words[1..], stdin),
             "cat" => self.cat(&words[1..], stdin, redirect.as_deref()),
             "echo" => Output::ok(format!("{}\n", words[1..].join(" "))),
             "clear" | "true" => Output::default(),
@@ -257,8 +271,83 @@ impl Session {
         }
         let _ = d;
         // Bound: a day of virtual time per command keeps the loop finite.
-        self.sim.advance(total.min(86_400_000));
+        let mut ms = total.min(86_400_000);
+        if let Some(deadline) = self.deadline {
+            if self.sim.now + ms >= deadline {
+                ms = deadline - self.sim.now;
+                self.timed_out = true;
+            }
+        }
+        self.sim.advance(ms);
         Output::default()
+    }
+
+    /// GNU coreutils `timeout [OPTION] DURATION COMMAND [ARG]...`: runs the command and
+    /// kills it after DURATION of virtual time, exit status 124 if it was killed (the
+    /// output it printed until then stays). Only what would not end by itself meets the
+    /// deadline: a `kubectl get -w` runs until it and prints a row per watch event on
+    /// the way, `sleep` stops at it; every other command ends at once, as before (and
+    /// `kubectl wait`/`rollout status` keep their own `--timeout`; not cut here).
+    /// DURATION is a number with an optional `s`, `m`, `h` or `d`; 0 runs the command
+    /// with no deadline. The signal options are accepted and change nothing.
+    fn timeout(&mut self, line: &str, args: &[String], stdin: Option<&str>) -> Output {
+        let usage = "Try 'timeout --help' for more information.\n";
+        // Options before DURATION (`-s SIG`, `-k DUR`, `--preserve-status`, …).
+        let mut i = 0;
+        while let Some(a) = args.get(i) {
+            match a.as_str() {
+                "-s" | "--signal" | "-k" | "--kill-after" => i += 2,
+                "--preserve-status" | "--foreground" | "-v" | "--verbose" => i += 1,
+                o if o.starts_with("--signal=")
+                    || o.starts_with("--kill-after=")
+                    || (o.starts_with("-s") || o.starts_with("-k")) && o.len() > 2 =>
+                {
+                    i += 1
+                }
+                o if o.starts_with('-') && o.len() > 1 => {
+                    return Output::err(format!("timeout: unrecognized option '{o}'\n{usage}"), 125)
+                }
+                _ => break,
+            }
+        }
+        let Some(duration) = args.get(i) else {
+            return Output::err(format!("timeout: missing operand\n{usage}"), 125);
+        };
+        let Some(ms) = timeout_duration(duration) else {
+            return Output::err(
+                format!("timeout: invalid time interval '{duration}'\n{usage}"),
+                125,
+            );
+        };
+        if args.len() <= i + 1 {
+            return Output::err(
+                format!("timeout: missing operand after '{duration}'\n{usage}"),
+                125,
+            );
+        }
+        // The command as typed (its quoting kept): the line after DURATION.
+        let raw = raw_words(line);
+        let Some(command) = raw.get(i + 2).map(|w| {
+            let start = w.as_ptr() as usize - line.as_ptr() as usize;
+            &line[start..]
+        }) else {
+            return Output::err(format!("timeout: missing operand\n{usage}"), 125);
+        };
+        let outer = (self.deadline, self.timed_out);
+        let deadline = self.sim.now + ms.min(86_400_000);
+        self.deadline = Some(match (ms, outer.0) {
+            (0, d) => d.unwrap_or(i64::MAX),
+            (_, Some(d)) => d.min(deadline),
+            (_, None) => deadline,
+        })
+        .filter(|d| *d != i64::MAX);
+        self.timed_out = false;
+        let mut out = self.run_one(command, stdin);
+        if self.timed_out {
+            out.code = 124;
+        }
+        (self.deadline, self.timed_out) = outer;
+        out
     }
 
     fn cat(&mut self, args: &[String], stdin: Option<&str>, redirect: Option<&str>) -> Output {
@@ -283,6 +372,29 @@ impl Session {
         }
         out
     }
+}
+
+/// GNU `timeout`'s DURATION: a non-negative number (fractions allowed) with an optional
+/// unit, `s` (default), `m`, `h` or `d`; in milliseconds.
+fn timeout_duration(text: &str) -> Option<crate::time::Millis> {
+    let (num, unit) = match text.char_indices().last()? {
+        (i, c @ ('s' | 'm' | 'h' | 'd')) => (&text[..i], c),
+        _ => (text, 's'),
+    };
+    let n: f64 = num
+        .parse()
+        .ok()
+        .filter(|n: &f64| n.is_finite() && *n >= 0.0)?;
+    if num.starts_with(['+', '-']) || num.contains(['e', 'E', 'i', 'n', 'N']) {
+        return None;
+    }
+    let scale = match unit {
+        's' => 1_000.0,
+        'm' => 60_000.0,
+        'h' => 3_600_000.0,
+        _ => 86_400_000.0,
+    };
+    Some((n * scale).ceil().min(i64::MAX as f64 / 2.0) as crate::time::Millis)
 }
 
 /// The file a command line writes with `> FILE` (`cat <<EOF > FILE` too), if any.

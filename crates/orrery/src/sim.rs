@@ -288,6 +288,9 @@ pub struct Sim {
     /// The simulated pod quota per namespace: [`MAX_PODS`], except where
     /// [`Sim::set_pod_quota`] lowered it (the `session` fuzz target, FUZZING.md).
     pod_quota: usize,
+    /// `kubectl get -w`'s tap on the writes of one kind ([`crate::watch`]); closed
+    /// unless a watcher of the live session opened it. Not part of the state.
+    pub watch: crate::watch::Tap,
 }
 
 /// Work the simulator began and has not finished: a settle (the rounds done so far and
@@ -437,6 +440,7 @@ impl Sim {
             pending: None,
             defer_settle: false,
             pod_quota: MAX_PODS,
+            watch: crate::watch::Tap::default(),
         }
     }
 
@@ -764,6 +768,19 @@ impl Sim {
     }
 
     fn record(&mut self, verb: StepVerb, obj: &Object) {
+        if self.watch.wants(&obj.kind, || obj.gk()) {
+            let mut object = obj.clone();
+            // The resourceVersion the write is about to get (`Store::put` follows every
+            // record but a removal's, which keeps the last one).
+            if verb != StepVerb::Removed {
+                object.meta.resource_version = self.store.resource_version() + 1;
+            }
+            self.watch.push(crate::watch::Tapped {
+                time: self.now,
+                verb,
+                object,
+            });
+        }
         self.steps.push(std::sync::Arc::new(Step {
             time: self.now,
             actor: self.actor,

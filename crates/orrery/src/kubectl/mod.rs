@@ -24,6 +24,7 @@ pub mod table;
 pub mod tabwriter;
 pub mod taint;
 pub mod wait;
+pub mod watch;
 
 use args::{flag, FlagSpec};
 
