@@ -235,6 +235,12 @@ fn default_object_except_service(sim: &Sim, obj: &mut Object) {
             if let Some(spec) = obj_mut(obj, &["spec"]) {
                 default_pod_spec(spec);
             }
+            // The API server's `podStrategy.PrepareForCreate`: a new pod's phase is
+            // Pending before any controller or kubelet writes its status (a watch's
+            // first row of a pod says `Pending`, not an empty STATUS).
+            if obj.get(&["status", "phase"]).is_null() {
+                obj.set(&["status", "phase"], json!("Pending"));
+            }
         }
         "StatefulSet.apps" => {
             // R3.1
