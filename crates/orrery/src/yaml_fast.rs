@@ -497,6 +497,9 @@ impl<'a> Reader<'a> {
         loop {
             // A run of characters up to a blank, a line end or the closing quote.
             let mut leading_blanks = false;
+            // `\` at the end of a line: the break below joins without a space, and is a
+            // line break like any other for where the scalar may go on (not in a key).
+            let mut escaped_break = false;
             loop {
                 match self.at(j) {
                     b' ' | b'\t' | b'\n' | 0 => break,
@@ -508,8 +511,10 @@ impl<'a> Reader<'a> {
                     b'\\' if !single => {
                         let c = match self.at(j + 1) {
                             b'\n' => {
-                                j += 2;
+                                // To the break, which the blanks below take.
+                                j += 1;
                                 leading_blanks = true;
+                                escaped_break = true;
                                 break;
                             }
                             b'\\' => '\\',
@@ -562,7 +567,9 @@ impl<'a> Reader<'a> {
                 }
                 let parent = lines?;
                 j += 1;
-                if leading_blanks {
+                if escaped_break {
+                    escaped_break = false;
+                } else if leading_blanks {
                     trailing += 1;
                 } else {
                     leading_blanks = true;

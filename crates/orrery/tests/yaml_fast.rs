@@ -192,6 +192,12 @@ const SNIPPETS: &[(bool, &str)] = &[
     ),
     (false, "a: \"multi\nline\"\n"),
     (false, "\"multi\n  key\": 1\n"),
+    // An escaped line break is a line break: not in a key (libyaml: "mapping values are
+    // not allowed in this context"), and the line after it indented as any other's
+    // (the manifest fuzzer's finding, session 18).
+    (false, "\"j\\\noin\": v\n"),
+    (false, "a:\n  b: \"j\\\noin\"\n"),
+    (false, "a: \"j\\\n---\noin\"\n"),
     (false, "a: [x,\n  y]\n"),
     (false, "a:\tb\n"),
     (false, "a: b\r\nc: d\r\n"),
