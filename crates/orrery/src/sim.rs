@@ -592,6 +592,10 @@ impl Sim {
         if admission::has_generation(&obj) {
             obj.meta.generation = 1;
         }
+        if obj.kind == "Job" && obj.api_version == "batch/v1" {
+            // The Job strategy's `PrepareForCreate` needs the UID (`generateSelector`).
+            controllers::job::generate_selector(self.version, &mut obj);
+        }
         let key = obj.key();
         self.record(StepVerb::Created, &obj);
         if obj.kind == "CustomResourceDefinition" {

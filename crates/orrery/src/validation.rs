@@ -129,7 +129,46 @@ pub fn validate(
         }
         "StatefulSet.apps" => errs.extend(statefulset(sim, obj, old)),
         "Deployment.apps" | "ReplicaSet.apps" => errs.extend(validate_replicated(sim, obj, old)),
+        "Job.batch" => errs.extend(job(obj)),
         _ => {}
+    }
+    errs
+}
+
+/// `ValidateJobSpec` (pkg/apis/batch/validation), the checks a learner meets: the pod
+/// template needs a container, and its restart policy must let a pod finish — the
+/// template's default, `Always`, is refused as not chosen: `Required value: valid
+/// values: "OnFailure", "Never"`.
+fn job(obj: &Object) -> Vec<FieldError> {
+    let mut errs = vec![];
+    // `ValidateNonnegativeField` (the message UNVERIFIED for ttlSecondsAfterFinished).
+    for field in [
+        "parallelism",
+        "completions",
+        "backoffLimit",
+        "ttlSecondsAfterFinished",
+    ] {
+        if let Some(n) = obj.i64_at(&["spec", field]).filter(|n| *n < 0) {
+            errs.push(FieldError::invalid_raw(
+                &format!("spec.{field}"),
+                &n.to_string(),
+                "must be greater than or equal to 0",
+            ));
+        }
+    }
+    errs.extend(containers_required(
+        obj,
+        &["spec", "template", "spec"],
+        "spec.template.spec.containers",
+    ));
+    let policy = obj
+        .str_at(&["spec", "template", "spec", "restartPolicy"])
+        .unwrap_or("");
+    if policy != "OnFailure" && policy != "Never" {
+        errs.push(FieldError::required(
+            "spec.template.spec.restartPolicy",
+            "valid values: \"OnFailure\", \"Never\"",
+        ));
     }
     errs
 }
