@@ -1520,7 +1520,14 @@ fn min_wake(a: Option<Millis>, b: Option<Millis>, now: Millis) -> Option<Millis>
     }
 }
 
-/// Pods linger after their last finalizer until the kubelet removes them.
+/// Pods on a node linger after their last finalizer until the kubelet removes them; a
+/// pod on no node has nothing to stop and goes with its last finalizer (a Job's pod
+/// deleted while Pending stayed Terminating for ever once the Job controller took its
+/// tracking finalizer off).
 fn is_graceful_kind(obj: &Object) -> bool {
-    obj.kind == "Pod" || obj.kind == "Namespace"
+    (obj.kind == "Pod"
+        && obj
+            .str_at(&["spec", "nodeName"])
+            .is_some_and(|n| !n.is_empty()))
+        || obj.kind == "Namespace"
 }

@@ -129,8 +129,37 @@ pub fn validate(
         }
         "StatefulSet.apps" => errs.extend(statefulset(sim, obj, old)),
         "Deployment.apps" | "ReplicaSet.apps" => errs.extend(validate_replicated(sim, obj, old)),
-        "Job.batch" => errs.extend(job(obj)),
+        "Job.batch" => {
+            errs.extend(job(obj));
+            if let Some(old) = old {
+                errs.extend(job_update(obj, old));
+            }
+        }
         _ => {}
+    }
+    errs
+}
+
+/// `ValidateJobSpecUpdate`: what a Job runs cannot change once it exists — its selector,
+/// completions (NonIndexed), completion mode and pod template (`ValidateImmutableField`).
+/// The scheduling fields a suspended Job that never started may change are not modelled.
+/// The value is rendered as JSON (UNVERIFIED: before 1.34 the API server prints Go's
+/// `%#v` of the internal type, a dump no learner reads to the end).
+fn job_update(obj: &Object, old: &Object) -> Vec<FieldError> {
+    let mut errs = vec![];
+    for field in ["selector", "completions", "completionMode", "template"] {
+        let (new_v, old_v) = (obj.get(&["spec", field]), old.get(&["spec", field]));
+        if !crate::api::object::values_equal(new_v, old_v) {
+            let shown = match new_v {
+                Value::String(s) => crate::errors::go_quote(s),
+                v => serde_json::to_string(v).unwrap_or_default(),
+            };
+            errs.push(FieldError::invalid_raw(
+                &format!("spec.{field}"),
+                &shown,
+                "field is immutable",
+            ));
+        }
     }
     errs
 }
