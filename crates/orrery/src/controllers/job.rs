@@ -282,6 +282,29 @@ fn backoff_record(pods: &[&Object]) -> (u32, Option<Millis>) {
     (failures, last)
 }
 
+/// `newBackoffRecord`: the record updated with the pods counted in this pass. No success:
+/// the failures add up, the last one's finish time kept. A success resets it; failures
+/// that finished after the last success count again.
+fn new_backoff_record(
+    old: Option<(u32, Millis)>,
+    succeeded: &[&Object],
+    failed: &[&Object],
+) -> Option<(u32, Millis)> {
+    let mut failed_at: Vec<Millis> = failed.iter().map(|p| finished_time(p)).collect();
+    failed_at.sort_unstable();
+    let last_success = succeeded.iter().map(|p| finished_time(p)).max();
+    match last_success {
+        None => match failed_at.last() {
+            None => old,
+            Some(&last) => Some((old.map_or(0, |o| o.0) + failed_at.len() as u32, last)),
+        },
+        Some(success) => {
+            let after: Vec<Millis> = failed_at.into_iter().filter(|t| *t > success).collect();
+            after.last().map(|&last| (after.len() as u32, last))
+        }
+    }
+}
+
 /// `pastBackoffLimitOnFailure`: with `restartPolicy: OnFailure`, the restarts of the
 /// running and pending pods' containers reach `backoffLimit` (exceed 0 when it is 0).
 fn past_backoff_limit_on_failure(job: &Object, pods: &[&Object], limit: i64) -> bool {
@@ -392,6 +415,15 @@ pub fn reconcile(sim: &Sim, out: &mut Out) {
     for job in sim.store.list_all("Job.batch") {
         sync_job(sim, job, out);
     }
+    // `removeBackoffRecord` of the Jobs that are gone.
+    for uid in sim.job_backoff.keys() {
+        if sim.store.by_uid(uid).is_none() {
+            out.push(Action::JobBackoff {
+                uid: uid.clone(),
+                record: None,
+            });
+        }
+    }
 }
 
 fn sync_job(sim: &Sim, job: &Object, out: &mut Out) {
@@ -402,6 +434,13 @@ fn sync_job(sim: &Sim, job: &Object, out: &mut Out) {
         // `cleanupPodFinalizers`: nothing of a finished Job keeps its pods.
         for p in pods.iter().filter(|p| has_finalizer(p)) {
             out.push(Action::Update(without_finalizer(p)));
+        }
+        // Its back-off record goes.
+        if sim.job_backoff.contains_key(&job.meta.uid) {
+            out.push(Action::JobBackoff {
+                uid: job.meta.uid.clone(),
+                record: None,
+            });
         }
         return;
     }
@@ -421,18 +460,35 @@ fn sync_job(sim: &Sim, job: &Object, out: &mut Out) {
     // Counting (see the module's comment).
     let counted_succeeded = status["succeeded"].as_i64().unwrap_or(0);
     let counted_failed = status["failed"].as_i64().unwrap_or(0);
+    let new_succeeded: Vec<&Object> = pods
+        .iter()
+        .copied()
+        .filter(|p| g.tracking && has_finalizer(p) && phase(p) == "Succeeded")
+        .collect();
+    let new_failed: Vec<&Object> = pods
+        .iter()
+        .copied()
+        .filter(|p| g.tracking && has_finalizer(p) && is_pod_failed(p))
+        .collect();
+    // The pod failure back-off: the controller's record, updated with the pods counted
+    // now (legacy tracking: from the finished pods still there).
+    let backoff = if g.tracking {
+        let old = sim.job_backoff.get(&job.meta.uid).copied();
+        let new = new_backoff_record(old, &new_succeeded, &new_failed);
+        if new != old {
+            out.push(Action::JobBackoff {
+                uid: job.meta.uid.clone(),
+                record: new,
+            });
+        }
+        new.map_or((0, None), |(n, t)| (n, Some(t)))
+    } else {
+        backoff_record(&pods)
+    };
     let (succeeded, mut failed) = if g.tracking {
-        let new_succeeded = pods
-            .iter()
-            .filter(|p| has_finalizer(p) && phase(p) == "Succeeded")
-            .count() as i64;
-        let new_failed = pods
-            .iter()
-            .filter(|p| has_finalizer(p) && is_pod_failed(p))
-            .count() as i64;
         (
-            counted_succeeded + new_succeeded,
-            counted_failed + new_failed,
+            counted_succeeded + new_succeeded.len() as i64,
+            counted_failed + new_failed.len() as i64,
         )
     } else {
         let present_failed = pods.iter().filter(|p| phase(p) == "Failed").count() as i64;
@@ -503,7 +559,7 @@ fn sync_job(sim: &Sim, job: &Object, out: &mut Out) {
                     let n = ((active - want) as usize).min(MAX_CREATE_DELETE);
                     deletes = super::replicaset::pods_to_delete(sim, &active_pods, &active_pods, n);
                 } else if want - active > 0 {
-                    let (failures, last) = backoff_record(&pods);
+                    let (failures, last) = backoff;
                     let remaining = last.map_or(0, |t| {
                         (t + pod_failure_backoff_ms(sim.version, failures) - now).max(0)
                     });
@@ -557,7 +613,13 @@ fn sync_job(sim: &Sim, job: &Object, out: &mut Out) {
     }
 
     // The pods' deletions and creations, with the events RealPodControl records.
+    // `deleteJobPods` (suspend, too many running) takes the tracking finalizer off first,
+    // so those pods are not counted; `deleteActivePods` (the Job failed) keeps it.
+    let failing = matches!(finish, Some(Finish::Failure { .. }));
     for p in &deletes {
+        if !failing && has_finalizer(p) {
+            out.push(Action::Update(without_finalizer(p)));
+        }
         out.push(Action::Delete {
             key: p.key(),
             grace_seconds: None,
@@ -589,7 +651,8 @@ fn sync_job(sim: &Sim, job: &Object, out: &mut Out) {
     // counted as failed.
     if g.tracking {
         for p in &pods {
-            if !has_finalizer(p) {
+            let taken_off = !failing && deletes.iter().any(|d| d.meta.uid == p.meta.uid);
+            if !has_finalizer(p) || taken_off {
                 continue;
             }
             let releasing =
@@ -821,5 +884,12 @@ mod tests {
         let d = pod("d", "Failed", 40);
         assert_eq!(backoff_record(&[&d, &a, &b, &c]), (2, Some(40_000)));
         assert_eq!(backoff_record(&[&b]), (0, None));
+        // The controller's record: failures add up across passes, a success resets it.
+        let one = new_backoff_record(None, &[], &[&a]);
+        assert_eq!(one, Some((1, 10_000)));
+        assert_eq!(new_backoff_record(one, &[], &[&c]), Some((2, 30_000)));
+        assert_eq!(new_backoff_record(one, &[], &[]), one);
+        assert_eq!(new_backoff_record(one, &[&b], &[]), None);
+        assert_eq!(new_backoff_record(one, &[&b], &[&a, &c]), Some((1, 30_000)));
     }
 }
