@@ -1,5 +1,6 @@
 //! Table columns (the API server's `printers.go`, R8.2) for the kinds the simulator only
-//! stores: ConfigMap, Secret, ServiceAccount, RBAC, CRDs and custom resources (with
+//! stores — and Job, which it runs (`controllers::job`): ConfigMap, Secret,
+//! ServiceAccount, RBAC, CRDs and custom resources (with
 //! their `additionalPrinterColumns`), PodSecurityPolicy (1.21), NetworkPolicy, Lease,
 //! webhook configurations, PodDisruptionBudget, DaemonSet, Job, CronJob,
 //! ReplicationController, CSIDriver, LimitRange, and Event (see `events`). Kinds without
