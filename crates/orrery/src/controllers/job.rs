@@ -560,13 +560,13 @@ fn sync_job(sim: &Sim, job: &Object, out: &mut Out) {
                     deletes = super::replicaset::pods_to_delete(sim, &active_pods, &active_pods, n);
                 } else if want - active > 0 {
                     let (failures, last) = backoff;
-                    let remaining = last.map_or(0, |t| {
-                        (t + pod_failure_backoff_ms(sim.version, failures) - now).max(0)
-                    });
-                    if remaining > 0 {
-                        // `enqueueSyncJobWithDelay` (at least the 1 s batch period), and
+                    let until = last.map(|t| t + pod_failure_backoff_ms(sim.version, failures));
+                    if let Some(until) = until.filter(|u| *u > now) {
+                        // `enqueueSyncJobWithDelay`: a sync when the back-off ends (the
+                        // 1 s batch period it is at least is not modelled: a wake-up that
+                        // depended on the pass's own instant would not be one), and
                         // manageJob returns 0 active, as upstream does.
-                        out.wake_at(now + remaining.max(1_000));
+                        out.wake_at(until);
                         active = 0;
                     } else {
                         creates = ((want - active) as usize).min(MAX_CREATE_DELETE);
