@@ -34,6 +34,7 @@ pub fn has_generation(obj: &Object) -> bool {
             | "StatefulSet.apps"
             | "ReplicaSet.apps"
             | "DaemonSet.apps"
+            | "Job.batch"
             | "Ingress.networking.k8s.io"
     )
 }
@@ -325,6 +326,7 @@ fn default_object_except_service(sim: &Sim, obj: &mut Object) {
                 }
             }
         }
+        "Job.batch" => crate::controllers::job::default_job(sim.version, obj),
         "ReplicaSet.apps" => {
             if let Some(spec) = obj_mut(obj, &["spec"]) {
                 set_default!(spec, "replicas", json!(1));

@@ -159,6 +159,15 @@ pub fn model_for(image: &str, command: &[String], declared_ports: &[i64]) -> App
             m.stop_ms = None;
             m.ports = vec![8080];
         }
+        // An interpreter's image given a script runs it to the end, as a shell does: the
+        // Job documentation's `perl -Mbignum=bpi -wle 'print bpi(2000)'` completes
+        // (what the script prints is not simulated; only a shell's `echo`s are).
+        "perl" | "python" | "ruby" if !script.is_empty() => {
+            m.kind = AppKind::Shell;
+            m.warmup_ms = 0;
+            m.stop_ms = Some(0);
+            m.exits = shell_exit(&script);
+        }
         "busybox" | "alpine" | "ubuntu" | "debian" | "bitnami-shell" | "os-shell" | "curl"
         | "netshoot" | "dnsutils" => {
             m.kind = AppKind::Shell;
@@ -888,6 +897,12 @@ mod tests {
             model_for("busybox", &["sleep".into(), "infinity".into()], &[]).exits,
             None
         );
+        // The Job documentation's pi: an interpreter running a script ends with it.
+        let pi: Vec<String> = ["perl", "-Mbignum=bpi", "-wle", "print bpi(2000)"]
+            .map(String::from)
+            .to_vec();
+        assert_eq!(model_for("perl:5.34.0", &pi, &[]).exits, Some((500, 0)));
+        assert_eq!(model_for("perl:5.34.0", &[], &[]).exits, None);
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub fn check(sim: &Sim) -> Result<(), String> {
     kubelet_state_matches_pods(sim)?;
     no_orphans_after_settle(sim)?;
     statefulset_pods_are_valid_ordinals(sim)?;
+    jobs_within_parallelism(sim)?;
     crate::controllers::persistentvolume::check_invariants(sim)?;
     crate::controllers::endpointslice::check_invariants(sim)?;
     Ok(())
@@ -113,6 +114,32 @@ fn statefulset_pods_are_valid_ordinals(sim: &Sim) -> Result<(), String> {
     Ok(())
 }
 
+/// A Job never runs more than `parallelism` pods, and a finished one runs none (its
+/// active pods are deleted before it is marked Failed).
+fn jobs_within_parallelism(sim: &Sim) -> Result<(), String> {
+    for job in sim.store.list_all("Job.batch") {
+        let active = sim
+            .store
+            .owned_by(&job.meta.uid)
+            .filter(|p| p.kind == "Pod" && crate::controllers::replicaset::is_pod_active(p))
+            .count() as i64;
+        let parallelism = job.i64_at(&["spec", "parallelism"]).unwrap_or(1);
+        if active > parallelism {
+            return Err(format!(
+                "Job {} runs {active} pods, parallelism {parallelism}",
+                job.meta.name
+            ));
+        }
+        if crate::controllers::job::is_finished(job) && active > 0 {
+            return Err(format!(
+                "Job {} is finished but runs {active} pods",
+                job.meta.name
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Whether every workload reached its spec: the bound the property test checks after
 /// ten quiet minutes. Workloads whose image cannot be pulled are exempt (they never
 /// become Ready, as on a real cluster).
@@ -156,6 +183,29 @@ pub fn converged(sim: &Sim) -> Result<(), String> {
                 d.meta.name,
                 pods.len()
             ));
+        }
+    }
+    // A Job whose containers end (succeeding or failing) has finished: Complete, or
+    // Failed by its back-off limit (deleted pods count as failures) or its deadline.
+    for j in sim.store.list_all("Job.batch") {
+        let ends = j
+            .get(&["spec", "template", "spec", "containers"])
+            .as_array()
+            .is_some_and(|cs| {
+                cs.iter().all(|c| {
+                    let cmd: Vec<String> = ["command", "args"]
+                        .iter()
+                        .filter_map(|k| c.get(*k).and_then(|v| v.as_array()))
+                        .flatten()
+                        .filter_map(|x| x.as_str().map(str::to_string))
+                        .collect();
+                    let m = crate::apps::model_for(c["image"].as_str().unwrap_or(""), &cmd, &[]);
+                    !m.pull_fails && m.exits.is_some()
+                })
+            });
+        let deadline = j.i64_at(&["spec", "activeDeadlineSeconds"]).is_some();
+        if (ends || deadline) && !crate::controllers::job::is_finished(j) {
+            return Err(format!("Job {} has not finished", j.meta.name));
         }
     }
     for s in sim.store.list_all("StatefulSet.apps") {

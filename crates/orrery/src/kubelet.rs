@@ -59,11 +59,13 @@ pub enum CState {
         since: Millis,
     },
     /// Exited; `restart_at` when the restart policy brings it back (CrashLoopBackOff).
+    /// `started`: when the instance that exited had started (its `startedAt`).
     Terminated {
         reason: String,
         exit_code: i32,
         at: Millis,
         restart_at: Option<Millis>,
+        started: Option<Millis>,
     },
 }
 
@@ -409,7 +411,12 @@ fn sync_pod(sim: &Sim, pod: &Object, out: &mut Out) {
                 } else {
                     137
                 };
+                let started = match c.state {
+                    CState::Running { since } => Some(since),
+                    _ => None,
+                };
                 c.state = CState::Terminated {
+                    started,
                     reason: if code == 0 {
                         "Completed".into()
                     } else {
@@ -789,7 +796,14 @@ fn terminate(
     } else {
         None
     };
-    if let CState::Running { since } = c.state {
+    // `lastState` is the instance before the current one: a container that exits for
+    // good keeps it as it was (none, or the last crash before an OnFailure success), and
+    // its own exit is its `state` (with `startedAt`), as the kubelet reports it.
+    let started = match c.state {
+        CState::Running { since } => Some(since),
+        _ => None,
+    };
+    if let (Some(since), true) = (started, restart_at.is_some()) {
         c.last_terminated = Some((reason.into(), code, since, now));
     }
     c.state = CState::Terminated {
@@ -797,6 +811,7 @@ fn terminate(
         exit_code: code,
         at: now,
         restart_at,
+        started,
     };
 }
 
@@ -1003,9 +1018,12 @@ fn state_json(c: &ContainerRuntime) -> Value {
             exit_code,
             at,
             restart_at,
+            started,
         } => {
             if restart_at.is_some() && !c.init && c.restarts > 1 {
                 json!({"waiting": {"reason": "CrashLoopBackOff", "message": format!("back-off {}s restarting failed container={}", backoff_ms(c.restarts - 1) / 1000, c.name)}})
+            } else if let Some(started) = started {
+                json!({"terminated": {"reason": reason, "exitCode": exit_code, "startedAt": rfc3339(*started), "finishedAt": rfc3339(*at)}})
             } else {
                 json!({"terminated": {"reason": reason, "exitCode": exit_code, "finishedAt": rfc3339(*at)}})
             }

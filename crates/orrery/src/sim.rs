@@ -46,6 +46,13 @@ pub enum Action {
     /// An external provisioner started provisioning a volume for the claim with this
     /// UID (see `Sim::provisioning`).
     ProvisioningStarted(String),
+    /// The Job controller's pod failure back-off record of a Job (by UID): consecutive
+    /// failures since the last success and when the last of them finished; `None`
+    /// forgets it (see `controllers::job`).
+    JobBackoff {
+        uid: String,
+        record: Option<(u32, Millis)>,
+    },
     /// A Kubernetes Event about an object.
     Event(EventSpec),
 }
@@ -272,6 +279,10 @@ pub struct Sim {
     /// refused: owner UID → (time of the last refusal, refusals so far). Read by the
     /// replicaset controller to back off (`failed_create_retry`).
     pub create_failures: BTreeMap<String, (Millis, u32)>,
+    /// The Job controller's `backoffStore`: per Job UID, the failures since its last
+    /// success and when the last one finished. Kept in memory as upstream keeps it: the
+    /// failed pods it counts may be gone (a deleted pod is a failure).
+    pub job_backoff: BTreeMap<String, (u32, Millis)>,
     /// The actions buffer of the last controller pass, emptied and handed to the next
     /// one: a pass over 1,000 pods returns thousands of actions, and allocating and
     /// freeing that buffer for every pass was a measurable part of a busy instant.
@@ -435,6 +446,7 @@ impl Sim {
             kubelet_due: BTreeSet::new(),
             verify_skips: false,
             create_failures: BTreeMap::new(),
+            job_backoff: BTreeMap::new(),
             spare_actions: Vec::new(),
             rounds: 0,
             pending: None,
@@ -595,6 +607,10 @@ impl Sim {
         obj.meta.deletion_ms = None;
         if admission::has_generation(&obj) {
             obj.meta.generation = 1;
+        }
+        if obj.kind == "Job" && obj.api_version == "batch/v1" {
+            // The Job strategy's `PrepareForCreate` needs the UID (`generateSelector`).
+            controllers::job::generate_selector(self.version, &mut obj);
         }
         let key = obj.key();
         self.record(StepVerb::Created, &obj);
@@ -1316,6 +1332,15 @@ impl Sim {
                 self.provisioning.entry(uid).or_insert(self.now);
                 false
             }
+            Action::JobBackoff { uid, record } => {
+                let changed = match record {
+                    Some(r) => self.job_backoff.insert(uid, r) != Some(r),
+                    None => self.job_backoff.remove(&uid).is_some(),
+                };
+                // Only the Job controller reads it, and only with the Jobs and pods
+                // whose changes came with it.
+                changed
+            }
             Action::Event(mut e) => {
                 // An event about a generated name (`Created pod: …`) names what the
                 // preceding Create made, and is dropped if that create failed.
@@ -1533,7 +1558,14 @@ fn min_wake(a: Option<Millis>, b: Option<Millis>, now: Millis) -> Option<Millis>
     }
 }
 
-/// Pods linger after their last finalizer until the kubelet removes them.
+/// Pods on a node linger after their last finalizer until the kubelet removes them; a
+/// pod on no node has nothing to stop and goes with its last finalizer (a Job's pod
+/// deleted while Pending stayed Terminating for ever once the Job controller took its
+/// tracking finalizer off).
 fn is_graceful_kind(obj: &Object) -> bool {
-    obj.kind == "Pod" || obj.kind == "Namespace"
+    (obj.kind == "Pod"
+        && obj
+            .str_at(&["spec", "nodeName"])
+            .is_some_and(|n| !n.is_empty()))
+        || obj.kind == "Namespace"
 }

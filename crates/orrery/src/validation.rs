@@ -129,7 +129,75 @@ pub fn validate(
         }
         "StatefulSet.apps" => errs.extend(statefulset(sim, obj, old)),
         "Deployment.apps" | "ReplicaSet.apps" => errs.extend(validate_replicated(sim, obj, old)),
+        "Job.batch" => {
+            errs.extend(job(obj));
+            if let Some(old) = old {
+                errs.extend(job_update(obj, old));
+            }
+        }
         _ => {}
+    }
+    errs
+}
+
+/// `ValidateJobSpecUpdate`: what a Job runs cannot change once it exists — its selector,
+/// completions (NonIndexed), completion mode and pod template (`ValidateImmutableField`).
+/// The scheduling fields a suspended Job that never started may change are not modelled.
+/// The value is rendered as JSON (UNVERIFIED: before 1.34 the API server prints Go's
+/// `%#v` of the internal type, a dump no learner reads to the end).
+fn job_update(obj: &Object, old: &Object) -> Vec<FieldError> {
+    let mut errs = vec![];
+    for field in ["selector", "completions", "completionMode", "template"] {
+        let (new_v, old_v) = (obj.get(&["spec", field]), old.get(&["spec", field]));
+        if !crate::api::object::values_equal(new_v, old_v) {
+            let shown = match new_v {
+                Value::String(s) => crate::errors::go_quote(s),
+                v => serde_json::to_string(v).unwrap_or_default(),
+            };
+            errs.push(FieldError::invalid_raw(
+                &format!("spec.{field}"),
+                &shown,
+                "field is immutable",
+            ));
+        }
+    }
+    errs
+}
+
+/// `ValidateJobSpec` (pkg/apis/batch/validation), the checks a learner meets: the pod
+/// template needs a container, and its restart policy must let a pod finish — the
+/// template's default, `Always`, is refused as not chosen: `Required value: valid
+/// values: "OnFailure", "Never"`.
+fn job(obj: &Object) -> Vec<FieldError> {
+    let mut errs = vec![];
+    // `ValidateNonnegativeField` (the message UNVERIFIED for ttlSecondsAfterFinished).
+    for field in [
+        "parallelism",
+        "completions",
+        "backoffLimit",
+        "ttlSecondsAfterFinished",
+    ] {
+        if let Some(n) = obj.i64_at(&["spec", field]).filter(|n| *n < 0) {
+            errs.push(FieldError::invalid_raw(
+                &format!("spec.{field}"),
+                &n.to_string(),
+                "must be greater than or equal to 0",
+            ));
+        }
+    }
+    errs.extend(containers_required(
+        obj,
+        &["spec", "template", "spec"],
+        "spec.template.spec.containers",
+    ));
+    let policy = obj
+        .str_at(&["spec", "template", "spec", "restartPolicy"])
+        .unwrap_or("");
+    if policy != "OnFailure" && policy != "Never" {
+        errs.push(FieldError::required(
+            "spec.template.spec.restartPolicy",
+            "valid values: \"OnFailure\", \"Never\"",
+        ));
     }
     errs
 }

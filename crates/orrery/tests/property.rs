@@ -1,6 +1,6 @@
 //! Property test: many seeds × random command sequences (apply, delete pod, scale, set
 //! image, sleep, delete workloads, write in a pod, a one-shot `kubectl run -i --rm`, taint
-//! the node). After every command the invariants hold
+//! the node, run a Job). After every command the invariants hold
 //! (`orrery::invariants::check`); at the end the cluster converges within a bound; and
 //! each seed runs twice to prove the history is byte-identical. A failure prints its
 //! seed and the commands so far, ready to paste into a transcript.
@@ -53,6 +53,31 @@ fn statefulset(rng: &mut Rng, name: &str, claims: bool) -> String {
     )
 }
 
+/// A Job whose pods succeed, fail, take a while or never end, restarted in place or
+/// replaced, sometimes with a deadline or a time to live.
+fn job(rng: &mut Rng, name: &str) -> String {
+    let (image, cmd) = [
+        ("busybox:1.36", "[\"sh\", \"-c\", \"echo done\"]"),
+        ("busybox:1.36", "[\"sh\", \"-c\", \"exit 1\"]"),
+        ("busybox:1.36", "[\"sh\", \"-c\", \"sleep 20\"]"),
+        ("nginx:1.14.2", "[]"),
+    ][rng.below(4) as usize];
+    let policy = ["Never", "OnFailure"][rng.below(2) as usize];
+    let mut extra = String::new();
+    if rng.below(3) == 0 {
+        extra.push_str(&format!("\n  activeDeadlineSeconds: {}", 5 + rng.below(60)));
+    }
+    if rng.below(3) == 0 {
+        extra.push_str(&format!("\n  ttlSecondsAfterFinished: {}", rng.below(30)));
+    }
+    format!(
+        "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: {name}\nspec:\n  completions: {}\n  parallelism: {}\n  backoffLimit: {}{extra}\n  template:\n    spec:\n      restartPolicy: {policy}\n      containers:\n      - name: main\n        image: {image}\n        command: {cmd}\n",
+        1 + rng.below(3),
+        1 + rng.below(3),
+        rng.below(4),
+    )
+}
+
 fn service(name: &str) -> String {
     format!("apiVersion: v1\nkind: Service\nmetadata:\n  name: {name}\nspec:\n  clusterIP: None\n  selector:\n    app: {name}\n  ports:\n  - port: 80\n")
 }
@@ -65,7 +90,7 @@ fn random_command(rng: &mut Rng, s: &Session) -> (String, Option<String>) {
         .list("Pod", "default")
         .map(|p| p.meta.name.clone())
         .collect();
-    match rng.below(12) {
+    match rng.below(14) {
         0 | 1 => {
             let name = ["web", "api"][rng.below(2) as usize];
             (
@@ -159,6 +184,25 @@ fn random_command(rng: &mut Rng, s: &Session) -> (String, Option<String>) {
             ][rng.below(4) as usize];
             (format!("kubectl taint nodes minikube {change}"), None)
         }
+        // A Job, from a manifest or `kubectl create job`, or one deleted (its pods go
+        // with it).
+        11 => match rng.below(3) {
+            0 => {
+                let name = ["batch", "once"][rng.below(2) as usize];
+                ("kubectl apply -f - <<EOF".into(), Some(job(rng, name)))
+            }
+            1 => (
+                "kubectl create job quick --image=busybox:1.36 -- sh -c 'echo hi'".into(),
+                None,
+            ),
+            _ => (
+                format!(
+                    "kubectl delete job {}",
+                    ["batch", "once", "quick"][rng.below(3) as usize]
+                ),
+                None,
+            ),
+        },
         _ => (format!("sleep {}s", 1 + rng.below(40)), None),
     }
 }

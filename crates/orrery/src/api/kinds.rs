@@ -154,7 +154,7 @@ const BUILTINS: &[Builtin] = &[
     Builtin { group: "apps", versions: &["v1"], kind: "StatefulSet", plural: "statefulsets", short: &["sts"], namespaced: true, in_all: true, simulated: true, minors: ALWAYS },
     Builtin { group: "apps", versions: &["v1"], kind: "DaemonSet", plural: "daemonsets", short: &["ds"], namespaced: true, in_all: true, simulated: false, minors: ALWAYS },
     Builtin { group: "apps", versions: &["v1"], kind: "ControllerRevision", plural: "controllerrevisions", short: &[], namespaced: true, in_all: false, simulated: true, minors: ALWAYS },
-    Builtin { group: "batch", versions: &["v1"], kind: "Job", plural: "jobs", short: &[], namespaced: true, in_all: true, simulated: false, minors: ALWAYS },
+    Builtin { group: "batch", versions: &["v1"], kind: "Job", plural: "jobs", short: &[], namespaced: true, in_all: true, simulated: true, minors: ALWAYS },
     Builtin { group: "batch", versions: &["v1", "v1beta1"], kind: "CronJob", plural: "cronjobs", short: &["cj"], namespaced: true, in_all: true, simulated: false, minors: ALWAYS },
     Builtin { group: "autoscaling", versions: &["v2", "v1"], kind: "HorizontalPodAutoscaler", plural: "horizontalpodautoscalers", short: &["hpa"], namespaced: true, in_all: true, simulated: false, minors: ALWAYS },
     Builtin { group: "policy", versions: &["v1", "v1beta1"], kind: "PodDisruptionBudget", plural: "poddisruptionbudgets", short: &["pdb"], namespaced: true, in_all: false, simulated: false, minors: ALWAYS },

@@ -8,6 +8,8 @@
 //! 3. deployment — ReplicaSets for a Deployment (R4);
 //! 4. replicaset — pods for a ReplicaSet (R4.4, R4.6);
 //! 5. statefulset — claims and pods by ordinal (R3);
+//!    then the job controller — pods for a Job until it completes or fails — and the
+//!    TTL-after-finished controller, which deletes finished Jobs whose time is up;
 //! 6. persistentvolume — binding, provisioning, reclaim (R5);
 //!    then the external provisioners (minikube-hostpath, csi-hostpath) create volumes;
 //! 7. scheduler — binds pending pods to the node;
@@ -25,6 +27,7 @@ pub mod deployment;
 pub mod endpointslice;
 pub mod garbagecollector;
 pub mod ingress;
+pub mod job;
 pub mod namespace;
 pub mod persistentvolume;
 pub mod replicaset;
@@ -43,6 +46,8 @@ pub const ORDER: &[(&str, Controller)] = &[
     ("deployment-controller", deployment::reconcile),
     ("replicaset-controller", replicaset::reconcile),
     ("statefulset-controller", statefulset::reconcile),
+    ("job-controller", job::reconcile),
+    ("ttl-after-finished-controller", job::ttl_reconcile),
     ("persistentvolume-controller", persistentvolume::reconcile),
     (
         "k8s.io/minikube-hostpath_minikube",
@@ -68,6 +73,8 @@ pub const SLICED: &[Option<SlicedController>] = &[
     None,
     None,
     Some(replicaset::reconcile_sliced),
+    None,
+    None,
     None,
     None,
     None,
@@ -204,6 +211,22 @@ pub const WATCHES: &[Watch] = &[
     },
     // statefulset, the volume controllers and the scheduler read many kinds.
     ALL,
+    // job: its Jobs and their pods (their status: phases, readiness, restarts).
+    Watch {
+        kinds: Some(&["Job.batch", "Pod"]),
+        runtime: false,
+        images: false,
+        events: false,
+        departures: false,
+    },
+    // ttl-after-finished: the Jobs' conditions.
+    Watch {
+        kinds: Some(&["Job.batch"]),
+        runtime: false,
+        images: false,
+        events: false,
+        departures: false,
+    },
     ALL,
     ALL,
     ALL,
@@ -284,3 +307,5 @@ pub(crate) fn add_matching(
         }
     }
 }
+
+const _: () = assert!(WATCHES.len() == ORDER.len());

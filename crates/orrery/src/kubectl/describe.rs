@@ -211,6 +211,7 @@ pub fn describe_object(sim: &Sim, obj: &Object, show_events: bool) -> String {
         "StatefulSet.apps" => statefulset(sim, obj, &mut w),
         "Deployment.apps" => deployment(sim, obj, &mut w),
         "ReplicaSet.apps" => replicaset(sim, obj, &mut w),
+        "Job.batch" => job(obj, &mut w),
         "ConfigMap" => configmap(obj, &mut w),
         "Secret" => secret(obj, &mut w),
         "Namespace" => namespace(obj, &mut w),
@@ -1401,6 +1402,85 @@ fn replicaset(sim: &Sim, rs: &Object, w: &mut W) {
     w.line(0, "Pods Status:\t", &*(pod_status_counts(sim, rs)));
     pod_template(w, &spec["template"]);
     conditions_with_reason(w, arr(rs.status(), "conditions"));
+}
+
+/// kubectl's `describeJob`: each spec line only when its field is set (a 1.21 Job has no
+/// completion mode or suspend), the times from the status, the pod counts of the status
+/// (with Ready once the API has `status.ready`, 1.24), the pod template. No conditions.
+fn job(j: &Object, w: &mut W) {
+    let spec = j.spec();
+    let st = j.status();
+    w.line(0, "Name:\t", &j.meta.name);
+    w.line(0, "Namespace:\t", &j.meta.namespace);
+    w.line(0, "Selector:\t", &selector_string(&spec["selector"]));
+    labels_multiline(w, "", "Labels", &j.meta.labels);
+    annotations_multiline(w, "Annotations", &j.meta.annotations);
+    if let Some(c) = controlled_by(j) {
+        w.line(0, "Controlled By:\t", &c);
+    }
+    if let Some(p) = spec["parallelism"].as_i64() {
+        w.f(0, format_args!("Parallelism:\t{p}\n"));
+    }
+    match spec["completions"].as_i64() {
+        Some(c) => w.f(0, format_args!("Completions:\t{c}\n")),
+        None => w.w(0, "Completions:\t<unset>\n"),
+    }
+    if let Some(m) = spec["completionMode"].as_str() {
+        w.f(0, format_args!("Completion Mode:\t{m}\n"));
+    }
+    if let Some(b) = spec["suspend"].as_bool() {
+        w.f(0, format_args!("Suspend:\t{b}\n"));
+    }
+    if let Some(b) = spec["backoffLimit"].as_i64() {
+        w.f(0, format_args!("Backoff Limit:\t{b}\n"));
+    }
+    if let Some(t) = spec["ttlSecondsAfterFinished"].as_i64() {
+        w.f(0, format_args!("TTL Seconds After Finished:\t{t}\n"));
+    }
+    let start = st["startTime"].as_str().and_then(parse_rfc3339);
+    let done = st["completionTime"].as_str().and_then(parse_rfc3339);
+    if let Some(t) = start {
+        w.line(0, "Start Time:\t", &rfc1123z(t));
+    }
+    if let Some(t) = done {
+        w.line(0, "Completed At:\t", &rfc1123z(t));
+    }
+    if let (Some(a), Some(b)) = (start, done) {
+        w.line(0, "Duration:\t", &human_duration(b - a));
+    }
+    if let Some(a) = spec["activeDeadlineSeconds"].as_i64() {
+        w.f(0, format_args!("Active Deadline Seconds:\t{a}s\n"));
+    }
+    let n = |k: &str| st[k].as_i64().unwrap_or(0);
+    match st["ready"].as_i64() {
+        Some(r) => w.f(
+            0,
+            format_args!(
+                "Pods Statuses:\t{} Active ({r} Ready) / {} Succeeded / {} Failed\n",
+                n("active"),
+                n("succeeded"),
+                n("failed")
+            ),
+        ),
+        None => w.f(
+            0,
+            format_args!(
+                "Pods Statuses:\t{} Active / {} Succeeded / {} Failed\n",
+                n("active"),
+                n("succeeded"),
+                n("failed")
+            ),
+        ),
+    }
+    if spec["completionMode"] == "Indexed" {
+        let idx = st["completedIndexes"].as_str().unwrap_or("");
+        w.line(
+            0,
+            "Completed Indexes:\t",
+            if idx.is_empty() { "<none>" } else { idx },
+        );
+    }
+    pod_template(w, &spec["template"]);
 }
 
 // ----- configuration ------------------------------------------------------------------

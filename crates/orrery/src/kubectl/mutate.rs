@@ -773,6 +773,7 @@ fn create_imperative(s: &mut Session, what: &str, words: &[String]) -> Output {
                     flag("default-backend", None, true),
                     flag("annotation", None, true),
                     flag("save-config", None, false),
+                    flag("from", None, true),
                 ]
             },
         ),
@@ -780,6 +781,10 @@ fn create_imperative(s: &mut Session, what: &str, words: &[String]) -> Output {
         Ok(a) => a,
         Err(e) => return flag_error("create", &e),
     };
+    // `--from` is `create job`'s alone (`create secret generic` has `--from-file`).
+    if a.has("from") && what != "job" {
+        return flag_error("create", "unknown flag: --from");
+    }
     // `kubectl create secret generic NAME`: the word after `secret` is its type (cobra's
     // `DefaultSubCommandRun` without one: the help, or an unknown command).
     let mut a = a;
@@ -852,6 +857,10 @@ fn create_imperative(s: &mut Session, what: &str, words: &[String]) -> Output {
                 "spec": {"replicas": replicas, "selector": {"matchLabels": {"app": name}},
                          "template": {"metadata": {"labels": {"app": name}}, "spec": {"containers": [c]}}}})
         }
+        "job" => match job_built(&s.sim, &a, &name, &ns) {
+            Ok(v) => v,
+            Err(o) => return o,
+        },
         "secret" | "configmap" | "cm" => {
             let mut data = serde_json::Map::new();
             for lit in a.all("from-literal") {
@@ -888,6 +897,85 @@ fn create_imperative(s: &mut Session, what: &str, words: &[String]) -> Output {
         other => return Output::err(format!("error: \"kubectl create {other}\" is not simulated; write a manifest and use kubectl create -f\n"), 1),
     };
     send_built(s, v, what, &sending)
+}
+
+/// `kubectl create job NAME --image=IMAGE [-- COMMAND ARGS…]` or `--from=cronjob/NAME`
+/// (kubectl `create_job.go`): `Validate`'s two refusals, then the Job `createJob` builds
+/// — one container named after the Job, the words after `--` its `command`, `restartPolicy:
+/// Never` — or the one `createJobFromCronJob` builds from the stored CronJob's
+/// `jobTemplate`: its spec, labels and annotations, `cronjob.kubernetes.io/instantiate:
+/// manual`, and the CronJob as controller owner (without `blockOwnerDeletion`).
+fn job_built(sim: &crate::sim::Sim, a: &Args, name: &str, ns: &str) -> Result<Value, Output> {
+    let image = a.get("image").unwrap_or_default();
+    let from = a.get("from").unwrap_or_default();
+    if image.is_empty() == from.is_empty() {
+        return Err(Output::err(
+            "error: either --image or --from must be specified\n",
+            1,
+        ));
+    }
+    if !a.after_dashes.is_empty() && !from.is_empty() {
+        return Err(Output::err("error: cannot specify --from and command\n", 1));
+    }
+    if !image.is_empty() {
+        let mut c = serde_json::json!({"name": name, "image": image});
+        if !a.after_dashes.is_empty() {
+            c["command"] = serde_json::json!(a.after_dashes);
+        }
+        return Ok(serde_json::json!({"apiVersion": "batch/v1", "kind": "Job",
+            "metadata": {"name": name, "namespace": ns},
+            "spec": {"template": {"spec": {"containers": [c], "restartPolicy": "Never"}}}}));
+    }
+    // The builder's `ResourceTypeOrNameArgs(false, from)`: TYPE/NAME of any kind.
+    let (kind, cj_name) = from.split_once('/').unwrap_or((from, ""));
+    let Some(rt) = sim.discovery.resolve(kind) else {
+        return Err(Output::err(
+            format!("error: the server doesn't have a resource type \"{kind}\"\n"),
+            1,
+        ));
+    };
+    let Some(obj) = sim.store.find(&rt.gk(), ns, cj_name) else {
+        return Err(Output::err(
+            format!(
+                "Error from server (NotFound): {} \"{cj_name}\" not found\n",
+                rt.qualified_plural()
+            ),
+            1,
+        ));
+    };
+    if obj.gk() != "CronJob.batch" {
+        // `fmt.Errorf("unknown object type %T", obj)` of the typed object: Go names its
+        // package by the last element of its path (`k8s.io/api/apps/v1` → `v1`).
+        let version = obj.api_version.rsplit('/').next().unwrap_or("v1");
+        return Err(Output::err(
+            format!("error: unknown object type *{version}.{}\n", obj.kind),
+            1,
+        ));
+    }
+    let template = obj.get(&["spec", "jobTemplate"]);
+    let mut annotations = serde_json::Map::new();
+    annotations.insert(
+        "cronjob.kubernetes.io/instantiate".into(),
+        Value::String("manual".into()),
+    );
+    if let Some(m) = template["metadata"]["annotations"].as_object() {
+        annotations.extend(m.clone());
+    }
+    let mut meta = serde_json::json!({"name": name, "namespace": ns,
+        "annotations": annotations,
+        "ownerReferences": [{"apiVersion": "batch/v1", "kind": "CronJob",
+            "name": obj.meta.name, "uid": obj.meta.uid, "controller": true}]});
+    if let Some(l) = template["metadata"]["labels"]
+        .as_object()
+        .filter(|l| !l.is_empty())
+    {
+        meta["labels"] = Value::Object(l.clone());
+    }
+    let spec = template
+        .get("spec")
+        .cloned()
+        .unwrap_or_else(|| serde_json::json!({}));
+    Ok(serde_json::json!({"apiVersion": "batch/v1", "kind": "Job", "metadata": meta, "spec": spec}))
 }
 
 /// What `kubectl create secret` prints without its subcommand (to standard error).
@@ -1401,6 +1489,23 @@ fn client_dry_run_doc(sim: &crate::sim::Sim, mut v: Value, what: &str, explicit_
         }
         "namespace" | "ns" => {
             v["spec"] = serde_json::json!({});
+            v["status"] = serde_json::json!({});
+        }
+        "job" => {
+            let tm = &mut v["spec"]["template"]["metadata"];
+            if tm.is_null() {
+                *tm = serde_json::json!({});
+            }
+            if stamp_null {
+                tm["creationTimestamp"] = Value::Null;
+            }
+            if let Some(cs) = v["spec"]["template"]["spec"]["containers"].as_array_mut() {
+                for c in cs {
+                    if c["resources"].is_null() {
+                        c["resources"] = serde_json::json!({});
+                    }
+                }
+            }
             v["status"] = serde_json::json!({});
         }
         // `kubectl run`'s pod and the service of `--expose` (kubectl/run_pod.rs).

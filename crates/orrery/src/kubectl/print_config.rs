@@ -1,5 +1,6 @@
 //! Table columns (the API server's `printers.go`, R8.2) for the kinds the simulator only
-//! stores: ConfigMap, Secret, ServiceAccount, RBAC, CRDs and custom resources (with
+//! stores — and Job, which it runs (`controllers::job`): ConfigMap, Secret,
+//! ServiceAccount, RBAC, CRDs and custom resources (with
 //! their `additionalPrinterColumns`), PodSecurityPolicy (1.21), NetworkPolicy, Lease,
 //! webhook configurations, PodDisruptionBudget, DaemonSet, Job, CronJob,
 //! ReplicationController, CSIDriver, LimitRange, and Event (see `events`). Kinds without
@@ -291,11 +292,23 @@ pub fn row(sim: &Sim, obj: &Object, wide: bool) -> Option<Vec<String>> {
                     }
                 }
             };
+            // printJob: the time from start to completion, or to now while it runs.
+            let start = obj
+                .str_at(&["status", "startTime"])
+                .and_then(crate::time::parse_rfc3339);
+            let end = obj
+                .str_at(&["status", "completionTime"])
+                .and_then(crate::time::parse_rfc3339);
+            let duration = match (start, end) {
+                (None, _) => String::new(),
+                (Some(s), None) => crate::time::human_duration(sim.now - s),
+                (Some(s), Some(e)) => crate::time::human_duration(e - s),
+            };
             let mut r = vec![name];
             if sim.version.at_least(28) {
                 r.push(job_status(obj));
             }
-            r.extend([comp, String::new(), age]);
+            r.extend([comp, duration, age]);
             r
         }
         "CronJob.batch" => {
@@ -420,12 +433,18 @@ fn job_status(obj: &Object) -> String {
             .iter()
             .any(|c| c["type"] == t && c["status"] == "True")
     };
+    // printJob's order (the Terminating and FailureTarget cases are the newest printer's;
+    // their first release UNVERIFIED, shown from 1.28 with the column).
     if has("Complete") {
         "Complete".into()
     } else if has("Failed") {
         "Failed".into()
-    } else if obj.get(&["spec", "suspend"]).as_bool() == Some(true) {
+    } else if obj.is_deleting() {
+        "Terminating".into()
+    } else if has("Suspended") {
         "Suspended".into()
+    } else if has("FailureTarget") {
+        "FailureTarget".into()
     } else {
         "Running".into()
     }
