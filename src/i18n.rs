@@ -324,6 +324,10 @@ strings! {
     WhyBoundTo: "It is bound to volume {0}{1}." => "볼륨 {0}{1}에 바인딩되어 있습니다.";
     WhyLastEvent: " The last event says: {0}" => " 마지막 이벤트: {0}";
     WhyNotBound: "It is {0}, not bound to a volume yet.{1}" => "{0} 상태이며 아직 볼륨에 바인딩되지 않았습니다.{1}";
+    WhyJob: "Job {0} was created {1}: it wants {2} successful pod(s), at most {3} at a time, and gives up after {4} failures." => "잡 {0}은(는) {1} 만들어졌습니다: 성공한 파드 {2}개를 원하며, 한 번에 최대 {3}개, 실패 {4}번 후에 포기합니다.";
+    WhyJobProgress: "{0} succeeded, {1} failed, {2} running." => "성공 {0}, 실패 {1}, 실행 중 {2}.";
+    WhyJobComplete: "Complete: its pods stay until the Job is deleted." => "완료: 잡을 삭제할 때까지 파드가 남습니다.";
+    WhyJobFailed: "Failed ({0}): its running pods were deleted." => "실패({0}): 실행 중이던 파드는 삭제되었습니다.";
     WhyNode: "{0} is the cluster's node (it joined {1}): the scheduler places pods here." => "{0}은(는) 클러스터의 노드입니다({1} 합류): 스케줄러가 파드를 여기에 배치합니다.";
     WhyNodeCordoned: "Cordoned: the scheduler places no new pods here; pods already here keep running. kubectl uncordon {0} undoes it." => "코든됨: 스케줄러가 새 파드를 여기에 배치하지 않으며, 이미 있는 파드는 계속 실행됩니다. kubectl uncordon {0}(으)로 되돌립니다.";
     WhyTaintNoSchedule: "Taint {0}: new pods that do not tolerate it are not scheduled here; pods already here stay." => "테인트 {0}: 이를 톨러레이트하지 않는 새 파드는 여기에 스케줄되지 않으며, 이미 있는 파드는 남습니다.";

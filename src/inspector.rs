@@ -359,6 +359,39 @@ pub fn why(sim: &Sim, uid: &str, lang: Lang) -> Vec<String> {
                 );
             }
         }
+        "Job" => {
+            // What the Job controller works towards (completions, parallelism, the backoff
+            // limit) and where it is; its conditions and failures come from its status.
+            let spec = |k: &str, d: i64| obj.i64_at(&["spec", k]).unwrap_or(d);
+            let status = |k: &str| obj.i64_at(&["status", k]).unwrap_or(0);
+            lines.push(T::WhyJob.fill(
+                lang,
+                &[
+                    name,
+                    &when,
+                    &spec("completions", 1),
+                    &spec("parallelism", 1),
+                    &spec("backoffLimit", 6),
+                ],
+            ));
+            lines.push(T::WhyJobProgress.fill(
+                lang,
+                &[&status("succeeded"), &status("failed"), &status("active")],
+            ));
+            let condition = |ty: &str| {
+                obj.get(&["status", "conditions"])
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .find(|c| c["type"] == ty && c["status"] == "True")
+                    .map(|c| c["reason"].as_str().unwrap_or("").to_string())
+            };
+            if condition("Complete").is_some() {
+                lines.push(T::WhyJobComplete.get(lang).into());
+            } else if let Some(reason) = condition("Failed") {
+                lines.push(T::WhyJobFailed.fill(lang, &[&reason]));
+            }
+        }
         "Node" => {
             // The machine pods run on: what keeps new pods off it (a cordon, taints by
             // effect, the scheduler's TaintToleration check) and what waits for it.
@@ -988,6 +1021,32 @@ mod tests {
         );
         assert!(text.contains("the claim is older than this pod"), "{text}");
         assert_eq!(last_known(&s.sim, &old).unwrap().2, "mongo-0");
+    }
+
+    /// A Job's "why": what it wants, how far it got, how it ended.
+    #[test]
+    fn a_job_explains_itself() {
+        let mut s = Session::new(1);
+        s.exec(
+            "kubectl create job hello --image=busybox -- sh -c 'echo hello'",
+            None,
+        );
+        let uid = uid_of(&s, "Job.batch", "default", "hello");
+        s.exec("kubectl wait --for=condition=complete job/hello", None);
+        let lines = why(&s.sim, &uid, Lang::En);
+        assert!(
+            lines[0].starts_with("Job hello was created") && lines[0].ends_with(
+                "it wants 1 successful pod(s), at most 1 at a time, and gives up after 6 failures."
+            ),
+            "{lines:?}"
+        );
+        assert_eq!(lines[1], "1 succeeded, 0 failed, 0 running.");
+        assert_eq!(
+            lines[2],
+            "Complete: its pods stay until the Job is deleted."
+        );
+        let ko = why(&s.sim, &uid, Lang::Ko).join("\n");
+        assert!(ko.contains("성공 1"), "{ko}");
     }
 
     /// The node's "why": a cordon, each taint by its effect, the pods waiting; the

@@ -1518,14 +1518,67 @@ mod tests {
         assert!(job.detail.ends_with("/3 complete"), "{}", job.detail);
         assert!(job.explain.starts_with("Job pi: "), "{}", job.explain);
         assert!(scene.quiet.iter().all(|q| q.kind != "Job"));
-        // Whatever pods it has so far sit under it, with an owner line each.
-        for p in scene.nodes.iter().filter(|n| n.kind == NodeKind::Pod) {
+        assert_eq!(job.status, Status::Neutral, "running");
+        // Its pods sit under it, with an owner line each.
+        let pods: Vec<&Node> = scene
+            .nodes
+            .iter()
+            .filter(|n| n.kind == NodeKind::Pod)
+            .collect();
+        assert!(!pods.is_empty());
+        for p in pods {
             assert!(p.y > job.y, "{} above its Job", p.name);
             assert!(scene
                 .edges
                 .iter()
                 .any(|e| e.from == job.id && e.to == p.id && e.kind == EdgeKind::Owns));
         }
+        // Complete: green, 3/3, its pods Completed under it.
+        s.exec(
+            "kubectl wait --for=condition=complete job/pi --timeout=120s",
+            None,
+        );
+        let scene = build(&s.sim);
+        let job = scene
+            .nodes
+            .iter()
+            .find(|n| n.kind == NodeKind::Job)
+            .unwrap();
+        assert_eq!(job.status, Status::Succeeded);
+        assert_eq!(job.detail, "3/3 complete");
+        assert_eq!(job.explain, "Job pi: 3 succeeded, 0 failed, 0 active");
+        let done = scene
+            .nodes
+            .iter()
+            .filter(|n| n.kind == NodeKind::Pod && n.status == Status::Succeeded)
+            .count();
+        assert_eq!(done, 3);
+    }
+
+    /// A Job that fails by its backoff limit is red and says why.
+    #[test]
+    fn a_failed_job_is_red_and_says_why() {
+        let mut s = Session::new(1);
+        s.exec(
+            "kubectl apply -f - <<EOF",
+            Some("apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: bad\nspec:\n  backoffLimit: 1\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: bad\n        image: busybox\n        command: [\"sh\", \"-c\", \"exit 1\"]\n"),
+        );
+        s.exec(
+            "kubectl wait --for=condition=failed job/bad --timeout=120s",
+            None,
+        );
+        let scene = build(&s.sim);
+        let job = scene
+            .nodes
+            .iter()
+            .find(|n| n.kind == NodeKind::Job)
+            .unwrap();
+        assert_eq!(job.status, Status::Failed);
+        assert!(
+            job.explain.ends_with("(BackoffLimitExceeded)"),
+            "{}",
+            job.explain
+        );
     }
 
     /// A bare pod (no controller) sits in its namespace's region, and nothing below the
