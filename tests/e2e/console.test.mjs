@@ -158,6 +158,45 @@ test('kubectl run makes a pod (and --expose its service) that the canvas draws; 
   }
 });
 
+test('a cordoned, tainted node says so on its box and in its Why; a Job is drawn over its pods', async () => {
+  const session = await open();
+  const { page } = session;
+  try {
+    const machine = page.locator('[data-testid="machine"]');
+    await machine.waitFor();
+    assert.match(await machine.locator('.detail').textContent(), /^192\.168\.49\.2 · \d+ pods?$/);
+    await run(page, 'kubectl cordon minikube');
+    await page.waitForFunction(() => document.querySelector('[data-testid="machine"]')?.getAttribute('data-status') === 'pending');
+    assert.match(await machine.locator('.detail').textContent(), /^cordoned · /);
+    await run(page, 'kubectl taint nodes minikube dedicated=gpu:NoExecute');
+    await run(page, 'kubectl run solo --image=nginx');
+    await machine.click();
+    const why = page.getByTestId('why');
+    await why.waitFor();
+    const text = await why.textContent();
+    assert.match(text, /Cordoned: the scheduler places no new pods here/);
+    assert.match(text, /Taint dedicated=gpu:NoExecute: pods that do not tolerate it are evicted/);
+    await page.waitForFunction(() => /1 pod\(s\) wait to be scheduled/.test(document.querySelector('[data-testid="why"]')?.textContent ?? ''));
+    await run(page, 'kubectl uncordon minikube');
+    assert.match(await machine.locator('.detail').textContent(), /^tainted · /);
+    await run(page, 'kubectl taint nodes minikube dedicated-');
+    await page.waitForFunction(() => document.querySelector('[data-testid="machine"]')?.getAttribute('data-status') === 'ready');
+    assert.match(await machine.locator('.detail').textContent(), /^192\.168\.49\.2 · /);
+    // A Job: a box of its own, its pods under it.
+    const entries = await page.getByTestId('console-entry').count();
+    await paste(page, 'kubectl apply -f - <<EOF\napiVersion: batch/v1\nkind: Job\nmetadata:\n  name: hello\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: hello\n        image: busybox\n        command: ["sh", "-c", "echo hello"]\nEOF\n');
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="console-entry"]').length > n, entries);
+    assert.equal(await lastOutput(page), 'job.batch/hello created\n');
+    const job = page.locator('[data-testid="job"][data-name="hello"]');
+    await job.waitFor();
+    assert.match(await job.locator('.detail').textContent(), /\d\/1 complete$/);
+    await page.screenshot({ path: `${SCREENSHOTS}/node-cordon-and-job.png` });
+    assertClean(session);
+  } finally {
+    await session.context.close();
+  }
+});
+
 test('a line longer than the console wraps at its edge; a table keeps its rows whole', async () => {
   const session = await open();
   const { page } = session;
