@@ -274,12 +274,23 @@ fn run(s: &mut Session, op: &Op) {
             if !pods.is_empty() {
                 let p = &pods[*pod as usize % pods.len()];
                 // The top of n's range (so kept inputs below it replay as before): the
-                // network tools inside a pod, `kubectl run -i` of one, and taints on
-                // the node (a conflicting change among them, and removals).
+                // network tools inside a pod, `kubectl run -i` of one, taints on the node
+                // (a conflicting change among them, and removals), batch Jobs that end,
+                // fail or run on (session 18), and watches under `timeout`.
                 let host = pick(NAMES, (*n % 251) as u8);
                 let line = match n {
                     0..=59_999 => format!("kubectl exec {p} -- sh -c 'echo {n} >> /data/db/log'"),
-                    _ => match n % 6 {
+                    _ => match n % 8 {
+                        6 if n % 32 == 6 => format!("kubectl delete job job{}", n % 3),
+                        6 if n % 32 == 14 => format!("kubectl patch job job{} -p '{{\"spec\":{{\"suspend\":{}}}}}'", n % 3, n % 2 == 0),
+                        6 => {
+                            let cmd = ["echo ok", "exit 1", "sleep 40", "false"][(n / 8 % 4) as usize];
+                            format!("kubectl create job job{} --image=busybox -- sh -c '{cmd}'", n % 3)
+                        }
+                        7 => {
+                            let what = ["pods", "jobs", "pods --output-watch-events", "pods --watch-only -l app=web", "deployments -A"][(n / 8 % 5) as usize];
+                            format!("timeout {}s kubectl get {what} -w", n % 40)
+                        }
                         4 => "kubectl taint nodes minikube maintenance=now:NoExecute dedicated=gpu:NoSchedule --overwrite".to_string(),
                         5 if n % 12 == 5 => "kubectl taint nodes minikube maintenance- dedicated-".to_string(),
                         5 => format!("kubectl taint nodes minikube {host}=x:NoSchedule {host}-"),
