@@ -140,6 +140,18 @@ fn jobs_within_parallelism(sim: &Sim) -> Result<(), String> {
     Ok(())
 }
 
+/// What the kubelet's app model makes of a container of a template: its image and its
+/// `command` and `args` words.
+fn container_model(c: &serde_json::Value) -> crate::apps::AppModel {
+    let cmd: Vec<String> = ["command", "args"]
+        .iter()
+        .filter_map(|k| c.get(*k).and_then(|v| v.as_array()))
+        .flatten()
+        .filter_map(|x| x.as_str().map(str::to_string))
+        .collect();
+    crate::apps::model_for(c["image"].as_str().unwrap_or(""), &cmd, &[])
+}
+
 /// Whether every workload reached its spec: the bound the property test checks after
 /// ten quiet minutes. Workloads whose image cannot be pulled are exempt (they never
 /// become Ready, as on a real cluster).
@@ -151,13 +163,7 @@ pub fn converged(sim: &Sim) -> Result<(), String> {
                 cs.iter().all(|c| {
                     // A container that cannot be pulled, or whose process exits (busybox
                     // without a long-running command: CrashLoopBackOff), never gets Ready.
-                    let cmd: Vec<String> = ["command", "args"]
-                        .iter()
-                        .filter_map(|k| c.get(*k).and_then(|v| v.as_array()))
-                        .flatten()
-                        .filter_map(|x| x.as_str().map(str::to_string))
-                        .collect();
-                    let m = crate::apps::model_for(c["image"].as_str().unwrap_or(""), &cmd, &[]);
+                    let m = container_model(c);
                     !m.pull_fails && m.exits.is_none()
                 })
             })
@@ -193,13 +199,7 @@ pub fn converged(sim: &Sim) -> Result<(), String> {
             .as_array()
             .is_some_and(|cs| {
                 cs.iter().all(|c| {
-                    let cmd: Vec<String> = ["command", "args"]
-                        .iter()
-                        .filter_map(|k| c.get(*k).and_then(|v| v.as_array()))
-                        .flatten()
-                        .filter_map(|x| x.as_str().map(str::to_string))
-                        .collect();
-                    let m = crate::apps::model_for(c["image"].as_str().unwrap_or(""), &cmd, &[]);
+                    let m = container_model(c);
                     !m.pull_fails && m.exits.is_some()
                 })
             });

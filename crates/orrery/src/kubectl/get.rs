@@ -27,6 +27,19 @@ const GET_FLAGS: &[super::args::FlagSpec] = &[
     flag("filename", Some('f'), true),
 ];
 
+/// The server's NotFound for one of the names asked for, as kubectl prints it (the
+/// listing goes on with the other names).
+fn not_found(errors: &mut String, rt: &ResourceType, name: &str) {
+    errors.push_str(
+        &ApiError::NotFound {
+            resource: rt.qualified_plural(),
+            name: name.to_string(),
+        }
+        .kubectl_text(),
+    );
+    errors.push('\n');
+}
+
 /// What to list: a type and optionally names.
 struct Target {
     rt: ResourceType,
@@ -193,14 +206,7 @@ fn watch(
             match sim.store.find(&gk, scope.as_deref().unwrap_or(""), name) {
                 Some(o) => objs.push(o),
                 None => {
-                    errors.push_str(
-                        &ApiError::NotFound {
-                            resource: t.rt.qualified_plural(),
-                            name: name.clone(),
-                        }
-                        .kubectl_text(),
-                    );
-                    errors.push('\n');
+                    not_found(&mut errors, &t.rt, name);
                 }
             }
         }
@@ -391,14 +397,7 @@ fn render(
                     match synthesized.iter().find(|o| &o.meta.name == name) {
                         Some(o) => v.push(o),
                         None => {
-                            errors.push_str(
-                                &ApiError::NotFound {
-                                    resource: t.rt.qualified_plural(),
-                                    name: name.clone(),
-                                }
-                                .kubectl_text(),
-                            );
-                            errors.push('\n');
+                            not_found(&mut errors, &t.rt, name);
                         }
                     }
                 }
@@ -411,12 +410,7 @@ fn render(
                 match sim.store.find(&gk, ns_for, name) {
                     Some(o) => v.push(o),
                     None => {
-                        let e = ApiError::NotFound {
-                            resource: t.rt.qualified_plural(),
-                            name: name.clone(),
-                        };
-                        errors.push_str(&e.kubectl_text());
-                        errors.push('\n');
+                        not_found(&mut errors, &t.rt, name);
                     }
                 }
             }
