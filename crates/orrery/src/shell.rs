@@ -181,7 +181,12 @@ impl Session {
                 } else {
                     self.run_one(cmd, Some(&from_pipe))
                 };
-                if piped && o.code == 0 {
+                // What a command printed goes down the pipe when it succeeded, and when
+                // `timeout` ended it (exit 124: a watch's rows are its output, not an
+                // error's message).
+                let output =
+                    o.code == 0 || (o.code == 124 && cmd.trim_start().starts_with("timeout"));
+                if piped && output {
                     input = o.text;
                 } else {
                     out.text.push_str(&o.text);
