@@ -379,11 +379,7 @@ pub fn why(sim: &Sim, uid: &str, lang: Lang) -> Vec<String> {
                 &[&status("succeeded"), &status("failed"), &status("active")],
             ));
             let condition = |ty: &str| {
-                obj.get(&["status", "conditions"])
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .find(|c| c["type"] == ty && c["status"] == "True")
+                orrery::controllers::job::true_condition(obj, ty)
                     .map(|c| c["reason"].as_str().unwrap_or("").to_string())
             };
             if condition("Complete").is_some() {

@@ -1201,23 +1201,15 @@ pub fn build_cached(sim: &Sim, cache: &mut VisualCache) -> Scene {
     scene
 }
 
-/// A Job's condition of `type` is "True".
-fn job_condition(job: &Object, ty: &str) -> bool {
-    job.get(&["status", "conditions"])
-        .as_array()
-        .into_iter()
-        .flatten()
-        .any(|c| c["type"] == ty && c["status"] == "True")
-}
-
 /// A Job's second line and state: `S/C complete` (kubectl's COMPLETIONS column), the
 /// box green once it is Complete, red once it Failed, neutral while it runs.
 fn job_visual(job: &Object) -> (String, Status) {
     let succeeded = job.i64_at(&["status", "succeeded"]).unwrap_or(0);
     let completions = job.i64_at(&["spec", "completions"]).unwrap_or(1);
-    let status = if job_condition(job, "Complete") {
+    use crate::controllers::job::true_condition;
+    let status = if true_condition(job, "Complete").is_some() {
         Status::Succeeded
-    } else if job_condition(job, "Failed") {
+    } else if true_condition(job, "Failed").is_some() {
         Status::Failed
     } else {
         Status::Neutral
@@ -1236,13 +1228,8 @@ fn job_explain(job: &Object) -> String {
         f("failed"),
         f("active")
     );
-    let failed = job
-        .get(&["status", "conditions"])
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|c| c["type"] == "Failed" && c["status"] == "True")
-        .and_then(|c| c["reason"].as_str());
+    let failed =
+        crate::controllers::job::true_condition(job, "Failed").and_then(|c| c["reason"].as_str());
     if let Some(reason) = failed {
         e.push_str(&format!(" ({reason})"));
     }

@@ -337,8 +337,14 @@ fn condition<'a>(job: &'a Object, t: &str) -> Option<&'a Value> {
         .find(|c| c["type"] == t)
 }
 
+/// The Job's condition of type `t`, if it is True (the canvas and the inspector read a
+/// finished Job's state and reason from it).
+pub fn true_condition<'a>(job: &'a Object, t: &str) -> Option<&'a Value> {
+    condition(job, t).filter(|c| c["status"] == "True")
+}
+
 fn condition_true(job: &Object, t: &str) -> bool {
-    condition(job, t).is_some_and(|c| c["status"] == "True")
+    true_condition(job, t).is_some()
 }
 
 /// `IsJobFinished`: a `Complete` or `Failed` condition that is True.
@@ -350,7 +356,7 @@ pub fn is_finished(job: &Object) -> bool {
 pub fn finish_time(job: &Object) -> Option<Millis> {
     ["Complete", "Failed"]
         .iter()
-        .filter_map(|t| condition(job, t).filter(|c| c["status"] == "True"))
+        .filter_map(|t| true_condition(job, t))
         .filter_map(|c| c["lastTransitionTime"].as_str().and_then(parse_rfc3339))
         .next()
 }
